@@ -1,0 +1,35 @@
+// Small helpers shared by benchmarks: timing, peak RSS of a child, ratio lines.
+import { spawnSync } from 'node:child_process';
+
+/** Runs `fn` `runs` times and returns the best wall time in ms (best-of-N damps noise on 2 cores). */
+export async function bestOf(runs: number, fn: () => unknown | Promise<unknown>): Promise<number> {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best;
+}
+
+/** Runs a command under GNU time-like accounting and returns its wall ms and peak RSS in MiB. */
+export function measureCommand(cmd: string, args: string[], env?: NodeJS.ProcessEnv) {
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/env', ['time', '-f', '%M', cmd, ...args], {
+    env: env ?? process.env,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr}`);
+  const lines = r.stderr.trim().split('\n');
+  const kib = Number(lines[lines.length - 1]);
+  return { ms, peakRssMiB: kib / 1024, stdout: r.stdout };
+}
+
+/** One report line: `label: ours X ms, reference Y ms, ratio R (target ≤ T)`. */
+export function ratioLine(label: string, oursMs: number, refMs: number, target?: number): string {
+  const ratio = oursMs / refMs;
+  const verdict = target === undefined ? '' : ratio <= target ? ` (target ≤ ${target}: met)` : ` (target ≤ ${target}: NOT met)`;
+  return `${label}: ours ${oursMs.toFixed(1)} ms, reference ${refMs.toFixed(1)} ms, ratio ${ratio.toFixed(2)}${verdict}`;
+}

@@ -1,0 +1,73 @@
+// What a command gets from the CLI shell: its arguments, streams and environment, and small printers.
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+/** What parseCommandArgs returns: typed flag values and the positionals. */
+export type ParsedArgs<O extends Options> = ReturnType<
+  typeof parseArgs<{ options: O; allowPositionals: true; strict: true }>
+>;
+
+import { MochiPkgError } from '../errors.js';
+
+/** Exit codes scripts can rely on (documented in the README). */
+export const ExitCode = {
+  ok: 0,
+  /** The command ran and found a problem: drift, corruption, a failed download, an invalid zip. */
+  failure: 1,
+  /** Bad usage or unusable input (unknown flag, missing or unparsable file). */
+  usage: 2,
+  /** A bug in mochi-pkg: an unexpected exception. */
+  internal: 3,
+} as const;
+
+/** Thrown for bad command lines; the shell prints it with a pointer to `--help` and exits 2. */
+export class UsageError extends MochiPkgError {
+  constructor(message: string, hint?: string) {
+    super('usage', message, hint === undefined ? {} : { hint });
+  }
+}
+
+export interface CommandContext {
+  /** Arguments after the command's own name. */
+  readonly argv: readonly string[];
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+export interface Command {
+  /** Full name as typed, e.g. `go hash`. */
+  readonly name: string;
+  /** One line for the command list. */
+  readonly summary: string;
+  /** Full `--help` text: usage, flags, examples, exit codes. */
+  readonly help: string;
+  run(ctx: CommandContext): Promise<number>;
+}
+
+/** parseArgs with strict flags; unknown flags and missing values become a UsageError. */
+export function parseCommandArgs<O extends Options>(
+  ctx: CommandContext,
+  command: string,
+  options: O,
+): ParsedArgs<O> {
+  try {
+    return parseArgs({ args: [...ctx.argv], options, allowPositionals: true, strict: true });
+  } catch (e) {
+    if (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS')) {
+      throw new UsageError(`${command}: ${e.message}`, `run \`mochi-pkg ${command} --help\` for usage`);
+    }
+    throw e;
+  }
+}
+
+/** Writes one line to stdout. */
+export function println(ctx: CommandContext, text = ''): void {
+  ctx.stdout.write(`${text}\n`);
+}
+
+/** Writes a value as one line of JSON to stdout. */
+export function printJson(ctx: CommandContext, value: unknown): void {
+  ctx.stdout.write(`${JSON.stringify(value)}\n`);
+}

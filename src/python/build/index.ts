@@ -1,0 +1,2 @@
+// Filled by issue 5.
+export type * from './types.js';

@@ -1,0 +1,2 @@
+// .pyi source -> stub surface, parser-backed. Filled by issue 5.
+export {};

@@ -1,0 +1,45 @@
+// Atomic file writes: temp file in the target's directory, fsync, rename — readers see all or nothing.
+import { randomBytes } from 'node:crypto';
+import { open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** Prefix of every temp file this module creates; cleaners may remove stale ones by it. */
+export const TEMP_PREFIX = '.tmp-';
+
+/** A temp path beside `target`, unique per process and call. */
+export function tempPathFor(target: string): string {
+  return join(
+    dirname(target),
+    `${TEMP_PREFIX}${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}`,
+  );
+}
+
+/**
+ * Writes `data` to `target` atomically: the bytes go to a temp file in the same directory, are
+ * fsynced, and the temp file is renamed over `target`. On any failure the temp file is removed and
+ * `target` is untouched. `data` may be bytes, a string (utf-8) or an async iterable of chunks.
+ */
+export async function writeFileAtomic(
+  target: string,
+  data: string | Uint8Array | AsyncIterable<Uint8Array>,
+  options: { mode?: number } = {},
+): Promise<void> {
+  const tmp = tempPathFor(target);
+  const fh = await open(tmp, 'wx', options.mode ?? 0o644);
+  try {
+    try {
+      if (typeof data === 'string' || data instanceof Uint8Array) {
+        await fh.writeFile(data);
+      } else {
+        for await (const chunk of data) await fh.write(chunk);
+      }
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, target);
+  } catch (e) {
+    await unlink(tmp).catch(() => {});
+    throw e;
+  }
+}
