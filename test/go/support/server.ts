@@ -20,7 +20,7 @@ const MAX_REQUESTS = 5000;
 
 /** Starts a server whose `handler` answers every request; close() also drops open sockets. */
 export async function startServer(
-  handler: (req: IncomingMessage, res: ServerResponse, n: number) => void | Promise<void>,
+  handler: (req: IncomingMessage, res: ServerResponse, n: number) => unknown,
 ): Promise<TestServer> {
   const log: Logged[] = [];
   const sockets = new Set<Socket>();
