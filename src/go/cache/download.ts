@@ -1,13 +1,12 @@
 // Download one module version from a module source into the cache, verified, as `go mod download` does.
 
-import { isMochiPkgError } from '../../errors.js';
 import { hashGoMod } from '../dirhash/index.js';
 import { canonicalVersion } from '../module/index.js';
 import type { ModuleSource } from '../proxy/client.js';
 import { ProxyFailure } from '../proxy/errors.js';
 import type { VersionInfo } from '../proxy/info.js';
 import type { Cache } from './store.js';
-import { readIfExists } from './store.js';
+import { isZipContentError, readIfExists } from './store.js';
 
 /**
  * One module's outcome, with `go mod download -json`'s field names: paths of the cached `.info`,
@@ -93,7 +92,7 @@ export async function download(
       });
       return { ...paths, Sum, GoModSum };
     } catch (e) {
-      if (url !== undefined && isMochiPkgError(e) && e.code.startsWith('zip-')) {
+      if (url !== undefined && isZipContentError(e)) {
         // The bytes arrived whole but are not a valid module zip: the proxy's fault, named as such.
         throw new ProxyFailure(
           'proxy-bad-response',

@@ -2,11 +2,11 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { TEMP_PREFIX, tempPathFor, writeFileAtomic } from '../../util/atomic.js';
-import { hashGoMod, hashZip } from '../dirhash/index.js';
+import { DirhashError, hashGoMod, hashZip } from '../dirhash/index.js';
 import { unescapePath, unescapeVersion } from '../module/index.js';
-import { checkZip } from '../modzip/index.js';
+import { ModZipError } from '../modzip/errors.js';
 import { renderInfo, type VersionInfo } from '../proxy/info.js';
 import { sort as semverSort } from '../semver/index.js';
 import { CacheConflictError, CacheCorruptError } from './errors.js';
@@ -130,7 +130,6 @@ export class Cache {
     let digest: string;
     try {
       await writeTemp(tmp, source);
-      await checkZip(tmp, module, version);
       digest = await hashZip(tmp, module, version);
     } catch (e) {
       await unlink(tmp).catch(() => {});
@@ -160,7 +159,7 @@ export class Cache {
     try {
       actual = await hashZip(zipPath, module, version);
     } catch (e) {
-      if (!(e instanceof Error && 'code' in e && String(e.code).startsWith('zip-'))) throw e;
+      if (!isZipContentError(e)) throw e;
       throw new CacheCorruptError(module, version, zipPath, `.zip is unreadable: ${e.message}`, e);
     }
     if (actual !== recorded) {
@@ -357,7 +356,16 @@ async function writeTemp(tmp: string, source: ZipSource | Buffer): Promise<void>
     if (source instanceof Uint8Array) {
       await fh.writeFile(source);
     } else if (typeof source === 'function') {
-      const sink = fh.createWriteStream({ autoClose: false, highWaterMark: 1 << 20 });
+      // A plain Writable over the handle: the handle stays ours to fsync and close afterwards.
+      const sink = new Writable({
+        highWaterMark: 1 << 20,
+        write(chunk: Buffer, _enc, cb) {
+          fh.write(chunk).then(() => cb(), cb);
+        },
+        writev(chunks, cb) {
+          fh.writev(chunks.map((c) => c.chunk as Buffer)).then(() => cb(), cb);
+        },
+      });
       try {
         await source(sink);
       } finally {
@@ -373,6 +381,11 @@ async function writeTemp(tmp: string, source: ZipSource | Buffer): Promise<void>
   } finally {
     await fh.close();
   }
+}
+
+/** True for the errors a bad zip body causes (as opposed to I/O trouble): its structure or names. */
+export function isZipContentError(e: unknown): e is ModZipError | DirhashError {
+  return (e instanceof ModZipError && e.code !== 'zip-io') || e instanceof DirhashError;
 }
 
 /** Reads a small file, or undefined when it does not exist. */
