@@ -30,6 +30,11 @@ export function measureCommand(cmd: string, args: string[], env?: NodeJS.Process
 /** One report line: `label: ours X ms, reference Y ms, ratio R (target ≤ T)`. */
 export function ratioLine(label: string, oursMs: number, refMs: number, target?: number): string {
   const ratio = oursMs / refMs;
-  const verdict = target === undefined ? '' : ratio <= target ? ` (target ≤ ${target}: met)` : ` (target ≤ ${target}: NOT met)`;
+  const verdict =
+    target === undefined
+      ? ''
+      : ratio <= target
+        ? ` (target ≤ ${target}: met)`
+        : ` (target ≤ ${target}: NOT met)`;
   return `${label}: ours ${oursMs.toFixed(1)} ms, reference ${refMs.toFixed(1)} ms, ratio ${ratio.toFixed(2)}${verdict}`;
 }

@@ -24,13 +24,22 @@ export type TypeExpr =
   /** `[A, B]`, the parameter list of `Callable`. */
   | { readonly kind: 'list'; readonly elems: readonly TypeExpr[] }
   /** A literal inside `Literal[...]`; `value` is the Python source text of the literal. */
-  | { readonly kind: 'literal'; readonly type: 'int' | 'str' | 'bytes' | 'bool' | 'float'; readonly value: string }
+  | {
+      readonly kind: 'literal';
+      readonly type: 'int' | 'str' | 'bytes' | 'bool' | 'float';
+      readonly value: string;
+    }
   /** A string annotation (forward reference), already parsed as an expression when possible. */
   | { readonly kind: 'forward'; readonly text: string; readonly parsed?: TypeExpr }
   /** Anything else (a call, an attribute of a call, arithmetic…), kept as source text. */
   | { readonly kind: 'other'; readonly text: string };
 
-export type ParamKind = 'positional-only' | 'positional-or-keyword' | 'var-positional' | 'keyword-only' | 'var-keyword';
+export type ParamKind =
+  | 'positional-only'
+  | 'positional-or-keyword'
+  | 'var-positional'
+  | 'keyword-only'
+  | 'var-keyword';
 
 export interface Param {
   readonly name: string;
