@@ -1,2 +1,23 @@
-// Module path and version rules and the proxy escape codec (golang.org/x/mod/module). Filled by issue 2.
-export {};
+// Module path and version rules and the proxy escape codec (golang.org/x/mod/module).
+export {
+  canonicalVersion,
+  check,
+  checkFilePath,
+  checkImportPath,
+  checkPath,
+  InvalidModuleVersionError,
+  InvalidPathError,
+  MAX_PATH_LENGTH,
+  type PathKind,
+  type PathRule,
+  splitPathVersion,
+} from './check.js';
+export {
+  type EscapedPath,
+  type EscapedVersion,
+  escapePath,
+  escapeVersion,
+  InvalidEscapedError,
+  unescapePath,
+  unescapeVersion,
+} from './escape.js';

@@ -1,2 +1,18 @@
-// Go's semver dialect (golang.org/x/mod/semver): parse, compare, sort. Filled by issue 2.
-export {};
+// Go's semver dialect (golang.org/x/mod/semver): parse, compare, sort.
+export { compare, compareStrings } from './compare.js';
+export {
+  build,
+  canonical,
+  InvalidVersionError,
+  type InvalidVersionReason,
+  isPrerelease,
+  isPseudoVersion,
+  isValid,
+  MAX_VERSION_LENGTH,
+  major,
+  parse,
+  prerelease,
+  tryParse,
+  Version,
+} from './parse.js';
+export { max, sort } from './sort.js';
