@@ -129,7 +129,7 @@ export function render(t: MochiType): string {
         ? `record ${t.name} {}`
         : `record ${t.name} { ${t.fields.map(renderMember).join('; ')} }`;
     case 'interface': {
-      const members = [...t.fields.map(renderMember), ...t.methods.map(renderMember)];
+      const members = [...(t.fields ?? []).map(renderMember), ...t.methods.map(renderMember)];
       return members.length === 0
         ? `interface ${t.name} {}`
         : `interface ${t.name} { ${members.join('; ')} }`;

@@ -38,7 +38,8 @@ export type MochiType =
   | {
       readonly kind: 'interface';
       readonly name: string;
-      readonly fields: readonly MochiField[];
+      /** Attributes; absent when the protocol declares none. */
+      readonly fields?: readonly MochiField[];
       readonly methods: readonly MochiMethod[];
     }
   /** A class: one of the wrapper's own items by its Mochi name, or a foreign class by dotted Python name. */

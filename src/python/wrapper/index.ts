@@ -1,5 +1,4 @@
 // mochi-pkg/python wrapper: surface -> wrapper items and skips; the shim, its SHA-256, capabilities.
-export { CAPABILITY_TOKENS, type Capability, extractCapabilities } from './capabilities.js';
 export { renderShim, shimSha256 } from './shim.js';
 export type * from './types.js';
 export {

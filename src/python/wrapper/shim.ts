@@ -41,7 +41,7 @@ function refs(t: MochiType, out: Set<string>): void {
       for (const f of t.fields) refs(f.type, out);
       return;
     case 'interface':
-      for (const f of t.fields) refs(f.type, out);
+      for (const f of t.fields ?? []) refs(f.type, out);
       for (const m of t.methods) {
         for (const p of m.params) refs(p, out);
         refs(m.result, out);
@@ -78,7 +78,7 @@ export function renderShim(w: Wrapper): string {
     ...of('type').map((i) => ({ name: i.name, text: `extern python type ${i.name}` })),
     ...of('interface').map((i) => {
       const members =
-        i.type.kind === 'interface' ? [...i.type.fields, ...i.type.methods].map(renderMember) : [];
+        i.type.kind === 'interface' ? [...(i.type.fields ?? []), ...i.type.methods].map(renderMember) : [];
       const head = `extern python type ${i.name}`;
       return { name: i.name, text: members.length === 0 ? head : block(head, members) };
     }),

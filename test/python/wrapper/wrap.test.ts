@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { extractCapabilities } from '../../../src/python/lockfile/capabilities.js';
 import { render } from '../../../src/python/typemap/index.js';
-import {
-  extractCapabilities,
-  renderShim,
-  shimSha256,
-  wrapModule,
-} from '../../../src/python/wrapper/index.js';
+import { renderShim, shimSha256, wrapModule } from '../../../src/python/wrapper/index.js';
 import type { Wrapper } from '../../../src/python/wrapper/types.js';
 import {
   cls,
@@ -96,6 +92,19 @@ describe('seed fixture shapes', () => {
     expect(extractCapabilities(w)).toEqual(['protocol']);
   });
 
+  it("counts a Protocol attribute's type among the capabilities", () => {
+    const w = wrapModule(
+      pkg(
+        mod('proto2', {
+          classes: [
+            cls('HasTags', { bases: [n('typing.Protocol')], fields: [field('tags', sub('list', n('str')))] }),
+          ],
+        }),
+      ),
+    );
+    expect(extractCapabilities(w)).toEqual(['list', 'protocol']);
+  });
+
   it('a mutable dataclass is skipped with an override hint', () => {
     const w = wrapModule(
       pkg(
@@ -119,7 +128,7 @@ describe('seed fixture shapes', () => {
       },
     ]);
     expect(renderShim(w)).toBe('');
-    expect(extractCapabilities(w)).toEqual([]);
+    expect(extractCapabilities(w)).toBeUndefined();
   });
 
   it('an Any-returning function is skipped as any-type', () => {
