@@ -288,9 +288,9 @@ export class Cache {
         if (e instanceof Error && 'code' in e) continue;
         throw e;
       }
-      let set = found.get(version);
-      if (!set) found.set(version, (set = new Set()));
+      const set = found.get(version) ?? new Set<Artifact>();
       set.add(m[2] as Artifact);
+      found.set(version, set);
     }
     return [...found].map(([version, set]) => {
       const artifacts = (['info', 'mod', 'zip', 'ziphash'] as const).filter((a) => set.has(a));
