@@ -1,2 +1,2 @@
-// The string inside import python '…': sources, PEP 503 names, specifiers. Filled by issue 6.
-export {};
+// The string inside `import python "<spec>" as <alias>`: sources, PEP 503 names, specifiers.
+export { type ImportSpec, ImportSpecError, isValidName, normalizeName, parseImportSpec } from './parse.js';

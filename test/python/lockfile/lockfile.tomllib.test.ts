@@ -1,0 +1,30 @@
+import fc from 'fast-check';
+import { expect, it } from 'vitest';
+import { fromBuildResult, renderToml } from '../../../src/python/lockfile/index.js';
+import { describeWithOracle, pythonOracle, runPython } from '../../support/oracles.js';
+import { manifest, tomlValues } from './arbitraries.js';
+import { twoTargetBuild } from './fixtures.js';
+
+// Reads a JSON array of TOML documents on stdin; prints one JSON array of what tomllib made of each.
+const TOMLLIB = `
+import json, sys, tomllib
+docs = json.load(sys.stdin)
+print(json.dumps([tomllib.loads(d) for d in docs]))
+`;
+
+describeWithOracle(pythonOracle(), 'renderToml against CPython tomllib', () => {
+  it('every rendered lock parses with tomllib to the same values (sentinel build and 400 generated manifests)', () => {
+    const { req, res } = twoTargetBuild();
+    const manifests = [
+      fromBuildResult(req, res),
+      { entries: [] },
+      ...fc.sample(manifest, { numRuns: 400, seed: 6 }),
+    ];
+    const docs = manifests.map(renderToml);
+    const parsed = JSON.parse(runPython(TOMLLIB, [], JSON.stringify(docs))) as unknown[];
+    expect(parsed).toHaveLength(manifests.length);
+    manifests.forEach((m, i) => {
+      expect(parsed[i], docs[i]).toEqual(tomlValues(m));
+    });
+  });
+});
