@@ -1,0 +1,216 @@
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isMochiPkgError } from '../../../src/errors.js';
+import { ProxyFailure } from '../../../src/go/proxy/errors.js';
+import { Http, type HttpOptions, splitCredentials } from '../../../src/go/proxy/http.js';
+import { startServer, type TestServer } from '../support/server.js';
+
+const fast: HttpOptions = { sleep: async () => {}, connectTimeoutMs: 2000, readTimeoutMs: 2000 };
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function failure(p: Promise<unknown>): Promise<ProxyFailure> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof ProxyFailure) return e;
+    throw e;
+  }
+  throw new Error('expected a ProxyFailure');
+}
+
+const ctx = { module: 'example.com/foo', version: 'v1.0.0' };
+
+describe('Http', () => {
+  it('sends the User-Agent it was given', async () => {
+    server = await startServer((_req, res) => res.end('ok'));
+    const r = await new Http({ ...fast, userAgent: 'agent/9' }).getBytes(`${server.base}/x`, ctx, 100);
+    expect(Buffer.from(r.body).toString()).toBe('ok');
+    expect(server.log[0]?.headers['user-agent']).toBe('agent/9');
+  });
+
+  it('retries a 5xx answer and returns the later success', async () => {
+    server = await startServer((_req, res, n) => (n < 3 ? res.writeHead(502).end() : res.end('fine')));
+    const r = await new Http({ ...fast, retries: 3 }).getBytes(`${server.base}/x`, ctx, 100);
+    expect(r.status).toBe(200);
+    expect(server.log).toHaveLength(3);
+  });
+
+  it('returns the 5xx status once the retries are spent', async () => {
+    server = await startServer((_req, res) => res.writeHead(500).end());
+    const r = await new Http({ ...fast, retries: 2 }).getBytes(`${server.base}/x`, ctx, 100);
+    expect(r.status).toBe(500);
+    expect(server.log).toHaveLength(3);
+  });
+
+  it('never retries a 4xx answer', async () => {
+    server = await startServer((_req, res) => res.writeHead(404).end());
+    const r = await new Http({ ...fast, retries: 5 }).getBytes(`${server.base}/x`, ctx, 100);
+    expect(r.status).toBe(404);
+    expect(server.log).toHaveLength(1);
+  });
+
+  it('waits with growing backoff between attempts', async () => {
+    server = await startServer((_req, res) => res.writeHead(503).end());
+    const waits: number[] = [];
+    await new Http({
+      ...fast,
+      retries: 3,
+      backoffMs: 100,
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    }).getBytes(`${server.base}/x`, ctx, 100);
+    expect(waits).toHaveLength(3);
+    expect(waits[0]).toBeGreaterThanOrEqual(50);
+    expect(waits[0]).toBeLessThanOrEqual(100);
+    expect(waits[2]).toBeGreaterThanOrEqual(200);
+    expect(waits[2]).toBeLessThanOrEqual(400);
+  });
+
+  it('reports a refused connection as proxy-network after its retries', async () => {
+    server = await startServer((_req, res) => res.end());
+    const base = server.base;
+    await server.close();
+    server = undefined;
+    const e = await failure(new Http({ ...fast, retries: 1 }).getBytes(`${base}/gone`, ctx, 100));
+    expect(e.code).toBe('proxy-network');
+    expect(e.message).toContain('example.com/foo@v1.0.0');
+    expect(e.message).toContain(`${base}/gone`);
+  });
+
+  it('times out when no headers arrive', async () => {
+    server = await startServer(() => {
+      /* never answers */
+    });
+    const e = await failure(
+      new Http({ ...fast, retries: 0, connectTimeoutMs: 150 }).getBytes(`${server.base}/hang`, ctx, 100),
+    );
+    expect(e.code).toBe('proxy-timeout');
+    expect(e.url).toBe(`${server.base}/hang`);
+  });
+
+  it('times out on a body that drips slower than the read timeout', async () => {
+    server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      let i = 0;
+      const t = setInterval(() => {
+        if (res.destroyed || i++ > 20) {
+          clearInterval(t);
+          res.end();
+          return;
+        }
+        res.write('x');
+      }, 250);
+    });
+    const e = await failure(
+      new Http({ ...fast, retries: 0, readTimeoutMs: 100 }).getBytes(`${server.base}/drip`, ctx, 1000),
+    );
+    expect(e.code).toBe('proxy-timeout');
+  });
+
+  it('rejects a body shorter than its Content-Length', async () => {
+    server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-length': '1000' });
+      res.write('short');
+      setTimeout(() => res.destroy(), 20);
+    });
+    const e = await failure(new Http({ ...fast, retries: 1 }).getBytes(`${server.base}/short`, ctx, 5000));
+    expect(e.code).toBe('proxy-truncated');
+    expect(e.message).toContain('of 1000');
+    expect(server.log).toHaveLength(2);
+  });
+
+  it('stops reading at the size limit', async () => {
+    server = await startServer((_req, res) => res.end(Buffer.alloc(10_000)));
+    const e = await failure(new Http(fast).getBytes(`${server.base}/big`, ctx, 4096));
+    expect(e.code).toBe('proxy-too-large');
+    expect(e.message).toContain('4 KiB');
+  });
+
+  it('follows redirects and stops a redirect loop', async () => {
+    server = await startServer((req, res) => {
+      if (req.url === '/start') res.writeHead(302, { location: '/end' }).end();
+      else if (req.url === '/end') res.end('here');
+      else res.writeHead(301, { location: req.url ?? '/' }).end();
+    });
+    const http = new Http({ ...fast, maxRedirects: 5 });
+    const ok = await http.getBytes(`${server.base}/start`, ctx, 100);
+    expect(Buffer.from(ok.body).toString()).toBe('here');
+    expect(ok.url).toBe(`${server.base}/end`);
+    const e = await failure(http.getBytes(`${server.base}/loop`, ctx, 100));
+    expect(e.code).toBe('proxy-redirects');
+    expect(server.log.filter((l) => l.url === '/loop')).toHaveLength(6);
+  });
+
+  it('refuses a redirect from https down to http', async () => {
+    const fetch = async (url: string) =>
+      url.startsWith('https:')
+        ? new Response(null, { status: 302, headers: { location: 'http://evil.example/x' } })
+        : new Response('plain');
+    const e = await failure(new Http({ ...fast, fetch }).getBytes('https://proxy.example/x', ctx, 100));
+    expect(e.code).toBe('proxy-redirects');
+  });
+
+  it('sends URL credentials as Basic auth to their origin only, and never shows them', async () => {
+    let other: TestServer | undefined;
+    try {
+      other = await startServer((_req, res) => res.end('other'));
+      const otherBase = other.base;
+      server = await startServer((_req, res) => res.writeHead(302, { location: `${otherBase}/y` }).end());
+      const base = server.base.replace('http://', 'http://alice:s3cret@');
+      const r = await new Http(fast).getBytes(`${base}/x`, ctx, 100);
+      expect(Buffer.from(r.body).toString()).toBe('other');
+      expect(server.log[0]?.headers.authorization).toBe(
+        `Basic ${Buffer.from('alice:s3cret').toString('base64')}`,
+      );
+      expect(other.log[0]?.headers.authorization).toBeUndefined();
+      // an error on that URL names it without the secret
+      await server.close();
+      const e = await failure(new Http({ ...fast, retries: 0 }).getBytes(`${base}/x`, ctx, 100));
+      expect(e.message).not.toContain('s3cret');
+      expect(e.message).not.toContain('alice');
+      expect(JSON.stringify(e.toJSON())).not.toContain('s3cret');
+      server = undefined;
+    } finally {
+      await other?.close();
+    }
+  });
+
+  it('uses looked-up credentials (netrc) for the request host', async () => {
+    server = await startServer((_req, res) => res.end('ok'));
+    const host = `127.0.0.1:${server.port}`;
+    await new Http({
+      ...fast,
+      credentials: (u) => (u.host === host ? { username: 'bob', password: 'pw' } : undefined),
+    }).getBytes(`${server.base}/x`, ctx, 100);
+    expect(server.log[0]?.headers.authorization).toBe(`Basic ${Buffer.from('bob:pw').toString('base64')}`);
+  });
+
+  it('streams a body into a sink with back-pressure, never ending it', async () => {
+    const payload = Buffer.alloc(3 << 20, 7);
+    server = await startServer((_req, res) => res.end(payload));
+    const chunks: Buffer[] = [];
+    const sink = new Writable({
+      highWaterMark: 1024,
+      write(chunk, _enc, cb) {
+        chunks.push(chunk as Buffer);
+        setImmediate(cb);
+      },
+    });
+    const r = await new Http(fast).getInto(`${server.base}/z`, ctx, sink, 10 << 20);
+    expect(r.bytes).toBe(payload.length);
+    expect(Buffer.concat(chunks).equals(payload)).toBe(true);
+    expect(sink.writableEnded).toBe(false);
+  });
+
+  it('splits credentials off a URL', () => {
+    const { url, credentials } = splitCredentials('https://a%40b:p%3Aw@h.example/p');
+    expect(url.href).toBe('https://h.example/p');
+    expect(credentials).toEqual({ username: 'a@b', password: 'p:w' });
+    expect(isMochiPkgError(new ProxyFailure('proxy-network', 'x', {}))).toBe(true);
+  });
+});
