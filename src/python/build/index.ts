@@ -1,2 +1,10 @@
-// Filled by issue 5.
+// mochi-pkg/python build: import targets and stub sources -> wrappers, shims and their SHA-256.
+export {
+  BuildError,
+  type BuildOptions,
+  buildWith,
+  DEFAULT_PYTHON,
+  type ParsePackage,
+  validateRequest,
+} from './build.js';
 export type * from './types.js';

@@ -88,6 +88,7 @@ function walkType(root: MochiType, out: Set<Capability>): void {
         for (const f of t.fields) stack.push(f.type);
         break;
       case 'interface':
+        for (const f of t.fields ?? []) stack.push(f.type);
         for (const m of t.methods) stack.push(...m.params, m.result);
         break;
       default:

@@ -10,6 +10,7 @@ export {
   parseSpecifierSet,
   type Specifier,
   type SpecifierSet,
+  specifierProblem,
   tryParseSpecifier,
   tryParseSpecifierSet,
 } from './specifier.js';

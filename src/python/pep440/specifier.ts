@@ -152,6 +152,26 @@ export function tryParseSpecifierSet(text: string): SpecifierSet | undefined {
   }
 }
 
+/**
+ * What is wrong with a specifier set, or undefined when it is valid — the shape
+ * `importspec.parseImportSpec` takes as its specifier validator.
+ *
+ * @example
+ * ```ts
+ * specifierProblem('>=1.0+local') // 'invalid PEP 440 specifier ">=1.0+local"'
+ * specifierProblem('>=1,<2') // undefined
+ * ```
+ */
+export function specifierProblem(text: string): string | undefined {
+  try {
+    parseSpecifierSet(text);
+    return undefined;
+  } catch (e) {
+    if (e instanceof InvalidSpecifierError) return e.message;
+    throw e;
+  }
+}
+
 // --- packaging's string-level helpers for prefix matching (its semantics, quirks included) ---
 
 const PREFIX_RE = /^([0-9]+)((?:a|b|c|rc)[0-9]+)$/;

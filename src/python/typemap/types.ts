@@ -10,7 +10,7 @@ export interface MochiMethod {
   readonly result: MochiType;
 }
 
-/** A field of a record type. */
+/** A field of a record type, or an attribute of an interface type. */
 export interface MochiField {
   readonly name: string;
   readonly type: MochiType;
@@ -29,8 +29,20 @@ export type MochiType =
   | { readonly kind: 'stream'; readonly elem: MochiType }
   | { readonly kind: 'optional'; readonly inner: MochiType }
   | { readonly kind: 'sum'; readonly branches: readonly MochiType[] }
+  /** Fields sorted by name. */
   | { readonly kind: 'record'; readonly name: string; readonly fields: readonly MochiField[] }
-  | { readonly kind: 'interface'; readonly name: string; readonly methods: readonly MochiMethod[] }
+  /**
+   * A Protocol: its attributes (`fields`, including read-only properties) and methods, each sorted by
+   * name. Protocol attributes are part of the Mochi-visible surface, so they are kept, not dropped.
+   */
+  | {
+      readonly kind: 'interface';
+      readonly name: string;
+      /** Attributes; absent when the protocol declares none. */
+      readonly fields?: readonly MochiField[];
+      readonly methods: readonly MochiMethod[];
+    }
+  /** A class: one of the wrapper's own items by its Mochi name, or a foreign class by dotted Python name. */
   | { readonly kind: 'ref'; readonly name: string }
   | { readonly kind: 'typevar'; readonly name: string };
 

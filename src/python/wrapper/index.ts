@@ -1,2 +1,11 @@
-// Filled by issue 5.
+// mochi-pkg/python wrapper: surface -> wrapper items and skips; the shim, its SHA-256, capabilities.
+export { renderShim, shimSha256 } from './shim.js';
 export type * from './types.js';
+export {
+  MOCHI_KEYWORDS,
+  mochiName,
+  publicNames,
+  type WrapOptions,
+  WrapperError,
+  wrapModule,
+} from './wrap.js';

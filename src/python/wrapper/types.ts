@@ -1,8 +1,11 @@
 // Types-only contract: a generated Mochi wrapper — its items, and what was skipped.
 import type { MochiType, SkipReport } from '../typemap/types.js';
 
-/** `fun` (module function), `record` (frozen dataclass, TypedDict, NamedTuple), `interface` (Protocol), `const`. */
-export type WrapperItemKind = 'fun' | 'record' | 'interface' | 'const';
+/**
+ * `fun` (module function), `record` (frozen dataclass, TypedDict, NamedTuple), `interface` (Protocol),
+ * `const` (module constant), `type` (any other public class: an opaque foreign type, `extern python type G`).
+ */
+export type WrapperItemKind = 'fun' | 'record' | 'interface' | 'const' | 'type';
 
 export interface WrapperItem {
   /** The Mochi-visible name. */
@@ -10,7 +13,10 @@ export interface WrapperItem {
   /** The Python name it wraps (items sort by this). */
   readonly sourceName: string;
   readonly kind: WrapperItemKind;
-  /** For `fun` the function type, for `record`/`interface` the record/interface type, for `const` its type. */
+  /**
+   * For `fun` the function type (an `async def` returns `async R`), for `record`/`interface` the
+   * record/interface type, for `const` its type, for `type` a `ref` to itself.
+   */
   readonly type: MochiType;
   /** True for `async def` functions. */
   readonly async: boolean;

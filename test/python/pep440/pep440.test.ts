@@ -10,6 +10,7 @@ import {
   normalizeVersion,
   parseSpecifierSet,
   parseVersion,
+  specifierProblem,
   tryParseVersion,
 } from '../../../src/python/pep440/index.js';
 import { versionText } from './arbitraries.js';
@@ -151,5 +152,12 @@ describe('PEP 440 specifiers', () => {
     expect(bestVersion('>=1', versions)).toBeUndefined();
     // With no clauses and only pre-releases published, a pre-release is better than nothing.
     expect(bestVersion('', ['1.0a1', '1.0b1'])).toBe('1.0b1');
+  });
+});
+
+describe('specifierProblem (the import-spec validator)', () => {
+  it('returns undefined for a valid set and the error message for an invalid one', () => {
+    expect(specifierProblem('>=1,<2')).toBeUndefined();
+    expect(specifierProblem('>=1.0+local')).toBe('invalid PEP 440 specifier ">=1.0+local"');
   });
 });

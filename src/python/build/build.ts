@@ -1,0 +1,74 @@
+// The build: import targets and their stub sources -> wrappers, shims, hashes and skip reports.
+import { MochiPkgError } from '../../errors.js';
+import type { PackageSurface } from '../stubs/types.js';
+import type { ExternalModules } from '../typemap/scope.js';
+import { renderShim, shimSha256 } from '../wrapper/shim.js';
+import { wrapModule } from '../wrapper/wrap.js';
+import type { BuildRequest, BuildResult, PythonTarget, StubFiles, TargetResult } from './types.js';
+
+/** A refused build request. Codes: `build-no-targets`, `build-empty-alias`, `build-duplicate-alias`. */
+export class BuildError extends MochiPkgError {}
+
+/** The Python a build targets when the request does not say: 3.12 on linux. */
+export const DEFAULT_PYTHON: PythonTarget = { version: [3, 12], platform: 'linux' };
+
+/** Turns one target's stub files into a package surface (the .pyi parser, injected). */
+export type ParsePackage = (stubs: StubFiles, python: PythonTarget) => PackageSurface;
+
+/** Options of `buildWith`. */
+export interface BuildOptions {
+  /** Modules outside each target's package that names may resolve into (e.g. the stdlib stubs). */
+  readonly externals?: ExternalModules;
+}
+
+/** Refuses empty target lists, empty aliases and duplicate aliases, naming the offending target. */
+export function validateRequest(req: BuildRequest): void {
+  if (req.targets.length === 0) {
+    throw new BuildError('build-no-targets', 'build request has no targets', {
+      hint: 'add at least one `import python "…" as <alias>` target',
+    });
+  }
+  const seen = new Map<string, number>();
+  req.targets.forEach((t, i) => {
+    if (t.alias.trim() === '') {
+      throw new BuildError(
+        'build-empty-alias',
+        `target ${i} (${JSON.stringify(t.spec)}) has an empty alias`,
+        {
+          hint: 'give the import a name: import python "…" as <alias>',
+        },
+      );
+    }
+    const prev = seen.get(t.alias);
+    if (prev !== undefined) {
+      throw new BuildError(
+        'build-duplicate-alias',
+        `targets ${prev} and ${i} both use the alias ${JSON.stringify(t.alias)}`,
+        { hint: 'each import python declaration needs its own alias' },
+      );
+    }
+    seen.set(t.alias, i);
+  });
+}
+
+/**
+ * Builds every target with the given parser: per target, the wrapper of its top-level module, the
+ * shim, the shim's SHA-256 and the skip reports, in request order. Pure apart from `parse`.
+ *
+ * @example buildWith({ targets: [{ spec: 'm', alias: 'm', stubs }] }, parse).targets[0].shimSha256
+ */
+export function buildWith(req: BuildRequest, parse: ParsePackage, options: BuildOptions = {}): BuildResult {
+  validateRequest(req);
+  const python = req.python ?? DEFAULT_PYTHON;
+  const targets: TargetResult[] = req.targets.map((t) => {
+    const surface = parse(t.stubs, python);
+    const wrapper = wrapModule(
+      surface,
+      t.stubs.module,
+      options.externals ? { externals: options.externals } : {},
+    );
+    const shim = renderShim(wrapper);
+    return { alias: t.alias, wrapper, shim, shimSha256: shimSha256(shim), skipped: wrapper.skipped };
+  });
+  return { targets };
+}

@@ -1,0 +1,425 @@
+// Surface -> wrapper: which public names of a module become Mochi items, and why the others do not.
+import { MochiPkgError } from '../../errors.js';
+import type {
+  ClassDef,
+  Constant,
+  FunctionDef,
+  FunctionGroup,
+  ModuleSurface,
+  PackageSurface,
+  TypeExpr,
+} from '../stubs/types.js';
+import { type LowerContext, type LowerResult, lowerType, type Refusal } from '../typemap/lower.js';
+import { iface, record, render } from '../typemap/render.js';
+import { absoluteModule, type ExternalModules, PackageScope, type Resolution } from '../typemap/scope.js';
+import type { MochiField, MochiMethod, MochiType, SkipReport } from '../typemap/types.js';
+import type { Wrapper, WrapperItem } from './types.js';
+
+/** Thrown when the module to wrap is not part of the surface (code `wrapper-module-missing`). */
+export class WrapperError extends MochiPkgError {}
+
+/** Options of `wrapModule`. */
+export interface WrapOptions {
+  /** Modules outside the package that names may resolve into (e.g. the stdlib stubs). */
+  readonly externals?: ExternalModules;
+}
+
+/**
+ * Words Mochi reserves in every position (its contextual query and agent words are left alone). A Python name that is one of them gets a trailing `_` as its Mochi name
+ * (`sourceName` keeps the Python spelling), so the shim always parses.
+ */
+export const MOCHI_KEYWORDS: ReadonlySet<string> = new Set([
+  'as',
+  'break',
+  'continue',
+  'else',
+  'export',
+  'expect',
+  'extern',
+  'false',
+  'for',
+  'fun',
+  'if',
+  'import',
+  'in',
+  'let',
+  'match',
+  'null',
+  'package',
+  'return',
+  'stream',
+  'test',
+  'true',
+  'type',
+  'var',
+  'while',
+]);
+
+/** The Mochi-visible spelling of a Python name. */
+export function mochiName(python: string): string {
+  return MOCHI_KEYWORDS.has(python) ? `${python}_` : python;
+}
+
+function isPrivate(name: string): boolean {
+  return name.startsWith('_');
+}
+
+function decorated(
+  def: { readonly decorators: readonly { readonly name: string }[] },
+  ...names: string[]
+): boolean {
+  return def.decorators.some((d) => names.includes(d.name.slice(d.name.lastIndexOf('.') + 1)));
+}
+
+type Outcome = { readonly item: WrapperItem } | { readonly skip: SkipReport } | undefined;
+
+/** A function signature lowered to Mochi: its type, plus whether it is `async def`. */
+interface Signature {
+  readonly type: MochiType;
+  readonly async: boolean;
+}
+
+type SigResult = { readonly ok: true; readonly sig: Signature } | ({ readonly ok: false } & Refusal);
+
+/**
+ * The parameters a Mochi call passes: every parameter without a default, in order, except `*args`
+ * and `**kwargs` (and `self`/`cls` of a method). Parameters with defaults are left to Python.
+ */
+function lowerSignature(def: FunctionDef, ctx: LowerContext, method: boolean): SigResult {
+  let params = def.params.filter((p) => p.kind !== 'var-positional' && p.kind !== 'var-keyword');
+  if (method && !decorated(def, 'staticmethod')) params = params.slice(1);
+  const types: MochiType[] = [];
+  for (const p of params) {
+    if (p.hasDefault) continue;
+    if (!p.annotation)
+      return { ok: false, reason: 'any-type', detail: `parameter ${p.name} has no annotation` };
+    const r = lowerType(p.annotation, ctx);
+    if (!r.ok) return { ...r, detail: `parameter ${p.name}: ${r.detail}` };
+    types.push(r.type);
+  }
+  if (!def.returns) return { ok: false, reason: 'any-type', detail: 'no return annotation' };
+  const r = lowerType(def.returns, ctx);
+  if (!r.ok) return { ...r, detail: `return: ${r.detail}` };
+  const result: MochiType = def.async ? { kind: 'async', inner: r.type } : r.type;
+  return { ok: true, sig: { type: { kind: 'fun', params: types, result }, async: def.async } };
+}
+
+/**
+ * The overload rule: the `@overload` definitions are tried in source order and the first whose
+ * parameters and result all lower becomes the item (any declared overload is a valid way to call
+ * the function, with exactly that result). When none lowers, the function is skipped as `overload`
+ * with each overload's refusal in the detail. A group without `@overload` uses its last definition.
+ */
+function lowerGroup(group: FunctionGroup, ctx: LowerContext, method: boolean): SigResult {
+  const overloads = group.defs.filter((d) => decorated(d, 'overload'));
+  if (overloads.length === 0) {
+    const last = group.defs[group.defs.length - 1];
+    if (!last) return { ok: false, reason: 'unsupported-construct', detail: 'no definition' };
+    return lowerSignature(last, ctx, method);
+  }
+  const failures: string[] = [];
+  for (const [i, d] of overloads.entries()) {
+    const r = lowerSignature(d, ctx, method);
+    if (r.ok) return r;
+    failures.push(`#${i + 1} ${r.reason}: ${r.detail}`);
+  }
+  return {
+    ok: false,
+    reason: 'overload',
+    detail: `none of ${overloads.length} overloads lowers: ${failures.join('; ')}`,
+  };
+}
+
+type ClassKind = 'protocol' | 'typeddict' | 'namedtuple' | 'frozen-dataclass' | 'mutable-dataclass' | 'class';
+
+function baseName(e: TypeExpr): string | undefined {
+  if (e.kind === 'name') return e.name;
+  if (e.kind === 'subscript' && e.base.kind === 'name') return e.base.name;
+  return undefined;
+}
+
+/** Builds the wrapper of one module; holds the per-package caches. */
+class Wrapping {
+  readonly scope: PackageScope;
+  readonly mod: ModuleSurface;
+  readonly skipped: SkipReport[] = [];
+  /** Public classes of the wrapped module, by definition, with their Mochi name. */
+  readonly publicClasses = new Map<ClassDef, string>();
+  private readonly kinds = new Map<ClassDef, ClassKind>();
+
+  constructor(surface: PackageSurface, mod: ModuleSurface, externals: ExternalModules | undefined) {
+    this.scope = new PackageScope(surface, externals);
+    this.mod = mod;
+  }
+
+  ctx(module: ModuleSurface, self?: MochiType): LowerContext {
+    const className = (m: string, def: ClassDef): string => this.publicClasses.get(def) ?? `${m}.${def.name}`;
+    return self ? { scope: this.scope, module, self, className } : { scope: this.scope, module, className };
+  }
+
+  moduleOf(name: string): ModuleSurface {
+    return this.scope.module(name)?.mod ?? this.mod;
+  }
+
+  classKind(def: ClassDef, module: ModuleSurface, depth = 0): ClassKind {
+    const known = this.kinds.get(def);
+    if (known) return known;
+    let kind: ClassKind = 'class';
+    const dc = def.decorators.find((d) => /(^|\.)dataclass$/.test(d.name));
+    if (dc) kind = dc.keywords.frozen === 'True' ? 'frozen-dataclass' : 'mutable-dataclass';
+    for (const b of def.bases) {
+      const name = baseName(b);
+      if (name === undefined || kind !== 'class') continue;
+      const r = this.scope.resolve(module, name);
+      if (r.kind === 'special') {
+        if (r.name === 'Protocol') kind = 'protocol';
+        else if (r.name === 'TypedDict') kind = 'typeddict';
+        else if (r.name === 'NamedTuple') kind = 'namedtuple';
+      } else if (r.kind === 'class' && depth < 16) {
+        // A TypedDict's subclasses are TypedDicts; Protocol-ness is not inherited without `Protocol`.
+        if (this.classKind(r.def, this.moduleOf(r.module), depth + 1) === 'typeddict') kind = 'typeddict';
+      }
+    }
+    this.kinds.set(def, kind);
+    return kind;
+  }
+
+  /** Fields of a record class, own and inherited from same-kind bases (base fields first). */
+  recordFields(
+    def: ClassDef,
+    module: ModuleSurface,
+    kind: ClassKind,
+    depth = 0,
+  ): { def: ClassDef; module: ModuleSurface }[] {
+    const out: { def: ClassDef; module: ModuleSurface }[] = [];
+    if (depth < 16) {
+      for (const b of def.bases) {
+        const name = baseName(b);
+        const r = name === undefined ? undefined : this.scope.resolve(module, name);
+        if (r?.kind === 'class') {
+          const m = this.moduleOf(r.module);
+          if (this.classKind(r.def, m) === kind) out.push(...this.recordFields(r.def, m, kind, depth + 1));
+        }
+      }
+    }
+    out.push({ def, module });
+    return out;
+  }
+
+  wrapFunction(name: string, group: FunctionGroup, module: ModuleSurface, path: string): Outcome {
+    const r = lowerGroup(group, this.ctx(module), false);
+    if (!r.ok) return { skip: { itemPath: path, reason: r.reason, detail: r.detail } };
+    return {
+      item: { name: mochiName(name), sourceName: name, kind: 'fun', type: r.sig.type, async: r.sig.async },
+    };
+  }
+
+  wrapConstant(name: string, c: Constant, module: ModuleSurface, path: string): Outcome {
+    if (!c.annotation) return { skip: { itemPath: path, reason: 'any-type', detail: 'no annotation' } };
+    const r = lowerType(c.annotation, this.ctx(module));
+    if (!r.ok) return { skip: { itemPath: path, reason: r.reason, detail: r.detail } };
+    return { item: { name: mochiName(name), sourceName: name, kind: 'const', type: r.type, async: false } };
+  }
+
+  wrapClass(name: string, def: ClassDef, module: ModuleSurface, path: string): Outcome {
+    const mName = mochiName(name);
+    const self: MochiType = { kind: 'ref', name: mName };
+    const kind = this.classKind(def, module);
+    if (kind === 'class')
+      return { item: { name: mName, sourceName: name, kind: 'type', type: self, async: false } };
+    if (kind === 'protocol') return this.wrapProtocol(name, def, module, path);
+    const fields: MochiField[] = [];
+    const total = def.keywords.total !== 'False';
+    for (const part of this.recordFields(def, module, kind)) {
+      const ctx = this.ctx(part.module, self);
+      for (const f of part.def.fields) {
+        if (f.classVar) continue;
+        if (!f.annotation)
+          return {
+            skip: { itemPath: path, reason: 'any-type', detail: `field ${f.name} has no annotation` },
+          };
+        const r = lowerField(f.annotation, ctx, kind === 'typeddict' && !total);
+        if (!r.ok)
+          return { skip: { itemPath: path, reason: r.reason, detail: `field ${f.name}: ${r.detail}` } };
+        const at = fields.findIndex((x) => x.name === f.name);
+        if (at >= 0) fields.splice(at, 1);
+        fields.push({ name: f.name, type: r.type });
+      }
+    }
+    const type = record(mName, fields);
+    if (kind === 'mutable-dataclass') {
+      return {
+        skip: {
+          itemPath: path,
+          reason: 'mutable-dataclass',
+          detail: `@dataclass ${name} is not frozen`,
+          override: `declare it as an immutable record yourself: ${shimRecordLine(mName, fields)}`,
+        },
+      };
+    }
+    return { item: { name: mName, sourceName: name, kind: 'record', type, async: false } };
+  }
+
+  wrapProtocol(name: string, def: ClassDef, module: ModuleSurface, path: string): Outcome {
+    const mName = mochiName(name);
+    const ctx = this.ctx(module, { kind: 'ref', name: mName });
+    const fields: MochiField[] = [];
+    const methods: MochiMethod[] = [];
+    const member = (n: string) => `${path}.${n}`;
+    for (const f of def.fields) {
+      if (isPrivateMember(f.name)) continue;
+      if (!f.annotation) {
+        this.skipped.push({ itemPath: member(f.name), reason: 'any-type', detail: 'no annotation' });
+        continue;
+      }
+      const r = lowerType(f.annotation, ctx);
+      if (r.ok) fields.push({ name: f.name, type: r.type });
+      else this.skipped.push({ itemPath: member(f.name), reason: r.reason, detail: r.detail });
+    }
+    for (const g of def.methods) {
+      if (isPrivateMember(g.name)) continue;
+      const getter = g.defs.find((d) => decorated(d, 'property'));
+      if (getter) {
+        const r: LowerResult = getter.returns
+          ? lowerType(getter.returns, ctx)
+          : { ok: false, reason: 'any-type', detail: 'no return annotation' };
+        if (r.ok) fields.push({ name: g.name, type: r.type });
+        else this.skipped.push({ itemPath: member(g.name), reason: r.reason, detail: r.detail });
+        continue;
+      }
+      const r = lowerGroup(g, ctx, true);
+      if (r.ok && r.sig.type.kind === 'fun') {
+        methods.push({ name: g.name, params: r.sig.type.params, result: r.sig.type.result });
+      } else if (!r.ok) {
+        this.skipped.push({ itemPath: member(g.name), reason: r.reason, detail: r.detail });
+      }
+    }
+    return {
+      item: {
+        name: mName,
+        sourceName: name,
+        kind: 'interface',
+        type: iface(mName, fields, methods),
+        async: false,
+      },
+    };
+  }
+
+  /** Turns one public name into an item or a skip; type-level names (aliases, TypeVars, modules) give nothing. */
+  wrapName(name: string, r: Resolution, depth = 0): Outcome {
+    const path = `${this.mod.name}.${name}`;
+    switch (r.kind) {
+      case 'function':
+        return this.wrapFunction(name, r.def, this.moduleOf(r.module), path);
+      case 'constant':
+        return this.wrapConstant(name, r.def, this.moduleOf(r.module), path);
+      case 'class':
+        return this.wrapClass(name, r.def, this.moduleOf(r.module), path);
+      case 'unresolved':
+        return { skip: { itemPath: path, reason: 'unresolved-name', detail: r.detail } };
+      case 'alias':
+        // `connect = _connect` (implicit alias) may re-export a function or class under a new name.
+        if (r.def.form === 'implicit' && r.def.value.kind === 'name' && depth < 8) {
+          const target = this.scope.resolve(this.moduleOf(r.module), r.def.value.name);
+          if (target.kind === 'function' || target.kind === 'class')
+            return this.wrapName(name, target, depth + 1);
+        }
+        return undefined;
+      default:
+        return undefined;
+    }
+  }
+}
+
+// Dunder members (`__call__`, `__len__`) are part of a protocol's contract; `_x` members are not.
+function isPrivateMember(name: string): boolean {
+  return name.startsWith('_') && !(name.startsWith('__') && name.endsWith('__'));
+}
+
+function lowerField(annotation: TypeExpr, ctx: LowerContext, optionalByDefault: boolean): LowerResult {
+  const r = lowerType(annotation, ctx);
+  if (!r.ok) return r;
+  // A TypedDict key that may be absent reads as an optional field in Mochi.
+  const head = annotation.kind === 'subscript' && annotation.base.kind === 'name' ? annotation.base.name : '';
+  const h = head.slice(head.lastIndexOf('.') + 1);
+  const absent = h === 'NotRequired' || (optionalByDefault && h !== 'Required');
+  return absent && r.type.kind !== 'optional' ? { ok: true, type: { kind: 'optional', inner: r.type } } : r;
+}
+
+function shimRecordLine(name: string, fields: readonly MochiField[]): string {
+  const sorted = [...fields].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return `type ${name} = { ${sorted.map((f) => `${f.name}: ${render(f.type)}`).join(', ')} }`;
+}
+
+/** Names a module exports: `__all__` when declared, else its public definitions and explicit re-exports. */
+export function publicNames(
+  scope: PackageScope,
+  mod: ModuleSurface,
+  seen: Set<string> = new Set(),
+): string[] {
+  if (mod.all) return [...new Set(mod.all)];
+  if (seen.has(mod.name)) return [];
+  seen.add(mod.name);
+  const names = new Set<string>();
+  for (const [name, b] of scope.bindings(mod)) {
+    if (isPrivate(name)) continue;
+    if (b.kind !== 'import') names.add(name);
+    // Stub re-export conventions (PEP 484): `from m import x as x`, `import m as m`.
+    else if (b.def.asName !== undefined && b.def.asName === (b.def.name ?? b.def.module)) names.add(name);
+  }
+  for (const d of mod.imports) {
+    if (d.name !== '*') continue;
+    const target = scope.module(absoluteModule(mod, d.module));
+    if (target) for (const n of publicNames(scope, target.mod, seen)) if (!isPrivate(n)) names.add(n);
+  }
+  return [...names];
+}
+
+function bySourceName(a: WrapperItem, b: WrapperItem): number {
+  return a.sourceName < b.sourceName ? -1 : a.sourceName > b.sourceName ? 1 : 0;
+}
+
+function byItemPath(a: SkipReport, b: SkipReport): number {
+  return a.itemPath < b.itemPath ? -1 : a.itemPath > b.itemPath ? 1 : 0;
+}
+
+/**
+ * The wrapper of module `moduleName` of a package surface: every public name becomes an item or a
+ * skip report; private definitions are reported as `private-name`. Pure and deterministic.
+ *
+ * @example wrapModule(surface).items.map((i) => i.name) // ['add', 'Pair', …]
+ */
+export function wrapModule(
+  surface: PackageSurface,
+  moduleName: string = surface.name,
+  options: WrapOptions = {},
+): Wrapper {
+  const mod = surface.modules.get(moduleName);
+  if (!mod) {
+    throw new WrapperError(
+      'wrapper-module-missing',
+      `module ${moduleName} is not in the stub package ${surface.name}`,
+      {
+        hint: `wrap one of: ${[...surface.modules.keys()].sort().join(', ')}`,
+      },
+    );
+  }
+  const w = new Wrapping(surface, mod, options.externals);
+  const names = publicNames(w.scope, mod).sort();
+  const resolved = names.map((n) => [n, w.scope.resolve(mod, n)] as const);
+  for (const [n, r] of resolved) if (r.kind === 'class') w.publicClasses.set(r.def, mochiName(n));
+  const items: WrapperItem[] = [];
+  for (const [n, r] of resolved) {
+    const out = w.wrapName(n, r);
+    if (out && 'item' in out) items.push(out.item);
+    else if (out) w.skipped.push(out.skip);
+  }
+  const listed = new Set(names);
+  const privates = [...mod.functions, ...mod.classes, ...mod.constants].map((d) => d.name).filter(isPrivate);
+  for (const n of new Set(privates)) {
+    if (!listed.has(n)) {
+      w.skipped.push({ itemPath: `${mod.name}.${n}`, reason: 'private-name', detail: `${n} is private` });
+    }
+  }
+  return { module: mod.name, items: items.sort(bySourceName), skipped: w.skipped.sort(byItemPath) };
+}

@@ -1,0 +1,301 @@
+import { describe, expect, it } from 'vitest';
+import { extractCapabilities } from '../../../src/python/lockfile/capabilities.js';
+import { render } from '../../../src/python/typemap/index.js';
+import { renderShim, shimSha256, wrapModule } from '../../../src/python/wrapper/index.js';
+import type { Wrapper } from '../../../src/python/wrapper/types.js';
+import {
+  cls,
+  constant,
+  deco,
+  def,
+  field,
+  group,
+  imp,
+  mod,
+  n,
+  none,
+  p,
+  pkg,
+  sub,
+  u,
+} from '../support/surface.js';
+
+function summary(w: Wrapper) {
+  return {
+    items: w.items.map((i) => `${i.kind} ${i.name}${i.async ? ' async' : ''}: ${render(i.type)}`),
+    skipped: w.skipped.map((s) => `${s.itemPath} ${s.reason}`),
+  };
+}
+
+// The seed's fixture shapes (seed 000, Phase 8 fixtures), as hand-built surfaces.
+describe('seed fixture shapes', () => {
+  it('minimal: def add(a: int, b: int) -> int', () => {
+    const w = wrapModule(
+      pkg(mod('minimal', { functions: [group(def('add', [p('a', n('int')), p('b', n('int'))], n('int')))] })),
+    );
+    expect(summary(w)).toEqual({ items: ['fun add: fun(int, int): int'], skipped: [] });
+    expect(renderShim(w)).toBe('extern python fun add(int, int): int\n');
+  });
+
+  it('record: frozen dataclass Pair plus def make() -> Pair, which maps to the record', () => {
+    const w = wrapModule(
+      pkg(
+        mod('rec', {
+          imports: [imp('dataclasses', 'dataclass')],
+          functions: [group(def('make', [], n('Pair')))],
+          classes: [
+            cls('Pair', {
+              decorators: [deco('dataclass', { frozen: 'True' })],
+              fields: [field('y', n('int')), field('x', n('int'))],
+            }),
+          ],
+        }),
+      ),
+    );
+    expect(summary(w)).toEqual({
+      items: ['record Pair: record Pair { x: int; y: int }', 'fun make: fun(): Pair'],
+      skipped: [],
+    });
+    expect(renderShim(w)).toBe('type Pair = {\n  x: int,\n  y: int\n}\n\nextern python fun make(): Pair\n');
+    expect(extractCapabilities(w)).toEqual(['callable', 'dataclass']);
+  });
+
+  it('async: async def fetch(url: str) -> str', () => {
+    const w = wrapModule(
+      pkg(mod('aio', { functions: [group(def('fetch', [p('url', n('str'))], n('str'), { async: true }))] })),
+    );
+    expect(summary(w)).toEqual({ items: ['fun fetch async: fun(string): async string'], skipped: [] });
+    expect(renderShim(w)).toBe('extern python fun fetch(string): async string\n');
+    expect(extractCapabilities(w)).toEqual(['async', 'callable']);
+  });
+
+  it('a Protocol with an attribute and a method becomes an interface', () => {
+    const w = wrapModule(
+      pkg(
+        mod('proto', {
+          imports: [imp('typing', 'Protocol')],
+          classes: [
+            cls('Greeter', {
+              bases: [n('Protocol')],
+              fields: [field('name', n('str'))],
+              methods: [group(def('greet', [p('self'), p('other', n('str'))], n('str')))],
+            }),
+          ],
+        }),
+      ),
+    );
+    expect(summary(w)).toEqual({
+      items: ['interface Greeter: interface Greeter { name: string; greet(string): string }'],
+      skipped: [],
+    });
+    expect(renderShim(w)).toBe('extern python type Greeter {\n  name: string,\n  greet(string): string\n}\n');
+    expect(extractCapabilities(w)).toEqual(['protocol']);
+  });
+
+  it("counts a Protocol attribute's type among the capabilities", () => {
+    const w = wrapModule(
+      pkg(
+        mod('proto2', {
+          classes: [
+            cls('HasTags', { bases: [n('typing.Protocol')], fields: [field('tags', sub('list', n('str')))] }),
+          ],
+        }),
+      ),
+    );
+    expect(extractCapabilities(w)).toEqual(['list', 'protocol']);
+  });
+
+  it('a mutable dataclass is skipped with an override hint', () => {
+    const w = wrapModule(
+      pkg(
+        mod('mut', {
+          classes: [
+            cls('Point', {
+              decorators: [deco('dataclass')],
+              fields: [field('x', n('int')), field('y', n('int'))],
+            }),
+          ],
+        }),
+      ),
+    );
+    expect(w.items).toEqual([]);
+    expect(w.skipped).toEqual([
+      {
+        itemPath: 'mut.Point',
+        reason: 'mutable-dataclass',
+        detail: '@dataclass Point is not frozen',
+        override: 'declare it as an immutable record yourself: type Point = { x: int, y: int }',
+      },
+    ]);
+    expect(renderShim(w)).toBe('');
+    expect(extractCapabilities(w)).toBeUndefined();
+  });
+
+  it('an Any-returning function is skipped as any-type', () => {
+    const w = wrapModule(
+      pkg(
+        mod('anyret', {
+          imports: [imp('typing', 'Any')],
+          functions: [group(def('load', [p('s', n('str'))], n('Any')))],
+        }),
+      ),
+    );
+    expect(summary(w)).toEqual({ items: [], skipped: ['anyret.load any-type'] });
+    expect(w.skipped[0]?.detail).toBe('return: Any (Any) has no Mochi type');
+  });
+});
+
+describe('wrapper items', () => {
+  const surface = pkg(
+    mod('lib', {
+      file: 'lib/__init__.pyi',
+      imports: [
+        imp('typing', 'overload'),
+        imp('typing', 'Any'),
+        imp('typing', 'TypedDict'),
+        imp('typing', 'NamedTuple'),
+        imp('._impl', 'Engine', 'Engine'),
+        imp('._impl', 'hidden'),
+        imp('._impl', 'helper', 'helper'),
+      ],
+      functions: [
+        group(
+          def('parse', [p('x', n('bytes'))], n('Any'), { decorators: [deco('overload')] }),
+          def('parse', [p('x', n('str'))], n('int'), { decorators: [deco('overload')] }),
+        ),
+        group(
+          def('bad', [p('x', n('Any'))], n('int'), { decorators: [deco('typing.overload')] }),
+          def('bad', [p('x', n('int'))], n('Any'), { decorators: [deco('typing.overload')] }),
+        ),
+        group(
+          def(
+            'type',
+            [
+              p('x', n('int')),
+              p('y', n('int'), { hasDefault: true }),
+              p('a', n('int'), { kind: 'var-positional' }),
+            ],
+            none,
+          ),
+        ),
+        group(def('_private', [], none)),
+        group(def('start', [p('e', n('Engine'))], u(n('Engine'), none))),
+      ],
+      classes: [
+        cls('Movie', {
+          bases: [n('TypedDict')],
+          keywords: { total: 'False' },
+          fields: [field('title', n('str')), field('year', sub('typing.Required', n('int')))],
+        }),
+        cls('Row', {
+          bases: [n('NamedTuple')],
+          fields: [field('a', n('int')), field('b', sub('list', n('str')))],
+        }),
+        cls('Opaque'),
+      ],
+      constants: [constant('VERSION', n('str')), constant('untyped')],
+    }),
+    mod('lib._impl', {
+      classes: [cls('Engine')],
+      functions: [group(def('helper', [], n('int'))), group(def('hidden', [], n('int')))],
+    }),
+  );
+  const w = wrapModule(surface);
+
+  it('maps every public name to an item or a skip, sorted by source name', () => {
+    expect(summary(w)).toEqual({
+      items: [
+        'type Engine: Engine',
+        'record Movie: record Movie { title: string?; year: int }',
+        'type Opaque: Opaque',
+        'record Row: record Row { a: int; b: list<string> }',
+        'const VERSION: string',
+        'fun helper: fun(): int',
+        'fun parse: fun(string): int',
+        'fun start: fun(Engine): Engine?',
+        'fun type_: fun(int): None',
+      ],
+      skipped: ['lib._private private-name', 'lib.bad overload', 'lib.untyped any-type'],
+    });
+  });
+
+  it('keeps the Python name as sourceName when the Mochi name is escaped', () => {
+    expect(w.items.find((i) => i.sourceName === 'type')?.name).toBe('type_');
+  });
+
+  it('explains an overload skip with every overload', () => {
+    expect(w.skipped.find((s) => s.itemPath === 'lib.bad')?.detail).toBe(
+      'none of 2 overloads lowers: #1 any-type: parameter x: Any (Any) has no Mochi type; #2 any-type: return: Any (Any) has no Mochi type',
+    );
+  });
+
+  it('renders the shim in the fixed section order', () => {
+    expect(renderShim(w)).toBe(
+      [
+        'type Movie = {\n  title: string?,\n  year: int\n}',
+        'type Row = {\n  a: int,\n  b: list<string>\n}',
+        '',
+        'extern python type Engine',
+        'extern python type Opaque',
+        '',
+        'extern python var VERSION: string',
+        '',
+        'extern python fun helper(): int',
+        'extern python fun parse(string): int',
+        'extern python fun start(Engine): Engine?',
+        'extern python fun type_(int): None',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('is deterministic: the same surface gives the same shim bytes and hash', () => {
+    const again = wrapModule(surface);
+    expect(renderShim(again)).toBe(renderShim(w));
+    expect(shimSha256(renderShim(again))).toBe(shimSha256(renderShim(w)));
+    expect(shimSha256(renderShim(w))).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('declares classes that items use but that are not items as opaque types', () => {
+    const s = pkg(
+      mod('q', {
+        file: 'q/__init__.pyi',
+        imports: [imp('._m', 'Inner')],
+        functions: [group(def('get', [], n('Inner')))],
+      }),
+      mod('q._m', { classes: [cls('Inner')] }),
+    );
+    expect(renderShim(wrapModule(s))).toBe(
+      'extern python type q._m.Inner\n\nextern python fun get(): q._m.Inner\n',
+    );
+  });
+
+  it('honours __all__, including a private name it lists', () => {
+    const s = pkg(
+      mod('a', {
+        all: ['_x', 'missing'],
+        functions: [group(def('_x', [], n('int'))), group(def('y', [], n('int')))],
+      }),
+    );
+    expect(summary(wrapModule(s))).toEqual({
+      items: ['fun _x: fun(): int'],
+      skipped: ['a.missing unresolved-name'],
+    });
+  });
+
+  it('refuses to wrap a module that is not in the surface', () => {
+    expect(() => wrapModule(surface, 'nope')).toThrow(
+      expect.objectContaining({ code: 'wrapper-module-missing' }),
+    );
+  });
+});
+
+describe('shim hash', () => {
+  // Vectors from `sha256sum` / CPython hashlib.
+  it('is the lowercase-hex SHA-256 of the shim text', () => {
+    expect(shimSha256('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    expect(shimSha256('extern python fun add(int, int): int\n')).toBe(
+      'db27242ae0915534d6b75ad8c5a6ca8dbf199d37314d8eee4cb7767bf91a47ae',
+    );
+  });
+});
