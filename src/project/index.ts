@@ -5,6 +5,7 @@ export { type ForeignImport, type ForeignLanguage, findImports, uniqueImports } 
 export { decodeString, type Token, type TokenKind, tokenize } from './lexer.js';
 export {
   type BuildFn,
+  defaultCacheDir,
   LOCK_FILE,
   type LockPlan,
   type PlannedTarget,

@@ -136,3 +136,14 @@ export async function writeLockIfChanged(root: string, text: string): Promise<bo
   await writeFileAtomic(join(root, LOCK_FILE), bytes);
   return true;
 }
+
+/**
+ * The default cache directory of Python stub sources: `$MOCHI_PYTHON_CACHE`, else
+ * `$XDG_CACHE_HOME/mochi-pkg/python` (falling back to `~/.cache`) on Linux and
+ * `~/Library/Caches/mochi-pkg/python` on macOS.
+ */
+export function defaultCacheDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, home: string): string {
+  if (env.MOCHI_PYTHON_CACHE) return env.MOCHI_PYTHON_CACHE;
+  if (platform === 'darwin') return join(home, 'Library/Caches/mochi-pkg/python');
+  return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'mochi-pkg/python');
+}

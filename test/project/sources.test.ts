@@ -146,13 +146,19 @@ describe('resolveStubs', () => {
 
   it('asks providers in order and names them when none has the stubs', async () => {
     const calls: string[] = [];
-    const none = { name: 'none', resolve: async () => (calls.push('none'), undefined) };
+    const none = {
+      name: 'none',
+      resolve: async () => {
+        calls.push('none');
+        return undefined;
+      },
+    };
     const some = {
       name: 'some',
-      resolve: async () => (
-        calls.push('some'),
-        { stubs: { module: 'x', files: m({ 'x.pyi': '' }) }, version: '1.0', origin: 'mem' }
-      ),
+      resolve: async () => {
+        calls.push('some');
+        return { stubs: { module: 'x', files: m({ 'x.pyi': '' }) }, version: '1.0', origin: 'mem' };
+      },
     };
     const ctx = { projectRoot: '/', cacheDir: '/' };
     expect((await resolveStubs(parseImportSpec('x'), ctx, [none, some])).version).toBe('1.0');

@@ -20,4 +20,9 @@ export const commands: readonly CommandEntry[] = [
   // -- go: proxy client and cache
   // -- python
   // -- lock
+  {
+    name: 'lock',
+    summary: 'pin Python imports in mochi.lock; --check verifies it (CI)',
+    load: () => import('./lock.js'),
+  },
 ];

@@ -99,10 +99,7 @@ function isIndexUrl(s: string): boolean {
  * parseImportSpec('mylib@path+./stubs/mylib') // { source: 'path', localPath: './stubs/mylib', … }
  * ```
  */
-export function parseImportSpec(
-  spec: string,
-  validateSpecifier: (s: string) => string | undefined = () => undefined,
-): ImportSpec {
+export function parseImportSpec(spec: string): ImportSpec {
   if (spec.length > MAX_SPEC_LENGTH)
     throw new ImportSpecError(spec.slice(0, 64), `longer than ${MAX_SPEC_LENGTH} characters`);
   const at = spec.indexOf('@');
