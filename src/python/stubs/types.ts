@@ -1,6 +1,7 @@
 // Types-only contract: what a .pyi module declares, after version/platform branches are evaluated.
 // The parser produces it; the type mapper and wrapper consume it. Annotations stay syntax trees
 // (TypeExpr) here: resolving names and lowering them to Mochi types is the type mapper's job.
+import type { StubParseError } from './errors.js';
 
 /** Where something is in its source file (1-based line and column). */
 export interface SourcePos {
@@ -70,13 +71,18 @@ export interface FunctionGroup {
   readonly defs: readonly FunctionDef[];
 }
 
+/**
+ * A name assigned in a class body: `x: int`, `x: int = 0`, `x: ClassVar[int]`, and also plain
+ * `X = 1` (enum members), which has no annotation.
+ */
 export interface ClassField {
   readonly name: string;
+  /** The declared type with `ClassVar[…]` and `Final[…]` unwrapped (the flags below keep them). */
   readonly annotation?: TypeExpr;
   readonly hasDefault: boolean;
   /** `ClassVar[...]` annotated. */
   readonly classVar: boolean;
-  /** `Final` / `Final[...]` annotated. */
+  /** `Final` / `Final[...]` annotated; a bare `Final = <literal>` gets the literal's type. */
   readonly final: boolean;
   readonly pos: SourcePos;
 }
@@ -96,8 +102,13 @@ export interface ClassDef {
   readonly pos: SourcePos;
 }
 
+/** A module-level name with a value: `X: int`, `X: Final = 3`, `X = 3`, `X = ...`. */
 export interface Constant {
   readonly name: string;
+  /**
+   * The declared type, `Final[…]` unwrapped; for `X: Final = 3` and unannotated `X = 3`, the type of
+   * the literal (`int`, `float`, `bool`, `str`, `bytes`); absent when nothing says the type.
+   */
   readonly annotation?: TypeExpr;
   /** `Final` or `Final[...]`. */
   readonly final: boolean;
@@ -115,8 +126,13 @@ export interface TypeVarDecl {
 export interface TypeAlias {
   readonly name: string;
   readonly value: TypeExpr;
-  /** `explicit` = `X: TypeAlias = …`, `statement` = `type X = …`, `implicit` = `X = Y`. */
-  readonly form: 'explicit' | 'statement' | 'implicit';
+  /**
+   * `explicit` = `X: TypeAlias = …`, `statement` = `type X = …`, `implicit` = `X = Y` where Y reads
+   * as a type (a name, dotted name, subscript, `|` union or None; note that Y may also name a
+   * function or a constant: resolve it before treating it as a type), `newtype` =
+   * `X = NewType("X", T)` with `value` = T (a distinct type whose runtime values are T's).
+   */
+  readonly form: 'explicit' | 'statement' | 'implicit' | 'newtype';
   readonly pos: SourcePos;
 }
 
@@ -141,7 +157,12 @@ export interface ModuleSurface {
   readonly typeVars: readonly TypeVarDecl[];
   readonly aliases: readonly TypeAlias[];
   readonly imports: readonly ImportDecl[];
-  /** `__all__` when the module declares it (literal lists and `+=` extensions). */
+  /** True for a package's `__init__` module: relative imports resolve against the module itself. */
+  readonly isPackage?: boolean;
+  /**
+   * `__all__` when the module declares it: literal lists/tuples, `+` of them, `+=`, `.extend`,
+   * `.append`, `.remove`, each in the branches the target takes; de-duplicated, in first-seen order.
+   */
   readonly all?: readonly string[];
 }
 
@@ -150,4 +171,6 @@ export interface PackageSurface {
   /** The top-level module name. */
   readonly name: string;
   readonly modules: ReadonlyMap<string, ModuleSurface>;
+  /** Files left out because they did not parse (only with `parsePackage(…, { keepGoing: true })`). */
+  readonly errors?: readonly StubParseError[];
 }

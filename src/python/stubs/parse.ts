@@ -1,0 +1,151 @@
+// Public parsing entry points: one stub source → ModuleSurface, a package's stub files → PackageSurface.
+import type { PythonTarget, StubFiles } from '../build/types.js';
+import { DEFAULT_TARGET } from './condition.js';
+import { StubParseError } from './errors.js';
+import { extractModule } from './extract.js';
+import { createPythonParser, type PythonParser } from './parser.js';
+import type { ModuleSurface, PackageSurface } from './types.js';
+
+/** Options of {@link StubParser.parseModule}. */
+export interface ParseModuleOptions {
+  /** Dotted module name; default `module`. */
+  readonly module?: string;
+  /** File name for positions and errors; default `<module>.pyi`. */
+  readonly file?: string;
+  /** Python version and platform the `if sys.…` branches are evaluated for; default 3.12 / linux. */
+  readonly target?: PythonTarget;
+  /** The source is a package's `__init__` (relative imports resolve against the module itself). */
+  readonly isPackage?: boolean;
+}
+
+/** Options of {@link StubParser.parsePackage}. */
+export interface ParsePackageOptions {
+  /**
+   * `false` (default): the first file that does not parse throws its StubParseError.
+   * `true`: such files are left out and their errors listed in `PackageSurface.errors`.
+   */
+  readonly keepGoing?: boolean;
+}
+
+/** Where a stub file sits in its package: its dotted module name and whether it is an `__init__`. */
+export interface ModuleLocation {
+  readonly module: string;
+  readonly isPackage: boolean;
+  /** `.pyi` beats `.py` for the same module. */
+  readonly isStub: boolean;
+}
+
+function isIdentifierLike(segment: string): boolean {
+  if (segment.length === 0) return false;
+  for (const ch of segment) {
+    if (ch === '-' || ch === '.' || ch === '@' || ch === ' ' || ch === '+') return false;
+  }
+  return true;
+}
+
+/**
+ * Maps a `/`-separated path inside a package to its module: `__init__.pyi` → `pkg`, `a/b.pyi` →
+ * `pkg.a.b`, `a/__init__.pyi` → `pkg.a`, and `pkg.pyi` (a one-file module) → `pkg`. Returns undefined
+ * for files that are not Python sources or whose folders are not importable names (e.g. `@tests`).
+ */
+export function moduleForPath(pkg: string, path: string): ModuleLocation | undefined {
+  const isStub = path.endsWith('.pyi');
+  if (!isStub && !path.endsWith('.py')) return undefined;
+  const parts = path.slice(0, path.length - (isStub ? 4 : 3)).split('/');
+  if (!parts.every(isIdentifierLike)) return undefined;
+  if (parts.length === 1 && parts[0] === pkg) return { module: pkg, isPackage: false, isStub };
+  const isPackage = parts[parts.length - 1] === '__init__';
+  if (isPackage) parts.pop();
+  return { module: [pkg, ...parts].join('.'), isPackage, isStub };
+}
+
+/** A loaded parser with synchronous `parseModule` / `parsePackage`. Create it with {@link loadStubParser}. */
+export class StubParser {
+  constructor(private readonly parser: PythonParser) {}
+
+  /**
+   * Parses one stub (or annotated `.py`) source into its surface, for the target's version and
+   * platform. Throws {@link StubParseError} (file, line, column) on syntax errors, NUL bytes, sizes
+   * over the cap and nesting over the depth caps.
+   */
+  parseModule(source: string, options: ParseModuleOptions = {}): ModuleSurface {
+    const module = options.module ?? 'module';
+    const file = options.file ?? `${module}.pyi`;
+    const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
+    const tree = this.parser.parse(text, file);
+    try {
+      return extractModule(tree.rootNode, this.parser, {
+        module,
+        file,
+        target: options.target ?? DEFAULT_TARGET,
+        ...(options.isPackage === undefined ? {} : { isPackage: options.isPackage }),
+      });
+    } finally {
+      tree.delete();
+    }
+  }
+
+  /**
+   * Parses every module of a package (see {@link moduleForPath} for the file → module rule). When a
+   * module has both `.pyi` and `.py`, the `.pyi` is used. Modules are keyed and ordered by name.
+   */
+  parsePackage(
+    files: StubFiles,
+    target: PythonTarget = DEFAULT_TARGET,
+    options: ParsePackageOptions = {},
+  ): PackageSurface {
+    const chosen = new Map<string, { path: string; loc: ModuleLocation }>();
+    for (const path of [...files.files.keys()].sort()) {
+      const loc = moduleForPath(files.module, path);
+      if (loc === undefined) continue;
+      const prev = chosen.get(loc.module);
+      if (prev === undefined || (loc.isStub && !prev.loc.isStub)) chosen.set(loc.module, { path, loc });
+    }
+    const modules = new Map<string, ModuleSurface>();
+    const errors: StubParseError[] = [];
+    for (const name of [...chosen.keys()].sort()) {
+      const { path, loc } = chosen.get(name)!;
+      try {
+        modules.set(
+          name,
+          this.parseModule(files.files.get(path)!, {
+            module: name,
+            file: path,
+            target,
+            isPackage: loc.isPackage,
+          }),
+        );
+      } catch (e) {
+        if (!(options.keepGoing === true && e instanceof StubParseError)) throw e;
+        errors.push(e);
+      }
+    }
+    return errors.length === 0 ? { name: files.module, modules } : { name: files.module, modules, errors };
+  }
+}
+
+/** Loads the Python grammar once and returns a parser whose methods are synchronous. */
+export async function loadStubParser(): Promise<StubParser> {
+  return new StubParser(await createPythonParser());
+}
+
+let shared: Promise<StubParser> | undefined;
+
+function sharedParser(): Promise<StubParser> {
+  shared ??= loadStubParser();
+  return shared;
+}
+
+/** One-shot {@link StubParser.parseModule} (loads the grammar on first use). */
+export async function parseModule(source: string, options: ParseModuleOptions = {}): Promise<ModuleSurface> {
+  return (await sharedParser()).parseModule(source, options);
+}
+
+/** One-shot {@link StubParser.parsePackage} (loads the grammar on first use). */
+export async function parsePackage(
+  files: StubFiles,
+  target: PythonTarget = DEFAULT_TARGET,
+  options: ParsePackageOptions = {},
+): Promise<PackageSurface> {
+  return (await sharedParser()).parsePackage(files, target, options);
+}

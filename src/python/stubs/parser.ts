@@ -1,0 +1,166 @@
+// Loads the Python grammar (tree-sitter-python's wasm under web-tree-sitter) and parses one source to a tree.
+//
+// Why this parser. Candidates measured on the typeshed copy inside pyright (5,205 .pyi, 12.7 MB),
+// Node 20.20, 2 shared cores, best of three runs of parse-only (then a full tree walk):
+//   web-tree-sitter 0.27.1 + tree-sitter-python 0.25.0 wasm: 0 files with error nodes,
+//     ~1,800 files/s parse-only (2.9 s), full cursor walk 5.7 s; 10,000-deep `((…))` parses in 69 ms.
+//   @lezer/python 1.1.19: 0 files with error nodes, ~1,370 files/s parse + walk (3.8 s), but a
+//     10,000-deep `((…))` throws RangeError (stack overflow) and `list[` ×10,000 yields error nodes.
+//   (CPython 3.11 `ast.parse` of the same files: 2.7–2.9 s.)
+// tree-sitter-python is the grammar maintained by the tree-sitter organisation, ships its .wasm in
+// the npm package (no install script needed), gives named fields (`parameters`, `return_type`,
+// `superclasses`), explicit `/` and `*` separators, and ERROR/MISSING nodes with positions. Its
+// parser keeps its stack on the wasm heap, so deep nesting does not overflow the JS stack.
+// filbert (last release 2015) and dt-python-parser (ANTLR, SQL-domain) were not considered further.
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { Language, type Node, Parser, type Tree } from 'web-tree-sitter';
+import { MAX_STUB_BYTES, StubParseError } from './errors.js';
+
+export type { Node, Tree };
+
+let loading: Promise<Language> | undefined;
+
+/** Loads (once per process) the tree-sitter runtime and the Python grammar. */
+export function loadPythonLanguage(): Promise<Language> {
+  loading ??= (async () => {
+    await Parser.init();
+    const require = createRequire(import.meta.url);
+    const wasm = await readFile(require.resolve('tree-sitter-python/tree-sitter-python.wasm'));
+    return Language.load(wasm);
+  })();
+  return loading;
+}
+
+/** The bytes of `text` as UTF-8, counted without encoding (for the size cap). */
+function utf8Length(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/** 1-based line and column of a string offset (columns count UTF-16 code units, like the tree). */
+export function positionAt(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/**
+ * Finds the first ERROR or MISSING node of a tree that has errors, without recursion: the walk only
+ * descends into subtrees whose `hasError` is set, so it is linear in the depth of the first error.
+ */
+function firstErrorNode(root: Node): Node {
+  let node = root;
+  for (;;) {
+    if (node.isError || node.isMissing) return node;
+    let next: Node | null = null;
+    for (let i = 0; i < node.childCount; i++) {
+      const c = node.child(i);
+      if (c !== null && (c.hasError || c.isMissing || c.isError)) {
+        next = c;
+        break;
+      }
+    }
+    if (next === null) return node;
+    node = next;
+  }
+}
+
+/** Describes an error node for a message: what was found where the grammar expected something else. */
+function describeError(node: Node): string {
+  if (node.isMissing) return `invalid syntax: expected ${JSON.stringify(node.type)}`;
+  const first = node.child(0);
+  const found = first === null ? node.text : first.text;
+  const snippet = found.length > 40 ? `${found.slice(0, 40)}…` : found;
+  return snippet.length === 0 ? 'invalid syntax' : `invalid syntax at ${JSON.stringify(snippet)}`;
+}
+
+/**
+ * A loaded Python parser. Parsing is synchronous once the grammar is loaded; one instance is not
+ * re-entrant (tree-sitter parsers hold state), which is fine in single-threaded JS.
+ */
+export class PythonParser {
+  private readonly parser: Parser;
+
+  constructor(language: Language) {
+    this.parser = new Parser();
+    this.parser.setLanguage(language);
+  }
+
+  /**
+   * Parses `source` (already decoded text) and returns its tree; the caller must `delete()` it.
+   * Refuses text over {@link MAX_STUB_BYTES}, NUL characters (as CPython does) and syntax errors,
+   * each as a {@link StubParseError} naming `file`, line and column.
+   */
+  parse(source: string, file: string): Tree {
+    if (source.length > MAX_STUB_BYTES || utf8Length(source) > MAX_STUB_BYTES) {
+      throw new StubParseError(
+        'STUB_TOO_LARGE',
+        { file, line: 1, column: 1 },
+        `stub file is ${utf8Length(source)} bytes; at most ${MAX_STUB_BYTES} are accepted`,
+        { hint: 'Stub files are declarations only; split the module or check that this is really a stub.' },
+      );
+    }
+    const nul = source.indexOf('\0');
+    if (nul !== -1) {
+      throw new StubParseError(
+        'STUB_ENCODING',
+        { file, ...positionAt(source, nul) },
+        'source contains a NUL byte',
+        {
+          hint: 'This looks like a binary file, not Python source.',
+        },
+      );
+    }
+    const tree = this.parser.parse(source);
+    if (tree === null) {
+      throw new StubParseError(
+        'STUB_SYNTAX',
+        { file, line: 1, column: 1 },
+        'the parser gave up on this file',
+      );
+    }
+    if (tree.rootNode.hasError) {
+      const bad = firstErrorNode(tree.rootNode);
+      const where = { file, line: bad.startPosition.row + 1, column: bad.startPosition.column + 1 };
+      const what = describeError(bad);
+      tree.delete();
+      throw new StubParseError('STUB_SYNTAX', where, what, {
+        hint: 'Check the file with `python3 -m ast <file>`.',
+      });
+    }
+    return tree;
+  }
+
+  /**
+   * Parses `text` as a single expression (the inside of a string annotation) and hands its node to
+   * `use`; returns undefined when the text is not exactly one expression. The tree is freed after.
+   */
+  withExpression<T>(text: string, use: (expr: Node) => T): T | undefined {
+    if (text.length > 10_000 || text.includes('\0')) return undefined;
+    const tree = this.parser.parse(`(${text}\n)`);
+    if (tree === null) return undefined;
+    try {
+      const root = tree.rootNode;
+      if (root.hasError || root.namedChildCount !== 1) return undefined;
+      const stmt = root.namedChild(0);
+      if (stmt === null || stmt.type !== 'expression_statement' || stmt.namedChildCount !== 1)
+        return undefined;
+      const paren = stmt.namedChild(0);
+      if (paren === null || paren.type !== 'parenthesized_expression' || paren.namedChildCount !== 1)
+        return undefined;
+      const expr = paren.namedChild(0);
+      return expr === null ? undefined : use(expr);
+    } finally {
+      tree.delete();
+    }
+  }
+}
+
+/** Loads the grammar (once) and returns a parser. */
+export async function createPythonParser(): Promise<PythonParser> {
+  return new PythonParser(await loadPythonLanguage());
+}

@@ -1,0 +1,185 @@
+// Converts annotation syntax (tree-sitter nodes) to TypeExpr, parsing string annotations as forward references.
+import { StubParseError } from './errors.js';
+import type { Node, PythonParser } from './parser.js';
+import { dottedName, namedChildren, stringLiteral } from './syntax.js';
+import type { TypeExpr } from './types.js';
+
+/**
+ * How deep an annotation may nest. CPython's tokenizer refuses more than 200 nested brackets, so a
+ * deeper annotation is not valid Python anyway; the cap keeps the recursive conversion bounded.
+ */
+export const MAX_TYPE_DEPTH = 200;
+
+/** What a conversion needs besides the node: the file (for errors) and a parser for string annotations. */
+export interface TypeContext {
+  readonly file: string;
+  readonly parser: PythonParser;
+}
+
+function lastSegment(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot === -1 ? name : name.slice(dot + 1);
+}
+
+function other(node: Node): TypeExpr {
+  return { kind: 'other', text: node.text };
+}
+
+function tooDeep(ctx: TypeContext, node: Node): StubParseError {
+  return new StubParseError(
+    'STUB_TOO_DEEP',
+    { file: ctx.file, line: node.startPosition.row + 1, column: node.startPosition.column + 1 },
+    `annotation nests deeper than ${MAX_TYPE_DEPTH} levels`,
+  );
+}
+
+/** A literal inside `Literal[...]`, or undefined when the node is not one. */
+function literalOf(node: Node): TypeExpr | undefined {
+  switch (node.type) {
+    case 'integer':
+      return { kind: 'literal', type: 'int', value: node.text };
+    case 'float':
+      return { kind: 'literal', type: 'float', value: node.text };
+    case 'true':
+    case 'false':
+      return { kind: 'literal', type: 'bool', value: node.text };
+    case 'string':
+    case 'concatenated_string': {
+      const s = stringLiteral(node);
+      const bytes = s?.prefix.includes('b') ?? node.text.trimStart().toLowerCase().startsWith('b');
+      return { kind: 'literal', type: bytes ? 'bytes' : 'str', value: node.text };
+    }
+    case 'unary_operator': {
+      const op = node.childForFieldName('operator')?.type;
+      const arg = node.childForFieldName('argument');
+      if ((op === '-' || op === '+') && arg !== null && (arg.type === 'integer' || arg.type === 'float')) {
+        return { kind: 'literal', type: arg.type === 'integer' ? 'int' : 'float', value: node.text };
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** `type` wrapper nodes (the type-statement grammar) around a single expression → that expression. */
+function unwrapType(node: Node): Node {
+  let cur = node;
+  while (cur.type === 'type' && cur.namedChildCount === 1) cur = cur.namedChild(0) ?? cur;
+  return cur;
+}
+
+/** The arguments of a subscript: `X[a, b]` → [a, b]; `tuple[()]` → []. */
+function subscriptArgs(node: Node): Node[] {
+  const subs = node.childrenForFieldName('subscript').filter((c): c is Node => c !== null);
+  if (subs.length === 1 && subs[0]!.type === 'tuple' && subs[0]!.namedChildCount === 0) return [];
+  return subs;
+}
+
+function convertArgs(base: TypeExpr, args: readonly Node[], ctx: TypeContext, depth: number): TypeExpr[] {
+  const name = base.kind === 'name' ? lastSegment(base.name) : '';
+  if (name === 'Literal') {
+    return args.map((a) => literalOf(unwrapType(a)) ?? convert(a, ctx, depth + 1));
+  }
+  if (name === 'Annotated') {
+    // Only the first argument is a type; the metadata after it is arbitrary Python.
+    return args.map((a, i) => (i === 0 ? convert(a, ctx, depth + 1) : other(a)));
+  }
+  return args.map((a) => convert(a, ctx, depth + 1));
+}
+
+function flattenUnion(members: readonly TypeExpr[]): TypeExpr {
+  const flat: TypeExpr[] = [];
+  for (const m of members) {
+    if (m.kind === 'union') flat.push(...m.members);
+    else flat.push(m);
+  }
+  return { kind: 'union', members: flat };
+}
+
+function forward(node: Node, text: string, ctx: TypeContext, depth: number): TypeExpr {
+  let parsed: TypeExpr | undefined;
+  try {
+    parsed = ctx.parser.withExpression(text, (expr) => convert(expr, ctx, depth + 1));
+  } catch (e) {
+    // Positions inside the string's own tree mean nothing to the reader: report the string's.
+    if (e instanceof StubParseError && e.code === 'STUB_TOO_DEEP') throw tooDeep(ctx, node);
+    throw e;
+  }
+  return parsed === undefined ? { kind: 'forward', text } : { kind: 'forward', text, parsed };
+}
+
+function convert(node: Node, ctx: TypeContext, depth: number): TypeExpr {
+  if (depth > MAX_TYPE_DEPTH) throw tooDeep(ctx, node);
+  switch (node.type) {
+    case 'type': {
+      const kids = namedChildren(node);
+      return kids.length === 1 ? convert(kids[0]!, ctx, depth + 1) : other(node);
+    }
+    case 'identifier':
+    case 'attribute': {
+      const name = dottedName(node);
+      return name === undefined ? other(node) : { kind: 'name', name };
+    }
+    case 'none':
+      return { kind: 'none' };
+    case 'ellipsis':
+      return { kind: 'ellipsis' };
+    case 'parenthesized_expression': {
+      const kids = namedChildren(node);
+      return kids.length === 1 ? convert(kids[0]!, ctx, depth + 1) : other(node);
+    }
+    case 'subscript': {
+      const value = node.childForFieldName('value');
+      if (value === null) return other(node);
+      const base = convert(value, ctx, depth + 1);
+      return { kind: 'subscript', base, args: convertArgs(base, subscriptArgs(node), ctx, depth) };
+    }
+    case 'generic_type': {
+      // The type-statement grammar's spelling of `X[a, b]`: an identifier then a type_parameter.
+      const kids = namedChildren(node);
+      const head = kids[0];
+      const params = kids[1];
+      if (head === undefined || params === undefined || params.type !== 'type_parameter') return other(node);
+      const base = convert(head, ctx, depth + 1);
+      let args = namedChildren(params);
+      if (args.length === 1 && args[0]!.type === 'type') {
+        const only = namedChildren(args[0]!);
+        if (only.length === 1 && only[0]!.type === 'tuple' && only[0]!.namedChildCount === 0) args = [];
+      }
+      return { kind: 'subscript', base, args: convertArgs(base, args, ctx, depth) };
+    }
+    case 'member_type': {
+      const kids = namedChildren(node);
+      const left = kids[0];
+      const right = kids[1];
+      if (left === undefined || right === undefined) return other(node);
+      const l = convert(left, ctx, depth + 1);
+      return l.kind === 'name' ? { kind: 'name', name: `${l.name}.${right.text}` } : other(node);
+    }
+    case 'union_type':
+      return flattenUnion(namedChildren(node).map((c) => convert(c, ctx, depth + 1)));
+    case 'binary_operator': {
+      const op = node.childForFieldName('operator')?.type;
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      if (op !== '|' || left === null || right === null) return other(node);
+      return flattenUnion([convert(left, ctx, depth + 1), convert(right, ctx, depth + 1)]);
+    }
+    case 'list':
+      return { kind: 'list', elems: namedChildren(node).map((c) => convert(c, ctx, depth + 1)) };
+    case 'string':
+    case 'concatenated_string': {
+      const s = stringLiteral(node);
+      if (s === undefined || s.prefix.includes('b')) return other(node);
+      return forward(node, s.content, ctx, depth);
+    }
+    default:
+      return literalOf(node) ?? other(node);
+  }
+}
+
+/** Converts an annotation or type-level expression node to a TypeExpr. */
+export function toTypeExpr(node: Node, ctx: TypeContext): TypeExpr {
+  return convert(node, ctx, 0);
+}
