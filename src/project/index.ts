@@ -8,6 +8,7 @@ export {
   defaultCacheDir,
   LOCK_FILE,
   type LockPlan,
+  loadPythonBuild,
   type PlannedTarget,
   type PlanOptions,
   planLock,

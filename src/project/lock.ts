@@ -2,10 +2,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMochiPkgError } from '../errors.js';
+import { buildWith } from '../python/build/index.js';
 import type { BuildRequest, BuildResult, BuildTarget, PythonTarget } from '../python/build/types.js';
 import { parseImportSpec } from '../python/importspec/index.js';
 import type { Resolution } from '../python/lockfile/fromBuild.js';
 import { fromBuildResult, type Manifest, renderToml } from '../python/lockfile/index.js';
+import { loadStubParser } from '../python/stubs/index.js';
 import type { SkipReport } from '../python/typemap/types.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { formatLocation, ProjectError } from './errors.js';
@@ -13,6 +15,15 @@ import { type ForeignImport, uniqueImports } from './imports.js';
 import { resolveStubs, type StubProvider } from './provider.js';
 import { type ScanOptions, scanProject } from './scan.js';
 import { StubSourceError, type StubTreeLimits } from './stubs.js';
+
+/**
+ * The Python build of mochi-pkg as a {@link BuildFn}: loads the .pyi parser once, then builds
+ * wrappers and shims with it.
+ */
+export async function loadPythonBuild(): Promise<BuildFn> {
+  const parser = await loadStubParser();
+  return (req) => buildWith(req, (stubs, python) => parser.parsePackage(stubs, python));
+}
 
 /** The lock's file name inside the project directory. */
 export const LOCK_FILE = 'mochi.lock';

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,6 +14,7 @@ import {
   typeshedProvider,
 } from '../../src/project/index.js';
 import { parseImportSpec } from '../../src/python/importspec/index.js';
+import { writeTree } from '../support/files.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const TYPESHED = join(repo, 'node_modules/pyright/dist/typeshed-fallback');
@@ -26,13 +27,6 @@ async function tmp(): Promise<string> {
 afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
-
-async function writeTree(root: string, files: Record<string, string>): Promise<void> {
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(dirname(join(root, path)), { recursive: true });
-    await writeFile(join(root, path), text);
-  }
-}
 
 const m = (entries: Record<string, string>) => new Map(Object.entries(entries));
 

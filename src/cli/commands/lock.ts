@@ -7,6 +7,7 @@ import {
   defaultCacheDir,
   LOCK_FILE,
   type LockPlan,
+  loadPythonBuild,
   planLock,
   readLock,
   typeshedProvider,
@@ -73,11 +74,7 @@ export interface LockDeps {
   readonly makeBuild: () => Promise<BuildFn>;
 }
 
-const defaultDeps: LockDeps = {
-  makeBuild: async () => {
-    throw new UsageError('the Python build is not available in this build of mochi-pkg');
-  },
-};
+const defaultDeps: LockDeps = { makeBuild: loadPythonBuild };
 
 /** Codes of errors that mean the input is unusable (exit 2), as opposed to a failed fetch (exit 1). */
 const UNUSABLE = new Set([
