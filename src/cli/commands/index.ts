@@ -17,7 +17,57 @@ export const groups: Readonly<Record<string, string>> = {
 // Keep one entry per command; entries are grouped by area so that additions rarely touch each other.
 export const commands: readonly CommandEntry[] = [
   // -- go: hashes and module zips
+  {
+    name: 'go hash',
+    summary: 'print the h1: hash of a module zip, a module directory or a go.mod file',
+    load: () => import('./go-hash.js'),
+  },
+  {
+    name: 'go zip check',
+    summary: 'check a module zip or directory against the module zip rules',
+    load: () => import('./go-zip-check.js'),
+  },
+  {
+    name: 'go zip create',
+    summary: 'create a module zip from a directory (x/mod CreateFromDir rules)',
+    load: () => import('./go-zip-create.js'),
+  },
+  {
+    name: 'go zip extract',
+    summary: 'extract a module zip safely into a new or empty directory',
+    load: () => import('./go-zip-extract.js'),
+  },
   // -- go: proxy client and cache
+  {
+    name: 'go list',
+    summary: 'list the versions a GOPROXY has for a module',
+    load: () => import('./go-list.js'),
+  },
+  {
+    name: 'go info',
+    summary: "show a module version's .info from a GOPROXY",
+    load: () => import('./go-info.js'),
+  },
+  {
+    name: 'go mod',
+    summary: 'print the go.mod a GOPROXY serves for a version',
+    load: () => import('./go-mod.js'),
+  },
+  {
+    name: 'go download',
+    summary: 'download module versions into the verified cache',
+    load: () => import('./go-download.js'),
+  },
+  {
+    name: 'go verify',
+    summary: 're-hash cached module zips, report corrupt ones',
+    load: () => import('./go-verify.js'),
+  },
   // -- python
   // -- lock
+  {
+    name: 'lock',
+    summary: 'pin Python imports in mochi.lock; --check verifies it (CI)',
+    load: () => import('./lock.js'),
+  },
 ];
