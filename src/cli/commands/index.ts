@@ -65,4 +65,9 @@ export const commands: readonly CommandEntry[] = [
   },
   // -- python
   // -- lock
+  {
+    name: 'lock',
+    summary: 'pin Python imports in mochi.lock; --check verifies it (CI)',
+    load: () => import('./lock.js'),
+  },
 ];
