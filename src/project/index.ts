@@ -1,2 +1,36 @@
-// Finding a Mochi project's foreign imports in its *.mochi sources. Filled by issue 6.
-export {};
+// Finding a Mochi project's foreign imports in its *.mochi sources, and turning them into mochi.lock.
+export { formatLocation, ProjectError, type ProjectErrorCode, type SourceLocation } from './errors.js';
+export { fetchGitStubTree, type GitStubTree } from './git.js';
+export { type ForeignImport, type ForeignLanguage, findImports, uniqueImports } from './imports.js';
+export { decodeString, type Token, type TokenKind, tokenize } from './lexer.js';
+export {
+  type BuildFn,
+  defaultCacheDir,
+  LOCK_FILE,
+  type LockPlan,
+  loadPythonBuild,
+  type PlannedTarget,
+  type PlanOptions,
+  planLock,
+  readLock,
+  writeLockIfChanged,
+} from './lock.js';
+export {
+  metadataVersion,
+  type ProviderSpec,
+  type ResolvedStubs,
+  resolveStubs,
+  type StubContext,
+  type StubProvider,
+  typeshedProvider,
+} from './provider.js';
+export { type ProjectScan, type ScanOptions, SKIPPED_DIRS, scanProject } from './scan.js';
+export {
+  importNameOf,
+  isStubPath,
+  readStubTree,
+  StubSourceError,
+  type StubSourceErrorCode,
+  type StubTreeLimits,
+  selectStubPackage,
+} from './stubs.js';

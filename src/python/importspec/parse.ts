@@ -1,6 +1,12 @@
 // Parses the spec of `import python "<spec>"` (DESIGN.md §3) into its source and coordinates.
 import { posix } from 'node:path';
 import { MochiPkgError } from '../../errors.js';
+import {
+  InvalidSpecifierError,
+  normalizeVersion,
+  parseSpecifierSet,
+  type SpecifierSet,
+} from '../pep440/index.js';
 
 /** A bad import spec; the message quotes the spec and says what is wrong. Code `importspec-invalid`. */
 export class ImportSpecError extends MochiPkgError {
@@ -35,7 +41,10 @@ export type ImportSpec =
       readonly source: 'registry';
       /** The specifier as written (trimmed), absent for a bare name. */
       readonly specifier?: string;
-      /** The version when the specifier is exactly one `==V` or `===V` clause without a wildcard. */
+      /**
+       * The version when the specifier is exactly one `==V` clause without a wildcard (normalised,
+       * as packaging prints it) or one `===V` clause (as written).
+       */
       readonly pinnedVersion?: string;
     })
   | (SpecBase & { readonly source: 'index'; readonly indexId: string; readonly indexUrl: string })
@@ -90,10 +99,7 @@ function isIndexUrl(s: string): boolean {
  * parseImportSpec('mylib@path+./stubs/mylib') // { source: 'path', localPath: './stubs/mylib', … }
  * ```
  */
-export function parseImportSpec(
-  spec: string,
-  validateSpecifier: (s: string) => string | undefined = () => undefined,
-): ImportSpec {
+export function parseImportSpec(spec: string): ImportSpec {
   if (spec.length > MAX_SPEC_LENGTH)
     throw new ImportSpecError(spec.slice(0, 64), `longer than ${MAX_SPEC_LENGTH} characters`);
   const at = spec.indexOf('@');
@@ -173,10 +179,27 @@ export function parseImportSpec(
   }
 
   const specifier = rest.trim();
-  const problem = validateSpecifier(specifier);
-  if (problem !== undefined) throw new ImportSpecError(spec, problem, 'see PEP 440, e.g. `name@>=1.2,<2`');
-  const pinned = /^===?\s*([^\s,*]+)$/.exec(specifier);
-  return pinned?.[1] !== undefined
-    ? { ...base, source: 'registry', specifier, pinnedVersion: pinned[1] }
-    : { ...base, source: 'registry', specifier };
+  let set: SpecifierSet;
+  try {
+    set = parseSpecifierSet(specifier);
+  } catch (e) {
+    if (!(e instanceof InvalidSpecifierError)) throw e;
+    throw new ImportSpecError(
+      spec,
+      e.message,
+      'write a PEP 440 specifier such as `name@>=1.2,<2` or `name@==1.4.2`',
+    );
+  }
+  // packaging accepts a clause-less set such as "," as "any version"; in an import that is a typo.
+  if (set.specifiers.length === 0) throw new ImportSpecError(spec, 'the specifier has no version clause');
+  const only = set.specifiers.length === 1 ? set.specifiers[0] : undefined;
+  const pinnedVersion =
+    only?.operator === '==='
+      ? only.version
+      : only?.operator === '==' && !only.version.endsWith('*')
+        ? normalizeVersion(only.version)
+        : undefined;
+  return pinnedVersion === undefined
+    ? { ...base, source: 'registry', specifier }
+    : { ...base, source: 'registry', specifier, pinnedVersion };
 }

@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { fromBuildResult, renderToml } from '../../../src/python/lockfile/index.js';
+import { fromBuildResult, parseToml, renderToml } from '../../../src/python/lockfile/index.js';
 import { describeWithOracle, pythonOracle, runPython } from '../../support/oracles.js';
 import { manifest, tomlValues } from './arbitraries.js';
 import { twoTargetBuild } from './fixtures.js';
@@ -26,5 +27,17 @@ describeWithOracle(pythonOracle(), 'renderToml against CPython tomllib', () => {
     manifests.forEach((m, i) => {
       expect(parsed[i], docs[i]).toEqual(tomlValues(m));
     });
+  });
+
+  it('reads the bundled example lock to the same values as parseToml', () => {
+    const text = readFileSync(
+      new URL('../../../examples/weather-report/mochi.lock', import.meta.url),
+      'utf8',
+    );
+    const [fromPython] = JSON.parse(runPython(TOMLLIB, [], JSON.stringify([text]))) as unknown[];
+    const ours = parseToml(text);
+    expect(ours.entries.length).toBe(4);
+    expect(fromPython).toEqual(tomlValues(ours));
+    expect(renderToml(ours)).toBe(text);
   });
 });

@@ -1,0 +1,3 @@
+from collections.abc import Iterable, Sequence
+
+def tabulate(rows: Iterable[Sequence[str]], headers: Sequence[str] = ..., fmt: str = "plain") -> str: ...

@@ -1,0 +1,39 @@
+// Errors about a Mochi project's sources: where (file:line:column) and what was expected.
+import { MochiPkgError } from '../errors.js';
+
+/**
+ * Codes: `project-syntax` (the lexer could not read a file: unterminated string or comment),
+ * `project-import` (a malformed foreign import, or one alias bound to two specs),
+ * `project-too-large` (a file or the project exceeds the scan caps), `project-not-found`.
+ */
+export type ProjectErrorCode =
+  | 'project-syntax'
+  | 'project-import'
+  | 'project-too-large'
+  | 'project-not-found';
+
+/** A position in a Mochi source file; line and column are 1-based, columns count code points. */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** Formats a location the way compilers do: `file:line:column`. */
+export function formatLocation(at: SourceLocation): string {
+  return `${at.file}:${at.line}:${at.column}`;
+}
+
+/** A problem in a project's sources; the message starts with `file:line:column` when there is one. */
+export class ProjectError extends MochiPkgError {
+  declare readonly code: ProjectErrorCode;
+  readonly location: SourceLocation | undefined;
+  constructor(code: ProjectErrorCode, message: string, location?: SourceLocation, hint?: string) {
+    super(
+      code,
+      location ? `${formatLocation(location)}: ${message}` : message,
+      hint === undefined ? {} : { hint },
+    );
+    this.location = location;
+  }
+}

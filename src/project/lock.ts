@@ -1,0 +1,160 @@
+// From a Mochi project to its mochi.lock: scan imports, resolve stubs, build, pin, and write or check.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isMochiPkgError } from '../errors.js';
+import { buildWith } from '../python/build/index.js';
+import type { BuildRequest, BuildResult, BuildTarget, PythonTarget } from '../python/build/types.js';
+import { parseImportSpec } from '../python/importspec/index.js';
+import type { Resolution } from '../python/lockfile/fromBuild.js';
+import { fromBuildResult, type Manifest, renderToml } from '../python/lockfile/index.js';
+import { loadStubParser } from '../python/stubs/index.js';
+import type { SkipReport } from '../python/typemap/types.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { formatLocation, ProjectError } from './errors.js';
+import { type ForeignImport, uniqueImports } from './imports.js';
+import { resolveStubs, type StubProvider } from './provider.js';
+import { type ScanOptions, scanProject } from './scan.js';
+import { StubSourceError, type StubTreeLimits } from './stubs.js';
+
+/**
+ * The Python build of mochi-pkg as a {@link BuildFn}: loads the .pyi parser once, then builds
+ * wrappers and shims with it.
+ */
+export async function loadPythonBuild(): Promise<BuildFn> {
+  const parser = await loadStubParser();
+  return (req) => buildWith(req, (stubs, python) => parser.parsePackage(stubs, python));
+}
+
+/** The lock's file name inside the project directory. */
+export const LOCK_FILE = 'mochi.lock';
+
+/** Builds wrappers and shims from targets: the Python build of `mochi-pkg/python`, injected. */
+export type BuildFn = (req: BuildRequest) => BuildResult | Promise<BuildResult>;
+
+/** Inputs of {@link planLock}. */
+export interface PlanOptions {
+  /** The project directory. */
+  readonly root: string;
+  /** Cache directory for git mirrors and provider downloads. */
+  readonly cacheDir: string;
+  /** Providers for `registry` / `index` specs, asked in order. */
+  readonly providers?: readonly StubProvider[];
+  readonly build: BuildFn;
+  readonly python?: PythonTarget;
+  readonly scan?: ScanOptions;
+  readonly limits?: StubTreeLimits;
+}
+
+/** One locked import and what its build produced. */
+export interface PlannedTarget {
+  readonly import: ForeignImport;
+  /** Where the stubs came from. */
+  readonly origin: string;
+  /** Number of wrapper items. */
+  readonly items: number;
+  readonly skipped: readonly SkipReport[];
+}
+
+/** What the lock should be now. */
+export interface LockPlan {
+  readonly manifest: Manifest;
+  /** `renderToml(manifest)`: the bytes `mochi.lock` should hold. */
+  readonly text: string;
+  /** The `*.mochi` files read. */
+  readonly files: readonly string[];
+  /** Locked Python imports, sorted by alias, with their build results. */
+  readonly targets: readonly PlannedTarget[];
+  /** Foreign imports found but not locked by this build (`import go`). */
+  readonly unlocked: readonly ForeignImport[];
+}
+
+/** Prefixes an error from a stub source or spec with the import's location; other errors pass through. */
+function at(imp: ForeignImport, e: unknown): never {
+  if (isMochiPkgError(e, 'importspec-invalid')) {
+    throw new ProjectError('project-import', e.message, imp.location, e.hint);
+  }
+  if (e instanceof StubSourceError) {
+    throw new StubSourceError(e.code, `${formatLocation(imp.location)}: ${e.message}`, e.hint, e);
+  }
+  throw e;
+}
+
+/**
+ * Computes the lock a project needs now: every `import python` of its `*.mochi` files, stubs from
+ * the spec's source, one build over all targets, then {@link fromBuildResult}. Pure with respect
+ * to the project (nothing is written); git sources may fill the cache.
+ */
+export async function planLock(options: PlanOptions): Promise<LockPlan> {
+  const scan = await scanProject(options.root, options.scan);
+  const unique = uniqueImports(scan.imports);
+  const python = unique.filter((i) => i.language === 'python');
+  const ctx = {
+    projectRoot: options.root,
+    cacheDir: options.cacheDir,
+    ...(options.limits ? { limits: options.limits } : {}),
+  };
+  const targets: BuildTarget[] = [];
+  const origins: string[] = [];
+  const resolved = new Map<string, Resolution>();
+  for (const imp of python) {
+    try {
+      const spec = parseImportSpec(imp.spec);
+      const found = await resolveStubs(spec, ctx, options.providers ?? []);
+      targets.push({ spec: imp.spec, alias: imp.alias, stubs: found.stubs });
+      origins.push(found.origin);
+      resolved.set(imp.alias, {
+        ...(found.version === undefined ? {} : { version: found.version }),
+        ...(found.gitCommit === undefined ? {} : { gitCommit: found.gitCommit }),
+      });
+    } catch (e) {
+      at(imp, e);
+    }
+  }
+  const req: BuildRequest = options.python ? { targets, python: options.python } : { targets };
+  // A build refuses an empty target list; a project without Python imports has an empty lock.
+  const res: BuildResult = targets.length === 0 ? { targets: [] } : await options.build(req);
+  const manifest = fromBuildResult(req, res, { resolved });
+  return {
+    manifest,
+    text: renderToml(manifest),
+    files: scan.files,
+    targets: python.map((imp, i) => ({
+      import: imp,
+      origin: origins[i]!,
+      items: res.targets[i]!.wrapper.items.length,
+      skipped: res.targets[i]!.skipped,
+    })),
+    unlocked: unique.filter((i) => i.language !== 'python'),
+  };
+}
+
+/** The bytes of `<root>/mochi.lock`, or undefined when there is none. */
+export async function readLock(root: string): Promise<Buffer | undefined> {
+  return readFile(join(root, LOCK_FILE)).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined;
+    throw e;
+  });
+}
+
+/**
+ * Writes `text` to `<root>/mochi.lock` atomically, and only when the bytes differ from what is
+ * there. Returns true when it wrote.
+ */
+export async function writeLockIfChanged(root: string, text: string): Promise<boolean> {
+  const current = await readLock(root);
+  const bytes = Buffer.from(text, 'utf8');
+  if (current?.equals(bytes)) return false;
+  await writeFileAtomic(join(root, LOCK_FILE), bytes);
+  return true;
+}
+
+/**
+ * The default cache directory of Python stub sources: `$MOCHI_PYTHON_CACHE`, else
+ * `$XDG_CACHE_HOME/mochi-pkg/python` (falling back to `~/.cache`) on Linux and
+ * `~/Library/Caches/mochi-pkg/python` on macOS.
+ */
+export function defaultCacheDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, home: string): string {
+  if (env.MOCHI_PYTHON_CACHE) return env.MOCHI_PYTHON_CACHE;
+  if (platform === 'darwin') return join(home, 'Library/Caches/mochi-pkg/python');
+  return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'mochi-pkg/python');
+}

@@ -1,0 +1,85 @@
+// Walks a Mochi project's directory for *.mochi files and collects their foreign imports.
+import type { Dirent } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ProjectError } from './errors.js';
+import { type ForeignImport, findImports } from './imports.js';
+
+/** Caps of a project scan. */
+export interface ScanOptions {
+  /** Most `*.mochi` files read (default 20,000). */
+  readonly maxFiles?: number;
+  /** Largest `*.mochi` file read, in bytes (default 8 MiB). */
+  readonly maxFileBytes?: number;
+  /** Deepest directory nesting walked (default 64). */
+  readonly maxDepth?: number;
+}
+
+/** What a scan found. */
+export interface ProjectScan {
+  /** `*.mochi` files read, `/`-separated and relative to the project root, sorted. */
+  readonly files: readonly string[];
+  /** Every foreign import, file by file in `files` order, in source order within a file. */
+  readonly imports: readonly ForeignImport[];
+}
+
+/** Directories never searched: dependencies and version control. */
+export const SKIPPED_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git']);
+
+/**
+ * Finds every `*.mochi` file under `root` (skipping `node_modules` and `.git`, not following
+ * symbolic links) and the foreign imports in each. Locations in errors and results are relative
+ * to `root`.
+ *
+ * @throws {ProjectError} `project-not-found` when `root` is not a directory, `project-too-large`
+ *   past the caps, and the lexer's `project-syntax` / `project-import` errors.
+ */
+export async function scanProject(root: string, options: ScanOptions = {}): Promise<ProjectScan> {
+  const maxFiles = options.maxFiles ?? 20_000;
+  const maxFileBytes = options.maxFileBytes ?? 8 * 1024 * 1024;
+  const maxDepth = options.maxDepth ?? 64;
+  const isDir = await stat(root).then(
+    (s) => s.isDirectory(),
+    (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return false;
+      throw e;
+    },
+  );
+  if (!isDir)
+    throw new ProjectError(
+      'project-not-found',
+      `${root} is not a directory`,
+      undefined,
+      'pass the project directory with --cwd',
+    );
+
+  const files: string[] = [];
+  const walk = async (rel: string, depth: number): Promise<void> => {
+    if (depth > maxDepth)
+      throw new ProjectError('project-too-large', `${rel} is nested deeper than ${maxDepth} directories`);
+    const entries: Dirent[] = await readdir(join(root, rel), { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const path = rel === '' ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory()) {
+        if (!SKIPPED_DIRS.has(e.name)) await walk(path, depth + 1);
+      } else if (e.isFile() && e.name.endsWith('.mochi')) {
+        if (files.length >= maxFiles)
+          throw new ProjectError('project-too-large', `more than ${maxFiles} .mochi files under ${root}`);
+        files.push(path);
+      }
+    }
+  };
+  await walk('', 0);
+  files.sort();
+
+  const imports: ForeignImport[] = [];
+  for (const file of files) {
+    const full = join(root, file);
+    const size = (await stat(full)).size;
+    if (size > maxFileBytes)
+      throw new ProjectError('project-too-large', `${file} is larger than ${maxFileBytes} bytes`);
+    imports.push(...findImports(await readFile(full, 'utf8'), file));
+  }
+  return { files, imports };
+}

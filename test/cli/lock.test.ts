@@ -1,0 +1,358 @@
+import { execFileSync } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLock } from '../../src/cli/commands/lock.js';
+import { main } from '../../src/cli/main.js';
+import { type BuildFn, loadPythonBuild } from '../../src/project/index.js';
+import { captureStreams, writeTree } from '../support/files.js';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const dirs: string[] = [];
+let build: BuildFn;
+let cache: string;
+
+beforeAll(async () => {
+  build = await loadPythonBuild();
+  cache = await tmp();
+});
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+async function tmp(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'mochi-lock-'));
+  dirs.push(d);
+  return d;
+}
+
+/** Runs `mochi-pkg lock …` in-process through the CLI shell, capturing output. */
+async function lock(cwd: string, ...argv: string[]) {
+  const { stdout, stderr, seen } = captureStreams();
+  const code = await main({ argv: ['lock', ...argv, '--cache-dir', cache], stdout, stderr, env: {}, cwd });
+  return { code, ...seen };
+}
+
+/** A project with one path-sourced stub package and one typeshed-style stub directory. */
+async function project(): Promise<string> {
+  const root = await tmp();
+  await writeTree(root, {
+    'app.mochi': 'import python "geo@path+./stubs/geo" as geo\nimport python "colors@>=1.0" as colors\n',
+    'stubs/geo/__init__.pyi': 'def distance(a: float, b: float) -> float: ...\n',
+    'typeshed/stubs/colors/METADATA.toml': 'version = "1.2.*"\n',
+    'typeshed/stubs/colors/colors/__init__.pyi': 'RED: int\ndef mix(a: int, b: int) -> int: ...\n',
+  });
+  return root;
+}
+const TS = ['--stubs-dir', 'typeshed'];
+
+describe('bundled example (examples/weather-report)', () => {
+  const example = join(repo, 'examples/weather-report');
+  const stubsDir = join(example, 'typeshed');
+
+  it('has a committed mochi.lock that lock --check accepts (refresh it with the Quick start command)', async () => {
+    const copy = await tmp();
+    await cp(example, copy, { recursive: true });
+    const r = await lock(repo, 'lock', '--check', '--cwd', copy, '--stubs-dir', stubsDir);
+    expect(r.err).toBe('');
+    expect(r.out).toBe('mochi.lock is up to date (4 entries)\n');
+    expect(r.code).toBe(0);
+  });
+
+  it('runs the README Quick start pair, word for word: lock, then lock --check, with the built bin', async () => {
+    const readme = await readFile(join(repo, 'README.md'), 'utf8');
+    const block = /The main job[\s\S]*?```sh\n(.*)\n```/.exec(readme)?.[1];
+    expect(block).toMatch(/^npm install && npm run build && node bin\/mochi-pkg\.js lock /);
+    const runs = block!.split(' && ').filter((c) => c.startsWith('node bin/mochi-pkg.js '));
+    expect(runs.map((c) => c.split(' ')[2] === 'lock' && c.includes('--check'))).toEqual([false, true]);
+    const env = { ...process.env, MOCHI_PYTHON_CACHE: cache };
+    const [first, second] = runs.map((c) =>
+      execFileSync(process.execPath, c.split(' ').slice(1), { cwd: repo, env, encoding: 'utf8' }),
+    );
+    expect(first).toMatch(
+      /^mochi\.lock: (wrote|up to date,) 4 entries \(\d+ items, \d+ skips?\) from 2 files\n$/,
+    );
+    expect(second).toBe('mochi.lock is up to date (4 entries)\n');
+  });
+});
+
+describe('mochi-pkg lock', () => {
+  it('writes the lock, then leaves it untouched (same bytes, same inode and mtime) when nothing changed', async () => {
+    const root = await project();
+    const a = await lock(root, ...TS);
+    expect(a).toMatchObject({ code: 0, err: '' });
+    expect(a.out).toBe('mochi.lock: wrote 2 entries (3 items, 0 skips) from 1 file\n');
+    const bytes = await readFile(join(root, 'mochi.lock'));
+    const before = await stat(join(root, 'mochi.lock'));
+    const b = await lock(root, ...TS);
+    expect(b.out).toBe('mochi.lock: up to date, 2 entries (3 items, 0 skips) from 1 file\n');
+    const after = await stat(join(root, 'mochi.lock'));
+    expect(await readFile(join(root, 'mochi.lock'))).toEqual(bytes);
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+    expect(bytes.toString()).toContain('version = "1.2"\nspecifier = ">=1.0"\n');
+    expect((await lock(root, '--check', ...TS)).code).toBe(0);
+  });
+
+  it('prints skip reports with --skipped and a JSON summary with --json', async () => {
+    const root = await project();
+    await writeTree(root, {
+      'stubs/geo/__init__.pyi':
+        'def distance(a: float, b: float) -> float: ...\ndef _hidden() -> None: ...\nfrom typing import Any\ndef loose(x: Any) -> int: ...\n',
+    });
+    const r = await lock(root, '--skipped', ...TS);
+    expect(r.out.split('\n').slice(1)).toEqual([
+      '  geo: geo._hidden: private-name: _hidden is private',
+      expect.stringMatching(/^ {2}geo: geo\.loose: any-type: /),
+      '',
+    ]);
+    const j = await lock(root, '--json', '--skipped', ...TS);
+    const parsed = JSON.parse(j.out);
+    expect(parsed).toMatchObject({ written: false, entries: 2, skipped: 2 });
+    expect(parsed.skips.map((s: { itemPath: string }) => s.itemPath)).toEqual(['geo._hidden', 'geo.loose']);
+    expect(await readFile(join(root, 'mochi.lock'), 'utf8')).not.toContain('_hidden');
+  });
+
+  it('refuses one alias bound to two specs, pointing at file:line:column (exit 2)', async () => {
+    const root = await project();
+    await writeTree(root, { 'b.mochi': '\n  import python "colors@>=2" as geo\n' });
+    const r = await lock(root, ...TS);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(
+      'error[project-import]: b.mochi:2:3: alias geo is bound to import python "colors@>=2" here',
+    );
+  });
+
+  it('refuses a malformed spec with its location (exit 2)', async () => {
+    const root = await project();
+    await writeTree(root, { 'b.mochi': 'import python "bad@>=>1" as bad\n' });
+    const r = await lock(root, ...TS);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      /error\[project-import\]: b\.mochi:1:1: import python "bad@>=>1": invalid PEP 440 specifier/,
+    );
+  });
+
+  it('fails with exit 1 when no source has the stubs, naming the import', async () => {
+    const root = await project();
+    const r = await lock(root);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(
+      'error[stubs-not-found]: app.mochi:2:1: import python "colors@>=1.0": no stubs for colors',
+    );
+  });
+
+  it('takes the stub directories from MOCHI_PYTHON_STUBS when --stubs-dir is absent', async () => {
+    const root = await project();
+    const { stdout, stderr, seen } = captureStreams();
+    const code = await runLock(
+      {
+        argv: ['--cache-dir', cache],
+        stdout,
+        stderr,
+        env: { MOCHI_PYTHON_STUBS: join(root, 'typeshed') },
+        cwd: root,
+      },
+      { makeBuild: async () => build },
+    );
+    expect([code, seen.out]).toEqual([0, 'mochi.lock: wrote 2 entries (3 items, 0 skips) from 1 file\n']);
+  });
+});
+
+describe('mochi-pkg lock --check', () => {
+  it('exits 2 with a clear message when mochi.lock is missing or unparsable', async () => {
+    const root = await project();
+    const missing = await lock(root, '--check', ...TS);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain(`${join(root, 'mochi.lock')} does not exist`);
+    expect(missing.err).toContain('run `mochi-pkg lock`');
+    await writeFile(join(root, 'mochi.lock'), 'schema-version = 1\n[[python-package]]\nname = "x"\n');
+    const broken = await lock(root, '--check', ...TS);
+    expect(broken.code).toBe(2);
+    expect(broken.err).toContain(
+      '(line 2, [[python-package]] entry 0, key "alias"): missing required key "alias"',
+    );
+    await writeFile(join(root, 'mochi.lock'), 'schema-version = 9\n');
+    expect((await lock(root, '--check', ...TS)).err).toContain('error[lockfile-schema-version]');
+    await writeFile(join(root, 'mochi.lock'), 'schema-version = [\n');
+    expect((await lock(root, '--check', ...TS)).err).toContain('error[lockfile-syntax]');
+  });
+
+  it('never writes the lock', async () => {
+    const root = await project();
+    await lock(root, ...TS);
+    await writeTree(root, { 'stubs/geo/__init__.pyi': 'def distance(a: int, b: int) -> int: ...\n' });
+    const before = await readFile(join(root, 'mochi.lock'));
+    expect((await lock(root, '--check', ...TS)).code).toBe(1);
+    expect(await readFile(join(root, 'mochi.lock'))).toEqual(before);
+  });
+});
+
+describe('drift matrix', () => {
+  const g = (cwd: string, ...args: string[]) =>
+    execFileSync(
+      'git',
+      ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args],
+      {
+        cwd,
+        encoding: 'utf8',
+      },
+    ).trim();
+
+  // Each case: a change to a locked project, and the diff lines `lock --check` must print.
+  const cases: { name: string; change: (root: string) => Promise<void>; lines: string[] }[] = [
+    {
+      name: 'the stubs change the Mochi surface (wrapper-sha256)',
+      change: (r) =>
+        writeTree(r, {
+          'stubs/geo/__init__.pyi': 'def distance(a: float, b: float, c: float) -> float: ...\n',
+        }),
+      lines: ['changed geo:geo (wrapper-sha256)'],
+    },
+    {
+      name: 'the surface gains async functions and records (wrapper-sha256, capabilities)',
+      change: (r) =>
+        writeTree(r, {
+          'stubs/geo/__init__.pyi':
+            'from dataclasses import dataclass\n@dataclass(frozen=True)\nclass P:\n    x: float\nasync def distance(a: float, b: float) -> float: ...\n',
+        }),
+      lines: ['changed geo:geo (wrapper-sha256, capabilities)'],
+    },
+    {
+      name: 'the provider resolves another version (version)',
+      change: (r) => writeTree(r, { 'typeshed/stubs/colors/METADATA.toml': 'version = "1.3.*"\n' }),
+      lines: ['changed colors:colors (version)'],
+    },
+    {
+      name: 'the import specifier is edited (specifier)',
+      change: (r) =>
+        writeTree(r, {
+          'app.mochi':
+            'import python "geo@path+./stubs/geo" as geo\nimport python "colors@>=1.1" as colors\n',
+        }),
+      lines: ['changed colors:colors (specifier)'],
+    },
+    {
+      name: 'the import is pinned (version, specifier)',
+      change: (r) =>
+        writeTree(r, {
+          'app.mochi':
+            'import python "geo@path+./stubs/geo" as geo\nimport python "colors@==1.2.0" as colors\n',
+        }),
+      lines: ['changed colors:colors (version, specifier)'],
+    },
+    {
+      name: 'the path moves (local-path)',
+      change: async (r) => {
+        await cp(join(r, 'stubs/geo'), join(r, 'vendor/geo'), { recursive: true });
+        await writeTree(r, {
+          'app.mochi':
+            'import python "geo@path+./vendor/geo" as geo\nimport python "colors@>=1.0" as colors\n',
+        });
+      },
+      lines: ['changed geo:geo (local-path)'],
+    },
+    {
+      name: 'the source changes from path to registry (source, local-path)',
+      change: async (r) => {
+        await cp(join(r, 'stubs/geo'), join(r, 'typeshed/stubs/geo/geo'), { recursive: true });
+        await writeTree(r, {
+          'app.mochi': 'import python "geo" as geo\nimport python "colors@>=1.0" as colors\n',
+        });
+      },
+      lines: ['changed geo:geo (source, local-path)'],
+    },
+    {
+      name: 'an import is added',
+      change: (r) =>
+        writeTree(r, {
+          'more.mochi': 'import python "extra@path+./stubs/geo" as extra\n// import python "x" as not_this\n',
+        }),
+      lines: ['added extra:extra'],
+    },
+    {
+      name: 'an import is removed',
+      change: (r) => writeTree(r, { 'app.mochi': 'import python "geo@path+./stubs/geo" as geo\n' }),
+      lines: ['removed colors:colors'],
+    },
+    {
+      name: 'an import is renamed (a new alias is a new entry)',
+      change: (r) =>
+        writeTree(r, {
+          'app.mochi':
+            'import python "geo@path+./stubs/geo" as earth\nimport python "colors@>=1.0" as colors\n',
+        }),
+      lines: ['added geo:earth', 'removed geo:geo'],
+    },
+    {
+      name: 'the lock is hand-edited (wrapper-sha256 flipped)',
+      change: async (r) => {
+        const text = await readFile(join(r, 'mochi.lock'), 'utf8');
+        await writeFile(
+          join(r, 'mochi.lock'),
+          text.replace(/wrapper-sha256 = "(.)/, (_, c) => `wrapper-sha256 = "${c === '0' ? '1' : '0'}`),
+        );
+      },
+      lines: ['changed colors:colors (wrapper-sha256)'],
+    },
+  ];
+
+  for (const c of cases) {
+    it(`detects: ${c.name}`, async () => {
+      const root = await project();
+      expect((await lock(root, ...TS)).code).toBe(0);
+      await c.change(root);
+      const r = await lock(root, '--check', ...TS);
+      expect(r.out).toBe(c.lines.map((l) => `${l}\n`).join(''));
+      expect(r.err).toContain('hint: run `mochi-pkg lock` to update it');
+      expect(r.code).toBe(1);
+      const j = await lock(root, '--check', '--json', ...TS);
+      const parsed = JSON.parse(j.out) as {
+        upToDate: boolean;
+        diff: { kind: string; key: string; fields: string[] }[];
+      };
+      expect(parsed.upToDate).toBe(false);
+      expect(
+        parsed.diff.map((d) =>
+          d.kind === 'changed' ? `changed ${d.key} (${d.fields.join(', ')})` : `${d.kind} ${d.key}`,
+        ),
+      ).toEqual(c.lines);
+      // and `lock` brings it back in line
+      expect((await lock(root, ...TS)).code).toBe(0);
+      expect(await lock(root, '--check', '--json', ...TS)).toMatchObject({
+        code: 0,
+        out: '{"upToDate":true,"diff":[]}\n',
+      });
+    });
+  }
+
+  it('detects git rev and git url changes (git-rev, git-url) with local repositories', async () => {
+    const origin = await tmp();
+    g(origin, 'init', '--quiet', '--initial-branch=main');
+    await writeTree(origin, { 'gitlib/__init__.pyi': 'def v() -> int: ...\n' });
+    g(origin, 'add', '.');
+    g(origin, 'commit', '--quiet', '-m', 'one');
+    g(origin, 'tag', 'v1');
+    await writeTree(origin, { 'gitlib/extra.pyi': 'X: int\n' });
+    g(origin, 'add', '.');
+    g(origin, 'commit', '--quiet', '-m', 'two');
+    g(origin, 'tag', 'v2');
+    const mirror = await tmp();
+    g(mirror, 'clone', '--quiet', '--bare', origin, join(mirror, 'copy.git'));
+
+    const root = await tmp();
+    await writeTree(root, { 'app.mochi': `import python "gitlib@git+file://${origin}#v1" as gl\n` });
+    expect((await lock(root)).code).toBe(0);
+    const text = await readFile(join(root, 'mochi.lock'), 'utf8');
+    expect(text).toContain(`git-url = "file://${origin}"\ngit-rev = "${g(origin, 'rev-parse', 'v1')}"\n`);
+
+    await writeTree(root, { 'app.mochi': `import python "gitlib@git+file://${origin}#v2" as gl\n` });
+    expect((await lock(root, '--check')).out).toBe('changed gitlib:gl (git-rev)\n');
+
+    await writeTree(root, {
+      'app.mochi': `import python "gitlib@git+file://${join(mirror, 'copy.git')}#v1" as gl\n`,
+    });
+    expect((await lock(root, '--check')).out).toBe('changed gitlib:gl (git-url)\n');
+  });
+});
