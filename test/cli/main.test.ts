@@ -1,21 +1,6 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main, renderHelp } from '../../src/cli/main.js';
-
-async function cli(...argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => {
-    out += d;
-  });
-  stderr.on('data', (d) => {
-    err += d;
-  });
-  const code = await main({ argv, stdout, stderr, env: {}, cwd: process.cwd() });
-  return { code, out, err };
-}
+import { renderHelp } from '../../src/cli/main.js';
+import { cli } from '../support/cli.js';
 
 describe('mochi-pkg CLI shell', () => {
   it('prints help listing every group, exit 0', async () => {

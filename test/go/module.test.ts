@@ -14,21 +14,11 @@ import {
   InvalidModuleVersionError,
   InvalidPathError,
   MAX_PATH_LENGTH,
-  type PathRule,
   splitPathVersion,
   unescapePath,
   unescapeVersion,
 } from '../../src/go/module/index.js';
-
-function ruleOf(fn: () => void): PathRule | 'ok' {
-  try {
-    fn();
-    return 'ok';
-  } catch (e) {
-    if (e instanceof InvalidPathError) return e.rule;
-    throw e;
-  }
-}
+import { ruleOf } from './outcome.js';
 
 describe('escapePath', () => {
   it.each([

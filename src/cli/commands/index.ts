@@ -17,6 +17,26 @@ export const groups: Readonly<Record<string, string>> = {
 // Keep one entry per command; entries are grouped by area so that additions rarely touch each other.
 export const commands: readonly CommandEntry[] = [
   // -- go: hashes and module zips
+  {
+    name: 'go hash',
+    summary: 'print the h1: hash of a module zip, a module directory or a go.mod file',
+    load: () => import('./go-hash.js'),
+  },
+  {
+    name: 'go zip check',
+    summary: 'check a module zip or directory against the module zip rules',
+    load: () => import('./go-zip-check.js'),
+  },
+  {
+    name: 'go zip create',
+    summary: 'create a module zip from a directory (x/mod CreateFromDir rules)',
+    load: () => import('./go-zip-create.js'),
+  },
+  {
+    name: 'go zip extract',
+    summary: 'extract a module zip safely into a new or empty directory',
+    load: () => import('./go-zip-extract.js'),
+  },
   // -- go: proxy client and cache
   // -- python
   // -- lock

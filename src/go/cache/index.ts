@@ -1,2 +1,13 @@
-// The verify-on-store module cache laid out like GOMODCACHE/cache/download. Filled by issue 4.
-export {};
+// The verify-on-store module cache laid out like GOMODCACHE/cache/download.
+export { type DownloadOptions, type DownloadResult, download } from './download.js';
+export { CacheConflictError, CacheCorruptError } from './errors.js';
+export { type Artifact, artifactPath, CACHE_ENV, defaultCacheRoot, listPath, versionDir } from './layout.js';
+export { publishNoReplace } from './publish.js';
+export {
+  Cache,
+  type CacheEntry,
+  fingerprintBytes,
+  STALE_TEMP_MS,
+  type ZipFiller,
+  type ZipSource,
+} from './store.js';

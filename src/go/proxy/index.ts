@@ -1,4 +1,16 @@
 // The GOPROXY protocol client and GOPROXY list semantics.
+export { fromGoProxy, ProxyChain } from './chain.js';
+export {
+  Client,
+  type ClientOptions,
+  MAX_INFO_BYTES,
+  MAX_LIST_BYTES,
+  MAX_MOD_BYTES,
+  MAX_ZIP_BYTES,
+  type ModuleSource,
+  type ZipOptions,
+  type ZipResult,
+} from './client.js';
 export {
   isNotFound,
   ModuleNotFoundError,
@@ -12,4 +24,5 @@ export {
 } from './errors.js';
 export { checkProxyUrl, DEFAULT_PROXY_URL, type ProxySpec, parseGoProxy } from './goproxy.js';
 export { DEFAULT_USER_AGENT, type FetchLike, type HttpOptions } from './http.js';
+export { isRfc3339, parseInfo, parseList, renderInfo, type VersionInfo } from './info.js';
 export { type Credentials, loadNetrc, lookupNetrc, type NetrcEntry, netrcPath, parseNetrc } from './netrc.js';

@@ -1,5 +1,6 @@
 // The build: import targets and their stub sources -> wrappers, shims, hashes and skip reports.
 import { MochiPkgError } from '../../errors.js';
+import { loadStubParser } from '../stubs/parse.js';
 import type { PackageSurface } from '../stubs/types.js';
 import type { ExternalModules } from '../typemap/scope.js';
 import { renderShim, shimSha256 } from '../wrapper/shim.js';
@@ -71,4 +72,17 @@ export function buildWith(req: BuildRequest, parse: ParsePackage, options: Build
     return { alias: t.alias, wrapper, shim, shimSha256: shimSha256(shim), skipped: wrapper.skipped };
   });
   return { targets };
+}
+
+/**
+ * Builds every target with the real .pyi parser (tree-sitter-python, loaded on first use). Stub
+ * files that do not parse are an error (StubParseError with file, line and column); names that do
+ * not lower are skip reports, never errors.
+ *
+ * @example const res = await build({ targets: [{ spec: 'httpx', alias: 'httpx', stubs }] });
+ */
+export async function build(req: BuildRequest, options: BuildOptions = {}): Promise<BuildResult> {
+  validateRequest(req);
+  const parser = await loadStubParser();
+  return buildWith(req, (stubs, python) => parser.parsePackage(stubs, python), options);
 }

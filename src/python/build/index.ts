@@ -2,9 +2,11 @@
 export {
   BuildError,
   type BuildOptions,
+  build,
   buildWith,
   DEFAULT_PYTHON,
   type ParsePackage,
   validateRequest,
 } from './build.js';
+export { bundledTypeshed, typeshedExternals } from './externals.js';
 export type * from './types.js';

@@ -1,2 +1,43 @@
-// Python package indexes (PEP 691/503) and wheels as a stub provider. Filled by issue 7.
-export {};
+// Python package indexes (PEP 691 JSON / PEP 503 HTML) and wheels as a stub provider.
+export {
+  defaultPythonCacheRoot,
+  PYTHON_CACHE_ENV,
+  RegistryCache,
+} from './cache.js';
+export {
+  DEFAULT_INDEX_URL,
+  type FetchLike,
+  INDEX_URL_ENV,
+  IndexClient,
+  type IndexClientOptions,
+  normalizeIndexUrl,
+  registryIndexUrl,
+} from './client.js';
+export { RegistryError, type RegistryErrorCode } from './errors.js';
+export {
+  RegistryResolver,
+  type RegistryResolverOptions,
+  type ResolvedStubs,
+  type StubRequest,
+  type UsedDistribution,
+  verifyDownload,
+} from './resolve.js';
+export { isExactPin, type Selection, selectRelease } from './select.js';
+export {
+  ACCEPT,
+  API_VERSION,
+  type DistributionFile,
+  type ProjectPage,
+  parseHtmlPage,
+  parseJsonPage,
+  parseProjectPage,
+} from './simple.js';
+export {
+  DEFAULT_TARGET,
+  parseWheelName,
+  sdistVersion,
+  supportedTags,
+  type WheelName,
+  type WheelTarget,
+} from './tags.js';
+export { extractWheelStubs, unsafeEntryName, type WheelLimits, type WheelStubs } from './wheel.js';

@@ -32,11 +32,12 @@ export interface LowerContext {
 /** Annotations nest at most this deep before they are refused as `complex` (hostile input guard). */
 export const MAX_TYPE_DEPTH = 48;
 
-class Refused extends Error {
+// Not an Error: refusals are ordinary control flow (thousands per corpus run), and capturing a stack
+// trace for each one was a measurable share of the wrapping time. It never escapes `lowerType`.
+class Refused {
   readonly reason: SkipReason;
   readonly detail: string;
   constructor(reason: SkipReason, detail: string) {
-    super(detail);
     this.reason = reason;
     this.detail = detail;
   }
@@ -284,7 +285,6 @@ function lowerSubscript(e: Extract<TypeExpr, { kind: 'subscript' }>, s: State): 
     case 'Tuple':
       if (a.length === 2 && a[1]?.kind === 'ellipsis') return { kind: 'list', elem: lower(arg(a, 0), s) };
       if (a.some((x) => x.kind === 'ellipsis')) refuse('unsupported-construct', `${exprText(e)}`);
-      if (a.length === 1 && a[0]?.kind === 'other' && a[0].text === '()') return { kind: 'tuple', elems: [] };
       return { kind: 'tuple', elems: a.map((x) => lower(x, s)) };
     case 'Optional':
       arity(e, 1);

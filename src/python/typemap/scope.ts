@@ -141,7 +141,7 @@ export function absoluteModule(mod: ModuleSurface, spec: string): string {
   if (dots === 0) return spec;
   const parts = mod.name.split('.');
   // A package's own name is its base for `.x`; a plain module's base is its parent package.
-  const keep = parts.length - (isPackageFile(mod.file) ? 0 : 1) - (dots - 1);
+  const keep = parts.length - ((mod.isPackage ?? isPackageFile(mod.file)) ? 0 : 1) - (dots - 1);
   const base = parts.slice(0, Math.max(0, keep)).join('.');
   const rest = spec.slice(dots);
   return base && rest ? `${base}.${rest}` : base || rest;

@@ -51,3 +51,42 @@ export async function startServer(
       }),
   };
 }
+
+/**
+ * A raw TCP server for replies an HTTP library will not send (a lying Content-Length): `reply`
+ * gets the request head and the socket, and writes whatever it likes.
+ */
+export async function startRawServer(reply: (head: string, socket: Socket) => void): Promise<TestServer> {
+  const { createServer: createTcp } = await import('node:net');
+  const log: Logged[] = [];
+  const sockets = new Set<Socket>();
+  const server = createTcp((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    let buf = '';
+    socket.on('data', (d) => {
+      buf += d.toString('latin1');
+      const end = buf.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const head = buf.slice(0, end);
+      buf = buf.slice(end + 4);
+      const [method = '', url = ''] = head.split(' ');
+      log.push({ method, url, headers: {} });
+      if (log.length > MAX_REQUESTS) socket.destroy();
+      else reply(head, socket);
+    });
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    base: `http://127.0.0.1:${port}`,
+    port,
+    log,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { hashDir, hashGoMod, hashZip } from '../../src/go/dirhash/index.js';
+import { checkDir, createFromDir, hashModuleDir } from '../../src/go/modzip/index.js';
 import { buildGoProgram, describeWithOracle, GOPATH_XMOD, goOracle, runOracle } from '../support/oracles.js';
 
 const ORACLE_SRC = fileURLToPath(new URL('../oracles/modzip/main.go', import.meta.url));
@@ -26,7 +27,7 @@ function realTrees(): string[] {
   return trees;
 }
 
-describeWithOracle(goOracle(), 'hashZip and hashDir against x/mod dirhash on real Go source trees', () => {
+describeWithOracle(goOracle(), 'dirhash and modzip against x/mod on real Go source trees', () => {
   let bin = '';
   let tmp = '';
   beforeAll(async () => {
@@ -41,25 +42,64 @@ describeWithOracle(goOracle(), 'hashZip and hashDir against x/mod dirhash on rea
     expect(realTrees().length).toBeGreaterThan(20);
   });
 
-  it('hashes every zip x/mod makes from them exactly as x/mod does', async () => {
+  it('hashes every zip x/mod makes from them exactly as x/mod does, and our zips hash the same', async () => {
     const trees = realTrees();
     let compared = 0;
     const refused: string[] = [];
     for (const [i, dir] of trees.entries()) {
-      const zip = join(tmp, `t${i}.zip`);
+      const theirs = join(tmp, `t${i}.zip`);
+      const ours = join(tmp, `o${i}.zip`);
       const mod = `example.com/tree${i}`;
-      const made = runOracle(bin, ['create-from-dir', dir, mod, 'v1.0.0', zip]).trim();
+      const made = runOracle(bin, ['create-from-dir', dir, mod, 'v1.0.0', theirs]).trim();
+      const ourMade = await createFromDir(dir, { path: mod, version: 'v1.0.0' }, ours).then(
+        () => 'ok',
+        (e: unknown) => `error: ${(e as Error).message}`,
+      );
+      expect({ dir, refused: made !== 'ok' }).toEqual({ dir, refused: ourMade !== 'ok' });
       if (made !== 'ok') {
         refused.push(`${dir}: ${made}`);
         continue;
       }
-      const want = runOracle(bin, ['hashzip', zip]).trim();
-      expect({ dir, h1: await hashZip(zip, mod, 'v1.0.0') }).toEqual({ dir, h1: want });
-      await rm(zip);
+      const want = runOracle(bin, ['hashzip', theirs]).trim();
+      const got = {
+        oursOfTheirs: await hashZip(theirs, mod, 'v1.0.0'),
+        theirsOfOurs: runOracle(bin, ['hashzip', ours]).trim(),
+        oursOfOurs: await hashZip(ours, mod, 'v1.0.0'),
+        dirWithoutZip: await hashModuleDir(dir, { path: mod, version: 'v1.0.0' }),
+      };
+      expect({ dir, ...got }).toEqual({
+        dir,
+        oursOfTheirs: want,
+        theirsOfOurs: want,
+        oursOfOurs: want,
+        dirWithoutZip: want,
+      });
+      // x/mod accepts the zips we write: its CheckZip finds nothing invalid.
+      expect(JSON.parse(runOracle(bin, ['checkzip', ours, mod, 'v1.0.0'])).invalid).toEqual([]);
+      await rm(theirs);
+      await rm(ours);
       compared++;
     }
     // Most trees are valid modules; the few x/mod refuses (odd file names in testdata) are fine.
     expect(compared, refused.join('\n')).toBeGreaterThan(trees.length * 0.8);
+  });
+
+  it('checks directories as x/mod CheckDir does', async () => {
+    for (const dir of realTrees()) {
+      const want = JSON.parse(runOracle(bin, ['checkdir', dir]));
+      const got = await checkDir(dir);
+      expect({
+        dir,
+        valid: got.valid,
+        omitted: got.omitted,
+        invalid: got.invalid.map((f) => f.path),
+      }).toEqual({
+        dir,
+        valid: want.valid,
+        omitted: want.omitted,
+        invalid: want.invalid.map((f: { path: string }) => f.path),
+      });
+    }
   });
 
   it('hashes directories exactly as x/mod HashDir does', async () => {

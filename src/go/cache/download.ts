@@ -1,0 +1,110 @@
+// Download one module version from a module source into the cache, verified, as `go mod download` does.
+
+import { hashGoMod } from '../dirhash/index.js';
+import { canonicalVersion } from '../module/index.js';
+import type { ModuleSource } from '../proxy/client.js';
+import { ProxyFailure } from '../proxy/errors.js';
+import type { VersionInfo } from '../proxy/info.js';
+import type { Cache } from './store.js';
+import { isZipContentError, readIfExists } from './store.js';
+
+/**
+ * One module's outcome, with `go mod download -json`'s field names: paths of the cached `.info`,
+ * `.mod` and `.zip`, and the `h1:` sums of the zip and of the go.mod.
+ */
+export interface DownloadResult {
+  Path: string;
+  Version: string;
+  Info?: string;
+  GoMod?: string;
+  Zip?: string;
+  Sum?: string;
+  GoModSum?: string;
+  /** Set instead of the paths when the download failed. */
+  Error?: string;
+}
+
+/** Options of {@link download}. */
+export interface DownloadOptions {
+  /** Re-hash a cached zip against its sidecar instead of trusting the sidecar. */
+  verify?: boolean;
+  /** Attempts at the zip when the transfer breaks off mid-body (the HTTP layer retries the rest). */
+  zipAttempts?: number;
+  /** Progress of the zip transfer in bytes. */
+  onProgress?: (bytes: number) => void;
+}
+
+/**
+ * Resolves `query` (a version, `latest`, or a non-canonical query the proxy resolves) and makes
+ * sure the cache holds the verified version: `.info`, `.mod`, then the zip and its `.ziphash` last.
+ * A complete cache entry is used as is (re-hashed with `verify`). Errors are thrown as they come:
+ * typed proxy errors, a zip the module-zip check rejects (re-thrown as `proxy-bad-response` naming
+ * the URL), {@link CacheConflictError}.
+ */
+export async function download(
+  cache: Cache,
+  source: ModuleSource,
+  module: string,
+  query: string,
+  options: DownloadOptions = {},
+): Promise<Required<Omit<DownloadResult, 'Error'>>> {
+  let info: VersionInfo | undefined;
+  let version = query;
+  if (query === 'latest') {
+    info = await source.latest(module);
+    version = info.Version;
+  } else if (canonicalVersion(query) !== query) {
+    info = await source.info(module, query);
+    version = info.Version;
+  }
+  const paths = {
+    Path: module,
+    Version: version,
+    Info: cache.infoPath(module, version),
+    GoMod: cache.modPath(module, version),
+    Zip: cache.zipPath(module, version),
+  };
+  if (await cache.has(module, version)) {
+    const Sum = options.verify
+      ? await cache.verifyZip(module, version)
+      : await cache.readZipHash(module, version);
+    const mod = await readIfExists(paths.GoMod);
+    if (Sum !== undefined && mod !== undefined) return { ...paths, Sum, GoModSum: hashGoMod(mod) };
+  }
+  const [gotInfo, mod] = await Promise.all([
+    info ? Promise.resolve(info) : source.info(module, version),
+    source.mod(module, version),
+  ]);
+  await cache.storeInfo(module, version, gotInfo);
+  const GoModSum = await cache.storeMod(module, version, mod);
+  const attempts = Math.max(1, options.zipAttempts ?? 2);
+  for (let attempt = 1; ; attempt++) {
+    let url: string | undefined;
+    try {
+      const Sum = await cache.storeZip(module, version, async (sink) => {
+        const r = await source.zip(
+          module,
+          version,
+          sink,
+          options.onProgress ? { onProgress: options.onProgress } : {},
+        );
+        url = r.url;
+      });
+      return { ...paths, Sum, GoModSum };
+    } catch (e) {
+      if (url !== undefined && isZipContentError(e)) {
+        // The bytes arrived whole but are not a valid module zip: the proxy's fault, named as such.
+        throw new ProxyFailure(
+          'proxy-bad-response',
+          `zip rejected: ${e.message}`,
+          { module, version, url },
+          e,
+        );
+      }
+      const transient =
+        e instanceof ProxyFailure &&
+        (e.code === 'proxy-truncated' || e.code === 'proxy-timeout' || e.code === 'proxy-network');
+      if (!transient || attempt >= attempts) throw e;
+    }
+  }
+}

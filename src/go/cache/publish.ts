@@ -1,0 +1,43 @@
+// Publishing a finished temp file under its final name without ever replacing what is there.
+import { link, rename, stat, unlink } from 'node:fs/promises';
+
+/** Error codes meaning "this filesystem cannot hard-link"; then we fall back to rename. */
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
+
+/**
+ * Moves `tmp` to `target` unless `target` already exists, atomically: `link(2)` fails with EEXIST
+ * instead of overwriting, so a published file is never replaced by a racing writer — the property
+ * the cache's crash and concurrency guarantees rest on. The temp file is gone afterwards either way.
+ * On filesystems without hard links it falls back to check-then-rename (a race there can only
+ * replace a file with one that was verified as well).
+ *
+ * @returns `'published'` when `tmp` became `target`, `'exists'` when `target` was already there.
+ */
+export async function publishNoReplace(tmp: string, target: string): Promise<'published' | 'exists'> {
+  try {
+    await link(tmp, target);
+    return 'published';
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EEXIST') return 'exists';
+    if (!NO_LINKS.has(code)) throw e;
+    if (await exists(target)) return 'exists';
+    await rename(tmp, target);
+    return 'published';
+  } finally {
+    await unlink(tmp).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+    });
+  }
+}
+
+/** True when `path` exists (any kind of file). */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw e;
+  }
+}

@@ -1,0 +1,399 @@
+// The verify-on-store module cache: atomic stores, hash-before-publish, verification, listing.
+import { createHash } from 'node:crypto';
+import { mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { Writable } from 'node:stream';
+import { TEMP_PREFIX, tempPathFor, writeFileAtomic } from '../../util/atomic.js';
+import { DirhashError, hashGoMod, hashZip } from '../dirhash/index.js';
+import { unescapePath, unescapeVersion } from '../module/index.js';
+import { ModZipError } from '../modzip/errors.js';
+import { renderInfo, type VersionInfo } from '../proxy/info.js';
+import { sort as semverSort } from '../semver/index.js';
+import { CacheConflictError, CacheCorruptError } from './errors.js';
+import { type Artifact, artifactPath, defaultCacheRoot, listPath, versionDir } from './layout.js';
+import { exists, publishNoReplace } from './publish.js';
+
+/** Fills a sink with zip bytes (e.g. a proxy download); the cache owns and ends the sink. */
+export type ZipFiller = (sink: Writable) => Promise<unknown>;
+
+/** What `storeZip` accepts: the bytes, chunks, or a function that writes into a sink. */
+export type ZipSource = Uint8Array | AsyncIterable<Uint8Array> | ZipFiller;
+
+/** One module version found in the cache, with the artifacts present. */
+export interface CacheEntry {
+  readonly module: string;
+  readonly version: string;
+  readonly artifacts: readonly Artifact[];
+  /** All four artifacts present: what `has` reports. */
+  readonly complete: boolean;
+}
+
+const H1 = /^h1:[A-Za-z0-9+/]{43}=$/;
+/** A ziphash sidecar is one `h1:` line; anything longer is not ours. */
+const MAX_ZIPHASH_BYTES = 256;
+/** Temp files untouched for this long belong to a dead writer (live ones are written continuously). */
+export const STALE_TEMP_MS = 60 * 60 * 1000;
+/** Module paths nest at most this deep when the tree is walked (x/mod caps paths anyway). */
+const MAX_WALK_DEPTH = 64;
+
+/** Lowercase hex SHA-256 of `data`. */
+export function fingerprintBytes(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * A module cache rooted at a directory, laid out as Go's `GOMODCACHE/cache/download` so that
+ * `GOPROXY=file://<root>` serves it to the real `go` command.
+ *
+ * Guarantees, for any number of processes sharing the root and any crash (SIGKILL) at any point:
+ * - every file appears whole or not at all (temp file in the same directory, fsync, then
+ *   rename or link);
+ * - a `.zip` is hashed and checked before it is published, and a published `.zip` or `.ziphash` is
+ *   never replaced (`link(2)` refuses to overwrite); the `.ziphash` is published last, so
+ *   `has()` — all four artifacts present — implies `verifyZip()` passes unless someone edits files
+ *   by hand;
+ * - a second process storing the same version finds the first one's files and succeeds.
+ *
+ * @example
+ * ```ts
+ * const c = await Cache.open('/tmp/modcache');
+ * const h1 = await c.storeZip('example.com/foo', 'v1.0.0', zipBytes);
+ * await c.verifyZip('example.com/foo', 'v1.0.0'); // h1
+ * ```
+ */
+export class Cache {
+  private constructor(readonly root: string) {}
+
+  /** Opens (creating, with parents) the cache at `root`, by default {@link defaultCacheRoot}. */
+  static async open(root: string = defaultCacheRoot()): Promise<Cache> {
+    await mkdir(root, { recursive: true });
+    return new Cache(root);
+  }
+
+  infoPath(module: string, version: string): string {
+    return artifactPath(this.root, module, version, 'info');
+  }
+  modPath(module: string, version: string): string {
+    return artifactPath(this.root, module, version, 'mod');
+  }
+  zipPath(module: string, version: string): string {
+    return artifactPath(this.root, module, version, 'zip');
+  }
+  zipHashPath(module: string, version: string): string {
+    return artifactPath(this.root, module, version, 'ziphash');
+  }
+  listPath(module: string): string {
+    return listPath(this.root, module);
+  }
+
+  /** True only when `.info`, `.mod`, `.zip` and `.ziphash` are all present. */
+  async has(module: string, version: string): Promise<boolean> {
+    const paths = [
+      this.zipHashPath(module, version),
+      this.zipPath(module, version),
+      this.modPath(module, version),
+      this.infoPath(module, version),
+    ];
+    for (const p of paths) if (!(await exists(p))) return false;
+    return true;
+  }
+
+  /** Writes `data` to `path` atomically, creating parent directories; no temp file is left behind. */
+  async writeFile(path: string, data: string | Uint8Array): Promise<void> {
+    await mkdir(join(path, '..'), { recursive: true });
+    await writeFileAtomic(path, data);
+  }
+
+  /** Stores a validated `.info` (rendered with a fixed key order). */
+  async storeInfo(module: string, version: string, info: VersionInfo): Promise<void> {
+    await this.writeFile(this.infoPath(module, version), renderInfo(info));
+  }
+
+  /** Stores `.mod` bytes and returns their `h1:` digest (what go.sum records for `/go.mod`). */
+  async storeMod(module: string, version: string, data: Uint8Array): Promise<string> {
+    const digest = hashGoMod(data);
+    await this.writeFile(this.modPath(module, version), data);
+    return digest;
+  }
+
+  /**
+   * Stores a module zip and its `.ziphash` sidecar and returns the `h1:` digest. The bytes go to a
+   * temp file, which is checked as a module zip for `module@version` and hashed; only then is it
+   * published. If a zip for this version is already published, the new one must hash the same
+   * ({@link CacheConflictError} otherwise) and the stored one is kept. Any failure removes the temp
+   * file and leaves the published state as it was.
+   */
+  async storeZip(module: string, version: string, source: ZipSource): Promise<string> {
+    const zipPath = this.zipPath(module, version);
+    await mkdir(versionDir(this.root, module), { recursive: true });
+    const tmp = tempPathFor(zipPath);
+    let digest: string;
+    try {
+      await writeTemp(tmp, source);
+      digest = await hashZip(tmp, module, version);
+    } catch (e) {
+      await unlink(tmp).catch(() => {});
+      throw e;
+    }
+    if ((await publishNoReplace(tmp, zipPath)) === 'exists') {
+      const stored = await this.hashStored(module, version);
+      if (stored !== digest) throw new CacheConflictError(module, version, stored, digest);
+    }
+    await this.publishZipHash(module, version, digest);
+    await this.updateList(module);
+    return digest;
+  }
+
+  /**
+   * Re-hashes the stored zip and compares it with its `.ziphash`; returns the digest. A missing
+   * file, an unreadable or malformed sidecar, a zip that no longer parses, or a mismatch is a
+   * {@link CacheCorruptError}.
+   */
+  async verifyZip(module: string, version: string): Promise<string> {
+    const hashPath = this.zipHashPath(module, version);
+    const zipPath = this.zipPath(module, version);
+    const recorded = await this.readZipHash(module, version);
+    if (recorded === undefined) throw new CacheCorruptError(module, version, hashPath, '.ziphash is missing');
+    if (!(await exists(zipPath))) throw new CacheCorruptError(module, version, zipPath, '.zip is missing');
+    let actual: string;
+    try {
+      actual = await hashZip(zipPath, module, version);
+    } catch (e) {
+      if (!isZipContentError(e)) throw e;
+      throw new CacheCorruptError(module, version, zipPath, `.zip is unreadable: ${e.message}`, e);
+    }
+    if (actual !== recorded) {
+      throw new CacheCorruptError(
+        module,
+        version,
+        zipPath,
+        `.zip hashes to ${actual}, .ziphash says ${recorded}`,
+      );
+    }
+    return recorded;
+  }
+
+  /** The recorded digest, or undefined when there is no sidecar. A malformed sidecar is corrupt. */
+  async readZipHash(module: string, version: string): Promise<string | undefined> {
+    const path = this.zipHashPath(module, version);
+    let text: string;
+    try {
+      const fh = await open(path, 'r');
+      try {
+        const buf = Buffer.alloc(MAX_ZIPHASH_BYTES + 1);
+        const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+        text = buf.subarray(0, bytesRead).toString('utf8').trim();
+      } finally {
+        await fh.close();
+      }
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+    if (!H1.test(text)) throw new CacheCorruptError(module, version, path, '.ziphash is not an h1: digest');
+    return text;
+  }
+
+  /**
+   * Removes a version's artifacts, sidecar first so that `has` turns false before anything else
+   * disappears. Missing files are fine.
+   */
+  async remove(module: string, version: string): Promise<void> {
+    for (const a of ['ziphash', 'zip', 'mod', 'info'] as const) {
+      await unlink(artifactPath(this.root, module, version, a)).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== 'ENOENT') throw e;
+      });
+    }
+    await this.updateList(module);
+  }
+
+  /**
+   * Every module version with at least one artifact, sorted by module then version. Directories
+   * whose names are not valid escapes (foreign files) are skipped.
+   */
+  async entries(): Promise<CacheEntry[]> {
+    const out: CacheEntry[] = [];
+    const walk = async (dir: string, depth: number): Promise<void> => {
+      if (depth > MAX_WALK_DEPTH) return;
+      let names: import('node:fs').Dirent[];
+      try {
+        names = await readdir(dir, { withFileTypes: true });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw e;
+      }
+      for (const d of names) {
+        if (!d.isDirectory()) continue;
+        const sub = join(dir, d.name);
+        if (d.name === '@v') out.push(...(await this.entriesIn(sub)));
+        else await walk(sub, depth + 1);
+      }
+    };
+    await walk(this.root, 0);
+    return out.sort((a, b) =>
+      a.module === b.module ? (a.version < b.version ? -1 : 1) : a.module < b.module ? -1 : 1,
+    );
+  }
+
+  /**
+   * Removes `.tmp-*` files anywhere in the tree that were untouched for `olderThanMs`: leftovers of
+   * processes that died mid-write (a live writer touches its temp file with every chunk). Returns
+   * how many were removed.
+   */
+  async cleanTemps(olderThanMs: number = STALE_TEMP_MS, now: number = Date.now()): Promise<number> {
+    let removed = 0;
+    const walk = async (dir: string, depth: number): Promise<void> => {
+      if (depth > MAX_WALK_DEPTH + 1) return;
+      let names: import('node:fs').Dirent[];
+      try {
+        names = await readdir(dir, { withFileTypes: true });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw e;
+      }
+      for (const d of names) {
+        const p = join(dir, d.name);
+        if (d.isDirectory()) await walk(p, depth + 1);
+        else if (d.name.startsWith(TEMP_PREFIX)) {
+          const st = await stat(p).catch(() => undefined);
+          if (st && now - st.mtimeMs >= olderThanMs) {
+            await unlink(p).catch(() => {});
+            removed++;
+          }
+        }
+      }
+    };
+    await walk(this.root, 0);
+    return removed;
+  }
+
+  private async entriesIn(vdir: string): Promise<CacheEntry[]> {
+    const rel = relative(this.root, join(vdir, '..')).split(sep).join('/');
+    let module: string;
+    try {
+      module = unescapePath(rel);
+    } catch (e) {
+      if (e instanceof Error && 'code' in e) return [];
+      throw e;
+    }
+    const found = new Map<string, Set<Artifact>>();
+    for (const name of await readdir(vdir)) {
+      if (name.startsWith('.')) continue;
+      const m = /^(.+)\.(info|mod|zip|ziphash)$/.exec(name);
+      if (!m) continue;
+      let version: string;
+      try {
+        version = unescapeVersion(m[1] as string);
+      } catch (e) {
+        if (e instanceof Error && 'code' in e) continue;
+        throw e;
+      }
+      const set = found.get(version) ?? new Set<Artifact>();
+      set.add(m[2] as Artifact);
+      found.set(version, set);
+    }
+    return [...found].map(([version, set]) => {
+      const artifacts = (['info', 'mod', 'zip', 'ziphash'] as const).filter((a) => set.has(a));
+      return { module, version, artifacts, complete: artifacts.length === 4 };
+    });
+  }
+
+  /** Hash of the zip already published (it was checked before it was published). */
+  private async hashStored(module: string, version: string): Promise<string> {
+    const recorded = await this.readZipHash(module, version);
+    if (recorded !== undefined) return recorded;
+    try {
+      return await hashZip(this.zipPath(module, version), module, version);
+    } catch (e) {
+      if (!(e instanceof Error && 'code' in e && String(e.code).startsWith('zip-'))) throw e;
+      throw new CacheCorruptError(
+        module,
+        version,
+        this.zipPath(module, version),
+        'stored .zip is unreadable',
+        e,
+      );
+    }
+  }
+
+  /** Publishes the sidecar last; an existing sidecar must agree. */
+  private async publishZipHash(module: string, version: string, digest: string): Promise<void> {
+    const path = this.zipHashPath(module, version);
+    const tmp = tempPathFor(path);
+    await writeTemp(tmp, Buffer.from(digest));
+    if ((await publishNoReplace(tmp, path)) === 'exists') {
+      const recorded = await this.readZipHash(module, version);
+      if (recorded !== digest) {
+        throw new CacheCorruptError(
+          module,
+          version,
+          path,
+          `.ziphash says ${recorded}, the zip hashes to ${digest}`,
+        );
+      }
+    }
+  }
+
+  /**
+   * Rewrites `@v/list` from the directory: the versions whose four artifacts are present, in semver
+   * order. Regenerating (rather than appending) keeps racing writers from losing each other's lines
+   * for long: every later store rewrites the whole list.
+   */
+  private async updateList(module: string): Promise<void> {
+    const vdir = versionDir(this.root, module);
+    const complete = (await this.entriesIn(vdir)).filter((e) => e.complete).map((e) => e.version);
+    const text = semverSort(complete)
+      .map((v) => `${v}\n`)
+      .join('');
+    await writeFileAtomic(this.listPath(module), text);
+  }
+}
+
+/** Writes `source` into a new temp file and fsyncs it. */
+async function writeTemp(tmp: string, source: ZipSource | Buffer): Promise<void> {
+  const fh = await open(tmp, 'wx', 0o644);
+  try {
+    if (source instanceof Uint8Array) {
+      await fh.writeFile(source);
+    } else if (typeof source === 'function') {
+      // A plain Writable over the handle: the handle stays ours to fsync and close afterwards.
+      const sink = new Writable({
+        highWaterMark: 1 << 20,
+        write(chunk: Buffer, _enc, cb) {
+          fh.write(chunk).then(() => cb(), cb);
+        },
+        writev(chunks, cb) {
+          fh.writev(chunks.map((c) => c.chunk as Buffer)).then(() => cb(), cb);
+        },
+      });
+      try {
+        await source(sink);
+      } finally {
+        await new Promise<void>((resolve, reject) => {
+          sink.once('error', reject);
+          sink.end(() => resolve());
+        });
+      }
+    } else {
+      for await (const chunk of source) await fh.write(chunk);
+    }
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** True for the errors a bad zip body causes (as opposed to I/O trouble): its structure or names. */
+export function isZipContentError(e: unknown): e is ModZipError | DirhashError {
+  return (e instanceof ModZipError && e.code !== 'zip-io') || e instanceof DirhashError;
+}
+
+/** Reads a small file, or undefined when it does not exist. */
+export async function readIfExists(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}

@@ -1,0 +1,231 @@
+// Simple Repository API client: project pages and distribution downloads over http(s) or file://, bounded.
+import { readFile, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { normalizeName } from '../importspec/index.js';
+import { RegistryError } from './errors.js';
+import { ACCEPT, type DistributionFile, type ProjectPage, parseProjectPage } from './simple.js';
+
+/** The default index of `registry` imports. */
+export const DEFAULT_INDEX_URL = 'https://pypi.org/simple/';
+/** Environment variable naming the index for `registry` imports. */
+export const INDEX_URL_ENV = 'MOCHI_PYTHON_INDEX_URL';
+
+/** The subset of WHATWG `fetch` the client uses; inject one in tests or to add auth/proxies. */
+export type FetchLike = (
+  url: string,
+  init: { headers: Record<string, string>; signal: AbortSignal; redirect: 'follow' },
+) => Promise<Pick<Response, 'ok' | 'status' | 'statusText' | 'headers' | 'body' | 'url'>>;
+
+/** Knobs of {@link IndexClient}. */
+export interface IndexClientOptions {
+  /** Defaults to the global `fetch`. */
+  readonly fetch?: FetchLike;
+  /** Per-request timeout in ms (default 30,000). */
+  readonly timeoutMs?: number;
+  /** Largest project page in bytes (default 64 MiB; PyPI's biggest JSON pages are a few MiB). */
+  readonly maxPageBytes?: number;
+  /** Largest distribution in bytes (default 256 MiB). */
+  readonly maxFileBytes?: number;
+}
+
+/** The index for `registry` imports: `--index-url`, then `MOCHI_PYTHON_INDEX_URL`, then PyPI. */
+export function registryIndexUrl(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return flag ?? (env[INDEX_URL_ENV] || DEFAULT_INDEX_URL);
+}
+
+/** Checks an index URL and gives it a trailing slash (project pages are `<index>/<name>/`). */
+export function normalizeIndexUrl(indexUrl: string): string {
+  let u: URL;
+  try {
+    u = new URL(indexUrl);
+  } catch {
+    throw new RegistryError('registry-bad-url', `index URL ${JSON.stringify(indexUrl)} is not a URL`, {
+      hint: 'give the simple index root, e.g. https://pypi.org/simple/ or file:///path/to/simple/',
+    });
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:' && u.protocol !== 'file:') {
+    throw new RegistryError('registry-bad-url', `index URL ${u.href} is not http, https or file`);
+  }
+  u.hash = '';
+  u.search = '';
+  if (!u.pathname.endsWith('/')) u.pathname += '/';
+  return u.href;
+}
+
+async function readCapped(
+  body: ReadableStream<Uint8Array> | null,
+  max: number,
+  what: string,
+  declared?: number,
+): Promise<Buffer> {
+  if (declared !== undefined && declared > max) {
+    throw new RegistryError('registry-too-large', `${what} is ${declared} bytes; the limit is ${max}`);
+  }
+  if (body === null) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let n = 0;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    n += value.byteLength;
+    if (n > max) {
+      await reader.cancel().catch(() => {});
+      throw new RegistryError('registry-too-large', `${what} exceeds ${max} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, n);
+}
+
+/**
+ * A client for one Simple Repository API index. Pages are asked for as PEP 691 JSON with the PEP
+ * 503 HTML form as fallback (content negotiation); `file://` indexes are directories laid out as
+ * `<index>/<name>/index.json` or `<index>/<name>/index.html`, as pip reads them.
+ */
+export class IndexClient {
+  readonly indexUrl: string;
+  private readonly fetch: FetchLike;
+  private readonly timeoutMs: number;
+  private readonly maxPage: number;
+  private readonly maxFile: number;
+
+  constructor(indexUrl: string, options: IndexClientOptions = {}) {
+    this.indexUrl = normalizeIndexUrl(indexUrl);
+    this.fetch = options.fetch ?? (globalThis.fetch as FetchLike);
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.maxPage = options.maxPageBytes ?? 64 * 1024 * 1024;
+    this.maxFile = options.maxFileBytes ?? 256 * 1024 * 1024;
+  }
+
+  /** The URL of a project's page (name PEP 503-normalised). */
+  projectUrl(name: string): string {
+    return new URL(`${encodeURIComponent(normalizeName(name))}/`, this.indexUrl).href;
+  }
+
+  /**
+   * Fetches and parses a project's page.
+   *
+   * @throws {RegistryError} `registry-not-found`, `registry-unreachable`, `registry-http`,
+   *   `registry-bad-page`, `registry-api-version`, `registry-too-large`
+   */
+  async getProject(name: string): Promise<ProjectPage> {
+    const norm = normalizeName(name);
+    const url = this.projectUrl(norm);
+    if (url.startsWith('file:')) return this.getFileProject(norm, url);
+    const { body, contentType, finalUrl } = await this.request(
+      url,
+      ACCEPT,
+      this.maxPage,
+      `project page ${url}`,
+      norm,
+    );
+    return parseProjectPage(body.toString('utf8'), contentType, finalUrl, norm);
+  }
+
+  private async getFileProject(name: string, url: string): Promise<ProjectPage> {
+    const dir = fileURLToPath(url);
+    for (const [file, type] of [
+      ['index.json', 'application/vnd.pypi.simple.v1+json'],
+      ['index.html', 'text/html'],
+    ] as const) {
+      const path = `${dir}${file}`;
+      const size = await stat(path).then(
+        (s) => (s.isFile() ? s.size : undefined),
+        () => undefined,
+      );
+      if (size === undefined) continue;
+      if (size > this.maxPage)
+        throw new RegistryError(
+          'registry-too-large',
+          `${path} is ${size} bytes; the limit is ${this.maxPage}`,
+        );
+      return parseProjectPage(await readFile(path, 'utf8'), type, new URL(file, url).href, name);
+    }
+    throw new RegistryError(
+      'registry-not-found',
+      `the index ${this.indexUrl} has no project ${name} (no ${dir}index.json or index.html)`,
+    );
+  }
+
+  /**
+   * Downloads a distribution into memory, bounded by the cap and by the size the page declares.
+   * Verification against the page's sha256 is the caller's ({@link verifyDownload}).
+   */
+  async download(file: DistributionFile): Promise<Buffer> {
+    if (file.url.startsWith('file:')) {
+      const path = fileURLToPath(file.url);
+      const size = await stat(path).then(
+        (s) => s.size,
+        (e: unknown) => {
+          throw new RegistryError(
+            'registry-unreachable',
+            `cannot read ${file.url}: ${(e as Error).message}`,
+            { cause: e },
+          );
+        },
+      );
+      if (size > this.maxFile)
+        throw new RegistryError(
+          'registry-too-large',
+          `${file.url} is ${size} bytes; the limit is ${this.maxFile}`,
+        );
+      return readFile(path);
+    }
+    const { body } = await this.request(file.url, '*/*', this.maxFile, file.url, undefined, file.size);
+    return body;
+  }
+
+  private async request(
+    url: string,
+    accept: string,
+    max: number,
+    what: string,
+    project?: string,
+    declared?: number,
+  ) {
+    let res: Awaited<ReturnType<FetchLike>>;
+    try {
+      res = await this.fetch(url, {
+        headers: { Accept: accept, 'User-Agent': 'mochi-pkg' },
+        signal: AbortSignal.timeout(this.timeoutMs),
+        redirect: 'follow',
+      });
+    } catch (e) {
+      const timeout = (e as Error).name === 'TimeoutError';
+      throw new RegistryError(
+        'registry-unreachable',
+        `cannot reach ${url}: ${timeout ? `no answer within ${this.timeoutMs} ms` : (e as Error).message}`,
+        { cause: e, hint: 'check the network and the index URL, or use --offline with a warm cache' },
+      );
+    }
+    if (res.status === 404 && project !== undefined) {
+      await res.body?.cancel().catch(() => {});
+      throw new RegistryError(
+        'registry-not-found',
+        `the index ${this.indexUrl} has no project ${project} (404 at ${url})`,
+        {
+          hint: 'check the distribution name in the import, and the index URL',
+        },
+      );
+    }
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => {});
+      throw new RegistryError('registry-http', `${url}: HTTP ${res.status} ${res.statusText}`.trim());
+    }
+    const len = res.headers.get('content-length');
+    const lenN = len !== null && /^\d+$/.test(len) ? Number(len) : undefined;
+    let body: Buffer;
+    try {
+      body = await readCapped(res.body, max, what, lenN ?? declared);
+    } catch (e) {
+      if (e instanceof RegistryError) throw e;
+      throw new RegistryError(
+        'registry-unreachable',
+        `${url}: the transfer failed: ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
+    return { body, contentType: res.headers.get('content-type') ?? '', finalUrl: res.url || url };
+  }
+}

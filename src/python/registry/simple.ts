@@ -1,0 +1,222 @@
+// Simple Repository API project pages: PEP 691 JSON and PEP 503 HTML into one model (pure, no I/O).
+import { Parser } from 'htmlparser2';
+import { RegistryError } from './errors.js';
+
+/** One distribution file listed on a project page. */
+export interface DistributionFile {
+  /** The file name, e.g. `httpx-0.27.0-py3-none-any.whl`. */
+  readonly filename: string;
+  /** Absolute URL without fragment. */
+  readonly url: string;
+  /** Hash name → lowercase hex digest (`sha256` is what we verify with). */
+  readonly hashes: Readonly<Record<string, string>>;
+  /** The `Requires-Python` specifier text, if the index gives one. */
+  readonly requiresPython?: string;
+  /** False, or the yank reason (possibly empty) when the file is yanked (PEP 592). */
+  readonly yanked: false | string;
+  /** Size in bytes, when the index gives it (PEP 700). */
+  readonly size?: number;
+}
+
+/** A project page in either form. */
+export interface ProjectPage {
+  /** The PEP 503 name the page was asked for (or the JSON's `name`). */
+  readonly name: string;
+  /** `meta.api-version` (JSON) or `pypi:repository-version` (HTML); `1.0` when absent from HTML. */
+  readonly apiVersion: string;
+  /** Files in page order. */
+  readonly files: readonly DistributionFile[];
+  /** Non-fatal notes, e.g. a newer minor API version than we know. */
+  readonly warnings: readonly string[];
+}
+
+/** The newest Simple API version this client implements (PEP 691 + PEP 700). */
+export const API_VERSION = { major: 1, minor: 1 } as const;
+
+/** Content types we ask for, JSON first (PEP 691 content negotiation). */
+export const ACCEPT =
+  'application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01';
+
+/** Applies PEP 691's version rules: greater major is an error, greater minor a warning. */
+export function checkApiVersion(version: string, where: string, warnings: string[]): void {
+  const m = /^(\d+)\.(\d+)$/.exec(version.trim());
+  if (!m)
+    throw new RegistryError(
+      'registry-bad-page',
+      `${where}: api-version ${JSON.stringify(version)} is not MAJOR.MINOR`,
+    );
+  const major = Number(m[1]);
+  const minor = Number(m[2]);
+  if (major > API_VERSION.major) {
+    throw new RegistryError(
+      'registry-api-version',
+      `${where}: the index speaks Simple API ${version}; this client knows ${API_VERSION.major}.x only`,
+      { hint: 'upgrade mochi-pkg, or use an index that serves Simple API version 1' },
+    );
+  }
+  if (major === API_VERSION.major && minor > API_VERSION.minor) {
+    warnings.push(
+      `${where}: the index speaks Simple API ${version}, newer than ${API_VERSION.major}.${API_VERSION.minor}; unknown fields are ignored`,
+    );
+  }
+}
+
+function resolveUrl(href: string, base: string, where: string): { url: string; fragment: string } {
+  let u: URL;
+  try {
+    u = new URL(href, base);
+  } catch {
+    throw new RegistryError('registry-bad-page', `${where}: file URL ${JSON.stringify(href)} is not a URL`);
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:' && u.protocol !== 'file:') {
+    throw new RegistryError('registry-bad-url', `${where}: file URL ${u.href} is not http, https or file`);
+  }
+  const fragment = u.hash.slice(1);
+  u.hash = '';
+  return { url: u.href, fragment };
+}
+
+function lastSegment(url: string): string {
+  const path = new URL(url).pathname;
+  const seg = path.slice(path.lastIndexOf('/') + 1);
+  try {
+    return decodeURIComponent(seg);
+  } catch {
+    return seg;
+  }
+}
+
+const HEX = /^[0-9a-fA-F]+$/;
+
+function cleanHashes(raw: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return out;
+  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+    if (typeof v === 'string' && HEX.test(v)) out[k.toLowerCase()] = v.toLowerCase();
+  }
+  return out;
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return x !== null && typeof x === 'object' && !Array.isArray(x);
+}
+
+/**
+ * Parses a PEP 691 JSON project page. Relative file URLs resolve against `pageUrl`; unknown keys
+ * are ignored; files whose required keys are missing or mistyped make the page malformed.
+ */
+export function parseJsonPage(body: string, pageUrl: string, name: string): ProjectPage {
+  const where = pageUrl;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(body);
+  } catch (e) {
+    throw new RegistryError('registry-bad-page', `${where}: project page is not valid JSON`, { cause: e });
+  }
+  if (!isObject(doc) || !isObject(doc.meta) || typeof doc.meta['api-version'] !== 'string') {
+    throw new RegistryError('registry-bad-page', `${where}: project page has no meta.api-version`);
+  }
+  const warnings: string[] = [];
+  checkApiVersion(doc.meta['api-version'], where, warnings);
+  if (!Array.isArray(doc.files))
+    throw new RegistryError('registry-bad-page', `${where}: project page has no files array`);
+  const files: DistributionFile[] = doc.files.map((f: unknown, i: number) => {
+    if (!isObject(f) || typeof f.filename !== 'string' || typeof f.url !== 'string' || !isObject(f.hashes)) {
+      throw new RegistryError('registry-bad-page', `${where}: files[${i}] lacks filename, url or hashes`);
+    }
+    const { url } = resolveUrl(f.url, pageUrl, where);
+    const yankedRaw = f.yanked;
+    const yanked = typeof yankedRaw === 'string' ? yankedRaw : yankedRaw === true ? '' : false;
+    const rp = f['requires-python'];
+    const size = f.size;
+    return {
+      filename: f.filename,
+      url,
+      hashes: cleanHashes(f.hashes),
+      ...(typeof rp === 'string' ? { requiresPython: rp } : {}),
+      yanked,
+      ...(typeof size === 'number' && Number.isSafeInteger(size) && size >= 0 ? { size } : {}),
+    };
+  });
+  return {
+    name: typeof doc.name === 'string' ? doc.name : name,
+    apiVersion: doc.meta['api-version'],
+    files,
+    warnings,
+  };
+}
+
+/**
+ * Parses a PEP 503 HTML project page: every `<a href>` is a file; the URL fragment
+ * `#<hashname>=<hex>` carries the hash; `data-requires-python` (entity-decoded) and `data-yanked`
+ * are read; `<base href>` and the `pypi:repository-version` meta tag (PEP 629) are honoured.
+ */
+export function parseHtmlPage(body: string, pageUrl: string, name: string): ProjectPage {
+  const where = pageUrl;
+  let base = pageUrl;
+  let apiVersion = '1.0';
+  const anchors: Record<string, string>[] = [];
+  const parser = new Parser(
+    {
+      onopentag(tag, attrs) {
+        if (tag === 'a' && attrs.href !== undefined) anchors.push(attrs);
+        else if (tag === 'base' && attrs.href !== undefined && anchors.length === 0) {
+          try {
+            base = new URL(attrs.href, pageUrl).href;
+          } catch {
+            throw new RegistryError(
+              'registry-bad-page',
+              `${where}: <base href> ${JSON.stringify(attrs.href)} is not a URL`,
+            );
+          }
+        } else if (
+          tag === 'meta' &&
+          attrs.name === 'pypi:repository-version' &&
+          attrs.content !== undefined
+        ) {
+          apiVersion = attrs.content;
+        }
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
+  );
+  parser.write(body);
+  parser.end();
+  const warnings: string[] = [];
+  checkApiVersion(apiVersion, where, warnings);
+  const files = anchors.map((a): DistributionFile => {
+    const { url, fragment } = resolveUrl(a.href!, base, where);
+    const hashes: Record<string, string> = {};
+    const m = /^([a-z0-9_]+)=([0-9a-fA-F]+)$/i.exec(fragment);
+    if (m) hashes[m[1]!.toLowerCase()] = m[2]!.toLowerCase();
+    const rp = a['data-requires-python'];
+    const yanked = a['data-yanked'];
+    return {
+      filename: lastSegment(url),
+      url,
+      hashes,
+      ...(rp === undefined || rp === '' ? {} : { requiresPython: rp }),
+      yanked: yanked === undefined ? false : yanked,
+    };
+  });
+  return { name, apiVersion, files, warnings };
+}
+
+/** Chooses the parser by the response's Content-Type (JSON for `+json`/`application/json`, else HTML). */
+export function parseProjectPage(
+  body: string,
+  contentType: string,
+  pageUrl: string,
+  name: string,
+): ProjectPage {
+  const ct = contentType.toLowerCase().split(';')[0]!.trim();
+  if (ct.endsWith('+json') || ct === 'application/json') return parseJsonPage(body, pageUrl, name);
+  if (ct.includes('html') || ct === '') return parseHtmlPage(body, pageUrl, name);
+  throw new RegistryError(
+    'registry-bad-page',
+    `${pageUrl}: unexpected content type ${JSON.stringify(contentType)}`,
+    {
+      hint: 'the index URL must point at a PEP 503/691 simple index (…/simple/)',
+    },
+  );
+}
