@@ -27,8 +27,11 @@ const ESCAPES: Readonly<Record<string, string>> = {
 // In `u` mode a paired surrogate is one code point, so this matches only lone surrogates.
 const LONE_SURROGATE_RE = /[\uD800-\uDFFF]/u;
 
-/** A TOML basic string: `"`, `\` and control characters escaped, everything else as UTF-8. */
-function quote(value: string, where: () => string): string {
+/**
+ * A TOML basic string: `"`, `\` and control characters escaped, everything else as UTF-8. Shared
+ * with the other table kinds of mochi.lock so that every value is quoted the same way.
+ */
+export function quote(value: string, where: () => string): string {
   if (LONE_SURROGATE_RE.test(value)) {
     throw new LockfileError(
       'lockfile-invalid-entry',
