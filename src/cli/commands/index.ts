@@ -38,6 +38,31 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./go-zip-extract.js'),
   },
   // -- go: proxy client and cache
+  {
+    name: 'go list',
+    summary: 'list the versions a GOPROXY has for a module',
+    load: () => import('./go-list.js'),
+  },
+  {
+    name: 'go info',
+    summary: "show a module version's .info from a GOPROXY",
+    load: () => import('./go-info.js'),
+  },
+  {
+    name: 'go mod',
+    summary: 'print the go.mod a GOPROXY serves for a version',
+    load: () => import('./go-mod.js'),
+  },
+  {
+    name: 'go download',
+    summary: 'download module versions into the verified cache',
+    load: () => import('./go-download.js'),
+  },
+  {
+    name: 'go verify',
+    summary: 're-hash cached module zips, report corrupt ones',
+    load: () => import('./go-verify.js'),
+  },
   // -- python
   // -- lock
   {

@@ -37,6 +37,8 @@ export interface ExtractOptions {
   readonly target: PythonTarget;
   /** True for a package's `__init__` (relative imports resolve against the module itself). */
   readonly isPackage?: boolean;
+  /** The source text the tree was parsed from (for the indentation check). */
+  readonly source?: string;
 }
 
 const TYPING_MODULES = new Set(['', 'typing', 'typing_extensions', 't']);
@@ -183,11 +185,37 @@ class Extractor {
         `statements nest deeper than ${MAX_BLOCK_DEPTH} levels`,
       );
     }
+    // tree-sitter-python tolerates some indentation CPython refuses (an indented line at module
+    // level parses as a statement); every statement that starts a line must sit at the block's column.
+    let indent: number | undefined = depth === 0 ? 0 : undefined;
     const count = block.namedChildCount;
     for (let i = 0; i < count; i++) {
       const stmt = block.namedChild(i);
-      if (stmt !== null) this.statement(stmt, scope, depth);
+      if (stmt === null || stmt.type === 'comment') continue;
+      const column = stmt.startPosition.column;
+      if (this.startsLine(stmt.startIndex, column)) {
+        if (indent === undefined) indent = column;
+        else if (column !== indent) {
+          throw new StubParseError(
+            'STUB_SYNTAX',
+            this.pos(stmt),
+            column > indent ? 'unexpected indent' : 'unindent does not match any outer indentation level',
+          );
+        }
+      }
+      this.statement(stmt, scope, depth);
     }
+  }
+
+  /** True when only spaces, tabs or form feeds precede the statement on its line. */
+  private startsLine(index: number, column: number): boolean {
+    const text = this.options.source;
+    if (text === undefined) return false;
+    for (let i = index - 1; i >= index - column && i >= 0; i--) {
+      const c = text.charCodeAt(i);
+      if (c !== 32 && c !== 9 && c !== 12) return false;
+    }
+    return true;
   }
 
   statement(stmt: Node, scope: Scope, depth: number): void {

@@ -9,6 +9,7 @@ export {
   type StubParseErrorCode,
 } from './errors.js';
 export { MAX_BLOCK_DEPTH } from './extract.js';
+export { decodeStub, type ReadStubOptions, readStubFiles } from './load.js';
 export {
   loadStubParser,
   type ModuleLocation,

@@ -77,6 +77,7 @@ export class StubParser {
       return extractModule(tree.rootNode, this.parser, {
         module,
         file,
+        source: text,
         target: options.target ?? DEFAULT_TARGET,
         ...(options.isPackage === undefined ? {} : { isPackage: options.isPackage }),
       });

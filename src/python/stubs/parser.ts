@@ -69,6 +69,47 @@ function firstErrorNode(root: Node): Node {
   }
 }
 
+/**
+ * CPython refuses more than 200 nested brackets ("too many nested parentheses"). Counting raw
+ * bracket characters over-estimates (brackets inside strings and comments count too), so it is only
+ * a cheap trigger: when it passes the limit, the tree itself is measured.
+ */
+export const MAX_BRACKET_DEPTH = 200;
+
+/** Tree depth allowed before a file is refused; generous, as one bracket level is 1–3 tree levels. */
+const MAX_TREE_DEPTH = 3 * MAX_BRACKET_DEPTH + 300;
+
+function rawBracketDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) {
+      depth++;
+      if (depth > max) max = depth;
+    } else if ((c === 41 || c === 93 || c === 125) && depth > 0) {
+      depth--;
+    }
+  }
+  return max;
+}
+
+/** The first node deeper than MAX_TREE_DEPTH, found with a cursor (no recursion), or undefined. */
+function tooDeepNode(tree: Tree): Node | undefined {
+  const cursor = tree.walk();
+  try {
+    for (;;) {
+      if (cursor.currentDepth > MAX_TREE_DEPTH) return cursor.currentNode;
+      if (cursor.gotoFirstChild()) continue;
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return undefined;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
 /** Describes an error node for a message: what was found where the grammar expected something else. */
 function describeError(node: Node): string {
   if (node.isMissing) return `invalid syntax: expected ${JSON.stringify(node.type)}`;
@@ -131,6 +172,16 @@ export class PythonParser {
       throw new StubParseError('STUB_SYNTAX', where, what, {
         hint: 'Check the file with `python3 -m ast <file>`.',
       });
+    }
+    if (rawBracketDepth(source) > MAX_BRACKET_DEPTH) {
+      const deep = tooDeepNode(tree);
+      if (deep !== undefined) {
+        const where = { file, line: deep.startPosition.row + 1, column: deep.startPosition.column + 1 };
+        tree.delete();
+        throw new StubParseError('STUB_TOO_DEEP', where, 'expressions nest too deeply', {
+          hint: `CPython itself refuses more than ${MAX_BRACKET_DEPTH} nested brackets.`,
+        });
+      }
     }
     return tree;
   }

@@ -5,10 +5,12 @@ import { dottedName, namedChildren, stringLiteral } from './syntax.js';
 import type { TypeExpr } from './types.js';
 
 /**
- * How deep an annotation may nest. CPython's tokenizer refuses more than 200 nested brackets, so a
- * deeper annotation is not valid Python anyway; the cap keeps the recursive conversion bounded.
+ * How many conversion steps deep an annotation may go (one bracket level takes two or three).
+ * CPython's tokenizer refuses more than 200 nested brackets, so a deeper annotation is not valid
+ * Python anyway; the cap keeps the recursive conversion bounded, also inside string annotations,
+ * which the file-level bracket check does not see.
  */
-export const MAX_TYPE_DEPTH = 200;
+export const MAX_TYPE_DEPTH = 1000;
 
 /** What a conversion needs besides the node: the file (for errors) and a parser for string annotations. */
 export interface TypeContext {
@@ -29,7 +31,7 @@ function tooDeep(ctx: TypeContext, node: Node): StubParseError {
   return new StubParseError(
     'STUB_TOO_DEEP',
     { file: ctx.file, line: node.startPosition.row + 1, column: node.startPosition.column + 1 },
-    `annotation nests deeper than ${MAX_TYPE_DEPTH} levels`,
+    'annotation nests too deeply (CPython allows at most 200 nested brackets)',
   );
 }
 

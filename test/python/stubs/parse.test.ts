@@ -1,14 +1,11 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { ModuleSurface, StubParser, TypeExpr } from '../../../src/python/stubs/index.js';
-import { loadStubParser, StubParseError } from '../../../src/python/stubs/index.js';
+import { describe, expect, it } from 'vitest';
+import type { ModuleSurface, TypeExpr } from '../../../src/python/stubs/index.js';
+import { refusal, useParser } from './support.js';
 
-let parser: StubParser;
-beforeAll(async () => {
-  parser = await loadStubParser();
-});
+const parser = useParser();
 
 function parse(src: string, target?: { version: [number, number]; platform: string }): ModuleSurface {
-  return parser.parseModule(src, { module: 'm', ...(target === undefined ? {} : { target }) });
+  return parser().parseModule(src, { module: 'm', ...(target === undefined ? {} : { target }) });
 }
 
 const name = (n: string): TypeExpr => ({ kind: 'name', name: n });
@@ -57,7 +54,7 @@ describe('functions', () => {
   });
 
   it('records the source position of each definition', () => {
-    const s = parser.parseModule('\n\nasync def fetch(url: str) -> str: ...\n', {
+    const s = parser().parseModule('\n\nasync def fetch(url: str) -> str: ...\n', {
       module: 'm',
       file: 'm.pyi',
     });
@@ -309,26 +306,18 @@ else:
 });
 
 describe('errors', () => {
-  function thrown(fn: () => unknown): StubParseError {
-    try {
-      fn();
-    } catch (e) {
-      if (e instanceof StubParseError) return e;
-      throw e;
-    }
-    throw new Error('expected a StubParseError');
-  }
-
-  it('reports invalid syntax with file, line and column', () => {
-    const e = thrown(() => parser.parseModule('x: int\ndef f(:\n', { module: 'm', file: 'bad.pyi' }));
+  it('reports invalid syntax with file, line and column', async () => {
+    const e = await refusal(() =>
+      parser().parseModule('x: int\ndef f(:\n', { module: 'm', file: 'bad.pyi' }),
+    );
     expect(e.code).toBe('STUB_SYNTAX');
     expect([e.file, e.line]).toEqual(['bad.pyi', 2]);
     expect(e.column).toBeGreaterThanOrEqual(1);
     expect(e.message).toMatch(/^bad\.pyi:2:\d+: invalid syntax/);
   });
 
-  it('refuses NUL bytes at their position', () => {
-    const e = thrown(() => parser.parseModule('x: int\nab\0c\n', { file: 'bin.pyi' }));
+  it('refuses NUL bytes at their position', async () => {
+    const e = await refusal(() => parser().parseModule('x: int\nab\0c\n', { file: 'bin.pyi' }));
     expect([e.code, e.line, e.column]).toEqual(['STUB_ENCODING', 2, 3]);
   });
 });

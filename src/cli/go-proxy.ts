@@ -1,0 +1,81 @@
+// What the proxy and cache commands share: --proxy/--cache-dir flags, module@version arguments.
+import { isAbsolute, resolve } from 'node:path';
+import { defaultCacheRoot } from '../go/cache/layout.js';
+import { Cache } from '../go/cache/store.js';
+import { checkPath, escapeVersion, InvalidModuleVersionError, InvalidPathError } from '../go/module/index.js';
+import { fromGoProxy } from '../go/proxy/chain.js';
+import type { ModuleSource } from '../go/proxy/client.js';
+import { loadNetrc, lookupNetrc, netrcPath } from '../go/proxy/netrc.js';
+import { VERSION } from '../version.js';
+import { type CommandContext, UsageError } from './context.js';
+
+/** Flags every proxy command accepts. */
+export const proxyFlags = {
+  proxy: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+/** Flags of the commands that use the cache. */
+export const cacheFlags = {
+  'cache-dir': { type: 'string' },
+} as const;
+
+/** The help lines for the shared flags and environment. */
+export const SHARED_HELP = `  --proxy <list>      GOPROXY list to use instead of $GOPROXY (default https://proxy.golang.org)
+  --json              machine-readable output, one JSON object per line
+
+Environment:
+  GOPROXY                 proxy list: URLs (https, http, file) separated by "," (fall through on
+                          not-found) or "|" (fall through on any error); "off" disables downloads
+  NETRC, ~/.netrc         credentials for proxy hosts (never printed)`;
+
+/** The help lines for --cache-dir and the cache's environment. */
+export const CACHE_HELP = `  --cache-dir <dir>   cache root (default $MOCHI_GO_BRIDGE_CACHE, else
+                      $XDG_CACHE_HOME/mochi-go-bridge/modules, ~/.cache/… or ~/Library/Caches/… on macOS)`;
+
+/** The module source for a command: `--proxy`, else `$GOPROXY`; credentials from netrc. */
+export async function openSource(ctx: CommandContext, proxy: string | undefined): Promise<ModuleSource> {
+  const netrc = await loadNetrc(netrcPath(ctx.env));
+  return fromGoProxy(proxy ?? ctx.env.GOPROXY, {
+    userAgent: `mochi-pkg/${VERSION}`,
+    credentials: (u) => lookupNetrc(netrc, u.host),
+  });
+}
+
+/** The cache for a command: `--cache-dir` (relative to the working directory), else the default root. */
+export function openCommandCache(ctx: CommandContext, dir: string | undefined): Promise<Cache> {
+  const root = dir === undefined ? defaultCacheRoot(ctx.env) : dir;
+  return Cache.open(isAbsolute(root) ? root : resolve(ctx.cwd, root));
+}
+
+/** A `module@query` argument, checked. */
+export interface ModuleArg {
+  readonly module: string;
+  readonly query: string;
+}
+
+/**
+ * Splits `module@version` at the last `@` and checks both halves; a bad argument is a usage error
+ * naming it. `needVersion: false` also accepts a bare module path (query `''`).
+ */
+export function parseModuleArg(command: string, arg: string, needVersion = true): ModuleArg {
+  const at = arg.lastIndexOf('@');
+  const module = at < 0 ? arg : arg.slice(0, at);
+  const query = at < 0 ? '' : arg.slice(at + 1);
+  if (needVersion && query === '') {
+    throw new UsageError(
+      `${command}: ${JSON.stringify(arg)} has no version`,
+      'write module@version, e.g. golang.org/x/mod@v0.8.0 or golang.org/x/mod@latest',
+    );
+  }
+  try {
+    checkPath(module);
+    if (query !== '') escapeVersion(query);
+  } catch (e) {
+    if (e instanceof InvalidPathError || e instanceof InvalidModuleVersionError) {
+      throw new UsageError(`${command}: ${JSON.stringify(arg)}: ${e.message}`, 'write module@version');
+    }
+    throw e;
+  }
+  return { module, query };
+}

@@ -1,0 +1,193 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { hashGoMod, hashZip } from '../../src/go/dirhash/index.js';
+import { fixtureModule, serveModules } from '../go/support/modules.js';
+import type { TestServer } from '../go/support/server.js';
+import { buildZip } from '../support/zipbuild.js';
+
+async function cli(env: NodeJS.ProcessEnv, ...argv: string[]) {
+  const stdout = new PassThrough();
+  const stderr = Object.assign(new PassThrough(), { isTTY: false });
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => {
+    out += d;
+  });
+  stderr.on('data', (d) => {
+    err += d;
+  });
+  const code = await main({ argv, stdout, stderr, env, cwd: process.cwd() });
+  return { code, out, err };
+}
+
+const foo1 = fixtureModule('example.com/foo', 'v1.0.0');
+const foo2 = fixtureModule('example.com/foo', 'v1.1.0');
+const cobra = fixtureModule('github.com/Spf13/Cobra', 'v1.2.3');
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function setup() {
+  server = await serveModules([foo1, foo2, cobra]);
+  const cacheDir = await mkdtemp(join(tmpdir(), 'cli-cache-'));
+  return { env: { GOPROXY: server.base, MOCHI_GO_BRIDGE_CACHE: cacheDir }, cacheDir };
+}
+
+describe('mochi-pkg go list|info|mod', () => {
+  it('lists versions, one per line or as JSON', async () => {
+    const { env } = await setup();
+    expect(await cli(env, 'go', 'list', 'example.com/foo')).toEqual({
+      code: 0,
+      out: 'v1.0.0\nv1.1.0\n',
+      err: '',
+    });
+    const j = await cli(env, 'go', 'list', '--json', 'example.com/foo');
+    expect(JSON.parse(j.out)).toEqual({ Path: 'example.com/foo', Versions: ['v1.0.0', 'v1.1.0'] });
+  });
+
+  it('reports an unknown module with exit 1 and names it', async () => {
+    const { env } = await setup();
+    const r = await cli(env, 'go', 'list', 'example.com/none');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('error[module-not-found]');
+    expect(r.err).toContain('example.com/none');
+  });
+
+  it('shows info for a version and for latest', async () => {
+    const { env } = await setup();
+    expect((await cli(env, 'go', 'info', 'example.com/foo@v1.0.0')).out).toBe(
+      'v1.0.0 2023-01-02T03:04:05Z\n',
+    );
+    const j = await cli(env, 'go', 'info', '--json', 'example.com/foo@latest');
+    expect(JSON.parse(j.out)).toEqual({
+      Path: 'example.com/foo',
+      Version: 'v1.1.0',
+      Time: '2023-01-02T03:04:05Z',
+    });
+  });
+
+  it('prints a go.mod unchanged, or with its sum as JSON', async () => {
+    const { env } = await setup();
+    expect((await cli(env, 'go', 'mod', 'github.com/Spf13/Cobra@v1.2.3')).out).toBe(cobra.mod.toString());
+    const j = JSON.parse((await cli(env, 'go', 'mod', '--json', 'example.com/foo@v1.0.0')).out);
+    expect(j.GoModSum).toBe(hashGoMod(foo1.mod));
+  });
+
+  it('refuses bad arguments with exit 2', async () => {
+    const { env } = await setup();
+    for (const argv of [
+      ['go', 'info', 'example.com/foo'],
+      ['go', 'mod', 'Bad Path@v1.0.0'],
+      ['go', 'list'],
+      ['go', 'download', '--jobs', '0', 'example.com/foo@v1.0.0'],
+      ['go', 'download'],
+      ['go', 'verify', 'example.com/foo@v1/0'],
+    ]) {
+      const r = await cli(env, ...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err).toContain('error[usage]');
+    }
+  });
+
+  it('never prints credentials from the proxy URL', async () => {
+    const r = await cli({ GOPROXY: 'http://alice:hunter2@127.0.0.1:1' }, 'go', 'list', 'example.com/foo');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('127.0.0.1:1');
+    expect(r.err).not.toContain('hunter2');
+    expect(r.err).not.toContain('alice');
+  });
+
+  it('has help with usage, examples and exit codes', async () => {
+    for (const c of ['list', 'info', 'mod', 'download', 'verify']) {
+      const r = await cli({}, 'go', c, '--help');
+      expect(r.code).toBe(0);
+      expect(r.out).toContain(`Usage: mochi-pkg go ${c}`);
+      expect(r.out).toContain('Examples:');
+      expect(r.out).toContain('Exit codes:');
+    }
+  });
+});
+
+describe('mochi-pkg go download|verify', () => {
+  it('downloads in argument order with go mod download -json fields, exit 1 when one fails', async () => {
+    const { env, cacheDir } = await setup();
+    const r = await cli(
+      env,
+      'go',
+      'download',
+      '--json',
+      'github.com/Spf13/Cobra@v1.2.3',
+      'example.com/foo@v9.9.9',
+      'example.com/foo@latest',
+    );
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('');
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toEqual({
+      Path: 'github.com/Spf13/Cobra',
+      Version: 'v1.2.3',
+      Info: join(cacheDir, 'github.com/!spf13/!cobra/@v/v1.2.3.info'),
+      GoMod: join(cacheDir, 'github.com/!spf13/!cobra/@v/v1.2.3.mod'),
+      Zip: join(cacheDir, 'github.com/!spf13/!cobra/@v/v1.2.3.zip'),
+      Sum: await hashZip(cobra.zip, cobra.path, cobra.version),
+      GoModSum: hashGoMod(cobra.mod),
+    });
+    expect(lines[1]).toMatchObject({ Path: 'example.com/foo', Version: 'v9.9.9' });
+    expect(lines[1].Error).toContain('version not found');
+    expect(lines[2]).toMatchObject({ Path: 'example.com/foo', Version: 'v1.1.0' });
+    expect((await readFile(lines[0].Zip)).equals(cobra.zip)).toBe(true);
+
+    const ok = await cli(env, 'go', 'download', 'example.com/foo@v1.0.0');
+    expect(ok.code).toBe(0);
+    expect(ok.out).toBe(`example.com/foo v1.0.0 ${await hashZip(foo1.zip, foo1.path, foo1.version)}\n`);
+  });
+
+  it('verifies the cache, reports a tampered entry with exit 1, and removes it with --fix', async () => {
+    const { env, cacheDir } = await setup();
+    expect((await cli(env, 'go', 'download', 'example.com/foo@v1.0.0', 'example.com/foo@v1.1.0')).code).toBe(
+      0,
+    );
+    const good = await cli(env, 'go', 'verify');
+    expect(good.code).toBe(0);
+    expect(good.out.trim().split('\n')).toHaveLength(2);
+    expect(good.out).toContain('ok example.com/foo@v1.0.0 h1:');
+
+    const evil = buildZip([
+      { name: 'example.com/foo@v1.1.0/go.mod', data: foo2.mod },
+      { name: 'example.com/foo@v1.1.0/foo.go', data: 'package foo; var Evil = 1\n' },
+    ]);
+    await writeFile(join(cacheDir, 'example.com/foo/@v/v1.1.0.zip'), evil);
+    const bad = await cli(env, 'go', 'verify', '--json');
+    expect(bad.code).toBe(1);
+    const verdicts = bad.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(verdicts[0]).toMatchObject({ Path: 'example.com/foo', Version: 'v1.0.0' });
+    expect(verdicts[1].Error).toContain('cache entry is corrupt');
+
+    const fixed = await cli(env, 'go', 'verify', '--fix', 'example.com/foo@v1.1.0');
+    expect(fixed.code).toBe(1);
+    expect(fixed.out).toContain('(removed)');
+    expect((await cli(env, 'go', 'verify')).code).toBe(0);
+    expect((await cli(env, 'go', 'download', 'example.com/foo@v1.1.0')).code).toBe(0);
+    expect((await cli(env, 'go', 'verify', 'example.com/foo@v1.1.0')).code).toBe(0);
+  });
+
+  it('reports a named entry missing from the cache as exit 1', async () => {
+    const { env } = await setup();
+    const r = await cli(env, 'go', 'verify', 'example.com/foo@v1.0.0');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('corrupt example.com/foo@v1.0.0');
+  });
+});
