@@ -56,7 +56,17 @@ describe('bundled example (examples/weather-report)', () => {
   it('has a committed mochi.lock that lock --check accepts (refresh it with the Quick start command)', async () => {
     const copy = await tmp();
     await cp(example, copy, { recursive: true });
-    const r = await lock(repo, 'lock', '--check', '--cwd', copy, '--stubs-dir', stubsDir, '--go-proxy', join(example, 'go/proxy'));
+    const r = await lock(
+      repo,
+      'lock',
+      '--check',
+      '--cwd',
+      copy,
+      '--stubs-dir',
+      stubsDir,
+      '--go-proxy',
+      join(example, 'go/proxy'),
+    );
     expect(r.err).toBe('');
     expect(r.out).toBe('mochi.lock is up to date (8 entries)\n');
     expect(r.code).toBe(0);
