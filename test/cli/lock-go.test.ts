@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLock } from '../../src/cli/commands/lock.js';
 import { main } from '../../src/cli/main.js';
+import { createFromDir } from '../../src/go/modzip/index.js';
 import { type BuildFn, loadPythonBuild } from '../../src/project/index.js';
 import { captureStreams } from '../support/files.js';
 
@@ -226,6 +227,23 @@ describe('lock with import go on the example project (offline, bundled file:// p
       // `lock` refused to overwrite the lock.
       expect(await readFile(lockPath, 'utf8')).not.toBe(text);
     }
+  });
+
+  it('treats a proxy that now serves other bytes for a locked version as a security error (fresh cache)', async () => {
+    const root = await copy();
+    // Re-publish example.com/geo v1.1.0 with one changed file: same module@version, other hash.
+    const src = join(root, 'go/src/example.com/geo@v1.1.0');
+    await edit(join(src, 'geo.go'), 'const r = 6371.0', 'const r = 6371.5');
+    const zip = join(root, 'go/proxy/example.com/geo/@v/v1.1.0.zip');
+    await rm(zip);
+    await createFromDir(src, { path: 'example.com/geo', version: 'v1.1.0' }, zip);
+    const { ctx, seen } = context(root, './go/proxy', ['lock', '--check']);
+    const code = await main({ ...ctx, env: { MOCHI_GO_BRIDGE_CACHE: await tmp() } });
+    expect(code).toBe(1);
+    expect(seen.out).toBe('');
+    expect(seen.err).toMatch(
+      /error\[go-checksum-mismatch\]: SECURITY ERROR: .*\n {2}example\.com\/geo@v1\.1\.0 zip-h1: locked h1:wIPM/,
+    );
   });
 
   it('fails (exit 1) when a module is neither cached nor reachable', async () => {

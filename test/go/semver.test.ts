@@ -11,6 +11,7 @@ import {
   isPrerelease,
   isPseudoVersion,
   isValid,
+  MAX_SORT_LENGTH,
   MAX_VERSION_LENGTH,
   major,
   max,
@@ -212,6 +213,33 @@ describe('ordering', () => {
 
   it('breaks ties between equal versions by their string', () => {
     expect(sort(['v1.0.0+b', 'v1.0.0', 'v1', 'v1.0.0+a'])).toEqual(['v1', 'v1.0.0', 'v1.0.0+a', 'v1.0.0+b']);
+  });
+
+  it('sorts lists with numbers of 2^16 and more (the comparison path) like small ones (the radix path)', () => {
+    const small = [
+      'v1.10.0',
+      'v1.9.0-rc.2',
+      'v1.9.0-rc.10',
+      'v1.9.0',
+      'v1.9',
+      'v0.0.0-20191109021931-daa7c04131f5',
+    ];
+    const want = [
+      'v0.0.0-20191109021931-daa7c04131f5',
+      'v1.9.0-rc.2',
+      'v1.9.0-rc.10',
+      'v1.9',
+      'v1.9.0',
+      'v1.10.0',
+    ];
+    expect(sort(small)).toEqual(want);
+    expect(sort([...small, 'v65536.0.0'])).toEqual([...want, 'v65536.0.0']);
+    expect(sort([...small, 'v1.65535.0'])).toEqual([...want, 'v1.65535.0']);
+  });
+
+  it('refuses lists longer than MAX_SORT_LENGTH with a typed error', () => {
+    const huge = new Array<string>(MAX_SORT_LENGTH + 1);
+    expect(() => sort(huge)).toThrow(expect.objectContaining({ code: 'semver-list-too-long' }));
   });
 
   it('max returns the greatest valid version of four, as written', () => {

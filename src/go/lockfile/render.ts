@@ -1,5 +1,5 @@
 // Renders [[go-package]] tables of mochi.lock byte for byte (hand-rendered for the same reason as the Python tables).
-import { quote } from '../../python/lockfile/render.js';
+import { quoteValue } from '../../python/lockfile/render.js';
 import { compareGoEntries, GO_FIELD_ORDER, GO_TABLE, type GoLockEntry, type GoManifest } from './entry.js';
 
 function renderEntry(e: GoLockEntry, index: number): string {
@@ -9,10 +9,10 @@ function renderEntry(e: GoLockEntry, index: number): string {
     if (value === undefined || value === '') continue;
     const where = () => `[[${GO_TABLE}]] entry ${index} (${e.module}), key ${key}`;
     if (typeof value === 'string') {
-      out += `${key} = ${quote(value, where)}\n`;
+      out += `${key} = ${quoteValue(value, where)}\n`;
     } else {
       const sorted = [...new Set(value)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      out += `${key} = [${sorted.map((v) => quote(v, where)).join(', ')}]\n`;
+      out += `${key} = [${sorted.map((v) => quoteValue(v, where)).join(', ')}]\n`;
     }
   }
   return `${out}\n`;

@@ -15,4 +15,4 @@ export {
   tryParse,
   Version,
 } from './parse.js';
-export { max, sort } from './sort.js';
+export { MAX_SORT_LENGTH, max, sort } from './sort.js';

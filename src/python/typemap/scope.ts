@@ -123,6 +123,7 @@ export const SPECIAL_NAMES = new Set([
   'Unpack',
   'Text',
   'Incomplete',
+  'MaybeNone',
   'Protocol',
   'TypedDict',
   'NamedTuple',
@@ -245,6 +246,8 @@ export class PackageScope {
       return { kind: 'unresolved', name, detail: `${name}: import cycle through ${mod.name}` };
     }
     seen.add(key);
+    // Inside `typing`, `builtins`… themselves (`Callable: _SpecialForm`, `class int`), the table wins.
+    if (SPECIAL_MODULES.has(mod.name) && SPECIAL_NAMES.has(name)) return special(name, `${mod.name}.${name}`);
     const b = this.bindings(mod).get(name);
     if (b) return this.fromBinding(mod, name, b, hops, external, seen);
     for (const d of mod.imports) {
@@ -254,6 +257,10 @@ export class PackageScope {
       if (!found) continue;
       const r = this.resolveIn(found.mod, name, hops + 1, found.external, seen);
       if (r.kind !== 'unresolved') return r;
+    }
+    // A package's submodule is an attribute of it (`__all__ = ["mime"]` in `email/__init__.pyi`).
+    if ((mod.isPackage ?? isPackageFile(mod.file)) && this.module(`${mod.name}.${name}`)) {
+      return { kind: 'module', module: `${mod.name}.${name}` };
     }
     if (SPECIAL_NAMES.has(name)) return special(name, `builtins.${name}`);
     // `typing.List` and friends are understood even when the stub forgot `import typing`.

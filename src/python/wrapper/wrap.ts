@@ -267,7 +267,9 @@ class Wrapping {
     const methods: MochiMethod[] = [];
     const member = (n: string) => `${path}.${n}`;
     for (const f of def.fields) {
-      if (isPrivateMember(f.name)) continue;
+      // Dunder attributes (`__slots__`, `__match_args__`, `__hash__: ClassVar[None]`) are class
+      // machinery, not part of what a Mochi value of the protocol offers.
+      if (isPrivateMember(f.name) || f.name.startsWith('__')) continue;
       if (!f.annotation) {
         this.skipped.push({ itemPath: member(f.name), reason: 'any-type', detail: 'no annotation' });
         continue;
@@ -384,6 +386,26 @@ function byItemPath(a: SkipReport, b: SkipReport): number {
 }
 
 /**
+ * A namespace package (PEP 420: submodules but no `__init__`, like typeshed's `google`) declares
+ * nothing itself: it wraps as an empty module rather than failing.
+ */
+function namespacePackage(surface: PackageSurface, name: string): ModuleSurface | undefined {
+  const prefix = `${name}.`;
+  if (![...surface.modules.keys()].some((k) => k.startsWith(prefix))) return undefined;
+  return {
+    name,
+    file: `${name.split('.').join('/')}/__init__.pyi`,
+    isPackage: true,
+    functions: [],
+    classes: [],
+    constants: [],
+    typeVars: [],
+    aliases: [],
+    imports: [],
+  };
+}
+
+/**
  * The wrapper of module `moduleName` of a package surface: every public name becomes an item or a
  * skip report; private definitions are reported as `private-name`. Pure and deterministic.
  *
@@ -394,7 +416,7 @@ export function wrapModule(
   moduleName: string = surface.name,
   options: WrapOptions = {},
 ): Wrapper {
-  const mod = surface.modules.get(moduleName);
+  const mod = surface.modules.get(moduleName) ?? namespacePackage(surface, moduleName);
   if (!mod) {
     throw new WrapperError(
       'wrapper-module-missing',
