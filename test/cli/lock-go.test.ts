@@ -273,6 +273,17 @@ describe('lock with import go on the example project (offline, bundled file:// p
     expect(seen.out).toBe('');
   });
 
+  it('--offline takes Go modules from the cache only, even with a proxy given', async () => {
+    const root = await copy();
+    const { ctx, seen } = context(root, './go/proxy', ['lock', '--check', '--offline']);
+    const code = await main({ ...ctx, env: { MOCHI_GO_BRIDGE_CACHE: await tmp() } });
+    expect(code).toBe(1);
+    expect(seen.err).toMatch(/error\[proxy-off\]/);
+    // Once a run with the proxy has filled the cache, the same check passes offline.
+    expect((await lock(root, './go/proxy', '--check')).code).toBe(0);
+    expect((await lockMain(root, './go/proxy', '--check', '--offline')).code).toBe(0);
+  });
+
   it('refuses a malformed import go spec with its location (exit 2)', async () => {
     const root = await copy();
     await edit(join(root, 'main.mochi'), 'fmtx/v2@v2.1.0', 'fmtx/v2@v1.0.0');

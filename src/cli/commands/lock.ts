@@ -18,11 +18,13 @@ import {
   parseLock,
   planLock,
   readLock,
+  registryProvider,
   typeshedProvider,
   writeLockIfChanged,
 } from '../../project/index.js';
 import type { PythonTarget } from '../../python/build/types.js';
 import { LockfileError } from '../../python/lockfile/index.js';
+import { registryIndexUrl } from '../../python/registry/index.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import {
   type Command,
@@ -46,7 +48,10 @@ Reads every *.mochi file under the project (node_modules and .git skipped), find
 wrapper, and records one [[python-package]] entry per import: source, specifier, version,
 wrapper-sha256 and capabilities. Stub sources: \`name@path+<dir>\` (a local directory),
 \`name@git+<url>[#rev]\` (cloned with git into the cache), and bare names or PEP 440
-specifiers (\`name\`, \`name@>=1,<2\`) from a typeshed-style stub directory.
+specifiers (\`name\`, \`name@>=1,<2\`) from a typeshed-style stub directory when one is given
+and has them, else from the package index: the highest version that satisfies the specifier, its
+wheel verified by sha256 and cached, its .pyi files (or py.typed sources, or the stub-only package
+types-<name> / <name>-stubs). \`name@<id>+<url>\` imports use their own index.
 
 Each \`import go "<module>[@<version>|@latest|@vX|@vX.Y]" as <alias>\` is pinned as one
 [[go-package]] entry per module: the version (a query is resolved through the module proxy once,
@@ -63,7 +68,12 @@ Flags:
   --cwd <dir>          the project directory (default: the current directory)
   --stubs-dir <dir>    a typeshed-style stub directory (stubs/<Distribution>/, stdlib/); repeatable.
                        Default: $MOCHI_PYTHON_STUBS (a ${delimiter}-separated list)
-  --cache-dir <dir>    cache for git sources (default: $MOCHI_PYTHON_CACHE, else
+  --index-url <url>    Simple API index of registry imports (PEP 691 JSON or PEP 503 HTML; http,
+                       https, file:// or a local directory). Default: $MOCHI_PYTHON_INDEX_URL,
+                       else https://pypi.org/simple/
+  --offline            resolve index imports from the cache only (pages and wheels fetched before),
+                       and Go modules from the module cache only (as --go-proxy off)
+  --cache-dir <dir>    cache for git and index sources (default: $MOCHI_PYTHON_CACHE, else
                        $XDG_CACHE_HOME/mochi-pkg/python)
   --python <X.Y>       Python version the stubs are evaluated for (default 3.12)
   --platform <name>    sys.platform the stubs are evaluated for (default linux)
@@ -77,7 +87,8 @@ Flags:
 
 Examples:
   mochi-pkg lock --cwd examples/weather --stubs-dir node_modules/pyright/dist/typeshed-fallback
-  mochi-pkg lock --check                    # in CI
+  mochi-pkg lock --index-url https://devpi.example/root/pypi/+simple/
+  mochi-pkg lock --check --offline          # in CI, after a warm-up run
   mochi-pkg lock --check --json | jq .diff
   mochi-pkg lock --go-proxy ./goproxy --go-sum go.sum
 
@@ -88,8 +99,9 @@ for Go entries (\`changed example.com/greet (version, zip-h1, mod-h1)\`), then a
 
 Exit codes:
   0  lock written or already up to date; with --check, the lock is up to date
-  1  with --check, the lock drifted; or a stub source failed (git, missing stubs); a Go module
-     could not be fetched or verified; a locked Go hash does not match (go-checksum-mismatch)
+  1  with --check, the lock drifted; or a stub source failed (git, missing stubs, an unreachable
+     index, a hash mismatch, no matching version, offline cache miss); a Go module could not be
+     fetched or verified; a locked Go hash does not match (go-checksum-mismatch)
   2  bad usage, or unusable input: mochi.lock missing or unparsable (with --check), a malformed
      import declaration or spec
   3  internal error
@@ -150,6 +162,11 @@ function entries(n: number): string {
   return n === 1 ? '1 entry' : `${n} entries`;
 }
 
+/** An index given as a URL is kept; anything else is a local directory, relative to `cwd`. */
+function indexUrlArg(value: string, cwd: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : pathToFileURL(`${resolve(cwd, value)}/`).href;
+}
+
 /** Runs `lock` with injectable dependencies (the exported command uses the real build). */
 export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<number> {
   const { values } = parseCommandArgs(ctx, 'lock', {
@@ -161,6 +178,8 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     'cache-dir': { type: 'string' },
     python: { type: 'string' },
     platform: { type: 'string' },
+    'index-url': { type: 'string' },
+    offline: { type: 'boolean' },
     'go-proxy': { type: 'string' },
     'go-cache-dir': { type: 'string' },
     'go-sum': { type: 'string' },
@@ -178,11 +197,13 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     ? resolve(ctx.cwd, values['cache-dir'])
     : defaultCacheDir(ctx.env, process.platform, homedir());
   const python = parsePython(values.python, values.platform);
+  const indexUrl = indexUrlArg(registryIndexUrl(values['index-url'], ctx.env), ctx.cwd);
   const lockPath = join(root, LOCK_FILE);
   const goCacheDir = values['go-cache-dir']
     ? resolve(ctx.cwd, values['go-cache-dir'])
     : defaultCacheRoot(ctx.env);
-  const goProxy = goProxyList(values['go-proxy'] ?? ctx.env.GOPROXY, ctx.cwd);
+  // --offline: Go modules come from the cache only (GOPROXY=off), as Python stubs do.
+  const goProxy = values.offline ? 'off' : goProxyList(values['go-proxy'] ?? ctx.env.GOPROXY, ctx.cwd);
 
   try {
     // With --check the lock on disk is read first: a missing or broken lock is reported before any work.
@@ -218,7 +239,15 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     const plan = await planLock({
       root,
       cacheDir,
-      providers: stubDirs.map((d) => typeshedProvider(resolve(ctx.cwd, d))),
+      // Explicit stub directories first; the index serves what they do not have.
+      providers: [
+        ...stubDirs.map((d) => typeshedProvider(resolve(ctx.cwd, d))),
+        registryProvider({
+          indexUrl,
+          ...(values.offline ? { offline: true } : {}),
+          ...(python ? { python } : {}),
+        }),
+      ],
       build,
       ...(python ? { python } : {}),
       go: async () => ({
