@@ -24,6 +24,7 @@ export {
   type StubProvider,
   typeshedProvider,
 } from './provider.js';
+export { type RegistryProviderOptions, registryProvider } from './registryProvider.js';
 export { type ProjectScan, type ScanOptions, SKIPPED_DIRS, scanProject } from './scan.js';
 export {
   importNameOf,

@@ -7,6 +7,7 @@ import type { BuildRequest, BuildResult, BuildTarget, PythonTarget } from '../py
 import { parseImportSpec } from '../python/importspec/index.js';
 import type { Resolution } from '../python/lockfile/fromBuild.js';
 import { fromBuildResult, type Manifest, renderToml } from '../python/lockfile/index.js';
+import { defaultPythonCacheRoot, RegistryError } from '../python/registry/index.js';
 import { loadStubParser } from '../python/stubs/index.js';
 import type { SkipReport } from '../python/typemap/types.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -76,6 +77,7 @@ function at(imp: ForeignImport, e: unknown): never {
   if (e instanceof StubSourceError) {
     throw new StubSourceError(e.code, `${formatLocation(imp.location)}: ${e.message}`, e.hint, e);
   }
+  if (e instanceof RegistryError) throw e.withImport(formatLocation(imp.location));
   throw e;
 }
 
@@ -154,7 +156,6 @@ export async function writeLockIfChanged(root: string, text: string): Promise<bo
  * `~/Library/Caches/mochi-pkg/python` on macOS.
  */
 export function defaultCacheDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, home: string): string {
-  if (env.MOCHI_PYTHON_CACHE) return env.MOCHI_PYTHON_CACHE;
-  if (platform === 'darwin') return join(home, 'Library/Caches/mochi-pkg/python');
-  return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'mochi-pkg/python');
+  // One rule for every Python source: the registry's wheels and pages share this root with git mirrors.
+  return defaultPythonCacheRoot(env, platform, home);
 }

@@ -136,11 +136,14 @@ describe('mochi-pkg lock', () => {
 
   it('fails with exit 1 when no source has the stubs, naming the import', async () => {
     const root = await project();
-    const r = await lock(root);
+    // No stub directory: the import goes to the package index (here an empty local one).
+    await writeTree(root, { 'empty-index/.keep': '' });
+    const r = await lock(root, '--index-url', 'empty-index');
     expect(r.code).toBe(1);
     expect(r.err).toContain(
-      'error[stubs-not-found]: app.mochi:2:1: import python "colors@>=1.0": no stubs for colors',
+      'error[registry-not-found]: app.mochi:2:1: import python "colors@>=1.0": the index file://',
     );
+    expect(r.err).toContain('has no project colors');
   });
 
   it('takes the stub directories from MOCHI_PYTHON_STUBS when --stubs-dir is absent', async () => {

@@ -1,6 +1,7 @@
 // `mochi-pkg lock` and `mochi-pkg lock --check`: pin a project's Python imports in mochi.lock, or verify it.
 import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { isMochiPkgError, type MochiPkgError, redactUrls } from '../../errors.js';
 import {
   type BuildFn,
@@ -10,11 +11,13 @@ import {
   loadPythonBuild,
   planLock,
   readLock,
+  registryProvider,
   typeshedProvider,
   writeLockIfChanged,
 } from '../../project/index.js';
 import type { PythonTarget } from '../../python/build/types.js';
 import { compareManifests, formatDiffEntry, type Manifest, parseToml } from '../../python/lockfile/index.js';
+import { registryIndexUrl } from '../../python/registry/index.js';
 import {
   type Command,
   type CommandContext,
@@ -37,7 +40,10 @@ Reads every *.mochi file under the project (node_modules and .git skipped), find
 wrapper, and records one [[python-package]] entry per import: source, specifier, version,
 wrapper-sha256 and capabilities. Stub sources: \`name@path+<dir>\` (a local directory),
 \`name@git+<url>[#rev]\` (cloned with git into the cache), and bare names or PEP 440
-specifiers (\`name\`, \`name@>=1,<2\`) from a typeshed-style stub directory.
+specifiers (\`name\`, \`name@>=1,<2\`) from a typeshed-style stub directory when one is given
+and has them, else from the package index: the highest version that satisfies the specifier, its
+wheel verified by sha256 and cached, its .pyi files (or py.typed sources, or the stub-only package
+types-<name> / <name>-stubs). \`name@<id>+<url>\` imports use their own index.
 
 Flags:
   --check              compare mochi.lock with what lock would write; exit 1 on drift
@@ -46,7 +52,11 @@ Flags:
   --cwd <dir>          the project directory (default: the current directory)
   --stubs-dir <dir>    a typeshed-style stub directory (stubs/<Distribution>/, stdlib/); repeatable.
                        Default: $MOCHI_PYTHON_STUBS (a ${delimiter}-separated list)
-  --cache-dir <dir>    cache for git sources (default: $MOCHI_PYTHON_CACHE, else
+  --index-url <url>    Simple API index of registry imports (PEP 691 JSON or PEP 503 HTML; http,
+                       https, file:// or a local directory). Default: $MOCHI_PYTHON_INDEX_URL,
+                       else https://pypi.org/simple/
+  --offline            resolve index imports from the cache only (pages and wheels fetched before)
+  --cache-dir <dir>    cache for git and index sources (default: $MOCHI_PYTHON_CACHE, else
                        $XDG_CACHE_HOME/mochi-pkg/python)
   --python <X.Y>       Python version the stubs are evaluated for (default 3.12)
   --platform <name>    sys.platform the stubs are evaluated for (default linux)
@@ -54,7 +64,8 @@ Flags:
 
 Examples:
   mochi-pkg lock --cwd examples/weather --stubs-dir node_modules/pyright/dist/typeshed-fallback
-  mochi-pkg lock --check                    # in CI
+  mochi-pkg lock --index-url https://devpi.example/root/pypi/+simple/
+  mochi-pkg lock --check --offline          # in CI, after a warm-up run
   mochi-pkg lock --check --json | jq .diff
 
 Output of --check on drift: one line per entry, \`added <name>:<alias>\`, \`removed <name>:<alias>\`
@@ -62,7 +73,8 @@ or \`changed <name>:<alias> (<field>, …)\`, then a hint to run \`mochi-pkg loc
 
 Exit codes:
   0  lock written or already up to date; with --check, the lock is up to date
-  1  with --check, the lock drifted; or a stub source failed (git, missing stubs)
+  1  with --check, the lock drifted; or a stub source failed (git, missing stubs, an unreachable
+     index, a hash mismatch, no matching version, offline cache miss)
   2  bad usage, or unusable input: mochi.lock missing or unparsable (with --check), a malformed
      import declaration or spec
   3  internal error
@@ -117,6 +129,11 @@ function entries(n: number): string {
   return n === 1 ? '1 entry' : `${n} entries`;
 }
 
+/** An index given as a URL is kept; anything else is a local directory, relative to `cwd`. */
+function indexUrlArg(value: string, cwd: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : pathToFileURL(`${resolve(cwd, value)}/`).href;
+}
+
 /** Runs `lock` with injectable dependencies (the exported command uses the real build). */
 export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<number> {
   const { values } = parseCommandArgs(ctx, 'lock', {
@@ -128,6 +145,8 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     'cache-dir': { type: 'string' },
     python: { type: 'string' },
     platform: { type: 'string' },
+    'index-url': { type: 'string' },
+    offline: { type: 'boolean' },
   });
   const root = resolve(ctx.cwd, values.cwd ?? '.');
   const stubDirs =
@@ -136,6 +155,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     ? resolve(ctx.cwd, values['cache-dir'])
     : defaultCacheDir(ctx.env, process.platform, homedir());
   const python = parsePython(values.python, values.platform);
+  const indexUrl = indexUrlArg(registryIndexUrl(values['index-url'], ctx.env), ctx.cwd);
   const lockPath = join(root, LOCK_FILE);
 
   try {
@@ -159,7 +179,15 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     const plan = await planLock({
       root,
       cacheDir,
-      providers: stubDirs.map((d) => typeshedProvider(resolve(ctx.cwd, d))),
+      // Explicit stub directories first; the index serves what they do not have.
+      providers: [
+        ...stubDirs.map((d) => typeshedProvider(resolve(ctx.cwd, d))),
+        registryProvider({
+          indexUrl,
+          ...(values.offline ? { offline: true } : {}),
+          ...(python ? { python } : {}),
+        }),
+      ],
       build,
       ...(python ? { python } : {}),
     });
