@@ -1,12 +1,12 @@
 // hashZip against x/mod's dirhash.HashZip on the same large module zip, and peak RSS on a ~400 MiB zip.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { randomBytes } from 'node:crypto';
 import yazl from 'yazl';
 import { hashZip } from '../src/go/dirhash/index.js';
 import { buildGoProgram } from '../test/support/oracles.js';
@@ -88,7 +88,9 @@ export default async function bench(): Promise<void> {
     );
 
     // Go: best of 3 runs timed inside the Go program (process start excluded).
-    const [goH1, goNs] = execFileSync(go, ['hashzip-timed', large, '3'], { encoding: 'utf8' }).trim().split(' ');
+    const [goH1, goNs] = execFileSync(go, ['hashzip-timed', large, '3'], { encoding: 'utf8' })
+      .trim()
+      .split(' ');
     const ourH1 = await hashZip(large, MOD, VER);
     if (ourH1 !== goH1) throw new Error(`hash mismatch: ours ${ourH1}, x/mod ${goH1}`);
     const oursMs = await bestOf(3, () => hashZip(large, MOD, VER));

@@ -84,7 +84,7 @@ describeWithOracle(goOracle(), 'dirhash and modzip against x/mod on real Go sour
     }
     // Most trees are valid modules; the few x/mod refuses (odd file names in testdata) are fine.
     expect(compared, refused.join('\n')).toBeGreaterThan(trees.length * 0.8);
-  });
+  }, 600_000);
 
   it('checks directories as x/mod CheckDir does', async () => {
     for (const dir of realTrees()) {

@@ -407,8 +407,10 @@ export async function readEntries(
     return { start: pos, data };
   };
   const bytesAt = async (pos: number, len: number): Promise<Buffer> => {
-    if (pos + len > source.size) throw corrupt(label, `entry data runs past the end of the file (offset ${pos})`);
-    if (pos >= winStart && pos + len <= winStart + win.length) return win.subarray(pos - winStart, pos - winStart + len);
+    if (pos + len > source.size)
+      throw corrupt(label, `entry data runs past the end of the file (offset ${pos})`);
+    if (pos >= winStart && pos + len <= winStart + win.length)
+      return win.subarray(pos - winStart, pos - winStart + len);
     if (len > WINDOW) return source.read(pos, len);
     let next = prefetch;
     prefetch = undefined;
