@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isMochiPkgError } from '../../src/errors.js';
+import * as semverNamespace from '../../src/go/semver/index.js';
 import {
   build,
   canonical,
@@ -11,6 +12,7 @@ import {
   isPrerelease,
   isPseudoVersion,
   isValid,
+  MAX_SORT_LENGTH,
   MAX_VERSION_LENGTH,
   major,
   max,
@@ -214,6 +216,33 @@ describe('ordering', () => {
     expect(sort(['v1.0.0+b', 'v1.0.0', 'v1', 'v1.0.0+a'])).toEqual(['v1', 'v1.0.0', 'v1.0.0+a', 'v1.0.0+b']);
   });
 
+  it('sorts lists with numbers of 2^16 and more (the comparison path) like small ones (the radix path)', () => {
+    const small = [
+      'v1.10.0',
+      'v1.9.0-rc.2',
+      'v1.9.0-rc.10',
+      'v1.9.0',
+      'v1.9',
+      'v0.0.0-20191109021931-daa7c04131f5',
+    ];
+    const want = [
+      'v0.0.0-20191109021931-daa7c04131f5',
+      'v1.9.0-rc.2',
+      'v1.9.0-rc.10',
+      'v1.9',
+      'v1.9.0',
+      'v1.10.0',
+    ];
+    expect(sort(small)).toEqual(want);
+    expect(sort([...small, 'v65536.0.0'])).toEqual([...want, 'v65536.0.0']);
+    expect(sort([...small, 'v1.65535.0'])).toEqual([...want, 'v1.65535.0']);
+  });
+
+  it('refuses lists longer than MAX_SORT_LENGTH with a typed error', () => {
+    const huge = new Array<string>(MAX_SORT_LENGTH + 1);
+    expect(() => sort(huge)).toThrow(expect.objectContaining({ code: 'semver-list-too-long' }));
+  });
+
   it('max returns the greatest valid version of four, as written', () => {
     expect(max(['v1.2.0', 'v1.10.0-rc.1', 'v1.10.0', 'v1.9.9'])).toBe('v1.10.0');
     expect(max(['v2', 'junk', 'v1.0.0'])).toBe('v2');
@@ -287,5 +316,28 @@ describe('properties', () => {
         expect(compareStrings(a, b) + compareStrings(b, a)).toBe(0);
       }),
     );
+  });
+});
+
+describe('public surface', () => {
+  it("exports the issue's functions plus the error class and the two caps", () => {
+    expect(Object.keys(semverNamespace).sort()).toEqual([
+      'InvalidVersionError',
+      'MAX_SORT_LENGTH',
+      'MAX_VERSION_LENGTH',
+      'build',
+      'canonical',
+      'compare',
+      'compareStrings',
+      'isPrerelease',
+      'isPseudoVersion',
+      'isValid',
+      'major',
+      'max',
+      'parse',
+      'prerelease',
+      'sort',
+      'tryParse',
+    ]);
   });
 });

@@ -444,11 +444,20 @@ describeWithOracle(goOracle(), 'semver and module against golang.org/x/mod', () 
   });
 
   it('sorts lists exactly like semver.Sort, with invalid strings moved after the valid ones', () => {
-    const lists = sample(
-      fc.array(fc.oneof(versionInputs, familyVersion, familyVersion), { minLength: 2, maxLength: 60 }),
-      300,
-      5,
-    ).map((l) => l.filter((v) => v.length <= MAX_VERSION_LENGTH));
+    // Lists of small-numbered versions (plus junk) take sort's radix path; any number of 2^16 or
+    // more sends a list down the comparison path. Both are compared here.
+    const smallNumbered = fc.oneof(familyVersion, familyVersion, hostileText);
+    const lists = [
+      ...sample(fc.array(smallNumbered, { minLength: 2, maxLength: 80 }), 200, 5),
+      ...sample(fc.array(fc.oneof(versionInputs, familyVersion), { minLength: 2, maxLength: 60 }), 200, 15),
+    ].map((l) => l.filter((v) => v.length <= MAX_VERSION_LENGTH));
+    const bigNumber = (v: string) =>
+      /^v(\d+)(\.(\d+)(\.(\d+))?)?/
+        .exec(v)
+        ?.some((n) => n !== undefined && /^\d+$/.test(n) && Number(n) >= 2 ** 16);
+    const radixLists = lists.filter((l) => !l.some((v) => isValid(v) && bigNumber(v))).length;
+    expect(radixLists).toBeGreaterThan(150);
+    expect(lists.length - radixLists).toBeGreaterThan(100);
     const answers = askXmod(lists.map((l) => ({ op: 'sort', args: l })));
     const d = new Disagreements();
     lists.forEach((l, i) => {

@@ -63,9 +63,13 @@ export class InvalidVersionError extends MochiPkgError {
   }
 }
 
+const NO_IDENTS: readonly string[] = Object.freeze([]);
+
 /**
  * A parsed Go semantic version. Numbers are decimal digit strings (any length, no leading zeros),
  * so nothing is lost past 2^53. `toString()` prints the canonical form plus any build metadata.
+ * Values come from {@link parse} and {@link tryParse}, which guarantee the fields are valid; the
+ * package exports the type only, so no unchecked Version can reach {@link compare}.
  *
  * @example
  * ```ts
@@ -89,8 +93,8 @@ export class Version {
     major: string,
     minor: string,
     patch: string,
-    prerelease: readonly string[] = [],
-    build: readonly string[] = [],
+    prerelease: readonly string[] = NO_IDENTS,
+    build: readonly string[] = NO_IDENTS,
   ) {
     this.major = major;
     this.minor = minor;
@@ -121,10 +125,9 @@ function isIdentChar(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === MINUS;
 }
 
-/** Result of the internal scan: a Version or the first rule broken. */
-type Scan = Version | InvalidVersionReason;
-
-/** End of the decimal number starting at `i`, or -1 when there is none (or a leading zero). */
+/**
+ * End of the decimal number starting at `i`: -1 when there is none, -2 when it has a leading zero.
+ */
 function scanNumber(s: string, i: number): number {
   let j = i;
   while (j < s.length && isDigit(s.charCodeAt(j))) j++;
@@ -133,69 +136,105 @@ function scanNumber(s: string, i: number): number {
   return j;
 }
 
-/** Splits dot-separated identifiers in s[from, to); undefined when one is empty or badly formed. */
-function scanIdents(s: string, from: number, to: number, numericRule: boolean): string[] | undefined {
-  const out: string[] = [];
+/**
+ * Whether s[from, to) is non-empty dot-separated identifiers of [0-9A-Za-z-], without leading
+ * zeros in numeric identifiers when `prereleaseRules` (build metadata may have them).
+ */
+function validIdents(s: string, from: number, to: number, prereleaseRules: boolean): boolean {
   let start = from;
+  let digitsOnly = true;
   for (let i = from; i <= to; i++) {
     const c = i < to ? s.charCodeAt(i) : DOT;
     if (c === DOT) {
-      if (i === start) return undefined;
-      const ident = s.slice(start, i);
-      // A numeric pre-release identifier must not have a leading zero; build metadata may.
-      if (numericRule && ident.length > 1 && ident.charCodeAt(0) === 0x30 && /^[0-9]+$/.test(ident)) {
-        return undefined;
-      }
-      out.push(ident);
+      if (i === start) return false;
+      if (prereleaseRules && digitsOnly && i - start > 1 && s.charCodeAt(start) === 0x30) return false;
       start = i + 1;
-    } else if (!isIdentChar(c)) {
-      return undefined;
+      digitsOnly = true;
+    } else if (!isDigit(c)) {
+      if (!isIdentChar(c)) return false;
+      digitsOnly = false;
     }
   }
-  return out;
+  return true;
 }
 
-function scan(v: string): Scan {
-  if (v.length === 0) return 'empty';
-  if (v.length > MAX_VERSION_LENGTH) return 'too-long';
+/**
+ * Where the parts of a valid version are in its string, as filled by {@link scanParts}: each part
+ * is [start, end); a part the string leaves out (shorthand minor/patch, no pre-release, no build)
+ * has start = end = -1. Pre-release and build ranges exclude their `-`/`+`.
+ */
+export const MAJOR = 0;
+export const MINOR = 2;
+export const PATCH = 4;
+export const PRE = 6;
+export const BUILD = 8;
+
+// Why each of the three numbers can be missing, by position.
+const NUMBER_REASONS = ['bad-major', 'bad-minor', 'bad-patch'] as const;
+
+/**
+ * The one validator of the dialect: checks `v` and records where its parts are in `parts` (10
+ * slots, see MAJOR…BUILD), or returns the first rule it breaks. Allocation-free, so that sorting a
+ * long list need not build a Version per entry.
+ */
+export function scanParts(v: string, parts: Int32Array): InvalidVersionReason | undefined {
+  const n = v.length;
+  if (n === 0) return 'empty';
+  if (n > MAX_VERSION_LENGTH) return 'too-long';
   if (v.charCodeAt(0) !== 0x76 /* v */) return 'missing-v';
-  const numbers: string[] = [];
+  parts.fill(-1);
+  // major, minor, patch; vMAJOR and vMAJOR.MINOR are shorthands for vMAJOR.0.0 and vMAJOR.MINOR.0.
   let i = 1;
-  for (const which of ['bad-major', 'bad-minor', 'bad-patch'] as const) {
+  for (let k = 0; k < 3; k++) {
     const end = scanNumber(v, i);
-    if (end === -2) return 'leading-zero';
-    if (end < 0) return which;
-    numbers.push(v.slice(i, end));
+    if (end < 0) return end === -2 ? 'leading-zero' : NUMBER_REASONS[k]!;
+    parts[2 * k] = i;
+    parts[2 * k + 1] = end;
     i = end;
-    if (i === v.length) {
-      // vMAJOR and vMAJOR.MINOR are shorthands for vMAJOR.0.0 and vMAJOR.MINOR.0.
-      while (numbers.length < 3) numbers.push('0');
-      return new Version(numbers[0]!, numbers[1]!, numbers[2]!);
-    }
-    const c = v.charCodeAt(i);
-    if (numbers.length < 3) {
+    if (i === n) return undefined;
+    if (k < 2) {
+      const c = v.charCodeAt(i);
       if (c !== DOT) return c === MINUS || c === PLUS ? 'shorthand-suffix' : 'trailing-text';
       i++;
     }
   }
-  let prerelease: string[] = [];
-  let build: string[] = [];
   if (v.charCodeAt(i) === MINUS) {
     let end = v.indexOf('+', i);
-    if (end < 0) end = v.length;
-    const ids = scanIdents(v, i + 1, end, true);
-    if (ids === undefined) return 'bad-prerelease';
-    prerelease = ids;
+    if (end < 0) end = n;
+    if (!validIdents(v, i + 1, end, true)) return 'bad-prerelease';
+    parts[PRE] = i + 1;
+    parts[PRE + 1] = end;
     i = end;
   }
-  if (i < v.length && v.charCodeAt(i) === PLUS) {
-    const ids = scanIdents(v, i + 1, v.length, false);
-    if (ids === undefined) return 'bad-build';
-    build = ids;
-    i = v.length;
+  if (i < n && v.charCodeAt(i) === PLUS) {
+    if (!validIdents(v, i + 1, n, false)) return 'bad-build';
+    parts[BUILD] = i + 1;
+    parts[BUILD + 1] = n;
+    i = n;
   }
-  if (i !== v.length) return 'trailing-text';
-  return new Version(numbers[0]!, numbers[1]!, numbers[2]!, prerelease, build);
+  return i === n ? undefined : 'trailing-text';
+}
+
+const scratch = new Int32Array(10);
+
+function part(v: string, parts: Int32Array, at: number): string {
+  return parts[at]! < 0 ? '0' : v.slice(parts[at], parts[at + 1]);
+}
+
+function idents(v: string, parts: Int32Array, at: number): readonly string[] {
+  return parts[at]! < 0 ? NO_IDENTS : v.slice(parts[at], parts[at + 1]).split('.');
+}
+
+function scan(v: string): Version | InvalidVersionReason {
+  const reason = scanParts(v, scratch);
+  if (reason !== undefined) return reason;
+  return new Version(
+    part(v, scratch, MAJOR),
+    part(v, scratch, MINOR),
+    part(v, scratch, PATCH),
+    idents(v, scratch, PRE),
+    idents(v, scratch, BUILD),
+  );
 }
 
 /**
@@ -237,7 +276,7 @@ export function tryParse(v: string): Version | undefined {
  * ```
  */
 export function isValid(v: string): boolean {
-  return typeof scan(v) !== 'string';
+  return scanParts(v, scratch) === undefined;
 }
 
 /**

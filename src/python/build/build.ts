@@ -1,7 +1,7 @@
 // The build: import targets and their stub sources -> wrappers, shims, hashes and skip reports.
 import { MochiPkgError } from '../../errors.js';
 import { loadStubParser } from '../stubs/parse.js';
-import type { PackageSurface } from '../stubs/types.js';
+import type { ModuleSurface, PackageSurface } from '../stubs/types.js';
 import type { ExternalModules } from '../typemap/scope.js';
 import { renderShim, shimSha256 } from '../wrapper/shim.js';
 import { wrapModule } from '../wrapper/wrap.js';
@@ -54,20 +54,22 @@ export function validateRequest(req: BuildRequest): void {
 
 /**
  * Builds every target with the given parser: per target, the wrapper of its top-level module, the
- * shim, the shim's SHA-256 and the skip reports, in request order. Pure apart from `parse`.
+ * shim, the shim's SHA-256 and the skip reports, in request order. All targets are parsed first,
+ * so a target's names may resolve into the other targets of the same request (`requests` naming
+ * `urllib3` types), then into `options.externals`. Pure apart from `parse`.
  *
  * @example buildWith({ targets: [{ spec: 'm', alias: 'm', stubs }] }, parse).targets[0].shimSha256
  */
 export function buildWith(req: BuildRequest, parse: ParsePackage, options: BuildOptions = {}): BuildResult {
   validateRequest(req);
   const python = req.python ?? DEFAULT_PYTHON;
-  const targets: TargetResult[] = req.targets.map((t) => {
-    const surface = parse(t.stubs, python);
-    const wrapper = wrapModule(
-      surface,
-      t.stubs.module,
-      options.externals ? { externals: options.externals } : {},
-    );
+  const surfaces = req.targets.map((t) => parse(t.stubs, python));
+  const siblings = new Map<string, ModuleSurface>();
+  for (const s of surfaces) for (const [name, m] of s.modules) if (!siblings.has(name)) siblings.set(name, m);
+  const outer = options.externals;
+  const externals: ExternalModules = (name) => siblings.get(name) ?? outer?.(name);
+  const targets: TargetResult[] = req.targets.map((t, i) => {
+    const wrapper = wrapModule(surfaces[i]!, t.stubs.module, { externals });
     const shim = renderShim(wrapper);
     return { alias: t.alias, wrapper, shim, shimSha256: shimSha256(shim), skipped: wrapper.skipped };
   });

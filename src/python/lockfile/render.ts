@@ -24,18 +24,35 @@ const ESCAPES: Readonly<Record<string, string>> = {
   '\r': '\\r',
 };
 
+const PLAIN_RE = /^[\u0020-\u0021\u0023-\u005b\u005d-\u007e]*$/;
 // In `u` mode a paired surrogate is one code point, so this matches only lone surrogates.
 const LONE_SURROGATE_RE = /[\uD800-\uDFFF]/u;
 
-/** A TOML basic string: `"`, `\` and control characters escaped, everything else as UTF-8. */
-function quote(value: string, where: () => string): string {
+function where(e: LockEntry, index: number, key: string): string {
+  return `entry ${index} (${e.name}:${e.alias}), key ${key}`;
+}
+
+/**
+ * A TOML basic string: `"`, `\` and control characters escaped, everything else as UTF-8. Shared
+ * with the other table kinds of mochi.lock so that every value is quoted the same way; `describe`
+ * names the value in the error for a lone surrogate.
+ */
+export function quoteValue(value: string, describe: () => string): string {
+  // Fast path: lock values are almost always plain ASCII without quotes or backslashes.
+  if (PLAIN_RE.test(value)) return `"${value}"`;
   if (LONE_SURROGATE_RE.test(value)) {
     throw new LockfileError(
       'lockfile-invalid-entry',
-      `${where()}: the value contains a lone UTF-16 surrogate, which TOML cannot hold`,
+      `${describe()}: the value contains a lone UTF-16 surrogate, which TOML cannot hold`,
     );
   }
   return `"${value.replace(/["\\\u0000-\u001f\u007f]/g, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`)}"`;
+}
+
+function quote(value: string, e: LockEntry, index: number, key: string): string {
+  // The fast path again, so that plain values do not allocate the error-message closure.
+  if (PLAIN_RE.test(value)) return `"${value}"`;
+  return quoteValue(value, () => where(e, index, key));
 }
 
 function renderEntry(e: LockEntry, index: number): string {
@@ -43,15 +60,17 @@ function renderEntry(e: LockEntry, index: number): string {
   for (const [field, key] of FIELD_ORDER) {
     const value = e[field];
     if (value === undefined) continue;
-    const where = () => `entry ${index} (${e.name}:${e.alias}), key ${key}`;
     if (Array.isArray(value)) {
       if (value.length === 0) continue;
-      out += `${key} = [${value.map((v) => quote(v, where)).join(', ')}]\n`;
+      out += `${key} = [${value.map((v) => quote(v, e, index, key)).join(', ')}]\n`;
     } else if (typeof value === 'string') {
       if (value === '') continue;
-      out += `${key} = ${quote(value, where)}\n`;
+      out += `${key} = ${quote(value, e, index, key)}\n`;
     } else {
-      throw new LockfileError('lockfile-invalid-entry', `${where()}: expected a string, got ${typeof value}`);
+      throw new LockfileError(
+        'lockfile-invalid-entry',
+        `${where(e, index, key)}: expected a string, got ${typeof value}`,
+      );
     }
   }
   return `${out}\n`;

@@ -23,7 +23,8 @@ export function parseWheelName(filename: string): WheelName | undefined {
   const parts = filename.slice(0, -4).split('-');
   if (parts.length !== 5 && parts.length !== 6) return undefined;
   const [name, version] = parts as [string, string];
-  if (name === '' || tryParseVersion(version) === undefined) return undefined;
+  // No whitespace anywhere: Python's Version() would strip it, pip's file-name rules refuse it.
+  if (name === '' || /\s/.test(filename) || tryParseVersion(version) === undefined) return undefined;
   let build: [number, string] | undefined;
   if (parts.length === 6) {
     const m = /^(\d+)(.*)$/.exec(parts[2]!);

@@ -164,6 +164,7 @@ function lower(e: TypeExpr, s0: State): MochiType {
 
 function isAnyLike(e: TypeExpr, s: State): boolean {
   if (e.kind !== 'name') return false;
+  if (e.name === 'MaybeNone' || e.name.endsWith('.MaybeNone')) return false;
   const r = s.ctx.scope.resolve(s.module, e.name);
   if (r.kind === 'special') return ANY_LIKE.has(r.name);
   return r.kind === 'alias' && isAnyLike(r.def.value, s);
@@ -224,6 +225,9 @@ function lowerSpecialBare(name: string, text: string, s: State): MochiType {
     case 'NoneType':
     case 'NoReturn':
     case 'Never':
+    // typeshed's `MaybeNone` (an Any alias) marks "may be None, too inconvenient to check";
+    // Mochi checks optionals anyway, so `X | MaybeNone` reads as `X?`.
+    case 'MaybeNone':
       return scalar('None');
     case 'Self':
       if (s.ctx.self) return s.ctx.self;

@@ -123,6 +123,7 @@ export const SPECIAL_NAMES = new Set([
   'Unpack',
   'Text',
   'Incomplete',
+  'MaybeNone',
   'Protocol',
   'TypedDict',
   'NamedTuple',
@@ -163,6 +164,9 @@ function bindingsOf(mod: ModuleSurface): Map<string, Binding> {
   return m;
 }
 
+// A module's bindings depend on nothing but the (immutable) surface, so every scope shares them.
+const BINDINGS = new WeakMap<ModuleSurface, Map<string, Binding>>();
+
 /**
  * Resolves names across the modules of one package (any module, any order, re-exports and star
  * imports followed), then across external modules when given, then against the builtins.
@@ -170,7 +174,8 @@ function bindingsOf(mod: ModuleSurface): Map<string, Binding> {
 export class PackageScope {
   readonly surface: PackageSurface;
   private readonly externals: ExternalModules | undefined;
-  private readonly cache = new Map<ModuleSurface, Map<string, Binding>>();
+  /** Resolutions of dotted names, per module: lowering asks for the same names over and over. */
+  private readonly resolved = new WeakMap<ModuleSurface, Map<string, Resolution>>();
 
   constructor(surface: PackageSurface, externals?: ExternalModules) {
     this.surface = surface;
@@ -187,19 +192,27 @@ export class PackageScope {
 
   /** Every name `mod` binds, definitions and imports (not star imports). */
   bindings(mod: ModuleSurface): Map<string, Binding> {
-    let b = this.cache.get(mod);
+    let b = BINDINGS.get(mod);
     if (!b) {
       b = bindingsOf(mod);
-      this.cache.set(mod, b);
+      BINDINGS.set(mod, b);
     }
     return b;
   }
 
-  /** Resolves a dotted name as written in `mod`. */
+  /** Resolves a dotted name as written in `mod` (memoised: surfaces are immutable). */
   resolve(mod: ModuleSurface, dotted: string): Resolution {
+    let memo = this.resolved.get(mod);
+    if (!memo) {
+      memo = new Map();
+      this.resolved.set(mod, memo);
+    }
+    const hit = memo.get(dotted);
+    if (hit) return hit;
     const parts = dotted.split('.');
     let r = this.resolveIn(mod, parts[0] ?? '', 0, false, new Set());
     for (let i = 1; i < parts.length; i++) r = this.member(r, parts[i] ?? '', dotted);
+    memo.set(dotted, r);
     return r;
   }
 
@@ -245,6 +258,8 @@ export class PackageScope {
       return { kind: 'unresolved', name, detail: `${name}: import cycle through ${mod.name}` };
     }
     seen.add(key);
+    // Inside `typing`, `builtins`… themselves (`Callable: _SpecialForm`, `class int`), the table wins.
+    if (SPECIAL_MODULES.has(mod.name) && SPECIAL_NAMES.has(name)) return special(name, `${mod.name}.${name}`);
     const b = this.bindings(mod).get(name);
     if (b) return this.fromBinding(mod, name, b, hops, external, seen);
     for (const d of mod.imports) {
@@ -254,6 +269,10 @@ export class PackageScope {
       if (!found) continue;
       const r = this.resolveIn(found.mod, name, hops + 1, found.external, seen);
       if (r.kind !== 'unresolved') return r;
+    }
+    // A package's submodule is an attribute of it (`__all__ = ["mime"]` in `email/__init__.pyi`).
+    if ((mod.isPackage ?? isPackageFile(mod.file)) && this.module(`${mod.name}.${name}`)) {
+      return { kind: 'module', module: `${mod.name}.${name}` };
     }
     if (SPECIAL_NAMES.has(name)) return special(name, `builtins.${name}`);
     // `typing.List` and friends are understood even when the stub forgot `import typing`.

@@ -71,6 +71,24 @@ function decorated(
   return def.decorators.some((d) => names.includes(d.name.slice(d.name.lastIndexOf('.') + 1)));
 }
 
+// Wrapping every module of a package resolves the same names from each; one scope per
+// (surface, externals) pair keeps those resolutions. Both are immutable inputs, so sharing is safe.
+const SCOPES = new WeakMap<PackageSurface, Map<ExternalModules | undefined, PackageScope>>();
+
+function scopeFor(surface: PackageSurface, externals: ExternalModules | undefined): PackageScope {
+  let bySurface = SCOPES.get(surface);
+  if (!bySurface) {
+    bySurface = new Map();
+    SCOPES.set(surface, bySurface);
+  }
+  let scope = bySurface.get(externals);
+  if (!scope) {
+    scope = new PackageScope(surface, externals);
+    bySurface.set(externals, scope);
+  }
+  return scope;
+}
+
 type Outcome = { readonly item: WrapperItem } | { readonly skip: SkipReport } | undefined;
 
 /** A function signature lowered to Mochi: its type, plus whether it is `async def`. */
@@ -148,7 +166,7 @@ class Wrapping {
   private readonly kinds = new Map<ClassDef, ClassKind>();
 
   constructor(surface: PackageSurface, mod: ModuleSurface, externals: ExternalModules | undefined) {
-    this.scope = new PackageScope(surface, externals);
+    this.scope = scopeFor(surface, externals);
     this.mod = mod;
   }
 
@@ -267,7 +285,9 @@ class Wrapping {
     const methods: MochiMethod[] = [];
     const member = (n: string) => `${path}.${n}`;
     for (const f of def.fields) {
-      if (isPrivateMember(f.name)) continue;
+      // Dunder attributes (`__slots__`, `__match_args__`, `__hash__: ClassVar[None]`) are class
+      // machinery, not part of what a Mochi value of the protocol offers.
+      if (isPrivateMember(f.name) || f.name.startsWith('__')) continue;
       if (!f.annotation) {
         this.skipped.push({ itemPath: member(f.name), reason: 'any-type', detail: 'no annotation' });
         continue;
@@ -384,6 +404,26 @@ function byItemPath(a: SkipReport, b: SkipReport): number {
 }
 
 /**
+ * A namespace package (PEP 420: submodules but no `__init__`, like typeshed's `google`) declares
+ * nothing itself: it wraps as an empty module rather than failing.
+ */
+function namespacePackage(surface: PackageSurface, name: string): ModuleSurface | undefined {
+  const prefix = `${name}.`;
+  if (![...surface.modules.keys()].some((k) => k.startsWith(prefix))) return undefined;
+  return {
+    name,
+    file: `${name.split('.').join('/')}/__init__.pyi`,
+    isPackage: true,
+    functions: [],
+    classes: [],
+    constants: [],
+    typeVars: [],
+    aliases: [],
+    imports: [],
+  };
+}
+
+/**
  * The wrapper of module `moduleName` of a package surface: every public name becomes an item or a
  * skip report; private definitions are reported as `private-name`. Pure and deterministic.
  *
@@ -394,7 +434,7 @@ export function wrapModule(
   moduleName: string = surface.name,
   options: WrapOptions = {},
 ): Wrapper {
-  const mod = surface.modules.get(moduleName);
+  const mod = surface.modules.get(moduleName) ?? namespacePackage(surface, moduleName);
   if (!mod) {
     throw new WrapperError(
       'wrapper-module-missing',

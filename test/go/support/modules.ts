@@ -1,5 +1,5 @@
 // Fixture modules for proxy and cache tests: zips built in memory, served over HTTP or as a file tree.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { escapePath, escapeVersion } from '../../../src/go/module/index.js';
@@ -76,4 +76,21 @@ export async function writeProxyTree(root: string, mods: readonly FixtureModule[
     await mkdir(dirname(p), { recursive: true });
     await writeFile(p, body);
   }
+}
+
+/** Serves a directory laid out as a proxy tree (e.g. a file:// proxy) over HTTP on 127.0.0.1. */
+export function serveTree(root: string): Promise<TestServer> {
+  return startServer(async (req, res) => {
+    const rel = decodeURIComponent((req.url ?? '').split('?')[0] ?? '');
+    if (rel.split('/').includes('..')) {
+      res.writeHead(400).end();
+      return;
+    }
+    try {
+      const body = await readFile(join(root, ...rel.split('/').filter(Boolean)));
+      res.writeHead(200, { 'content-length': String(body.length) }).end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
 }

@@ -85,17 +85,25 @@ function walk(dir: string, rel = ''): string[] {
   return out.sort();
 }
 
+/** The release a METADATA.toml version names: `~= 3.2.1` → `3.2.1`, `1.17.*` → `1.17`. */
+function baseOf(metadataVersion: string): string {
+  return metadataVersion
+    .trim()
+    .replace(/^(?:~=|==)\s*/, '')
+    .replace(/\.\*$/, '');
+}
+
 /**
  * The version typeshed's uploader would publish for a METADATA.toml `version` such as `~=2.33.0`
  * or `1.17.*`: the base release plus a date part (`2.33.0.20260101`).
  */
 export function stubVersion(metadataVersion: string): string {
-  return `${metadataVersion.replace(/^[~=]=/, '').replace(/\.\*$/, '')}.20260101`;
+  return `${baseOf(metadataVersion)}.20260101`;
 }
 
 /** Upstream's version for a typeshed package: what its stubs describe. */
 export function upstreamVersion(metadataVersion: string): string {
-  const base = metadataVersion.replace(/^[~=]=/, '').replace(/\.\*$/, '');
+  const base = baseOf(metadataVersion);
   return base.split('.').length < 3 ? `${base}.0` : base;
 }
 

@@ -21,6 +21,7 @@ it('parses wheel names with build tags and compressed tag sets', () => {
     'httpx-py3-none-any.whl',
     'x-notaversion-py3-none-any.whl',
     'x-1.0-abc-py3-none-any.whl',
+    'x- 1.0-py3-none-any.whl',
   ]) {
     expect(parseWheelName(bad), bad).toBeUndefined();
   }

@@ -92,6 +92,8 @@ describe('lowering table (DESIGN.md §3)', () => {
     ['alias', n('Json'), '(string | int)?'],
     ['generic alias', sub('Pairs', n('str')), 'list<string>'],
     ['forward reference', { kind: 'forward', text: 'Pair', parsed: n('Pair') }, 'm.Pair'],
+    ['X | MaybeNone (typeshed)', u(n('str'), n('_typeshed.MaybeNone')), 'string?'],
+    ['tuple[()]', sub('tuple'), 'tuple<>'],
   ];
   it.each(table)('%s', (_, e, text) => {
     expect(ok(e)).toBe(text);
@@ -136,6 +138,21 @@ describe('refusals', () => {
     const r = mod('r', { aliases: [alias('A', sub('list', n('B'))), alias('B', u(n('int'), n('A')))] });
     const res = lowerType(n('A'), { scope: new PackageScope(pkg(r)), module: r });
     expect(res.ok === false && res.reason).toBe('complex');
+  });
+});
+
+describe('names inside the special modules themselves', () => {
+  it('reads `int` in builtins and `Callable` in typing by the table, not as local definitions', () => {
+    const b = mod('builtins', { classes: [cls('int')], constants: [] });
+    const t = mod('typing', {
+      constants: [{ name: 'Callable', final: false, pos: { file: 't', line: 1, column: 1 } }],
+    });
+    const sb = new PackageScope(pkg(b));
+    const st = new PackageScope(pkg(t));
+    const rb = lowerType(n('int'), { scope: sb, module: b });
+    const rt = lowerType(sub('Callable', lst(n('int')), n('int')), { scope: st, module: t });
+    expect(rb.ok && render(rb.type)).toBe('int');
+    expect(rt.ok && render(rt.type)).toBe('fun(int): int');
   });
 });
 

@@ -283,6 +283,19 @@ describe('wrapper items', () => {
     });
   });
 
+  it('treats a submodule listed in __all__ as a module, not a missing name', () => {
+    const s = pkg(
+      mod('e', { file: 'e/__init__.pyi', all: ['mime', 'f'], functions: [group(def('f', [], n('int')))] }),
+      mod('e.mime'),
+    );
+    expect(summary(wrapModule(s))).toEqual({ items: ['fun f: fun(): int'], skipped: [] });
+  });
+
+  it('wraps a namespace package (no __init__) as an empty module', () => {
+    const s = { name: 'google', modules: new Map([['google.protobuf', mod('google.protobuf')]]) };
+    expect(wrapModule(s)).toEqual({ module: 'google', items: [], skipped: [] });
+  });
+
   it('refuses to wrap a module that is not in the surface', () => {
     expect(() => wrapModule(surface, 'nope')).toThrow(
       expect.objectContaining({ code: 'wrapper-module-missing' }),

@@ -1,0 +1,87 @@
+// typeshed -> Mochi wrappers (parse + wrap + shim + hash, every module) against CPython's ast.parse of
+// the same files, plus the share of public functions and classes that map, per distribution and overall.
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type CorpusPass,
+  type Coverage,
+  corpusPass,
+  emptyCoverage,
+  typeshedDistributions,
+} from '../test/python/support/corpus.js';
+import { ratioLine } from './support.js';
+
+// The reference reads the same sources first, then times only ast.parse (best of `runs`).
+const AST_SCRIPT = `
+import ast, json, sys, time
+paths = json.load(open(sys.argv[1]))
+srcs = [open(p, 'rb').read() for p in paths]
+best = float('inf')
+for _ in range(int(sys.argv[2])):
+    t = time.perf_counter()
+    for s in srcs: ast.parse(s)
+    best = min(best, time.perf_counter() - t)
+print(best * 1000)
+`;
+
+function pct(n: number, d: number): string {
+  return d === 0 ? '   -  ' : `${((100 * n) / d).toFixed(1).padStart(5)}%`;
+}
+
+function line(name: string, c: Coverage): string {
+  return `${name.padEnd(28)} functions ${String(c.functionsMapped).padStart(5)}/${String(c.functions).padEnd(5)} ${pct(c.functionsMapped, c.functions)}   classes ${String(c.classesMapped).padStart(5)}/${String(c.classes).padEnd(5)} ${pct(c.classesMapped, c.classes)} (record ${c.records}, interface ${c.interfaces}, opaque ${c.opaque})`;
+}
+
+export default async function wrappersBench(): Promise<void> {
+  const dists = typeshedDistributions();
+  const files = dists.reduce((n, d) => n + d.files, 0);
+  const runs = 2;
+  let best: CorpusPass | undefined;
+  for (let i = 0; i < runs; i++) {
+    const pass = await corpusPass(dists);
+    if (best && pass.digest !== best.digest)
+      throw new Error('two corpus passes differ: output is not deterministic');
+    if (!best || pass.wrapMs < best.wrapMs) best = pass;
+  }
+  if (!best) return;
+  const list = join(tmpdir(), `mochi-pkg-wrappers-bench-${process.pid}.json`);
+  writeFileSync(list, JSON.stringify(dists.flatMap((d) => d.paths)));
+  const py = spawnSync('python3', ['-c', AST_SCRIPT, list, String(runs)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  if (py.status !== 0) throw new Error(`python3 ast reference failed: ${py.stderr}`);
+  const refMs = Number(py.stdout.trim());
+
+  const total = emptyCoverage();
+  console.log('share of public functions and classes that map, per distribution (all modules):');
+  for (const [name, c] of best.perDist) {
+    console.log(`  ${line(name, c)}`);
+    for (const k of Object.keys(total) as (keyof Coverage)[]) {
+      if (k !== 'unaccounted') (total[k] as number) += c[k] as number;
+    }
+  }
+  console.log(`  ${line('OVERALL', total)}`);
+  const third = emptyCoverage();
+  for (const [name, c] of best.perDist) {
+    if (name === 'stdlib') continue;
+    for (const k of Object.keys(third) as (keyof Coverage)[]) {
+      if (k !== 'unaccounted') (third[k] as number) += c[k] as number;
+    }
+  }
+  console.log(`  ${line('third-party only', third)}`);
+  const reasons = [...best.skipReasons].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ${n}`);
+  console.log(`skips by reason (all modules, members and private names included): ${reasons.join(', ')}`);
+  console.log(
+    `corpus: ${files} files, ${best.targets} targets, ${best.modules} modules, parse errors ${best.parseErrors.length}, digest ${best.digest.slice(0, 16)}… identical over ${runs} passes`,
+  );
+  console.log(
+    ratioLine(`typeshed to wrappers vs CPython ast.parse (best of ${runs})`, best.wrapMs, refMs, 2),
+  );
+  console.log(
+    `  split of ours: parse ${best.parseMs.toFixed(0)} ms (.pyi -> surface), lowering + wrapping + shims + hashes ${(best.wrapMs - best.parseMs).toFixed(0)} ms`,
+  );
+  console.log(`peak RSS of this process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+}
