@@ -371,6 +371,8 @@ function shimRecordLine(name: string, fields: readonly MochiField[]): string {
   return `type ${name} = { ${sorted.map((f) => `${f.name}: ${render(f.type)}`).join(', ')} }`;
 }
 
+const MAX_STAR_DEPTH = 64;
+
 /** Names a module exports: `__all__` when declared, else its public definitions and explicit re-exports. */
 export function publicNames(
   scope: PackageScope,
@@ -378,7 +380,8 @@ export function publicNames(
   seen: Set<string> = new Set(),
 ): string[] {
   if (mod.all) return [...new Set(mod.all)];
-  if (seen.has(mod.name)) return [];
+  // Star-import chains are followed at most MAX_STAR_DEPTH modules deep (hostile-input bound).
+  if (seen.has(mod.name) || seen.size >= MAX_STAR_DEPTH) return [];
   seen.add(mod.name);
   const names = new Set<string>();
   for (const [name, b] of scope.bindings(mod)) {
