@@ -106,6 +106,30 @@ describe('seed fixture shapes', () => {
     expect(extractCapabilities(w)).toEqual(['list', 'protocol']);
   });
 
+  it('a Protocol inherits the members of its Protocol bases, and may redefine them', () => {
+    const w = wrapModule(
+      pkg(
+        mod('proto3', {
+          classes: [
+            cls('Reader', {
+              bases: [n('typing.Protocol')],
+              fields: [field('closed', n('bool'))],
+              methods: [group(def('read', [p('self'), p('n', n('int'))], n('bytes')))],
+            }),
+            cls('TextReader', {
+              bases: [n('Reader'), n('typing.Protocol')],
+              methods: [group(def('read', [p('self'), p('n', n('int'))], n('str')))],
+            }),
+          ],
+        }),
+      ),
+    );
+    expect(summary(w).items).toEqual([
+      'interface Reader: interface Reader { closed: bool; read(int): bytes }',
+      'interface TextReader: interface TextReader { closed: bool; read(int): string }',
+    ]);
+  });
+
   it('a mutable dataclass is skipped with an override hint', () => {
     const w = wrapModule(
       pkg(
