@@ -11,6 +11,7 @@ export {
   loadPythonBuild,
   type PlannedTarget,
   type PlanOptions,
+  type PythonBuildOptions,
   planLock,
   readLock,
   writeLockIfChanged,
