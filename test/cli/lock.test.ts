@@ -157,6 +157,19 @@ describe('mochi-pkg lock', () => {
     expect(r.err).toContain('has no project colors');
   });
 
+  it('resolves names a package imports from the stdlib through the stub directories, and only those', async () => {
+    const root = await tmp();
+    await writeTree(root, {
+      'app.mochi': 'import python "clock@path+./stubs/clock" as clock\n',
+      'stubs/clock/__init__.pyi': 'from datetime import datetime\ndef now() -> datetime: ...\n',
+      'typeshed/stdlib/datetime.pyi': 'class datetime:\n    year: int\n',
+    });
+    const without = await lock(root, '--skipped');
+    expect(without.out).toContain('clock.now: unresolved-name');
+    const withStdlib = await lock(root, '--skipped', ...TS);
+    expect(withStdlib.out).toBe('mochi.lock: wrote 1 entry (1 item, 0 skips) from 1 file\n');
+  });
+
   it('takes the stub directories from MOCHI_PYTHON_STUBS when --stubs-dir is absent', async () => {
     const root = await project();
     const { stdout, stderr, seen } = captureStreams();
