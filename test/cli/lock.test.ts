@@ -55,9 +55,19 @@ describe('bundled example (examples/weather-report)', () => {
   it('has a committed mochi.lock that lock --check accepts (refresh it with the Quick start command)', async () => {
     const copy = await tmp();
     await cp(example, copy, { recursive: true });
-    const r = await lock(repo, 'lock', '--check', '--cwd', copy, '--stubs-dir', stubsDir);
+    const r = await lock(
+      repo,
+      'lock',
+      '--check',
+      '--cwd',
+      copy,
+      '--stubs-dir',
+      stubsDir,
+      '--index-url',
+      join(copy, 'index'),
+    );
     expect(r.err).toBe('');
-    expect(r.out).toBe('mochi.lock is up to date (4 entries)\n');
+    expect(r.out).toBe('mochi.lock is up to date (5 entries)\n');
     expect(r.code).toBe(0);
   });
 
@@ -72,9 +82,9 @@ describe('bundled example (examples/weather-report)', () => {
       execFileSync(process.execPath, c.split(' ').slice(1), { cwd: repo, env, encoding: 'utf8' }),
     );
     expect(first).toMatch(
-      /^mochi\.lock: (wrote|up to date,) 4 entries \(\d+ items, \d+ skips?\) from 2 files\n$/,
+      /^mochi\.lock: (wrote|up to date,) 5 entries \(\d+ items, \d+ skips?\) from 2 files\n$/,
     );
-    expect(second).toBe('mochi.lock is up to date (4 entries)\n');
+    expect(second).toBe('mochi.lock is up to date (5 entries)\n');
   });
 });
 
