@@ -64,6 +64,11 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./go-verify.js'),
   },
   // -- python
+  {
+    name: 'python inspect',
+    summary: 'show the Mochi wrapper of a .pyi stub file or package: items, skips, shim and its SHA-256',
+    load: () => import('./python-inspect.js'),
+  },
   // -- lock
   {
     name: 'lock',
