@@ -36,7 +36,7 @@ describeWithOracle(pythonOracle(), 'renderToml against CPython tomllib', () => {
     );
     const [fromPython] = JSON.parse(runPython(TOMLLIB, [], JSON.stringify([text]))) as unknown[];
     const ours = parseToml(text);
-    expect(ours.entries.length).toBe(4);
+    expect(ours.entries.length).toBe(5);
     expect(fromPython).toEqual(tomlValues(ours));
     expect(renderToml(ours)).toBe(text);
   });
