@@ -6,6 +6,7 @@ export { decodeString, type Token, type TokenKind, tokenize } from './lexer.js';
 export {
   type BuildFn,
   defaultCacheDir,
+  type GoPlanOptions,
   LOCK_FILE,
   type LockPlan,
   loadPythonBuild,
@@ -15,6 +16,14 @@ export {
   readLock,
   writeLockIfChanged,
 } from './lock.js';
+export {
+  compareLocks,
+  formatLockDiff,
+  type Lock,
+  type LockDiffEntry,
+  parseLock,
+  renderLock,
+} from './lockdoc.js';
 export {
   metadataVersion,
   type ProviderSpec,

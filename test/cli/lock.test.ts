@@ -31,7 +31,8 @@ async function tmp(): Promise<string> {
 /** Runs `mochi-pkg lock …` in-process through the CLI shell, capturing output. */
 async function lock(cwd: string, ...argv: string[]) {
   const { stdout, stderr, seen } = captureStreams();
-  const code = await main({ argv: ['lock', ...argv, '--cache-dir', cache], stdout, stderr, env: {}, cwd });
+  const env = { MOCHI_GO_BRIDGE_CACHE: join(cache, 'go') };
+  const code = await main({ argv: ['lock', ...argv, '--cache-dir', cache], stdout, stderr, env, cwd });
   return { code, ...seen };
 }
 
@@ -65,9 +66,11 @@ describe('bundled example (examples/weather-report)', () => {
       stubsDir,
       '--index-url',
       join(copy, 'index'),
+      '--go-proxy',
+      join(example, 'go/proxy'),
     );
     expect(r.err).toBe('');
-    expect(r.out).toBe('mochi.lock is up to date (5 entries)\n');
+    expect(r.out).toBe('mochi.lock is up to date (9 entries)\n');
     expect(r.code).toBe(0);
   });
 
@@ -77,14 +80,14 @@ describe('bundled example (examples/weather-report)', () => {
     expect(block).toMatch(/^npm install && npm run build && node bin\/mochi-pkg\.js lock /);
     const runs = block!.split(' && ').filter((c) => c.startsWith('node bin/mochi-pkg.js '));
     expect(runs.map((c) => c.split(' ')[2] === 'lock' && c.includes('--check'))).toEqual([false, true]);
-    const env = { ...process.env, MOCHI_PYTHON_CACHE: cache };
+    const env = { ...process.env, MOCHI_PYTHON_CACHE: cache, MOCHI_GO_BRIDGE_CACHE: await tmp() };
     const [first, second] = runs.map((c) =>
       execFileSync(process.execPath, c.split(' ').slice(1), { cwd: repo, env, encoding: 'utf8' }),
     );
     expect(first).toMatch(
-      /^mochi\.lock: (wrote|up to date,) 5 entries \(\d+ items, \d+ skips?\) from 2 files\n$/,
+      /^mochi\.lock: (wrote|up to date,) 9 entries \(\d+ items, \d+ skips?; 4 Go modules\) from 2 files\n$/,
     );
-    expect(second).toBe('mochi.lock is up to date (5 entries)\n');
+    expect(second).toBe('mochi.lock is up to date (9 entries)\n');
   });
 });
 

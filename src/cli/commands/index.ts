@@ -72,7 +72,7 @@ export const commands: readonly CommandEntry[] = [
   // -- lock
   {
     name: 'lock',
-    summary: 'pin Python imports in mochi.lock; --check verifies it (CI)',
+    summary: 'pin Python and Go imports in mochi.lock; --check verifies it (CI)',
     load: () => import('./lock.js'),
   },
 ];
