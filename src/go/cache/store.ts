@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { TEMP_PREFIX, tempPathFor, writeFileAtomic } from '../../util/atomic.js';
 import { DirhashError, hashGoMod, hashZip } from '../dirhash/index.js';
 import { unescapePath, unescapeVersion } from '../module/index.js';
+import { checkedFilesError, checkZip } from '../modzip/check.js';
 import { ModZipError } from '../modzip/errors.js';
 import { renderInfo, type VersionInfo } from '../proxy/info.js';
 import { sort as semverSort } from '../semver/index.js';
@@ -130,6 +131,13 @@ export class Cache {
     let digest: string;
     try {
       await writeTemp(tmp, source);
+      // x/mod's CheckZip rules (file names, case-fold collisions, go.mod placement, sizes) first,
+      // then the hash: nothing that go itself would refuse gets published.
+      const problem = checkedFilesError(
+        await checkZip(tmp, { path: module, version }),
+        `${module}@${version}`,
+      );
+      if (problem) throw problem;
       digest = await hashZip(tmp, module, version);
     } catch (e) {
       await unlink(tmp).catch(() => {});
