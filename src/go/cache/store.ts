@@ -6,11 +6,11 @@ import { Writable } from 'node:stream';
 import { TEMP_PREFIX, tempPathFor, writeFileAtomic } from '../../util/atomic.js';
 import { DirhashError, hashGoMod, hashZip } from '../dirhash/index.js';
 import { unescapePath, unescapeVersion } from '../module/index.js';
-import { checkedFilesError, checkZip } from '../modzip/check.js';
 import { ModZipError } from '../modzip/errors.js';
 import { renderInfo, type VersionInfo } from '../proxy/info.js';
 import { sort as semverSort } from '../semver/index.js';
 import { CacheConflictError, CacheCorruptError } from './errors.js';
+import { inlineHasher, type ZipHasher } from './hasher.js';
 import { type Artifact, artifactPath, defaultCacheRoot, listPath, versionDir } from './layout.js';
 import { exists, publishNoReplace } from './publish.js';
 
@@ -63,12 +63,19 @@ export function fingerprintBytes(data: Uint8Array | string): string {
  * ```
  */
 export class Cache {
-  private constructor(readonly root: string) {}
+  private constructor(
+    readonly root: string,
+    private readonly hasher: ZipHasher,
+  ) {}
 
-  /** Opens (creating, with parents) the cache at `root`, by default {@link defaultCacheRoot}. */
-  static async open(root: string = defaultCacheRoot()): Promise<Cache> {
+  /**
+   * Opens (creating, with parents) the cache at `root`, by default {@link defaultCacheRoot}.
+   * `hasher` checks and hashes zips before they are published (default: x/mod's CheckZip rules
+   * and the h1: hash, on the calling thread).
+   */
+  static async open(root: string = defaultCacheRoot(), options: { hasher?: ZipHasher } = {}): Promise<Cache> {
     await mkdir(root, { recursive: true });
-    return new Cache(root);
+    return new Cache(root, options.hasher ?? inlineHasher);
   }
 
   infoPath(module: string, version: string): string {
@@ -131,14 +138,7 @@ export class Cache {
     let digest: string;
     try {
       await writeTemp(tmp, source);
-      // x/mod's CheckZip rules (file names, case-fold collisions, go.mod placement, sizes) first,
-      // then the hash: nothing that go itself would refuse gets published.
-      const problem = checkedFilesError(
-        await checkZip(tmp, { path: module, version }),
-        `${module}@${version}`,
-      );
-      if (problem) throw problem;
-      digest = await hashZip(tmp, module, version);
+      digest = await this.hasher.checkAndHash(tmp, module, version);
     } catch (e) {
       await unlink(tmp).catch(() => {});
       throw e;
@@ -353,7 +353,8 @@ export class Cache {
     const text = semverSort(complete)
       .map((v) => `${v}\n`)
       .join('');
-    await writeFileAtomic(this.listPath(module), text);
+    // No fsync: the list is derived from the directory and rewritten by every store.
+    await writeFileAtomic(this.listPath(module), text, { fsync: false });
   }
 }
 
