@@ -93,7 +93,5 @@ export default async function bench(): Promise<void> {
   console.log(ratioLine('parseToml (smol-toml + schema validation) vs tomllib.loads', parseMs, tomllibMs, 1));
   console.log(ratioLine('renderToml vs tomllib.loads (for scale)', renderMs, tomllibMs));
   console.log(ratioLine('check (compareManifests) vs tomllib.loads (for scale)', checkMs, tomllibMs));
-  console.log(
-    `peak RSS of this process: ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MiB (resident now)`,
-  );
+  console.log(`peak RSS of this bench process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 }

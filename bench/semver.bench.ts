@@ -1,5 +1,6 @@
 // Sorting 100,000 real-looking Go versions: mochi-pkg's semver.sort against x/mod's semver.Sort.
 // Both sides time only the sort itself (Go inside the oracle process, excluding start-up and I/O).
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { sort } from '../src/go/semver/index.js';
 import { buildGoProgram, goOracle, runOracle } from '../test/support/oracles.js';
@@ -59,12 +60,15 @@ export default async function bench(): Promise<void> {
     ns: number;
     first: string;
     last: string;
+    peakRssKiB: number;
+    sha256: string;
   };
   let sorted: string[] = [];
   const oursMs = await bestOf(RUNS, () => {
     sorted = sort(versions);
   });
-  if (sorted[0] !== go.first || sorted[sorted.length - 1] !== go.last) {
+  const digest = createHash('sha256').update(sorted.join('\n')).digest('hex');
+  if (digest !== go.sha256) {
     throw new Error(`sort results differ: ours ${sorted[0]}…${sorted.at(-1)}, x/mod ${go.first}…${go.last}`);
   }
   console.log(
@@ -74,5 +78,9 @@ export default async function bench(): Promise<void> {
       go.ns / 1e6,
       1.5,
     ),
+  );
+  console.log(
+    `peak RSS: this node process ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB, ` +
+      `x/mod oracle ${(go.peakRssKiB / 1024).toFixed(0)} MiB`,
   );
 }

@@ -19,7 +19,15 @@ describe('public surface', () => {
     ]);
   });
   it('mochi-pkg/go exports exactly its namespaces', () => {
-    expect(Object.keys(go).sort()).toEqual(['cache', 'dirhash', 'module', 'modzip', 'proxy', 'semver']);
+    expect(Object.keys(go).sort()).toEqual([
+      'cache',
+      'dirhash',
+      'lockfile',
+      'module',
+      'modzip',
+      'proxy',
+      'semver',
+    ]);
   });
   it('mochi-pkg/python exports exactly its namespaces', () => {
     expect(Object.keys(python).sort()).toEqual([

@@ -6,6 +6,7 @@ export { decodeString, type Token, type TokenKind, tokenize } from './lexer.js';
 export {
   type BuildFn,
   defaultCacheDir,
+  type GoPlanOptions,
   LOCK_FILE,
   type LockPlan,
   loadPythonBuild,
@@ -16,6 +17,14 @@ export {
   writeLockIfChanged,
 } from './lock.js';
 export {
+  compareLocks,
+  formatLockDiff,
+  type Lock,
+  type LockDiffEntry,
+  parseLock,
+  renderLock,
+} from './lockdoc.js';
+export {
   metadataVersion,
   type ProviderSpec,
   type ResolvedStubs,
@@ -24,6 +33,7 @@ export {
   type StubProvider,
   typeshedProvider,
 } from './provider.js';
+export { type RegistryProviderOptions, registryProvider } from './registryProvider.js';
 export { type ProjectScan, type ScanOptions, SKIPPED_DIRS, scanProject } from './scan.js';
 export {
   importNameOf,

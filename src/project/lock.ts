@@ -2,16 +2,21 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMochiPkgError } from '../errors.js';
+import type { Cache } from '../go/cache/index.js';
+import { GoImportSpecError, type GoManifest, type PinResult, pinGoImports } from '../go/lockfile/index.js';
+import type { ModuleSource } from '../go/proxy/index.js';
 import { buildWith } from '../python/build/index.js';
 import type { BuildRequest, BuildResult, BuildTarget, PythonTarget } from '../python/build/types.js';
 import { parseImportSpec } from '../python/importspec/index.js';
 import type { Resolution } from '../python/lockfile/fromBuild.js';
-import { fromBuildResult, type Manifest, renderToml } from '../python/lockfile/index.js';
+import { fromBuildResult, type Manifest } from '../python/lockfile/index.js';
+import { defaultPythonCacheRoot, RegistryError } from '../python/registry/index.js';
 import { loadStubParser } from '../python/stubs/index.js';
 import type { SkipReport } from '../python/typemap/types.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { formatLocation, ProjectError } from './errors.js';
 import { type ForeignImport, uniqueImports } from './imports.js';
+import { type Lock, renderLock } from './lockdoc.js';
 import { resolveStubs, type StubProvider } from './provider.js';
 import { type ScanOptions, scanProject } from './scan.js';
 import { StubSourceError, type StubTreeLimits } from './stubs.js';
@@ -43,6 +48,24 @@ export interface PlanOptions {
   readonly python?: PythonTarget;
   readonly scan?: ScanOptions;
   readonly limits?: StubTreeLimits;
+  /**
+   * How to pin `import go` declarations (a function is called only when the project has some, so
+   * a project without them never opens the module cache); without it they are left in
+   * {@link LockPlan.unlocked}.
+   */
+  readonly go?: GoPlanOptions | (() => Promise<GoPlanOptions>);
+}
+
+/** The Go side of {@link planLock}: where modules come from and what the lock already pins. */
+export interface GoPlanOptions {
+  /** The verified module cache. */
+  readonly cache: Cache;
+  /** The module proxy (asked only for what the cache and the previous lock do not answer). */
+  readonly source: ModuleSource;
+  /** The `[[go-package]]` entries of the lock on disk, whose versions are kept while the imports allow. */
+  readonly previous?: GoManifest;
+  /** Re-hash cached zips (default true). */
+  readonly verify?: boolean;
 }
 
 /** One locked import and what its build produced. */
@@ -57,14 +80,19 @@ export interface PlannedTarget {
 
 /** What the lock should be now. */
 export interface LockPlan {
+  /** The `[[python-package]]` entries. */
   readonly manifest: Manifest;
-  /** `renderToml(manifest)`: the bytes `mochi.lock` should hold. */
+  /** Every table kind: `manifest` and the `[[go-package]]` entries. */
+  readonly lock: Lock;
+  /** `renderLock(lock)`: the bytes `mochi.lock` should hold. */
   readonly text: string;
+  /** How each Go module was pinned (absent without {@link PlanOptions.go}). */
+  readonly go?: PinResult;
   /** The `*.mochi` files read. */
   readonly files: readonly string[];
   /** Locked Python imports, sorted by alias, with their build results. */
   readonly targets: readonly PlannedTarget[];
-  /** Foreign imports found but not locked by this build (`import go`). */
+  /** Foreign imports found but not locked (`import go` when {@link PlanOptions.go} is absent). */
   readonly unlocked: readonly ForeignImport[];
 }
 
@@ -76,6 +104,7 @@ function at(imp: ForeignImport, e: unknown): never {
   if (e instanceof StubSourceError) {
     throw new StubSourceError(e.code, `${formatLocation(imp.location)}: ${e.message}`, e.hint, e);
   }
+  if (e instanceof RegistryError) throw e.withImport(formatLocation(imp.location));
   throw e;
 }
 
@@ -114,9 +143,31 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
   // A build refuses an empty target list; a project without Python imports has an empty lock.
   const res: BuildResult = targets.length === 0 ? { targets: [] } : await options.build(req);
   const manifest = fromBuildResult(req, res, { resolved });
+  const goImports = unique.filter((i) => i.language === 'go');
+  let go: PinResult | undefined;
+  if (options.go && goImports.length > 0) {
+    const goOptions = typeof options.go === 'function' ? await options.go() : options.go;
+    try {
+      go = await pinGoImports({
+        imports: goImports.map((i) => ({ spec: i.spec, alias: i.alias, where: formatLocation(i.location) })),
+        projectRoot: options.root,
+        cache: goOptions.cache,
+        source: goOptions.source,
+        ...(goOptions.previous ? { previous: goOptions.previous } : {}),
+        ...(goOptions.verify === undefined ? {} : { verify: goOptions.verify }),
+      });
+    } catch (e) {
+      if (e instanceof GoImportSpecError)
+        throw new ProjectError('project-import', e.message, undefined, e.hint);
+      throw e;
+    }
+  }
+  const lock: Lock = { python: manifest, go: go?.manifest ?? { entries: [] } };
   return {
     manifest,
-    text: renderToml(manifest),
+    lock,
+    text: renderLock(lock),
+    ...(go ? { go } : {}),
     files: scan.files,
     targets: python.map((imp, i) => ({
       import: imp,
@@ -124,7 +175,7 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
       items: res.targets[i]!.wrapper.items.length,
       skipped: res.targets[i]!.skipped,
     })),
-    unlocked: unique.filter((i) => i.language !== 'python'),
+    unlocked: options.go ? [] : goImports,
   };
 }
 
@@ -154,7 +205,6 @@ export async function writeLockIfChanged(root: string, text: string): Promise<bo
  * `~/Library/Caches/mochi-pkg/python` on macOS.
  */
 export function defaultCacheDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, home: string): string {
-  if (env.MOCHI_PYTHON_CACHE) return env.MOCHI_PYTHON_CACHE;
-  if (platform === 'darwin') return join(home, 'Library/Caches/mochi-pkg/python');
-  return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'mochi-pkg/python');
+  // One rule for every Python source: the registry's wheels and pages share this root with git mirrors.
+  return defaultPythonCacheRoot(env, platform, home);
 }

@@ -5,6 +5,7 @@ import { parse as parseToml, TomlError } from 'smol-toml';
 import type { StubFiles } from '../python/build/types.js';
 import type { ImportSpec } from '../python/importspec/index.js';
 import { normalizeName } from '../python/importspec/index.js';
+import { contains, tryParseVersion } from '../python/pep440/index.js';
 import { fetchGitStubTree } from './git.js';
 import { readStubTree, StubSourceError, type StubTreeLimits, selectStubPackage } from './stubs.js';
 
@@ -67,10 +68,24 @@ export function metadataVersion(text: string): string | undefined {
 }
 
 /**
+ * Whether stubs for `stubVersion.*` (typeshed's convention: `1.2.*` covers every 1.2 release) can
+ * serve `spec`: a pinned `==V` must lie inside `stubVersion.*`; any other specifier must admit
+ * `stubVersion` itself. A version that is not PEP 440 cannot be checked and is accepted.
+ */
+function stubsAdmitted(spec: ProviderSpec & { source: 'registry' }, stubVersion: string): boolean {
+  if (spec.specifier === undefined || tryParseVersion(stubVersion) === undefined) return true;
+  if (spec.pinnedVersion !== undefined && tryParseVersion(spec.pinnedVersion) !== undefined) {
+    return contains(`==${stubVersion}.*`, spec.pinnedVersion, { prereleases: true });
+  }
+  return contains(spec.specifier, stubVersion, { prereleases: true });
+}
+
+/**
  * A provider over a typeshed-style stub directory: `<dir>/stubs/<Distribution>/…` (third-party
  * stubs, with `METADATA.toml` giving their version) and `<dir>/stdlib/<module>.pyi` or
  * `<dir>/stdlib/<module>/` (the standard library, for bare names only). Distribution directories
- * match by PEP 503-normalised name. Serves `registry` specs; never `index` specs.
+ * match by PEP 503-normalised name; their version must fit the spec's specifier (else the import
+ * fails rather than pinning stubs for another version). Serves `registry` specs; never `index` specs.
  *
  * @example
  * ```ts
@@ -103,6 +118,13 @@ export function typeshedProvider(dir: string): StubProvider {
           throw e;
         });
         const version = meta === undefined ? undefined : metadataVersion(meta);
+        if (version !== undefined && !stubsAdmitted(spec, version)) {
+          throw new StubSourceError(
+            'stubs-not-found',
+            `import python ${JSON.stringify(spec.spec)}: the stubs in ${root} are for version ${version}.*, which ${spec.specifier} does not admit`,
+            'change the specifier, or point --stubs-dir at stubs for the version you need',
+          );
+        }
         return {
           stubs: selectStubPackage(files, spec.name, root, dist),
           ...(version === undefined ? {} : { version }),

@@ -31,7 +31,8 @@ async function tmp(): Promise<string> {
 /** Runs `mochi-pkg lock …` in-process through the CLI shell, capturing output. */
 async function lock(cwd: string, ...argv: string[]) {
   const { stdout, stderr, seen } = captureStreams();
-  const code = await main({ argv: ['lock', ...argv, '--cache-dir', cache], stdout, stderr, env: {}, cwd });
+  const env = { MOCHI_GO_BRIDGE_CACHE: join(cache, 'go') };
+  const code = await main({ argv: ['lock', ...argv, '--cache-dir', cache], stdout, stderr, env, cwd });
   return { code, ...seen };
 }
 
@@ -55,9 +56,19 @@ describe('bundled example (examples/weather-report)', () => {
   it('has a committed mochi.lock that lock --check accepts (refresh it with the Quick start command)', async () => {
     const copy = await tmp();
     await cp(example, copy, { recursive: true });
-    const r = await lock(repo, 'lock', '--check', '--cwd', copy, '--stubs-dir', stubsDir);
+    const r = await lock(
+      repo,
+      'lock',
+      '--check',
+      '--cwd',
+      copy,
+      '--stubs-dir',
+      stubsDir,
+      '--go-proxy',
+      join(example, 'go/proxy'),
+    );
     expect(r.err).toBe('');
-    expect(r.out).toBe('mochi.lock is up to date (4 entries)\n');
+    expect(r.out).toBe('mochi.lock is up to date (8 entries)\n');
     expect(r.code).toBe(0);
   });
 
@@ -67,14 +78,14 @@ describe('bundled example (examples/weather-report)', () => {
     expect(block).toMatch(/^npm install && npm run build && node bin\/mochi-pkg\.js lock /);
     const runs = block!.split(' && ').filter((c) => c.startsWith('node bin/mochi-pkg.js '));
     expect(runs.map((c) => c.split(' ')[2] === 'lock' && c.includes('--check'))).toEqual([false, true]);
-    const env = { ...process.env, MOCHI_PYTHON_CACHE: cache };
+    const env = { ...process.env, MOCHI_PYTHON_CACHE: cache, MOCHI_GO_BRIDGE_CACHE: await tmp() };
     const [first, second] = runs.map((c) =>
       execFileSync(process.execPath, c.split(' ').slice(1), { cwd: repo, env, encoding: 'utf8' }),
     );
     expect(first).toMatch(
-      /^mochi\.lock: (wrote|up to date,) 4 entries \(\d+ items, \d+ skips?\) from 2 files\n$/,
+      /^mochi\.lock: (wrote|up to date,) 8 entries \(\d+ items, \d+ skips?; 4 Go modules\) from 2 files\n$/,
     );
-    expect(second).toBe('mochi.lock is up to date (4 entries)\n');
+    expect(second).toBe('mochi.lock is up to date (8 entries)\n');
   });
 });
 
@@ -136,11 +147,14 @@ describe('mochi-pkg lock', () => {
 
   it('fails with exit 1 when no source has the stubs, naming the import', async () => {
     const root = await project();
-    const r = await lock(root);
+    // No stub directory: the import goes to the package index (here an empty local one).
+    await writeTree(root, { 'empty-index/.keep': '' });
+    const r = await lock(root, '--index-url', 'empty-index');
     expect(r.code).toBe(1);
     expect(r.err).toContain(
-      'error[stubs-not-found]: app.mochi:2:1: import python "colors@>=1.0": no stubs for colors',
+      'error[registry-not-found]: app.mochi:2:1: import python "colors@>=1.0": the index file://',
     );
+    expect(r.err).toContain('has no project colors');
   });
 
   it('takes the stub directories from MOCHI_PYTHON_STUBS when --stubs-dir is absent', async () => {

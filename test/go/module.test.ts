@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isMochiPkgError } from '../../src/errors.js';
+import * as moduleNamespace from '../../src/go/module/index.js';
 import {
   canonicalVersion,
   check,
@@ -239,5 +240,26 @@ describe('splitPathVersion, check and canonicalVersion', () => {
     expect(canonicalVersion('v2.0+incompatible')).toBe(''); // shorthands take no suffix
     expect(canonicalVersion('v1.2.3+meta')).toBe('v1.2.3');
     expect(canonicalVersion('bad')).toBe('');
+  });
+});
+
+describe('public surface', () => {
+  it("exports the issue's codec and checks, the documented extras, error classes and the cap", () => {
+    expect(Object.keys(moduleNamespace).sort()).toEqual([
+      'InvalidEscapedError',
+      'InvalidModuleVersionError',
+      'InvalidPathError',
+      'MAX_PATH_LENGTH',
+      'canonicalVersion',
+      'check',
+      'checkFilePath',
+      'checkImportPath',
+      'checkPath',
+      'escapePath',
+      'escapeVersion',
+      'splitPathVersion',
+      'unescapePath',
+      'unescapeVersion',
+    ]);
   });
 });

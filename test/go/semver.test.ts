@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isMochiPkgError } from '../../src/errors.js';
+import * as semverNamespace from '../../src/go/semver/index.js';
 import {
   build,
   canonical,
@@ -315,5 +316,28 @@ describe('properties', () => {
         expect(compareStrings(a, b) + compareStrings(b, a)).toBe(0);
       }),
     );
+  });
+});
+
+describe('public surface', () => {
+  it("exports the issue's functions plus the error class and the two caps", () => {
+    expect(Object.keys(semverNamespace).sort()).toEqual([
+      'InvalidVersionError',
+      'MAX_SORT_LENGTH',
+      'MAX_VERSION_LENGTH',
+      'build',
+      'canonical',
+      'compare',
+      'compareStrings',
+      'isPrerelease',
+      'isPseudoVersion',
+      'isValid',
+      'major',
+      'max',
+      'parse',
+      'prerelease',
+      'sort',
+      'tryParse',
+    ]);
   });
 });

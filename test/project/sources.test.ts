@@ -232,3 +232,22 @@ describe('git stub sources (a local repository made here)', () => {
     });
   });
 });
+
+describe('typeshedProvider and specifiers', () => {
+  it('refuses stubs whose METADATA version the specifier does not admit', async () => {
+    const root = await tmp();
+    await writeTree(root, {
+      'stubs/colors/METADATA.toml': 'version = "1.2.*"\n',
+      'stubs/colors/colors/__init__.pyi': 'RED: int\n',
+    });
+    const provider = typeshedProvider(root);
+    const ctx = { projectRoot: root, cacheDir: root };
+    const ask = (spec: string) => provider.resolve(parseImportSpec(spec) as never, ctx);
+    for (const ok of ['colors', 'colors@>=1.0', 'colors@==1.2.7', 'colors@~=1.2', 'colors@<2']) {
+      expect((await ask(ok))?.version, ok).toBe('1.2');
+    }
+    for (const bad of ['colors@>=2', 'colors@==1.3.0', 'colors@<1.2']) {
+      await expect(ask(bad), bad).rejects.toThrow(/are for version 1\.2\.\*, which .* does not admit/);
+    }
+  });
+});

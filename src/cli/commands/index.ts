@@ -64,10 +64,15 @@ export const commands: readonly CommandEntry[] = [
     load: () => import('./go-verify.js'),
   },
   // -- python
+  {
+    name: 'python inspect',
+    summary: 'show the Mochi wrapper of a .pyi stub file or package: items, skips, shim and its SHA-256',
+    load: () => import('./python-inspect.js'),
+  },
   // -- lock
   {
     name: 'lock',
-    summary: 'pin Python imports in mochi.lock; --check verifies it (CI)',
+    summary: 'pin Python and Go imports in mochi.lock; --check verifies it (CI)',
     load: () => import('./lock.js'),
   },
 ];

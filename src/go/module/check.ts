@@ -104,30 +104,12 @@ function charOK(cp: number, kind: PathKind): boolean {
   }
 }
 
-const WINDOWS_RESERVED = new Set([
-  'CON',
-  'PRN',
-  'AUX',
-  'NUL',
-  'COM1',
-  'COM2',
-  'COM3',
-  'COM4',
-  'COM5',
-  'COM6',
-  'COM7',
-  'COM8',
-  'COM9',
-  'LPT1',
-  'LPT2',
-  'LPT3',
-  'LPT4',
-  'LPT5',
-  'LPT6',
-  'LPT7',
-  'LPT8',
-  'LPT9',
-]);
+// Names Windows reserves for devices, with or without an extension, in any case.
+const WINDOWS_RESERVED = new Set(
+  'CON PRN AUX NUL COM1 COM2 COM3 COM4 COM5 COM6 COM7 COM8 COM9 LPT1 LPT2 LPT3 LPT4 LPT5 LPT6 LPT7 LPT8 LPT9'.split(
+    ' ',
+  ),
+);
 
 function asciiUpper(s: string): string {
   return s.replace(/[a-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0x20));

@@ -13,6 +13,6 @@ export {
   parse,
   prerelease,
   tryParse,
-  Version,
+  type Version,
 } from './parse.js';
 export { MAX_SORT_LENGTH, max, sort } from './sort.js';

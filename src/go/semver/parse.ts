@@ -68,6 +68,8 @@ const NO_IDENTS: readonly string[] = Object.freeze([]);
 /**
  * A parsed Go semantic version. Numbers are decimal digit strings (any length, no leading zeros),
  * so nothing is lost past 2^53. `toString()` prints the canonical form plus any build metadata.
+ * Values come from {@link parse} and {@link tryParse}, which guarantee the fields are valid; the
+ * package exports the type only, so no unchecked Version can reach {@link compare}.
  *
  * @example
  * ```ts

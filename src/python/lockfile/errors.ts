@@ -23,7 +23,9 @@ export type LockfileErrorCode =
 
 /** Where a lockfile problem is. Every field is optional: a whole-document problem has none. */
 export interface LockfileLocation {
-  /** 0-based index of the `[[python-package]]` table, in document order. */
+  /** The table kind of `entryIndex`, e.g. `go-package`; absent means `python-package`. */
+  readonly table?: string | undefined;
+  /** 0-based index of the entry among the tables of its kind, in document order. */
   readonly entryIndex?: number | undefined;
   /** The TOML key at fault, e.g. `source`. */
   readonly key?: string | undefined;
@@ -39,6 +41,8 @@ export const MAX_LOCK_BYTES = 32 * 1024 * 1024;
 /** Any problem with a `mochi.lock` document or with building one. */
 export class LockfileError extends MochiPkgError {
   declare readonly code: LockfileErrorCode;
+  /** The table kind of `entryIndex` (`go-package`), or undefined for `python-package` and document problems. */
+  readonly table: string | undefined;
   readonly entryIndex: number | undefined;
   readonly key: string | undefined;
   readonly line: number | undefined;
@@ -51,6 +55,7 @@ export class LockfileError extends MochiPkgError {
     options: ErrorOptions = {},
   ) {
     super(code, message, options);
+    this.table = where.table;
     this.entryIndex = where.entryIndex;
     this.key = where.key;
     this.line = where.line;

@@ -32,17 +32,27 @@ function where(e: LockEntry, index: number, key: string): string {
   return `entry ${index} (${e.name}:${e.alias}), key ${key}`;
 }
 
-/** A TOML basic string: `"`, `\` and control characters escaped, everything else as UTF-8. */
-function quote(value: string, e: LockEntry, index: number, key: string): string {
+/**
+ * A TOML basic string: `"`, `\` and control characters escaped, everything else as UTF-8. Shared
+ * with the other table kinds of mochi.lock so that every value is quoted the same way; `describe`
+ * names the value in the error for a lone surrogate.
+ */
+export function quoteValue(value: string, describe: () => string): string {
   // Fast path: lock values are almost always plain ASCII without quotes or backslashes.
   if (PLAIN_RE.test(value)) return `"${value}"`;
   if (LONE_SURROGATE_RE.test(value)) {
     throw new LockfileError(
       'lockfile-invalid-entry',
-      `${where(e, index, key)}: the value contains a lone UTF-16 surrogate, which TOML cannot hold`,
+      `${describe()}: the value contains a lone UTF-16 surrogate, which TOML cannot hold`,
     );
   }
   return `"${value.replace(/["\\\u0000-\u001f\u007f]/g, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`)}"`;
+}
+
+function quote(value: string, e: LockEntry, index: number, key: string): string {
+  // The fast path again, so that plain values do not allocate the error-message closure.
+  if (PLAIN_RE.test(value)) return `"${value}"`;
+  return quoteValue(value, () => where(e, index, key));
 }
 
 function renderEntry(e: LockEntry, index: number): string {

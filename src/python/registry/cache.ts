@@ -10,8 +10,9 @@ import type { ProjectPage } from './simple.js';
 export const PYTHON_CACHE_ENV = 'MOCHI_PYTHON_CACHE';
 
 /**
- * The default root: `$MOCHI_PYTHON_CACHE`; else beside the Go module cache under the same
- * `mochi-go-bridge` directory (`~/Library/Caches` on macOS, `$XDG_CACHE_HOME` or `~/.cache` elsewhere).
+ * The default root of every Python stub source's cache (index pages and wheels here, git mirrors
+ * in `project`): `$MOCHI_PYTHON_CACHE`; else `mochi-pkg/python` under `~/Library/Caches` on macOS,
+ * `$XDG_CACHE_HOME` or `~/.cache` elsewhere.
  */
 export function defaultPythonCacheRoot(
   env: NodeJS.ProcessEnv = process.env,
@@ -20,9 +21,9 @@ export function defaultPythonCacheRoot(
 ): string {
   const override = env[PYTHON_CACHE_ENV];
   if (override) return override;
-  if (platform === 'darwin') return join(home, 'Library', 'Caches', 'mochi-go-bridge', 'python');
+  if (platform === 'darwin') return join(home, 'Library', 'Caches', 'mochi-pkg', 'python');
   const xdg = env.XDG_CACHE_HOME;
-  return join(xdg?.startsWith('/') ? xdg : join(home, '.cache'), 'mochi-go-bridge', 'python');
+  return join(xdg?.startsWith('/') ? xdg : join(home, '.cache'), 'mochi-pkg', 'python');
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;

@@ -164,6 +164,9 @@ function bindingsOf(mod: ModuleSurface): Map<string, Binding> {
   return m;
 }
 
+// A module's bindings depend on nothing but the (immutable) surface, so every scope shares them.
+const BINDINGS = new WeakMap<ModuleSurface, Map<string, Binding>>();
+
 /**
  * Resolves names across the modules of one package (any module, any order, re-exports and star
  * imports followed), then across external modules when given, then against the builtins.
@@ -171,7 +174,8 @@ function bindingsOf(mod: ModuleSurface): Map<string, Binding> {
 export class PackageScope {
   readonly surface: PackageSurface;
   private readonly externals: ExternalModules | undefined;
-  private readonly cache = new Map<ModuleSurface, Map<string, Binding>>();
+  /** Resolutions of dotted names, per module: lowering asks for the same names over and over. */
+  private readonly resolved = new WeakMap<ModuleSurface, Map<string, Resolution>>();
 
   constructor(surface: PackageSurface, externals?: ExternalModules) {
     this.surface = surface;
@@ -188,19 +192,27 @@ export class PackageScope {
 
   /** Every name `mod` binds, definitions and imports (not star imports). */
   bindings(mod: ModuleSurface): Map<string, Binding> {
-    let b = this.cache.get(mod);
+    let b = BINDINGS.get(mod);
     if (!b) {
       b = bindingsOf(mod);
-      this.cache.set(mod, b);
+      BINDINGS.set(mod, b);
     }
     return b;
   }
 
-  /** Resolves a dotted name as written in `mod`. */
+  /** Resolves a dotted name as written in `mod` (memoised: surfaces are immutable). */
   resolve(mod: ModuleSurface, dotted: string): Resolution {
+    let memo = this.resolved.get(mod);
+    if (!memo) {
+      memo = new Map();
+      this.resolved.set(mod, memo);
+    }
+    const hit = memo.get(dotted);
+    if (hit) return hit;
     const parts = dotted.split('.');
     let r = this.resolveIn(mod, parts[0] ?? '', 0, false, new Set());
     for (let i = 1; i < parts.length; i++) r = this.member(r, parts[i] ?? '', dotted);
+    memo.set(dotted, r);
     return r;
   }
 

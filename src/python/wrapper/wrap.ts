@@ -71,6 +71,24 @@ function decorated(
   return def.decorators.some((d) => names.includes(d.name.slice(d.name.lastIndexOf('.') + 1)));
 }
 
+// Wrapping every module of a package resolves the same names from each; one scope per
+// (surface, externals) pair keeps those resolutions. Both are immutable inputs, so sharing is safe.
+const SCOPES = new WeakMap<PackageSurface, Map<ExternalModules | undefined, PackageScope>>();
+
+function scopeFor(surface: PackageSurface, externals: ExternalModules | undefined): PackageScope {
+  let bySurface = SCOPES.get(surface);
+  if (!bySurface) {
+    bySurface = new Map();
+    SCOPES.set(surface, bySurface);
+  }
+  let scope = bySurface.get(externals);
+  if (!scope) {
+    scope = new PackageScope(surface, externals);
+    bySurface.set(externals, scope);
+  }
+  return scope;
+}
+
 type Outcome = { readonly item: WrapperItem } | { readonly skip: SkipReport } | undefined;
 
 /** A function signature lowered to Mochi: its type, plus whether it is `async def`. */
@@ -148,7 +166,7 @@ class Wrapping {
   private readonly kinds = new Map<ClassDef, ClassKind>();
 
   constructor(surface: PackageSurface, mod: ModuleSurface, externals: ExternalModules | undefined) {
-    this.scope = new PackageScope(surface, externals);
+    this.scope = scopeFor(surface, externals);
     this.mod = mod;
   }
 

@@ -7,11 +7,13 @@
 //	xmod tables DIR     the literal test tables of DIR/semver/*_test.go and DIR/module/*_test.go
 //	xmod letters        unicode.Letter as [lo, hi, stride] triples, and unicode.Version
 //	xmod bench RUNS     versions on stdin (one per line); sorts a fresh copy RUNS times and prints
-//	                    the best time in nanoseconds, excluding start-up and I/O
+//	                    the best time in nanoseconds (excluding start-up and I/O), the result's
+//	                    SHA-256 and the peak RSS
 package main
 
 import (
 	"bufio"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -272,7 +274,25 @@ func bench(runs int) {
 		}
 		sorted = list
 	}
-	emit(map[string]interface{}{"ns": best.Nanoseconds(), "first": sorted[0], "last": sorted[len(sorted)-1]})
+	emit(map[string]interface{}{
+		"ns": best.Nanoseconds(), "first": sorted[0], "last": sorted[len(sorted)-1], "peakRssKiB": peakRSSKiB(),
+		"sha256": fmt.Sprintf("%x", sha256.Sum256([]byte(strings.Join(sorted, "\n")))),
+	})
+}
+
+// peakRSSKiB is the process's peak resident set (VmHWM) on Linux, or 0 where /proc is missing.
+func peakRSSKiB() int {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:")), " kB"))
+			return n
+		}
+	}
+	return 0
 }
 
 func emit(v interface{}) {

@@ -1,0 +1,3 @@
+module example.com/stations
+
+go 1.19

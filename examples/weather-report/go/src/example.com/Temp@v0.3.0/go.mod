@@ -1,0 +1,3 @@
+module example.com/Temp
+
+go 1.19

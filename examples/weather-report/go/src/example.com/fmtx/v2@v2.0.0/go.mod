@@ -1,0 +1,3 @@
+module example.com/fmtx/v2
+
+go 1.19

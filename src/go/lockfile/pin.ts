@@ -1,0 +1,275 @@
+// Pins a project's `import go` declarations: resolve versions (keeping locked ones), download and verify into the cache, hash.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { MochiPkgError } from '../../errors.js';
+import type { Cache } from '../cache/index.js';
+import { download } from '../cache/index.js';
+import { hashGoMod } from '../dirhash/index.js';
+import { check, InvalidModuleVersionError, InvalidPathError } from '../module/index.js';
+import { hashModuleDir } from '../modzip/index.js';
+import type { ModuleSource } from '../proxy/index.js';
+import * as semver from '../semver/index.js';
+import { checksumMismatches, GoChecksumError } from './diff.js';
+import { type GoLockEntry, type GoManifest, pathModuleVersion, sortGoManifest } from './entry.js';
+import {
+  type GoImportSpec,
+  GoImportSpecError,
+  type GoQuery,
+  matchesQuery,
+  parseGoImportSpec,
+} from './spec.js';
+
+/** One `import go` declaration to pin. */
+export interface GoImport {
+  /** The string inside the declaration. */
+  readonly spec: string;
+  readonly alias: string;
+  /** Where it is (`file:line:column`), for messages. */
+  readonly where?: string;
+}
+
+/** Options of {@link pinGoImports}. */
+export interface PinOptions {
+  readonly imports: readonly GoImport[];
+  /** The project directory (`path+` directories are relative to it). */
+  readonly projectRoot: string;
+  /** The verified module cache every module goes through. */
+  readonly cache: Cache;
+  /**
+   * Where modules come from (a GOPROXY list). It is asked only for what the cache lacks and for
+   * queries the previous lock does not answer, so a fully cached `--check` makes no request.
+   */
+  readonly source: ModuleSource;
+  /** The `[[go-package]]` entries of the lock on disk: their versions are kept while the imports allow them. */
+  readonly previous?: GoManifest;
+  /** Re-hash cached zips instead of trusting their `.ziphash` sidecars. Default true. */
+  readonly verify?: boolean;
+}
+
+/** How one module's version was chosen. */
+export interface PinnedModule {
+  readonly module: string;
+  readonly version?: string;
+  /** `spec` (pinned in the import), `lock` (kept from the previous lock), `proxy` (a query resolved now), `path`. */
+  readonly from: 'spec' | 'lock' | 'proxy' | 'path';
+  /** The query the imports asked for, when they asked one. */
+  readonly query?: GoQuery;
+}
+
+/** What {@link pinGoImports} produces. */
+export interface PinResult {
+  readonly manifest: GoManifest;
+  readonly modules: readonly PinnedModule[];
+  /** Standard-library import paths found (nothing to pin), sorted. */
+  readonly std: readonly string[];
+}
+
+/**
+ * A problem pinning Go modules: `go-import-conflict` (imports of one module that no single
+ * version satisfies, or one module both from a directory and from the proxy),
+ * `go-query-unresolved` (no version answers a query), `go-path-module` (a `path+` directory that
+ * is not the module: no go.mod, or one declaring another path).
+ */
+export class GoPinError extends MochiPkgError {
+  declare readonly code: 'go-import-conflict' | 'go-query-unresolved' | 'go-path-module';
+}
+
+type ModuleSpec = Extract<GoImportSpec, { kind: 'module' }>;
+type PathSpec = Extract<GoImportSpec, { kind: 'path' }>;
+
+// Narrower queries first: `vX.Y` decides before `vX`, which decides before `latest`.
+function specificity(q: GoQuery): number {
+  return q === 'latest' ? 0 : q.includes('.') ? 2 : 1;
+}
+
+function describe(imp: GoImport): string {
+  return `import go ${JSON.stringify(imp.spec)}${imp.where ? ` at ${imp.where}` : ''}`;
+}
+
+/**
+ * Resolves a query through the module source as cmd/go does: `latest` asks `@latest`; `vX` and
+ * `vX.Y` take the newest listed release with that prefix (pre-releases are not chosen). Versions
+ * that do not fit the module path's major version are skipped.
+ */
+export async function resolveQuery(source: ModuleSource, module: string, query: GoQuery): Promise<string> {
+  const fits = (v: string): boolean => {
+    try {
+      check(module, v);
+      return true;
+    } catch (e) {
+      if (e instanceof InvalidModuleVersionError || e instanceof InvalidPathError) return false;
+      throw e;
+    }
+  };
+  if (query === 'latest') {
+    const info = await source.latest(module);
+    if (!fits(info.Version)) {
+      throw new GoPinError(
+        'go-query-unresolved',
+        `${module}@latest: the module source answered ${info.Version}, which does not fit the module path`,
+      );
+    }
+    return info.Version;
+  }
+  const listed = (await source.list(module)).filter((v) => matchesQuery(v, query) && fits(v));
+  const newest = semver.max(listed);
+  if (newest === undefined || newest === '') {
+    throw new GoPinError('go-query-unresolved', `${module}@${query}: no listed release matches ${query}`, {
+      hint: `run \`mochi-pkg go list ${module}\` to see the versions the proxy has`,
+    });
+  }
+  return newest;
+}
+
+/**
+ * Pins every `import go` of a project: one entry per module with the sorted aliases of its
+ * imports. The version is the one the imports pin, else the previous lock's version when it still
+ * answers every query, else the query resolved through `source`. Each module version is
+ * downloaded into `cache` (verified on store; a cached one is re-hashed) and its `zip-h1` and
+ * `mod-h1` recorded; a `path+` module is hashed from its directory.
+ *
+ * @throws {GoImportSpecError} for a malformed spec (the message names the declaration).
+ * @throws {GoPinError} for conflicting imports, unresolvable queries, bad `path+` modules.
+ * @throws {GoChecksumError} when the previous lock pins a hash that the same module version no
+ *   longer has: a security error, never silently rewritten.
+ */
+export async function pinGoImports(options: PinOptions): Promise<PinResult> {
+  const std = new Set<string>();
+  const byModule = new Map<string, { spec: ModuleSpec | PathSpec; imp: GoImport }[]>();
+  for (const imp of options.imports) {
+    let spec: GoImportSpec;
+    try {
+      spec = parseGoImportSpec(imp.spec);
+    } catch (e) {
+      if (!(e instanceof GoImportSpecError) || imp.where === undefined) throw e;
+      throw new GoImportSpecError(imp.spec, e.problem, e.hint, e, imp.where);
+    }
+    if (spec.kind === 'std') {
+      std.add(spec.path);
+      continue;
+    }
+    const list = byModule.get(spec.module) ?? [];
+    list.push({ spec, imp });
+    byModule.set(spec.module, list);
+  }
+  const previous = new Map((options.previous?.entries ?? []).map((e) => [e.module, e]));
+  const entries: GoLockEntry[] = [];
+  const modules: PinnedModule[] = [];
+  for (const [module, uses] of [...byModule].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const aliases = [...new Set(uses.map((u) => u.imp.alias))].sort();
+    const paths = uses.filter((u): u is { spec: PathSpec; imp: GoImport } => u.spec.kind === 'path');
+    if (paths.length > 0) {
+      const other = uses.find((u) => u.spec.kind !== 'path' || u.spec.localPath !== paths[0]!.spec.localPath);
+      if (other) {
+        throw new GoPinError(
+          'go-import-conflict',
+          `${describe(other.imp)} and ${describe(paths[0]!.imp)} take module ${module} from different places`,
+          { hint: 'import the module the same way everywhere' },
+        );
+      }
+      const localPath = paths[0]!.spec.localPath;
+      entries.push({
+        module,
+        source: 'path',
+        localPath,
+        ...(await hashPathModule(options.projectRoot, module, localPath)),
+        aliases,
+      });
+      modules.push({ module, from: 'path' });
+      continue;
+    }
+    const mods = uses as { spec: ModuleSpec; imp: GoImport }[];
+    const pinned = [...new Set(mods.flatMap((u) => (u.spec.version === undefined ? [] : [u.spec.version])))];
+    const queries = mods.flatMap((u) =>
+      u.spec.query === undefined ? [] : [{ q: u.spec.query, imp: u.imp }],
+    );
+    const unanswered = (v: string) => queries.find((q) => !matchesQuery(v, q.q));
+    let version: string;
+    let from: PinnedModule['from'];
+    if (pinned.length > 1) {
+      const [a, b] = pinned.map((v) => mods.find((u) => u.spec.version === v)!.imp);
+      throw new GoPinError(
+        'go-import-conflict',
+        `${describe(a!)} and ${describe(b!)} pin different versions of ${module}`,
+        {
+          hint: 'a Mochi project uses one version of each Go module; pin the same version everywhere',
+        },
+      );
+    }
+    const kept = previous.get(module);
+    const narrowest = [...queries].sort((x, y) => specificity(y.q) - specificity(x.q))[0];
+    if (pinned.length === 1) {
+      version = pinned[0]!;
+      from = 'spec';
+    } else if (kept?.source === 'module-proxy' && kept.version !== undefined && !unanswered(kept.version)) {
+      version = kept.version;
+      from = 'lock';
+    } else {
+      version = await resolveQuery(options.source, module, narrowest!.q);
+      from = 'proxy';
+    }
+    const miss = unanswered(version);
+    if (miss) {
+      throw new GoPinError(
+        'go-import-conflict',
+        `${describe(miss.imp)} does not accept ${module}@${version}, which the other imports of the module need`,
+        {
+          hint: 'make the imports of one module agree on its version',
+        },
+      );
+    }
+    const got = await download(options.cache, options.source, module, version, {
+      verify: options.verify ?? true,
+    });
+    entries.push({ module, version, source: 'module-proxy', zipH1: got.Sum, modH1: got.GoModSum, aliases });
+    modules.push({ module, version, from, ...(narrowest ? { query: narrowest.q } : {}) });
+  }
+  const manifest = sortGoManifest({ entries });
+  if (options.previous) {
+    const bad = checksumMismatches(options.previous, manifest);
+    if (bad.length > 0) throw new GoChecksumError(bad);
+  }
+  return { manifest, modules, std: [...std].sort() };
+}
+
+/** Limit on a `path+` module's go.mod, as for a module zip's go.mod (x/mod). */
+const MAX_GO_MOD = 16 << 20;
+
+/** The `module` directive's path in go.mod text, or undefined when there is none. */
+function goModModulePath(text: string): string | undefined {
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\/\/.*$/, '').trim();
+    const m = /^module\s+(?:"((?:[^"\\]|\\.)*)"|`([^`]*)`|(\S+))\s*$/.exec(line);
+    if (m) return m[1] ?? m[2] ?? m[3];
+  }
+  return undefined;
+}
+
+async function hashPathModule(
+  root: string,
+  module: string,
+  localPath: string,
+): Promise<{ zipH1: string; modH1: string }> {
+  const dir = resolve(root, localPath);
+  let mod: Buffer;
+  try {
+    mod = await readFile(resolve(dir, 'go.mod'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw e;
+    throw new GoPinError('go-path-module', `${module}@path+${localPath}: ${dir} has no go.mod`, {
+      hint: 'a path+ directory must be a Go module (run `go mod init` there)',
+    });
+  }
+  if (mod.byteLength > MAX_GO_MOD)
+    throw new GoPinError('go-path-module', `${module}@path+${localPath}: go.mod is larger than 16 MiB`);
+  const declared = goModModulePath(mod.toString('utf8'));
+  if (declared !== module) {
+    throw new GoPinError(
+      'go-path-module',
+      `${module}@path+${localPath}: go.mod declares module ${declared === undefined ? '(none)' : JSON.stringify(declared)}, not ${module}`,
+    );
+  }
+  const zipH1 = await hashModuleDir(dir, { path: module, version: pathModuleVersion(module) });
+  return { zipH1, modH1: hashGoMod(mod) };
+}

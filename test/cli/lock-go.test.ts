@@ -1,0 +1,296 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLock } from '../../src/cli/commands/lock.js';
+import { main } from '../../src/cli/main.js';
+import { createFromDir } from '../../src/go/modzip/index.js';
+import { type BuildFn, loadPythonBuild } from '../../src/project/index.js';
+import { captureStreams } from '../support/files.js';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const example = join(repo, 'examples/weather-report');
+const dirs: string[] = [];
+let build: BuildFn;
+let goCache: string;
+
+async function tmp(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'mochi-lock-go-'));
+  dirs.push(d);
+  return d;
+}
+beforeAll(async () => {
+  build = await loadPythonBuild();
+  goCache = await tmp();
+});
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+/** The command context of a `lock` run over a project with its own stubs, a shared Go cache, and `proxy`. */
+function context(root: string, proxy: string, argv: string[]) {
+  const { stdout, stderr, seen } = captureStreams();
+  const flags = ['--cwd', root, '--stubs-dir', join(root, 'typeshed'), '--cache-dir', join(goCache, 'py')];
+  return {
+    ctx: {
+      argv: [...argv, ...flags, '--go-proxy', proxy],
+      stdout,
+      stderr,
+      env: { MOCHI_GO_BRIDGE_CACHE: goCache },
+      cwd: root,
+    },
+    seen,
+  };
+}
+
+/** Runs `lock` (the Python build loaded once). */
+async function lock(root: string, proxy: string, ...argv: string[]) {
+  const { ctx, seen } = context(root, proxy, argv);
+  const code = await runLock(ctx, { makeBuild: async () => build });
+  return { code, ...seen };
+}
+
+/** The same through the CLI shell (`main`), which prints thrown errors as `error[code]` and maps exit codes. */
+async function lockMain(root: string, proxy: string, ...argv: string[]) {
+  const { ctx, seen } = context(root, proxy, ['lock', ...argv]);
+  const code = await main(ctx);
+  return { code, ...seen };
+}
+
+/** A fresh copy of the example project whose lock --check passes. */
+async function copy(): Promise<string> {
+  const root = await tmp();
+  await cp(example, root, { recursive: true });
+  return root;
+}
+async function edit(path: string, from: string | RegExp, to: string): Promise<void> {
+  const text = await readFile(path, 'utf8');
+  const next = text.replace(from, to);
+  expect(next).not.toBe(text);
+  await writeFile(path, next);
+}
+
+describe('lock with import go on the example project (offline, bundled file:// proxy)', () => {
+  it('writes the committed lock from scratch, then --check passes with the proxy switched off', async () => {
+    const root = await copy();
+    const committed = await readFile(join(root, 'mochi.lock'), 'utf8');
+    await rm(join(root, 'mochi.lock'));
+    const w = await lock(root, './go/proxy');
+    expect(w.err).toBe('');
+    expect(w.out).toMatch(
+      /^mochi\.lock: wrote 8 entries \(\d+ items, \d+ skips?; 4 Go modules\) from 2 files\n$/,
+    );
+    expect(w.code).toBe(0);
+    expect(await readFile(join(root, 'mochi.lock'), 'utf8')).toBe(committed);
+    // Every module is cached now: --check must not need the proxy at all.
+    const c = await lock(root, 'off', '--check');
+    expect(c).toMatchObject({ code: 0, out: 'mochi.lock is up to date (8 entries)\n', err: '' });
+  });
+
+  it('writes go.sum lines for the locked proxy modules', async () => {
+    const root = await copy();
+    const r = await lock(root, './go/proxy', '--go-sum', 'go.sum');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/go\.sum: wrote 6 lines\n$/);
+    const sum = await readFile(join(root, 'go.sum'), 'utf8');
+    expect(
+      sum
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split(' ').slice(0, 2).join(' ')),
+    ).toEqual([
+      'example.com/Temp v0.3.0',
+      'example.com/Temp v0.3.0/go.mod',
+      'example.com/fmtx/v2 v2.1.0',
+      'example.com/fmtx/v2 v2.1.0/go.mod',
+      'example.com/geo v1.1.0',
+      'example.com/geo v1.1.0/go.mod',
+    ]);
+    const usage = await lockMain(root, './go/proxy', '--check', '--go-sum', 'go.sum');
+    expect(usage.err).toMatch(/cannot be combined with --check/);
+    expect(usage.code).toBe(2);
+  });
+
+  it('detects each kind of Go drift', async () => {
+    const dropTemp = (r: string) =>
+      edit(join(r, 'mochi.lock'), /\[\[go-package\]\]\nmodule = "example.com\/Temp"[\s\S]*?\n\n/, '');
+    const cases: [string, (root: string) => Promise<void>, string][] = [
+      ['added', dropTemp, 'added example.com/Temp'],
+      [
+        'removed',
+        (r) => edit(join(r, 'src/report.mochi'), /import go "example.com\/Temp".*\n/, ''),
+        'removed example.com/Temp',
+      ],
+      [
+        'changed pin',
+        (r) => edit(join(r, 'main.mochi'), 'fmtx/v2@v2.1.0', 'fmtx/v2@v2.0.0'),
+        'changed example.com/fmtx/v2 (version, zip-h1)',
+      ],
+      [
+        'changed query',
+        async (r) => {
+          await edit(join(r, 'main.mochi'), '"example.com/geo@v1"', '"example.com/geo@v1.0"');
+          await edit(join(r, 'src/report.mochi'), '"example.com/geo@v1"', '"example.com/geo@v1.0"');
+        },
+        'changed example.com/geo (version, zip-h1)',
+      ],
+      [
+        'changed aliases',
+        (r) => edit(join(r, 'main.mochi'), 'as fmtx', 'as fmt2'),
+        'changed example.com/fmtx/v2 (aliases)',
+      ],
+      [
+        'changed directory',
+        (r) => edit(join(r, 'go/local/stations.go'), 'Porto', 'Faro'),
+        'changed example.com/stations (zip-h1)',
+      ],
+      [
+        'changed source',
+        (r) =>
+          edit(
+            join(r, 'src/report.mochi'),
+            'import go "example.com/Temp"',
+            'import go "example.com/Temp@path+./go/temp"',
+          ).then(() =>
+            cp(join(r, 'go/src/example.com/Temp@v0.3.0'), join(r, 'go/temp'), { recursive: true }),
+          ),
+        'changed example.com/Temp (version, source, local-path, zip-h1)',
+      ],
+    ];
+    for (const [name, change, want] of cases) {
+      const root = await copy();
+      await change(root);
+      const r = await lock(root, './go/proxy', '--check');
+      expect(r.out, name).toBe(`${want}\n`);
+      expect(r.err, name).toContain('mochi.lock is out of date');
+      expect(r.code, name).toBe(1);
+      // And `lock` brings it back in line.
+      expect((await lock(root, './go/proxy')).code, name).toBe(0);
+      expect((await lock(root, 'off', '--check')).code, name).toBe(0);
+    }
+  });
+
+  it('refuses two versions of one module (exit 2)', async () => {
+    const root = await copy();
+    await edit(
+      join(root, 'main.mochi'),
+      'import go "strings" as strings',
+      'import go "example.com/fmtx/v2@v2.0.0" as fmtx_old',
+    );
+    const r = await lock(root, './go/proxy', '--check');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      /error\[go-import-conflict\]: import go "example\.com\/fmtx\/v2@v2\.\d\.0" at main\.mochi:\d+:1 and import go "example\.com\/fmtx\/v2@v2\.\d\.0" at main\.mochi:\d+:1 pin different versions of example\.com\/fmtx\/v2/,
+    );
+  });
+
+  it('reports an added module and a removed one, with --json', async () => {
+    const root = await copy();
+    await edit(join(root, 'src/report.mochi'), /import go "example.com\/Temp".*\n/, '');
+    await edit(
+      join(root, 'main.mochi'),
+      'import go "strings" as strings',
+      'import go "example.com/Temp@v0.3.0" as temp_again\nimport go "example.com/fmtx/v2@v2.1.0" as fmtx',
+    );
+    const text = await lock(root, './go/proxy', '--check');
+    expect(text.code).toBe(1);
+    expect(text.out).toBe('changed example.com/Temp (aliases)\n');
+    const removed = await copy();
+    await edit(
+      join(removed, 'mochi.lock'),
+      /\[\[go-package\]\]\nmodule = "example.com\/Temp"[\s\S]*?\n\n/,
+      '',
+    );
+    const j = await lock(removed, './go/proxy', '--check', '--json');
+    expect(j.code).toBe(1);
+    expect(JSON.parse(j.out)).toEqual({
+      upToDate: false,
+      diff: [{ table: 'go-package', kind: 'added', key: 'example.com/Temp', fields: [] }],
+    });
+  });
+
+  it('treats a locked hash the proxy does not serve as a security error (exit 1), not drift', async () => {
+    for (const key of ['zip-h1', 'mod-h1']) {
+      const root = await copy();
+      const lockPath = join(root, 'mochi.lock');
+      const text = await readFile(lockPath, 'utf8');
+      const re = new RegExp(`(module = "example.com/geo"[\\s\\S]*?${key} = ")h1:[^"]+`);
+      await writeFile(lockPath, text.replace(re, '$1h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='));
+      for (const argv of [['--check'], []]) {
+        const r = await lockMain(root, './go/proxy', ...argv);
+        expect(r.code, `${key} ${argv}`).toBe(1);
+        expect(r.out).toBe('');
+        expect(r.err).toContain('error[go-checksum-mismatch]: SECURITY ERROR');
+        expect(r.err).toContain(`example.com/geo@v1.1.0 ${key}: locked h1:AAAA`);
+      }
+      // `lock` refused to overwrite the lock.
+      expect(await readFile(lockPath, 'utf8')).not.toBe(text);
+    }
+  });
+
+  it('treats a proxy that now serves other bytes for a locked version as a security error (fresh cache)', async () => {
+    const root = await copy();
+    // Re-publish example.com/geo v1.1.0 with one changed file: same module@version, other hash.
+    const src = join(root, 'go/src/example.com/geo@v1.1.0');
+    await edit(join(src, 'geo.go'), 'const r = 6371.0', 'const r = 6371.5');
+    const zip = join(root, 'go/proxy/example.com/geo/@v/v1.1.0.zip');
+    await rm(zip);
+    await createFromDir(src, { path: 'example.com/geo', version: 'v1.1.0' }, zip);
+    const { ctx, seen } = context(root, './go/proxy', ['lock', '--check']);
+    const code = await main({ ...ctx, env: { MOCHI_GO_BRIDGE_CACHE: await tmp() } });
+    expect(code).toBe(1);
+    expect(seen.out).toBe('');
+    expect(seen.err).toMatch(
+      /error\[go-checksum-mismatch\]: SECURITY ERROR: .*\n {2}example\.com\/geo@v1\.1\.0 zip-h1: locked h1:wIPM/,
+    );
+  });
+
+  it('fails (exit 1) when a module is neither cached nor reachable', async () => {
+    const root = await copy();
+    const { stdout, stderr, seen } = captureStreams();
+    const code = await runLock(
+      {
+        argv: [
+          '--check',
+          '--cwd',
+          root,
+          '--stubs-dir',
+          join(root, 'typeshed'),
+          '--cache-dir',
+          join(goCache, 'py'),
+          '--go-proxy',
+          'off',
+        ],
+        stdout,
+        stderr,
+        env: { MOCHI_GO_BRIDGE_CACHE: await tmp() },
+        cwd: root,
+      },
+      { makeBuild: async () => build },
+    ).catch((e) => e);
+    expect(code).toMatchObject({ code: 'proxy-off' });
+    expect(seen.out).toBe('');
+  });
+
+  it('--offline takes Go modules from the cache only, even with a proxy given', async () => {
+    const root = await copy();
+    const { ctx, seen } = context(root, './go/proxy', ['lock', '--check', '--offline']);
+    const code = await main({ ...ctx, env: { MOCHI_GO_BRIDGE_CACHE: await tmp() } });
+    expect(code).toBe(1);
+    expect(seen.err).toMatch(/error\[proxy-off\]/);
+    // Once a run with the proxy has filled the cache, the same check passes offline.
+    expect((await lock(root, './go/proxy', '--check')).code).toBe(0);
+    expect((await lockMain(root, './go/proxy', '--check', '--offline')).code).toBe(0);
+  });
+
+  it('refuses a malformed import go spec with its location (exit 2)', async () => {
+    const root = await copy();
+    await edit(join(root, 'main.mochi'), 'fmtx/v2@v2.1.0', 'fmtx/v2@v1.0.0');
+    const r = await lock(root, './go/proxy', '--check');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      /error\[project-import\]: .*main\.mochi:\d+:1: import go "example\.com\/fmtx\/v2@v1\.0\.0": .*should be v2, not v1/,
+    );
+  });
+});

@@ -1,0 +1,129 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { parseToml } from '../../src/python/lockfile/index.js';
+import {
+  type BuiltFile,
+  type LocalIndex,
+  startIndex,
+  typeshedStubWheel,
+  untypedWheel,
+} from '../python/registry/fixtures.js';
+import { upstreamFixture } from '../python/registry/resolveSupport.js';
+import { captureStreams, writeTree } from '../support/files.js';
+
+const dirs: string[] = [];
+async function tmp(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'mochi-lock-index-'));
+  dirs.push(d);
+  return d;
+}
+
+const requests = typeshedStubWheel('requests');
+const six = typeshedStubWheel('six');
+const upstream = upstreamFixture(requests.metadataVersion);
+let index: LocalIndex;
+let sixIndex: LocalIndex;
+
+beforeAll(async () => {
+  index = await startIndex(
+    new Map<string, BuiltFile[]>([
+      ['requests', upstream.files],
+      ['types-requests', [requests.wheel]],
+    ]),
+  );
+  // A second index, named by an `index` import, serving html only.
+  sixIndex = await startIndex(
+    new Map<string, BuiltFile[]>([
+      ['six', [untypedWheel('six', '1.17.0', ['six'])]],
+      ['types-six', [six.wheel]],
+    ]),
+    { mode: 'html' },
+  );
+});
+afterAll(async () => {
+  await index.close();
+  await sixIndex.close();
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+async function lock(cwd: string, env: Record<string, string>, ...argv: string[]) {
+  const { stdout, stderr, seen } = captureStreams();
+  const code = await main({ argv: ['lock', ...argv], stdout, stderr, env, cwd });
+  return { code, ...seen };
+}
+
+describe('mochi-pkg lock with a package index', () => {
+  it('pins registry and index imports to the versions the indexes resolve, then checks offline', async () => {
+    const root = await tmp();
+    const cache = await tmp();
+    await writeTree(root, {
+      'app.mochi': `import python "requests@${upstream.specifier}" as rq\nimport python "six@extra+${sixIndex.url}" as six\n`,
+    });
+    const r = await lock(root, {}, '--index-url', index.url, '--cache-dir', cache);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const manifest = parseToml(await readFile(join(root, 'mochi.lock')), { fileName: 'mochi.lock' });
+    const byAlias = new Map(manifest.entries.map((e) => [e.alias, e]));
+    expect(byAlias.get('rq')).toMatchObject({
+      name: 'requests',
+      source: 'registry',
+      version: upstream.best,
+      specifier: upstream.specifier,
+    });
+    expect(byAlias.get('six')).toMatchObject({
+      name: 'six',
+      source: 'index',
+      version: '1.17.0',
+      indexUrl: sixIndex.url,
+    });
+    expect(byAlias.get('rq')!.wrapperSha256).toMatch(/^[0-9a-f]{64}$/);
+
+    // Offline: --check resolves from the cache alone; neither index is asked anything.
+    const asked = index.requests.length + sixIndex.requests.length;
+    const check = await lock(
+      root,
+      {},
+      '--check',
+      '--offline',
+      '--index-url',
+      index.url,
+      '--cache-dir',
+      cache,
+    );
+    expect([check.code, check.out, check.err]).toEqual([0, 'mochi.lock is up to date (2 entries)\n', '']);
+    expect(index.requests.length + sixIndex.requests.length).toBe(asked);
+  });
+
+  it('takes the index from MOCHI_PYTHON_INDEX_URL when --index-url is absent', async () => {
+    const root = await tmp();
+    await writeTree(root, { 'app.mochi': 'import python "requests" as rq\n' });
+    const r = await lock(root, { MOCHI_PYTHON_INDEX_URL: index.url }, '--cache-dir', await tmp());
+    expect([r.code, r.err]).toEqual([0, '']);
+  });
+
+  it('names the import and its file:line when no version matches, listing the versions', async () => {
+    const root = await tmp();
+    await writeTree(root, { 'src/app.mochi': '// fetch things\n\nimport python "requests@>=99" as rq\n' });
+    const r = await lock(root, {}, '--index-url', index.url, '--cache-dir', await tmp());
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(
+      /^mochi-pkg: error\[registry-no-version\]: src\/app\.mochi:3:1: import python "requests@>=99": no version of requests on http:\/\/127\.0\.0\.1:\d+\/simple\/ matches ">=99"; versions there: /,
+    );
+    expect(r.err).toContain(upstream.best);
+    await expect(readFile(join(root, 'mochi.lock'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('fails offline on a cold cache, naming the import, and writes no lock', async () => {
+    const root = await tmp();
+    await writeTree(root, { 'app.mochi': 'import python "requests" as rq\n' });
+    const r = await lock(root, {}, '--offline', '--index-url', index.url, '--cache-dir', await tmp());
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(
+      'error[registry-offline]: app.mochi:1:1: import python "requests": offline: no cached page for requests',
+    );
+    await expect(readFile(join(root, 'mochi.lock'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});

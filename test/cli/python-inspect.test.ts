@@ -1,0 +1,132 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+
+async function cli(...argv: string[]) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => {
+    out += d;
+  });
+  stderr.on('data', (d) => {
+    err += d;
+  });
+  const code = await main({ argv, stdout, stderr, env: {}, cwd: process.cwd() });
+  return { code, out, err };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'mochi-inspect-'));
+const demo = join(dir, 'demo.pyi');
+writeFileSync(
+  demo,
+  [
+    'import sys',
+    'from dataclasses import dataclass',
+    'from datetime import datetime',
+    'from typing import Any',
+    'def add(a: int, b: int) -> int: ...',
+    'async def fetch(url: str) -> str: ...',
+    'def load(s: str) -> Any: ...',
+    'def now() -> datetime: ...',
+    'if sys.version_info >= (3, 11):',
+    '    def new() -> int: ...',
+    'if sys.platform == "win32":',
+    '    def win() -> int: ...',
+    '@dataclass(frozen=True)',
+    'class Pair:',
+    '    x: int',
+    '    y: int',
+    '',
+  ].join('\n'),
+);
+
+describe('mochi-pkg python inspect', () => {
+  it('prints the --json shape of the issue', async () => {
+    const r = await cli('python', 'inspect', demo, '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(Object.keys(j)).toEqual(['module', 'items', 'skipped', 'capabilities', 'shim', 'shimSha256']);
+    expect(j.module).toBe('demo');
+    expect(j.items).toContainEqual({
+      name: 'add',
+      sourceName: 'add',
+      kind: 'fun',
+      type: 'fun(int, int): int',
+      async: false,
+    });
+    expect(j.items).toContainEqual({
+      name: 'fetch',
+      sourceName: 'fetch',
+      kind: 'fun',
+      type: 'fun(string): async string',
+      async: true,
+    });
+    expect(j.items.map((i: { name: string }) => i.name)).toEqual(['Pair', 'add', 'fetch', 'new', 'now']);
+    expect(j.skipped).toEqual([
+      { itemPath: 'demo.load', reason: 'any-type', detail: 'return: Any (Any) has no Mochi type' },
+    ]);
+    expect(j.capabilities).toEqual(['async', 'callable', 'dataclass']);
+    expect(j.shimSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(j.shim).toContain('extern python type datetime.datetime\n');
+  });
+
+  it('evaluates branches for --python and --platform', async () => {
+    const r = await cli('python', 'inspect', demo, '--json', '--python', '3.10', '--platform', 'win32');
+    const names = JSON.parse(r.out).items.map((i: { name: string }) => i.name);
+    expect(names).toEqual(['Pair', 'add', 'fetch', 'now', 'win']);
+  });
+
+  it('without typeshed, names from other modules are unresolved skips', async () => {
+    const r = await cli('python', 'inspect', demo, '--json', '--no-typeshed');
+    expect(JSON.parse(r.out).skipped).toContainEqual({
+      itemPath: 'demo.now',
+      reason: 'unresolved-name',
+      detail: 'return: datetime.datetime is defined outside the package (module datetime is not available)',
+    });
+  });
+
+  it('is byte-identical across runs', async () => {
+    const a = await cli('python', 'inspect', demo);
+    const b = await cli('python', 'inspect', demo);
+    expect(a.code).toBe(0);
+    expect(a.out).toBe(b.out);
+    expect(a.out).toContain('--- shim ---\ntype Pair = {\n  x: int,\n  y: int\n}\n');
+  });
+
+  it('inspects a package directory', async () => {
+    const pkg = join(dir, 'pkgdemo');
+    mkdirSync(pkg);
+    writeFileSync(join(pkg, '__init__.pyi'), 'from ._impl import go as go\n');
+    writeFileSync(join(pkg, '_impl.pyi'), 'def go(n: int) -> list[str]: ...\n');
+    const r = await cli('python', 'inspect', pkg, '--json');
+    expect(JSON.parse(r.out).items).toEqual([
+      { name: 'go', sourceName: 'go', kind: 'fun', type: 'fun(int): list<string>', async: false },
+    ]);
+  });
+
+  it('exits 2 with file, line and column for a stub that does not parse', async () => {
+    const bad = join(dir, 'bad.pyi');
+    writeFileSync(bad, 'def f(:\n');
+    const r = await cli('python', 'inspect', bad);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/error\[STUB_SYNTAX\]: .*bad\.pyi:1:\d+/);
+  });
+
+  it('exits 2 for a missing path and for bad flags', async () => {
+    expect((await cli('python', 'inspect', join(dir, 'nope.pyi'))).code).toBe(2);
+    expect((await cli('python', 'inspect', demo, '--python', 'three')).code).toBe(2);
+    expect((await cli('python', 'inspect')).code).toBe(2);
+    expect((await cli('python', 'inspect', demo, '--typeshed', dir, '--no-typeshed')).code).toBe(2);
+  });
+
+  it('has help with usage, flags, examples and exit codes', async () => {
+    const r = await cli('python', 'inspect', '--help');
+    expect(r.code).toBe(0);
+    for (const s of ['Usage:', 'Flags:', 'Examples:', 'Exit codes:']) expect(r.out).toContain(s);
+  });
+});
