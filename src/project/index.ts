@@ -12,6 +12,7 @@ export {
   loadPythonBuild,
   type PlannedTarget,
   type PlanOptions,
+  type PythonBuildOptions,
   planLock,
   readLock,
   writeLockIfChanged,

@@ -5,13 +5,15 @@ import { isMochiPkgError } from '../errors.js';
 import type { Cache } from '../go/cache/index.js';
 import { GoImportSpecError, type GoManifest, type PinResult, pinGoImports } from '../go/lockfile/index.js';
 import type { ModuleSource } from '../go/proxy/index.js';
-import { buildWith } from '../python/build/index.js';
+import { typeshedExternals } from '../python/build/externals.js';
+import { buildWith, DEFAULT_PYTHON } from '../python/build/index.js';
 import type { BuildRequest, BuildResult, BuildTarget, PythonTarget } from '../python/build/types.js';
 import { parseImportSpec } from '../python/importspec/index.js';
 import type { Resolution } from '../python/lockfile/fromBuild.js';
 import { fromBuildResult, type Manifest } from '../python/lockfile/index.js';
 import { defaultPythonCacheRoot, RegistryError } from '../python/registry/index.js';
 import { loadStubParser } from '../python/stubs/index.js';
+import type { ExternalModules } from '../python/typemap/scope.js';
 import type { SkipReport } from '../python/typemap/types.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { formatLocation, ProjectError } from './errors.js';
@@ -21,13 +23,51 @@ import { resolveStubs, type StubProvider } from './provider.js';
 import { type ScanOptions, scanProject } from './scan.js';
 import { StubSourceError, type StubTreeLimits } from './stubs.js';
 
+/** Options of {@link loadPythonBuild}. */
+export interface PythonBuildOptions {
+  /**
+   * Typeshed-style roots (`stdlib/`, `stubs/<dist>/`) where names a package imports from elsewhere
+   * (`datetime.datetime`, `typing.IO`) resolve; the first root that has a module wins. Only these
+   * stated inputs are used — never a copy that happens to be installed — so the same command gives
+   * the same wrapper-sha256 on every machine.
+   */
+  readonly typeshedRoots?: readonly string[];
+}
+
 /**
  * The Python build of mochi-pkg as a {@link BuildFn}: loads the .pyi parser once, then builds
- * wrappers and shims with it.
+ * wrappers and shims with it, resolving outside names through `typeshedRoots`.
  */
-export async function loadPythonBuild(): Promise<BuildFn> {
+export async function loadPythonBuild(options: PythonBuildOptions = {}): Promise<BuildFn> {
   const parser = await loadStubParser();
-  return (req) => buildWith(req, (stubs, python) => parser.parsePackage(stubs, python));
+  const roots = options.typeshedRoots ?? [];
+  // Externals parse modules for one Python target, so they are made per target and kept.
+  const byTarget = new Map<string, ExternalModules>();
+  const externalsFor = (python: PythonTarget): ExternalModules | undefined => {
+    if (roots.length === 0) return undefined;
+    const key = `${python.version.join('.')}/${python.platform}`;
+    let ext = byTarget.get(key);
+    if (!ext) {
+      const each = roots.map((r) => typeshedExternals(r, parser, python));
+      ext = (name) => {
+        for (const e of each) {
+          const mod = e(name);
+          if (mod) return mod;
+        }
+        return undefined;
+      };
+      byTarget.set(key, ext);
+    }
+    return ext;
+  };
+  return (req) => {
+    const externals = externalsFor(req.python ?? DEFAULT_PYTHON);
+    return buildWith(
+      req,
+      (stubs, python) => parser.parsePackage(stubs, python),
+      externals ? { externals } : {},
+    );
+  };
 }
 
 /** The lock's file name inside the project directory. */

@@ -84,8 +84,9 @@ function stubsAdmitted(spec: ProviderSpec & { source: 'registry' }, stubVersion:
  * A provider over a typeshed-style stub directory: `<dir>/stubs/<Distribution>/…` (third-party
  * stubs, with `METADATA.toml` giving their version) and `<dir>/stdlib/<module>.pyi` or
  * `<dir>/stdlib/<module>/` (the standard library, for bare names only). Distribution directories
- * match by PEP 503-normalised name; their version must fit the spec's specifier (else the import
- * fails rather than pinning stubs for another version). Serves `registry` specs; never `index` specs.
+ * match by PEP 503-normalised name; when their version does not fit the spec's specifier the
+ * provider passes (returns undefined) so that the next one, e.g. the package index, is asked.
+ * Serves `registry` specs; never `index` specs.
  *
  * @example
  * ```ts
@@ -118,13 +119,8 @@ export function typeshedProvider(dir: string): StubProvider {
           throw e;
         });
         const version = meta === undefined ? undefined : metadataVersion(meta);
-        if (version !== undefined && !stubsAdmitted(spec, version)) {
-          throw new StubSourceError(
-            'stubs-not-found',
-            `import python ${JSON.stringify(spec.spec)}: the stubs in ${root} are for version ${version}.*, which ${spec.specifier} does not admit`,
-            'change the specifier, or point --stubs-dir at stubs for the version you need',
-          );
-        }
+        // Stubs for another version are not stubs for this import: the next provider may have them.
+        if (version !== undefined && !stubsAdmitted(spec, version)) return undefined;
         return {
           stubs: selectStubPackage(files, spec.name, root, dist),
           ...(version === undefined ? {} : { version }),

@@ -64,11 +64,13 @@ describe('bundled example (examples/weather-report)', () => {
       copy,
       '--stubs-dir',
       stubsDir,
+      '--index-url',
+      join(copy, 'index'),
       '--go-proxy',
       join(example, 'go/proxy'),
     );
     expect(r.err).toBe('');
-    expect(r.out).toBe('mochi.lock is up to date (8 entries)\n');
+    expect(r.out).toBe('mochi.lock is up to date (9 entries)\n');
     expect(r.code).toBe(0);
   });
 
@@ -83,9 +85,9 @@ describe('bundled example (examples/weather-report)', () => {
       execFileSync(process.execPath, c.split(' ').slice(1), { cwd: repo, env, encoding: 'utf8' }),
     );
     expect(first).toMatch(
-      /^mochi\.lock: (wrote|up to date,) 8 entries \(\d+ items, \d+ skips?; 4 Go modules\) from 2 files\n$/,
+      /^mochi\.lock: (wrote|up to date,) 9 entries \(\d+ items, \d+ skips?; 4 Go modules\) from 2 files\n$/,
     );
-    expect(second).toBe('mochi.lock is up to date (8 entries)\n');
+    expect(second).toBe('mochi.lock is up to date (9 entries)\n');
   });
 });
 
@@ -155,6 +157,19 @@ describe('mochi-pkg lock', () => {
       'error[registry-not-found]: app.mochi:2:1: import python "colors@>=1.0": the index file://',
     );
     expect(r.err).toContain('has no project colors');
+  });
+
+  it('resolves names a package imports from the stdlib through the stub directories, and only those', async () => {
+    const root = await tmp();
+    await writeTree(root, {
+      'app.mochi': 'import python "clock@path+./stubs/clock" as clock\n',
+      'stubs/clock/__init__.pyi': 'from datetime import datetime\ndef now() -> datetime: ...\n',
+      'typeshed/stdlib/datetime.pyi': 'class datetime:\n    year: int\n',
+    });
+    const without = await lock(root, '--skipped');
+    expect(without.out).toContain('clock.now: unresolved-name');
+    const withStdlib = await lock(root, '--skipped', ...TS);
+    expect(withStdlib.out).toBe('mochi.lock: wrote 1 entry (1 item, 0 skips) from 1 file\n');
   });
 
   it('takes the stub directories from MOCHI_PYTHON_STUBS when --stubs-dir is absent', async () => {

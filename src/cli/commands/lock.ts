@@ -15,6 +15,7 @@ import {
   type Lock,
   type LockPlan,
   loadPythonBuild,
+  type PythonBuildOptions,
   parseLock,
   planLock,
   readLock,
@@ -110,7 +111,7 @@ Exit codes:
 /** What `lock` needs that tests replace. */
 export interface LockDeps {
   /** Makes the Python build (loads the .pyi parser). */
-  readonly makeBuild: () => Promise<BuildFn>;
+  readonly makeBuild: (options: PythonBuildOptions) => Promise<BuildFn>;
 }
 
 const defaultDeps: LockDeps = { makeBuild: loadPythonBuild };
@@ -234,7 +235,8 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
 
     const progress = createProgress(ctx, values.json === true);
     progress.update('mochi-pkg lock: reading the Python build…');
-    const build = await deps.makeBuild();
+    // The stub directories also resolve names a package imports from elsewhere (the stdlib).
+    const build = await deps.makeBuild({ typeshedRoots: stubDirs.map((d) => resolve(ctx.cwd, d)) });
     progress.update(`mochi-pkg lock: scanning ${root}…`);
     const plan = await planLock({
       root,

@@ -35,12 +35,17 @@ export interface BuiltFile {
 
 const b64url = (b: Buffer) => b.toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 
-/** Builds a real wheel: the files, plus `*.dist-info/{METADATA,WHEEL,RECORD}` with sha256 entries. */
+/**
+ * Builds a real wheel: the files, plus `*.dist-info/{METADATA,WHEEL,RECORD}` with sha256 entries.
+ * `stored` writes entries uncompressed, so the bytes do not depend on the zlib build (committed
+ * fixtures stay reproducible on every machine).
+ */
 export function buildWheel(
   name: string,
   version: string,
   files: readonly WheelFile[],
   tag = 'py3-none-any',
+  stored = false,
 ): BuiltFile {
   const distName = name.replace(/[-_.]+/g, '_');
   const info = `${distName}-${version}.dist-info`;
@@ -58,7 +63,11 @@ export function buildWheel(
   });
   record.push(`${info}/RECORD,,`);
   all.push({ path: `${info}/RECORD`, data: `${record.join('\n')}\n` });
-  const entries: TestEntry[] = all.map((f) => ({ name: f.path, data: Buffer.from(f.data) }));
+  const entries: TestEntry[] = all.map((f) => ({
+    name: f.path,
+    data: Buffer.from(f.data),
+    ...(stored ? { method: 0 } : {}),
+  }));
   const bytes = buildZip(entries);
   return {
     filename: `${distName}-${version}-${tag}.whl`,
