@@ -13,7 +13,7 @@ import { specifierSetText, versionText } from './arbitraries.js';
 import { askPackaging, type Pep440Batch } from './oracle.js';
 
 const SEED = Number(process.env.MOCHI_PEP440_SEED ?? 440);
-const PAIRS = 12_000;
+const PAIRS = 26_000;
 
 function batch(seed: number): Pep440Batch {
   const versions = fc.sample(versionText(), { numRuns: 600, seed });
@@ -69,7 +69,7 @@ describeWithOracle(pythonOracle(), 'PEP 440 against pip packaging (generated inp
         );
     });
     expect(bad.slice(0, 20)).toEqual([]);
-    expect(compared).toBeGreaterThan(PAIRS / 3);
+    expect(compared).toBeGreaterThanOrEqual(10_000);
     expect(trues).toBeGreaterThan(compared / 20);
     expect(trues).toBeLessThan(compared);
   });
