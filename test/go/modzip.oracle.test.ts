@@ -4,10 +4,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { hashDir, hashGoMod, hashZip } from '../../src/go/dirhash/index.js';
-import { checkDir, createFromDir, hashModuleDir } from '../../src/go/modzip/index.js';
+import { checkDir, checkZip, createFromDir, hashModuleDir } from '../../src/go/modzip/index.js';
 import { buildGoProgram, describeWithOracle, GOPATH_XMOD, goOracle, runOracle } from '../support/oracles.js';
+import { buildZip } from '../support/zipbuild.js';
 
 const ORACLE_SRC = fileURLToPath(new URL('../oracles/modzip/main.go', import.meta.url));
 /** Debian's Go standard library sources (golang-1.19-src) and x/mod (golang-golang-x-mod-dev). */
@@ -82,7 +84,7 @@ describeWithOracle(goOracle(), 'dirhash and modzip against x/mod on real Go sour
     }
     // Most trees are valid modules; the few x/mod refuses (odd file names in testdata) are fine.
     expect(compared, refused.join('\n')).toBeGreaterThan(trees.length * 0.8);
-  });
+  }, 600_000);
 
   it('checks directories as x/mod CheckDir does', async () => {
     for (const dir of realTrees()) {
@@ -100,6 +102,38 @@ describeWithOracle(goOracle(), 'dirhash and modzip against x/mod on real Go sour
         invalid: want.invalid.map((f: { path: string }) => f.path),
       });
     }
+  });
+
+  it('finds the same case-fold collisions and invalid names as x/mod CheckZip', async () => {
+    // Letters whose folding differs between naive lower-casing and Go's simple-fold orbits.
+    const chars = [
+      ...'kK\u212AsS\u017F\u03A3\u03C3\u03C2\u00B5\u03BC\u039C\u00DF\u1E9E\u0131\u0130iI\u01C4\u01C5\u01C6\u03B8\u03D1\u03F4\u0398\u1E60\u1E9B\u00C5\u212B\u00E5',
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(fc.constantFrom(...chars), { minLength: 1, maxLength: 3 }), {
+          minLength: 2,
+          maxLength: 8,
+        }),
+        async (names) => {
+          const zipPath = join(tmp, 'fold.zip');
+          const zip = buildZip(
+            names.map((n, i) => ({
+              name: `example.com/m@v1.0.0/${n.join('')}${i % 2 ? '/x.go' : '.go'}`,
+              data: 'x',
+            })),
+          );
+          await writeFile(zipPath, zip);
+          const want = JSON.parse(runOracle(bin, ['checkzip', zipPath, 'example.com/m', 'v1.0.0']));
+          const got = await checkZip(zipPath, { path: 'example.com/m', version: 'v1.0.0' });
+          expect({ valid: got.valid, invalid: got.invalid }).toEqual({
+            valid: want.valid,
+            invalid: want.invalid,
+          });
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
   it('hashes directories exactly as x/mod HashDir does', async () => {

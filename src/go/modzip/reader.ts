@@ -50,7 +50,8 @@ export interface ZipLimits {
 interface Source {
   readonly size: number;
   readonly label: string;
-  read(pos: number, len: number): Promise<Buffer>;
+  /** Reads `len` bytes at `pos`, into `into` when given (a file source) or as a fresh buffer or view. */
+  read(pos: number, len: number, into?: Buffer): Promise<Buffer>;
   close(): Promise<void>;
 }
 
@@ -113,9 +114,9 @@ async function fileSource(path: string): Promise<Source> {
   return {
     size,
     label: path,
-    read: async (pos, len) => {
+    read: async (pos, len, into) => {
       if (pos < 0 || pos + len > size) throw corrupt(path, `read past the end at offset ${pos}`);
-      const buf = Buffer.allocUnsafe(len);
+      const buf = into && into.length >= len ? into.subarray(0, len) : Buffer.allocUnsafe(len);
       let done = 0;
       while (done < len) {
         const { bytesRead } = await handle.read(buf, done, len - done, pos + done);
@@ -378,6 +379,7 @@ const STREAM_CHUNK = 1024 * 1024;
  * signature, data within the entry's bounds, exact declared size, CRC-32, data descriptor — and a
  * body that inflates past its declared size is cut off there (a zip bomb stops at the limit).
  * A streamed body throws from its iterator when a check fails; `consume` must read it to the end.
+ * A whole body may be a view into a reused read buffer: `consume` must be done with it when it returns.
  */
 export async function readEntries(
   archive: ZipArchive,
@@ -388,13 +390,19 @@ export async function readEntries(
   const { source, label } = archive;
   const wholeLimit = options.wholeLimit ?? 4 * 1024 * 1024;
   const ordered = [...entries].sort((a, b) => a.headerOffset - b.headerOffset);
-  // A read window with a prefetch of the next one, so file reads overlap with inflating.
+  // A read window with a prefetch of the next one, so file reads overlap with inflating. The two
+  // window buffers are reused in turn (no 8 MiB allocation per window, which kept peak RSS high):
+  // safe because every view of the current window is consumed before the window after next is read.
   let winStart = 0;
   let win: Buffer = Buffer.alloc(0);
+  const buffers: Buffer[] = [];
+  let turn = 0;
   let prefetch: { start: number; data: Promise<Buffer> } | undefined;
   const windowRead = (pos: number) => {
     const len = Math.min(WINDOW, source.size - pos);
-    const data = source.read(pos, len);
+    turn ^= 1;
+    buffers[turn] ??= Buffer.allocUnsafe(WINDOW);
+    const data = source.read(pos, len, buffers[turn]);
     data.catch(() => {}); // observed when awaited; avoids an unhandled rejection if never used
     return { start: pos, data };
   };
@@ -407,6 +415,8 @@ export async function readEntries(
     let next = prefetch;
     prefetch = undefined;
     if (!next || pos < next.start || pos + len > next.start + Math.min(WINDOW, source.size - next.start)) {
+      // The prefetch (if any) is into the other buffer; wait for it so two reads never share one.
+      if (next) await next.data;
       next = windowRead(pos);
     }
     win = await next.data;

@@ -188,10 +188,11 @@ class Extractor {
     // tree-sitter-python tolerates some indentation CPython refuses (an indented line at module
     // level parses as a statement); every statement that starts a line must sit at the block's column.
     let indent: number | undefined = depth === 0 ? 0 : undefined;
-    const count = block.namedChildCount;
-    for (let i = 0; i < count; i++) {
-      const stmt = block.namedChild(i);
-      if (stmt === null || stmt.type === 'comment') continue;
+    // One call for all children: namedChild(i) walks from the first child each time (quadratic).
+    for (const stmt of block.namedChildren) {
+      if (stmt === null) continue;
+      const type = stmt.type;
+      if (type === 'comment') continue;
       const column = stmt.startPosition.column;
       if (this.startsLine(stmt.startIndex, column)) {
         if (indent === undefined) indent = column;
@@ -203,7 +204,7 @@ class Extractor {
           );
         }
       }
-      this.statement(stmt, scope, depth);
+      this.statement(stmt, type, scope, depth);
     }
   }
 
@@ -218,8 +219,8 @@ class Extractor {
     return true;
   }
 
-  statement(stmt: Node, scope: Scope, depth: number): void {
-    switch (stmt.type) {
+  statement(stmt: Node, type: string, scope: Scope, depth: number): void {
+    switch (type) {
       case 'function_definition':
         scope.functions.add(this.functionDef(stmt, []));
         return;
@@ -227,11 +228,12 @@ class Extractor {
         scope.classes.push(this.classDef(stmt, [], depth));
         return;
       case 'decorated_definition': {
-        const def = stmt.childForFieldName('definition');
-        if (def === null) return;
-        const decorators = namedChildren(stmt)
-          .filter((c) => c.type === 'decorator')
-          .map((d) => this.decorator(d));
+        // The definition is the last child (it runs to the end of the statement), decorators and
+        // comments come before it: reading the children once saves a field lookup per definition.
+        const kids = namedChildren(stmt);
+        const def = kids.pop();
+        if (def === undefined) return;
+        const decorators = kids.filter((c) => c.type === 'decorator').map((d) => this.decorator(d));
         if (def.type === 'function_definition') scope.functions.add(this.functionDef(def, decorators));
         else if (def.type === 'class_definition') scope.classes.push(this.classDef(def, decorators, depth));
         return;
@@ -319,7 +321,8 @@ class Extractor {
 
   functionDef(node: Node, decorators: Decorator[]): FunctionDef {
     const name = node.childForFieldName('name')?.text ?? '';
-    const isAsync = node.child(0)?.type === 'async';
+    // `async` is the first token of the definition; its text says so without another node lookup.
+    const isAsync = node.text.startsWith('async');
     const paramsNode = node.childForFieldName('parameters');
     const returnsNode = node.childForFieldName('return_type');
     const def: FunctionDef = {
@@ -339,7 +342,8 @@ class Extractor {
       let target: Node | null = p;
       let annotation: Node | null = null;
       let hasDefault = false;
-      switch (p.type) {
+      const pType = p.type;
+      switch (pType) {
         case 'positional_separator':
           for (const q of out) if (q.kind === 'positional-or-keyword') q.kind = 'positional-only';
           continue;
@@ -365,14 +369,15 @@ class Extractor {
       if (target === null) continue;
       let kind: ParamKind;
       let name: string;
-      if (target.type === 'list_splat_pattern') {
+      const targetType = target === p ? pType : target.type;
+      if (targetType === 'list_splat_pattern') {
         kind = 'var-positional';
         keywordOnly = true;
         name = target.namedChild(0)?.text ?? '';
-      } else if (target.type === 'dictionary_splat_pattern') {
+      } else if (targetType === 'dictionary_splat_pattern') {
         kind = 'var-keyword';
         name = target.namedChild(0)?.text ?? '';
-      } else if (target.type === 'identifier') {
+      } else if (targetType === 'identifier') {
         kind = keywordOnly ? 'keyword-only' : 'positional-or-keyword';
         name = target.text;
       } else {

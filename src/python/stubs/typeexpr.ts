@@ -1,7 +1,7 @@
 // Converts annotation syntax (tree-sitter nodes) to TypeExpr, parsing string annotations as forward references.
 import { StubParseError } from './errors.js';
 import type { Node, PythonParser } from './parser.js';
-import { dottedName, namedChildren, stringLiteral } from './syntax.js';
+import { dottedName, isPlainDotted, namedChildren, stringLiteral } from './syntax.js';
 import type { TypeExpr } from './types.js';
 
 /**
@@ -36,8 +36,8 @@ function tooDeep(ctx: TypeContext, node: Node): StubParseError {
 }
 
 /** A literal inside `Literal[...]`, or undefined when the node is not one. */
-function literalOf(node: Node): TypeExpr | undefined {
-  switch (node.type) {
+function literalOf(node: Node, type: string = node.type): TypeExpr | undefined {
+  switch (type) {
     case 'integer':
       return { kind: 'literal', type: 'int', value: node.text };
     case 'float':
@@ -47,7 +47,7 @@ function literalOf(node: Node): TypeExpr | undefined {
       return { kind: 'literal', type: 'bool', value: node.text };
     case 'string':
     case 'concatenated_string': {
-      const s = stringLiteral(node);
+      const s = stringLiteral(node, type);
       const bytes = s?.prefix.includes('b') ?? node.text.trimStart().toLowerCase().startsWith('b');
       return { kind: 'literal', type: bytes ? 'bytes' : 'str', value: node.text };
     }
@@ -111,16 +111,39 @@ function forward(node: Node, text: string, ctx: TypeContext, depth: number): Typ
   return parsed === undefined ? { kind: 'forward', text } : { kind: 'forward', text, parsed };
 }
 
+/**
+ * The TypeExpr of an annotation whose text is a bare dotted name (`int`, `typing.Any`, `None`), read
+ * off the text the parser delimited; undefined when the text is anything else. Most annotations are
+ * such names, and every node property is a call into wasm: this takes one call instead of four or
+ * more for the `type` wrapper, the identifier or attribute chain, and their types.
+ */
+function plainName(text: string): TypeExpr | undefined {
+  // A name starts with a letter, `_` or a non-ASCII character (not a digit: `1`; not a dot: `...`).
+  const first = text.charCodeAt(0);
+  const nameStart =
+    (first >= 97 && first <= 122) || (first >= 65 && first <= 90) || first === 95 || first > 127;
+  if (!nameStart || text.endsWith('.') || text.includes('..') || !isPlainDotted(text)) return undefined;
+  if (text === 'None') return { kind: 'none' };
+  if (text === 'True' || text === 'False') return { kind: 'literal', type: 'bool', value: text };
+  return { kind: 'name', name: text };
+}
+
 function convert(node: Node, ctx: TypeContext, depth: number): TypeExpr {
   if (depth > MAX_TYPE_DEPTH) throw tooDeep(ctx, node);
-  switch (node.type) {
+  const plain = plainName(node.text);
+  if (plain !== undefined) return plain;
+  // Every property of a node is a call into wasm: read the type once and hand it on.
+  const type = node.type;
+  switch (type) {
     case 'type': {
-      const kids = namedChildren(node);
-      return kids.length === 1 ? convert(kids[0]!, ctx, depth + 1) : other(node);
+      // The grammar gives a `type` exactly one named child.
+      const inner = node.firstNamedChild;
+      return inner === null ? other(node) : convert(inner, ctx, depth + 1);
     }
     case 'identifier':
+      return { kind: 'name', name: node.text };
     case 'attribute': {
-      const name = dottedName(node);
+      const name = dottedName(node, type);
       return name === undefined ? other(node) : { kind: 'name', name };
     }
     case 'none':
@@ -172,12 +195,12 @@ function convert(node: Node, ctx: TypeContext, depth: number): TypeExpr {
       return { kind: 'list', elems: namedChildren(node).map((c) => convert(c, ctx, depth + 1)) };
     case 'string':
     case 'concatenated_string': {
-      const s = stringLiteral(node);
+      const s = stringLiteral(node, type);
       if (s === undefined || s.prefix.includes('b')) return other(node);
       return forward(node, s.content, ctx, depth);
     }
     default:
-      return literalOf(node) ?? other(node);
+      return literalOf(node, type) ?? other(node);
   }
 }
 

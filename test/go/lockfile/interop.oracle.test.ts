@@ -6,7 +6,14 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { hashGoMod, hashZip } from '../../../src/go/dirhash/index.js';
-import { type GoManifest, pathModuleVersion, renderGoSum } from '../../../src/go/lockfile/index.js';
+import {
+  type GoManifest,
+  type GoQuery,
+  pathModuleVersion,
+  renderGoSum,
+  resolveQuery,
+} from '../../../src/go/lockfile/index.js';
+import { Client } from '../../../src/go/proxy/index.js';
 import { parseLock } from '../../../src/project/index.js';
 import { findSourceModules } from '../../support/goproxy.js';
 import { buildGoProgram, describeWithOracle, goOracle, runOracle } from '../../support/oracles.js';
@@ -80,6 +87,43 @@ describeWithOracle(
         }),
       );
       expect(q.Version).toBe(go.entries.find((e) => e.module === 'example.com/geo')?.version);
+    });
+
+    it('resolves every query as the real go command does (and refuses the ones it refuses)', async () => {
+      const dir = join(tmp, 'queries');
+      execFileSync('mkdir', ['-p', dir]);
+      const src = new Client({ baseUrl: pathToFileURL(proxyDir).href });
+      const queries: [string, GoQuery][] = [
+        ['example.com/geo', 'latest'],
+        ['example.com/geo', 'v1'],
+        ['example.com/geo', 'v1.0'],
+        ['example.com/geo', 'v1.1'],
+        ['example.com/geo', 'v1.2'],
+        ['example.com/geo', 'v0'],
+        ['example.com/fmtx/v2', 'latest'],
+        ['example.com/fmtx/v2', 'v2'],
+        ['example.com/fmtx/v2', 'v2.0'],
+        ['example.com/Temp', 'latest'],
+        ['example.com/Temp', 'v0.3'],
+        ['example.com/Temp', 'v1'],
+      ];
+      let agreed = 0;
+      for (const [module, query] of queries) {
+        const r = spawnSync('go', ['mod', 'download', '-json', `${module}@${query}`], {
+          cwd: dir,
+          env,
+          encoding: 'utf8',
+        });
+        const real = JSON.parse(r.stdout) as { Version?: string; Error?: string };
+        const ours = await resolveQuery(src, module, query).then(
+          (v) => v,
+          (e: { code?: string }) => `error:${e.code}`,
+        );
+        if (real.Error === undefined) expect(ours, `${module}@${query}`).toBe(real.Version);
+        else expect(ours, `${module}@${query}: go says ${real.Error}`).toMatch(/^error:/);
+        agreed++;
+      }
+      expect(agreed).toBe(queries.length);
     });
 
     it('writes go.sum lines that `go mod download` and `go mod verify` accept unchanged, and a wrong line is refused', async () => {
