@@ -18,11 +18,12 @@ export function tempPathFor(target: string): string {
  * Writes `data` to `target` atomically: the bytes go to a temp file in the same directory, are
  * fsynced, and the temp file is renamed over `target`. On any failure the temp file is removed and
  * `target` is untouched. `data` may be bytes, a string (utf-8) or an async iterable of chunks.
+ * `fsync: false` skips the fsync (for files that can be regenerated).
  */
 export async function writeFileAtomic(
   target: string,
   data: string | Uint8Array | AsyncIterable<Uint8Array>,
-  options: { mode?: number } = {},
+  options: { mode?: number; fsync?: boolean } = {},
 ): Promise<void> {
   const tmp = tempPathFor(target);
   const fh = await open(tmp, 'wx', options.mode ?? 0o644);
@@ -33,7 +34,9 @@ export async function writeFileAtomic(
       } else {
         for await (const chunk of data) await fh.write(chunk);
       }
-      await fh.sync();
+      // Without fsync the rename is still atomic for readers and crashes of the process; only a
+      // power loss may leave an empty file. Callers opt out only for data they can regenerate.
+      if (options.fsync !== false) await fh.sync();
     } finally {
       await fh.close();
     }

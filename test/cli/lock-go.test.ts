@@ -31,7 +31,16 @@ afterAll(async () => {
 /** The command context of a `lock` run over a project with its own stubs, a shared Go cache, and `proxy`. */
 function context(root: string, proxy: string, argv: string[]) {
   const { stdout, stderr, seen } = captureStreams();
-  const flags = ['--cwd', root, '--stubs-dir', join(root, 'typeshed'), '--cache-dir', join(goCache, 'py')];
+  const flags = [
+    '--cwd',
+    root,
+    '--stubs-dir',
+    join(root, 'typeshed'),
+    '--index-url',
+    join(root, 'index'),
+    '--cache-dir',
+    join(goCache, 'py'),
+  ];
   return {
     ctx: {
       argv: [...argv, ...flags, '--go-proxy', proxy],
@@ -79,13 +88,13 @@ describe('lock with import go on the example project (offline, bundled file:// p
     const w = await lock(root, './go/proxy');
     expect(w.err).toBe('');
     expect(w.out).toMatch(
-      /^mochi\.lock: wrote 8 entries \(\d+ items, \d+ skips?; 4 Go modules\) from 2 files\n$/,
+      /^mochi\.lock: wrote 9 entries \(\d+ items, \d+ skips?; 4 Go modules\) from 2 files\n$/,
     );
     expect(w.code).toBe(0);
     expect(await readFile(join(root, 'mochi.lock'), 'utf8')).toBe(committed);
     // Every module is cached now: --check must not need the proxy at all.
     const c = await lock(root, 'off', '--check');
-    expect(c).toMatchObject({ code: 0, out: 'mochi.lock is up to date (8 entries)\n', err: '' });
+    expect(c).toMatchObject({ code: 0, out: 'mochi.lock is up to date (9 entries)\n', err: '' });
   });
 
   it('writes go.sum lines for the locked proxy modules', async () => {
@@ -257,6 +266,8 @@ describe('lock with import go on the example project (offline, bundled file:// p
           root,
           '--stubs-dir',
           join(root, 'typeshed'),
+          '--index-url',
+          join(root, 'index'),
           '--cache-dir',
           join(goCache, 'py'),
           '--go-proxy',
@@ -275,12 +286,14 @@ describe('lock with import go on the example project (offline, bundled file:// p
 
   it('--offline takes Go modules from the cache only, even with a proxy given', async () => {
     const root = await copy();
+    // A run with the proxy fills the caches (the Python index pages too, which --offline also needs).
+    expect((await lock(root, './go/proxy', '--check')).code).toBe(0);
+    // With an empty Go cache, --offline must not fall back to the proxy.
     const { ctx, seen } = context(root, './go/proxy', ['lock', '--check', '--offline']);
     const code = await main({ ...ctx, env: { MOCHI_GO_BRIDGE_CACHE: await tmp() } });
     expect(code).toBe(1);
     expect(seen.err).toMatch(/error\[proxy-off\]/);
-    // Once a run with the proxy has filled the cache, the same check passes offline.
-    expect((await lock(root, './go/proxy', '--check')).code).toBe(0);
+    // With the filled cache, the same check passes offline.
     expect((await lockMain(root, './go/proxy', '--check', '--offline')).code).toBe(0);
   });
 

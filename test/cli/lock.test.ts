@@ -64,11 +64,13 @@ describe('bundled example (examples/weather-report)', () => {
       copy,
       '--stubs-dir',
       stubsDir,
+      '--index-url',
+      join(copy, 'index'),
       '--go-proxy',
       join(example, 'go/proxy'),
     );
     expect(r.err).toBe('');
-    expect(r.out).toBe('mochi.lock is up to date (8 entries)\n');
+    expect(r.out).toBe('mochi.lock is up to date (9 entries)\n');
     expect(r.code).toBe(0);
   });
 
@@ -83,9 +85,9 @@ describe('bundled example (examples/weather-report)', () => {
       execFileSync(process.execPath, c.split(' ').slice(1), { cwd: repo, env, encoding: 'utf8' }),
     );
     expect(first).toMatch(
-      /^mochi\.lock: (wrote|up to date,) 8 entries \(\d+ items, \d+ skips?; 4 Go modules\) from 2 files\n$/,
+      /^mochi\.lock: (wrote|up to date,) 9 entries \(\d+ items, \d+ skips?; 4 Go modules\) from 2 files\n$/,
     );
-    expect(second).toBe('mochi.lock is up to date (8 entries)\n');
+    expect(second).toBe('mochi.lock is up to date (9 entries)\n');
   });
 });
 

@@ -226,3 +226,12 @@ describe('extract', () => {
     expect((await readdir(dir)).sort()).toEqual(['a.go', 'go.mod', 'sub']);
   });
 });
+
+describe('unreadable inputs', () => {
+  it('a missing file or a directory given as a zip is a zip-io error', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hostile-io-'));
+    expect(await codeOf(hashZip(join(dir, 'missing.zip'), M.path, M.version))).toBe('zip-io');
+    expect(await codeOf(hashZip(dir, M.path, M.version))).toBe('zip-io');
+    expect(await codeOf(listZip(dir))).toBe('zip-io');
+  });
+});

@@ -75,8 +75,10 @@ export async function download(
     info ? Promise.resolve(info) : source.info(module, version),
     source.mod(module, version),
   ]);
-  await cache.storeInfo(module, version, gotInfo);
-  const GoModSum = await cache.storeMod(module, version, mod);
+  const [, GoModSum] = await Promise.all([
+    cache.storeInfo(module, version, gotInfo),
+    cache.storeMod(module, version, mod),
+  ]);
   const attempts = Math.max(1, options.zipAttempts ?? 2);
   for (let attempt = 1; ; attempt++) {
     let url: string | undefined;

@@ -10,6 +10,7 @@ import { ModZipError } from '../modzip/errors.js';
 import { renderInfo, type VersionInfo } from '../proxy/info.js';
 import { sort as semverSort } from '../semver/index.js';
 import { CacheConflictError, CacheCorruptError } from './errors.js';
+import { inlineHasher, type ZipHasher } from './hasher.js';
 import { type Artifact, artifactPath, defaultCacheRoot, listPath, versionDir } from './layout.js';
 import { exists, publishNoReplace } from './publish.js';
 
@@ -62,12 +63,19 @@ export function fingerprintBytes(data: Uint8Array | string): string {
  * ```
  */
 export class Cache {
-  private constructor(readonly root: string) {}
+  private constructor(
+    readonly root: string,
+    private readonly hasher: ZipHasher,
+  ) {}
 
-  /** Opens (creating, with parents) the cache at `root`, by default {@link defaultCacheRoot}. */
-  static async open(root: string = defaultCacheRoot()): Promise<Cache> {
+  /**
+   * Opens (creating, with parents) the cache at `root`, by default {@link defaultCacheRoot}.
+   * `hasher` checks and hashes zips before they are published (default: x/mod's CheckZip rules
+   * and the h1: hash, on the calling thread).
+   */
+  static async open(root: string = defaultCacheRoot(), options: { hasher?: ZipHasher } = {}): Promise<Cache> {
     await mkdir(root, { recursive: true });
-    return new Cache(root);
+    return new Cache(root, options.hasher ?? inlineHasher);
   }
 
   infoPath(module: string, version: string): string {
@@ -130,7 +138,7 @@ export class Cache {
     let digest: string;
     try {
       await writeTemp(tmp, source);
-      digest = await hashZip(tmp, module, version);
+      digest = await this.hasher.checkAndHash(tmp, module, version);
     } catch (e) {
       await unlink(tmp).catch(() => {});
       throw e;
@@ -345,7 +353,8 @@ export class Cache {
     const text = semverSort(complete)
       .map((v) => `${v}\n`)
       .join('');
-    await writeFileAtomic(this.listPath(module), text);
+    // No fsync: the list is derived from the directory and rewritten by every store.
+    await writeFileAtomic(this.listPath(module), text, { fsync: false });
   }
 }
 

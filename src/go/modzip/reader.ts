@@ -103,14 +103,23 @@ function bytesSource(bytes: Uint8Array, label: string): Source {
 }
 
 async function fileSource(path: string): Promise<Source> {
-  let fh: Awaited<ReturnType<typeof open>>;
+  const io = (e: unknown, what: string) =>
+    new ModZipError('zip-io', `${path}: cannot ${what} zip file: ${(e as Error).message}`, { cause: e });
+  let handle: Awaited<ReturnType<typeof open>>;
   try {
-    fh = await open(path, 'r');
+    handle = await open(path, 'r');
   } catch (e) {
-    throw new ModZipError('zip-io', `${path}: cannot open zip file: ${(e as Error).message}`, { cause: e });
+    throw io(e, 'open');
   }
-  const handle = fh;
-  const size = (await handle.stat()).size;
+  let size: number;
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw new Error('not a regular file');
+    size = st.size;
+  } catch (e) {
+    await handle.close();
+    throw io(e, 'read');
+  }
   return {
     size,
     label: path,
@@ -119,7 +128,12 @@ async function fileSource(path: string): Promise<Source> {
       const buf = into && into.length >= len ? into.subarray(0, len) : Buffer.allocUnsafe(len);
       let done = 0;
       while (done < len) {
-        const { bytesRead } = await handle.read(buf, done, len - done, pos + done);
+        let bytesRead: number;
+        try {
+          ({ bytesRead } = await handle.read(buf, done, len - done, pos + done));
+        } catch (e) {
+          throw io(e, 'read');
+        }
         if (bytesRead === 0) throw corrupt(path, `file shrank while reading (offset ${pos + done})`);
         done += bytesRead;
       }

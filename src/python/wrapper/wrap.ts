@@ -280,46 +280,56 @@ class Wrapping {
 
   wrapProtocol(name: string, def: ClassDef, module: ModuleSurface, path: string): Outcome {
     const mName = mochiName(name);
-    const ctx = this.ctx(module, { kind: 'ref', name: mName });
-    const fields: MochiField[] = [];
-    const methods: MochiMethod[] = [];
+    // Members of protocol bases come first; a redefinition in a subclass replaces them by name.
+    const fields = new Map<string, MochiField>();
+    const methods = new Map<string, MochiMethod>();
+    const failed = new Map<string, SkipReport>();
     const member = (n: string) => `${path}.${n}`;
-    for (const f of def.fields) {
-      // Dunder attributes (`__slots__`, `__match_args__`, `__hash__: ClassVar[None]`) are class
-      // machinery, not part of what a Mochi value of the protocol offers.
-      if (isPrivateMember(f.name) || f.name.startsWith('__')) continue;
-      if (!f.annotation) {
-        this.skipped.push({ itemPath: member(f.name), reason: 'any-type', detail: 'no annotation' });
-        continue;
+    const keep = (n: string, f?: MochiField, m?: MochiMethod, skip?: Refusal) => {
+      fields.delete(n);
+      methods.delete(n);
+      failed.delete(n);
+      if (f) fields.set(n, f);
+      if (m) methods.set(n, m);
+      if (skip) failed.set(n, { itemPath: member(n), reason: skip.reason, detail: skip.detail });
+    };
+    for (const part of this.recordFields(def, module, 'protocol')) {
+      const ctx = this.ctx(part.module, { kind: 'ref', name: mName });
+      for (const f of part.def.fields) {
+        // Dunder attributes (`__slots__`, `__match_args__`, `__hash__: ClassVar[None]`) are class
+        // machinery, not part of what a Mochi value of the protocol offers.
+        if (isPrivateMember(f.name) || f.name.startsWith('__')) continue;
+        const r: LowerResult = f.annotation
+          ? lowerType(f.annotation, ctx)
+          : { ok: false, reason: 'any-type', detail: 'no annotation' };
+        if (r.ok) keep(f.name, { name: f.name, type: r.type });
+        else keep(f.name, undefined, undefined, r);
       }
-      const r = lowerType(f.annotation, ctx);
-      if (r.ok) fields.push({ name: f.name, type: r.type });
-      else this.skipped.push({ itemPath: member(f.name), reason: r.reason, detail: r.detail });
+      for (const g of part.def.methods) {
+        if (isPrivateMember(g.name)) continue;
+        const getter = g.defs.find((d) => decorated(d, 'property'));
+        if (getter) {
+          const r: LowerResult = getter.returns
+            ? lowerType(getter.returns, ctx)
+            : { ok: false, reason: 'any-type', detail: 'no return annotation' };
+          if (r.ok) keep(g.name, { name: g.name, type: r.type });
+          else keep(g.name, undefined, undefined, r);
+          continue;
+        }
+        const r = lowerGroup(g, ctx, true);
+        if (!r.ok) keep(g.name, undefined, undefined, r);
+        else if (r.sig.type.kind === 'fun') {
+          keep(g.name, undefined, { name: g.name, params: r.sig.type.params, result: r.sig.type.result });
+        }
+      }
     }
-    for (const g of def.methods) {
-      if (isPrivateMember(g.name)) continue;
-      const getter = g.defs.find((d) => decorated(d, 'property'));
-      if (getter) {
-        const r: LowerResult = getter.returns
-          ? lowerType(getter.returns, ctx)
-          : { ok: false, reason: 'any-type', detail: 'no return annotation' };
-        if (r.ok) fields.push({ name: g.name, type: r.type });
-        else this.skipped.push({ itemPath: member(g.name), reason: r.reason, detail: r.detail });
-        continue;
-      }
-      const r = lowerGroup(g, ctx, true);
-      if (r.ok && r.sig.type.kind === 'fun') {
-        methods.push({ name: g.name, params: r.sig.type.params, result: r.sig.type.result });
-      } else if (!r.ok) {
-        this.skipped.push({ itemPath: member(g.name), reason: r.reason, detail: r.detail });
-      }
-    }
+    this.skipped.push(...failed.values());
     return {
       item: {
         name: mName,
         sourceName: name,
         kind: 'interface',
-        type: iface(mName, fields, methods),
+        type: iface(mName, [...fields.values()], [...methods.values()]),
         async: false,
       },
     };
@@ -371,6 +381,8 @@ function shimRecordLine(name: string, fields: readonly MochiField[]): string {
   return `type ${name} = { ${sorted.map((f) => `${f.name}: ${render(f.type)}`).join(', ')} }`;
 }
 
+const MAX_STAR_DEPTH = 64;
+
 /** Names a module exports: `__all__` when declared, else its public definitions and explicit re-exports. */
 export function publicNames(
   scope: PackageScope,
@@ -378,7 +390,8 @@ export function publicNames(
   seen: Set<string> = new Set(),
 ): string[] {
   if (mod.all) return [...new Set(mod.all)];
-  if (seen.has(mod.name)) return [];
+  // Star-import chains are followed at most MAX_STAR_DEPTH modules deep (hostile-input bound).
+  if (seen.has(mod.name) || seen.size >= MAX_STAR_DEPTH) return [];
   seen.add(mod.name);
   const names = new Set<string>();
   for (const [name, b] of scope.bindings(mod)) {

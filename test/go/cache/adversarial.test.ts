@@ -74,6 +74,21 @@ describe('adversarial proxy', () => {
     expect(e.message).toContain('zip rejected');
   });
 
+  it('a zip that x/mod would refuse (case-fold collision)', async () => {
+    const colliding = buildZip([
+      { name: 'example.com/foo@v1.0.0/go.mod', data: 'module example.com/foo\n' },
+      { name: 'example.com/foo@v1.0.0/A.go', data: 'package foo\n' },
+      { name: 'example.com/foo@v1.0.0/a.go', data: 'package foo\n' },
+    ]);
+    server = await serveModules(
+      [foo],
+      on('.zip', (res) => res.end(colliding)),
+    );
+    const e = await failDownload(server.base);
+    expectNamed(e, 'proxy-bad-response', '/@v/v1.0.0.zip');
+    expect(e.message).toContain('a.go');
+  });
+
   it('a zip body that is not a zip', async () => {
     server = await serveModules(
       [foo],

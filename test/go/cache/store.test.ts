@@ -142,6 +142,29 @@ describe('Cache stores', () => {
     expect(await walk(c.root)).toEqual([]);
   });
 
+  it('hashes the temp file before anything is published, and publishes nothing when that fails', async () => {
+    const root = join(await mkdtemp(join(tmpdir(), 'cache-')), 'r');
+    const seen: string[] = [];
+    const c = await Cache.open(root, {
+      hasher: {
+        async checkAndHash(path, module, version) {
+          seen.push(path);
+          expect(path).toContain('.tmp-');
+          expect(
+            await stat(join(root, 'example.com/foo/@v/v1.0.0.zip')).catch(() => undefined),
+          ).toBeUndefined();
+          if (seen.length === 1) throw new Error('refused');
+          return hashZip(path, module, version);
+        },
+      },
+    });
+    await expect(c.storeZip(foo.path, foo.version, foo.zip)).rejects.toThrow('refused');
+    expect(await walk(root)).toEqual([]);
+    await c.storeZip(foo.path, foo.version, foo.zip);
+    expect(seen).toHaveLength(2);
+    expect(await c.verifyZip(foo.path, foo.version)).toBe(await hashZip(foo.zip, foo.path, foo.version));
+  });
+
   it('lets concurrent stores of the same zip all succeed', async () => {
     const c = await fresh();
     const all = await Promise.all(

@@ -35,12 +35,17 @@ export interface BuiltFile {
 
 const b64url = (b: Buffer) => b.toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 
-/** Builds a real wheel: the files, plus `*.dist-info/{METADATA,WHEEL,RECORD}` with sha256 entries. */
+/**
+ * Builds a real wheel: the files, plus `*.dist-info/{METADATA,WHEEL,RECORD}` with sha256 entries.
+ * `stored` writes entries uncompressed, so the bytes do not depend on the zlib build (committed
+ * fixtures stay reproducible on every machine).
+ */
 export function buildWheel(
   name: string,
   version: string,
   files: readonly WheelFile[],
   tag = 'py3-none-any',
+  stored = false,
 ): BuiltFile {
   const distName = name.replace(/[-_.]+/g, '_');
   const info = `${distName}-${version}.dist-info`;
@@ -58,7 +63,11 @@ export function buildWheel(
   });
   record.push(`${info}/RECORD,,`);
   all.push({ path: `${info}/RECORD`, data: `${record.join('\n')}\n` });
-  const entries: TestEntry[] = all.map((f) => ({ name: f.path, data: Buffer.from(f.data) }));
+  const entries: TestEntry[] = all.map((f) => ({
+    name: f.path,
+    data: Buffer.from(f.data),
+    ...(stored ? { method: 0 } : {}),
+  }));
   const bytes = buildZip(entries);
   return {
     filename: `${distName}-${version}-${tag}.whl`,
@@ -180,6 +189,8 @@ export interface LocalIndex {
   url: string;
   /** Requests served so far, by path. */
   requests: string[];
+  /** The Authorization header of each request (undefined when absent), in the same order. */
+  authorizations: (string | undefined)[];
   behaviour: IndexBehaviour;
   close(): Promise<void>;
 }
@@ -223,10 +234,12 @@ export async function startIndex(
   const byFile = new Map<string, BuiltFile>();
   for (const files of projects.values()) for (const f of files) byFile.set(f.filename, f);
   const requests: string[] = [];
-  const state: LocalIndex = { url: '', requests, behaviour, close: async () => {} };
+  const authorizations: (string | undefined)[] = [];
+  const state: LocalIndex = { url: '', requests, authorizations, behaviour, close: async () => {} };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     requests.push(path);
+    authorizations.push(req.headers.authorization);
     const b = state.behaviour;
     if (b.status !== undefined) {
       res.writeHead(b.status).end('no');

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { extractCapabilities } from '../../../src/python/lockfile/capabilities.js';
 import { render } from '../../../src/python/typemap/index.js';
@@ -103,6 +104,30 @@ describe('seed fixture shapes', () => {
       ),
     );
     expect(extractCapabilities(w)).toEqual(['list', 'protocol']);
+  });
+
+  it('a Protocol inherits the members of its Protocol bases, and may redefine them', () => {
+    const w = wrapModule(
+      pkg(
+        mod('proto3', {
+          classes: [
+            cls('Reader', {
+              bases: [n('typing.Protocol')],
+              fields: [field('closed', n('bool'))],
+              methods: [group(def('read', [p('self'), p('n', n('int'))], n('bytes')))],
+            }),
+            cls('TextReader', {
+              bases: [n('Reader'), n('typing.Protocol')],
+              methods: [group(def('read', [p('self'), p('n', n('int'))], n('str')))],
+            }),
+          ],
+        }),
+      ),
+    );
+    expect(summary(w).items).toEqual([
+      'interface Reader: interface Reader { closed: bool; read(int): bytes }',
+      'interface TextReader: interface TextReader { closed: bool; read(int): string }',
+    ]);
   });
 
   it('a mutable dataclass is skipped with an override hint', () => {
@@ -310,5 +335,43 @@ describe('shim hash', () => {
     expect(shimSha256('extern python fun add(int, int): int\n')).toBe(
       'db27242ae0915534d6b75ad8c5a6ca8dbf199d37314d8eee4cb7767bf91a47ae',
     );
+  });
+});
+
+describe('order and size independence', () => {
+  it('gives the same wrapper and shim whatever order the stub declares things in', () => {
+    const names = fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/), { minLength: 1, maxLength: 12 });
+    fc.assert(
+      fc.property(names, fc.integer(), (ns, seed) => {
+        const fns = ns.map((x, i) =>
+          group(
+            def(x, [p('a', i % 2 ? n('int') : sub('list', n('str')))], i % 3 ? n('str') : n('typing.Any')),
+          ),
+        );
+        const classes = ns.map((x) => cls(`C${x}`));
+        const shuffled = [...fns].sort(
+          (a, b) => ((a.name.charCodeAt(0) * seed) % 7) - ((b.name.charCodeAt(0) * seed) % 7),
+        );
+        const w1 = wrapModule(pkg(mod('o', { functions: fns, classes })));
+        const w2 = wrapModule(pkg(mod('o', { functions: shuffled, classes: [...classes].reverse() })));
+        expect(w2).toEqual(w1);
+        expect(renderShim(w2)).toBe(renderShim(w1));
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('wraps a 20,000-function module and a 5,000-module star-import chain without deep recursion (star chains stop at 64 modules)', () => {
+    const many = Array.from({ length: 20_000 }, (_, i) => group(def(`f${i}`, [p('x', n('int'))], n('int'))));
+    expect(wrapModule(pkg(mod('big', { functions: many }))).items.length).toBe(20_000);
+    const chain = Array.from({ length: 5_000 }, (_, i) =>
+      mod(i === 0 ? 'c' : `c.m${i}`, {
+        file: i === 0 ? 'c/__init__.pyi' : `c/m${i}.pyi`,
+        imports: [imp(`c.m${i + 1}`, '*')],
+        functions: [group(def(`g${i}`, [], n('int')))],
+      }),
+    );
+    const w = wrapModule(pkg(...chain));
+    expect(w.items.length).toBe(64);
   });
 });
