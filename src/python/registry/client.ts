@@ -52,6 +52,21 @@ export function normalizeIndexUrl(indexUrl: string): string {
   return u.href;
 }
 
+/**
+ * Splits `https://user:pass@host/…` into the URL without user info and a Basic `Authorization`
+ * value (fetch refuses URLs with credentials; private indexes such as devpi and Artifactory take
+ * them as Basic auth, as pip sends them).
+ */
+export function splitCredentials(url: string): { url: string; authorization?: string } {
+  const u = new URL(url);
+  if (u.username === '' && u.password === '') return { url };
+  const user = decodeURIComponent(u.username);
+  const pass = decodeURIComponent(u.password);
+  u.username = '';
+  u.password = '';
+  return { url: u.href, authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` };
+}
+
 async function readCapped(
   body: ReadableStream<Uint8Array> | null,
   max: number,
@@ -84,14 +99,21 @@ async function readCapped(
  * `<index>/<name>/index.json` or `<index>/<name>/index.html`, as pip reads them.
  */
 export class IndexClient {
+  /** The index root, without credentials. */
   readonly indexUrl: string;
+  /** `Basic …` from the URL's user info, sent only to the index's own origin. */
+  private readonly authorization: string | undefined;
+  private readonly origin: string;
   private readonly fetch: FetchLike;
   private readonly timeoutMs: number;
   private readonly maxPage: number;
   private readonly maxFile: number;
 
   constructor(indexUrl: string, options: IndexClientOptions = {}) {
-    this.indexUrl = normalizeIndexUrl(indexUrl);
+    const split = splitCredentials(normalizeIndexUrl(indexUrl));
+    this.indexUrl = split.url;
+    this.authorization = split.authorization;
+    this.origin = new URL(split.url).origin;
     this.fetch = options.fetch ?? (globalThis.fetch as FetchLike);
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxPage = options.maxPageBytes ?? 64 * 1024 * 1024;
@@ -187,7 +209,13 @@ export class IndexClient {
     let res: Awaited<ReturnType<FetchLike>>;
     try {
       res = await this.fetch(url, {
-        headers: { Accept: accept, 'User-Agent': 'mochi-pkg' },
+        headers: {
+          Accept: accept,
+          'User-Agent': 'mochi-pkg',
+          ...(this.authorization !== undefined && new URL(url).origin === this.origin
+            ? { Authorization: this.authorization }
+            : {}),
+        },
         signal: AbortSignal.timeout(this.timeoutMs),
         redirect: 'follow',
       });

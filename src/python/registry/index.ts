@@ -12,6 +12,7 @@ export {
   type IndexClientOptions,
   normalizeIndexUrl,
   registryIndexUrl,
+  splitCredentials,
 } from './client.js';
 export { RegistryError, type RegistryErrorCode } from './errors.js';
 export {

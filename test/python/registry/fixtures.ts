@@ -189,6 +189,8 @@ export interface LocalIndex {
   url: string;
   /** Requests served so far, by path. */
   requests: string[];
+  /** The Authorization header of each request (undefined when absent), in the same order. */
+  authorizations: (string | undefined)[];
   behaviour: IndexBehaviour;
   close(): Promise<void>;
 }
@@ -232,10 +234,12 @@ export async function startIndex(
   const byFile = new Map<string, BuiltFile>();
   for (const files of projects.values()) for (const f of files) byFile.set(f.filename, f);
   const requests: string[] = [];
-  const state: LocalIndex = { url: '', requests, behaviour, close: async () => {} };
+  const authorizations: (string | undefined)[] = [];
+  const state: LocalIndex = { url: '', requests, authorizations, behaviour, close: async () => {} };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     requests.push(path);
+    authorizations.push(req.headers.authorization);
     const b = state.behaviour;
     if (b.status !== undefined) {
       res.writeHead(b.status).end('no');

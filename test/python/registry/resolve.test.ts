@@ -227,6 +227,15 @@ describe('cache, offline and failures', () => {
     });
   });
 
+  it('sends index URL credentials as Basic auth to the index only, and never prints them', async () => {
+    const url = index.url.replace('http://', 'http://us%40er:p%3Ass@');
+    const before = index.requests.length;
+    await new RegistryResolver({ cacheDir: tmp() }).resolve({ name: 'six', indexUrl: url });
+    const sent = index.authorizations.slice(before);
+    expect(sent.length).toBeGreaterThan(2);
+    expect(new Set(sent)).toEqual(new Set([`Basic ${Buffer.from('us@er:p:ss').toString('base64')}`]));
+  });
+
   it('redacts credentials in index URLs from error messages', async () => {
     const url = index.url.replace('http://', 'http://user:s3cret@');
     const e = await new RegistryResolver({ cacheDir: tmp() })
