@@ -45,15 +45,17 @@ function isIdentifierLike(segment: string): boolean {
 
 /**
  * Maps a `/`-separated path inside a package to its module: `__init__.pyi` → `pkg`, `a/b.pyi` →
- * `pkg.a.b`, `a/__init__.pyi` → `pkg.a`, and `pkg.pyi` (a one-file module) → `pkg`. Returns undefined
- * for files that are not Python sources or whose folders are not importable names (e.g. `@tests`).
+ * `pkg.a.b`, `a/__init__.pyi` → `pkg.a`, and `pkg.pyi` → `pkg` when it is a one-file module. In a
+ * package directory (`inPackage`: the files include `__init__.pyi`/`__init__.py`), `pkg.pyi` is the
+ * submodule `pkg.pkg` (e.g. `fpdf/fpdf.pyi`). Returns undefined for files that are not Python
+ * sources or whose folders are not importable names (e.g. `@tests`).
  */
-export function moduleForPath(pkg: string, path: string): ModuleLocation | undefined {
+export function moduleForPath(pkg: string, path: string, inPackage = false): ModuleLocation | undefined {
   const isStub = path.endsWith('.pyi');
   if (!isStub && !path.endsWith('.py')) return undefined;
   const parts = path.slice(0, path.length - (isStub ? 4 : 3)).split('/');
   if (!parts.every(isIdentifierLike)) return undefined;
-  if (parts.length === 1 && parts[0] === pkg) return { module: pkg, isPackage: false, isStub };
+  if (!inPackage && parts.length === 1 && parts[0] === pkg) return { module: pkg, isPackage: false, isStub };
   const isPackage = parts[parts.length - 1] === '__init__';
   if (isPackage) parts.pop();
   return { module: [pkg, ...parts].join('.'), isPackage, isStub };
@@ -96,8 +98,9 @@ export class StubParser {
     options: ParsePackageOptions = {},
   ): PackageSurface {
     const chosen = new Map<string, { path: string; loc: ModuleLocation }>();
+    const inPackage = files.files.has('__init__.pyi') || files.files.has('__init__.py');
     for (const path of [...files.files.keys()].sort()) {
-      const loc = moduleForPath(files.module, path);
+      const loc = moduleForPath(files.module, path, inPackage);
       if (loc === undefined) continue;
       const prev = chosen.get(loc.module);
       if (prev === undefined || (loc.isStub && !prev.loc.isStub)) chosen.set(loc.module, { path, loc });

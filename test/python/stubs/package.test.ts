@@ -34,6 +34,28 @@ describe('moduleForPath', () => {
   ])('%s', (path, expected) => {
     expect(moduleForPath('pkg', path)).toEqual(expected);
   });
+
+  it('maps pkg.pyi inside a package directory to the submodule pkg.pkg (fpdf/fpdf.pyi)', () => {
+    expect(moduleForPath('pkg', 'pkg.pyi', true)).toEqual({
+      module: 'pkg.pkg',
+      isPackage: false,
+      isStub: true,
+    });
+  });
+});
+
+describe('parsePackage of a package with a submodule named like the package', () => {
+  it('keeps both the package and its same-named submodule', () => {
+    const pkg = parser().parsePackage({
+      module: 'fpdf',
+      files: new Map([
+        ['__init__.pyi', 'from .fpdf import FPDF as FPDF\n'],
+        ['fpdf.pyi', 'class FPDF: ...\n'],
+      ]),
+    });
+    expect([...pkg.modules.keys()]).toEqual(['fpdf', 'fpdf.fpdf']);
+    expect(pkg.modules.get('fpdf.fpdf')?.classes.map((c) => c.name)).toEqual(['FPDF']);
+  });
 });
 
 describe('parsePackage', () => {
