@@ -1,28 +1,12 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { hashGoMod, hashZip } from '../../src/go/dirhash/index.js';
 import { fixtureModule, serveModules } from '../go/support/modules.js';
 import type { TestServer } from '../go/support/server.js';
+import { cliWithEnv as cli } from '../support/cli.js';
 import { buildZip } from '../support/zipbuild.js';
-
-async function cli(env: NodeJS.ProcessEnv, ...argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = Object.assign(new PassThrough(), { isTTY: false });
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => {
-    out += d;
-  });
-  stderr.on('data', (d) => {
-    err += d;
-  });
-  const code = await main({ argv, stdout, stderr, env, cwd: process.cwd() });
-  return { code, out, err };
-}
 
 const foo1 = fixtureModule('example.com/foo', 'v1.0.0');
 const foo2 = fixtureModule('example.com/foo', 'v1.1.0');

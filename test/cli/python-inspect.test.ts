@@ -1,24 +1,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-
-async function cli(...argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => {
-    out += d;
-  });
-  stderr.on('data', (d) => {
-    err += d;
-  });
-  const code = await main({ argv, stdout, stderr, env: {}, cwd: process.cwd() });
-  return { code, out, err };
-}
+import { cli } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mochi-inspect-'));
 const demo = join(dir, 'demo.pyi');

@@ -2,10 +2,16 @@
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 
-/** Runs `mochi-pkg ...argv` and returns the exit code and everything printed. */
-export async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+export interface CliRun {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** Runs `mochi-pkg ...argv` with the given environment (stderr is not a terminal). */
+export async function cliWithEnv(env: NodeJS.ProcessEnv, ...argv: string[]): Promise<CliRun> {
   const stdout = new PassThrough();
-  const stderr = new PassThrough();
+  const stderr = Object.assign(new PassThrough(), { isTTY: false });
   let out = '';
   let err = '';
   stdout.on('data', (d) => {
@@ -14,6 +20,11 @@ export async function cli(...argv: string[]): Promise<{ code: number; out: strin
   stderr.on('data', (d) => {
     err += d;
   });
-  const code = await main({ argv, stdout, stderr, env: {}, cwd: process.cwd() });
+  const code = await main({ argv, stdout, stderr, env, cwd: process.cwd() });
   return { code, out, err };
+}
+
+/** Runs `mochi-pkg ...argv` with an empty environment and returns the exit code and everything printed. */
+export function cli(...argv: string[]): Promise<CliRun> {
+  return cliWithEnv({}, ...argv);
 }
