@@ -7,27 +7,13 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { escapePath } from '../src/go/module/index.js';
-import { buildGoProgram, runOracle } from '../test/support/oracles.js';
+import { buildGoProgram, goCommandEnv, runOracle } from '../test/support/oracles.js';
 import { measureCommand, ratioLine } from './support.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(repo, 'bin', 'mochi-pkg.js');
 const TARGET_COUNT = 200;
 const MAX_ZIP = 8 << 20;
-
-function goEnv(work: string, goproxy: string): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH ?? '',
-    HOME: work,
-    GOENV: 'off',
-    GOPROXY: goproxy,
-    GOSUMDB: 'off',
-    GOFLAGS: '-modcacherw',
-    GOMODCACHE: join(work, 'gomodcache'),
-    GOPATH: join(work, 'gopath'),
-    GOCACHE: join(work, 'gocache'),
-  };
-}
 
 /** Package directories of GOROOT/src (not cmd), each zipped by x/mod as module example.com/std/<dir>. */
 export function buildProxy(root: string): string[] {
@@ -102,7 +88,7 @@ export default async function bench(): Promise<void> {
       let oursRss = 0;
       for (let i = 0; i < runs; i++) {
         const goWork = mkdtempSync(join(work, 'go-'));
-        const g = measureCommand('go', ['mod', 'download', '-json', ...args], goEnv(goWork, base));
+        const g = measureCommand('go', ['mod', 'download', '-json', ...args], goCommandEnv(goWork, base));
         theirs = Math.min(theirs, g.ms);
         const cache = mkdtempSync(join(work, 'ours-'));
         const o = measureCommand(process.execPath, [bin, 'go', 'download', '--json', ...args], {
@@ -145,7 +131,7 @@ export default async function bench(): Promise<void> {
       const g = measureCommand(
         'go',
         ['mod', 'download', '-json', 'example.com/big@v1.0.0'],
-        goEnv(goWork, base),
+        goCommandEnv(goWork, base),
       );
       const peak = Math.max(dl.peakRssMiB, vf.peakRssMiB);
       console.log(

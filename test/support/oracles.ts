@@ -90,6 +90,24 @@ export function buildGoProgram(mainGo: string): string {
   return bin;
 }
 
+/**
+ * A hermetic environment for the real `go` command: everything under `work` (HOME, GOPATH,
+ * GOMODCACHE, GOCACHE), modules from `goproxy`, no checksum database, writable module cache.
+ */
+export function goCommandEnv(work: string, goproxy: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: work,
+    GOENV: 'off',
+    GOPROXY: goproxy,
+    GOSUMDB: 'off',
+    GOFLAGS: '-modcacherw',
+    GOMODCACHE: join(work, 'gomodcache'),
+    GOPATH: join(work, 'gopath'),
+    GOCACHE: join(work, 'gocache'),
+  };
+}
+
 /** Runs a built oracle with `input` on stdin and returns stdout (utf-8). */
 export function runOracle(bin: string, args: string[], input: string | Buffer = ''): string {
   return execFileSync(bin, args, { input, maxBuffer: 1 << 30, encoding: 'utf8' });

@@ -16,7 +16,13 @@ import {
 import { Client } from '../../../src/go/proxy/index.js';
 import { parseLock } from '../../../src/project/index.js';
 import { findSourceModules } from '../../support/goproxy.js';
-import { buildGoProgram, describeWithOracle, goOracle, runOracle } from '../../support/oracles.js';
+import {
+  buildGoProgram,
+  describeWithOracle,
+  goCommandEnv,
+  goOracle,
+  runOracle,
+} from '../../support/oracles.js';
 
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const example = join(repo, 'examples/weather-report');
@@ -34,14 +40,7 @@ describeWithOracle(
       tmp = await mkdtemp(join(tmpdir(), 'mochi-golock-oracle-'));
       go = parseLock(await readFile(join(example, 'mochi.lock'))).go;
       env = {
-        PATH: process.env.PATH,
-        HOME: tmp,
-        GOPATH: join(tmp, 'gopath'),
-        GOMODCACHE: join(tmp, 'modcache'),
-        GOCACHE: join(tmp, 'gocache'),
-        GOPROXY: pathToFileURL(proxyDir).href,
-        GOSUMDB: 'off',
-        GOFLAGS: '-modcacherw',
+        ...goCommandEnv(tmp, pathToFileURL(proxyDir).href),
         GONOSUMDB: '',
         GOPRIVATE: '',
         GO111MODULE: 'on',

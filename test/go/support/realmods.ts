@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { escapePath, escapeVersion } from '../../../src/go/module/index.js';
-import { buildGoProgram, GOPATH_XMOD, runOracle } from '../../support/oracles.js';
+import { buildGoProgram, GOPATH_XMOD, goCommandEnv, runOracle } from '../../support/oracles.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -93,17 +93,7 @@ export async function goModDownload(
         cwd: work,
         encoding: 'utf8',
         timeout: 120_000,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: work,
-          GOENV: 'off',
-          GOPROXY: goproxy,
-          GOSUMDB: 'off',
-          GOFLAGS: '-modcacherw',
-          GOMODCACHE: join(work, 'gomodcache'),
-          GOPATH: join(work, 'gopath'),
-          GOCACHE: join(work, 'gocache'),
-        },
+        env: goCommandEnv(work, goproxy),
         maxBuffer: 1 << 26,
       });
       return stdout;

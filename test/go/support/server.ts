@@ -38,18 +38,7 @@ export async function startServer(
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    base: `http://127.0.0.1:${port}`,
-    port,
-    log,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
+  return listenLocal(server, sockets, log);
 }
 
 /**
@@ -77,6 +66,19 @@ export async function startRawServer(reply: (head: string, socket: Socket) => vo
     });
     socket.on('error', () => {});
   });
+  return listenLocal(server, sockets, log);
+}
+
+/** Listens on 127.0.0.1 (a free port); `close` destroys open sockets so it never waits on keep-alive. */
+async function listenLocal(
+  server: {
+    listen(port: number, host: string, cb: () => void): unknown;
+    address(): unknown;
+    close(cb: () => void): unknown;
+  },
+  sockets: Set<Socket>,
+  log: Logged[],
+): Promise<TestServer> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   return {
