@@ -327,14 +327,13 @@ class Extractor {
     const isAsync = node.text.startsWith('async');
     const paramsNode = node.childForFieldName('parameters');
     const returnsNode = node.childForFieldName('return_type');
-    const def: FunctionDef = {
-      name,
-      async: isAsync,
-      params: paramsNode === null ? [] : this.params(paramsNode),
-      decorators,
-      pos: this.pos(node),
-    };
-    return returnsNode === null ? def : { ...def, returns: this.type(returnsNode) };
+    const params = paramsNode === null ? [] : this.params(paramsNode);
+    const pos = this.pos(node);
+    // Object literals, not spreads: this runs for every definition and spreads are much slower.
+    // The key order is the surface's serialised order (wrapper hashes do not depend on it).
+    return returnsNode === null
+      ? { name, async: isAsync, params, decorators, pos }
+      : { name, async: isAsync, params, decorators, pos, returns: this.type(returnsNode) };
   }
 
   params(node: Node): Param[] {
@@ -423,8 +422,12 @@ class Extractor {
         const final = type !== undefined && typingHead(type, 'Final');
         if (final && type !== undefined)
           type = unwrap(type, 'Final') ?? (value === null ? undefined : literalType(value));
-        const field: ClassField = { name: fieldName, hasDefault: value !== null, classVar, final, pos };
-        fields.push(type === undefined ? field : { ...field, annotation: type });
+        const hasDefault = value !== null;
+        fields.push(
+          type === undefined
+            ? { name: fieldName, hasDefault, classVar, final, pos }
+            : { name: fieldName, hasDefault, classVar, final, pos, annotation: type },
+        );
       },
       other: () => {},
     };
@@ -554,8 +557,7 @@ export function extractModule(root: Node, parser: PythonParser, options: Extract
       const final = annotationType !== undefined && typingHead(annotationType, 'Final');
       let type = final && annotationType !== undefined ? unwrap(annotationType, 'Final') : annotationType;
       if (type === undefined && value !== null) type = literalType(value);
-      const constant: Constant = { name, final, pos };
-      constants.push(type === undefined ? constant : { ...constant, annotation: type });
+      constants.push(type === undefined ? { name, final, pos } : { name, final, pos, annotation: type });
     },
     other: (stmt) => {
       switch (stmt.type) {

@@ -149,12 +149,47 @@ export function isDottedNameText(text: string): boolean {
   return !prevDot;
 }
 
+/**
+ * Node types that have no fields in tree-sitter-python's node-types.json (and are common): their
+ * children's field is not asked for. The copy is checked against the public cursor's, which asks
+ * for every field, in tree.test.ts.
+ */
+export const FIELDLESS: ReadonlySet<string> = new Set([
+  'module',
+  'parameters',
+  'argument_list',
+  'expression_statement',
+  'type',
+  'list',
+  'tuple',
+  'expression_list',
+  'parenthesized_expression',
+  'decorator',
+  'dotted_name',
+  'union_type',
+  'generic_type',
+  'type_parameter',
+  'concatenated_string',
+]);
+
 /** True when the walk should not copy the children of `node` (whose parent is `parent`). */
 function isLeafForSurface(node: SyntaxNode, parent: SyntaxNode | undefined): boolean {
   switch (node.type) {
     case 'string':
     case 'comment':
     case 'identifier':
+    // Tokens without children, and names read off their text: no child lookup at all.
+    case 'integer':
+    case 'float':
+    case 'true':
+    case 'false':
+    case 'none':
+    case 'ellipsis':
+    case 'positional_separator':
+    case 'keyword_separator':
+    case 'dotted_name':
+    case 'import_prefix':
+    case 'wildcard_import':
       return true;
     case 'block':
       // A function's body declares nothing the module exports (in stubs it is `...`).
@@ -223,7 +258,7 @@ export function copyTree(walker: TreeWalker, grammar: Grammar, source: SourceTex
     for (;;) {
       const typeId = w.typeId();
       if (named[typeId] === true) {
-        const fieldId = w.fieldId();
+        const fieldId = FIELDLESS.has(parent.type) ? 0 : w.fieldId();
         const node = new SyntaxNode(
           types[typeId] ?? 'ERROR',
           true,

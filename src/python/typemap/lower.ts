@@ -115,11 +115,15 @@ interface State {
  *
  * @example lowerType({ kind: 'name', name: 'str' }, ctx) // { ok: true, type: { kind: 'scalar', name: 'string' } }
  */
+// Shared by every lowering that is not inside an alias expansion (they are never mutated).
+const NO_ALIASES: ReadonlySet<string> = new Set();
+const NO_ARGS: ReadonlyMap<string, MochiType> = new Map();
+
 export function lowerType(expr: TypeExpr, ctx: LowerContext): LowerResult {
   try {
     return {
       ok: true,
-      type: lower(expr, { ctx, module: ctx.module, depth: 0, aliases: new Set(), args: new Map() }),
+      type: lower(expr, { ctx, module: ctx.module, depth: 0, aliases: NO_ALIASES, args: NO_ARGS }),
     };
   } catch (e) {
     if (e instanceof Refused) return { ok: false, reason: e.reason, detail: e.detail };
@@ -131,7 +135,8 @@ export function lowerType(expr: TypeExpr, ctx: LowerContext): LowerResult {
 
 function deeper(s: State): State {
   if (s.depth >= MAX_TYPE_DEPTH) refuse('complex', `annotation nests deeper than ${MAX_TYPE_DEPTH} levels`);
-  return { ...s, depth: s.depth + 1 };
+  // Written out rather than spread: this runs at every step of every annotation.
+  return { ctx: s.ctx, module: s.module, depth: s.depth + 1, aliases: s.aliases, args: s.args };
 }
 
 function lower(e: TypeExpr, s0: State): MochiType {

@@ -182,12 +182,17 @@ export class PackageScope {
     this.externals = externals;
   }
 
+  /** Module lookups, memoised: star imports and re-exports ask for the same modules over and over. */
+  private readonly modules = new Map<string, { mod: ModuleSurface; external: boolean } | undefined>();
+
   /** The module named `name`, from the package first, then the externals. */
   module(name: string): { mod: ModuleSurface; external: boolean } | undefined {
+    if (this.modules.has(name)) return this.modules.get(name);
     const own = this.surface.modules.get(name);
-    if (own) return { mod: own, external: false };
-    const ext = this.externals?.(name);
-    return ext ? { mod: ext, external: true } : undefined;
+    const ext = own ? undefined : this.externals?.(name);
+    const found = own ? { mod: own, external: false } : ext ? { mod: ext, external: true } : undefined;
+    this.modules.set(name, found);
+    return found;
   }
 
   /** Every name `mod` binds, definitions and imports (not star imports). */
@@ -209,9 +214,17 @@ export class PackageScope {
     }
     const hit = memo.get(dotted);
     if (hit) return hit;
-    const parts = dotted.split('.');
-    let r = this.resolveIn(mod, parts[0] ?? '', 0, false, new Set());
-    for (let i = 1; i < parts.length; i++) r = this.member(r, parts[i] ?? '', dotted);
+    let r: Resolution;
+    const b = SPECIAL_MODULES.has(mod.name) ? undefined : this.bindings(mod).get(dotted);
+    if (b !== undefined && b.kind !== 'import') {
+      // A plain name the module defines itself: what resolveIn would find first, without its
+      // cycle-guard bookkeeping (a definition follows no import).
+      r = this.fromBinding(mod, dotted, b, 0, false, new Set());
+    } else {
+      const parts = dotted.split('.');
+      r = this.resolveIn(mod, parts[0] ?? '', 0, false, new Set());
+      for (let i = 1; i < parts.length; i++) r = this.member(r, parts[i] ?? '', dotted);
+    }
     memo.set(dotted, r);
     return r;
   }

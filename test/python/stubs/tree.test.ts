@@ -5,6 +5,7 @@ import { loadPythonLanguage, PythonParser } from '../../../src/python/stubs/pars
 import {
   copyTree,
   cursorWalker,
+  FIELDLESS,
   type Grammar,
   grammarOf,
   SourceText,
@@ -59,6 +60,40 @@ describe('tree copy', () => {
       nodes += JSON.stringify(fast).length;
     }
     expect(nodes).toBeGreaterThan(1_000_000);
+  });
+
+  it('asks no field of children whose parent type has none (checked over every tenth typeshed file)', () => {
+    const seen = new Set<string>();
+    for (const f of pyiFiles(TYPESHED).filter((_, i) => i % 10 === 0)) {
+      const tree = parser.parse(decodeStub(readFileSync(f), f), f);
+      const c = tree.walk();
+      const parents: string[] = [];
+      for (;;) {
+        const parent = parents[parents.length - 1];
+        if (parent !== undefined && FIELDLESS.has(parent)) {
+          seen.add(parent);
+          expect(c.currentFieldName ?? null, `${f}: child of ${parent}`).toBeNull();
+        }
+        const type = grammar.types[c.nodeTypeId]!;
+        if (c.gotoFirstChild()) {
+          parents.push(type);
+          continue;
+        }
+        let done = false;
+        while (!c.gotoNextSibling()) {
+          if (!c.gotoParent()) {
+            done = true;
+            break;
+          }
+          parents.pop();
+        }
+        if (done) break;
+      }
+      c.delete();
+      tree.delete();
+    }
+    // Most of the set occurs in this sample (the rest is rare in stubs).
+    expect(seen.size).toBeGreaterThanOrEqual(FIELDLESS.size - 2);
   });
 
   it('leaves out function bodies and default values, keeps names, annotations and operators', () => {
