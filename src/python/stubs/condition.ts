@@ -1,7 +1,7 @@
 // Evaluates the `if` conditions stubs branch on (sys.version_info, sys.platform, TYPE_CHECKING) for a target.
 import type { PythonTarget } from '../build/types.js';
-import type { Node } from './parser.js';
 import { dottedName as dotted, intLiteral as intValue, namedChildren, stringLiteral } from './syntax.js';
+import type { SyntaxNode as Node } from './tree.js';
 
 /** The default target: CPython 3.12 on Linux. */
 export const DEFAULT_TARGET: PythonTarget = { version: [3, 12], platform: 'linux' };

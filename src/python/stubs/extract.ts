@@ -2,8 +2,9 @@
 import type { PythonTarget } from '../build/types.js';
 import { evaluateCondition } from './condition.js';
 import { StubParseError } from './errors.js';
-import type { Node, PythonParser } from './parser.js';
+import type { PythonParser } from './parser.js';
 import { dottedName, namedChildren, stringLiteral } from './syntax.js';
+import { isDottedNameText, type SyntaxNode as Node } from './tree.js';
 import { type TypeContext, toTypeExpr } from './typeexpr.js';
 import type {
   ClassDef,
@@ -188,9 +189,7 @@ class Extractor {
     // tree-sitter-python tolerates some indentation CPython refuses (an indented line at module
     // level parses as a statement); every statement that starts a line must sit at the block's column.
     let indent: number | undefined = depth === 0 ? 0 : undefined;
-    // One call for all children: namedChild(i) walks from the first child each time (quadratic).
     for (const stmt of block.namedChildren) {
-      if (stmt === null) continue;
       const type = stmt.type;
       if (type === 'comment') continue;
       const column = stmt.startPosition.column;
@@ -229,11 +228,14 @@ class Extractor {
         return;
       case 'decorated_definition': {
         // The definition is the last child (it runs to the end of the statement), decorators and
-        // comments come before it: reading the children once saves a field lookup per definition.
+        // comments come before it.
         const kids = namedChildren(stmt);
-        const def = kids.pop();
+        const def = kids[kids.length - 1];
         if (def === undefined) return;
-        const decorators = kids.filter((c) => c.type === 'decorator').map((d) => this.decorator(d));
+        const decorators = kids
+          .slice(0, -1)
+          .filter((c) => c.type === 'decorator')
+          .map((d) => this.decorator(d));
         if (def.type === 'function_definition') scope.functions.add(this.functionDef(def, decorators));
         else if (def.type === 'class_definition') scope.classes.push(this.classDef(def, decorators, depth));
         return;
@@ -444,10 +446,7 @@ class Extractor {
 function relativeModule(node: Node): string {
   // `relative_import` is the dots and an optional dotted name; keep it as written, without spaces.
   let out = '';
-  for (let i = 0; i < node.childCount; i++) {
-    const c = node.child(i);
-    if (c !== null) out += c.type === 'import_prefix' ? c.text.replaceAll(' ', '') : c.text;
-  }
+  for (const c of node.children) out += c.type === 'import_prefix' ? c.text.replaceAll(' ', '') : c.text;
   return out;
 }
 
@@ -568,11 +567,14 @@ export function extractModule(root: Node, parser: PythonParser, options: Extract
           const left = stmt.childForFieldName('left');
           const right = stmt.childForFieldName('right');
           if (left === null || right === null) return;
-          // `type X[T] = …`: the name is the first identifier of the left side.
+          // `type X[T] = …`: the name is the first identifier of the left side (a plain name's
+          // `type` node is kept without children, see tree.ts).
           let nameNode: Node | null = left;
-          while (nameNode !== null && nameNode.type !== 'identifier') nameNode = nameNode.namedChild(0);
-          if (nameNode !== null)
-            aliases.push({ name: nameNode.text, value: x.type(right), form: 'statement', pos: x.pos(stmt) });
+          while (nameNode !== null && nameNode.type !== 'identifier' && nameNode.namedChildCount > 0)
+            nameNode = nameNode.namedChild(0);
+          const aliasName = nameNode === null ? undefined : dottedName(nameNode, 'identifier');
+          if (aliasName !== undefined && isDottedNameText(aliasName) && !aliasName.includes('.'))
+            aliases.push({ name: aliasName, value: x.type(right), form: 'statement', pos: x.pos(stmt) });
           return;
         }
         case 'expression_statement': {

@@ -74,18 +74,13 @@ export class StubParser {
     const module = options.module ?? 'module';
     const file = options.file ?? `${module}.pyi`;
     const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
-    const tree = this.parser.parse(text, file);
-    try {
-      return extractModule(tree.rootNode, this.parser, {
-        module,
-        file,
-        source: text,
-        target: options.target ?? DEFAULT_TARGET,
-        ...(options.isPackage === undefined ? {} : { isPackage: options.isPackage }),
-      });
-    } finally {
-      tree.delete();
-    }
+    return extractModule(this.parser.parseToSyntax(text, file), this.parser, {
+      module,
+      file,
+      source: text,
+      target: options.target ?? DEFAULT_TARGET,
+      ...(options.isPackage === undefined ? {} : { isPackage: options.isPackage }),
+    });
   }
 
   /**

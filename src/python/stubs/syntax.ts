@@ -1,9 +1,9 @@
 // Small readers over tree-sitter-python nodes shared by the condition evaluator and the extractor.
-import type { Node } from './parser.js';
+import type { SyntaxNode as Node } from './tree.js';
 
-/** The non-null named children of a node (web-tree-sitter types them as nullable). */
-export function namedChildren(node: Node): Node[] {
-  return node.namedChildren.filter((c): c is Node => c !== null);
+/** The named children of a node. */
+export function namedChildren(node: Node): readonly Node[] {
+  return node.namedChildren;
 }
 
 /** True when `text` is identifier characters and dots only (no spaces, brackets or comments). */

@@ -1,7 +1,8 @@
 // Converts annotation syntax (tree-sitter nodes) to TypeExpr, parsing string annotations as forward references.
 import { StubParseError } from './errors.js';
-import type { Node, PythonParser } from './parser.js';
+import type { PythonParser } from './parser.js';
 import { dottedName, isPlainDotted, namedChildren, stringLiteral } from './syntax.js';
+import type { SyntaxNode as Node } from './tree.js';
 import type { TypeExpr } from './types.js';
 
 /**
@@ -73,7 +74,7 @@ function unwrapType(node: Node): Node {
 
 /** The arguments of a subscript: `X[a, b]` → [a, b]; `tuple[()]` → []. */
 function subscriptArgs(node: Node): Node[] {
-  const subs = node.childrenForFieldName('subscript').filter((c): c is Node => c !== null);
+  const subs = node.childrenForFieldName('subscript');
   if (subs.length === 1 && subs[0]!.type === 'tuple' && subs[0]!.namedChildCount === 0) return [];
   return subs;
 }
@@ -137,7 +138,7 @@ function convert(node: Node, ctx: TypeContext, depth: number): TypeExpr {
   switch (type) {
     case 'type': {
       // The grammar gives a `type` exactly one named child.
-      const inner = node.firstNamedChild;
+      const inner = node.namedChild(0);
       return inner === null ? other(node) : convert(inner, ctx, depth + 1);
     }
     case 'identifier':
