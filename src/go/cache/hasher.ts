@@ -14,10 +14,17 @@ export interface ZipHasher {
 
 /**
  * x/mod's CheckZip rules (file names, case-fold collisions, go.mod placement, sizes), then the
- * h1: hash: nothing that go itself would refuse gets published.
+ * h1: hash: nothing that go itself would refuse gets published. `bytes`, when given, are the
+ * content of `path` already read (messages still name `path`).
  */
-export async function checkAndHashZip(path: string, module: string, version: string): Promise<string> {
-  const { cf, archive } = await openCheckedZip(path, { path: module, version });
+export async function checkAndHashZip(
+  path: string,
+  module: string,
+  version: string,
+  bytes?: Uint8Array,
+): Promise<string> {
+  const input = bytes ?? path;
+  const { cf, archive } = await openCheckedZip(input, { path: module, version }, { label: path });
   try {
     const problem = checkedFilesError(cf, `${module}@${version}`);
     if (problem) throw problem;

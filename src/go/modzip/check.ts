@@ -7,7 +7,7 @@ import type { FileContent } from '../dirhash/index.js';
 import { canonicalVersion, checkFilePath, check as checkModule } from '../module/index.js';
 import { type FileError, ModZipError } from './errors.js';
 import { foldKey } from './fold.js';
-import { MAX_ZIP_FILE, openZip, type ZipArchive } from './reader.js';
+import { MAX_ZIP_FILE, openZip, type ZipArchive, type ZipLimits } from './reader.js';
 
 /** x/mod's MaxGoMod and MaxLICENSE: 16 MiB each. */
 export const MAX_GO_MOD = 16 * 1024 * 1024;
@@ -450,6 +450,7 @@ export async function checkZip(zip: string | Uint8Array, m: ModuleVersion): Prom
 export async function openCheckedZip(
   zip: string | Uint8Array,
   m: ModuleVersion,
+  limits: ZipLimits = {},
 ): Promise<{ cf: CheckedFiles; archive?: ZipArchive }> {
   checkModuleVersion(m);
   let size: number;
@@ -462,7 +463,7 @@ export async function openCheckedZip(
     const sizeError = `module zip file is too large (${size} bytes; limit is ${MAX_ZIP_FILE} bytes)`;
     return { cf: { valid: [], omitted: [], invalid: [], sizeError } };
   }
-  const archive = await openZip(zip);
+  const archive = await openZip(zip, limits);
   try {
     return { cf: checkArchive(m, archive), archive };
   } catch (e) {
