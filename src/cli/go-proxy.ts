@@ -1,5 +1,6 @@
 // What the proxy and cache commands share: --proxy/--cache-dir flags, module@version arguments.
 import { isAbsolute, resolve } from 'node:path';
+import type { ZipHasher } from '../go/cache/hasher.js';
 import { defaultCacheRoot } from '../go/cache/layout.js';
 import { Cache } from '../go/cache/store.js';
 import { checkPath, escapeVersion, InvalidModuleVersionError, InvalidPathError } from '../go/module/index.js';
@@ -43,9 +44,13 @@ export async function openSource(ctx: CommandContext, proxy: string | undefined)
 }
 
 /** The cache for a command: `--cache-dir` (relative to the working directory), else the default root. */
-export function openCommandCache(ctx: CommandContext, dir: string | undefined): Promise<Cache> {
+export function openCommandCache(
+  ctx: CommandContext,
+  dir: string | undefined,
+  options: { hasher?: ZipHasher } = {},
+): Promise<Cache> {
   const root = dir === undefined ? defaultCacheRoot(ctx.env) : dir;
-  return Cache.open(isAbsolute(root) ? root : resolve(ctx.cwd, root));
+  return Cache.open(isAbsolute(root) ? root : resolve(ctx.cwd, root), options);
 }
 
 /** A `module@query` argument, checked. */

@@ -1,6 +1,6 @@
 // Atomic file writes: temp file in the target's directory, fsync, rename — readers see all or nothing.
 import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Prefix of every temp file this module creates; cleaners may remove stale ones by it. */
@@ -15,18 +15,34 @@ export function tempPathFor(target: string): string {
 }
 
 /**
+ * Creates `path` exclusively (`wx`) for writing. With `mkdirs`, missing parent directories are
+ * created — only after the open found them missing, so the common case costs one system call
+ * instead of a recursive mkdir per file.
+ */
+export async function openExclusive(path: string, mode: number, mkdirs = false): Promise<FileHandle> {
+  try {
+    return await open(path, 'wx', mode);
+  } catch (e) {
+    if (!mkdirs || (e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    await mkdir(dirname(path), { recursive: true });
+    return open(path, 'wx', mode);
+  }
+}
+
+/**
  * Writes `data` to `target` atomically: the bytes go to a temp file in the same directory, are
  * fsynced, and the temp file is renamed over `target`. On any failure the temp file is removed and
  * `target` is untouched. `data` may be bytes, a string (utf-8) or an async iterable of chunks.
- * `fsync: false` skips the fsync (for files that can be regenerated).
+ * `fsync: false` skips the fsync (for files that can be regenerated); `mkdirs` creates missing
+ * parent directories.
  */
 export async function writeFileAtomic(
   target: string,
   data: string | Uint8Array | AsyncIterable<Uint8Array>,
-  options: { mode?: number; fsync?: boolean } = {},
+  options: { mode?: number; fsync?: boolean; mkdirs?: boolean } = {},
 ): Promise<void> {
   const tmp = tempPathFor(target);
-  const fh = await open(tmp, 'wx', options.mode ?? 0o644);
+  const fh = await openExclusive(tmp, options.mode ?? 0o644, options.mkdirs);
   try {
     try {
       if (typeof data === 'string' || data instanceof Uint8Array) {

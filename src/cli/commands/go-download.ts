@@ -2,7 +2,16 @@
 
 import { MochiPkgError, redactUrls } from '../../errors.js';
 import { type DownloadResult, download } from '../../go/cache/download.js';
-import { type Command, ExitCode, parseCommandArgs, printJson, println, UsageError } from '../context.js';
+import { defaultHashThreads, threadHasher, type ZipHasher } from '../../go/cache/hasher.js';
+import {
+  type Command,
+  type CommandContext,
+  ExitCode,
+  parseCommandArgs,
+  printJson,
+  println,
+  UsageError,
+} from '../context.js';
 import {
   CACHE_HELP,
   cacheFlags,
@@ -59,37 +68,58 @@ Exit codes: 0 all downloaded · 1 at least one failed · 2 bad usage`,
       );
     }
     const args: ModuleArg[] = [...new Set(positionals)].map((a) => parseModuleArg('go download', a));
-    const cache = await openCommandCache(ctx, values['cache-dir']);
-    const source = await openSource(ctx, values.proxy);
-    await cache.cleanTemps();
-    const progress = createProgress(ctx);
-    let finished = 0;
-    let failed = 0;
-    const results = await inOrderPool(
-      args,
-      jobs,
-      async ({ module, query }): Promise<DownloadResult> => {
-        try {
-          return await download(cache, source, module, query, { verify: values.verify === true });
-        } catch (e) {
-          if (!(e instanceof MochiPkgError)) throw e;
-          failed++;
-          return { Path: module, Version: query, Error: redactUrls(e.message) };
-        } finally {
-          finished++;
-          progress.update(
-            `downloading: ${finished}/${args.length} done${failed ? `, ${failed} failed` : ''}`,
-          );
-        }
-      },
-      (r) => {
-        progress.done();
-        if (values.json) printJson(ctx, r);
-        else if (r.Error !== undefined) ctx.stderr.write(`mochi-pkg: ${r.Path}@${r.Version}: ${r.Error}\n`);
-        else println(ctx, `${r.Path} ${r.Version} ${r.Sum}`);
-      },
-    );
-    progress.done();
-    return results.some((r) => r.Error !== undefined) ? ExitCode.failure : ExitCode.ok;
+    // Zips are checked and hashed on worker threads while the main thread keeps downloading. With
+    // one module there is nothing to overlap the hashing with: a worker would only add its memory.
+    const hasher = threadHasher(Math.min(defaultHashThreads(), args.length - 1));
+    try {
+      return await downloadAll(ctx, args, jobs, values, hasher);
+    } finally {
+      await hasher.close();
+    }
   },
 };
+
+/** Downloads every argument (at most `jobs` at once) and prints the results in argument order. */
+async function downloadAll(
+  ctx: CommandContext,
+  args: readonly ModuleArg[],
+  jobs: number,
+  values: {
+    proxy?: string | undefined;
+    'cache-dir'?: string | undefined;
+    json?: boolean | undefined;
+    verify?: boolean | undefined;
+  },
+  hasher: ZipHasher,
+): Promise<number> {
+  const cache = await openCommandCache(ctx, values['cache-dir'], { hasher });
+  const source = await openSource(ctx, values.proxy);
+  await cache.cleanTemps();
+  const progress = createProgress(ctx);
+  let finished = 0;
+  let failed = 0;
+  const results = await inOrderPool(
+    args,
+    jobs,
+    async ({ module, query }): Promise<DownloadResult> => {
+      try {
+        return await download(cache, source, module, query, { verify: values.verify === true });
+      } catch (e) {
+        if (!(e instanceof MochiPkgError)) throw e;
+        failed++;
+        return { Path: module, Version: query, Error: redactUrls(e.message) };
+      } finally {
+        finished++;
+        progress.update(`downloading: ${finished}/${args.length} done${failed ? `, ${failed} failed` : ''}`);
+      }
+    },
+    (r) => {
+      progress.done();
+      if (values.json) printJson(ctx, r);
+      else if (r.Error !== undefined) ctx.stderr.write(`mochi-pkg: ${r.Path}@${r.Version}: ${r.Error}\n`);
+      else println(ctx, `${r.Path} ${r.Version} ${r.Sum}`);
+    },
+  );
+  progress.done();
+  return results.some((r) => r.Error !== undefined) ? ExitCode.failure : ExitCode.ok;
+}

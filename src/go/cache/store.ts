@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { Writable } from 'node:stream';
-import { TEMP_PREFIX, tempPathFor, writeFileAtomic } from '../../util/atomic.js';
+import { openExclusive, TEMP_PREFIX, tempPathFor, writeFileAtomic } from '../../util/atomic.js';
 import { DirhashError, hashGoMod, hashZip } from '../dirhash/index.js';
 import { unescapePath, unescapeVersion } from '../module/index.js';
 import { ModZipError } from '../modzip/errors.js';
@@ -108,8 +108,7 @@ export class Cache {
 
   /** Writes `data` to `path` atomically, creating parent directories; no temp file is left behind. */
   async writeFile(path: string, data: string | Uint8Array): Promise<void> {
-    await mkdir(join(path, '..'), { recursive: true });
-    await writeFileAtomic(path, data);
+    await writeFileAtomic(path, data, { mkdirs: true });
   }
 
   /** Stores a validated `.info` (rendered with a fixed key order). */
@@ -133,7 +132,6 @@ export class Cache {
    */
   async storeZip(module: string, version: string, source: ZipSource): Promise<string> {
     const zipPath = this.zipPath(module, version);
-    await mkdir(versionDir(this.root, module), { recursive: true });
     const tmp = tempPathFor(zipPath);
     let digest: string;
     try {
@@ -360,7 +358,7 @@ export class Cache {
 
 /** Writes `source` into a new temp file and fsyncs it. */
 async function writeTemp(tmp: string, source: ZipSource | Buffer): Promise<void> {
-  const fh = await open(tmp, 'wx', 0o644);
+  const fh = await openExclusive(tmp, 0o644, true);
   try {
     if (source instanceof Uint8Array) {
       await fh.writeFile(source);

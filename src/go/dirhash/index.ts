@@ -5,7 +5,7 @@ import { readdir } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { MochiPkgError } from '../../errors.js';
 import { ModZipError } from '../modzip/errors.js';
-import { MAX_ZIP_FILE, openZip, readEntries, type ZipEntry } from '../modzip/reader.js';
+import { MAX_ZIP_FILE, openZip, readEntries, type ZipArchive, type ZipEntry } from '../modzip/reader.js';
 
 /**
  * An `h1:` digest: `"h1:"` + base64 of a SHA-256 (44 characters), as found in go.sum, the checksum
@@ -172,50 +172,60 @@ export async function hashZip(
 ): Promise<H1Digest> {
   const archive = await openZip(zip, { maxZipSize: options.maxZipSize ?? MAX_ZIP_FILE });
   try {
-    const prefix = Buffer.from(`${modulePath}@${version}/`, 'utf8');
-    const files: ZipEntry[] = [];
-    const seen = new Set<string>();
-    let total = 0;
-    const maxTotal = options.maxUncompressed ?? MAX_ZIP_FILE;
-    for (const e of archive.entries) {
-      if (!e.nameBytes.subarray(0, prefix.length).equals(prefix)) {
-        throw new DirhashError(
-          'dirhash-prefix',
-          `${archive.label}: entry ${JSON.stringify(e.name)} is outside ${JSON.stringify(prefix.toString())}`,
-          'a module zip holds only files under module@version/; check the module path and version',
-        );
-      }
-      if (e.nameBytes[e.nameBytes.length - 1] === 0x2f) continue; // directory entry
-      checkSafeName(e, prefix.length, archive.label);
-      const key = e.nameBytes.toString('latin1');
-      if (seen.has(key)) {
-        throw new ModZipError(
-          'zip-duplicate',
-          `${archive.label}: entry ${JSON.stringify(e.name)} appears twice`,
-        );
-      }
-      seen.add(key);
-      total += e.uncompressedSize;
-      if (total > maxTotal) {
-        throw new ModZipError(
-          'zip-too-large',
-          `${archive.label}: files declare more than ${maxTotal} bytes uncompressed`,
-        );
-      }
-      files.push(e);
-    }
-    const lines: Line[] = [];
-    await readEntries(archive, files, async (e, body) => {
-      if (body instanceof Uint8Array) {
-        lines.push({ name: e.nameBytes, hex: createHash('sha256').update(body).digest('hex') });
-      } else {
-        lines.push({ name: e.nameBytes, hex: await sha256Hex(body) });
-      }
-    });
-    return summarize(lines);
+    return await hashArchive(archive, modulePath, version, options);
   } finally {
     await archive.close();
   }
+}
+
+/** {@link hashZip} over an archive already open (the caller closes it). */
+export async function hashArchive(
+  archive: ZipArchive,
+  modulePath: string,
+  version: string,
+  options: HashZipOptions = {},
+): Promise<H1Digest> {
+  const prefix = Buffer.from(`${modulePath}@${version}/`, 'utf8');
+  const files: ZipEntry[] = [];
+  const seen = new Set<string>();
+  let total = 0;
+  const maxTotal = options.maxUncompressed ?? MAX_ZIP_FILE;
+  for (const e of archive.entries) {
+    if (!e.nameBytes.subarray(0, prefix.length).equals(prefix)) {
+      throw new DirhashError(
+        'dirhash-prefix',
+        `${archive.label}: entry ${JSON.stringify(e.name)} is outside ${JSON.stringify(prefix.toString())}`,
+        'a module zip holds only files under module@version/; check the module path and version',
+      );
+    }
+    if (e.nameBytes[e.nameBytes.length - 1] === 0x2f) continue; // directory entry
+    checkSafeName(e, prefix.length, archive.label);
+    const key = e.nameBytes.toString('latin1');
+    if (seen.has(key)) {
+      throw new ModZipError(
+        'zip-duplicate',
+        `${archive.label}: entry ${JSON.stringify(e.name)} appears twice`,
+      );
+    }
+    seen.add(key);
+    total += e.uncompressedSize;
+    if (total > maxTotal) {
+      throw new ModZipError(
+        'zip-too-large',
+        `${archive.label}: files declare more than ${maxTotal} bytes uncompressed`,
+      );
+    }
+    files.push(e);
+  }
+  const lines: Line[] = [];
+  await readEntries(archive, files, async (e, body) => {
+    if (body instanceof Uint8Array) {
+      lines.push({ name: e.nameBytes, hex: createHash('sha256').update(body).digest('hex') });
+    } else {
+      lines.push({ name: e.nameBytes, hex: await sha256Hex(body) });
+    }
+  });
+  return summarize(lines);
 }
 
 /** Refuses entry names that are unsafe to hash or extract: NUL, backslash, `.`/`..`/empty elements, bad UTF-8. */

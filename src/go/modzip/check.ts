@@ -7,7 +7,7 @@ import type { FileContent } from '../dirhash/index.js';
 import { canonicalVersion, checkFilePath, check as checkModule } from '../module/index.js';
 import { type FileError, ModZipError } from './errors.js';
 import { foldKey } from './fold.js';
-import { MAX_ZIP_FILE, openZip, type ZipArchive } from './reader.js';
+import { MAX_ZIP_FILE, openZip, type ZipArchive, type ZipLimits } from './reader.js';
 
 /** x/mod's MaxGoMod and MaxLICENSE: 16 MiB each. */
 export const MAX_GO_MOD = 16 * 1024 * 1024;
@@ -437,6 +437,21 @@ export function checkArchive(m: ModuleVersion, archive: ZipArchive): CheckedFile
  * unreadable or structurally hostile zip; a zip file over 500 MiB is reported in `sizeError`.
  */
 export async function checkZip(zip: string | Uint8Array, m: ModuleVersion): Promise<CheckedFiles> {
+  const { cf, archive } = await openCheckedZip(zip, m);
+  await archive?.close();
+  return cf;
+}
+
+/**
+ * {@link checkZip}, leaving the archive open for a second look at it (hashing) without reading the
+ * central directory again. `archive` is absent when the zip file is over the size limit; otherwise
+ * the caller must close it.
+ */
+export async function openCheckedZip(
+  zip: string | Uint8Array,
+  m: ModuleVersion,
+  limits: ZipLimits = {},
+): Promise<{ cf: CheckedFiles; archive?: ZipArchive }> {
   checkModuleVersion(m);
   let size: number;
   try {
@@ -445,17 +460,14 @@ export async function checkZip(zip: string | Uint8Array, m: ModuleVersion): Prom
     throw new ModZipError('zip-io', `${zip}: cannot read zip file: ${(e as Error).message}`, { cause: e });
   }
   if (size > MAX_ZIP_FILE) {
-    return {
-      valid: [],
-      omitted: [],
-      invalid: [],
-      sizeError: `module zip file is too large (${size} bytes; limit is ${MAX_ZIP_FILE} bytes)`,
-    };
+    const sizeError = `module zip file is too large (${size} bytes; limit is ${MAX_ZIP_FILE} bytes)`;
+    return { cf: { valid: [], omitted: [], invalid: [], sizeError } };
   }
-  const archive = await openZip(zip);
+  const archive = await openZip(zip, limits);
   try {
-    return checkArchive(m, archive);
-  } finally {
+    return { cf: checkArchive(m, archive), archive };
+  } catch (e) {
     await archive.close();
+    throw e;
   }
 }

@@ -44,6 +44,8 @@ export interface ZipLimits {
   readonly maxZipSize?: number;
   /** Largest accepted central directory, in bytes. Default 64 MiB. */
   readonly maxCentralDirectory?: number;
+  /** What messages call zip bytes given in memory (e.g. the file they were read from). Default `<zip bytes>`. */
+  readonly label?: string;
 }
 
 /** A byte source the reader pulls from: a file (positional reads) or bytes in memory. */
@@ -176,7 +178,8 @@ function findEnd(tail: Buffer): number {
  * for consistency before any entry is returned: counts, bounds, zip64 records, overlaps.
  */
 export async function openZip(input: string | Uint8Array, limits: ZipLimits = {}): Promise<ZipArchive> {
-  const source = typeof input === 'string' ? await fileSource(input) : bytesSource(input, '<zip bytes>');
+  const source =
+    typeof input === 'string' ? await fileSource(input) : bytesSource(input, limits.label ?? '<zip bytes>');
   try {
     return await readDirectory(source, limits);
   } catch (e) {

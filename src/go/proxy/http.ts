@@ -1,14 +1,36 @@
-// The HTTP layer of the proxy client: injected fetch, timeouts, retries with backoff, redirects, credentials.
+// The HTTP layer of the proxy client: injectable transport, timeouts, retries with backoff, redirects, credentials.
+import * as http from 'node:http';
+import * as https from 'node:https';
 import type { Writable } from 'node:stream';
+import * as zlib from 'node:zlib';
 import { type ProxyErrorContext, ProxyFailure } from './errors.js';
 import type { Credentials } from './netrc.js';
 
-/** The transport: the WHATWG `fetch` signature (Node's global `fetch` by default; tests inject fakes). */
+/** The WHATWG `fetch` signature, accepted as a transport (tests inject fakes). */
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+
+/** What a transport hands back for one request (no redirects followed): status, headers, body. */
+export interface TransportResponse {
+  readonly status: number;
+  /** A response header by lower-case name. */
+  header(name: string): string | undefined;
+  /** The body chunks; reading throws once the request's signal fires or the connection breaks. */
+  readonly body: AsyncIterable<Uint8Array> | null;
+  /** Releases the body without reading it. */
+  cancel(): Promise<void>;
+}
+
+/** One GET without redirects; it must honour `signal` while waiting for headers and while the body is read. */
+export type Transport = (
+  url: URL,
+  init: { headers: Record<string, string>; signal: AbortSignal },
+) => Promise<TransportResponse>;
 
 /** Tunables of the HTTP layer; every field has a default suited to proxy.golang.org. */
 export interface HttpOptions {
-  /** Transport; defaults to the global `fetch`. */
+  /** Transport; defaults to {@link nodeTransport}. */
+  transport?: Transport;
+  /** A `fetch`-style transport, used when `transport` is not given. */
   fetch?: FetchLike;
   /** Sent as `User-Agent` on every request. */
   userAgent?: string;
@@ -34,13 +56,13 @@ export const DEFAULT_USER_AGENT = 'mochi-pkg (+https://github.com/mochi-lang)';
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /** Settings with defaults applied. */
-type Settings = Required<Omit<HttpOptions, 'credentials'>> & {
+type Settings = Required<Omit<HttpOptions, 'credentials' | 'fetch'>> & {
   credentials: HttpOptions['credentials'] | undefined;
 };
 
 function settings(o: HttpOptions): Settings {
   return {
-    fetch: o.fetch ?? ((url, init) => fetch(url, init)),
+    transport: o.transport ?? (o.fetch ? fetchTransport(o.fetch) : nodeTransport),
     userAgent: o.userAgent ?? DEFAULT_USER_AGENT,
     connectTimeoutMs: o.connectTimeoutMs ?? 30_000,
     readTimeoutMs: o.readTimeoutMs ?? 30_000,
@@ -49,6 +71,84 @@ function settings(o: HttpOptions): Settings {
     maxRedirects: o.maxRedirects ?? 10,
     credentials: o.credentials,
     sleep: o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+  };
+}
+
+/**
+ * Keep-alive agents shared by every client in the process: a download of many modules from one
+ * proxy reuses a few connections instead of opening one per file. Idle sockets do not keep the
+ * process alive (the agent unrefs them).
+ */
+const agents = {
+  http: new http.Agent({ keepAlive: true, maxSockets: 64 }),
+  https: new https.Agent({ keepAlive: true, maxSockets: 64 }),
+};
+
+/**
+ * The default transport, on `node:http`/`node:https`. Chosen over the global `fetch` because it costs
+ * a third of the CPU per request (no WHATWG streams in between), which is most of a download's time
+ * on a fast proxy. No `Accept-Encoding` is sent; a body a server encodes anyway is decoded.
+ */
+export const nodeTransport: Transport = (url, { headers, signal }) =>
+  new Promise((resolve, reject) => {
+    const secure = url.protocol === 'https:';
+    const req = (secure ? https : http).request(
+      url,
+      { method: 'GET', headers, signal, agent: secure ? agents.https : agents.http },
+      (res) => {
+        const header = (name: string) => {
+          const v = res.headers[name];
+          return Array.isArray(v) ? v.join(', ') : v;
+        };
+        const decoder = decoderFor(header('content-encoding'));
+        let body: AsyncIterable<Uint8Array> = res;
+        if (decoder) {
+          res.on('error', (e) => decoder.destroy(e));
+          body = res.pipe(decoder);
+        }
+        resolve({
+          status: res.statusCode ?? 0,
+          header,
+          body,
+          async cancel() {
+            res.destroy();
+            decoder?.destroy();
+          },
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+
+function decoderFor(
+  encoding: string | undefined,
+): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | undefined {
+  switch (encoding?.trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return zlib.createGunzip();
+    case 'deflate':
+      return zlib.createInflate();
+    case 'br':
+      return zlib.createBrotliDecompress();
+    default:
+      return undefined;
+  }
+}
+
+/** Adapts a `fetch`-style function to a {@link Transport}. */
+export function fetchTransport(f: FetchLike): Transport {
+  return async (url, { headers, signal }) => {
+    const res = await f(url.href, { method: 'GET', headers, redirect: 'manual', signal });
+    return {
+      status: res.status,
+      header: (name) => res.headers.get(name) ?? undefined,
+      body: res.body as AsyncIterable<Uint8Array> | null,
+      async cancel() {
+        await res.body?.cancel().catch(() => {});
+      },
+    };
   };
 }
 
@@ -249,10 +349,10 @@ export class Http {
           : this.s.credentials?.(current);
       const res = await this.once(current, creds, { ...ctx, url: current.href });
       if (!REDIRECT_STATUSES.has(res.status)) return res;
-      const location = res.headers.get('location');
+      const location = res.header('location');
       await res.discard();
       const where = { ...ctx, url: current.href };
-      if (location === null) {
+      if (location === undefined) {
         throw new ProxyFailure('proxy-bad-response', `HTTP ${res.status} without a Location header`, where);
       }
       if (hop >= this.s.maxRedirects) {
@@ -277,39 +377,34 @@ export class Http {
     url: URL,
     creds: Credentials | undefined,
     ctx: ProxyErrorContext,
-  ): Promise<HttpResponse & { headers: Headers }> {
+  ): Promise<HttpResponse & { header(name: string): string | undefined }> {
     const controller = new AbortController();
     const headers: Record<string, string> = { 'user-agent': this.s.userAgent };
     if (creds) {
       headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
     }
     const connect = new Deadline(controller, this.s.connectTimeoutMs);
-    let res: Response;
+    let res: TransportResponse;
     try {
-      res = await this.s.fetch(url.href, {
-        method: 'GET',
-        headers,
-        redirect: 'manual',
-        signal: controller.signal,
-      });
+      res = await this.s.transport(url, { headers, signal: controller.signal });
     } catch (e) {
       throw new NetworkTrouble(connect.fired ? 'timeout' : 'network', url.href, e);
     } finally {
       connect.clear();
     }
     const readTimeoutMs = this.s.readTimeoutMs;
-    const declared = contentLength(res.headers);
+    const declared = contentLength(res.header);
     const href = url.href;
     let consumed = false;
     return {
       status: res.status,
       url: href,
-      headers: res.headers,
+      header: res.header,
       async discard() {
         if (consumed) return;
         consumed = true;
         controller.abort(new Error('discarded'));
-        await res.body?.cancel().catch(() => {});
+        await res.cancel().catch(() => {});
       },
       chunks() {
         consumed = true;
@@ -321,22 +416,22 @@ export class Http {
 
 /** Yields body chunks; enforces the read timeout and that the body is as long as announced. */
 async function* guardedBody(
-  res: Response,
+  res: TransportResponse,
   controller: AbortController,
   readTimeoutMs: number,
   declared: number | undefined,
   ctx: ProxyErrorContext,
 ): AsyncGenerator<Uint8Array> {
   if (res.body === null) return;
-  const reader = res.body.getReader();
+  const reader = res.body[Symbol.asyncIterator]();
   const deadline = new Deadline(controller, readTimeoutMs);
   let n = 0;
   let completed = false;
   try {
     for (;;) {
-      let r: { done: true; value?: undefined } | { done: false; value: Uint8Array };
+      let r: IteratorResult<Uint8Array>;
       try {
-        r = await reader.read();
+        r = await reader.next();
       } catch (e) {
         if (deadline.fired) {
           throw new ProxyFailure(
@@ -368,18 +463,20 @@ async function* guardedBody(
     completed = true;
   } finally {
     deadline.clear();
-    reader.releaseLock();
     // A body left half-read (error, or the consumer stopped early) must not pin the connection.
-    if (!completed) controller.abort(new Error('abandoned'));
+    if (!completed) {
+      controller.abort(new Error('abandoned'));
+      await res.cancel().catch(() => {});
+    }
   }
 }
 
 /** The announced body length, when it describes the bytes we will read (no content coding). */
-function contentLength(h: Headers): number | undefined {
-  const enc = h.get('content-encoding');
-  if (enc !== null && enc !== 'identity') return undefined;
-  const v = h.get('content-length');
-  if (v === null || !/^\d+$/.test(v)) return undefined;
+function contentLength(header: (name: string) => string | undefined): number | undefined {
+  const enc = header('content-encoding');
+  if (enc !== undefined && enc !== 'identity') return undefined;
+  const v = header('content-length');
+  if (v === undefined || !/^\d+$/.test(v)) return undefined;
   return Number(v);
 }
 

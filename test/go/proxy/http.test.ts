@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isMochiPkgError } from '../../../src/errors.js';
 import { ProxyFailure } from '../../../src/go/proxy/errors.js';
@@ -30,6 +31,33 @@ describe('Http', () => {
     const r = await new Http({ ...fast, userAgent: 'agent/9' }).getBytes(`${server.base}/x`, ctx, 100);
     expect(Buffer.from(r.body).toString()).toBe('ok');
     expect(server.log[0]?.headers['user-agent']).toBe('agent/9');
+  });
+
+  it('asks for no content coding, and decodes a body a server encodes anyway', async () => {
+    const body = 'module example.com/foo\n'.repeat(50);
+    server = await startServer((req, res) => {
+      const coding = req.url?.slice(1) ?? '';
+      const encoded =
+        coding === 'gzip' ? gzipSync(body) : coding === 'br' ? brotliCompressSync(body) : deflateSync(body);
+      res.writeHead(200, { 'content-encoding': coding, 'content-length': String(encoded.length) });
+      res.end(encoded);
+    });
+    for (const coding of ['gzip', 'deflate', 'br']) {
+      const r = await new Http(fast).getBytes(`${server.base}/${coding}`, ctx, 1 << 20);
+      expect(Buffer.from(r.body).toString()).toBe(body);
+    }
+    expect(server.log.map((l) => l.headers['accept-encoding'])).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('reuses connections across requests (keep-alive)', async () => {
+    const ports = new Set<number>();
+    server = await startServer((req, res) => {
+      ports.add(req.socket.remotePort ?? 0);
+      res.end('ok');
+    });
+    const http = new Http(fast);
+    for (let i = 0; i < 5; i++) await http.getBytes(`${server.base}/x${i}`, ctx, 100);
+    expect(ports.size).toBe(1);
   });
 
   it('retries a 5xx answer and returns the later success', async () => {
