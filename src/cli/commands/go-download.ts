@@ -3,6 +3,7 @@
 import { MochiPkgError, redactUrls } from '../../errors.js';
 import { type DownloadResult, download } from '../../go/cache/download.js';
 import { defaultHashThreads, threadHasher, type ZipHasher } from '../../go/cache/hasher.js';
+import { inOrderPool } from '../../util/pool.js';
 import {
   type Command,
   type CommandContext,
@@ -22,7 +23,6 @@ import {
   proxyFlags,
   SHARED_HELP,
 } from '../go-proxy.js';
-import { inOrderPool } from '../pool.js';
 import { createProgress } from '../progress.js';
 
 const DEFAULT_JOBS = 16;

@@ -2,9 +2,9 @@
 
 import { redactUrls } from '../../errors.js';
 import { CacheCorruptError } from '../../go/cache/errors.js';
+import { inOrderPool } from '../../util/pool.js';
 import { type Command, ExitCode, parseCommandArgs, printJson, println } from '../context.js';
 import { CACHE_HELP, cacheFlags, openCommandCache, parseModuleArg } from '../go-proxy.js';
-import { inOrderPool } from '../pool.js';
 import { createProgress } from '../progress.js';
 
 interface Verdict {

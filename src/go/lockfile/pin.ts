@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { MochiPkgError } from '../../errors.js';
+import { mapInOrder } from '../../util/pool.js';
 import type { Cache } from '../cache/index.js';
 import { download } from '../cache/index.js';
 import { hashGoMod } from '../dirhash/index.js';
@@ -44,6 +45,8 @@ export interface PinOptions {
   readonly previous?: GoManifest;
   /** Re-hash cached zips instead of trusting their `.ziphash` sidecars. Default true. */
   readonly verify?: boolean;
+  /** Modules resolved and downloaded at once. Default 8. */
+  readonly jobs?: number;
 }
 
 /** How one module's version was chosen. */
@@ -153,83 +156,98 @@ export async function pinGoImports(options: PinOptions): Promise<PinResult> {
     byModule.set(spec.module, list);
   }
   const previous = new Map((options.previous?.entries ?? []).map((e) => [e.module, e]));
-  const entries: GoLockEntry[] = [];
-  const modules: PinnedModule[] = [];
-  for (const [module, uses] of [...byModule].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const aliases = [...new Set(uses.map((u) => u.imp.alias))].sort();
-    const paths = uses.filter((u): u is { spec: PathSpec; imp: GoImport } => u.spec.kind === 'path');
-    if (paths.length > 0) {
-      const other = uses.find((u) => u.spec.kind !== 'path' || u.spec.localPath !== paths[0]!.spec.localPath);
-      if (other) {
-        throw new GoPinError(
-          'go-import-conflict',
-          `${describe(other.imp)} and ${describe(paths[0]!.imp)} take module ${module} from different places`,
-          { hint: 'import the module the same way everywhere' },
-        );
-      }
-      const localPath = paths[0]!.spec.localPath;
-      entries.push({
-        module,
-        source: 'path',
-        localPath,
-        ...(await hashPathModule(options.projectRoot, module, localPath)),
-        aliases,
-      });
-      modules.push({ module, from: 'path' });
-      continue;
-    }
-    const mods = uses as { spec: ModuleSpec; imp: GoImport }[];
-    const pinned = [...new Set(mods.flatMap((u) => (u.spec.version === undefined ? [] : [u.spec.version])))];
-    const queries = mods.flatMap((u) =>
-      u.spec.query === undefined ? [] : [{ q: u.spec.query, imp: u.imp }],
-    );
-    const unanswered = (v: string) => queries.find((q) => !matchesQuery(v, q.q));
-    let version: string;
-    let from: PinnedModule['from'];
-    if (pinned.length > 1) {
-      const [a, b] = pinned.map((v) => mods.find((u) => u.spec.version === v)!.imp);
-      throw new GoPinError(
-        'go-import-conflict',
-        `${describe(a!)} and ${describe(b!)} pin different versions of ${module}`,
-        {
-          hint: 'a Mochi project uses one version of each Go module; pin the same version everywhere',
-        },
-      );
-    }
-    const kept = previous.get(module);
-    const narrowest = [...queries].sort((x, y) => specificity(y.q) - specificity(x.q))[0];
-    if (pinned.length === 1) {
-      version = pinned[0]!;
-      from = 'spec';
-    } else if (kept?.source === 'module-proxy' && kept.version !== undefined && !unanswered(kept.version)) {
-      version = kept.version;
-      from = 'lock';
-    } else {
-      version = await resolveQuery(options.source, module, narrowest!.q);
-      from = 'proxy';
-    }
-    const miss = unanswered(version);
-    if (miss) {
-      throw new GoPinError(
-        'go-import-conflict',
-        `${describe(miss.imp)} does not accept ${module}@${version}, which the other imports of the module need`,
-        {
-          hint: 'make the imports of one module agree on its version',
-        },
-      );
-    }
-    const got = await download(options.cache, options.source, module, version, {
-      verify: options.verify ?? true,
-    });
-    entries.push({ module, version, source: 'module-proxy', zipH1: got.Sum, modH1: got.GoModSum, aliases });
-    modules.push({ module, version, from, ...(narrowest ? { query: narrowest.q } : {}) });
-  }
+  // Modules are resolved and downloaded in parallel; entries and errors come out in module order.
+  const pinned = await mapInOrder(
+    [...byModule].sort(([a], [b]) => (a < b ? -1 : 1)),
+    options.jobs ?? DEFAULT_PIN_JOBS,
+    ([module, uses]) => pinModule(options, module, uses, previous.get(module)),
+  );
+  const entries = pinned.map((p) => p.entry);
+  const modules = pinned.map((p) => p.pinned);
   const manifest = sortGoManifest({ entries });
   if (options.previous) {
     const bad = checksumMismatches(options.previous, manifest);
     if (bad.length > 0) throw new GoChecksumError(bad);
   }
   return { manifest, modules, std: [...std].sort() };
+}
+
+/** Modules pinned at once by default: downloads overlap, and a project has few Go modules. */
+const DEFAULT_PIN_JOBS = 8;
+
+/** One module's lock entry and how its version was chosen, from all the imports of the module. */
+async function pinModule(
+  options: PinOptions,
+  module: string,
+  uses: readonly { spec: ModuleSpec | PathSpec; imp: GoImport }[],
+  previous: GoLockEntry | undefined,
+): Promise<{ entry: GoLockEntry; pinned: PinnedModule }> {
+  const aliases = [...new Set(uses.map((u) => u.imp.alias))].sort();
+  const paths = uses.filter((u): u is { spec: PathSpec; imp: GoImport } => u.spec.kind === 'path');
+  if (paths.length > 0) {
+    const other = uses.find((u) => u.spec.kind !== 'path' || u.spec.localPath !== paths[0]!.spec.localPath);
+    if (other) {
+      throw new GoPinError(
+        'go-import-conflict',
+        `${describe(other.imp)} and ${describe(paths[0]!.imp)} take module ${module} from different places`,
+        { hint: 'import the module the same way everywhere' },
+      );
+    }
+    const localPath = paths[0]!.spec.localPath;
+    const entry: GoLockEntry = {
+      module,
+      source: 'path',
+      localPath,
+      ...(await hashPathModule(options.projectRoot, module, localPath)),
+      aliases,
+    };
+    return { entry, pinned: { module, from: 'path' } };
+  }
+  const mods = uses as { spec: ModuleSpec; imp: GoImport }[];
+  const pinned = [...new Set(mods.flatMap((u) => (u.spec.version === undefined ? [] : [u.spec.version])))];
+  const queries = mods.flatMap((u) => (u.spec.query === undefined ? [] : [{ q: u.spec.query, imp: u.imp }]));
+  const unanswered = (v: string) => queries.find((q) => !matchesQuery(v, q.q));
+  let version: string;
+  let from: PinnedModule['from'];
+  if (pinned.length > 1) {
+    const [a, b] = pinned.map((v) => mods.find((u) => u.spec.version === v)!.imp);
+    throw new GoPinError(
+      'go-import-conflict',
+      `${describe(a!)} and ${describe(b!)} pin different versions of ${module}`,
+      {
+        hint: 'a Mochi project uses one version of each Go module; pin the same version everywhere',
+      },
+    );
+  }
+  const kept = previous;
+  const narrowest = [...queries].sort((x, y) => specificity(y.q) - specificity(x.q))[0];
+  if (pinned.length === 1) {
+    version = pinned[0]!;
+    from = 'spec';
+  } else if (kept?.source === 'module-proxy' && kept.version !== undefined && !unanswered(kept.version)) {
+    version = kept.version;
+    from = 'lock';
+  } else {
+    version = await resolveQuery(options.source, module, narrowest!.q);
+    from = 'proxy';
+  }
+  const miss = unanswered(version);
+  if (miss) {
+    throw new GoPinError(
+      'go-import-conflict',
+      `${describe(miss.imp)} does not accept ${module}@${version}, which the other imports of the module need`,
+      {
+        hint: 'make the imports of one module agree on its version',
+      },
+    );
+  }
+  const got = await download(options.cache, options.source, module, version, {
+    verify: options.verify ?? true,
+  });
+  return {
+    entry: { module, version, source: 'module-proxy', zipH1: got.Sum, modH1: got.GoModSum, aliases },
+    pinned: { module, version, from, ...(narrowest ? { query: narrowest.q } : {}) },
+  };
 }
 
 /** Limit on a `path+` module's go.mod, as for a module zip's go.mod (x/mod). */
