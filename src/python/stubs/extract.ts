@@ -473,6 +473,17 @@ export function extractModule(root: Node, parser: PythonParser, options: Extract
     all = replace ? names : [...(all ?? []), ...names];
   };
 
+  // Names the module gave typing's constructs so far (`from typing import TypeVar as _TypeVar`,
+  // `import typing_extensions as te`), so that `_T = _TypeVar("_T")` is still read as a TypeVar.
+  const typingAliases = new Map<string, string>();
+  const typingName = (fn: string | undefined): string | undefined => {
+    if (fn === undefined) return undefined;
+    const dot = fn.indexOf('.');
+    const head = dot === -1 ? fn : fn.slice(0, dot);
+    const real = typingAliases.get(head);
+    return real === undefined ? fn : dot === -1 ? real : `${real}${fn.slice(dot)}`;
+  };
+
   const importStatement = (stmt: Node) => {
     const pos = x.pos(stmt);
     if (stmt.type === 'import_statement') {
@@ -482,6 +493,8 @@ export function extractModule(root: Node, parser: PythonParser, options: Extract
           const mod = n.childForFieldName('name');
           const alias = n.childForFieldName('alias');
           if (mod !== null && alias !== null) imports.push({ module: mod.text, asName: alias.text, pos });
+          if (mod !== null && alias !== null && (mod.text === 'typing' || mod.text === 'typing_extensions'))
+            typingAliases.set(alias.text, mod.text);
         } else {
           imports.push({ module: n.text, pos });
         }
@@ -500,8 +513,10 @@ export function extractModule(root: Node, parser: PythonParser, options: Extract
       if (n.type === 'aliased_import') {
         const name = n.childForFieldName('name');
         const alias = n.childForFieldName('alias');
-        if (name !== null && alias !== null)
+        if (name !== null && alias !== null) {
           imports.push({ module, name: name.text, asName: alias.text, pos });
+          if (module === 'typing' || module === 'typing_extensions') typingAliases.set(alias.text, name.text);
+        }
       } else {
         imports.push({ module, name: n.text, pos });
       }
@@ -526,7 +541,7 @@ export function extractModule(root: Node, parser: PythonParser, options: Extract
       }
       if (annotationType === undefined && value !== null && value.type === 'call') {
         const fnNode = value.childForFieldName('function');
-        const fn = fnNode === null ? undefined : dottedName(fnNode);
+        const fn = typingName(fnNode === null ? undefined : dottedName(fnNode));
         const args = value.childForFieldName('arguments');
         const argList = args === null ? [] : namedChildren(args);
         const tvKind = typeVarKind(fn);

@@ -10,6 +10,30 @@ function parse(src: string, target?: { version: [number, number]; platform: stri
 
 const name = (n: string): TypeExpr => ({ kind: 'name', name: n });
 
+describe('typing constructs imported under another name', () => {
+  it('reads TypeVar, ParamSpec and NewType called through an alias of the name or of the module', () => {
+    const s = parse(
+      [
+        'import typing_extensions as te',
+        'from typing import NewType as _NewType, ParamSpec as _PS, TypeVar as _TypeVar',
+        '_T = _TypeVar("_T", bound=int)',
+        '_P = _PS("_P")',
+        'U = te.TypeVar("U", str, bytes)',
+        'UserId = _NewType("UserId", int)',
+        'V = Other("V")',
+        '',
+      ].join('\n'),
+    );
+    expect(s.typeVars.map((t) => [t.name, t.kind, t.bound, t.constraints])).toEqual([
+      ['_T', 'TypeVar', name('int'), []],
+      ['_P', 'ParamSpec', undefined, []],
+      ['U', 'TypeVar', undefined, [name('str'), name('bytes')]],
+    ]);
+    expect(s.aliases.map((a) => [a.name, a.form, a.value])).toEqual([['UserId', 'newtype', name('int')]]);
+    expect(s.constants.map((c) => c.name)).toEqual(['V']);
+  });
+});
+
 describe('functions', () => {
   it('reads parameters: positional-only, defaults, *args, keyword-only, **kwargs', () => {
     const s = parse(
