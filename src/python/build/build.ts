@@ -1,6 +1,6 @@
 // The build: import targets and their stub sources -> wrappers, shims, hashes and skip reports.
 import { MochiPkgError } from '../../errors.js';
-import { loadStubParser } from '../stubs/parse.js';
+import { parsePackages } from '../stubs/pool.js';
 import type { ModuleSurface, PackageSurface } from '../stubs/types.js';
 import type { ExternalModules } from '../typemap/scope.js';
 import { renderShim, shimSha256 } from '../wrapper/shim.js';
@@ -85,6 +85,12 @@ export function buildWith(req: BuildRequest, parse: ParsePackage, options: Build
  */
 export async function build(req: BuildRequest, options: BuildOptions = {}): Promise<BuildResult> {
   validateRequest(req);
-  const parser = await loadStubParser();
-  return buildWith(req, (stubs, python) => parser.parsePackage(stubs, python), options);
+  // Every target is parsed up front, the tree-sitter work shared with worker threads when there
+  // is enough of it; the surfaces are the same as parsing one target after the other.
+  const surfaces = await parsePackages(
+    req.targets.map((t) => t.stubs),
+    req.python ?? DEFAULT_PYTHON,
+  );
+  const byStubs = new Map(req.targets.map((t, i) => [t.stubs, surfaces[i]!]));
+  return buildWith(req, (stubs) => byStubs.get(stubs)!, options);
 }

@@ -20,5 +20,6 @@ export {
   parsePackage,
   StubParser,
 } from './parse.js';
+export { type ParsePackagesOptions, parsePackages } from './pool.js';
 export { MAX_TYPE_DEPTH } from './typeexpr.js';
 export type * from './types.js';

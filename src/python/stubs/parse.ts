@@ -4,6 +4,7 @@ import { DEFAULT_TARGET } from './condition.js';
 import { StubParseError } from './errors.js';
 import { extractModule } from './extract.js';
 import { createPythonParser, type PythonParser } from './parser.js';
+import type { SyntaxNode } from './tree.js';
 import type { ModuleSurface, PackageSurface } from './types.js';
 
 /** Options of {@link StubParser.parseModule}. */
@@ -61,6 +62,27 @@ export function moduleForPath(pkg: string, path: string, inPackage = false): Mod
   return { module: [pkg, ...parts].join('.'), isPackage, isStub };
 }
 
+/** The text without a leading byte order mark. */
+export function withoutBom(source: string): string {
+  return source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
+}
+
+/**
+ * The modules of a package in the order {@link StubParser.parsePackage} parses them (by name), each
+ * with the file it comes from: `.pyi` beats `.py` for the same module.
+ */
+export function packageModules(files: StubFiles): { name: string; path: string; loc: ModuleLocation }[] {
+  const chosen = new Map<string, { path: string; loc: ModuleLocation }>();
+  const inPackage = files.files.has('__init__.pyi') || files.files.has('__init__.py');
+  for (const path of [...files.files.keys()].sort()) {
+    const loc = moduleForPath(files.module, path, inPackage);
+    if (loc === undefined) continue;
+    const prev = chosen.get(loc.module);
+    if (prev === undefined || (loc.isStub && !prev.loc.isStub)) chosen.set(loc.module, { path, loc });
+  }
+  return [...chosen.keys()].sort().map((name) => ({ name, ...chosen.get(name)! }));
+}
+
 /** A loaded parser with synchronous `parseModule` / `parsePackage`. Create it with {@link loadStubParser}. */
 export class StubParser {
   constructor(private readonly parser: PythonParser) {}
@@ -73,10 +95,31 @@ export class StubParser {
   parseModule(source: string, options: ParseModuleOptions = {}): ModuleSurface {
     const module = options.module ?? 'module';
     const file = options.file ?? `${module}.pyi`;
-    const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
-    return extractModule(this.parser.parseToSyntax(text, file), this.parser, {
+    const text = withoutBom(source);
+    return this.extract(this.parser.parseToSyntax(text, file), text, options);
+  }
+
+  /**
+   * The first half of {@link parseModule}: parses `text` (without its BOM) to a flat tree, which
+   * can cross threads. Throws {@link StubParseError} like parseModule.
+   */
+  parseToFlat(text: string, file: string): Int32Array {
+    return this.parser.parseToFlat(text, file);
+  }
+
+  /**
+   * The surface of a module whose flat tree was made (maybe on another thread) by
+   * `PythonParser.parseToFlat` from `text` (without its BOM): the second half of {@link parseModule}.
+   */
+  moduleFromFlat(flat: Int32Array, text: string, options: ParseModuleOptions = {}): ModuleSurface {
+    return this.extract(this.parser.syntaxOf(flat, text), text, options);
+  }
+
+  private extract(root: SyntaxNode, text: string, options: ParseModuleOptions): ModuleSurface {
+    const module = options.module ?? 'module';
+    return extractModule(root, this.parser, {
       module,
-      file,
+      file: options.file ?? `${module}.pyi`,
       source: text,
       target: options.target ?? DEFAULT_TARGET,
       ...(options.isPackage === undefined ? {} : { isPackage: options.isPackage }),
@@ -92,18 +135,9 @@ export class StubParser {
     target: PythonTarget = DEFAULT_TARGET,
     options: ParsePackageOptions = {},
   ): PackageSurface {
-    const chosen = new Map<string, { path: string; loc: ModuleLocation }>();
-    const inPackage = files.files.has('__init__.pyi') || files.files.has('__init__.py');
-    for (const path of [...files.files.keys()].sort()) {
-      const loc = moduleForPath(files.module, path, inPackage);
-      if (loc === undefined) continue;
-      const prev = chosen.get(loc.module);
-      if (prev === undefined || (loc.isStub && !prev.loc.isStub)) chosen.set(loc.module, { path, loc });
-    }
     const modules = new Map<string, ModuleSurface>();
     const errors: StubParseError[] = [];
-    for (const name of [...chosen.keys()].sort()) {
-      const { path, loc } = chosen.get(name)!;
+    for (const { name, path, loc } of packageModules(files)) {
       try {
         modules.set(
           name,

@@ -19,10 +19,12 @@ import { MAX_STUB_BYTES, StubParseError } from './errors.js';
 import {
   copyTree,
   cursorWalker,
+  flattenTree,
   type Grammar,
   grammarOf,
   SourceText,
   type SyntaxNode,
+  syntaxFromFlat,
   type TreeWalker,
 } from './tree.js';
 
@@ -262,12 +264,25 @@ export class PythonParser {
    * reads, as plain JS nodes (see tree.ts); the wasm tree is freed before returning.
    */
   parseToSyntax(source: string, file: string): SyntaxNode {
+    return this.syntaxOf(this.parseToFlat(source, file), source);
+  }
+
+  /**
+   * Parses `source` like {@link parse} and returns the parts of its tree the surface extractor
+   * reads as a flat tree (plain ints, see tree.ts), which can be sent to another thread.
+   */
+  parseToFlat(source: string, file: string): Int32Array {
     const tree = this.parse(source, file);
     try {
-      return copyTree(this.walker(tree), this.grammar, new SourceText(source));
+      return flattenTree(this.walker(tree), this.grammar, source);
     } finally {
       tree.delete();
     }
+  }
+
+  /** The SyntaxNodes of a flat tree made by {@link parseToFlat} from `source`. */
+  syntaxOf(flat: Int32Array, source: string): SyntaxNode {
+    return syntaxFromFlat(flat, this.grammar, new SourceText(source));
   }
 
   /**

@@ -172,9 +172,19 @@ export const FIELDLESS: ReadonlySet<string> = new Set([
   'concatenated_string',
 ]);
 
-/** True when the walk should not copy the children of `node` (whose parent is `parent`). */
-function isLeafForSurface(node: SyntaxNode, parent: SyntaxNode | undefined): boolean {
-  switch (node.type) {
+/**
+ * True when the walk should not copy the children of a node of type `type` over `start`..`end`,
+ * whose parent has type `parentType` and which fills the parent's field `field`.
+ */
+function isLeafForSurface(
+  type: string,
+  field: string | null,
+  parentType: string | undefined,
+  text: string,
+  start: number,
+  end: number,
+): boolean {
+  switch (type) {
     case 'string':
     case 'comment':
     case 'identifier':
@@ -193,15 +203,14 @@ function isLeafForSurface(node: SyntaxNode, parent: SyntaxNode | undefined): boo
       return true;
     case 'block':
       // A function's body declares nothing the module exports (in stubs it is `...`).
-      return parent?.type === 'function_definition';
+      return parentType === 'function_definition';
     case 'type':
     case 'attribute':
-      return isDottedNameText(node.text);
+      return isDottedNameText(text.slice(start, end));
     default:
       // A parameter's default value: the surface records only that there is one.
       return (
-        node.field === 'value' &&
-        (parent?.type === 'default_parameter' || parent?.type === 'typed_default_parameter')
+        field === 'value' && (parentType === 'default_parameter' || parentType === 'typed_default_parameter')
       );
   }
 }
@@ -234,67 +243,114 @@ export function cursorWalker(tree: Tree): TreeWalker {
   };
 }
 
+/** Int32 slots per node of a flat tree: type id, field id (0 = none), start, end, parent index. */
+export const FLAT_SLOTS = 5;
+
 /**
- * Copies the tree under `walker`'s current node into SyntaxNodes, without recursion (deep trees
- * cannot overflow the stack), and frees the walker. Returns the copy of the starting node.
+ * Walks the tree under `walker`'s current node and writes the nodes the surface needs, in preorder,
+ * as {@link FLAT_SLOTS} ints each (see {@link syntaxFromFlat}); frees the walker. Iterative, so deep
+ * trees cannot overflow the stack. A flat tree is plain data: it can cross threads (a transferable
+ * buffer) and is turned into SyntaxNodes where the source text is.
  */
-export function copyTree(walker: TreeWalker, grammar: Grammar, source: SourceText): SyntaxNode {
+export function flattenTree(walker: TreeWalker, grammar: Grammar, text: string): Int32Array {
   const w = walker;
+  const { types, named } = grammar;
+  let out = new Int32Array(Math.max(64, text.length >> 1));
+  let n = 0;
+  const push = (typeId: number, fieldId: number, start: number, end: number, parent: number): number => {
+    if ((n + 1) * FLAT_SLOTS > out.length) {
+      const bigger = new Int32Array(out.length * 2);
+      bigger.set(out);
+      out = bigger;
+    }
+    const at = n * FLAT_SLOTS;
+    out[at] = typeId;
+    out[at + 1] = fieldId;
+    out[at + 2] = start;
+    out[at + 3] = end;
+    out[at + 4] = parent;
+    return n++;
+  };
   try {
-    const { types, named, fields } = grammar;
-    const root = new SyntaxNode(
-      types[w.typeId()] ?? 'ERROR',
-      true,
-      null,
-      w.startIndex(),
-      w.endIndex(),
-      source,
-    );
-    if (isLeafForSurface(root, undefined) || !w.gotoFirstChild()) return root;
-    const parents: SyntaxNode[] = [];
-    const kidStack: SyntaxNode[][] = [];
-    let parent = root;
-    let kids: SyntaxNode[] = [];
+    const rootType = types[w.typeId()] ?? 'ERROR';
+    const rootStart = w.startIndex();
+    const rootEnd = w.endIndex();
+    push(w.typeId(), 0, rootStart, rootEnd, -1);
+    if (isLeafForSurface(rootType, null, undefined, text, rootStart, rootEnd) || !w.gotoFirstChild())
+      return out.slice(0, n * FLAT_SLOTS);
+    // The parents of the cursor's node: their flat index and type.
+    const parents: number[] = [0];
+    const parentTypes: string[] = [rootType];
+    let parent = 0;
+    let parentType = rootType;
     for (;;) {
       const typeId = w.typeId();
       if (named[typeId] === true) {
-        const fieldId = FIELDLESS.has(parent.type) ? 0 : w.fieldId();
-        const node = new SyntaxNode(
-          types[typeId] ?? 'ERROR',
-          true,
-          fieldId === 0 ? null : (fields[fieldId] ?? null),
-          w.startIndex(),
-          w.endIndex(),
-          source,
-        );
-        kids.push(node);
-        if (!isLeafForSurface(node, parent) && w.gotoFirstChild()) {
-          parent.children = kids;
-          parents.push(parent);
-          kidStack.push(kids);
-          parent = node;
-          kids = [];
+        const fieldId = FIELDLESS.has(parentType) ? 0 : w.fieldId();
+        const start = w.startIndex();
+        const end = w.endIndex();
+        const index = push(typeId, fieldId, start, end, parent);
+        const type = types[typeId] ?? 'ERROR';
+        const field = fieldId === 0 ? null : (grammar.fields[fieldId] ?? null);
+        if (!isLeafForSurface(type, field, parentType, text, start, end) && w.gotoFirstChild()) {
+          parents.push(index);
+          parentTypes.push(type);
+          parent = index;
+          parentType = type;
           continue;
         }
-      } else if (OPERATOR_PARENTS.has(parent.type)) {
+      } else if (OPERATOR_PARENTS.has(parentType)) {
         const fieldId = w.fieldId();
-        if (fieldId !== 0) {
-          const token = types[typeId] ?? 'ERROR';
-          kids.push(
-            new SyntaxNode(token, false, fields[fieldId] ?? null, w.startIndex(), w.endIndex(), source),
-          );
-        }
+        if (fieldId !== 0) push(typeId, fieldId, w.startIndex(), w.endIndex(), parent);
       }
       while (!w.gotoNextSibling()) {
-        if (kids.length > 0) parent.children = kids;
-        const up = parents.pop();
-        if (up === undefined) return root;
+        parents.pop();
+        parentTypes.pop();
+        if (parents.length === 0) return out.slice(0, n * FLAT_SLOTS);
         w.gotoParent();
-        parent = up;
-        kids = kidStack.pop()!;
+        parent = parents[parents.length - 1]!;
+        parentType = parentTypes[parentTypes.length - 1]!;
       }
     }
   } finally {
     w.delete();
   }
+}
+
+/** The SyntaxNodes of a flat tree (from {@link flattenTree} over `source`); returns the root. */
+export function syntaxFromFlat(flat: Int32Array, grammar: Grammar, source: SourceText): SyntaxNode {
+  const { types, named, fields } = grammar;
+  const count = flat.length / FLAT_SLOTS;
+  const nodes: SyntaxNode[] = new Array(count);
+  const kids: (SyntaxNode[] | undefined)[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const at = i * FLAT_SLOTS;
+    const typeId = flat[at]!;
+    const fieldId = flat[at + 1]!;
+    const node = new SyntaxNode(
+      types[typeId] ?? 'ERROR',
+      named[typeId] === true,
+      fieldId === 0 ? null : (fields[fieldId] ?? null),
+      flat[at + 2]!,
+      flat[at + 3]!,
+      source,
+    );
+    nodes[i] = node;
+    const parent = flat[at + 4]!;
+    if (parent >= 0) {
+      const list = kids[parent];
+      if (list === undefined) {
+        const fresh = [node];
+        kids[parent] = fresh;
+        nodes[parent]!.children = fresh;
+      } else list.push(node);
+    }
+  }
+  if (count === 0) throw new Error('syntaxFromFlat: empty flat tree');
+  return nodes[0]!;
+}
+
+/** Copies the tree under `walker`'s current node into SyntaxNodes (flattenTree, then syntaxFromFlat). */
+export function copyTree(walker: TreeWalker, grammar: Grammar, source: SourceText): SyntaxNode {
+  return syntaxFromFlat(flattenTree(walker, grammar, source.text), grammar, source);
 }

@@ -193,6 +193,8 @@ export function wrapAll(
 export interface CorpusPass extends CorpusRun {
   /** Parse + wrap of every module + shims + hashes, in ms (coverage counting excluded). */
   readonly wrapMs: number;
+  /** CPU time (user + system) of the same work as `wrapMs`. */
+  readonly wrapCpuMs: number;
   /** The parsing share of `wrapMs`. */
   readonly parseMs: number;
   /** Stub files that did not parse, as `file:line:column code`. */
@@ -203,22 +205,23 @@ export interface CorpusPass extends CorpusRun {
  * One full pass: every distribution through `buildWith` in one request (targets resolve into each
  * other, so the stdlib is what third-party stubs import), then every other module wrapped too.
  */
-export async function corpusPass(dists: readonly Distribution[]): Promise<CorpusPass> {
-  const { loadStubParser } = await import('../../../src/python/stubs/parse.js');
-  const { buildWith } = await import('../../../src/python/build/build.js');
+export async function corpusPass(dists: readonly Distribution[], threads?: number): Promise<CorpusPass> {
+  const { parsePackages } = await import('../../../src/python/stubs/pool.js');
+  const { buildWith, DEFAULT_PYTHON } = await import('../../../src/python/build/build.js');
   const { renderShim, shimSha256 } = await import('../../../src/python/wrapper/shim.js');
-  const parser = await loadStubParser();
   const all = dists.flatMap((d) => d.targets);
-  const byStubs = new Map<unknown, PackageSurface>();
-  let parseMs = 0;
+  // What `build` does: every target parsed up front (sharing the work with worker threads), then
+  // wrapped; `keepGoing` so that a file that does not parse is counted rather than fatal.
   const t0 = performance.now();
-  const res = buildWith({ targets: all }, (stubs, python) => {
-    const p0 = performance.now();
-    const s = parser.parsePackage(stubs, python, { keepGoing: true });
-    parseMs += performance.now() - p0;
-    byStubs.set(stubs, s);
-    return s;
-  });
+  const c0 = process.cpuUsage();
+  const parsed = await parsePackages(
+    all.map((t) => t.stubs),
+    DEFAULT_PYTHON,
+    threads === undefined ? { keepGoing: true } : { keepGoing: true, threads },
+  );
+  const parseMs = performance.now() - t0;
+  const byStubs = new Map<unknown, PackageSurface>(all.map((t, i) => [t.stubs, parsed[i]!]));
+  const res = buildWith({ targets: all }, (stubs) => byStubs.get(stubs)!);
   const siblings = new Map<string, ModuleSurface>();
   for (const s of byStubs.values()) for (const [n, m] of s.modules) if (!siblings.has(n)) siblings.set(n, m);
   const externals: ExternalModules = (n) => siblings.get(n);
@@ -234,8 +237,10 @@ export async function corpusPass(dists: readonly Distribution[]): Promise<Corpus
       if (m !== t.stubs.module) shimSha256(renderShim(wrapModule(s, m, { externals })));
   }
   const wrapMs = performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
+  const wrapCpuMs = (cpu.user + cpu.system) / 1000;
   const parseErrors = [...byStubs.values()].flatMap((s) =>
     (s.errors ?? []).map((e) => `${e.message} (${e.code})`),
   );
-  return { ...wrapAll(dists, surfaces, results, externals), wrapMs, parseMs, parseErrors };
+  return { ...wrapAll(dists, surfaces, results, externals), wrapMs, wrapCpuMs, parseMs, parseErrors };
 }

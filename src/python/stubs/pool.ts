@@ -1,0 +1,288 @@
+// Parses many stub packages at once, sharing the tree-sitter work between this thread and workers.
+//
+// Why this shape. Parsing (tree-sitter, in wasm) is most of the CPU time of a build over many
+// packages, and files parse independently. A worker sends back each file's flat tree (plain ints in
+// a transferable buffer, see tree.ts), not its surface: surfaces are large object graphs, and
+// copying them between threads (structured clone) cost about as much as making them. The surfaces
+// are then extracted here, in a fixed order, so the result is the same as a sequential
+// `parsePackage` over the jobs, whichever thread parsed what; a worker that cannot start or fails
+// leaves its files to this thread.
+import { availableParallelism } from 'node:os';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { PythonTarget, StubFiles } from '../build/types.js';
+import { DEFAULT_TARGET } from './condition.js';
+import { StubParseError, type StubParseErrorCode } from './errors.js';
+import {
+  loadStubParser,
+  type ModuleLocation,
+  type ParsePackageOptions,
+  packageModules,
+  type StubParser,
+  withoutBom,
+} from './parse.js';
+import type { ModuleSurface, PackageSurface } from './types.js';
+
+/** Options of {@link parsePackages}. */
+export interface ParsePackagesOptions extends ParsePackageOptions {
+  /**
+   * Threads to parse on, this one included; default: the available cores, at most 4. `1` parses
+   * everything in this thread.
+   */
+  readonly threads?: number;
+  /**
+   * Below this many source characters in total everything is parsed in this thread: a worker
+   * needs about 0.1–0.3 s to start and load the grammar. Default 1,000,000.
+   */
+  readonly minParallelChars?: number;
+  /** Called once, at the end, with how many batches of files each side parsed (diagnostics). */
+  readonly report?: (shares: { readonly workers: number; readonly here: number }) => void;
+}
+
+/** A StubParseError as plain data (errors lose their class when they cross threads). */
+export interface ParseErrorData {
+  readonly code: StubParseErrorCode;
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly what: string;
+  readonly hint?: string;
+}
+
+/** A batch of files sent to a worker. */
+export interface FlatRequest {
+  readonly id: number;
+  readonly files: readonly { readonly text: string; readonly file: string }[];
+}
+
+/** One file's outcome from a worker. */
+export type FlatResult =
+  | { readonly flat: Int32Array }
+  | { readonly error: ParseErrorData }
+  | { readonly crash: string };
+
+/** A worker's answer to a {@link FlatRequest}: one result per file, in order. */
+export interface FlatReply {
+  readonly id: number;
+  readonly results: readonly FlatResult[];
+}
+
+export function toErrorData(e: StubParseError): ParseErrorData {
+  const prefix = `${e.file}:${e.line}:${e.column}: `;
+  const what = e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
+  const data = { code: e.code, file: e.file, line: e.line, column: e.column, what };
+  return e.hint === undefined ? data : { ...data, hint: e.hint };
+}
+
+function fromErrorData(d: ParseErrorData): StubParseError {
+  return new StubParseError(d.code, d, d.what, d.hint === undefined ? {} : { hint: d.hint });
+}
+
+/** Parses one file to its flat tree; refusals become data (for workers). */
+export function flatResult(parse: (text: string, file: string) => Int32Array, text: string, file: string) {
+  try {
+    return { flat: parse(text, file) };
+  } catch (e) {
+    if (e instanceof StubParseError) return { error: toErrorData(e) };
+    return { crash: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+  }
+}
+
+/**
+ * Starts a worker on the script next to this module: `parse-worker.js` in the compiled package.
+ * Run from the TypeScript sources (tests, benchmarks), the script is `parse-worker.ts`, and a
+ * worker's entry module does not go through loaders registered with `--import`: a small bootstrap
+ * registers tsx (a devDependency, present wherever the sources are run) and then imports it.
+ */
+function startWorker(): Worker {
+  if (extname(fileURLToPath(import.meta.url)) !== '.ts') {
+    return new Worker(new URL('./parse-worker.js', import.meta.url));
+  }
+  const script = new URL('./parse-worker.ts', import.meta.url).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(script)}); })`;
+  return new Worker(boot, { eval: true });
+}
+
+interface Task {
+  readonly job: number;
+  readonly name: string;
+  readonly path: string;
+  readonly loc: ModuleLocation;
+  readonly text: string;
+  outcome?: { surface: ModuleSurface } | { error: StubParseError };
+}
+
+/** Files of at most about this many characters go to a worker together (fewer messages). */
+const BATCH_CHARS = 200_000;
+
+/**
+ * Parses every package of `jobs` for `target` and returns their surfaces in job order, exactly as
+ * `jobs.map((j) => parser.parsePackage(j, target, options))` would (the first error in that order
+ * is the one thrown), but with the tree-sitter work shared by up to `threads` threads.
+ */
+export async function parsePackages(
+  jobs: readonly StubFiles[],
+  target: PythonTarget = DEFAULT_TARGET,
+  options: ParsePackagesOptions = {},
+): Promise<PackageSurface[]> {
+  const parser = await loadStubParser();
+  const keepGoing = options.keepGoing === true;
+  const chars = jobs.reduce((n, j) => {
+    for (const t of j.files.values()) n += t.length;
+    return n;
+  }, 0);
+  const threads = Math.max(1, options.threads ?? Math.min(4, availableParallelism()));
+  if (threads === 1 || chars < (options.minParallelChars ?? 1_000_000)) {
+    const out = jobs.map((j) => parser.parsePackage(j, target, { keepGoing }));
+    options.report?.({ workers: 0, here: jobs.length === 0 ? 0 : 1 });
+    return out;
+  }
+
+  const tasks: Task[] = [];
+  jobs.forEach((files, job) => {
+    for (const m of packageModules(files))
+      tasks.push({ job, ...m, text: withoutBom(files.files.get(m.path)!) });
+  });
+  const batches: Task[][] = [];
+  let current: Task[] = [];
+  let size = 0;
+  for (const t of tasks) {
+    current.push(t);
+    size += t.text.length;
+    if (size >= BATCH_CHARS) {
+      batches.push(current);
+      current = [];
+      size = 0;
+    }
+  }
+  if (current.length > 0) batches.push(current);
+  const shares = await runBatches(parser, batches, target, threads - 1);
+  options.report?.(shares);
+
+  return jobs.map((files, job) => {
+    const modules = new Map<string, ModuleSurface>();
+    const errors: StubParseError[] = [];
+    for (const t of tasks) {
+      if (t.job !== job) continue;
+      const o = t.outcome;
+      if (o === undefined) throw new Error(`parsePackages: ${t.path} has no result`);
+      if ('surface' in o) modules.set(t.name, o.surface);
+      else if (keepGoing) errors.push(o.error);
+      else throw o.error;
+    }
+    return errors.length === 0 ? { name: files.module, modules } : { name: files.module, modules, errors };
+  });
+}
+
+/** Parses the batches on `workerCount` workers and this thread; extracts every surface here. */
+async function runBatches(
+  parser: StubParser,
+  batches: Task[][],
+  target: PythonTarget,
+  workerCount: number,
+): Promise<{ workers: number; here: number }> {
+  const shares = { workers: 0, here: 0 };
+  const queue = batches.slice();
+  const extract = (t: Task, r: FlatResult) => {
+    if ('crash' in r) throw new Error(`stub parser worker failed on ${t.path}: ${r.crash}`);
+    if ('error' in r) {
+      t.outcome = { error: fromErrorData(r.error) };
+      return;
+    }
+    try {
+      const options = { module: t.name, file: t.path, target, isPackage: t.loc.isPackage };
+      t.outcome = { surface: parser.moduleFromFlat(r.flat, t.text, options) };
+    } catch (e) {
+      if (!(e instanceof StubParseError)) throw e;
+      t.outcome = { error: e };
+    }
+  };
+  const local = (batch: Task[]) => {
+    shares.here++;
+    for (const t of batch)
+      extract(
+        t,
+        flatResult((x, f) => parser.parseToFlat(x, f), t.text, t.path),
+      );
+  };
+  // Replies waiting to be extracted, and a wake-up for the loop below when one arrives.
+  const replies: { batch: Task[]; results: readonly FlatResult[] }[] = [];
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  let busy = 0;
+  const workers: Worker[] = [];
+  for (let i = 0; i < workerCount; i++) {
+    let worker: Worker;
+    try {
+      worker = startWorker();
+    } catch {
+      // No worker (for example no loader for the sources): this thread parses everything.
+      break;
+    }
+    workers.push(worker);
+    let sent: Task[] | undefined;
+    let ended = false;
+    const next = () => {
+      const batch = queue.shift();
+      sent = batch;
+      if (batch === undefined) return;
+      busy++;
+      const request: FlatRequest = {
+        id: 0,
+        files: batch.map((t) => ({ text: t.text, file: t.path })),
+      };
+      worker.postMessage(request);
+    };
+    worker.on('message', (msg: FlatReply | 'ready') => {
+      if (msg !== 'ready' && sent !== undefined) {
+        replies.push({ batch: sent, results: msg.results });
+        shares.workers++;
+        busy--;
+      }
+      next();
+      notify();
+    });
+    const fail = () => {
+      if (ended) return;
+      ended = true;
+      // The batch this worker held goes back to the queue; this thread will take it.
+      if (sent !== undefined) {
+        queue.push(sent);
+        sent = undefined;
+        busy--;
+      }
+      notify();
+    };
+    worker.on('error', fail);
+    worker.on('exit', fail);
+  }
+  try {
+    for (;;) {
+      const reply = replies.shift();
+      if (reply !== undefined) {
+        reply.batch.forEach((t, i) => {
+          extract(t, reply.results[i] ?? { crash: 'missing result' });
+        });
+      } else {
+        const batch = queue.shift();
+        if (batch !== undefined) local(batch);
+        else if (busy > 0) await new Promise<void>((r) => (wake = r));
+        else break;
+      }
+      // Let replies that arrived meanwhile be received.
+      if (workers.length > 0) await new Promise((r) => setImmediate(r));
+    }
+  } finally {
+    for (const w of workers) {
+      w.removeAllListeners('exit');
+      void w.terminate();
+    }
+  }
+  return shares;
+}
