@@ -94,7 +94,6 @@ async function downloadAll(
 ): Promise<number> {
   const cache = await openCommandCache(ctx, values['cache-dir'], { hasher });
   const source = await openSource(ctx, values.proxy);
-  await cache.cleanTemps();
   const progress = createProgress(ctx);
   let finished = 0;
   let failed = 0;

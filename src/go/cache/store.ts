@@ -257,23 +257,19 @@ export class Cache {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
         throw e;
       }
-      for (const d of names) {
-        const p = join(dir, d.name);
-        if (d.isDirectory()) await walk(p, depth + 1);
-        else if (d.name.startsWith(TEMP_PREFIX)) {
-          const st = await stat(p).catch(() => undefined);
-          if (st && now - st.mtimeMs >= olderThanMs) {
-            await unlink(p).catch(() => {});
-            removed++;
-          }
-        }
-      }
+      for (const d of names) if (d.isDirectory()) await walk(join(dir, d.name), depth + 1);
+      removed += await removeStaleTemps(
+        dir,
+        names.filter((d) => !d.isDirectory()).map((d) => d.name),
+        olderThanMs,
+        now,
+      );
     };
     await walk(this.root, 0);
     return removed;
   }
 
-  private async entriesIn(vdir: string): Promise<CacheEntry[]> {
+  private async entriesIn(vdir: string, names?: readonly string[]): Promise<CacheEntry[]> {
     const rel = relative(this.root, join(vdir, '..')).split(sep).join('/');
     let module: string;
     try {
@@ -283,7 +279,7 @@ export class Cache {
       throw e;
     }
     const found = new Map<string, Set<Artifact>>();
-    for (const name of await readdir(vdir)) {
+    for (const name of names ?? (await readdir(vdir))) {
       if (name.startsWith('.')) continue;
       const m = /^(.+)\.(info|mod|zip|ziphash)$/.exec(name);
       if (!m) continue;
@@ -343,17 +339,40 @@ export class Cache {
   /**
    * Rewrites `@v/list` from the directory: the versions whose four artifacts are present, in semver
    * order. Regenerating (rather than appending) keeps racing writers from losing each other's lines
-   * for long: every later store rewrites the whole list.
+   * for long: every later store rewrites the whole list. Stale temp files of dead writers in the
+   * directory are removed on the way (see {@link cleanTemps}), so no walk of the whole cache is needed.
    */
   private async updateList(module: string): Promise<void> {
     const vdir = versionDir(this.root, module);
-    const complete = (await this.entriesIn(vdir)).filter((e) => e.complete).map((e) => e.version);
+    const names = await readdir(vdir);
+    await removeStaleTemps(vdir, names, STALE_TEMP_MS, Date.now());
+    const complete = (await this.entriesIn(vdir, names)).filter((e) => e.complete).map((e) => e.version);
     const text = semverSort(complete)
       .map((v) => `${v}\n`)
       .join('');
     // No fsync: the list is derived from the directory and rewritten by every store.
     await writeFileAtomic(this.listPath(module), text, { fsync: false });
   }
+}
+
+/** Removes the temp files among `names` (in `dir`) untouched for `olderThanMs`; returns how many. */
+async function removeStaleTemps(
+  dir: string,
+  names: readonly string[],
+  olderThanMs: number,
+  now: number,
+): Promise<number> {
+  let removed = 0;
+  for (const name of names) {
+    if (!name.startsWith(TEMP_PREFIX)) continue;
+    const p = join(dir, name);
+    const st = await stat(p).catch(() => undefined);
+    if (st && now - st.mtimeMs >= olderThanMs) {
+      await unlink(p).catch(() => {});
+      removed++;
+    }
+  }
+  return removed;
 }
 
 /** Writes `source` into a new temp file and fsyncs it. */

@@ -270,4 +270,21 @@ describe('Cache verification', () => {
     expect(names).toContain('.tmp-v1.0.0.zip.2.bbbb');
     expect(names).not.toContain('.tmp-v1.0.0.zip.1.aaaa');
   });
+
+  it('removes stale temp files of a version directory when it next stores into it', async () => {
+    const c = await fresh();
+    await storeAll(c);
+    const dir = join(c.zipPath(foo.path, foo.version), '..');
+    const old = join(dir, '.tmp-v1.1.0.zip.1.aaaa');
+    const recent = join(dir, '.tmp-v1.1.0.zip.2.bbbb');
+    await writeFile(old, 'partial');
+    await writeFile(recent, 'partial');
+    const past = new Date(Date.now() - 2 * 3600_000);
+    await utimes(old, past, past);
+    const next = fixtureModule(foo.path, 'v1.1.0');
+    await storeAll(c, next);
+    const names = await readdir(dir);
+    expect(names).toContain('.tmp-v1.1.0.zip.2.bbbb');
+    expect(names).not.toContain('.tmp-v1.1.0.zip.1.aaaa');
+  });
 });
