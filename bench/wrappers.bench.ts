@@ -57,6 +57,12 @@ export default async function wrappersBench(): Promise<void> {
     refCpu = Math.min(refCpu, cpu);
   }
   if (!best) return;
+  // The same pass on one thread (no parse workers), for comparison; one round, next to a reference.
+  const single = await corpusPass(dists, 1);
+  if (single.digest !== best.digest) throw new Error('the one-thread pass differs from the threaded ones');
+  const py1 = spawnSync('python3', ['-c', AST_SCRIPT, list], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (py1.status !== 0) throw new Error(`python3 ast reference failed: ${py1.stderr}`);
+  const [ref1Ms, ref1Cpu] = JSON.parse(py1.stdout) as [number, number];
 
   const total = emptyCoverage();
   console.log('share of public functions and classes that map, per distribution (all modules):');
@@ -87,6 +93,8 @@ export default async function wrappersBench(): Promise<void> {
   console.log(
     ratioLine(`typeshed to wrappers vs CPython ast.parse, CPU (best of ${runs})`, oursCpu, refCpu, 2),
   );
+  console.log(ratioLine('  one thread (threads: 1), wall, one round', single.wrapMs, ref1Ms, 2));
+  console.log(ratioLine('  one thread (threads: 1), CPU, one round', single.wrapCpuMs, ref1Cpu, 2));
   console.log(
     `  split of ours: parse ${best.parseMs.toFixed(0)} ms (.pyi -> surface), lowering + wrapping + shims + hashes ${(best.wrapMs - best.parseMs).toFixed(0)} ms`,
   );
