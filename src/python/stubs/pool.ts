@@ -7,7 +7,7 @@
 // are then extracted here, in a fixed order, so the result is the same as a sequential
 // `parsePackage` over the jobs, whichever thread parsed what; a worker that cannot start or fails
 // leaves its files to this thread.
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -27,8 +27,10 @@ import type { ModuleSurface, PackageSurface } from './types.js';
 /** Options of {@link parsePackages}. */
 export interface ParsePackagesOptions extends ParsePackageOptions {
   /**
-   * Threads to parse on, this one included; default: the available cores, at most 4. `1` parses
-   * everything in this thread.
+   * Threads to parse on, this one included. `1` parses everything in this thread. Default: this
+   * thread plus one worker per idle core (available cores minus the 1-minute load average,
+   * rounded down), at most 3 workers. On a busy machine a worker only competes for the same cores
+   * and costs CPU of its own (it compiles the grammar again), so none is started.
    */
   readonly threads?: number;
   /**
@@ -105,6 +107,12 @@ function startWorker(): Worker {
   return new Worker(boot, { eval: true });
 }
 
+function defaultThreads(): number {
+  const cores = availableParallelism();
+  const idle = Math.floor(cores - (loadavg()[0] ?? 0));
+  return 1 + Math.max(0, Math.min(3, cores - 1, idle));
+}
+
 interface Task {
   readonly job: number;
   readonly name: string;
@@ -133,7 +141,7 @@ export async function parsePackages(
     for (const t of j.files.values()) n += t.length;
     return n;
   }, 0);
-  const threads = Math.max(1, options.threads ?? Math.min(4, availableParallelism()));
+  const threads = Math.max(1, options.threads ?? defaultThreads());
   if (threads === 1 || chars < (options.minParallelChars ?? 1_000_000)) {
     const out = jobs.map((j) => parser.parsePackage(j, target, { keepGoing }));
     options.report?.({ workers: 0, here: jobs.length === 0 ? 0 : 1 });

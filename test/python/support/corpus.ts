@@ -195,6 +195,8 @@ export interface CorpusPass extends CorpusRun {
   readonly wrapMs: number;
   /** CPU time (user + system) of the same work as `wrapMs`. */
   readonly wrapCpuMs: number;
+  /** Batches of files parsed on worker threads and in this thread (0 and 1: no workers). */
+  readonly shares: { readonly workers: number; readonly here: number };
   /** The parsing share of `wrapMs`. */
   readonly parseMs: number;
   /** Stub files that did not parse, as `file:line:column code`. */
@@ -214,10 +216,17 @@ export async function corpusPass(dists: readonly Distribution[], threads?: numbe
   // wrapped; `keepGoing` so that a file that does not parse is counted rather than fatal.
   const t0 = performance.now();
   const c0 = process.cpuUsage();
+  let shares = { workers: 0, here: 0 };
   const parsed = await parsePackages(
     all.map((t) => t.stubs),
     DEFAULT_PYTHON,
-    threads === undefined ? { keepGoing: true } : { keepGoing: true, threads },
+    {
+      keepGoing: true,
+      ...(threads === undefined ? {} : { threads }),
+      report: (s) => {
+        shares = s;
+      },
+    },
   );
   const parseMs = performance.now() - t0;
   const byStubs = new Map<unknown, PackageSurface>(all.map((t, i) => [t.stubs, parsed[i]!]));
@@ -242,5 +251,5 @@ export async function corpusPass(dists: readonly Distribution[], threads?: numbe
   const parseErrors = [...byStubs.values()].flatMap((s) =>
     (s.errors ?? []).map((e) => `${e.message} (${e.code})`),
   );
-  return { ...wrapAll(dists, surfaces, results, externals), wrapMs, wrapCpuMs, parseMs, parseErrors };
+  return { ...wrapAll(dists, surfaces, results, externals), wrapMs, wrapCpuMs, parseMs, parseErrors, shares };
 }
