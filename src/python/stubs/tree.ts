@@ -246,6 +246,8 @@ export function cursorWalker(tree: Tree): TreeWalker {
 /** Int32 slots per node of a flat tree: type id, field id (0 = none), start, end, parent index. */
 export const FLAT_SLOTS = 5;
 
+let scratch = new Int32Array(64 * 1024);
+
 /**
  * Walks the tree under `walker`'s current node and writes the nodes the surface needs, in preorder,
  * as {@link FLAT_SLOTS} ints each (see {@link syntaxFromFlat}); frees the walker. Iterative, so deep
@@ -255,13 +257,16 @@ export const FLAT_SLOTS = 5;
 export function flattenTree(walker: TreeWalker, grammar: Grammar, text: string): Int32Array {
   const w = walker;
   const { types, named } = grammar;
-  let out = new Int32Array(Math.max(64, text.length >> 1));
+  // One scratch buffer, reused from call to call (the walk is synchronous); the result is an
+  // exact-size copy, so each file leaves one small buffer behind instead of a generous one.
+  let out = scratch;
   let n = 0;
   const push = (typeId: number, fieldId: number, start: number, end: number, parent: number): number => {
     if ((n + 1) * FLAT_SLOTS > out.length) {
       const bigger = new Int32Array(out.length * 2);
       bigger.set(out);
       out = bigger;
+      scratch = bigger;
     }
     const at = n * FLAT_SLOTS;
     out[at] = typeId;
