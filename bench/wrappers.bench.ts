@@ -96,7 +96,7 @@ export default async function wrappersBench(): Promise<void> {
   console.log(ratioLine('  one thread (threads: 1), wall, one round', single.wrapMs, ref1Ms, 2));
   console.log(ratioLine('  one thread (threads: 1), CPU, one round', single.wrapCpuMs, ref1Cpu, 2));
   console.log(
-    `  parse work of the best pass: ${best.shares.workers} batches on worker threads, ${best.shares.here} in the main thread (no workers on a busy machine)`,
+    `  parse work of the best pass: ${best.shares.workers} batches on worker threads, ${best.shares.here} in the main thread`,
   );
   console.log(
     `  split of ours: parse ${best.parseMs.toFixed(0)} ms (.pyi -> surface), lowering + wrapping + shims + hashes ${(best.wrapMs - best.parseMs).toFixed(0)} ms`,

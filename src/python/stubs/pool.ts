@@ -7,7 +7,7 @@
 // are then extracted here, in a fixed order, so the result is the same as a sequential
 // `parsePackage` over the jobs, whichever thread parsed what; a worker that cannot start or fails
 // leaves its files to this thread.
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -27,10 +27,9 @@ import type { ModuleSurface, PackageSurface } from './types.js';
 /** Options of {@link parsePackages}. */
 export interface ParsePackagesOptions extends ParsePackageOptions {
   /**
-   * Threads to parse on, this one included. `1` parses everything in this thread. Default: this
-   * thread plus one worker per idle core (available cores minus the 1-minute load average,
-   * rounded down), at most 3 workers. On a busy machine a worker only competes for the same cores
-   * and costs CPU of its own (it compiles the grammar again), so none is started.
+   * Threads to parse on, this one included. `1` parses everything in this thread. Default: one
+   * per core, at most 4. Each worker costs CPU of its own (it compiles the grammar again), which
+   * pays off only when cores are free; pass `1` on a machine known to be saturated.
    */
   readonly threads?: number;
   /**
@@ -107,10 +106,13 @@ function startWorker(): Worker {
   return new Worker(boot, { eval: true });
 }
 
+/**
+ * One thread per core, at most 4, as build tools do (cargo, uv, pnpm). The load average is not
+ * consulted: it counts this process's own threads, and a tool that backs off under load is slow
+ * exactly when its user is waiting on a busy machine.
+ */
 function defaultThreads(): number {
-  const cores = availableParallelism();
-  const idle = Math.floor(cores - (loadavg()[0] ?? 0));
-  return 1 + Math.max(0, Math.min(3, cores - 1, idle));
+  return 1 + Math.max(0, Math.min(3, availableParallelism() - 1));
 }
 
 interface Task {
