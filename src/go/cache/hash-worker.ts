@@ -1,5 +1,5 @@
 // Worker-thread side of threadHasher: checks and hashes module zips off the main thread.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { checkAndHashZip } from './hasher.js';
 import { type HashReply, type HashRequest, serializeError } from './thread-protocol.js';
@@ -19,25 +19,14 @@ const WHOLE_READ_BYTES = 16 << 20;
 
 /**
  * The bytes of `path` when it is a regular file of at most {@link WHOLE_READ_BYTES}; otherwise (or
- * on any error, which the zip reader then reports with its own message) undefined.
+ * on any error, which the zip reader then reports with its own message) undefined. The file is a
+ * finished temp file of this process's cache, so it does not change between the stat and the read.
  */
 function readSmall(path: string): Buffer | undefined {
-  let fd: number | undefined;
   try {
-    fd = openSync(path, 'r');
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.size > WHOLE_READ_BYTES) return undefined;
-    const buf = Buffer.allocUnsafe(st.size);
-    let done = 0;
-    while (done < st.size) {
-      const n = readSync(fd, buf, done, st.size - done, done);
-      if (n === 0) return undefined;
-      done += n;
-    }
-    return buf;
+    const st = statSync(path);
+    return st.isFile() && st.size <= WHOLE_READ_BYTES ? readFileSync(path) : undefined;
   } catch {
     return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }

@@ -6,7 +6,7 @@ import { mapInOrder } from '../../util/pool.js';
 import type { Cache } from '../cache/index.js';
 import { download } from '../cache/index.js';
 import { hashGoMod } from '../dirhash/index.js';
-import { check, InvalidModuleVersionError, InvalidPathError } from '../module/index.js';
+import { versionFitsPath } from '../module/check.js';
 import { hashModuleDir } from '../modzip/index.js';
 import type { ModuleSource } from '../proxy/index.js';
 import * as semver from '../semver/index.js';
@@ -95,15 +95,7 @@ function describe(imp: GoImport): string {
  * that do not fit the module path's major version are skipped.
  */
 export async function resolveQuery(source: ModuleSource, module: string, query: GoQuery): Promise<string> {
-  const fits = (v: string): boolean => {
-    try {
-      check(module, v);
-      return true;
-    } catch (e) {
-      if (e instanceof InvalidModuleVersionError || e instanceof InvalidPathError) return false;
-      throw e;
-    }
-  };
+  const fits = (v: string): boolean => versionFitsPath(module, v);
   if (query === 'latest') {
     const info = await source.latest(module);
     if (!fits(info.Version)) {
@@ -175,12 +167,15 @@ export async function pinGoImports(options: PinOptions): Promise<PinResult> {
 /** Modules pinned at once by default: downloads overlap, and a project has few Go modules. */
 const DEFAULT_PIN_JOBS = 8;
 
-/** One module's lock entry and how its version was chosen, from all the imports of the module. */
+/**
+ * One module's lock entry and how its version was chosen, from all the imports of the module;
+ * `kept` is the module's entry in the previous lock, if any.
+ */
 async function pinModule(
   options: PinOptions,
   module: string,
   uses: readonly { spec: ModuleSpec | PathSpec; imp: GoImport }[],
-  previous: GoLockEntry | undefined,
+  kept: GoLockEntry | undefined,
 ): Promise<{ entry: GoLockEntry; pinned: PinnedModule }> {
   const aliases = [...new Set(uses.map((u) => u.imp.alias))].sort();
   const paths = uses.filter((u): u is { spec: PathSpec; imp: GoImport } => u.spec.kind === 'path');
@@ -219,7 +214,6 @@ async function pinModule(
       },
     );
   }
-  const kept = previous;
   const narrowest = [...queries].sort((x, y) => specificity(y.q) - specificity(x.q))[0];
   if (pinned.length === 1) {
     version = pinned[0]!;

@@ -366,6 +366,17 @@ export function check(path: string, version: string): void {
   }
 }
 
+/** {@link check} as a predicate: true when `version` is valid for `path`; other errors propagate. */
+export function versionFitsPath(path: string, version: string): boolean {
+  try {
+    check(path, version);
+    return true;
+  } catch (e) {
+    if (e instanceof InvalidPathError || e instanceof InvalidModuleVersionError) return false;
+    throw e;
+  }
+}
+
 /**
  * The canonical form of a module version (x/mod `CanonicalVersion`): semver's canonical form, but
  * keeping a `+incompatible` suffix; `''` for an invalid version.

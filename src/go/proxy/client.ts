@@ -4,14 +4,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import {
-  canonicalVersion,
-  check,
-  escapePath,
-  escapeVersion,
-  InvalidModuleVersionError,
-  InvalidPathError,
-} from '../module/index.js';
+import { versionFitsPath } from '../module/check.js';
+import { canonicalVersion, escapePath, escapeVersion } from '../module/index.js';
 import * as semver from '../semver/index.js';
 import {
   ModuleNotFoundError,
@@ -280,12 +274,5 @@ export class Client implements ModuleSource {
  * answer for exactly that version; other queries (`v1.2`, branch names) may resolve elsewhere.
  */
 function mustMatch(module: string, version: string): boolean {
-  if (canonicalVersion(version) !== version) return false;
-  try {
-    check(module, version);
-    return true;
-  } catch (e) {
-    if (e instanceof InvalidPathError || e instanceof InvalidModuleVersionError) return false;
-    throw e;
-  }
+  return canonicalVersion(version) === version && versionFitsPath(module, version);
 }

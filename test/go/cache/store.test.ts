@@ -255,36 +255,33 @@ describe('Cache verification', () => {
     expect((await c.entries()).map((e) => e.module)).not.toContain(foo.path);
   });
 
-  it('cleans temp files left by dead writers, sparing recent ones', async () => {
+  /** A cache holding foo, with two temp files beside it: one untouched for two hours, one fresh. */
+  async function withTemps(): Promise<{ c: Cache; dir: string; old: string; recent: string }> {
     const c = await fresh();
     await storeAll(c);
     const dir = join(c.zipPath(foo.path, foo.version), '..');
-    const old = join(dir, '.tmp-v1.0.0.zip.1.aaaa');
-    const recent = join(dir, '.tmp-v1.0.0.zip.2.bbbb');
-    await writeFile(old, 'partial');
-    await writeFile(recent, 'partial');
+    const old = '.tmp-v1.1.0.zip.1.aaaa';
+    const recent = '.tmp-v1.1.0.zip.2.bbbb';
+    await writeFile(join(dir, old), 'partial');
+    await writeFile(join(dir, recent), 'partial');
     const past = new Date(Date.now() - 2 * 3600_000);
-    await utimes(old, past, past);
+    await utimes(join(dir, old), past, past);
+    return { c, dir, old, recent };
+  }
+
+  it('cleans temp files left by dead writers, sparing recent ones', async () => {
+    const { c, dir, old, recent } = await withTemps();
     expect(await c.cleanTemps()).toBe(1);
     const names = await readdir(dir);
-    expect(names).toContain('.tmp-v1.0.0.zip.2.bbbb');
-    expect(names).not.toContain('.tmp-v1.0.0.zip.1.aaaa');
+    expect(names).toContain(recent);
+    expect(names).not.toContain(old);
   });
 
   it('removes stale temp files of a version directory when it next stores into it', async () => {
-    const c = await fresh();
-    await storeAll(c);
-    const dir = join(c.zipPath(foo.path, foo.version), '..');
-    const old = join(dir, '.tmp-v1.1.0.zip.1.aaaa');
-    const recent = join(dir, '.tmp-v1.1.0.zip.2.bbbb');
-    await writeFile(old, 'partial');
-    await writeFile(recent, 'partial');
-    const past = new Date(Date.now() - 2 * 3600_000);
-    await utimes(old, past, past);
-    const next = fixtureModule(foo.path, 'v1.1.0');
-    await storeAll(c, next);
+    const { c, dir, old, recent } = await withTemps();
+    await storeAll(c, fixtureModule(foo.path, 'v1.1.0'));
     const names = await readdir(dir);
-    expect(names).toContain('.tmp-v1.1.0.zip.2.bbbb');
-    expect(names).not.toContain('.tmp-v1.1.0.zip.1.aaaa');
+    expect(names).toContain(recent);
+    expect(names).not.toContain(old);
   });
 });
