@@ -116,7 +116,6 @@ function defaultThreads(): number {
 }
 
 interface Task {
-  readonly job: number;
   readonly name: string;
   readonly path: string;
   readonly loc: ModuleLocation;
@@ -151,9 +150,14 @@ export async function parsePackages(
   }
 
   const tasks: Task[] = [];
+  // The tasks of each job, in order, so results are gathered per job without rescanning all tasks.
+  const byJob: Task[][] = jobs.map(() => []);
   jobs.forEach((files, job) => {
-    for (const m of packageModules(files))
-      tasks.push({ job, ...m, text: withoutBom(files.files.get(m.path)!) });
+    for (const m of packageModules(files)) {
+      const t: Task = { ...m, text: withoutBom(files.files.get(m.path)!) };
+      tasks.push(t);
+      byJob[job]!.push(t);
+    }
   });
   const batches: Task[][] = [];
   let current: Task[] = [];
@@ -174,8 +178,7 @@ export async function parsePackages(
   return jobs.map((files, job) => {
     const modules = new Map<string, ModuleSurface>();
     const errors: StubParseError[] = [];
-    for (const t of tasks) {
-      if (t.job !== job) continue;
+    for (const t of byJob[job]!) {
       const o = t.outcome;
       if (o === undefined) throw new Error(`parsePackages: ${t.path} has no result`);
       if ('surface' in o) modules.set(t.name, o.surface);
