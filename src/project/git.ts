@@ -1,10 +1,11 @@
 // Git stub sources: mirror the repository into the cache with the system git, read .pyi files at a commit.
 import { execFile, spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { redactUrls } from '../errors.js';
+import { writeDirAtomic } from '../util/atomic.js';
 import { isStubPath, StubSourceError, type StubTreeLimits, TreeBudget } from './stubs.js';
 
 const execFileP = promisify(execFile);
@@ -89,16 +90,14 @@ export async function fetchGitStubTree(
   const mirror = join(gitDir, `${createHash('sha256').update(url).digest('hex').slice(0, 32)}.git`);
   const target = rev ?? 'HEAD';
   if (!(await exists(mirror))) {
-    const tmp = `${mirror}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-    try {
-      await git(['clone', '--mirror', '--quiet', '--', url, tmp]);
-      await rename(tmp, mirror).catch(async (e: NodeJS.ErrnoException) => {
-        // Another process published the mirror first: use theirs.
-        if (e.code !== 'EEXIST' && e.code !== 'ENOTEMPTY') throw e;
-      });
-    } finally {
-      await rm(tmp, { recursive: true, force: true });
-    }
+    // Another process may publish the mirror first: then theirs is used.
+    await writeDirAtomic(
+      mirror,
+      (tmp) => git(['clone', '--mirror', '--quiet', '--', url, tmp]).then(() => {}),
+      {
+        ifExists: 'keep',
+      },
+    );
   } else {
     const pinned = /^[0-9a-f]{40}$/.test(target) && (await haveCommit(mirror, target));
     if (!pinned)

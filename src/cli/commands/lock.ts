@@ -82,7 +82,7 @@ Flags:
                        starting with . or / is a file:// proxy directory). Default: $GOPROXY,
                        else https://proxy.golang.org
   --go-cache-dir <dir> the verified Go module cache (default: $MOCHI_GO_BRIDGE_CACHE, else
-                       $XDG_CACHE_HOME/mochi-go-bridge/modules)
+                       $XDG_CACHE_HOME/mochi-pkg/go)
   --go-sum <file>      after locking, also write the go.sum lines of the locked Go modules to <file>
   -h, --help           show this help
 
