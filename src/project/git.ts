@@ -5,6 +5,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { redactUrls } from '../errors.js';
+import { decodeStub } from '../python/stubs/load.js';
 import { writeDirAtomic } from '../util/atomic.js';
 import { isStubPath, StubSourceError, type StubTreeLimits, TreeBudget } from './stubs.js';
 
@@ -136,7 +137,7 @@ export async function fetchGitStubTree(
       blobs.push({ path: m[4]!, sha: m[2]! });
     }
   }
-  const files = await readBlobs(mirror, blobs);
+  const files = await readBlobs(mirror, blobs, where);
   return { commit, files };
 }
 
@@ -150,8 +151,12 @@ async function haveCommit(mirror: string, sha: string): Promise<boolean> {
   }
 }
 
-/** Reads many blobs through one `git cat-file --batch` process. */
-function readBlobs(mirror: string, blobs: { path: string; sha: string }[]): Promise<Map<string, string>> {
+/** Reads many blobs through one `git cat-file --batch` process, decoded as stub files read from disk are. */
+function readBlobs(
+  mirror: string,
+  blobs: { path: string; sha: string }[],
+  where: string,
+): Promise<Map<string, string>> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', ['--git-dir', mirror, 'cat-file', '--batch'], {
       env: { ...process.env, ...GIT_ENV },
@@ -177,7 +182,7 @@ function readBlobs(mirror: string, blobs: { path: string; sha: string }[]): Prom
           const size = Number(header.split(' ')[2]);
           if (nl < 0 || !Number.isSafeInteger(size))
             throw new StubSourceError('stubs-git', `unexpected git cat-file output: ${header}`);
-          files.set(path, out.subarray(nl + 1, nl + 1 + size).toString('utf8'));
+          files.set(path, decodeStub(out.subarray(nl + 1, nl + 1 + size), `${where}:${path}`));
           at = nl + 1 + size + 1;
         }
         resolve(new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
