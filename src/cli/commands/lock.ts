@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { isMochiPkgError, type MochiPkgError, redactUrls } from '../../errors.js';
 import { Cache, defaultCacheRoot } from '../../go/cache/index.js';
 import { renderGoSum } from '../../go/lockfile/index.js';
-import { fromGoProxy, type ModuleSource } from '../../go/proxy/index.js';
+import type { ModuleSource } from '../../go/proxy/index.js';
 import {
   type BuildFn,
   compareLocks,
@@ -36,6 +36,7 @@ import {
   println,
   UsageError,
 } from '../context.js';
+import { openSource } from '../go-proxy.js';
 import { createProgress } from '../progress.js';
 
 const HELP = `mochi-pkg lock: pin every \`import python\` and \`import go\` of a Mochi project in mochi.lock
@@ -237,7 +238,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
       ...(python ? { python } : {}),
       go: async () => ({
         cache: await Cache.open(goCacheDir),
-        source: lazySource(goProxy),
+        source: lazySource(ctx, goProxy),
         ...(previous ? { previous: previous.go } : {}),
       }),
     });
@@ -328,18 +329,22 @@ function goProxyList(value: string | undefined, cwd: string): string | undefined
  * A module source that parses GOPROXY only when first asked: a fully cached `--check` never
  * needs (or validates) the proxy setting.
  */
-function lazySource(goproxy: string | undefined): ModuleSource {
-  let src: ModuleSource | undefined;
-  const get = (): ModuleSource => {
-    src ??= fromGoProxy(goproxy);
+/**
+ * The Go module source of a lock run, opened on first use (a lock without Go imports reads no
+ * netrc and opens no connection): the same source the `go` commands use, netrc credentials included.
+ */
+function lazySource(ctx: CommandContext, goproxy: string | undefined): ModuleSource {
+  let src: Promise<ModuleSource> | undefined;
+  const get = (): Promise<ModuleSource> => {
+    src ??= openSource(ctx, goproxy);
     return src;
   };
   return {
-    list: (m) => get().list(m),
-    info: (m, v) => get().info(m, v),
-    latest: (m) => get().latest(m),
-    mod: (m, v) => get().mod(m, v),
-    zip: (m, v, sink, o) => get().zip(m, v, sink, o),
+    list: async (m) => (await get()).list(m),
+    info: async (m, v) => (await get()).info(m, v),
+    latest: async (m) => (await get()).latest(m),
+    mod: async (m, v) => (await get()).mod(m, v),
+    zip: async (m, v, sink, o) => (await get()).zip(m, v, sink, o),
   };
 }
 
