@@ -257,7 +257,7 @@ export interface TargetEnvironment {
 }
 
 const PLATFORM_RE =
-  /^(manylinux\d*|manylinux_\d+_\d+|musllinux_\d+_\d+|linux|macosx_\d+_\d+|win|win32)(?:_(.+))?$/;
+  /^(manylinux_\d+_\d+|manylinux\d*|musllinux_\d+_\d+|linux|macosx_\d+_\d+|win32|win)(?:_(.+))?$/;
 
 /**
  * The marker environment of CPython `pythonVersion` (`3.11` or `3.11.4`) on the platform of a
