@@ -35,6 +35,7 @@ describe('public surface', () => {
       'importspec',
       'lockfile',
       'pep440',
+      'pep508',
       'registry',
       'stubs',
       'typemap',
