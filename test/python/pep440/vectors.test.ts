@@ -1,11 +1,6 @@
 // packaging's own PEP 440 test vectors (tests/test_specifiers.py, tests/test_version.py of
 // pypa/packaging, categories and cases re-tabled here), checked against us and against packaging 26.
-import { describe, expect, it } from 'vitest';
-import { describeWithOracle, packagingOracle } from '../../support/oracles.js';
-import { askTable, type TableQuestion } from '../pep508/table-oracle.js';
-import { ourAnswer } from '../pep508/table-ours.js';
-
-type Row = [TableQuestion, unknown];
+import { type Row, tableSuites } from '../pep508/table.js';
 
 const invalidClauses = [
   '2.0',
@@ -209,18 +204,4 @@ const rows: Row[] = [
   ...filters.map(([s, vs, pre, want]): Row => [['filter', s, vs, pre], want]),
 ];
 
-describe('packaging 26 PEP 440 vectors', () => {
-  it.each(rows)('%j → %j', (q, want) => {
-    expect(ourAnswer(q)).toEqual(want);
-  });
-});
-
-describeWithOracle(packagingOracle(), 'packaging 26 gives the tabled PEP 440 answers', () => {
-  it(`answers all ${rows.length} rows as tabled`, () => {
-    const answers = askTable(rows.map((r) => r[0]));
-    const bad = rows
-      .map((r, i) => ({ question: r[0], tabled: r[1], packaging: answers[i] }))
-      .filter((x) => JSON.stringify(x.packaging) !== JSON.stringify(x.tabled));
-    expect(bad).toEqual([]);
-  });
-});
+tableSuites('packaging 26 PEP 440 vectors', rows);

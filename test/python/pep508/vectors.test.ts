@@ -1,12 +1,8 @@
 // packaging's own PEP 508 test vectors (tests/test_requirements.py, tests/test_markers.py of
 // pypa/packaging, cases re-tabled here), checked against us and against packaging 26.
-import { describe, expect, it } from 'vitest';
-import { defaultEnvironment } from '../../../src/python/pep508/index.js';
-import { describeWithOracle, packagingOracle } from '../../support/oracles.js';
-import { askTable, type TableQuestion } from './table-oracle.js';
-import { ourAnswer } from './table-ours.js';
 
-type Row = [TableQuestion, unknown];
+import { defaultEnvironment } from '../../../src/python/pep508/index.js';
+import { type Row, tableSuites } from './table.js';
 
 const requirements: [string, string | null][] = [
   ['name[bar]>=3; python_version == "2.7"', 'name[bar]>=3; python_version == "2.7"'],
@@ -143,18 +139,4 @@ const rows: Row[] = [
   ...evaluations.map(([m, e, ctx, want]): Row => [['evaluate', m, e, ctx], want]),
 ];
 
-describe('packaging 26 PEP 508 vectors', () => {
-  it.each(rows)('%j → %j', (q, want) => {
-    expect(ourAnswer(q)).toEqual(want);
-  });
-});
-
-describeWithOracle(packagingOracle(), 'packaging 26 gives the tabled PEP 508 answers', () => {
-  it(`answers all ${rows.length} rows as tabled`, () => {
-    const answers = askTable(rows.map((r) => r[0]));
-    const bad = rows
-      .map((r, i) => ({ question: r[0], tabled: r[1], packaging: answers[i] }))
-      .filter((x) => JSON.stringify(x.packaging) !== JSON.stringify(x.tabled));
-    expect(bad).toEqual([]);
-  });
-});
+tableSuites('packaging 26 PEP 508 vectors', rows);
