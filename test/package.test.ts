@@ -41,6 +41,7 @@ describe('public surface', () => {
       'importspec',
       'lockfile',
       'pep440',
+      'pep508',
       'registry',
       'stubs',
       'typemap',
