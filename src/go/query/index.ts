@@ -3,7 +3,7 @@ import { MochiPkgError } from '../../errors.js';
 import { GoModParseError, parseLax } from '../modfile/index.js';
 import { autoQuote } from '../modfile/rule.js';
 import { canonicalVersion, pathMajorMismatch, splitPathVersion } from '../module/check.js';
-import { isNotFound, type ModuleSource, type VersionInfo } from '../proxy/index.js';
+import { isNotFound, type ModuleSource, ProxyError, type VersionInfo } from '../proxy/index.js';
 import * as semver from '../semver/index.js';
 
 /**
@@ -297,15 +297,15 @@ export class Querier {
 
   /**
    * The rationales when `version` is retracted (an empty list when retracted without one),
-   * `undefined` when not — or when the latest go.mod cannot be read, which cmd/go also treats
-   * as not retracted.
+   * `undefined` when not — or when the latest go.mod cannot be had (no answer from the proxy, a
+   * go.mod that does not parse), which cmd/go also treats as not retracted.
    */
   async retracted(path: string, version: string): Promise<string[] | undefined> {
     let notes: ModuleNotes;
     try {
       notes = await this.moduleNotes(path);
     } catch (e) {
-      if (e instanceof GoQueryError || e instanceof GoModParseError || isNotFound(e)) return undefined;
+      if (unreadable(e)) return undefined;
       throw e;
     }
     const hits = notes.retract.filter(
@@ -324,7 +324,7 @@ export class Querier {
     try {
       deprecated = (await this.moduleNotes(path)).deprecated;
     } catch (e) {
-      if (!(e instanceof GoQueryError || e instanceof GoModParseError || isNotFound(e))) throw e;
+      if (!unreadable(e)) throw e;
     }
     const dep = shortMessage(deprecated, '');
     if (dep !== '') out.push(`module ${path} is deprecated: ${dep}`);
@@ -357,6 +357,12 @@ export class Querier {
     }
     return p;
   }
+}
+
+// The latest go.mod could not be had or read: cmd/go then treats versions as neither retracted
+// nor deprecated (a retraction-loading error never blocks a version).
+function unreadable(e: unknown): boolean {
+  return e instanceof GoQueryError || e instanceof GoModParseError || e instanceof ProxyError;
 }
 
 function noMatch(path: string, query: string, current: string): GoQueryError {

@@ -21,6 +21,10 @@ export interface Query {
 export interface Answer {
   readonly version?: string;
   readonly error?: string;
+  /** With `-u`: the rationales when the version is retracted (`[]` when it is not). */
+  readonly retracted?: readonly string[];
+  /** With `-u`: the module's deprecation text. */
+  readonly deprecated?: string;
 }
 
 /**
@@ -62,7 +66,11 @@ export async function queriesFor(mods: readonly ProxyModule[]): Promise<Query[]>
  * `go list -m -json -e <path@query>…` inside a fresh main module with a fresh module cache
  * (GOFLAGS=-mod=mod, GOSUMDB=off), many queries per go process, two processes at a time.
  */
-export async function goListAnswers(goproxy: string, queries: readonly Query[]): Promise<Answer[]> {
+export async function goListAnswers(
+  goproxy: string,
+  queries: readonly Query[],
+  flags: readonly string[] = [],
+): Promise<Answer[]> {
   const work = await mkdtemp(join(tmpdir(), 'mochi-query-oracle-'));
   try {
     await writeFile(join(work, 'go.mod'), 'module example.com/main\n\ngo 1.19\n');
@@ -83,16 +91,22 @@ export async function goListAnswers(goproxy: string, queries: readonly Query[]):
         const batch = batches[i]!;
         const r = await execFileAsync(
           'go',
-          ['list', '-m', '-json', '-e', ...batch.map((q) => `${q.path}@${q.query}`)],
+          ['list', '-m', '-json', '-e', ...flags, ...batch.map((q) => `${q.path}@${q.query}`)],
           { cwd: work, env, encoding: 'utf8', maxBuffer: 1 << 28, timeout: 300_000 },
         );
         const objs = JSON.parse(`[${r.stdout.replace(/}\n{/g, '},{')}]`) as {
           Version?: string;
           Error?: { Err: string };
+          Retracted?: string[];
+          Deprecated?: string;
         }[];
         if (objs.length !== batch.length)
           throw new Error(`go list gave ${objs.length} answers for ${batch.length} queries`);
-        results[i] = objs.map((o) => (o.Error ? { error: o.Error.Err } : { version: o.Version ?? '' }));
+        results[i] = objs.map((o) =>
+          o.Error
+            ? { error: o.Error.Err }
+            : { version: o.Version ?? '', retracted: o.Retracted ?? [], deprecated: o.Deprecated ?? '' },
+        );
       }
     };
     await Promise.all([worker(), worker()]);

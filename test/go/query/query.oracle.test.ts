@@ -32,10 +32,40 @@ describeWithOracle(goOracle(), 'module queries equal `go list -m -json <m>@<q>` 
       if (!same) diffs.push(`${path}@${query}: ours ${JSON.stringify(got)}, go ${JSON.stringify(want)}`);
     }
     if (process.env.MOCHI_QUERY_REPORT) {
-      console.log(`${queries.length} queries, go refused ${theirs.filter((a) => a.error).length}, ${diffs.length} disagree`);
+      console.log(
+        `${queries.length} queries, go refused ${theirs.filter((a) => a.error).length}, ${diffs.length} disagree`,
+      );
     }
     expect(queries.length).toBeGreaterThan(500);
     expect(theirs.filter((a) => a.error !== undefined).length).toBeGreaterThan(0);
     expect(diffs.join('\n'), `${diffs.length} of ${queries.length} queries disagree`).toBe('');
+  }, 600_000);
+
+  it('finds the same retractions (with rationales) and deprecations as `go list -m -u -json <m>@<v>`', async () => {
+    const exact = server.mods.map((m) => ({ path: m.path, query: m.version }));
+    const go = await goListAnswers(`${server.base}/mod`, exact, ['-u']);
+    const q = new Querier(new Client({ baseUrl: `${server.base}/mod` }));
+    const diffs: string[] = [];
+    let retracted = 0;
+    let deprecated = 0;
+    for (const [i, { path, query }] of exact.entries()) {
+      const want = go[i]!;
+      if (want.error !== undefined) continue;
+      const why = await q.retracted(path, want.version!);
+      const notes = await q.moduleNotes(path).catch(() => ({ deprecated: '' }));
+      // go list -u shows the rationales, or a default when the retraction gives none.
+      const shown = why === undefined ? [] : why.length > 0 ? why : ['retracted by module author'];
+      const got = { retracted: shown, deprecated: notes.deprecated };
+      if (got.retracted.length > 0) retracted++;
+      if (got.deprecated !== '') deprecated++;
+      if (
+        JSON.stringify(got) !== JSON.stringify({ retracted: want.retracted, deprecated: want.deprecated })
+      ) {
+        diffs.push(`${path}@${query}: ours ${JSON.stringify(got)}, go ${JSON.stringify(want)}`);
+      }
+    }
+    expect(retracted).toBeGreaterThan(5);
+    expect(deprecated).toBeGreaterThan(0);
+    expect(diffs.join('\n'), `${diffs.length} disagree`).toBe('');
   }, 600_000);
 });
