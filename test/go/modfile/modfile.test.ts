@@ -128,6 +128,14 @@ describe('parse', () => {
     ]).toEqual(['x.com/m', '"a b"', '""', '"a//b"', 'é']);
   });
 
+  it('runs the example of docs/go.md', () => {
+    const f = parse('go.mod', 'module example.com/m\n\ngo 1.19\n\nrequire rsc.io/quote v1.5 // indirect\n');
+    expect(f.require[0]).toMatchObject({ mod: { path: 'rsc.io/quote', version: 'v1.5.0' }, indirect: true });
+    expect(format(f.syntax)).toBe(
+      'module example.com/m\n\ngo 1.19\n\nrequire rsc.io/quote v1.5.0 // indirect\n',
+    );
+  });
+
   it('finds the module path leniently, as ModulePath does', () => {
     expect(modulePath('// c\nmodule "x.com/m" \nbroken (\n')).toBe('x.com/m');
     expect(modulePath('module `x.com/raw`\n')).toBe('x.com/raw');
