@@ -96,9 +96,11 @@ export class GoPinError extends MochiPkgError {
 type ModuleSpec = Extract<GoImportSpec, { kind: 'module' }>;
 type PathSpec = Extract<GoImportSpec, { kind: 'path' }>;
 
-// Narrower queries first: `vX.Y` decides before `vX`, which decides before `latest`.
+// Narrower queries first: `vX.Y` decides before `vX`, which decides before a range, then `latest`.
 function specificity(q: GoQuery): number {
-  return q === 'latest' ? 0 : q.includes('.') ? 2 : 1;
+  if (q === 'latest') return 0;
+  if (q.startsWith('<') || q.startsWith('>')) return 1;
+  return q.includes('.') ? 3 : 2;
 }
 
 function describe(imp: GoImport): string {
