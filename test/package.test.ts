@@ -37,6 +37,7 @@ describe('public surface', () => {
       'importspec',
       'lockfile',
       'pep440',
+      'pep508',
       'registry',
       'stubs',
       'typemap',
