@@ -1,5 +1,5 @@
 // go.mod parse/format behaviour: x/mod's golden files, directive rules, errors with places, bounds.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -12,6 +12,7 @@ import {
   parseLax,
   parseSyntax,
 } from '../../../src/go/modfile/index.js';
+import { describeWithOracle, goOracle } from '../../support/oracles.js';
 import { XMOD_TESTDATA, xmodTestdata } from './corpus.js';
 
 function parseError(f: () => unknown): GoModParseError {
@@ -24,8 +25,9 @@ function parseError(f: () => unknown): GoModParseError {
   throw new Error('expected a GoModParseError');
 }
 
-describe.runIf(existsSync(XMOD_TESTDATA))("x/mod's modfile/testdata", () => {
-  for (const c of existsSync(XMOD_TESTDATA) ? xmodTestdata() : []) {
+// x/mod's testdata comes with the Go oracle's x/mod (golang-golang-x-mod-dev).
+describeWithOracle(goOracle(), "x/mod's modfile/testdata", () => {
+  for (const c of goOracle().available ? xmodTestdata() : []) {
     if (c.name.endsWith('.golden')) {
       // x/mod TestPrintGolden: a golden file's syntax formats as itself.
       it(`formats ${c.name} as itself`, () => {
