@@ -240,9 +240,21 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
         cache: await Cache.open(goCacheDir),
         source: lazySource(ctx, goProxy),
         ...(previous ? { previous: previous.go } : {}),
+        warnings: true,
       }),
     });
     progress.done();
+    // As `go get` does: deprecations, then retractions (the pin is kept; the user decides).
+    const goWarnings = plan.go?.warnings ?? [];
+    for (const w of goWarnings) {
+      ctx.stderr.write(w.kind === 'deprecated' ? `go: ${w.message}\n` : `go: warning: ${w.message}\n`);
+    }
+    const retracted = [...new Set(goWarnings.filter((w) => w.kind === 'retracted').map((w) => w.module))];
+    if (retracted.length > 0) {
+      ctx.stderr.write(
+        `  hint: to switch to the latest unretracted version, import ${retracted.length === 1 ? retracted[0] : '<module>'}@latest and run \`mochi-pkg lock\`\n`,
+      );
+    }
     const sum = totals(plan);
 
     if (onDisk) {
