@@ -39,8 +39,8 @@ export type LockEvent =
 export interface LockSettings {
   /** The directory relative paths are resolved against (the shell's working directory). */
   readonly cwd: string;
-  /** Environment for defaults: MOCHI_PYTHON_STUBS, MOCHI_PYTHON_INDEX_URL, MOCHI_PYTHON_CACHE, GOPROXY, MOCHI_GO_BRIDGE_CACHE, NETRC. */
-  readonly env: NodeJS.ProcessEnv;
+  /** Environment for defaults (default `process.env`): MOCHI_PYTHON_STUBS, MOCHI_PYTHON_INDEX_URL, MOCHI_PYTHON_CACHE, GOPROXY, MOCHI_GO_BRIDGE_CACHE, NETRC. */
+  readonly env?: NodeJS.ProcessEnv | undefined;
   /** The project directory (`--cwd`; default `cwd`). */
   readonly project?: string | undefined;
   /** Typeshed-style stub directories (`--stubs-dir`; default `$MOCHI_PYTHON_STUBS`, split on the path delimiter). */
@@ -124,17 +124,16 @@ function totalsOf(plan: LockPlan): LockTotals {
 /** Computes the lock the project needs now, with `previous` lending its Go versions. */
 async function plan(s: LockSettings, root: string, previous: Lock | undefined): Promise<LockPlan> {
   const emit = s.onEvent ?? (() => {});
+  const env = s.env ?? process.env;
   const stubDirs = (
-    s.stubsDirs ?? (s.env.MOCHI_PYTHON_STUBS ?? '').split(delimiter).filter((d) => d !== '')
+    s.stubsDirs ?? (env.MOCHI_PYTHON_STUBS ?? '').split(delimiter).filter((d) => d !== '')
   ).map((d) => resolve(s.cwd, d));
   const cacheDir =
-    s.cacheDir === undefined
-      ? defaultCacheDir(s.env, process.platform, homedir())
-      : resolve(s.cwd, s.cacheDir);
-  const indexUrl = indexUrlOf(registryIndexUrl(s.indexUrl, s.env), s.cwd);
-  const goCacheDir = s.goCacheDir === undefined ? defaultCacheRoot(s.env) : resolve(s.cwd, s.goCacheDir);
+    s.cacheDir === undefined ? defaultCacheDir(env, process.platform, homedir()) : resolve(s.cwd, s.cacheDir);
+  const indexUrl = indexUrlOf(registryIndexUrl(s.indexUrl, env), s.cwd);
+  const goCacheDir = s.goCacheDir === undefined ? defaultCacheRoot(env) : resolve(s.cwd, s.goCacheDir);
   // Offline, Go modules come from the cache only (GOPROXY=off), as Python stubs do.
-  const goProxy = s.offline ? 'off' : goProxyList(s.goProxy ?? s.env.GOPROXY, s.cwd);
+  const goProxy = s.offline ? 'off' : goProxyList(s.goProxy ?? env.GOPROXY, s.cwd);
   const python = s.python;
 
   emit({ kind: 'progress', message: 'mochi-pkg lock: reading the Python build…' });
@@ -157,7 +156,7 @@ async function plan(s: LockSettings, root: string, previous: Lock | undefined): 
     ...(python ? { python } : {}),
     go: async () => ({
       cache: await Cache.open(goCacheDir),
-      source: lazyGoSource(goProxy, s.env),
+      source: lazyGoSource(goProxy, env),
       ...(previous ? { previous: previous.go } : {}),
     }),
   });
