@@ -21,7 +21,7 @@ interface Example {
 }
 
 /** Every ```ts block of a Markdown page. */
-export function examplesOf(page: string, text: string): Example[] {
+function examplesOf(page: string, text: string): Example[] {
   const out: Example[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -36,7 +36,7 @@ export function examplesOf(page: string, text: string): Example[] {
 }
 
 /** The example as a module: package imports resolved to src/, `// =>` lines turned into assertions. */
-export function toModule(ex: Example): string {
+function toModule(ex: Example): string {
   const body = ex.code
     .split('\n')
     .map((line, i) => {
