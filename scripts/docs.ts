@@ -2,9 +2,10 @@
 // `npm run docs` writes them; test/docs/generated.test.ts fails when a committed page differs.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { commands } from '../src/cli/commands/index.js';
-import { commandGroups, renderGroupHelp, renderHelp } from '../src/cli/main.js';
+import { commandGroups, main, renderGroupHelp, renderHelp } from '../src/cli/main.js';
 import { SKIP_REASONS } from '../src/python/typemap/reasons.js';
 
 /** The repository root. */
@@ -47,9 +48,37 @@ export function renderSkipReasons(): string {
   return ['| reason | meaning |', '| --- | --- |', ...rows].join('\n');
 }
 
+/** What `mochi-pkg <argv>` prints to stdout, run in-process from the repository root. */
+async function runCli(argv: readonly string[]): Promise<string> {
+  let out = '';
+  const stdout = new Writable({
+    write(chunk, _enc, done) {
+      out += String(chunk);
+      done();
+    },
+  });
+  const stderr = new Writable({ write: (_c, _e, done) => done() });
+  const code = await main({ argv, stdout, stderr, env: {}, cwd: REPO });
+  if (code !== 0) throw new Error(`mochi-pkg ${argv.join(' ')} exited ${code}`);
+  return out;
+}
+
+/** A real `python inspect` run over the bundled example's stubs, as docs/python.md shows it. */
+export async function renderInspectExample(): Promise<string> {
+  const argv = [
+    'python',
+    'inspect',
+    'examples/weather-report/stubs/weatherapi',
+    '--typeshed',
+    'examples/weather-report/typeshed',
+  ];
+  return `\`\`\`text\n$ mochi-pkg ${argv.join(' ')}\n${await runCli(argv)}\`\`\``;
+}
+
 /** Marked regions (`<!-- generated:NAME -->` … `<!-- /generated:NAME -->`) and what fills them. */
-export const REGIONS: Readonly<Record<string, { file: string; render: () => string }>> = {
+export const REGIONS: Readonly<Record<string, { file: string; render: () => string | Promise<string> }>> = {
   'skip-reasons': { file: 'docs/python.md', render: renderSkipReasons },
+  'inspect-example': { file: 'docs/python.md', render: renderInspectExample },
 };
 
 /** `text` with the region `name` replaced by `body`; throws when the markers are missing. */
@@ -67,7 +96,7 @@ export async function generatedDocs(root = REPO): Promise<Map<string, string>> {
   const out = new Map<string, string>([['docs/cli.md', await renderCliDoc()]]);
   for (const [name, { file, render }] of Object.entries(REGIONS)) {
     const text = out.get(file) ?? (await readFile(join(root, file), 'utf8'));
-    out.set(file, fillRegion(text, name, render()));
+    out.set(file, fillRegion(text, name, await render()));
   }
   return out;
 }
