@@ -1,10 +1,6 @@
 // `mochi-pkg python inspect`: a stub file or package as Mochi sees it — items, skips, capabilities, shim.
 import { isMochiPkgError } from '../../errors.js';
-import { buildWith, DEFAULT_PYTHON } from '../../python/build/build.js';
-import { bundledTypeshed, typeshedExternals } from '../../python/build/externals.js';
-import { extractCapabilities } from '../../python/lockfile/capabilities.js';
-import { readStubFiles } from '../../python/stubs/load.js';
-import { loadStubParser } from '../../python/stubs/parse.js';
+import { type Inspection, inspectStubs } from '../../python/build/inspect.js';
 import { render } from '../../python/typemap/render.js';
 import { type Command, ExitCode, parseCommandArgs, printJson, println, UsageError } from '../context.js';
 import { PYTHON_TARGET_HELP, parsePythonTarget, pythonTargetFlags } from '../python-target.js';
@@ -57,20 +53,12 @@ does not parse (file, line and column are printed) · 3 internal error`,
     if (values.typeshed !== undefined && values['no-typeshed']) {
       throw new UsageError(`${NAME}: --typeshed and --no-typeshed exclude each other`);
     }
-    const python = parsePythonTarget(NAME, values) ?? DEFAULT_PYTHON;
-    const path = positionals[0]!;
-    let stubs: Awaited<ReturnType<typeof readStubFiles>>;
-    let result: ReturnType<typeof buildWith>;
+    let r: Inspection;
     try {
-      stubs = await readStubFiles(path);
-      const parser = await loadStubParser();
-      const root = values['no-typeshed'] ? undefined : (values.typeshed ?? bundledTypeshed());
-      const externals = root === undefined ? undefined : typeshedExternals(root, parser, python);
-      result = buildWith(
-        { targets: [{ spec: stubs.module, alias: stubs.module, stubs }], python },
-        (s, py) => parser.parsePackage(s, py),
-        externals ? { externals } : {},
-      );
+      r = await inspectStubs(positionals[0]!, {
+        python: parsePythonTarget(NAME, values),
+        typeshed: values['no-typeshed'] ? false : values.typeshed,
+      });
     } catch (e) {
       // An unreadable path or a stub that does not parse is unusable input (exit 2), not a bug.
       if (isMochiPkgError(e) && e.code.startsWith('STUB_')) {
@@ -80,9 +68,7 @@ does not parse (file, line and column are printed) · 3 internal error`,
       }
       throw e;
     }
-    const t = result.targets[0]!;
-    const w = t.wrapper;
-    const capabilities = extractCapabilities(w) ?? [];
+    const { wrapper: w, capabilities, python } = r;
     if (values.json) {
       printJson(ctx, {
         module: w.module,
@@ -100,8 +86,8 @@ does not parse (file, line and column are printed) · 3 internal error`,
           ...(s.override === undefined ? {} : { override: s.override }),
         })),
         capabilities,
-        shim: t.shim,
-        shimSha256: t.shimSha256,
+        shim: r.shim,
+        shimSha256: r.shimSha256,
       });
       return ExitCode.ok;
     }
@@ -117,9 +103,9 @@ does not parse (file, line and column are printed) · 3 internal error`,
       if (s.override) println(ctx, `      override: ${s.override}`);
     }
     println(ctx, `\ncapabilities: ${capabilities.length ? capabilities.join(', ') : '(none)'}`);
-    println(ctx, `shim sha256: ${t.shimSha256}`);
+    println(ctx, `shim sha256: ${r.shimSha256}`);
     println(ctx, '\n--- shim ---');
-    ctx.stdout.write(t.shim);
+    ctx.stdout.write(r.shim);
     return ExitCode.ok;
   },
 };
