@@ -1,6 +1,5 @@
 // `mochi-pkg python inspect`: a stub file or package as Mochi sees it — items, skips, capabilities, shim.
-import { isMochiPkgError } from '../../errors.js';
-import { type Inspection, inspectStubs } from '../../python/build/inspect.js';
+import { inspectStubs } from '../../python/build/inspect.js';
 import { render } from '../../python/typemap/render.js';
 import { type Command, ExitCode, parseCommandArgs, printJson, println, UsageError } from '../context.js';
 import { PYTHON_TARGET_HELP, parsePythonTarget, pythonTargetFlags } from '../python-target.js';
@@ -53,21 +52,11 @@ does not parse (file, line and column are printed) · 3 internal error`,
     if (values.typeshed !== undefined && values['no-typeshed']) {
       throw new UsageError(`${NAME}: --typeshed and --no-typeshed exclude each other`);
     }
-    let r: Inspection;
-    try {
-      r = await inspectStubs(positionals[0]!, {
-        python: parsePythonTarget(NAME, values),
-        typeshed: values['no-typeshed'] ? false : values.typeshed,
-      });
-    } catch (e) {
-      // An unreadable path or a stub that does not parse is unusable input (exit 2), not a bug.
-      if (isMochiPkgError(e) && e.code.startsWith('STUB_')) {
-        ctx.stderr.write(`mochi-pkg: error[${e.code}]: ${e.message}\n`);
-        if (e.hint) ctx.stderr.write(`  hint: ${e.hint}\n`);
-        return ExitCode.usage;
-      }
-      throw e;
-    }
+    // A missing path or a stub that does not parse is a usage-class error: the shell prints it (exit 2).
+    const r = await inspectStubs(positionals[0]!, {
+      python: parsePythonTarget(NAME, values),
+      typeshed: values['no-typeshed'] ? false : values.typeshed,
+    });
     const { wrapper: w, capabilities, python } = r;
     if (values.json) {
       printJson(ctx, {
