@@ -135,7 +135,7 @@ export async function main(ctx: CommandContext): Promise<number> {
       return EXIT_STATUS[e.exitClass];
     }
     ctx.stderr.write(
-      `mochi-pkg: internal error (please report it): ${redactUrls(String((e as Error)?.stack ?? e))}\n`,
+      `mochi-pkg: error[internal]: an unexpected failure (please report it): ${redactUrls(String((e as Error)?.stack ?? e))}\n`,
     );
     return ExitCode.internal;
   }

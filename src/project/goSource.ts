@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fromGoProxy, type ModuleSource } from '../go/proxy/index.js';
-import { loadNetrc, lookupNetrc, netrcPath } from '../go/proxy/netrc.js';
+import { loadNetrc, lookupNetrc, netrcPath } from '../util/netrc.js';
 import { VERSION } from '../version.js';
 
 /**
