@@ -1,6 +1,7 @@
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../src/cli/commands/index.js';
-import { commandGroups, renderGroupHelp, renderHelp } from '../../src/cli/main.js';
+import { commandGroups, main, renderGroupHelp, renderHelp } from '../../src/cli/main.js';
 import { cli } from '../support/cli.js';
 
 describe('mochi-pkg CLI shell', () => {
@@ -77,6 +78,23 @@ describe('mochi-pkg CLI shell', () => {
     expect(r.err).toContain('unknown go zip command: "go zip nope"');
     expect(r.err).toContain(
       'available: mochi-pkg go zip check, mochi-pkg go zip create, mochi-pkg go zip extract',
+    );
+  });
+
+  it('reports an unexpected exception as error[internal], exit 3', async () => {
+    const stdout = new PassThrough();
+    stdout.write = () => {
+      throw new Error('boom');
+    };
+    const stderr = new PassThrough();
+    let err = '';
+    stderr.on('data', (d) => {
+      err += d;
+    });
+    const code = await main({ argv: ['--help'], stdout, stderr, env: {}, cwd: process.cwd() });
+    expect(code).toBe(3);
+    expect(err).toMatch(
+      /^mochi-pkg: error\[internal\]: an unexpected failure \(please report it\): Error: boom/,
     );
   });
 });
