@@ -106,6 +106,19 @@ export const ERROR_CODES = {
   'go-path-module': usage('a directory imported as a Go module is missing or has no usable go.mod'),
   'go-checksum-mismatch': problem('a locked h1: hash differs from what the module source serves (security)'),
 
+  // Go checksum database (GOSUMDB)
+  'sumdb-key-invalid': usage('a checksum database verifier key is not `<name>+<hash>+<Ed25519 key>`'),
+  'sumdb-note-malformed': problem('a signed note (the latest tree) is not in the note format'),
+  'sumdb-unknown-key': problem('a signed note has no signature by a known checksum database key'),
+  'sumdb-bad-signature': problem('a signed note carries a signature that does not verify (security)'),
+  'sumdb-malformed': problem(
+    'a tree head, tile, lookup record or proof from the checksum database is malformed',
+  ),
+  'sumdb-security': problem(
+    'the checksum database disagrees with itself or with a download: SECURITY ERROR, nothing is accepted',
+  ),
+  'sumdb-http': problem('the checksum database could not be reached or answered an unexpected status'),
+
   // Python import specs, versions, stubs
   'importspec-invalid': usage('an `import python` spec is malformed'),
   'pep440-invalid-version': problem('a string is not a PEP 440 version'),

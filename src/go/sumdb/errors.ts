@@ -1,0 +1,20 @@
+// The one error class of the checksum database client, with its stable codes.
+import { MochiPkgError } from '../../errors.js';
+
+/** Stable codes of {@link SumdbError}. */
+export type SumdbErrorCode =
+  | 'sumdb-key-invalid'
+  | 'sumdb-note-malformed'
+  | 'sumdb-unknown-key'
+  | 'sumdb-bad-signature'
+  | 'sumdb-malformed'
+  | 'sumdb-security'
+  | 'sumdb-http';
+
+/** An error of the checksum database protocol (notes, tlog, client). */
+export class SumdbError extends MochiPkgError {
+  declare readonly code: SumdbErrorCode;
+  constructor(code: SumdbErrorCode, message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(code, message, options);
+  }
+}
