@@ -14,7 +14,14 @@ export type SumdbErrorCode =
 /** An error of the checksum database protocol (notes, tlog, client). */
 export class SumdbError extends MochiPkgError {
   declare readonly code: SumdbErrorCode;
-  constructor(code: SumdbErrorCode, message: string, options: { hint?: string; cause?: unknown } = {}) {
+  /** For `sumdb-http`: the HTTP status the database answered, when it answered. */
+  readonly status: number | undefined;
+  constructor(
+    code: SumdbErrorCode,
+    message: string,
+    options: { hint?: string; cause?: unknown; status?: number } = {},
+  ) {
     super(code, message, options);
+    this.status = options.status;
   }
 }

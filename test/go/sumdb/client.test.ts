@@ -1,0 +1,162 @@
+// The checksum database client against a real log: x/mod's sumdb.NewServer over NewTestServer, on 127.0.0.1.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { SumdbClient, type SumdbFetch } from '../../../src/go/sumdb/client.js';
+import { SumdbError } from '../../../src/go/sumdb/errors.js';
+import { fileSumdbState, httpSumdbFetch } from '../../../src/go/sumdb/io.js';
+import { generateKey, newVerifier, openNote, verifierList } from '../../../src/go/sumdb/note.js';
+import { parseTree } from '../../../src/go/sumdb/tlog.js';
+import { buildGoProgram, describeWithOracle, goOracle } from '../../support/oracles.js';
+
+const NAME = 'sumdb.test';
+const { skey, vkey } = generateKey(NAME, new Uint8Array(32).fill(42));
+const other = generateKey(NAME, new Uint8Array(32).fill(43));
+
+const h1 = (s: string) => `h1:${Buffer.from(s.padEnd(32, '.')).toString('base64')}`;
+const MODS = ['example.com/a', 'example.com/b', 'example.com/Upper', 'example.com/c', 'example.com/d'];
+const RECORDS: Record<string, string> = Object.fromEntries(
+  MODS.map((m) => [`${m}@v1.0.0`, `${m} v1.0.0 ${h1(`${m} zip`)}\n${m} v1.0.0/go.mod ${h1(`${m} mod`)}\n`]),
+);
+
+const servers: ChildProcess[] = [];
+let work = '';
+
+async function startServer(key: string): Promise<string> {
+  const bin = buildGoProgram(join(import.meta.dirname, '../../oracles/sumdb/main.go'));
+  const records = join(work, `records-${servers.length}.json`);
+  writeFileSync(records, JSON.stringify(RECORDS));
+  // The server stops itself after 120 s, or as soon as its stdin closes (afterAll).
+  const child = spawn(bin, ['serve', key, records, '120'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  servers.push(child);
+  const rl = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const url = await new Promise<string>((resolve, reject) => {
+    rl.once('line', resolve);
+    child.once('exit', (c) => reject(new Error(`sumdb test server exited (${c})`)));
+  });
+  rl.close();
+  return url;
+}
+
+async function codeOf(f: () => Promise<unknown>): Promise<[string, string]> {
+  try {
+    await f();
+  } catch (e) {
+    if (e instanceof SumdbError) return [e.code, e.message];
+    throw e;
+  }
+  return ['ok', ''];
+}
+
+describeWithOracle(goOracle(), 'sumdb client against x/mod test server', () => {
+  let url = '';
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'mochi-sumdb-'));
+    url = await startServer(skey);
+  });
+  afterAll(() => {
+    for (const s of servers) s.stdin?.end();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('looks up, verifies and remembers the tree across runs; a newer tree is proven consistent', async () => {
+    const stateFile = join(work, 'state', NAME);
+    const c1 = new SumdbClient({ key: vkey, fetch: httpSumdbFetch(url), state: fileSumdbState(stateFile) });
+    expect(await c1.lookup('example.com/a', 'v1.0.0')).toEqual([
+      `example.com/a v1.0.0 ${h1('example.com/a zip')}`,
+    ]);
+    expect(await c1.lookup('example.com/a', 'v1.0.0/go.mod')).toEqual([
+      `example.com/a v1.0.0/go.mod ${h1('example.com/a mod')}`,
+    ]);
+    await c1.verify('example.com/Upper', 'v1.0.0', {
+      zip: h1('example.com/Upper zip'),
+      mod: h1('example.com/Upper mod'),
+    });
+    const n1 = parseTree(openNote(readFileSync(stateFile), verifierList(newVerifier(vkey))).text).n;
+    expect(n1).toBe(2);
+
+    const c2 = new SumdbClient({ key: vkey, fetch: httpSumdbFetch(url), state: fileSumdbState(stateFile) });
+    await c2.verify('example.com/b', 'v1.0.0', { zip: h1('example.com/b zip') });
+    expect(c2.latestTree.n).toBe(3);
+    expect((await c2.refresh()).n).toBe(3);
+  });
+
+  it('reports a download that disagrees with the database as a SECURITY ERROR in cmd/go words', async () => {
+    const c = new SumdbClient({ key: vkey, fetch: httpSumdbFetch(url) });
+    const [code, msg] = await codeOf(() => c.verify('example.com/a', 'v1.0.0', { zip: h1('evil') }));
+    expect(code).toBe('sumdb-security');
+    expect(msg).toContain('verifying example.com/a@v1.0.0: checksum mismatch');
+    expect(msg).toContain(`\tdownloaded: ${h1('evil')}\n\t${NAME}: ${h1('example.com/a zip')}`);
+    expect(msg).toContain(
+      'SECURITY ERROR\nThis download does NOT match the one reported by the checksum server.',
+    );
+  });
+
+  it('refuses a tampered record, a truncated or overlong tile, and a note signed by an unknown key', async () => {
+    const real = httpSumdbFetch(url);
+    const tamper =
+      (f: (path: string, b: Uint8Array) => Uint8Array): SumdbFetch =>
+      async (path, max) =>
+        f(path, await real(path, max));
+    const tampered = tamper((p, b) =>
+      p.startsWith('/lookup/') ? Buffer.from(Buffer.from(b).toString().replace('h1:ZX', 'h1:ZY')) : b,
+    );
+    expect(
+      (
+        await codeOf(() => new SumdbClient({ key: vkey, fetch: tampered }).lookup('example.com/a', 'v1.0.0'))
+      )[0],
+    ).toBe('sumdb-security');
+    const short = tamper((p, b) => (p.startsWith('/tile/') ? b.subarray(0, b.length - 1) : b));
+    expect(
+      (await codeOf(() => new SumdbClient({ key: vkey, fetch: short }).lookup('example.com/a', 'v1.0.0')))[0],
+    ).toBe('sumdb-security');
+    const long = tamper((p, b) => (p.startsWith('/tile/') ? new Uint8Array([...b, 0]) : b));
+    expect(
+      (await codeOf(() => new SumdbClient({ key: vkey, fetch: long }).lookup('example.com/a', 'v1.0.0')))[0],
+    ).toBe('sumdb-security');
+    const wrongKey = new SumdbClient({ key: other.vkey, fetch: real });
+    expect((await codeOf(() => wrongKey.lookup('example.com/a', 'v1.0.0')))[0]).toBe('sumdb-unknown-key');
+  });
+
+  it('detects a forked log: a second server with the same key and another history', async () => {
+    const stateFile = join(work, 'fork-state');
+    const c1 = new SumdbClient({ key: vkey, fetch: httpSumdbFetch(url), state: fileSumdbState(stateFile) });
+    await c1.lookup('example.com/c', 'v1.0.0');
+    const forkUrl = await startServer(skey);
+    // The fork logs d first: its tree of the same size holds other records.
+    for (const m of [
+      'example.com/d',
+      'example.com/c',
+      'example.com/b',
+      'example.com/a',
+      'example.com/Upper',
+    ]) {
+      await new SumdbClient({ key: vkey, fetch: httpSumdbFetch(forkUrl) }).lookup(m, 'v1.0.0');
+    }
+    const c2 = new SumdbClient({
+      key: vkey,
+      fetch: httpSumdbFetch(forkUrl),
+      state: fileSumdbState(stateFile),
+    });
+    const [code] = await codeOf(() => c2.lookup('example.com/a', 'v1.0.0'));
+    expect(code).toBe('sumdb-security');
+  });
+
+  it('refuses a stored tree that the server log does not contain (rolled back or forked)', async () => {
+    const stateFile = join(work, 'rollback-state');
+    const big = new SumdbClient({ key: vkey, fetch: httpSumdbFetch(url), state: fileSumdbState(stateFile) });
+    await big.lookup('example.com/d', 'v1.0.0');
+    const freshUrl = await startServer(skey);
+    const c = new SumdbClient({
+      key: vkey,
+      fetch: httpSumdbFetch(freshUrl),
+      state: fileSumdbState(stateFile),
+    });
+    const [code, msg] = await codeOf(() => c.lookup('example.com/a', 'v1.0.0'));
+    expect(code).toBe('sumdb-security');
+    expect(msg).toMatch(/cannot prove it is part of tree #|downloaded inconsistent tile/);
+  });
+});
