@@ -31,18 +31,16 @@ export function httpSumdbFetch(baseUrl: string, opts: { timeoutMs?: number } = {
     const chunks: Uint8Array[] = [];
     let size = 0;
     try {
+      // Leaving the loop early cancels the stream, so an overlong body is not read to its end.
       for await (const chunk of res.body ?? []) {
         size += chunk.length;
-        if (size > maxBytes) {
-          await res.body?.cancel();
-          throw fail(`answer exceeds ${maxBytes} bytes`);
-        }
+        if (size > maxBytes) break;
         chunks.push(chunk);
       }
     } catch (e) {
-      if (e instanceof SumdbError) throw e;
       throw fail(e instanceof Error ? e.message : String(e), e);
     }
+    if (size > maxBytes) throw fail(`answer exceeds ${maxBytes} bytes`);
     return new Uint8Array(Buffer.concat(chunks));
   };
 }
