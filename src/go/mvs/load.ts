@@ -1,7 +1,7 @@
 // Loads the module graph of a main module as cmd/go 1.19 does: pruned (go >= 1.17) or unpruned, with excludes and replaces.
 import { MochiPkgError } from '../../errors.js';
 import { ModuleGraph, minimalRequirements } from './graph.js';
-import { cmpVersion, compareModuleVersions, type ModuleVersion, modKey, semverCompare } from './version.js';
+import { compareModuleVersions, type ModuleVersion, modKey, semverCompare } from './version.js';
 
 /** A requirement of the main module's go.mod. */
 export interface MainRequirement extends ModuleVersion {
