@@ -23,6 +23,7 @@ describe('public surface', () => {
       'cache',
       'dirhash',
       'lockfile',
+      'modfile',
       'module',
       'modzip',
       'proxy',
