@@ -7,9 +7,9 @@ import { readIfExists } from '../cache/store.js';
 import { hashGoMod } from '../dirhash/index.js';
 import type { FilesOpener, ModuleFiles } from '../load/packages.js';
 import { openZip, readEntries } from '../modzip/reader.js';
-import type { ModSummary, ModuleVersion, SummaryLoader } from '../mvs/index.js';
+import type { ModSummary, SummaryLoader } from '../mvs/index.js';
 import { modKey } from '../mvs/index.js';
-import type { ModuleSource } from '../proxy/index.js';
+import { isNotFound, type ModuleSource } from '../proxy/index.js';
 
 /** Parses go.mod bytes into what the graph needs (x/mod's ParseLax for dependencies). */
 export type GoModParser = (fileName: string, data: Uint8Array) => ModSummary;
@@ -61,15 +61,29 @@ export function cacheBridgeIO(o: CacheBridgeOptions): CacheBridgeIO {
       const file = resolve(o.projectRoot, actual.path, 'go.mod');
       const data = await readFile(file).catch((e: NodeJS.ErrnoException) => {
         if (e.code !== 'ENOENT' && e.code !== 'ENOTDIR') throw e;
-        throw new BridgeIOError('go-path-module', `${actual.path}: no go.mod in ${resolve(o.projectRoot, actual.path)}`);
+        throw new BridgeIOError(
+          'go-path-module',
+          `${actual.path}: no go.mod in ${resolve(o.projectRoot, actual.path)}`,
+        );
       });
-      if (data.byteLength > MAX_GO_MOD) throw new BridgeIOError('go-path-module', `${file}: larger than 16 MiB`);
+      if (data.byteLength > MAX_GO_MOD)
+        throw new BridgeIOError('go-path-module', `${file}: larger than 16 MiB`);
       return o.parse(file, data);
     }
     let data: Uint8Array | undefined = await readIfExists(o.cache.modPath(actual.path, actual.version));
     if (data === undefined) {
-      data = await o.source.mod(actual.path, actual.version);
-      await o.cache.storeMod(actual.path, actual.version, data);
+      // The .info too: the go command reads it (for the version's time) when it lists the module.
+      const [mod, info] = await Promise.all([
+        o.source.mod(actual.path, actual.version),
+        readIfExists(o.cache.infoPath(actual.path, actual.version)).then((have) =>
+          have === undefined ? o.source.info(actual.path, actual.version) : undefined,
+        ),
+      ]);
+      data = mod;
+      await Promise.all([
+        o.cache.storeMod(actual.path, actual.version, mod),
+        info ? o.cache.storeInfo(actual.path, actual.version, info) : undefined,
+      ]);
     }
     modH1.set(modKey(actual), hashGoMod(data));
     return o.parse(`${modKey(actual)}/go.mod`, data);
@@ -113,14 +127,18 @@ async function zipFiles(zipPath: string, prefix: string): Promise<ModuleFiles> {
     const out = new Map<string, string>();
     const archive = await openZip(zipPath);
     try {
-      await readEntries(archive, wanted.filter((e) => e.uncompressedSize <= MAX_GO_FILE), async (e, body) => {
-        if (body instanceof Uint8Array) out.set(e.name.slice(prefix.length), body.toString('utf8'));
-        else {
-          const parts: Buffer[] = [];
-          for await (const c of body) parts.push(c);
-          out.set(e.name.slice(prefix.length), Buffer.concat(parts).toString('utf8'));
-        }
-      });
+      await readEntries(
+        archive,
+        wanted.filter((e) => e.uncompressedSize <= MAX_GO_FILE),
+        async (e, body) => {
+          if (body instanceof Uint8Array) out.set(e.name.slice(prefix.length), body.toString('utf8'));
+          else {
+            const parts: Buffer[] = [];
+            for await (const c of body) parts.push(c);
+            out.set(e.name.slice(prefix.length), Buffer.concat(parts).toString('utf8'));
+          }
+        },
+      );
     } finally {
       await archive.close();
     }
@@ -145,7 +163,8 @@ async function dirFiles(root: string): Promise<ModuleFiles> {
     const names: string[] = [];
     for (const e of entries) {
       if (e.isDirectory()) {
-        if (e.name.startsWith('.') || e.name.startsWith('_') || e.name === 'testdata' || e.name === 'vendor') continue;
+        if (e.name.startsWith('.') || e.name.startsWith('_') || e.name === 'testdata' || e.name === 'vendor')
+          continue;
         await walk(rel === '' ? e.name : `${rel}/${e.name}`, depth + 1);
       } else if (e.isFile() && e.name.endsWith('.go')) names.push(e.name);
     }
@@ -155,5 +174,17 @@ async function dirFiles(root: string): Promise<ModuleFiles> {
   return {
     dirs: byDir,
     read: (d, name) => readFile(join(root, d, name), 'utf8'),
+  };
+}
+
+/** `@latest` through a module source, undefined when the module does not exist (404/410). */
+export function latestQuery(source: ModuleSource): (module: string) => Promise<string | undefined> {
+  return async (module) => {
+    try {
+      return (await source.latest(module)).Version;
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
   };
 }

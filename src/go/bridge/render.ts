@@ -30,9 +30,17 @@ function requireBlock(list: readonly MainRequirement[], indirect: boolean): stri
 export function renderBridgeGoMod(m: BridgeGoMod): string {
   const sorted = [...m.require].sort(compareModuleVersions);
   let out = `module ${quote(m.path)}\n\ngo ${m.goVersion}\n`;
-  out += requireBlock(sorted.filter((r) => !r.indirect), false);
-  out += requireBlock(sorted.filter((r) => r.indirect), true);
-  const reps = [...m.replace].sort((a, b) => (a.old.path < b.old.path ? -1 : a.old.path > b.old.path ? 1 : 0));
+  out += requireBlock(
+    sorted.filter((r) => !r.indirect),
+    false,
+  );
+  out += requireBlock(
+    sorted.filter((r) => r.indirect),
+    true,
+  );
+  const reps = [...m.replace].sort((a, b) =>
+    a.old.path < b.old.path ? -1 : a.old.path > b.old.path ? 1 : 0,
+  );
   if (reps.length === 1) {
     const r = reps[0]!;
     out += `\nreplace ${quote(r.old.path)} => ${quote(r.new.path)}\n`;
@@ -40,4 +48,28 @@ export function renderBridgeGoMod(m: BridgeGoMod): string {
     out += `\nreplace (\n${reps.map((r) => `\t${quote(r.old.path)} => ${quote(r.new.path)}\n`).join('')})\n`;
   }
   return out;
+}
+
+/** One go.sum line's data: a module version and the `h1:` of its zip or (with `goMod`) its go.mod. */
+export interface SumLine {
+  readonly path: string;
+  readonly version: string;
+  readonly goMod: boolean;
+  readonly h1: string;
+}
+
+/**
+ * go.sum text: one line per hash, `path version h1:…` or `path version/go.mod h1:…`, in x/mod's
+ * `module.Sort` order (the zip line before the go.mod line of the same version), no repeats.
+ */
+export function renderGoSumLines(lines: readonly SumLine[]): string {
+  const keyed = new Map<string, { path: string; version: string; h1: string }>();
+  for (const l of lines) {
+    const version = l.goMod ? `${l.version}/go.mod` : l.version;
+    keyed.set(`${l.path} ${version}`, { path: l.path, version, h1: l.h1 });
+  }
+  return [...keyed.values()]
+    .sort(compareModuleVersions)
+    .map((l) => `${l.path} ${l.version} ${l.h1}\n`)
+    .join('');
 }

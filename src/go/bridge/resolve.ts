@@ -1,18 +1,18 @@
 // The Go side of a Mochi program as `go mod tidy` would leave it: tidy roots, build list, packages, and the sums go.sum needs.
+
+import { type FilesOpener, type LoadedPackage, loadPackages, PackageLoadError } from '../load/packages.js';
 import {
   cmpVersion,
   type LoadedGraph,
   loadModuleGraph,
   type MainModule,
   type MainRequirement,
-  type ModSummary,
   type ModuleVersion,
   modKey,
   type Replacement,
-  sortModuleVersions,
   type SummaryLoader,
+  sortModuleVersions,
 } from '../mvs/index.js';
-import { type FilesOpener, type LoadedPackage, loadPackages } from '../load/packages.js';
 
 /** The main module a Mochi program implies. */
 export interface BridgeInput {
@@ -34,6 +34,11 @@ export interface BridgeIO {
   readonly summary: SummaryLoader;
   /** Module files for package loading (opening a proxy module fetches its zip). */
   readonly files: FilesOpener;
+  /**
+   * The module providing a package no required module provides, as `go get <package>@latest`
+   * finds it (`go mod tidy` adds it). Without it such a package is an error.
+   */
+  readonly queryPackage?: (path: string) => Promise<ModuleVersion>;
   /** go.mod reads and module opens at once. */
   readonly jobs?: number;
 }
@@ -75,21 +80,35 @@ export async function resolveBridge(input: BridgeInput, io: BridgeIO): Promise<B
   ];
   let graph: LoadedGraph;
   let packages: Map<string, LoadedPackage>;
+  let missing = new Set<string>();
   // Step 1: requirements grow by the modules of packages in `all` until stable.
   for (let round = 0; ; round++) {
     graph = await loadModuleGraph(
-      mainModule(input, require.map((m) => ({ ...m, ...(direct.has(m.path) ? {} : { indirect: true }) }))),
+      mainModule(
+        input,
+        require.map((m) => ({ ...m, ...(direct.has(m.path) ? {} : { indirect: true }) })),
+      ),
       io.summary,
       { jobs },
     );
+    missing = new Set<string>();
     packages = await loadPackages(input.packages, {
       roots: graph.roots,
       graph: graph.graph,
       open: io.files,
       jobs,
+      ...(io.queryPackage ? { missing } : {}),
     });
     const have = new Map(graph.roots.map((r) => [r.path, r.version]));
     let grew = false;
+    for (const path of [...missing].sort()) {
+      const m = await io.queryPackage!(path);
+      const v = have.get(m.path);
+      if (v === undefined || cmpVersion(v, m.version) < 0) {
+        have.set(m.path, m.version);
+        grew = true;
+      }
+    }
     for (const p of packages.values()) {
       if (!p.inAll) continue;
       const v = have.get(p.module.path);
@@ -100,6 +119,10 @@ export async function resolveBridge(input: BridgeInput, io: BridgeIO): Promise<B
     }
     require = [...have].map(([path, version]) => ({ path, version }));
     if (!grew || round > 100) break;
+  }
+  if (missing.size > 0) {
+    const path = [...missing].sort()[0]!;
+    throw new PackageLoadError('go-import-missing', `no required module provides package ${path}`);
   }
   // Step 2: tidyPrunedRoots.
   const pathIncluded = new Set<string>([input.mainPath]);
@@ -112,7 +135,10 @@ export async function resolveBridge(input: BridgeInput, io: BridgeIO): Promise<B
   }
   const tidyReq = (rs: readonly ModuleVersion[]): MainRequirement[] =>
     sortModuleVersions(rs).map((m) => ({ ...m, ...(direct.has(m.path) ? {} : { indirect: true }) }));
-  let tidy = await loadModuleGraph(mainModule(input, tidyReq(roots)), io.summary, { jobs, updateRoots: false });
+  let tidy = await loadModuleGraph(mainModule(input, tidyReq(roots)), io.summary, {
+    jobs,
+    updateRoots: false,
+  });
   const extra: ModuleVersion[] = [];
   for (const p of packages.values()) {
     if (pathIncluded.has(p.module.path)) continue;
@@ -157,13 +183,4 @@ export async function resolveBridge(input: BridgeInput, io: BridgeIO): Promise<B
 function parentPath(p: string): string {
   const i = p.lastIndexOf('/');
   return i < 0 ? '.' : p.slice(0, i);
-}
-
-/** A summary of go.mod data for {@link SummaryLoader}s: declared path, `go` version, requirements. */
-export function summaryOf(module: string | undefined, goVersion: string | undefined, require: readonly ModuleVersion[]): ModSummary {
-  return {
-    ...(module === undefined ? {} : { module }),
-    ...(goVersion === undefined ? {} : { goVersion }),
-    require,
-  };
 }

@@ -21,7 +21,10 @@ export function readImports(src: string): FileImports {
   const n = src.length;
   const skip = (): void => {
     for (;;) {
-      while (i < n && (src[i] === ' ' || src[i] === '\t' || src[i] === '\n' || src[i] === '\r' || src[i] === ';'))
+      while (
+        i < n &&
+        (src[i] === ' ' || src[i] === '\t' || src[i] === '\n' || src[i] === '\r' || src[i] === ';')
+      )
         i++;
       if (src.startsWith('//', i)) {
         const nl = src.indexOf('\n', i);

@@ -36,7 +36,11 @@ export interface LoadedPackage {
  * that can only be standard but is not in the standard library), `go-import-no-go-files`.
  */
 export class PackageLoadError extends MochiPkgError {
-  declare readonly code: 'go-import-ambiguous' | 'go-import-missing' | 'go-import-not-std' | 'go-import-no-go-files';
+  declare readonly code:
+    | 'go-import-ambiguous'
+    | 'go-import-missing'
+    | 'go-import-not-std'
+    | 'go-import-no-go-files';
 }
 
 /** Options of {@link loadPackages}. */
@@ -49,6 +53,11 @@ export interface LoadPackagesOptions {
   readonly tests?: boolean;
   /** Module file sets opened at once. Default 8. */
   readonly jobs?: number;
+  /**
+   * Collect packages no module of the build list provides here instead of failing (`go mod
+   * tidy` then looks their modules up, as `go get` would, and loads again).
+   */
+  readonly missing?: Set<string>;
 }
 
 /**
@@ -59,7 +68,10 @@ export interface LoadPackagesOptions {
  * `go-import-ambiguous`. With `tests`, the test imports of every package in `all` are loaded as
  * well (not their tests). Standard-library imports are not loaded; `C` is skipped.
  */
-export async function loadPackages(paths: readonly string[], o: LoadPackagesOptions): Promise<Map<string, LoadedPackage>> {
+export async function loadPackages(
+  paths: readonly string[],
+  o: LoadPackagesOptions,
+): Promise<Map<string, LoadedPackage>> {
   const files = new Map<string, Promise<ModuleFiles>>();
   const openOnce = (m: ModuleVersion): Promise<ModuleFiles> => {
     const k = `${m.path}@${m.version}`;
@@ -79,12 +91,24 @@ export async function loadPackages(paths: readonly string[], o: LoadPackagesOpti
   const queued = new Map<string, boolean>();
   for (const b of batch) queued.set(b.path, true);
   while (batch.length > 0) {
-    const loaded = await mapInOrder(batch, o.jobs ?? 8, (item) => loadOne(item.path, item.inAll, item.by));
+    const results = await mapInOrder(batch, o.jobs ?? 8, async (item) => {
+      try {
+        return await loadOne(item.path, item.inAll, item.by);
+      } catch (e) {
+        if (!(o.missing && e instanceof PackageLoadError && e.code === 'go-import-missing')) throw e;
+        o.missing.add(item.path);
+        return undefined;
+      }
+    });
+    const loaded = results.filter((p): p is LoadedPackage => p !== undefined);
     const next: typeof batch = [];
     const add = (path: string, inAll: boolean, by: string): void => {
       if (path === 'C' || isStandardImportPath(path)) {
         if (path !== 'C' && !isStandardPackage(path) && inAll) {
-          throw new PackageLoadError('go-import-not-std', `package ${path} is not in GOROOT (imported by ${by})`);
+          throw new PackageLoadError(
+            'go-import-not-std',
+            `package ${path} is not in GOROOT (imported by ${by})`,
+          );
         }
         return;
       }
@@ -96,7 +120,7 @@ export async function loadPackages(paths: readonly string[], o: LoadPackagesOpti
     };
     for (const p of loaded) {
       const prev = out.get(p.path);
-      out.set(p.path, prev && prev.inAll ? prev : p);
+      out.set(p.path, prev?.inAll ? prev : p);
       for (const i of p.imports) add(i, p.inAll, p.path);
       if (wantTests && p.inAll) for (const i of p.testImports) add(i, false, `${p.path} (test)`);
     }
@@ -135,7 +159,10 @@ export async function loadPackages(paths: readonly string[], o: LoadPackagesOpti
     };
   }
 
-  async function findModule(path: string, by: string | undefined): Promise<{ module: ModuleVersion; dir: string }> {
+  async function findModule(
+    path: string,
+    by: string | undefined,
+  ): Promise<{ module: ModuleVersion; dir: string }> {
     for (const rootsOnly of [true, false]) {
       const mods: { module: ModuleVersion; dir: string }[] = [];
       for (let prefix = path; prefix !== '.' && prefix !== ''; prefix = parent(prefix)) {
@@ -150,7 +177,10 @@ export async function loadPackages(paths: readonly string[], o: LoadPackagesOpti
         throw new PackageLoadError(
           'go-import-ambiguous',
           `ambiguous import: found package ${path} in multiple modules:${mods
-            .map((x) => `\n\t${x.module.path} ${x.module.version} (${x.module.path}@${x.module.version}${x.dir ? `/${x.dir}` : ''})`)
+            .map(
+              (x) =>
+                `\n\t${x.module.path} ${x.module.version} (${x.module.path}@${x.module.version}${x.dir ? `/${x.dir}` : ''})`,
+            )
             .join('')}`,
         );
       }

@@ -1,0 +1,65 @@
+// The buildable Go side: on cmd/go's test proxy, the go.mod/go.sum mochi-pkg writes build offline with the real go, verify, list the same build list and are tidy.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, expect, it } from 'vitest';
+import { describeWithOracle, goOracle, type Oracle } from '../../support/oracles.js';
+import { haveCmdGoTestdata, writeCmdGoProxy } from '../support/cmdgoproxy.js';
+import { accept, type Program } from './harness.js';
+
+const oracle: Oracle =
+  goOracle().available && !haveCmdGoTestdata()
+    ? { available: false, reason: "cmd/go's testdata/mod is missing (apt-get install golang-1.19-src)" }
+    : goOracle();
+
+const PROGRAMS: Record<string, Program> = {
+  'rsc.io/quote → sampler → x/text': {
+    require: [{ path: 'rsc.io/quote', version: 'v1.5.2' }],
+    packages: ['rsc.io/quote'],
+  },
+  'quote v1.5.1 raised by sampler-free chain': {
+    require: [
+      { path: 'rsc.io/quote', version: 'v1.5.1' },
+      { path: 'rsc.io/sampler', version: 'v1.3.1' },
+    ],
+    packages: ['rsc.io/quote', 'rsc.io/sampler'],
+  },
+  'quote/v3 and quote/v2 (major versions)': {
+    require: [
+      { path: 'rsc.io/quote/v3', version: 'v3.0.0' },
+      { path: 'rsc.io/quote/v2', version: 'v2.0.1' },
+    ],
+    packages: ['rsc.io/quote/v3', 'rsc.io/quote/v2'],
+  },
+  'split: a package moved to its own module': {
+    require: [{ path: 'example.com/split/subpkg', version: 'v1.1.0' }],
+    packages: ['example.com/split/subpkg'],
+  },
+  'join: a package moved into its parent module': {
+    require: [{ path: 'example.com/join', version: 'v1.1.0' }],
+    packages: ['example.com/join/subpkg'],
+  },
+  'retract: a module that retracts some of its versions': {
+    require: [{ path: 'example.com/retract', version: 'v1.1.0' }],
+    packages: ['example.com/retract'],
+  },
+};
+
+describeWithOracle(oracle, 'bridge go.mod/go.sum build offline with the real go (cmd/go test proxy)', () => {
+  let proxy: string;
+  beforeAll(async () => {
+    const root = await mkdtemp(join(tmpdir(), 'cmdgo-proxy-'));
+    await writeCmdGoProxy(root);
+    proxy = pathToFileURL(root).href;
+  }, 60_000);
+  for (const [name, program] of Object.entries(PROGRAMS)) {
+    it(`${name}: go build, go mod verify, go list -m all, go mod tidy`, async () => {
+      const v = await accept(proxy, program);
+      expect(v.verify).toBe('all modules verified\n');
+      expect(v.ours).toBe(v.goList);
+      expect(v.tidyGoMod).toBe(v.goMod);
+      expect(v.tidyGoSum).toBe(v.goSum);
+    }, 120_000);
+  }
+});
