@@ -40,6 +40,7 @@ export const PURE: readonly string[] = [
   'src/go/lockfile/parse.ts',
   'src/go/lockfile/spec.ts',
   'src/go/lockfile/gosum.ts',
+  'src/go/lockfile/gomod.ts',
   'src/go/mvs/',
   'src/go/load/',
   'src/go/bridge/resolve.ts',

@@ -1,10 +1,17 @@
 // `mochi-pkg lock` and `mochi-pkg lock --check`: pin a project's Python and Go imports in mochi.lock, or verify it.
+import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMochiPkgError, type MochiPkgError, redactUrls } from '../../errors.js';
 import { Cache, defaultCacheRoot } from '../../go/cache/index.js';
-import { renderGoSum } from '../../go/lockfile/index.js';
+import {
+  BRIDGE_GO_VERSION,
+  BRIDGE_MODULE,
+  renderGoMod,
+  renderGoSum,
+  replaceDir,
+} from '../../go/lockfile/index.js';
 import { fromGoProxy, type ModuleSource } from '../../go/proxy/index.js';
 import {
   type BuildFn,
@@ -56,9 +63,12 @@ types-<name> / <name>-stubs). \`name@<id>+<url>\` imports use their own index.
 
 Each \`import go "<module>[@<version>|@latest|@vX|@vX.Y]" as <alias>\` is pinned as one
 [[go-package]] entry per module: the version (a query is resolved through the module proxy once,
-then kept while the imports allow it), and the zip-h1 / mod-h1 hashes go.sum would hold. Every
-module is downloaded into the verified module cache; \`<module>@path+<dir>\` hashes a local
-directory instead, and standard-library paths (\`strings\`) are not pinned. With every module
+then kept while the imports allow it), and the zip-h1 / mod-h1 hashes go.sum would hold. The
+whole build list is locked too: the modules the imported ones need, selected by minimal version
+selection as \`go mod tidy\` would for a program importing them, each an \`indirect\` entry with
+the hashes go.sum needs. go.mod files are fetched for the module graph, zips only for modules
+that provide packages; \`<module>@path+<dir>\` hashes a local directory instead, and
+standard-library paths (\`strings\`) are not pinned. With every module
 cached, --check makes no network request. A locked hash that differs from what the proxy serves
 for the same version is a security error (go-checksum-mismatch), never drift.
 
@@ -84,6 +94,8 @@ Flags:
   --go-cache-dir <dir> the verified Go module cache (default: $MOCHI_GO_BRIDGE_CACHE, else
                        $XDG_CACHE_HOME/mochi-go-bridge/modules)
   --go-sum <file>      after locking, also write the go.sum lines of the locked Go modules to <file>
+  --go-mod <file>      after locking, also write the go.mod of the program's Go bridge to <file>
+                       (module ${BRIDGE_MODULE}; with --go-sum, \`go build\` needs no network)
   -h, --help           show this help
 
 Examples:
@@ -91,7 +103,7 @@ Examples:
   mochi-pkg lock --index-url https://devpi.example/root/pypi/+simple/
   mochi-pkg lock --check --offline          # in CI, after a warm-up run
   mochi-pkg lock --check --json | jq .diff
-  mochi-pkg lock --go-proxy ./goproxy --go-sum go.sum
+  mochi-pkg lock --go-proxy ./goproxy --go-mod bridge/go.mod --go-sum bridge/go.sum
 
 Output of --check on drift: one line per entry, \`added <name>:<alias>\`, \`removed <name>:<alias>\`
 or \`changed <name>:<alias> (<field>, …)\` for Python entries and the same with the module path
@@ -184,12 +196,15 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     'go-proxy': { type: 'string' },
     'go-cache-dir': { type: 'string' },
     'go-sum': { type: 'string' },
+    'go-mod': { type: 'string' },
   });
-  if (values.check && values['go-sum'] !== undefined) {
-    throw new UsageError(
-      'lock: --go-sum writes a file; it cannot be combined with --check',
-      'run `mochi-pkg lock --go-sum <file>`',
-    );
+  for (const flag of ['go-sum', 'go-mod'] as const) {
+    if (values.check && values[flag] !== undefined) {
+      throw new UsageError(
+        `lock: --${flag} writes a file; it cannot be combined with --check`,
+        `run \`mochi-pkg lock --${flag} <file>\``,
+      );
+    }
   }
   const root = resolve(ctx.cwd, values.cwd ?? '.');
   const stubDirs =
@@ -287,7 +302,18 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
         path: resolve(ctx.cwd, values['go-sum']),
         lines: text === '' ? 0 : text.split('\n').length - 1,
       };
+      await mkdir(dirname(goSum.path), { recursive: true });
       await writeFileAtomic(goSum.path, text);
+    }
+    let goMod: { path: string } | undefined;
+    if (values['go-mod'] !== undefined) {
+      const path = resolve(ctx.cwd, values['go-mod']);
+      const text = renderGoMod(plan.lock.go, BRIDGE_MODULE, BRIDGE_GO_VERSION, (e) =>
+        replaceDir(root, e.localPath ?? '.', dirname(path)),
+      );
+      await mkdir(dirname(path), { recursive: true });
+      await writeFileAtomic(path, text);
+      goMod = { path };
     }
     if (values.json) {
       printJson(ctx, {
@@ -295,6 +321,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
         path: lockPath,
         ...sum,
         ...(goSum ? { goSum } : {}),
+        ...(goMod ? { goMod } : {}),
         ...(values.skipped
           ? { skips: plan.targets.flatMap((t) => t.skipped.map((s) => ({ alias: t.import.alias, ...s }))) }
           : {}),
@@ -305,6 +332,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
         `${LOCK_FILE}: ${written ? 'wrote' : 'up to date,'} ${entries(sum.entries)} (${plural(sum.items, 'item')}, ${plural(sum.skipped, 'skip')}${sum.goModules > 0 ? `; ${plural(sum.goModules, 'Go module')}` : ''}) from ${plural(plan.files.length, 'file')}`,
       );
       if (goSum) println(ctx, `${goSum.path}: wrote ${plural(goSum.lines, 'line')}`);
+      if (goMod) println(ctx, `${goMod.path}: wrote the Go bridge's go.mod`);
       if (values.skipped) {
         for (const t of plan.targets) {
           for (const s of t.skipped) {

@@ -2,11 +2,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { MochiPkgError } from '../../errors.js';
+import { openZip, readEntries } from '../../util/zip.js';
 import { type Cache, download } from '../cache/index.js';
 import { readIfExists } from '../cache/store.js';
 import { hashGoMod } from '../dirhash/index.js';
 import type { FilesOpener, ModuleFiles } from '../load/packages.js';
-import { openZip, readEntries } from '../../util/zip.js';
 import type { ModSummary, SummaryLoader } from '../mvs/index.js';
 import { modKey } from '../mvs/index.js';
 import { isNotFound, type ModuleSource } from '../proxy/index.js';
