@@ -7,7 +7,7 @@ import { type Cache, download } from '../cache/index.js';
 import { readIfExists } from '../cache/store.js';
 import { hashGoMod } from '../dirhash/index.js';
 import type { FilesOpener, ModuleFiles } from '../load/packages.js';
-import type { ModSummary, SummaryLoader } from '../mvs/index.js';
+import type { ModSummary, ModuleVersion, SummaryLoader } from '../mvs/index.js';
 import { modKey } from '../mvs/index.js';
 import { isNotFound, type ModuleSource } from '../proxy/index.js';
 
@@ -34,6 +34,8 @@ export interface CacheBridgeIO {
   readonly modH1: ReadonlyMap<string, string>;
   /** `h1:` of each module zip opened. */
   readonly zipH1: ReadonlyMap<string, string>;
+  /** Makes sure the cache holds the module version's `.info` (what `go list -m` reads). */
+  touch(m: ModuleVersion): Promise<void>;
   /** Directory replacements: module path → directory (as written), for {@link FilesOpener}. */
   setDirs(dirs: ReadonlyMap<string, string>): void;
 }
@@ -96,9 +98,14 @@ export function cacheBridgeIO(o: CacheBridgeOptions): CacheBridgeIO {
     modH1.set(modKey(m), got.GoModSum);
     return zipFiles(got.Zip, `${m.path}@${m.version}/`);
   };
+  const touch = async (m: ModuleVersion): Promise<void> => {
+    if ((await readIfExists(o.cache.infoPath(m.path, m.version))) !== undefined) return;
+    await o.cache.storeInfo(m.path, m.version, await o.source.info(m.path, m.version));
+  };
   return {
     summary,
     files,
+    touch,
     modH1,
     zipH1,
     setDirs: (d) => {

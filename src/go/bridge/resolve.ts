@@ -1,5 +1,6 @@
 // The Go side of a Mochi program as `go mod tidy` would leave it: tidy roots, build list, packages, and the sums go.sum needs.
 
+import { mapInOrder } from '../../util/pool.js';
 import { type FilesOpener, type LoadedPackage, loadPackages, PackageLoadError } from '../load/packages.js';
 import {
   cmpVersion,
@@ -39,6 +40,11 @@ export interface BridgeIO {
    * finds it (`go mod tidy` adds it). Without it such a package is an error.
    */
   readonly queryPackage?: (path: string) => Promise<ModuleVersion>;
+  /**
+   * Called once for every module of the final build list (after resolution): a cache fetches what
+   * `go list -m all` reads for modules whose go.mod the graph never needed (their `.info`).
+   */
+  readonly touch?: (m: ModuleVersion) => Promise<void>;
   /** go.mod reads and module opens at once. */
   readonly jobs?: number;
 }
@@ -170,6 +176,14 @@ export async function resolveBridge(input: BridgeInput, io: BridgeIO): Promise<B
     const r = tidy.replacementOf(m) ?? m;
     if (r.version !== '') mod.set(modKey(r), r);
   });
+  if (io.touch) {
+    const touch = io.touch;
+    await mapInOrder(
+      tidy.buildList.filter((m) => m.version !== '' && tidy.replacementOf(m) === undefined),
+      jobs,
+      (m) => touch(m),
+    );
+  }
   return {
     main: mainModule(input, finalRequire),
     require: finalRequire,

@@ -79,6 +79,7 @@ export async function lockBuildList(o: BuildListOptions): Promise<BuildListResul
     {
       summary: io.summary,
       files: io.files,
+      touch: io.touch,
       ...(o.jobs === undefined ? {} : { jobs: o.jobs }),
       // A package no required module provides (a test import of a dependency): the previous
       // lock's module when it has one, else `@latest`, longest module path first (as tidy does).

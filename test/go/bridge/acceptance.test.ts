@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { beforeAll, expect, it } from 'vitest';
 import { describeWithOracle, goOracle, type Oracle } from '../../support/oracles.js';
 import { haveCmdGoTestdata, writeCmdGoProxy } from '../support/cmdgoproxy.js';
+import { type GenOptions, generateGraph, writePackageProxy } from '../support/gengraph.js';
 import { accept, type Program } from './harness.js';
 
 const oracle: Oracle =
@@ -63,3 +64,30 @@ describeWithOracle(oracle, 'bridge go.mod/go.sum build offline with the real go 
     }, 120_000);
   }
 });
+
+const GENERATED: GenOptions[] = [
+  { seed: 21, modules: 12, maxRequire: 3, mainRequire: 3 },
+  { seed: 22, modules: 25, maxRequire: 4, mainRequire: 5, versions: 4 },
+  { seed: 23, modules: 40, maxRequire: 3, mainRequire: 6 },
+  { seed: 24, modules: 60, maxRequire: 5, mainRequire: 8, versions: 2 },
+];
+
+describeWithOracle(
+  goOracle(),
+  'bridge go.mod/go.sum build offline with the real go (generated graphs)',
+  () => {
+    for (const o of GENERATED) {
+      it(`seed ${o.seed}: ${o.modules} paths with diamonds, cycles, /v2 majors and +incompatible versions`, async () => {
+        const g = generateGraph(o);
+        const root = await mkdtemp(join(tmpdir(), `gen-proxy-${o.seed}-`));
+        await writePackageProxy(root, g, o.seed);
+        const program: Program = { require: g.main.require, packages: g.main.require.map((r) => r.path) };
+        const v = await accept(pathToFileURL(root).href, program);
+        expect(v.verify).toBe('all modules verified\n');
+        expect(v.ours).toBe(v.goList);
+        expect(v.tidyGoMod).toBe(v.goMod);
+        expect(v.tidyGoSum).toBe(v.goSum);
+      }, 180_000);
+    }
+  },
+);

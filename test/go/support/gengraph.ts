@@ -148,3 +148,46 @@ export function goModText(
   }
   return out;
 }
+
+/**
+ * Writes `g` as a file:// proxy whose zips hold one package per module version (at its root):
+ * it imports the packages of some of its requirements — only of modules generated after it, so
+ * package imports never cycle while module requirements may — and a test file imports one more.
+ */
+export async function writePackageProxy(root: string, g: GenGraph, seed: number): Promise<void> {
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { escapePath, escapeVersion } = await import('../../../src/go/module/index.js');
+  const { buildZip } = await import('../../support/zipbuild.js');
+  const rnd = prng(seed);
+  const order = new Map<string, number>();
+  for (const m of g.modules) if (!order.has(m.path)) order.set(m.path, order.size);
+  const lists = new Map<string, string[]>();
+  for (const m of g.modules) {
+    const dir = join(root, escapePath(m.path), '@v');
+    await mkdir(dir, { recursive: true });
+    const ev = escapeVersion(m.version);
+    const later = m.require.filter((r) => (order.get(r.path) ?? 0) > (order.get(m.path) ?? 0));
+    const imports = later.filter(() => rnd() < 0.7).map((r) => r.path);
+    const testImport = later.find((r) => !imports.includes(r.path));
+    const pkg = `package p\n\nimport (\n${imports.map((p) => `\t_ ${JSON.stringify(p)}\n`).join('')})\n`;
+    const files = [{ name: `${m.path}@${m.version}/p.go`, data: pkg }];
+    if (testImport) {
+      files.push({
+        name: `${m.path}@${m.version}/p_test.go`,
+        data: `package p\n\nimport _ ${JSON.stringify(testImport.path)}\n`,
+      });
+    }
+    const gomod = goModText(m.path, m.go, m.require);
+    if (!m.version.endsWith('+incompatible'))
+      files.push({ name: `${m.path}@${m.version}/go.mod`, data: gomod });
+    await writeFile(
+      join(dir, `${ev}.mod`),
+      m.version.endsWith('+incompatible') ? `module ${m.path}\n` : gomod,
+    );
+    await writeFile(join(dir, `${ev}.info`), `{"Version":"${m.version}","Time":"2024-01-01T00:00:00Z"}\n`);
+    await writeFile(join(dir, `${ev}.zip`), buildZip(files.sort((a, b) => (a.name < b.name ? -1 : 1))));
+    lists.set(dir, [...(lists.get(dir) ?? []), m.version]);
+  }
+  for (const [dir, vs] of lists) await writeFile(join(dir, 'list'), `${vs.join('\n')}\n`);
+}
