@@ -1,13 +1,20 @@
 // The buildable Go side: on cmd/go's test proxy, the go.mod/go.sum mochi-pkg writes build offline with the real go, verify, list the same build list and are tidy.
-import { mkdtemp } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { beforeAll, expect, it } from 'vitest';
-import { describeWithOracle, goOracle, type Oracle } from '../../support/oracles.js';
+import { goModSummary } from '../../../src/go/bridge/index.js';
+import { loadModuleGraph, ModuleGraphError } from '../../../src/go/mvs/index.js';
+import { Client } from '../../../src/go/proxy/index.js';
+import { describeWithOracle, goCommandEnv, goOracle, type Oracle } from '../../support/oracles.js';
 import { haveCmdGoTestdata, writeCmdGoProxy } from '../support/cmdgoproxy.js';
 import { type GenOptions, generateGraph, writePackageProxy } from '../support/gengraph.js';
 import { accept, type Program } from './harness.js';
+
+const run = promisify(execFile);
 
 const oracle: Oracle =
   goOracle().available && !haveCmdGoTestdata()
@@ -91,3 +98,34 @@ describeWithOracle(
     }
   },
 );
+
+describeWithOracle(oracle, 'a broken chain fails as go fails (cmd/go test proxy badchain)', () => {
+  it('names the requirement chain to the go.mod that declares another path, in go list -m all wording', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'badchain-'));
+    await writeCmdGoProxy(join(root, 'proxy'));
+    const url = pathToFileURL(join(root, 'proxy')).href;
+    const main = join(root, 'main');
+    await mkdir(main);
+    await writeFile(join(main, 'go.mod'), 'module m\n\ngo 1.16\n\nrequire example.com/badchain/a v1.1.0\n');
+    const env = { ...goCommandEnv(join(root, 'go'), url), GOFLAGS: '-mod=mod -modcacherw' };
+    const go = await run('go', ['list', '-m', 'all'], { cwd: main, env }).then(
+      () => '',
+      (e: { stderr: string }) => e.stderr,
+    );
+    const source = new Client({ baseUrl: url });
+    const err = await loadModuleGraph(
+      { path: 'm', goVersion: '1.16', require: [{ path: 'example.com/badchain/a', version: 'v1.1.0' }] },
+      async (actual) =>
+        goModSummary(
+          `${actual.path}@${actual.version}/go.mod`,
+          await source.mod(actual.path, actual.version),
+        ),
+    ).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ModuleGraphError);
+    expect((err as ModuleGraphError).code).toBe('go-graph-module-path');
+    expect(go).toBe(`go: ${(err as ModuleGraphError).message}\n`);
+  }, 60_000);
+});
