@@ -74,29 +74,30 @@ export function cacheBridgeIO(o: CacheBridgeOptions): CacheBridgeIO {
     }
     let data: Uint8Array | undefined = await readIfExists(o.cache.modPath(actual.path, actual.version));
     if (data === undefined) {
-      // The .info too: the go command reads it (for the version's time) when it lists the module.
-      const [mod, info] = await Promise.all([
-        o.source.mod(actual.path, actual.version),
-        readIfExists(o.cache.infoPath(actual.path, actual.version)).then((have) =>
-          have === undefined ? o.source.info(actual.path, actual.version) : undefined,
-        ),
-      ]);
-      data = mod;
-      await Promise.all([
-        o.cache.storeMod(actual.path, actual.version, mod),
-        info ? o.cache.storeInfo(actual.path, actual.version, info) : undefined,
-      ]);
+      data = await o.source.mod(actual.path, actual.version);
+      await o.cache.storeMod(actual.path, actual.version, data);
     }
     modH1.set(modKey(actual), hashGoMod(data));
     return o.parse(`${modKey(actual)}/go.mod`, data);
   };
-  const files: FilesOpener = async (m) => {
+  // Each module is opened (downloaded, verified) once per resolution, however often it is asked for.
+  const opened = new Map<string, Promise<ModuleFiles>>();
+  const open = async (m: ModuleVersion): Promise<ModuleFiles> => {
     const dir = dirs.get(m.path);
     if (dir !== undefined) return dirFiles(resolve(o.projectRoot, dir));
     const got = await download(o.cache, o.source, m.path, m.version, { verify: o.verify ?? true });
     zipH1.set(modKey(m), got.Sum);
     modH1.set(modKey(m), got.GoModSum);
     return zipFiles(got.Zip, `${m.path}@${m.version}/`);
+  };
+  const files: FilesOpener = (m) => {
+    const k = modKey(m);
+    let p = opened.get(k);
+    if (!p) {
+      p = open(m);
+      opened.set(k, p);
+    }
+    return p;
   };
   const touch = async (m: ModuleVersion): Promise<void> => {
     if ((await readIfExists(o.cache.infoPath(m.path, m.version))) !== undefined) return;

@@ -324,8 +324,11 @@ function graphError(graph: ModuleGraph, errors: ReadonlyMap<string, unknown>): M
   for (const m of shown.slice(0, -1)) msg += `${modKey(m)} requires\n\t`;
   const text = err instanceof Error ? err.message : String(err);
   const failing = shown[shown.length - 1];
+  // Errors that already name the module version (proxy errors do) are not prefixed twice.
   const detail =
-    err instanceof ModuleGraphError || failing === undefined ? text : `${modKey(failing)}: ${text}`;
+    err instanceof ModuleGraphError || failing === undefined || text.startsWith(`${modKey(failing)}:`)
+      ? text
+      : `${modKey(failing)}: ${text}`;
   msg += detail;
   const code = err instanceof ModuleGraphError ? err.code : 'go-graph-load';
   return new ModuleGraphError(code, msg, chain, err);
