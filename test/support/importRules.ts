@@ -47,6 +47,7 @@ export const PURE: readonly string[] = [
   'src/go/bridge/render.ts',
   'src/go/bridge/parse.ts',
   'src/python/pep440/',
+  'src/python/pep508/',
   'src/python/importspec/',
   'src/python/typemap/',
   'src/python/wrapper/',

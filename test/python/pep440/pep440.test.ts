@@ -38,11 +38,11 @@ describe('PEP 440 versions', () => {
   });
 
   it.each(['', '1.0.', 'a1.0', '1.0+', '1.0+local..1', '1..0', '1.0-', '1.0 a1', '1.0\ufeff', '1.*'])(
-    'refuses %j with PEP440_INVALID_VERSION',
+    'refuses %j with pep440-invalid-version',
     (input) => {
       expect(tryParseVersion(input)).toBeUndefined();
       expect(() => parseVersion(input)).toThrow(InvalidVersionError);
-      expect(() => parseVersion(input)).toThrow(expect.objectContaining({ code: 'PEP440_INVALID_VERSION' }));
+      expect(() => parseVersion(input)).toThrow(expect.objectContaining({ code: 'pep440-invalid-version' }));
     },
   );
 
@@ -111,31 +111,33 @@ describe('PEP 440 specifiers', () => {
     ['>1.7', '1.7.0.post1', false],
     ['>1.7', '1.7+local', false],
     ['<1.7', '1.7.0.dev1', false],
-    ['<1.7', '1.6.dev1', false],
+    ['<1.7', '1.6.dev1', true],
     ['<1.7,>=1.6.dev0', '1.6.dev1', true],
     ['>=1.0b1', '1.0b2', true],
-    ['>=1.0', '1.1a1', false],
+    ['>=1.0', '1.1a1', true],
     ['===1.0', '1.0', true],
     ['===1.0', '1.0.0', false],
     ['===foobar', 'FooBar', true],
     ['>=0.27,<0.29', '0.28.1', true],
     ['', '3.0', true],
-    ['', '3.0a1', false],
+    ['', '3.0a1', true],
   ])('%j contains %j: %s', (spec, version, want) => {
     expect(contains(spec, version)).toBe(want);
   });
 
   it('lets the caller force pre-releases in or out', () => {
+    expect(contains('>=1.0', '1.1a1', { prereleases: false })).toBe(false);
+    expect(contains('', '3.0a1', { prereleases: false })).toBe(false);
     expect(contains('>=1.0', '1.1a1', { prereleases: true })).toBe(true);
     expect(contains('>=1.0b1', '1.0b2', { prereleases: false })).toBe(false);
   });
 
   it.each(['>=1.0+local', '~=1', '>=1.*', '=>1.0', '1.0', '==', '>=1.0,,<', '==1.0.*.*', '~=1.0.*'])(
-    'refuses %j with PEP440_INVALID_SPECIFIER naming the clause',
+    'refuses %j with pep440-invalid-specifier naming the clause',
     (input) => {
       expect(() => parseSpecifierSet(input)).toThrow(InvalidSpecifierError);
       expect(() => parseSpecifierSet(input)).toThrow(
-        expect.objectContaining({ code: 'PEP440_INVALID_SPECIFIER' }),
+        expect.objectContaining({ code: 'pep440-invalid-specifier' }),
       );
     },
   );
