@@ -114,6 +114,8 @@ export interface GoPlanOptions {
   readonly previous?: GoManifest;
   /** Re-hash cached zips (default true). */
   readonly verify?: boolean;
+  /** Read each module's latest go.mod for retractions and deprecations, as `go get` warns (default false). */
+  readonly warnings?: boolean;
 }
 
 /** One locked import and what its build produced. */
@@ -203,6 +205,7 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
         source: goOptions.source,
         ...(goOptions.previous ? { previous: goOptions.previous } : {}),
         ...(goOptions.verify === undefined ? {} : { verify: goOptions.verify }),
+        ...(goOptions.warnings === undefined ? {} : { warnings: goOptions.warnings }),
       });
       // The whole build list: what the imported modules need, as go mod tidy would resolve it.
       const built = await lockBuildList({

@@ -37,6 +37,7 @@ export {
   type PinnedModule,
   type PinOptions,
   type PinResult,
+  type PinWarning,
   pinGoImports,
   resolveQuery,
 } from './pin.js';

@@ -12,6 +12,7 @@ import {
   parseLax,
   parseSyntax,
 } from '../../../src/go/modfile/index.js';
+import { describeWithOracle, goOracle } from '../../support/oracles.js';
 import { XMOD_TESTDATA, xmodTestdata } from './corpus.js';
 
 function parseError(f: () => unknown): GoModParseError {
@@ -24,8 +25,9 @@ function parseError(f: () => unknown): GoModParseError {
   throw new Error('expected a GoModParseError');
 }
 
-describe("x/mod's modfile/testdata", () => {
-  for (const c of xmodTestdata()) {
+// x/mod's testdata comes with the Go oracle's x/mod (golang-golang-x-mod-dev).
+describeWithOracle(goOracle(), "x/mod's modfile/testdata", () => {
+  for (const c of goOracle().available ? xmodTestdata() : []) {
     if (c.name.endsWith('.golden')) {
       // x/mod TestPrintGolden: a golden file's syntax formats as itself.
       it(`formats ${c.name} as itself`, () => {
@@ -126,6 +128,14 @@ describe('parse', () => {
       autoQuote('a//b'),
       autoQuote('é'),
     ]).toEqual(['x.com/m', '"a b"', '""', '"a//b"', 'é']);
+  });
+
+  it('runs the example of docs/go.md', () => {
+    const f = parse('go.mod', 'module example.com/m\n\ngo 1.19\n\nrequire rsc.io/quote v1.5 // indirect\n');
+    expect(f.require[0]).toMatchObject({ mod: { path: 'rsc.io/quote', version: 'v1.5.0' }, indirect: true });
+    expect(format(f.syntax)).toBe(
+      'module example.com/m\n\ngo 1.19\n\nrequire rsc.io/quote v1.5.0 // indirect\n',
+    );
   });
 
   it('finds the module path leniently, as ModulePath does', () => {

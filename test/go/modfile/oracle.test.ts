@@ -82,7 +82,8 @@ function corpora(): Corpus[] {
 }
 
 describeWithOracle(goOracle(), 'go.mod parsing and formatting equal x/mod modfile', () => {
-  const all = corpora();
+  // Without the oracle the suite is skipped (or fails under MOCHI_REQUIRE_ORACLES); the corpora need Go's sources.
+  const all = goOracle().available ? corpora() : [];
   const answers = new Map<string, unknown[]>();
   beforeAll(() => {
     const bin = buildGoProgram(ORACLE_SRC);
