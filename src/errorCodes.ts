@@ -105,6 +105,22 @@ export const ERROR_CODES = {
   ),
   'go-path-module': usage('a directory imported as a Go module is missing or has no usable go.mod'),
   'go-checksum-mismatch': problem('a locked h1: hash differs from what the module source serves (security)'),
+  // Go module graph and packages
+  'go-graph-load': problem(
+    'a go.mod of the module graph could not be fetched or parsed (the message names the requirement chain)',
+  ),
+  'go-graph-module-path': problem(
+    'a go.mod of the module graph declares another module path than the one required',
+  ),
+  'go-graph-missing-module': problem('a go.mod of the module graph has no module line'),
+  'go-import-ambiguous': usage(
+    'several modules of the build list (or of the path prefixes) provide the imported Go package',
+  ),
+  'go-import-missing': usage(
+    'no module provides an imported Go package, or the named module does not contain it',
+  ),
+  'go-import-not-std': usage('a Go import path that can only be standard is not in the standard library'),
+  'go-import-no-go-files': problem('an imported Go package directory has no buildable Go files'),
 
   // Python import specs, versions, stubs
   'importspec-invalid': usage('an `import python` spec is malformed'),

@@ -3,7 +3,15 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMochiPkgError } from '../errors.js';
 import type { Cache } from '../go/cache/index.js';
-import { GoImportSpecError, type GoManifest, type PinResult, pinGoImports } from '../go/lockfile/index.js';
+import {
+  checksumMismatches,
+  GoChecksumError,
+  GoImportSpecError,
+  type GoManifest,
+  lockBuildList,
+  type PinResult,
+  pinGoImports,
+} from '../go/lockfile/index.js';
 import type { ModuleSource } from '../go/proxy/index.js';
 import { typeshedExternals } from '../python/build/externals.js';
 import { buildWith, DEFAULT_PYTHON } from '../python/build/index.js';
@@ -190,7 +198,7 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
   if (options.go && goImports.length > 0) {
     const goOptions = typeof options.go === 'function' ? await options.go() : options.go;
     try {
-      go = await pinGoImports({
+      const pinned = await pinGoImports({
         imports: goImports.map((i) => ({ spec: i.spec, alias: i.alias, where: formatLocation(i.location) })),
         projectRoot: options.root,
         cache: goOptions.cache,
@@ -199,6 +207,21 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
         ...(goOptions.verify === undefined ? {} : { verify: goOptions.verify }),
         ...(goOptions.warnings === undefined ? {} : { warnings: goOptions.warnings }),
       });
+      // The whole build list: what the imported modules need, as go mod tidy would resolve it.
+      const built = await lockBuildList({
+        direct: pinned.manifest,
+        packages: pinned.manifest.entries.map((e) => e.module),
+        projectRoot: options.root,
+        cache: goOptions.cache,
+        source: goOptions.source,
+        ...(goOptions.previous ? { previous: goOptions.previous } : {}),
+        ...(goOptions.verify === undefined ? {} : { verify: goOptions.verify }),
+      });
+      if (goOptions.previous) {
+        const bad = checksumMismatches(goOptions.previous, built.manifest);
+        if (bad.length > 0) throw new GoChecksumError(bad);
+      }
+      go = { ...pinned, manifest: built.manifest };
     } catch (e) {
       if (e instanceof GoImportSpecError)
         throw new ProjectError('project-import', e.message, undefined, e.hint);

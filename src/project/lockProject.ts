@@ -1,9 +1,16 @@
 // `lock` and `lock --check` as library calls: settings from flags and environment, plan, write or compare.
+import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Cache, defaultCacheRoot } from '../go/cache/index.js';
-import { renderGoSum } from '../go/lockfile/index.js';
+import {
+  BRIDGE_GO_VERSION,
+  BRIDGE_MODULE,
+  renderGoMod,
+  renderGoSum,
+  replaceDir,
+} from '../go/lockfile/index.js';
 import type { PythonTarget } from '../python/build/types.js';
 import { LockfileError } from '../python/lockfile/index.js';
 import { registryIndexUrl } from '../python/registry/index.js';
@@ -66,6 +73,8 @@ export interface LockSettings {
 export interface LockProjectOptions extends LockSettings {
   /** Also write the go.sum lines of the locked Go modules to this file (relative to `cwd`). */
   readonly goSum?: string | undefined;
+  /** Also write the go.mod of the program's Go bridge to this file (relative to `cwd`). */
+  readonly goMod?: string | undefined;
 }
 
 /** Counts for a summary line. */
@@ -90,6 +99,8 @@ export interface LockProjectResult {
   readonly totals: LockTotals;
   /** The go.sum file written, when asked for, with its number of lines. */
   readonly goSum?: { readonly path: string; readonly lines: number };
+  /** The Go bridge's go.mod written, when asked for. */
+  readonly goMod?: { readonly path: string };
 }
 
 /** What {@link checkLock} found. */
@@ -195,9 +206,27 @@ export async function lockProject(options: LockProjectOptions): Promise<LockProj
       path: resolve(options.cwd, options.goSum),
       lines: text === '' ? 0 : text.split('\n').length - 1,
     };
+    await mkdir(dirname(goSum.path), { recursive: true });
     await writeFileAtomic(goSum.path, text);
   }
-  return { path, written, plan: p, totals: totalsOf(p), ...(goSum ? { goSum } : {}) };
+  let goMod: { path: string } | undefined;
+  if (options.goMod !== undefined) {
+    const modPath = resolve(options.cwd, options.goMod);
+    const text = renderGoMod(p.lock.go, BRIDGE_MODULE, BRIDGE_GO_VERSION, (e) =>
+      replaceDir(root, e.localPath ?? '.', dirname(modPath)),
+    );
+    await mkdir(dirname(modPath), { recursive: true });
+    await writeFileAtomic(modPath, text);
+    goMod = { path: modPath };
+  }
+  return {
+    path,
+    written,
+    plan: p,
+    totals: totalsOf(p),
+    ...(goSum ? { goSum } : {}),
+    ...(goMod ? { goMod } : {}),
+  };
 }
 
 /**

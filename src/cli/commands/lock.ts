@@ -1,6 +1,7 @@
 // `mochi-pkg lock` and `mochi-pkg lock --check`: pin a project's Python and Go imports in mochi.lock, or verify it.
 import { delimiter } from 'node:path';
 import { isMochiPkgError, type MochiPkgError, redactUrls } from '../../errors.js';
+import { BRIDGE_MODULE } from '../../go/lockfile/index.js';
 import {
   type BuildFn,
   checkLock,
@@ -69,6 +70,8 @@ ${PYTHON_TARGET_HELP}
   --go-cache-dir <dir> the verified Go module cache (default: $MOCHI_GO_BRIDGE_CACHE, else
                        $XDG_CACHE_HOME/mochi-pkg/go)
   --go-sum <file>      after locking, also write the go.sum lines of the locked Go modules to <file>
+  --go-mod <file>      after locking, also write the go.mod of the program's Go bridge to <file>
+                       (module ${BRIDGE_MODULE}; with --go-sum, \`go build\` needs no network)
   -h, --help           show this help
 
 Examples:
@@ -76,7 +79,7 @@ Examples:
   mochi-pkg lock --index-url https://devpi.example/root/pypi/+simple/
   mochi-pkg lock --check --offline          # in CI, after a warm-up run
   mochi-pkg lock --check --json | jq .diff
-  mochi-pkg lock --go-proxy ./goproxy --go-sum go.sum
+  mochi-pkg lock --go-proxy ./goproxy --go-mod bridge/go.mod --go-sum bridge/go.sum
 
 Output of --check on drift: one line per entry, \`added <name>:<alias>\`, \`removed <name>:<alias>\`
 or \`changed <name>:<alias> (<field>, …)\` for Python entries and the same with the module path
@@ -143,12 +146,15 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     'go-proxy': { type: 'string' },
     'go-cache-dir': { type: 'string' },
     'go-sum': { type: 'string' },
+    'go-mod': { type: 'string' },
   });
-  if (values.check && values['go-sum'] !== undefined) {
-    throw new UsageError(
-      'lock: --go-sum writes a file; it cannot be combined with --check',
-      'run `mochi-pkg lock --go-sum <file>`',
-    );
+  for (const flag of ['go-sum', 'go-mod'] as const) {
+    if (values.check && values[flag] !== undefined) {
+      throw new UsageError(
+        `lock: --${flag} writes a file; it cannot be combined with --check`,
+        `run \`mochi-pkg lock --${flag} <file>\``,
+      );
+    }
   }
   const progress = createProgress(ctx, values.json === true);
   const settings: LockSettings = {
@@ -191,16 +197,17 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
       }
       return r.upToDate ? ExitCode.ok : ExitCode.failure;
     }
-    const r = await lockProject({ ...settings, goSum: values['go-sum'] });
+    const r = await lockProject({ ...settings, goSum: values['go-sum'], goMod: values['go-mod'] });
     progress.done();
     printGoWarnings(ctx, r.plan);
-    const { plan, totals: sum, goSum } = r;
+    const { plan, totals: sum, goSum, goMod } = r;
     if (values.json) {
       printJson(ctx, {
         written: r.written,
         path: r.path,
         ...sum,
         ...(goSum ? { goSum } : {}),
+        ...(goMod ? { goMod } : {}),
         ...(values.skipped
           ? { skips: plan.targets.flatMap((t) => t.skipped.map((s) => ({ alias: t.import.alias, ...s }))) }
           : {}),
@@ -211,6 +218,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
         `${LOCK_FILE}: ${r.written ? 'wrote' : 'up to date,'} ${entries(sum.entries)} (${plural(sum.items, 'item')}, ${plural(sum.skipped, 'skip')}${sum.goModules > 0 ? `; ${plural(sum.goModules, 'Go module')}` : ''}) from ${plural(plan.files.length, 'file')}`,
       );
       if (goSum) println(ctx, `${goSum.path}: wrote ${plural(goSum.lines, 'line')}`);
+      if (goMod) println(ctx, `${goMod.path}: wrote the Go bridge's go.mod`);
       if (values.skipped) {
         for (const t of plan.targets) {
           for (const s of t.skipped) {

@@ -18,6 +18,7 @@ import {
   type GoLockEntry,
   type GoManifest,
   type GoSource,
+  sortGraphModH1,
 } from './entry.js';
 
 const KEY_TO_FIELD: ReadonlyMap<string, keyof GoLockEntry> = new Map(GO_FIELD_ORDER.map(([f, k]) => [k, f]));
@@ -66,13 +67,38 @@ export function decodeGoPackages(document: LockDocument): GoManifest {
         bad(key, `unknown key (expected one of ${GO_FIELD_ORDER.map(([, k]) => k).join(', ')})`);
       }
     }
-    for (const key of ['module', 'source', 'aliases']) {
+    const indirect = t.indirect !== undefined;
+    for (const key of ['module', 'source', ...(indirect ? [] : ['aliases'])]) {
       if (t[key] === undefined) bad(key, `missing required key ${JSON.stringify(key)}`);
     }
+    if (indirect && t.aliases !== undefined)
+      bad('aliases', 'an indirect entry has no aliases (no .mochi file imports it)');
+    if (t.require !== undefined && !indirect)
+      bad('require', 'only an indirect entry carries require (a direct one is always required)');
     const out: Record<string, unknown> = {};
     for (const [field, key] of GO_FIELD_ORDER) {
       const v = t[key];
       if (v === undefined) continue;
+      if (key === 'indirect' || key === 'require') {
+        if (v !== true) bad(key, `expected true (omit the key otherwise), got ${kindOf(v)}`);
+        out[field] = true;
+        continue;
+      }
+      if (key === 'graph-mod-h1') {
+        if (!Array.isArray(v)) bad(key, `expected an array of strings, got ${kindOf(v)}`);
+        const list = v as unknown[];
+        if (list.length === 0) bad(key, 'empty array (omit the key instead)');
+        for (const item of list) {
+          if (typeof item !== 'string')
+            bad(key, `expected an array of strings, got an element that is ${kindOf(item)}`);
+          const [ver = '', h1 = '', ...rest] = (item as string).split(' ');
+          if (rest.length > 0 || canonicalVersion(ver) !== ver || !isH1Digest(h1))
+            bad(key, `${JSON.stringify(item)} is not "<canonical version> h1:<digest>"`);
+        }
+        if (new Set(list).size !== list.length) bad(key, 'a value appears twice');
+        out[field] = sortGraphModH1(list as string[]);
+        continue;
+      }
       if (key === 'aliases') {
         if (!Array.isArray(v)) bad(key, `expected an array of strings, got ${kindOf(v)}`);
         const list = v as unknown[];
@@ -97,7 +123,7 @@ export function decodeGoPackages(document: LockDocument): GoManifest {
     for (const key of FORBIDDEN[e.source]) {
       if (t[key] !== undefined) bad(key, `not allowed for source ${JSON.stringify(e.source)}`);
     }
-    for (const key of REQUIRED[e.source]) {
+    for (const key of indirect ? ['version'] : REQUIRED[e.source]) {
       if (t[key] === undefined)
         bad(key, `source ${JSON.stringify(e.source)} requires key ${JSON.stringify(key)}`);
     }
@@ -131,6 +157,11 @@ export function decodeGoPackages(document: LockDocument): GoManifest {
       );
     }
     modules.set(e.module, index);
+    if (indirect) {
+      if (e.source !== 'module-proxy') bad('indirect', 'only a module-proxy entry can be indirect');
+      entries.push({ ...e, aliases: [] });
+      return;
+    }
     for (const a of e.aliases) {
       const other = aliases.get(a);
       if (other !== undefined)
