@@ -198,6 +198,30 @@ export class IndexClient {
     return body;
   }
 
+  /**
+   * Downloads the PEP 658 metadata file of a distribution (`<url>.metadata`), bounded to 8 MiB.
+   * Verification against `coreMetadata.sha256` is the caller's.
+   */
+  async downloadMetadata(file: DistributionFile): Promise<Buffer> {
+    const url = `${file.url}.metadata`;
+    const max = 8 * 1024 * 1024;
+    if (url.startsWith('file:')) {
+      const path = fileURLToPath(url);
+      const size = await stat(path).then(
+        (s) => s.size,
+        (e: unknown) => {
+          throw new RegistryError('registry-unreachable', `cannot read ${url}: ${(e as Error).message}`, {
+            cause: e,
+          });
+        },
+      );
+      if (size > max) throw new RegistryError('registry-too-large', `${url} is ${size} bytes; the limit is ${max}`);
+      return readFile(path);
+    }
+    const { body } = await this.request(url, '*/*', max, url);
+    return body;
+  }
+
   private async request(
     url: string,
     accept: string,

@@ -476,7 +476,13 @@ function dedupeDeps(deps: readonly Dependency[]): Dependency[] {
   const seen = new Map<string, Dependency>();
   for (const d of deps) {
     const key = `${d.name}[${d.extras.join(',')}]${d.specifier}`;
-    if (!seen.has(key)) seen.set(key, { name: d.name, extras: d.extras, specifier: d.specifier });
+    if (!seen.has(key))
+      seen.set(key, {
+        name: d.name,
+        extras: d.extras,
+        specifier: d.specifier,
+        ...(d.requirement === undefined ? {} : { requirement: d.requirement }),
+      });
   }
   return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);
 }

@@ -21,6 +21,8 @@ export interface Dependency {
    * ``your import of `tabulate>=1` (app.mochi:3)``. Unset for a distribution's own requirements.
    */
   readonly label?: string;
+  /** The requirement as the metadata writes it (markers included), for the lock. */
+  readonly requirement?: string;
 }
 
 /** What a release needs, or why it cannot be used on the target. */
