@@ -4,6 +4,7 @@ export { fetchGitStubTree, type GitStubTree } from './git.js';
 export { type ForeignImport, type ForeignLanguage, findImports, uniqueImports } from './imports.js';
 export { decodeString, type Token, type TokenKind, tokenize } from './lexer.js';
 export {
+  absoluteIndexUrl,
   type BuildFn,
   defaultCacheDir,
   type GoPlanOptions,
@@ -14,6 +15,7 @@ export {
   type PlanOptions,
   type PythonBuildOptions,
   planLock,
+  projectIndexUrl,
   readLock,
   writeLockIfChanged,
 } from './lock.js';

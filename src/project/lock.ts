@@ -1,6 +1,7 @@
 // From a Mochi project to its mochi.lock: scan imports, resolve stubs, build, pin, and write or check.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { isMochiPkgError } from '../errors.js';
 import type { Cache } from '../go/cache/index.js';
 import { GoImportSpecError, type GoManifest, type PinResult, pinGoImports } from '../go/lockfile/index.js';
@@ -9,9 +10,11 @@ import { typeshedExternals } from '../python/build/externals.js';
 import { buildWith, DEFAULT_PYTHON } from '../python/build/index.js';
 import type { BuildRequest, BuildResult, BuildTarget, PythonTarget } from '../python/build/types.js';
 import { parseImportSpec } from '../python/importspec/index.js';
+import type { LockedDistribution } from '../python/lockfile/distribution.js';
 import type { Resolution } from '../python/lockfile/fromBuild.js';
 import { fromBuildResult, type Manifest } from '../python/lockfile/index.js';
 import { defaultPythonCacheRoot, RegistryError } from '../python/registry/index.js';
+import type { ClosureRoot } from '../python/registry/lockClosure.js';
 import { loadStubParser } from '../python/stubs/index.js';
 import type { ExternalModules } from '../python/typemap/scope.js';
 import type { SkipReport } from '../python/typemap/types.js';
@@ -94,6 +97,11 @@ export interface PlanOptions {
    * {@link LockPlan.unlocked}.
    */
   readonly go?: GoPlanOptions | (() => Promise<GoPlanOptions>);
+  /**
+   * Resolves the whole closure of the imports that came from a package index (called only when
+   * there are some); without it the lock has no `[[python-distribution]]` tables.
+   */
+  readonly closure?: (roots: readonly ClosureRoot[]) => Promise<LockedDistribution[]>;
 }
 
 /** The Go side of {@link planLock}: where modules come from and what the lock already pins. */
@@ -165,11 +173,20 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
   const targets: BuildTarget[] = [];
   const origins: string[] = [];
   const resolved = new Map<string, Resolution>();
+  const roots: ClosureRoot[] = [];
   for (const imp of python) {
     try {
       const spec = parseImportSpec(imp.spec);
       const found = await resolveStubs(spec, ctx, options.providers ?? []);
       targets.push({ spec: imp.spec, alias: imp.alias, stubs: found.stubs });
+      if (found.index) {
+        roots.push({
+          name: found.index.name,
+          specifier: found.index.specifier,
+          indexUrl: found.index.url,
+          label: `your import of \`${imp.spec}\` (${formatLocation(imp.location)})`,
+        });
+      }
       origins.push(found.origin);
       resolved.set(imp.alias, {
         ...(found.version === undefined ? {} : { version: found.version }),
@@ -202,7 +219,14 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
       throw e;
     }
   }
-  const lock: Lock = { python: manifest, go: go?.manifest ?? { entries: [] } };
+  const distributions = (options.closure && roots.length > 0 ? await options.closure(roots) : []).map(
+    (d) => ({ ...d, indexUrl: projectIndexUrl(d.indexUrl, options.root) }),
+  );
+  const lock: Lock = {
+    python: manifest,
+    go: go?.manifest ?? { entries: [] },
+    ...(distributions.length > 0 ? { distributions } : {}),
+  };
   return {
     manifest,
     lock,
@@ -217,6 +241,22 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
     })),
     unlocked: options.go ? [] : goImports,
   };
+}
+
+/**
+ * How the lock names an index: a `file://` index inside the project as `./<relative path>/` (so the
+ * lock does not depend on where the project is checked out), any other URL as it is.
+ */
+export function projectIndexUrl(indexUrl: string, root: string): string {
+  const base = pathToFileURL(join(root, '/')).href;
+  return indexUrl.startsWith(base) ? `./${indexUrl.slice(base.length)}` : indexUrl;
+}
+
+/** The inverse of {@link projectIndexUrl}: `./dir/` back to a `file://` URL under `root`. */
+export function absoluteIndexUrl(indexUrl: string, root: string): string {
+  return indexUrl.startsWith('./')
+    ? new URL(indexUrl.slice(2), pathToFileURL(join(root, '/'))).href
+    : indexUrl;
 }
 
 /** The bytes of `<root>/mochi.lock`, or undefined when there is none. */

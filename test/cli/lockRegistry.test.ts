@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { parseToml } from '../../src/python/lockfile/index.js';
+import { parseLock } from '../../src/project/lockdoc.js';
 import {
   type BuiltFile,
   type LocalIndex,
@@ -65,7 +65,7 @@ describe('mochi-pkg lock with a package index', () => {
     const r = await lock(root, {}, '--index-url', index.url, '--cache-dir', cache);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    const manifest = parseToml(await readFile(join(root, 'mochi.lock')), { fileName: 'mochi.lock' });
+    const manifest = parseLock(await readFile(join(root, 'mochi.lock')), { fileName: 'mochi.lock' }).python;
     const byAlias = new Map(manifest.entries.map((e) => [e.alias, e]));
     expect(byAlias.get('rq')).toMatchObject({
       name: 'requests',

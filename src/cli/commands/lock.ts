@@ -7,6 +7,7 @@ import { Cache, defaultCacheRoot } from '../../go/cache/index.js';
 import { renderGoSum } from '../../go/lockfile/index.js';
 import { fromGoProxy, type ModuleSource } from '../../go/proxy/index.js';
 import {
+  absoluteIndexUrl,
   type BuildFn,
   compareLocks,
   defaultCacheDir,
@@ -25,7 +26,9 @@ import {
 } from '../../project/index.js';
 import type { PythonTarget } from '../../python/build/types.js';
 import { LockfileError } from '../../python/lockfile/index.js';
+import { closureTarget, IndexSession } from '../../python/registry/closure.js';
 import { registryIndexUrl } from '../../python/registry/index.js';
+import { resolveClosure } from '../../python/registry/lockClosure.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import {
   type Command,
@@ -78,6 +81,10 @@ Flags:
                        $XDG_CACHE_HOME/mochi-pkg/python)
   --python <X.Y>       Python version the stubs are evaluated for (default 3.12)
   --platform <name>    sys.platform the stubs are evaluated for (default linux)
+  --target <X.Y-plat>  an environment the closure of the index imports is locked for (e.g.
+                       3.12-linux, 3.11-darwin, 3.13-win32); repeatable. Default: the
+                       --python/--platform pair. Each target gets the wheel pip would install;
+                       a distribution without a wheel for a target is an error (no sdist builds)
   --go-proxy <list>    GOPROXY list for import go (https://…, http://…, file://…, off; a path
                        starting with . or / is a file:// proxy directory). Default: $GOPROXY,
                        else https://proxy.golang.org
@@ -179,6 +186,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     'cache-dir': { type: 'string' },
     python: { type: 'string' },
     platform: { type: 'string' },
+    target: { type: 'string', multiple: true },
     'index-url': { type: 'string' },
     offline: { type: 'boolean' },
     'go-proxy': { type: 'string' },
@@ -252,6 +260,20 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
       ],
       build,
       ...(python ? { python } : {}),
+      closure: (roots) =>
+        resolveClosure({
+          roots,
+          targets: closureTargets(values.target, python),
+          session: new IndexSession({ cacheDir, ...(values.offline ? { offline: true } : {}) }),
+          ...(previous?.distributions
+            ? {
+                previous: previous.distributions.map((d) => ({
+                  ...d,
+                  indexUrl: absoluteIndexUrl(d.indexUrl, root),
+                })),
+              }
+            : {}),
+        }),
       go: async () => ({
         cache: await Cache.open(goCacheDir),
         source: lazySource(goProxy),
@@ -324,6 +346,26 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     }
     throw e;
   }
+}
+
+/** The lock's targets: each `--target X.Y-platform`, else the --python/--platform pair (3.12-linux). */
+function closureTargets(flags: readonly string[] | undefined, python: PythonTarget | undefined) {
+  if (flags === undefined || flags.length === 0) {
+    return [closureTarget(python?.version ?? [3, 12], python?.platform ?? 'linux')];
+  }
+  const seen = new Set<string>();
+  return flags.flatMap((f) => {
+    const m = /^(\d+)\.(\d+)-(linux|darwin|win32)$/.exec(f);
+    if (!m) {
+      throw new UsageError(
+        `lock: --target ${JSON.stringify(f)} is not <X.Y>-<linux|darwin|win32>`,
+        'e.g. --target 3.12-linux --target 3.12-darwin',
+      );
+    }
+    if (seen.has(f)) return [];
+    seen.add(f);
+    return [closureTarget([Number(m[1]), Number(m[2])], m[3]!)];
+  });
 }
 
 /**

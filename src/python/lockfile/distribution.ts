@@ -36,7 +36,15 @@ export interface LockedDistribution {
 }
 
 /** Keys of a [[python-distribution]] table, in the order they are written. */
-export const DIST_KEYS = ['name', 'version', 'index-url', 'extras', 'targets', 'dependencies', 'wheels'] as const;
+export const DIST_KEYS = [
+  'name',
+  'version',
+  'index-url',
+  'extras',
+  'targets',
+  'dependencies',
+  'wheels',
+] as const;
 /** Keys of one wheel's inline table, in the order they are written. */
 export const WHEEL_KEYS = ['file', 'size', 'sha256', 'targets'] as const;
 
@@ -48,7 +56,10 @@ export function compareDistributions(a: LockedDistribution, b: LockedDistributio
 }
 
 function strings(list: readonly string[], where: () => string): string {
-  return `[${[...new Set(list)].sort(cmp).map((v) => quoteValue(v, where)).join(', ')}]`;
+  return `[${[...new Set(list)]
+    .sort(cmp)
+    .map((v) => quoteValue(v, where))
+    .join(', ')}]`;
 }
 
 /**
@@ -133,12 +144,20 @@ export function decodeDistributions(document: LockDocument): LockedDistribution[
       const wt = w as Record<string, unknown>;
       for (const key of Object.keys(wt)) {
         if (!(WHEEL_KEYS as readonly string[]).includes(key))
-          bad('wheels', `unknown wheel key ${JSON.stringify(key)} (expected one of ${WHEEL_KEYS.join(', ')})`);
+          bad(
+            'wheels',
+            `unknown wheel key ${JSON.stringify(key)} (expected one of ${WHEEL_KEYS.join(', ')})`,
+          );
       }
       const sha256 = str('wheels', wt.sha256);
-      if (!SHA256.test(sha256)) bad('wheels', `sha256 ${JSON.stringify(sha256)} is not 64 lowercase hex digits`);
+      if (!SHA256.test(sha256))
+        bad('wheels', `sha256 ${JSON.stringify(sha256)} is not 64 lowercase hex digits`);
       const size = wt.size;
-      if (size !== undefined && (typeof size !== 'bigint' || size < 0n) && !(typeof size === 'number' && Number.isSafeInteger(size) && size >= 0))
+      if (
+        size !== undefined &&
+        (typeof size !== 'bigint' || size < 0n) &&
+        !(typeof size === 'number' && Number.isSafeInteger(size) && size >= 0)
+      )
         bad('wheels', `size must be a non-negative integer, got ${kindOf(size)}`);
       return {
         file: str('wheels', wt.file),
@@ -158,7 +177,11 @@ export function decodeDistributions(document: LockDocument): LockedDistribution[
     };
     const key = `${name}\n${version}\n${indexUrl}`;
     if (seen.has(key))
-      document.fail('lockfile-duplicate-entry', at('name'), `${name} ${version} from ${indexUrl} appears twice`);
+      document.fail(
+        'lockfile-duplicate-entry',
+        at('name'),
+        `${name} ${version} from ${indexUrl} appears twice`,
+      );
     seen.add(key);
     out.push(d);
   });

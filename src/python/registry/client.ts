@@ -215,7 +215,8 @@ export class IndexClient {
           });
         },
       );
-      if (size > max) throw new RegistryError('registry-too-large', `${url} is ${size} bytes; the limit is ${max}`);
+      if (size > max)
+        throw new RegistryError('registry-too-large', `${url} is ${size} bytes; the limit is ${max}`);
       return readFile(path);
     }
     const { body } = await this.request(url, '*/*', max, url);

@@ -56,9 +56,13 @@ export function closureTarget(python: readonly [number, number], platform: strin
   else if (platform === 'darwin') platforms = macPlatforms();
   else if (platform === 'win32') platforms = ['win_amd64'];
   else {
-    throw new RegistryError('registry-bad-target', `the target platform ${JSON.stringify(platform)} is unknown`, {
-      hint: 'use linux, darwin or win32',
-    });
+    throw new RegistryError(
+      'registry-bad-target',
+      `the target platform ${JSON.stringify(platform)} is unknown`,
+      {
+        hint: 'use linux, darwin or win32',
+      },
+    );
   }
   const version = `${python[0]}.${python[1]}`;
   return {
@@ -167,9 +171,13 @@ export class IndexSession {
     });
     if (cached !== undefined) return parseCoreMetadata(cached, file.filename);
     if (this.options.offline) {
-      throw new RegistryError('registry-offline', `offline: the metadata of ${file.filename} is not in the cache`, {
-        hint: 'run once without --offline to fill the cache',
-      });
+      throw new RegistryError(
+        'registry-offline',
+        `offline: the metadata of ${file.filename} is not in the cache`,
+        {
+          hint: 'run once without --offline to fill the cache',
+        },
+      );
     }
     let text: string;
     if (file.coreMetadata !== undefined) {
@@ -327,7 +335,10 @@ export class TargetSource implements PackageSource {
     for (const text of meta.requiresDist) {
       const req = tryParseRequirement(text);
       if (req === undefined) {
-        return { kind: 'unusable', reason: `has an invalid requirement ${JSON.stringify(text)} in its metadata` };
+        return {
+          kind: 'unusable',
+          reason: `has an invalid requirement ${JSON.stringify(text)} in its metadata`,
+        };
       }
       const env = { ...this.target.env, extra: extra ?? '' };
       let active: boolean;
@@ -337,7 +348,10 @@ export class TargetSource implements PackageSource {
         inBase = req.marker === undefined || evaluateMarker(req.marker, { ...env, extra: '' });
       } catch (e) {
         if (!(e instanceof MarkerEvaluationError)) throw e;
-        return { kind: 'unusable', reason: `has a requirement ${JSON.stringify(text)} whose marker cannot be evaluated: ${e.message}` };
+        return {
+          kind: 'unusable',
+          reason: `has a requirement ${JSON.stringify(text)} whose marker cannot be evaluated: ${e.message}`,
+        };
       }
       if (!active) continue;
       if (extra !== undefined && inBase) continue; // a base requirement: the base package carries it
