@@ -1,7 +1,7 @@
 // mochi.lock's [[python-distribution]] tables: the resolved closure of the index imports, pinned by wheel hashes.
-import { isTable, kindOf, type LockDocument } from './document.js';
-import type { LockfileLocation } from './errors.js';
-import { quoteValue } from './render.js';
+import { isTable, kindOf, type LockDocument } from '../../lock/document.js';
+import type { LockfileLocation } from '../../lock/errors.js';
+import { quoteValue } from '../../lock/render.js';
 
 /** The table name. */
 export const DIST_TABLE = 'python-distribution';

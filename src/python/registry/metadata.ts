@@ -1,7 +1,7 @@
 // Core metadata (the METADATA file of a wheel, or the PEP 658 `.metadata` file): the fields resolution needs.
-import { ModZipError } from '../../go/modzip/errors.js';
-import { type EntryBody, openZip, readEntries } from '../../go/modzip/reader.js';
+import { type EntryBody, openZip, readEntries } from '../../util/zip.js';
 import { RegistryError } from './errors.js';
+import { wrapZip as wrap } from './wheel.js';
 
 /** The fields of a distribution's core metadata that dependency resolution reads. */
 export interface CoreMetadata {
@@ -103,15 +103,4 @@ export async function readWheelMetadata(bytes: Uint8Array, label: string): Promi
   } finally {
     await archive.close();
   }
-}
-
-function wrap(e: unknown, label: string): unknown {
-  if (e instanceof ModZipError) {
-    return new RegistryError(
-      e.code === 'zip-too-large' ? 'registry-too-large' : 'registry-bad-wheel',
-      `${label}: ${e.message}`,
-      { cause: e, hint: 'the wheel is damaged or hostile; it was not used' },
-    );
-  }
-  return e;
 }
