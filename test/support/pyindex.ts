@@ -76,10 +76,10 @@ export function generateUniverse(seed: number, conflictFree: boolean): GenUniver
   const n = 3 + r(5);
   const names = Array.from({ length: n }, (_, i) => `${id}p${i}`);
   const counts = names.map(() => 1 + r(4));
-  const versionOf = (i: number, k: number) => `${1 + k}.${r(2)}`;
+  const versionOf = (k: number) => `${1 + k}.${r(2)}`;
   const versions = names.map((_, i) => {
     const out: string[] = [];
-    for (let k = 0; k < counts[i]!; k++) out.push(versionOf(i, k));
+    for (let k = 0; k < counts[i]!; k++) out.push(versionOf(k));
     return out;
   });
   const markers: [string, boolean][] = [

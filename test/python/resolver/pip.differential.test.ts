@@ -188,7 +188,7 @@ describeWithOracle(pythonOracle(), 'closure resolver vs pip 23 on generated inde
         );
         if (out.ok) {
           for (const u of batch) {
-            const picks = new Map([...out.picks].filter(([n]) => n.startsWith(u.id + 'p')));
+            const picks = new Map([...out.picks].filter(([n]) => n.startsWith(`${u.id}p`)));
             pip.set(u.id, { ok: true, picks, message: '' });
           }
         }
