@@ -242,7 +242,8 @@ export function evaluateMarker(
 }
 
 /** The marker variables of a CPython target (packaging's `default_environment()` keys). */
-export interface TargetEnvironment {
+// A type alias (not an interface) so that it is assignable to MarkerEnvironment.
+export type TargetEnvironment = {
   readonly implementation_name: string;
   readonly implementation_version: string;
   readonly os_name: string;
@@ -254,10 +255,10 @@ export interface TargetEnvironment {
   readonly platform_python_implementation: string;
   readonly python_version: string;
   readonly sys_platform: string;
-}
+};
 
 const PLATFORM_RE =
-  /^(manylinux\d*|manylinux_\d+_\d+|musllinux_\d+_\d+|linux|macosx_\d+_\d+|win|win32)(?:_(.+))?$/;
+  /^(manylinux_\d+_\d+|manylinux\d*|musllinux_\d+_\d+|linux|macosx_\d+_\d+|win32|win)(?:_(.+))?$/;
 
 /**
  * The marker environment of CPython `pythonVersion` (`3.11` or `3.11.4`) on the platform of a

@@ -1,8 +1,19 @@
 // PEP 508 requirement strings: parse and print, as packaging 26's `Requirement` does.
-import { parseSpecifierSet, specifierSetToString } from '../pep440/index.js';
+import {
+  InvalidSpecifierError,
+  parseSpecifierSet,
+  type SpecifierSet,
+  specifierSetToString,
+} from '../pep440/index.js';
 import { cmpPyStr } from '../pep440/text.js';
 import { InvalidRequirementError } from './errors.js';
-import { MAX_PEP508_LENGTH, markerToString, normalizeExtraValues, spanOf } from './marker.js';
+import {
+  codePointOffset,
+  MAX_PEP508_LENGTH,
+  markerToString,
+  normalizeExtraValues,
+  spanOf,
+} from './marker.js';
 import { canonicalizeName } from './name.js';
 import { parseRequirementTokens } from './parser.js';
 import { SyntaxProblem } from './tokenizer.js';
@@ -33,12 +44,22 @@ export function parseRequirement(text: string): Requirement {
     throw e;
   }
   const extras = [...new Set(parsed.extras)].sort(cmpPyStr);
+  let specifier: SpecifierSet;
+  try {
+    specifier = parseSpecifierSet(parsed.specifier);
+  } catch (e) {
+    // `===` swallows commas (`===1,>=x`), so a clause after it may still be invalid.
+    if (!(e instanceof InvalidSpecifierError)) throw e;
+    throw new InvalidRequirementError(text, `Invalid specifier: ${JSON.stringify(e.clause)}`, {
+      start: 0,
+      end: codePointOffset(text, text.length),
+    });
+  }
   return {
     name: parsed.name,
     normalizedName: canonicalizeName(parsed.name),
     extras,
-    // The tokenizer only lets through clauses that packaging's Specifier accepts.
-    specifier: parseSpecifierSet(parsed.specifier),
+    specifier,
     url: parsed.url === '' ? undefined : parsed.url,
     marker: parsed.marker === undefined ? undefined : { expression: normalizeExtraValues(parsed.marker) },
   };
