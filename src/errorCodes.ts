@@ -105,6 +105,19 @@ export const ERROR_CODES = {
   'importspec-invalid': usage('an `import python` spec is malformed'),
   'pep440-invalid-version': problem('a string is not a PEP 440 version'),
   'pep440-invalid-specifier': problem('a string is not a PEP 440 version specifier'),
+  'pep440-unusable-specifier': problem(
+    'a PEP 440 specifier that cannot be compared against (packaging refuses it too)',
+  ),
+  'pep508-invalid-requirement': problem('a string is not a PEP 508 requirement'),
+  'pep508-invalid-marker': problem('a string is not a PEP 508 environment marker'),
+  'pep508-undefined-environment-name': problem(
+    'a marker names a variable the target environment does not define',
+  ),
+  'pep508-undefined-comparison': problem(
+    'a marker compares values that cannot be compared with that operator',
+  ),
+  'pep508-invalid-comparison': problem('a marker puts a set-valued variable on the wrong side of `in`'),
+  'pep508-invalid-target': problem('a target Python version or platform tag is malformed'),
   'stub-syntax': usage('a stub file is not valid Python'),
   'stub-encoding': usage('a stub file is not UTF-8, or contains NUL'),
   'stub-too-large': usage('a stub file exceeds the size cap (4 MiB)'),
@@ -137,6 +150,16 @@ export const ERROR_CODES = {
   'registry-bad-wheel': problem('a wheel is not a safe, well-formed zip'),
   'registry-no-stubs': problem('neither the distribution nor a stub-only package has type information'),
   'registry-offline': problem('`--offline`, and what is needed is not in the cache'),
+  'registry-bad-metadata': problem("a distribution's core metadata (METADATA or PEP 658 file) is unusable"),
+  'registry-bad-target': usage('a lock target names a platform other than linux, darwin or win32'),
+
+  // Python dependency resolution
+  'resolver-conflict': problem(
+    'no set of versions satisfies every requirement; the message is the derivation',
+  ),
+  'resolver-too-many-steps': problem(
+    'resolution was cut off before it found a solution or a proof that none exists',
+  ),
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 /** A stable error code: a key of {@link ERROR_CODES}. */

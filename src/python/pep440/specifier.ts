@@ -62,12 +62,12 @@ export class InvalidSpecifierError extends MochiPkgError {
 
 /**
  * A clause that packaging accepts but cannot compare with (`~=1.0poſt1`: its version is not PEP 440
- * once Python's Unicode case folding is set aside). Code `PEP440_UNUSABLE_SPECIFIER`.
+ * once Python's Unicode case folding is set aside). Code `pep440-unusable-specifier`.
  */
 export class UnusableSpecifierError extends MochiPkgError {
   constructor(readonly clause: string) {
     super(
-      'PEP440_UNUSABLE_SPECIFIER',
+      'pep440-unusable-specifier',
       `the specifier ${JSON.stringify(clause)} has no PEP 440 version to compare with`,
       { hint: 'spell the version with ASCII letters, e.g. ~=1.0.post1' },
     );

@@ -1,4 +1,5 @@
 // Typed errors of PEP 508 parsing and marker evaluation, with packaging's reasons and positions.
+import type { ErrorCode } from '../../errorCodes.js';
 import { MochiPkgError } from '../../errors.js';
 
 /** Where in the input a parse error sits: code-point offsets, as packaging's `span`. */
@@ -13,7 +14,7 @@ function codeFrame(source: string, span: Span): string {
 
 abstract class Pep508SyntaxError extends MochiPkgError {
   constructor(
-    code: string,
+    code: ErrorCode,
     what: string,
     /** The text that was parsed. */
     readonly input: string,
@@ -66,6 +67,13 @@ export type MarkerEvaluationProblem =
   | 'invalid-comparison'
   | 'invalid-target';
 
+const EVALUATION_CODES = {
+  'undefined-environment-name': 'pep508-undefined-environment-name',
+  'undefined-comparison': 'pep508-undefined-comparison',
+  'invalid-comparison': 'pep508-invalid-comparison',
+  'invalid-target': 'pep508-invalid-target',
+} as const satisfies Record<MarkerEvaluationProblem, ErrorCode>;
+
 /** A marker that cannot be evaluated in the given environment. Codes `pep508-<problem>`. */
 export class MarkerEvaluationError extends MochiPkgError {
   constructor(
@@ -73,6 +81,6 @@ export class MarkerEvaluationError extends MochiPkgError {
     message: string,
     hint: string,
   ) {
-    super(`pep508-${problem}`, message, { hint });
+    super(EVALUATION_CODES[problem], message, { hint });
   }
 }

@@ -7,15 +7,12 @@ import { type ErrorOptions, MochiPkgError, redactUrls } from '../../errors.js';
  * - `resolver-conflict` — no set of versions satisfies every requirement; the message is the
  *   derivation (PubGrub style) from the imports at the root to the contradiction.
  * - `resolver-too-many-steps` — the search was cut off before it finished (hostile or huge index).
- * - `resolver-bad-requirement` — a distribution's metadata holds a requirement that cannot be used
- *   (not PEP 508, a direct URL, an invalid specifier).
- * - `resolver-no-wheel` — a chosen release has no wheel for one of the project's targets.
+ *
+ * A release whose metadata cannot be used (an invalid requirement, a direct URL, a marker that
+ * cannot be evaluated, a Requires-Python that excludes the target) is not an error of its own: it
+ * is left out, and the conflict explanation says why if that matters.
  */
-export type ResolverErrorCode =
-  | 'resolver-conflict'
-  | 'resolver-too-many-steps'
-  | 'resolver-bad-requirement'
-  | 'resolver-no-wheel';
+export type ResolverErrorCode = 'resolver-conflict' | 'resolver-too-many-steps';
 
 /** Every error of the resolver. Messages never hold credentials (URLs are redacted). */
 export class ResolverError extends MochiPkgError {
