@@ -33,6 +33,8 @@ export interface GenRelease {
 export interface GenDist {
   readonly name: string;
   readonly releases: readonly GenRelease[];
+  /** Ship `py.typed` and an `__init__.pyi` (so `mochi-pkg lock` can wrap it). */
+  readonly typed?: boolean;
 }
 
 export interface GenUniverse {
@@ -216,6 +218,12 @@ export async function writeUniverse(dir: string, u: GenUniverse): Promise<void> 
         const info = `${d.name}-${rel.version}.dist-info`;
         const bytes = await zip([
           [`${d.name}/__init__.py`, ''],
+          ...(d.typed
+            ? ([
+                [`${d.name}/py.typed`, ''],
+                [`${d.name}/__init__.pyi`, 'def answer() -> int: ...\n'],
+              ] as [string, string][])
+            : []),
           [`${info}/METADATA`, meta],
           [
             `${info}/WHEEL`,
