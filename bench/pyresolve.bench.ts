@@ -13,7 +13,7 @@ import { ratioLine } from './support.js';
 const DISTS = 150;
 
 /** A connected, conflict-free universe: every distribution is needed, with 3 releases each. */
-function universe(): GenDist[] {
+export function universe(): GenDist[] {
   let s = 12345;
   const r = (n: number) => {
     s = (Math.imul(s, 1103515245) + 12345) >>> 0;
@@ -109,6 +109,11 @@ export default async function bench(): Promise<void> {
       ),
     );
     console.log(ratioLine('closure, warm cache (pages refetched, metadata cached) vs pip', warmMs, pipMs));
+    t0 = performance.now();
+    await resolveClosure({ roots, targets, session: new IndexSession({ cacheDir: cache, offline: true }) });
+    console.log(
+      `closure, warm cache, --offline (what lock --check adds): ${(performance.now() - t0).toFixed(0)} ms`,
+    );
 
     // A project importing the root: lock once, then time a warm offline `lock --check` (whole process).
     const project = join(work, 'project');
