@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +95,29 @@ describe('mochi-pkg lock with a package index', () => {
     );
     expect([check.code, check.out, check.err]).toEqual([0, 'mochi.lock is up to date (2 entries)\n', '']);
     expect(index.requests.length + sixIndex.requests.length).toBe(asked);
+
+    // The closure of both imports is pinned by wheel hash, each from its own index.
+    const text = await readFile(join(root, 'mochi.lock'), 'utf8');
+    const closure = parseLock(text).distributions ?? [];
+    expect(closure.map((d) => [d.name, d.version, d.indexUrl])).toEqual([
+      ['requests', upstream.best, index.url],
+      ['six', '1.17.0', sixIndex.url],
+    ]);
+    expect(closure.every((d) => d.targets.join() === '3.12-linux' && d.wheels.length === 1)).toBe(true);
+    // A hand-edited wheel hash is drift of that distribution's `wheels`, found offline.
+    const sha = closure[1]!.wheels[0]!.sha256;
+    await writeFile(join(root, 'mochi.lock'), text.replace(sha, 'f'.repeat(64)));
+    const drift = await lock(
+      root,
+      {},
+      '--check',
+      '--offline',
+      '--index-url',
+      index.url,
+      '--cache-dir',
+      cache,
+    );
+    expect([drift.code, drift.out]).toEqual([1, 'changed [[python-distribution]] six (wheels)\n']);
   });
 
   it('takes the index from MOCHI_PYTHON_INDEX_URL when --index-url is absent', async () => {
