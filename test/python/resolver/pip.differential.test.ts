@@ -166,72 +166,77 @@ describeWithOracle(pythonOracle(), 'closure resolver vs pip 23 on generated inde
     await rm(work, { recursive: true, force: true });
   });
 
-  it(`agrees with pip on ${COUNT} universes (JSON and HTML indexes, PEP 658 metadata and wheels)`, async () => {
-    const tally = { solved: 0, conflicts: 0, exact: 0, batches: 0 };
-    const mine = new Map<string, Outcome>();
-    const pip = new Map<string, Outcome>();
-    // Even universes go through the JSON index, odd ones through the HTML one.
-    const server = (i: number) => servers[i % 2]!;
-    const sessions = [0, 1].map(() => new IndexSession({ cacheDir: join(work, 'cache') }));
-    for (const [i, u] of universes.entries())
-      mine.set(u.id, await ours(sessions[i % 2]!, server(i).url, u.roots));
-    for (const parity of [0, 1]) {
-      const solvable = universes.filter((u, i) => i % 2 === parity && mine.get(u.id)!.ok);
-      for (let b = 0; b < solvable.length; b += BATCH) {
-        const batch = solvable.slice(b, b + BATCH);
-        tally.batches++;
-        const out = await runPip(
-          server(parity).url,
-          batch.flatMap((u) => u.roots),
-          work,
-          `b${parity}-${b}`,
-        );
-        if (out.ok) {
-          for (const u of batch) {
-            const picks = new Map([...out.picks].filter(([n]) => n.startsWith(`${u.id}p`)));
-            pip.set(u.id, { ok: true, picks, message: '' });
+  it(
+    `agrees with pip on ${COUNT} universes (JSON and HTML indexes, PEP 658 metadata and wheels)`,
+    async () => {
+      const tally = { solved: 0, conflicts: 0, exact: 0, batches: 0 };
+      const mine = new Map<string, Outcome>();
+      const pip = new Map<string, Outcome>();
+      // Even universes go through the JSON index, odd ones through the HTML one.
+      const server = (i: number) => servers[i % 2]!;
+      const sessions = [0, 1].map(() => new IndexSession({ cacheDir: join(work, 'cache') }));
+      for (const [i, u] of universes.entries())
+        mine.set(u.id, await ours(sessions[i % 2]!, server(i).url, u.roots));
+      for (const parity of [0, 1]) {
+        const solvable = universes.filter((u, i) => i % 2 === parity && mine.get(u.id)!.ok);
+        for (let b = 0; b < solvable.length; b += BATCH) {
+          const batch = solvable.slice(b, b + BATCH);
+          tally.batches++;
+          const out = await runPip(
+            server(parity).url,
+            batch.flatMap((u) => u.roots),
+            work,
+            `b${parity}-${b}`,
+          );
+          if (out.ok) {
+            for (const u of batch) {
+              const picks = new Map([...out.picks].filter(([n]) => n.startsWith(`${u.id}p`)));
+              pip.set(u.id, { ok: true, picks, message: '' });
+            }
           }
         }
       }
-    }
-    for (const [i, u] of universes.entries()) {
-      if (pip.has(u.id)) continue;
-      pip.set(u.id, await runPip(server(i).url, u.roots, work, u.id));
-    }
-    for (const u of universes) {
-      const a = mine.get(u.id)!;
-      const p = pip.get(u.id)!;
-      const where = `${u.id} roots ${u.roots.join(' ')}`;
-      if (!p.ok)
-        expect(pipSaysImpossible(p.message), `${where}: pip failed otherwise:\n${p.message}`).toBe(true);
-      expect(a.ok, `${where}: pip ${p.ok ? 'solved it' : 'found no solution'}; we said:\n${a.message}`).toBe(
-        p.ok,
-      );
-      if (!a.ok) {
-        tally.conflicts++;
-        expect(a.message).toMatch(/cannot all be satisfied|no solution exists/);
-        continue;
+      for (const [i, u] of universes.entries()) {
+        if (pip.has(u.id)) continue;
+        pip.set(u.id, await runPip(server(i).url, u.roots, work, u.id));
       }
-      tally.solved++;
-      expect(check(u, a.picks), where).toEqual([]);
-      const same =
-        [...p.picks].every(([n, [v, f]]) => {
+      for (const u of universes) {
+        const a = mine.get(u.id)!;
+        const p = pip.get(u.id)!;
+        const where = `${u.id} roots ${u.roots.join(' ')}`;
+        if (!p.ok)
+          expect(pipSaysImpossible(p.message), `${where}: pip failed otherwise:\n${p.message}`).toBe(true);
+        expect(
+          a.ok,
+          `${where}: pip ${p.ok ? 'solved it' : 'found no solution'}; we said:\n${a.message}`,
+        ).toBe(p.ok);
+        if (!a.ok) {
+          tally.conflicts++;
+          expect(a.message).toMatch(/cannot all be satisfied|no solution exists/);
+          continue;
+        }
+        tally.solved++;
+        expect(check(u, a.picks), where).toEqual([]);
+        const same =
+          [...p.picks].every(([n, [v, f]]) => {
+            const o = a.picks.get(n);
+            return o !== undefined && o[0] === v && o[1] === f;
+          }) && p.picks.size === a.picks.size;
+        if (u.conflictFree) {
+          expect(Object.fromEntries(a.picks), where).toEqual(Object.fromEntries(p.picks));
+        }
+        // Where both pick the same version, both pick the same wheel for the target.
+        for (const [n, [v, f]] of p.picks) {
           const o = a.picks.get(n);
-          return o !== undefined && o[0] === v && o[1] === f;
-        }) && p.picks.size === a.picks.size;
-      if (u.conflictFree) {
-        expect(Object.fromEntries(a.picks), where).toEqual(Object.fromEntries(p.picks));
+          if (o?.[0] === v) expect(o[1], `${where}: wheel of ${n} ${v}`).toBe(f);
+        }
+        if (same) tally.exact++;
       }
-      // Where both pick the same version, both pick the same wheel for the target.
-      for (const [n, [v, f]] of p.picks) {
-        const o = a.picks.get(n);
-        if (o?.[0] === v) expect(o[1], `${where}: wheel of ${n} ${v}`).toBe(f);
-      }
-      if (same) tally.exact++;
-    }
-    // Both outcomes and both index forms must be exercised for the comparison to mean something.
-    expect(tally.solved).toBeGreaterThan(COUNT / 3);
-    expect(tally.conflicts).toBeGreaterThan(0);
-    console.log(`pip differential: ${JSON.stringify(tally)}`);
-  }, Math.max(600_000, COUNT * 20_000));
+      // Both outcomes and both index forms must be exercised for the comparison to mean something.
+      expect(tally.solved).toBeGreaterThan(COUNT / 3);
+      expect(tally.conflicts).toBeGreaterThan(0);
+      console.log(`pip differential: ${JSON.stringify(tally)}`);
+    },
+    Math.max(600_000, COUNT * 20_000),
+  );
 });
