@@ -67,12 +67,12 @@ export type MarkerEvaluationProblem =
   | 'invalid-comparison'
   | 'invalid-target';
 
-const EVALUATION_CODES = {
+const PROBLEM_CODES: Record<MarkerEvaluationProblem, ErrorCode> = {
   'undefined-environment-name': 'pep508-undefined-environment-name',
   'undefined-comparison': 'pep508-undefined-comparison',
   'invalid-comparison': 'pep508-invalid-comparison',
   'invalid-target': 'pep508-invalid-target',
-} as const satisfies Record<MarkerEvaluationProblem, ErrorCode>;
+};
 
 /** A marker that cannot be evaluated in the given environment. Codes `pep508-<problem>`. */
 export class MarkerEvaluationError extends MochiPkgError {
@@ -81,6 +81,6 @@ export class MarkerEvaluationError extends MochiPkgError {
     message: string,
     hint: string,
   ) {
-    super(EVALUATION_CODES[problem], message, { hint });
+    super(PROBLEM_CODES[problem], message, { hint });
   }
 }

@@ -12,7 +12,6 @@ export {
   type IndexClientOptions,
   normalizeIndexUrl,
   registryIndexUrl,
-  splitCredentials,
 } from './client.js';
 export {
   type ClosureTarget,

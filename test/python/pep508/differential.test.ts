@@ -2,13 +2,14 @@ import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { defaultEnvironment } from '../../../src/python/pep508/index.js';
 import { describeWithOracle, packagingOracle } from '../../support/oracles.js';
-import { markerOnlyText, requirementText } from './arbitraries.js';
+import { markerOnlyText, requirementText, tokenSoup } from './arbitraries.js';
 import { askPackaging508, type JsonEnvironment, type Pep508Batch } from './oracle.js';
 import { ourMarker, ourRequirement } from './ours.js';
 
 const SEED = Number(process.env.MOCHI_PEP508_SEED ?? 508);
 const REQUIREMENTS = 16_000;
 const MARKERS = 4_000;
+const SOUP = 6_000;
 
 const linux = defaultEnvironment('3.11', 'manylinux_2_17_x86_64');
 /** Targets as packaging's default_environment() would report them, plus awkward values. */
@@ -62,8 +63,14 @@ export const ENVIRONMENTS: JsonEnvironment[] = [
 
 function batch(seed: number): Pep508Batch {
   return {
-    requirements: fc.sample(requirementText, { numRuns: REQUIREMENTS, seed }),
-    markers: fc.sample(markerOnlyText, { numRuns: MARKERS, seed: seed + 1 }),
+    requirements: [
+      ...fc.sample(requirementText, { numRuns: REQUIREMENTS, seed }),
+      ...fc.sample(tokenSoup, { numRuns: SOUP, seed: seed + 2 }).map((s) => `name${s}`),
+    ],
+    markers: [
+      ...fc.sample(markerOnlyText, { numRuns: MARKERS, seed: seed + 1 }),
+      ...fc.sample(tokenSoup, { numRuns: SOUP, seed: seed + 3 }),
+    ],
     environments: ENVIRONMENTS,
   };
 }
@@ -72,7 +79,7 @@ describeWithOracle(packagingOracle(), 'PEP 508 against packaging 26 (generated i
   const q = batch(SEED);
   const a = askPackaging508(q);
 
-  it(`parses ${REQUIREMENTS} generated requirements as packaging does (parts, str(), reason and column)`, () => {
+  it(`parses ${REQUIREMENTS + SOUP} generated requirements as packaging does (parts, str(), reason and column)`, () => {
     const bad: string[] = [];
     q.requirements.forEach((s, i) => {
       const ours = ourRequirement(s);
@@ -84,14 +91,14 @@ describeWithOracle(packagingOracle(), 'PEP 508 against packaging 26 (generated i
     expect(bad.slice(0, 10)).toEqual([]);
     const accepted = a.requirements.filter((r) => r.ok);
     expect(accepted.length).toBeGreaterThan(REQUIREMENTS / 3);
-    expect(accepted.length).toBeLessThan(REQUIREMENTS * 0.9);
+    expect(accepted.length).toBeLessThan((REQUIREMENTS + SOUP) * 0.9);
     // The accepted ones must cover URLs, markers and specifiers.
     expect(accepted.filter((r) => r.ok && r.url !== null).length).toBeGreaterThan(100);
     expect(accepted.filter((r) => r.ok && r.marker !== null).length).toBeGreaterThan(500);
     expect(accepted.filter((r) => r.ok && r.specifier !== '').length).toBeGreaterThan(1000);
   });
 
-  it(`parses ${MARKERS} markers and evaluates them in ${ENVIRONMENTS.length} environments as packaging does`, () => {
+  it(`parses ${MARKERS + SOUP} markers and evaluates them in ${ENVIRONMENTS.length} environments as packaging does`, () => {
     const bad: string[] = [];
     q.markers.forEach((s, i) => {
       const ours = ourMarker(s, ENVIRONMENTS);
