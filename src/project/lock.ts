@@ -15,6 +15,7 @@ import type { Resolution } from '../python/lockfile/fromBuild.js';
 import { fromBuildResult, type Manifest } from '../python/lockfile/index.js';
 import { defaultPythonCacheRoot, RegistryError } from '../python/registry/index.js';
 import type { ClosureRoot } from '../python/registry/lockClosure.js';
+import { ResolverError } from '../python/resolver/errors.js';
 import { loadStubParser } from '../python/stubs/index.js';
 import type { ExternalModules } from '../python/typemap/scope.js';
 import type { SkipReport } from '../python/typemap/types.js';
@@ -174,12 +175,15 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
   const origins: string[] = [];
   const resolved = new Map<string, Resolution>();
   const roots: ClosureRoot[] = [];
+  /** Per closure root: its import and its position in `targets`. */
+  const rootImports: { imp: ForeignImport; target: number }[] = [];
   for (const imp of python) {
     try {
       const spec = parseImportSpec(imp.spec);
       const found = await resolveStubs(spec, ctx, options.providers ?? []);
       targets.push({ spec: imp.spec, alias: imp.alias, stubs: found.stubs });
       if (found.index) {
+        rootImports.push({ imp, target: targets.length - 1 });
         roots.push({
           name: found.index.name,
           specifier: found.index.specifier,
@@ -196,6 +200,8 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
       at(imp, e);
     }
   }
+  const closure = options.closure && roots.length > 0 ? await options.closure(roots) : [];
+  await followClosure(closure, roots, rootImports, targets, resolved, ctx, options.providers ?? []);
   const req: BuildRequest = options.python ? { targets, python: options.python } : { targets };
   // A build refuses an empty target list; a project without Python imports has an empty lock.
   const res: BuildResult = targets.length === 0 ? { targets: [] } : await options.build(req);
@@ -219,7 +225,7 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
       throw e;
     }
   }
-  const distributions = (options.closure && roots.length > 0 ? await options.closure(roots) : []).map(
+  const distributions = closure.map(
     (d) => ({ ...d, indexUrl: projectIndexUrl(d.indexUrl, options.root) }),
   );
   const lock: Lock = {
@@ -241,6 +247,45 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
     })),
     unlocked: options.go ? [] : goImports,
   };
+}
+
+/**
+ * Makes each index import's stubs those of the version its closure chose: an import resolved alone
+ * takes the newest version its specifier allows, but the closure may need an older one to satisfy
+ * every other requirement. A `registry` import is then resolved again pinned to that version; an
+ * `index` import (which has no specifier to pin) is an error that says what to write instead.
+ */
+async function followClosure(
+  closure: readonly LockedDistribution[],
+  roots: readonly ClosureRoot[],
+  rootImports: readonly { imp: ForeignImport; target: number }[],
+  targets: BuildTarget[],
+  resolved: Map<string, Resolution>,
+  ctx: Parameters<typeof resolveStubs>[1],
+  providers: readonly StubProvider[],
+): Promise<void> {
+  for (const [i, root] of roots.entries()) {
+    const { imp, target } = rootImports[i]!;
+    const chosen = closure.find((d) => d.name === root.name && d.indexUrl === root.indexUrl);
+    const used = resolved.get(imp.alias)?.version;
+    if (chosen === undefined || used === undefined || chosen.version === used) continue;
+    try {
+      const spec = parseImportSpec(imp.spec);
+      if (spec.source !== 'registry') {
+        throw new ResolverError(
+          'resolver-conflict',
+          `import python ${JSON.stringify(imp.spec)}: the other imports need ${root.name} ${chosen.version}, but an index import always takes the newest version (${used})`,
+          { hint: `import it from the registry with a specifier instead, e.g. "${root.name}@==${chosen.version}" with --index-url` },
+        );
+      }
+      const pinned = { ...spec, specifier: `==${chosen.version}`, pinnedVersion: chosen.version };
+      const found = await resolveStubs(pinned, ctx, providers);
+      targets[target] = { ...targets[target]!, stubs: found.stubs };
+      resolved.set(imp.alias, { ...resolved.get(imp.alias), version: chosen.version });
+    } catch (e) {
+      at(imp, e);
+    }
+  }
 }
 
 /**
