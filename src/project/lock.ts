@@ -225,9 +225,7 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
       throw e;
     }
   }
-  const distributions = closure.map(
-    (d) => ({ ...d, indexUrl: projectIndexUrl(d.indexUrl, options.root) }),
-  );
+  const distributions = closure.map((d) => ({ ...d, indexUrl: projectIndexUrl(d.indexUrl, options.root) }));
   const lock: Lock = {
     python: manifest,
     go: go?.manifest ?? { entries: [] },
@@ -275,7 +273,9 @@ async function followClosure(
         throw new ResolverError(
           'resolver-conflict',
           `import python ${JSON.stringify(imp.spec)}: the other imports need ${root.name} ${chosen.version}, but an index import always takes the newest version (${used})`,
-          { hint: `import it from the registry with a specifier instead, e.g. "${root.name}@==${chosen.version}" with --index-url` },
+          {
+            hint: `import it from the registry with a specifier instead, e.g. "${root.name}@==${chosen.version}" with --index-url`,
+          },
         );
       }
       const pinned = { ...spec, specifier: `==${chosen.version}`, pinnedVersion: chosen.version };
