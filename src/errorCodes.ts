@@ -173,6 +173,16 @@ export const ERROR_CODES = {
   'registry-bad-wheel': problem('a wheel is not a safe, well-formed zip'),
   'registry-no-stubs': problem('neither the distribution nor a stub-only package has type information'),
   'registry-offline': problem('`--offline`, and what is needed is not in the cache'),
+  'registry-bad-metadata': problem("a distribution's core metadata (METADATA or PEP 658 file) is unusable"),
+  'registry-bad-target': usage('a lock target names a platform other than linux, darwin or win32'),
+
+  // Python dependency resolution
+  'resolver-conflict': problem(
+    'no set of versions satisfies every requirement; the message is the derivation',
+  ),
+  'resolver-too-many-steps': problem(
+    'resolution was cut off before it found a solution or a proof that none exists',
+  ),
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 /** A stable error code: a key of {@link ERROR_CODES}. */

@@ -1,6 +1,7 @@
 // From a Mochi project to its mochi.lock: scan imports, resolve stubs, build, pin, and write or check.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { isMochiPkgError } from '../errors.js';
 import type { Cache } from '../go/cache/index.js';
 import {
@@ -17,9 +18,12 @@ import { typeshedExternals } from '../python/build/externals.js';
 import { buildWith, DEFAULT_PYTHON } from '../python/build/index.js';
 import type { BuildRequest, BuildResult, BuildTarget, PythonTarget } from '../python/build/types.js';
 import { parseImportSpec } from '../python/importspec/index.js';
+import type { LockedDistribution } from '../python/lockfile/distribution.js';
 import type { Resolution } from '../python/lockfile/fromBuild.js';
 import { fromBuildResult, type Manifest } from '../python/lockfile/index.js';
 import { defaultPythonCacheRoot, RegistryError } from '../python/registry/index.js';
+import type { ClosureRoot } from '../python/registry/lockClosure.js';
+import { ResolverError } from '../python/resolver/errors.js';
 import { loadStubParser } from '../python/stubs/index.js';
 import type { ExternalModules } from '../python/typemap/scope.js';
 import type { SkipReport } from '../python/typemap/types.js';
@@ -102,6 +106,11 @@ export interface PlanOptions {
    * {@link LockPlan.unlocked}.
    */
   readonly go?: GoPlanOptions | (() => Promise<GoPlanOptions>);
+  /**
+   * Resolves the whole closure of the imports that came from a package index (called only when
+   * there are some); without it the lock has no `[[python-distribution]]` tables.
+   */
+  readonly closure?: (roots: readonly ClosureRoot[]) => Promise<LockedDistribution[]>;
 }
 
 /** The Go side of {@link planLock}: where modules come from and what the lock already pins. */
@@ -175,11 +184,23 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
   const targets: BuildTarget[] = [];
   const origins: string[] = [];
   const resolved = new Map<string, Resolution>();
+  const roots: ClosureRoot[] = [];
+  /** Per closure root: its import and its position in `targets`. */
+  const rootImports: { imp: ForeignImport; target: number }[] = [];
   for (const imp of python) {
     try {
       const spec = parseImportSpec(imp.spec);
       const found = await resolveStubs(spec, ctx, options.providers ?? []);
       targets.push({ spec: imp.spec, alias: imp.alias, stubs: found.stubs });
+      if (found.index) {
+        rootImports.push({ imp, target: targets.length - 1 });
+        roots.push({
+          name: found.index.name,
+          specifier: found.index.specifier,
+          indexUrl: found.index.url,
+          label: `your import of \`${imp.spec}\` (${formatLocation(imp.location)})`,
+        });
+      }
       origins.push(found.origin);
       resolved.set(imp.alias, {
         ...(found.version === undefined ? {} : { version: found.version }),
@@ -189,6 +210,8 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
       at(imp, e);
     }
   }
+  const closure = options.closure && roots.length > 0 ? await options.closure(roots) : [];
+  await followClosure(closure, roots, rootImports, targets, resolved, ctx, options.providers ?? []);
   const req: BuildRequest = options.python ? { targets, python: options.python } : { targets };
   // A build refuses an empty target list; a project without Python imports has an empty lock.
   const res: BuildResult = targets.length === 0 ? { targets: [] } : await options.build(req);
@@ -228,7 +251,12 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
       throw e;
     }
   }
-  const lock: Lock = { python: manifest, go: go?.manifest ?? { entries: [] } };
+  const distributions = closure.map((d) => ({ ...d, indexUrl: projectIndexUrl(d.indexUrl, options.root) }));
+  const lock: Lock = {
+    python: manifest,
+    go: go?.manifest ?? { entries: [] },
+    ...(distributions.length > 0 ? { distributions } : {}),
+  };
   return {
     manifest,
     lock,
@@ -243,6 +271,63 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
     })),
     unlocked: options.go ? [] : goImports,
   };
+}
+
+/**
+ * Makes each index import's stubs those of the version its closure chose: an import resolved alone
+ * takes the newest version its specifier allows, but the closure may need an older one to satisfy
+ * every other requirement. A `registry` import is then resolved again pinned to that version; an
+ * `index` import (which has no specifier to pin) is an error that says what to write instead.
+ */
+async function followClosure(
+  closure: readonly LockedDistribution[],
+  roots: readonly ClosureRoot[],
+  rootImports: readonly { imp: ForeignImport; target: number }[],
+  targets: BuildTarget[],
+  resolved: Map<string, Resolution>,
+  ctx: Parameters<typeof resolveStubs>[1],
+  providers: readonly StubProvider[],
+): Promise<void> {
+  for (const [i, root] of roots.entries()) {
+    const { imp, target } = rootImports[i]!;
+    const chosen = closure.find((d) => d.name === root.name && d.indexUrl === root.indexUrl);
+    const used = resolved.get(imp.alias)?.version;
+    if (chosen === undefined || used === undefined || chosen.version === used) continue;
+    try {
+      const spec = parseImportSpec(imp.spec);
+      if (spec.source !== 'registry') {
+        throw new ResolverError(
+          'resolver-conflict',
+          `import python ${JSON.stringify(imp.spec)}: the other imports need ${root.name} ${chosen.version}, but an index import always takes the newest version (${used})`,
+          {
+            hint: `import it from the registry with a specifier instead, e.g. "${root.name}@==${chosen.version}" with --index-url`,
+          },
+        );
+      }
+      const pinned = { ...spec, specifier: `==${chosen.version}`, pinnedVersion: chosen.version };
+      const found = await resolveStubs(pinned, ctx, providers);
+      targets[target] = { ...targets[target]!, stubs: found.stubs };
+      resolved.set(imp.alias, { ...resolved.get(imp.alias), version: chosen.version });
+    } catch (e) {
+      at(imp, e);
+    }
+  }
+}
+
+/**
+ * How the lock names an index: a `file://` index inside the project as `./<relative path>/` (so the
+ * lock does not depend on where the project is checked out), any other URL as it is.
+ */
+export function projectIndexUrl(indexUrl: string, root: string): string {
+  const base = pathToFileURL(join(root, '/')).href;
+  return indexUrl.startsWith(base) ? `./${indexUrl.slice(base.length)}` : indexUrl;
+}
+
+/** The inverse of {@link projectIndexUrl}: `./dir/` back to a `file://` URL under `root`. */
+export function absoluteIndexUrl(indexUrl: string, root: string): string {
+  return indexUrl.startsWith('./')
+    ? new URL(indexUrl.slice(2), pathToFileURL(join(root, '/'))).href
+    : indexUrl;
 }
 
 /** The bytes of `<root>/mochi.lock`, or undefined when there is none. */

@@ -13,11 +13,14 @@ import {
 } from '../go/lockfile/index.js';
 import type { PythonTarget } from '../python/build/types.js';
 import { LockfileError } from '../python/lockfile/index.js';
-import { registryIndexUrl } from '../python/registry/index.js';
+import { type ClosureTarget, closureTarget, IndexSession } from '../python/registry/closure.js';
+import { RegistryError, registryIndexUrl } from '../python/registry/index.js';
+import { resolveClosure } from '../python/registry/lockClosure.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { LockMissingError } from './errors.js';
 import { goProxyList, lazyGoSource } from './goSource.js';
 import {
+  absoluteIndexUrl,
   type BuildFn,
   defaultCacheDir,
   LOCK_FILE,
@@ -60,6 +63,11 @@ export interface LockSettings {
   readonly offline?: boolean | undefined;
   /** Python version and platform the stubs are evaluated for (default: the build's, 3.12 on linux). */
   readonly python?: PythonTarget | undefined;
+  /**
+   * Environments the closure of the index imports is locked for (`--target`, `<X.Y>-<linux|darwin|win32>`);
+   * default: the `python` pair (3.12-linux).
+   */
+  readonly targets?: readonly string[] | undefined;
   /** GOPROXY list (`--go-proxy`; default `$GOPROXY`); entries starting with `.` or `/` are directories. */
   readonly goProxy?: string | undefined;
   /** The verified Go module cache (`--go-cache-dir`). */
@@ -165,12 +173,49 @@ async function plan(s: LockSettings, root: string, previous: Lock | undefined): 
     ],
     build,
     ...(python ? { python } : {}),
+    closure: (roots) =>
+      resolveClosure({
+        roots,
+        targets: closureTargets(s.targets, python),
+        session: new IndexSession({ cacheDir, ...(s.offline ? { offline: true } : {}) }),
+        ...(previous?.distributions
+          ? {
+              previous: previous.distributions.map((d) => ({
+                ...d,
+                indexUrl: absoluteIndexUrl(d.indexUrl, root),
+              })),
+            }
+          : {}),
+      }),
     go: async () => ({
       cache: await Cache.open(goCacheDir),
       source: lazyGoSource(goProxy, env),
       ...(previous ? { previous: previous.go } : {}),
       warnings: true,
     }),
+  });
+}
+
+/** The lock's targets: each `<X.Y>-<platform>`, else the `python` pair (3.12-linux). */
+function closureTargets(
+  flags: readonly string[] | undefined,
+  python: PythonTarget | undefined,
+): ClosureTarget[] {
+  if (flags === undefined || flags.length === 0) {
+    return [closureTarget(python?.version ?? [3, 12], python?.platform ?? 'linux')];
+  }
+  return [...new Set(flags)].map((f) => {
+    const m = /^(\d+)\.(\d+)-([a-z0-9]+)$/.exec(f);
+    if (!m) {
+      throw new RegistryError(
+        'registry-bad-target',
+        `the lock target ${JSON.stringify(f)} is not <X.Y>-<linux|darwin|win32>`,
+        {
+          hint: 'e.g. --target 3.12-linux --target 3.12-darwin',
+        },
+      );
+    }
+    return closureTarget([Number(m[1]), Number(m[2])], m[3]!);
   });
 }
 

@@ -22,6 +22,11 @@ export interface ResolvedStubs {
   readonly gitCommit?: string;
   /** Where the stubs came from, for messages: a directory, a URL at a commit, an index file. */
   readonly origin: string;
+  /**
+   * For imports resolved on a package index: the distribution and the index, so the lock can
+   * resolve and pin its whole closure (`[[python-distribution]]`).
+   */
+  readonly index?: { readonly url: string; readonly name: string; readonly specifier: string };
 }
 
 /** What every source gets besides the spec. */

@@ -64,6 +64,10 @@ Flags:
   --cache-dir <dir>    cache for git and index sources (default: $MOCHI_PYTHON_CACHE, else
                        $XDG_CACHE_HOME/mochi-pkg/python)
 ${PYTHON_TARGET_HELP}
+  --target <X.Y-plat>  an environment the closure of the index imports is locked for (e.g.
+                       3.12-linux, 3.11-darwin, 3.13-win32); repeatable. Default: the
+                       --python/--platform pair. Each target gets the wheel pip would install;
+                       a distribution without a wheel for a target is an error (no sdist builds)
   --go-proxy <list>    GOPROXY list for import go (https://…, http://…, file://…, off; a path
                        starting with . or / is a file:// proxy directory). Default: $GOPROXY,
                        else https://proxy.golang.org
@@ -141,6 +145,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     'stubs-dir': { type: 'string', multiple: true },
     'cache-dir': { type: 'string' },
     ...pythonTargetFlags,
+    target: { type: 'string', multiple: true },
     'index-url': { type: 'string' },
     offline: { type: 'boolean' },
     'go-proxy': { type: 'string' },
@@ -166,6 +171,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     indexUrl: values['index-url'],
     offline: values.offline,
     python: parsePythonTarget('lock', values),
+    targets: values.target,
     goProxy: values['go-proxy'],
     goCacheDir: values['go-cache-dir'],
     makeBuild: deps.makeBuild,

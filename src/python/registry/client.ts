@@ -168,26 +168,36 @@ export class IndexClient {
    * Verification against the page's sha256 is the caller's ({@link verifyDownload}).
    */
   async download(file: DistributionFile): Promise<Buffer> {
-    if (file.url.startsWith('file:')) {
-      const path = fileURLToPath(file.url);
-      const size = await stat(path).then(
-        (s) => s.size,
-        (e: unknown) => {
-          throw new RegistryError(
-            'registry-unreachable',
-            `cannot read ${file.url}: ${(e as Error).message}`,
-            { cause: e },
-          );
-        },
-      );
-      if (size > this.maxFile)
-        throw new RegistryError(
-          'registry-too-large',
-          `${file.url} is ${size} bytes; the limit is ${this.maxFile}`,
-        );
-      return readFile(path);
-    }
+    if (file.url.startsWith('file:')) return this.readLocal(file.url, this.maxFile);
     const { body } = await this.request(file.url, '*/*', this.maxFile, file.url, undefined, file.size);
+    return body;
+  }
+
+  /** A `file://` distribution or metadata file, bounded by `max`. */
+  private async readLocal(url: string, max: number): Promise<Buffer> {
+    const path = fileURLToPath(url);
+    const size = await stat(path).then(
+      (s) => s.size,
+      (e: unknown) => {
+        throw new RegistryError('registry-unreachable', `cannot read ${url}: ${(e as Error).message}`, {
+          cause: e,
+        });
+      },
+    );
+    if (size > max)
+      throw new RegistryError('registry-too-large', `${url} is ${size} bytes; the limit is ${max}`);
+    return readFile(path);
+  }
+
+  /**
+   * Downloads the PEP 658 metadata file of a distribution (`<url>.metadata`), bounded to 8 MiB.
+   * Verification against `coreMetadata.sha256` is the caller's.
+   */
+  async downloadMetadata(file: DistributionFile): Promise<Buffer> {
+    const url = `${file.url}.metadata`;
+    const max = 8 * 1024 * 1024;
+    if (url.startsWith('file:')) return this.readLocal(url, max);
+    const { body } = await this.request(url, '*/*', max, url);
     return body;
   }
 
