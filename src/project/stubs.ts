@@ -1,9 +1,8 @@
-// Stub trees: reading a directory of .pyi files, and choosing the one Python package it provides.
-import type { Dirent } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { MochiPkgError } from '../errors.js';
 import type { StubFiles } from '../python/build/types.js';
+import { isStubDir, type StubTreeLimits, walkStubTree } from '../python/stubs/load.js';
 
 /**
  * Codes: `stubs-not-found` (no source had stubs for an import), `stubs-ambiguous` (a stub tree
@@ -28,22 +27,16 @@ export class StubSourceError extends MochiPkgError {
   }
 }
 
-/** Caps on one stub tree. */
-export interface StubTreeLimits {
-  /** Most .pyi files (default 20,000). */
-  readonly maxFiles?: number;
-  /** Most bytes over all files (default 64 MiB). */
-  readonly maxBytes?: number;
-}
+export type { StubTreeLimits };
 
-/** Directories inside a stub tree that never hold the package: typeshed's tests, VCS, dependencies. */
-const SKIP_DIRS: ReadonlySet<string> = new Set(['@tests', '.git', 'node_modules', '__pycache__']);
-
-/** True for a path (`a/b/c.pyi`) that a stub tree keeps: a .pyi file outside skipped and hidden directories. */
+/**
+ * True for a path (`a/b/c.pyi`) that a stub tree keeps: a .pyi file whose directories a stub tree
+ * walks ({@link isStubDir}: the same rule as for trees read from disk).
+ */
 export function isStubPath(path: string): boolean {
   if (!path.endsWith('.pyi')) return false;
   const parts = path.split('/');
-  return parts.slice(0, -1).every((d) => !SKIP_DIRS.has(d) && !d.startsWith('.'));
+  return parts.slice(0, -1).every((d, i) => isStubDir(d, i === 0));
 }
 
 /** Running totals that enforce {@link StubTreeLimits}. */
@@ -77,9 +70,8 @@ export class TreeBudget {
 }
 
 /**
- * Every `.pyi` file under `dir`, keyed by `/`-separated relative path, in sorted order. Symbolic
- * links are not followed; `@tests`, `.git`, `node_modules`, `__pycache__` and hidden directories are
- * skipped.
+ * Every `.pyi` file under `dir`, keyed by `/`-separated relative path, in sorted order, read as
+ * `python inspect` reads a package ({@link walkStubTree}: same directories, strict UTF-8, same caps).
  *
  * @throws {StubSourceError} `stubs-not-found` when `dir` is not a directory, `stubs-too-large` past the caps.
  */
@@ -96,26 +88,10 @@ export async function readStubTree(dir: string, limits: StubTreeLimits = {}): Pr
       'stubs-not-found',
       `stub directory ${dir} does not exist or is not a directory`,
     );
-  const budget = new TreeBudget(dir, limits);
-  const out = new Map<string, string>();
-  const walk = async (rel: string, depth: number): Promise<void> => {
-    if (depth > 32)
-      throw new StubSourceError('stubs-too-large', `${dir}/${rel} is nested deeper than 32 directories`);
-    const entries: Dirent[] = await readdir(join(dir, rel), { withFileTypes: true });
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      const path = rel === '' ? e.name : `${rel}/${e.name}`;
-      if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) await walk(path, depth + 1);
-      } else if (e.isFile() && e.name.endsWith('.pyi')) {
-        const text = await readFile(join(dir, path), 'utf8');
-        budget.add(Buffer.byteLength(text));
-        out.set(path, text);
-      }
-    }
-  };
-  await walk('', 0);
-  return out;
+  return walkStubTree(dir, {
+    limits,
+    tooLarge: (message) => new StubSourceError('stubs-too-large', `${dir}: ${message}`),
+  });
 }
 
 const IDENT_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;

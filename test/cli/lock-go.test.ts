@@ -1,4 +1,6 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -332,6 +334,51 @@ describe('lock with import go on the example project (offline, bundled file:// p
     ).catch((e) => e);
     expect(code).toMatchObject({ code: 'proxy-off' });
     expect(seen.out).toBe('');
+  });
+
+  it('reads proxy credentials from netrc, as the go commands do', async () => {
+    const root = await copy();
+    const want = `Basic ${Buffer.from('alice:s3cret').toString('base64')}`;
+    const seenAuth: (string | undefined)[] = [];
+    // The example's file proxy served over HTTP, to callers with the right credentials only.
+    const server = createServer((req, res) => {
+      seenAuth.push(req.headers.authorization);
+      if (req.headers.authorization !== want) {
+        res.writeHead(401).end();
+        return;
+      }
+      readFile(join(root, 'go/proxy', decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname))).then(
+        (body) => res.writeHead(200).end(body),
+        () => res.writeHead(404).end(),
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const proxy = `http://${host}`;
+      const netrc = join(await tmp(), 'netrc');
+      // cmd/go matches the machine against the URL's host, port included.
+      await writeFile(netrc, `machine ${host} login alice password s3cret\n`);
+      const run = async (env: NodeJS.ProcessEnv) => {
+        const { ctx, seen } = context(root, proxy, ['--check']);
+        const code = await runLock(
+          { ...ctx, env: { ...env, MOCHI_GO_BRIDGE_CACHE: await tmp() } },
+          {
+            makeBuild: async () => build,
+          },
+        );
+        return { code, ...seen };
+      };
+      const without = await run({ NETRC: join(await tmp(), 'none') }).catch((e: unknown) => e);
+      expect(without).toMatchObject({ code: 'proxy-http' });
+      const withNetrc = await run({ NETRC: netrc });
+      expect(withNetrc.err).toBe('');
+      expect(withNetrc.code).toBe(0);
+      expect(seenAuth).toContain(want);
+      expect(withNetrc.out + withNetrc.err).not.toContain('s3cret');
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('--offline takes Go modules from the cache only, even with a proxy given', async () => {
