@@ -29,6 +29,7 @@ describe('public surface', () => {
       'cache',
       'dirhash',
       'lockfile',
+      'modfile',
       'module',
       'modzip',
       'proxy',

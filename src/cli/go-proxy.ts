@@ -4,10 +4,8 @@ import type { ZipHasher } from '../go/cache/hasher.js';
 import { defaultCacheRoot } from '../go/cache/layout.js';
 import { Cache } from '../go/cache/store.js';
 import { checkPath, escapeVersion, InvalidModuleVersionError, InvalidPathError } from '../go/module/index.js';
-import { fromGoProxy } from '../go/proxy/chain.js';
 import type { ModuleSource } from '../go/proxy/client.js';
-import { loadNetrc, lookupNetrc, netrcPath } from '../util/netrc.js';
-import { VERSION } from '../version.js';
+import { openGoSource } from '../project/goSource.js';
 import { type CommandContext, UsageError } from './context.js';
 
 /** Flags every proxy command accepts. */
@@ -35,12 +33,8 @@ export const CACHE_HELP = `  --cache-dir <dir>   cache root (default $MOCHI_GO_B
                       $XDG_CACHE_HOME/mochi-pkg/go, ~/.cache/… or ~/Library/Caches/… on macOS)`;
 
 /** The module source for a command: `--proxy`, else `$GOPROXY`; credentials from netrc. */
-export async function openSource(ctx: CommandContext, proxy: string | undefined): Promise<ModuleSource> {
-  const netrc = await loadNetrc(netrcPath(ctx.env));
-  return fromGoProxy(proxy ?? ctx.env.GOPROXY, {
-    userAgent: `mochi-pkg/${VERSION}`,
-    credentials: (u) => lookupNetrc(netrc, u.host),
-  });
+export function openSource(ctx: CommandContext, proxy: string | undefined): Promise<ModuleSource> {
+  return openGoSource(proxy ?? ctx.env.GOPROXY, ctx.env);
 }
 
 /** The cache for a command: `--cache-dir` (relative to the working directory), else the default root. */

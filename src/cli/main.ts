@@ -2,7 +2,7 @@
 import { EXIT_STATUS } from '../errorCodes.js';
 import { MochiPkgError, redactUrls } from '../errors.js';
 import { VERSION } from '../version.js';
-import { type CommandEntry, commands, groups } from './commands/index.js';
+import { type CommandEntry, commands, groups, subgroups } from './commands/index.js';
 import { type CommandContext, ExitCode, UsageError } from './context.js';
 
 const USAGE = `mochi-pkg ${VERSION}: safe, reproducible foreign imports for Mochi
@@ -10,6 +10,7 @@ const USAGE = `mochi-pkg ${VERSION}: safe, reproducible foreign imports for Moch
 Usage:
   mochi-pkg <command> [flags]
   mochi-pkg <command> --help      details and examples for one command
+  mochi-pkg <group> --help        the commands of one group (go, go zip, python)
 
 Global flags:
   -h, --help       show this help
@@ -34,6 +35,36 @@ Exit codes: 0 success · 1 the command found a problem (drift, corruption, a fai
             2 bad usage or unusable input · 3 internal error (please report it)
 `;
   return out;
+}
+
+/** The command-name prefixes that hold other commands (`go`, `go zip`, `python`); a group that is also a command (`lock`) is that command. */
+export function commandGroups(): string[] {
+  const out = new Set(Object.keys(groups));
+  for (const c of commands) {
+    const words = c.name.split(' ');
+    for (let n = 1; n < words.length; n++) out.add(words.slice(0, n).join(' '));
+  }
+  return [...out].filter((g) => !commands.some((c) => c.name === g)).sort();
+}
+
+/** The help of a group of commands (`mochi-pkg go --help`, `mochi-pkg go zip --help`). */
+export function renderGroupHelp(group: string): string {
+  const inGroup = commands.filter((c) => c.name.startsWith(`${group} `));
+  const about = groups[group] ?? subgroups[group];
+  let out = `mochi-pkg ${group}${about ? `: ${about}` : ''}\n\nUsage:\n  mochi-pkg ${group} <command> [flags]\n  mochi-pkg ${group} <command> --help      details and examples for one command\n\nCommands:\n`;
+  if (inGroup.length === 0) out += '  (none in this build)\n';
+  for (const c of inGroup) out += `  mochi-pkg ${c.name.padEnd(18)} ${c.summary}\n`;
+  return out;
+}
+
+/** The longest group that prefixes argv (`go zip` before `go`), if any. */
+function findGroup(argv: readonly string[]): string | undefined {
+  let best: string | undefined;
+  for (const g of commandGroups()) {
+    const words = g.split(' ');
+    if (words.every((w, i) => argv[i] === w) && (!best || words.length > best.split(' ').length)) best = g;
+  }
+  return best;
 }
 
 /** Longest command name that prefixes argv (`go zip` before `go`). */
@@ -67,16 +98,26 @@ export async function main(ctx: CommandContext): Promise<number> {
     }
     const found = findCommand(argv);
     if (!found) {
-      const group = argv[0] ?? '';
-      if (group in groups) {
-        const names = commands.filter((c) => groupOf(c.name) === group).map((c) => `mochi-pkg ${c.name}`);
+      const prefix = findGroup(argv);
+      if (prefix !== undefined) {
+        const depth = prefix.split(' ').length;
+        const rest = argv.slice(depth);
+        // `mochi-pkg go --help` (or `go zip -h`) prints the group; a bare `mochi-pkg go` does too, as a usage error.
+        if (rest.every((a) => a === '--help' || a === '-h')) {
+          ctx.stdout.write(renderGroupHelp(prefix));
+          return rest.length > 0 ? ExitCode.ok : ExitCode.usage;
+        }
+        const names = commands
+          .filter((c) => c.name.startsWith(`${prefix} `))
+          .map((c) => `mochi-pkg ${c.name}`);
         throw new UsageError(
-          `unknown ${group} command: ${JSON.stringify(argv.slice(0, 2).join(' '))}`,
+          `unknown ${prefix} command: ${JSON.stringify(argv.slice(0, depth + 1).join(' '))}`,
           names.length
             ? `available: ${names.join(', ')}`
-            : `the ${group} group has no commands in this build`,
+            : `the ${prefix} group has no commands in this build`,
         );
       }
+      const group = argv[0] ?? '';
       throw new UsageError(
         `unknown command: ${JSON.stringify(group)}`,
         'run `mochi-pkg --help` for the list',
@@ -94,7 +135,7 @@ export async function main(ctx: CommandContext): Promise<number> {
       return EXIT_STATUS[e.exitClass];
     }
     ctx.stderr.write(
-      `mochi-pkg: internal error (please report it): ${redactUrls(String((e as Error)?.stack ?? e))}\n`,
+      `mochi-pkg: error[internal]: an unexpected failure (please report it): ${redactUrls(String((e as Error)?.stack ?? e))}\n`,
     );
     return ExitCode.internal;
   }

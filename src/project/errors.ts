@@ -37,3 +37,13 @@ export class ProjectError extends MochiPkgError {
     this.location = location;
   }
 }
+
+/** `lock --check` found no mochi.lock to check (code `lock-missing`). */
+export class LockMissingError extends MochiPkgError {
+  /** The lock file that does not exist. */
+  readonly path: string;
+  constructor(path: string) {
+    super('lock-missing', `${path} does not exist`, { hint: 'run `mochi-pkg lock` to create it' });
+    this.path = path;
+  }
+}

@@ -1,6 +1,13 @@
 // Finding a Mochi project's foreign imports in its *.mochi sources, and turning them into mochi.lock.
-export { formatLocation, ProjectError, type ProjectErrorCode, type SourceLocation } from './errors.js';
+export {
+  formatLocation,
+  LockMissingError,
+  ProjectError,
+  type ProjectErrorCode,
+  type SourceLocation,
+} from './errors.js';
 export { fetchGitStubTree, type GitStubTree } from './git.js';
+export { goProxyList, lazyGoSource, openGoSource } from './goSource.js';
 export { type ForeignImport, type ForeignLanguage, findImports, uniqueImports } from './imports.js';
 export { decodeString, type Token, type TokenKind, tokenize } from './lexer.js';
 export {
@@ -25,6 +32,16 @@ export {
   parseLock,
   renderLock,
 } from './lockdoc.js';
+export {
+  type CheckLockResult,
+  checkLock,
+  type LockEvent,
+  type LockProjectOptions,
+  type LockProjectResult,
+  type LockSettings,
+  type LockTotals,
+  lockProject,
+} from './lockProject.js';
 export {
   metadataVersion,
   type ProviderSpec,

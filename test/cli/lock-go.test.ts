@@ -10,6 +10,7 @@ import { main } from '../../src/cli/main.js';
 import { createFromDir } from '../../src/go/modzip/index.js';
 import { type BuildFn, loadPythonBuild } from '../../src/project/index.js';
 import { captureStreams } from '../support/files.js';
+import { buildProxyTree } from '../support/goproxy.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const example = join(repo, 'examples/weather-report');
@@ -180,6 +181,55 @@ describe('lock with import go on the example project (offline, bundled file:// p
       expect((await lock(root, './go/proxy')).code, name).toBe(0);
       expect((await lock(root, 'off', '--check')).code, name).toBe(0);
     }
+  });
+
+  it("keeps a pinned retracted version and prints go's retraction and deprecation warnings", async () => {
+    const root = await copy();
+    const src = join(root, 'go/more');
+    for (const [v, mod] of [
+      ['v1.0.0', 'module example.com/old\n'],
+      [
+        'v1.1.0',
+        '// Deprecated: use example.com/geo\nmodule example.com/old\n\nretract v1.0.0 // leaks memory\n',
+      ],
+    ] as const) {
+      const dir = join(src, `example.com/old@${v}`);
+      await cp(join(root, 'go/src/example.com/geo@v1.0.0'), dir, { recursive: true });
+      await writeFile(join(dir, 'go.mod'), mod);
+    }
+    await buildProxyTree(src, join(root, 'go/proxy'));
+    await edit(
+      join(root, 'main.mochi'),
+      'import go "strings" as strings',
+      'import go "example.com/old@v1.0.0" as old',
+    );
+    const r = await lock(root, './go/proxy');
+    expect(r.code).toBe(0);
+    expect(r.err).toBe(
+      [
+        'go: module example.com/old is deprecated: use example.com/geo',
+        'go: warning: example.com/old@v1.0.0: retracted by module author: leaks memory',
+        '  hint: to switch to the latest unretracted version, import example.com/old@latest and run `mochi-pkg lock`',
+        '',
+      ].join('\n'),
+    );
+    expect(await readFile(join(root, 'mochi.lock'), 'utf8')).toMatch(
+      /module = "example.com\/old"\nversion = "v1.0.0"/,
+    );
+    const c = await lock(root, './go/proxy', '--check');
+    expect(c.code).toBe(0);
+    expect(c.err).toContain(
+      'go: warning: example.com/old@v1.0.0: retracted by module author: leaks memory\n',
+    );
+    // A query resolved afresh never chooses the retracted version.
+    await edit(join(root, 'main.mochi'), '"example.com/old@v1.0.0"', '"example.com/old@v1"');
+    await rm(join(root, 'mochi.lock'));
+    expect((await lock(root, './go/proxy')).err).toBe(
+      'go: module example.com/old is deprecated: use example.com/geo\n',
+    );
+    expect(await readFile(join(root, 'mochi.lock'), 'utf8')).toMatch(
+      /module = "example.com\/old"\nversion = "v1.1.0"/,
+    );
   });
 
   it('refuses two versions of one module (exit 2)', async () => {

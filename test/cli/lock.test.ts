@@ -8,6 +8,7 @@ import { runLock } from '../../src/cli/commands/lock.js';
 import { main } from '../../src/cli/main.js';
 import { type BuildFn, loadPythonBuild } from '../../src/project/index.js';
 import { captureStreams, writeTree } from '../support/files.js';
+import { TWO_IMPORT_PROJECT } from '../support/projects.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const dirs: string[] = [];
@@ -39,12 +40,7 @@ async function lock(cwd: string, ...argv: string[]) {
 /** A project with one path-sourced stub package and one typeshed-style stub directory. */
 async function project(): Promise<string> {
   const root = await tmp();
-  await writeTree(root, {
-    'app.mochi': 'import python "geo@path+./stubs/geo" as geo\nimport python "colors@>=1.0" as colors\n',
-    'stubs/geo/__init__.pyi': 'def distance(a: float, b: float) -> float: ...\n',
-    'typeshed/stubs/colors/METADATA.toml': 'version = "1.2.*"\n',
-    'typeshed/stubs/colors/colors/__init__.pyi': 'RED: int\ndef mix(a: int, b: int) -> int: ...\n',
-  });
+  await writeTree(root, TWO_IMPORT_PROJECT);
   return root;
 }
 const TS = ['--stubs-dir', 'typeshed'];

@@ -14,6 +14,11 @@ export const groups: Readonly<Record<string, string>> = {
   lock: 'mochi.lock: pin foreign imports, and check the lock for drift',
 };
 
+/** Groups inside a group, with what each is for (shown by `mochi-pkg <group> --help`). */
+export const subgroups: Readonly<Record<string, string>> = {
+  'go zip': 'module zips: check them against the module zip rules, create and extract them',
+};
+
 // Keep one entry per command; entries are grouped by area so that additions rarely touch each other.
 export const commands: readonly CommandEntry[] = [
   // -- go: hashes and module zips

@@ -1,32 +1,17 @@
 // `mochi-pkg lock` and `mochi-pkg lock --check`: pin a project's Python and Go imports in mochi.lock, or verify it.
-import { homedir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { delimiter } from 'node:path';
 import { isMochiPkgError, type MochiPkgError, redactUrls } from '../../errors.js';
-import { Cache, defaultCacheRoot } from '../../go/cache/index.js';
-import { renderGoSum } from '../../go/lockfile/index.js';
-import type { ModuleSource } from '../../go/proxy/index.js';
 import {
   type BuildFn,
-  compareLocks,
-  defaultCacheDir,
+  checkLock,
   formatLockDiff,
   LOCK_FILE,
-  type Lock,
   type LockPlan,
+  type LockSettings,
   loadPythonBuild,
+  lockProject,
   type PythonBuildOptions,
-  parseLock,
-  planLock,
-  readLock,
-  registryProvider,
-  typeshedProvider,
-  writeLockIfChanged,
 } from '../../project/index.js';
-import type { PythonTarget } from '../../python/build/types.js';
-import { LockfileError } from '../../python/lockfile/index.js';
-import { registryIndexUrl } from '../../python/registry/index.js';
-import { writeFileAtomic } from '../../util/atomic.js';
 import {
   type Command,
   type CommandContext,
@@ -36,8 +21,8 @@ import {
   println,
   UsageError,
 } from '../context.js';
-import { openSource } from '../go-proxy.js';
 import { createProgress } from '../progress.js';
+import { PYTHON_TARGET_HELP, parsePythonTarget, pythonTargetFlags } from '../python-target.js';
 
 const HELP = `mochi-pkg lock: pin every \`import python\` and \`import go\` of a Mochi project in mochi.lock
 
@@ -77,8 +62,7 @@ Flags:
                        and Go modules from the module cache only (as --go-proxy off)
   --cache-dir <dir>    cache for git and index sources (default: $MOCHI_PYTHON_CACHE, else
                        $XDG_CACHE_HOME/mochi-pkg/python)
-  --python <X.Y>       Python version the stubs are evaluated for (default 3.12)
-  --platform <name>    sys.platform the stubs are evaluated for (default linux)
+${PYTHON_TARGET_HELP}
   --go-proxy <list>    GOPROXY list for import go (https://…, http://…, file://…, off; a path
                        starting with . or / is a file:// proxy directory). Default: $GOPROXY,
                        else https://proxy.golang.org
@@ -122,23 +106,6 @@ function printError(ctx: CommandContext, e: MochiPkgError): void {
   if (e.hint) ctx.stderr.write(`  hint: ${redactUrls(e.hint)}\n`);
 }
 
-function parsePython(value: string | undefined, platform: string | undefined): PythonTarget | undefined {
-  if (value === undefined && platform === undefined) return undefined;
-  const m = /^(\d+)\.(\d+)$/.exec(value ?? '3.12');
-  if (!m) throw new UsageError(`lock: --python ${JSON.stringify(value)} is not X.Y`, 'e.g. --python 3.12');
-  return { version: [Number(m[1]), Number(m[2])], platform: platform ?? 'linux' };
-}
-
-function totals(plan: LockPlan): { entries: number; items: number; skipped: number; goModules: number } {
-  const goModules = plan.lock.go.entries.length;
-  return {
-    entries: plan.manifest.entries.length + goModules,
-    goModules,
-    items: plan.targets.reduce((n, t) => n + t.items, 0),
-    skipped: plan.targets.reduce((n, t) => n + t.skipped.length, 0),
-  };
-}
-
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -147,9 +114,18 @@ function entries(n: number): string {
   return n === 1 ? '1 entry' : `${n} entries`;
 }
 
-/** An index given as a URL is kept; anything else is a local directory, relative to `cwd`. */
-function indexUrlArg(value: string, cwd: string): string {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : pathToFileURL(`${resolve(cwd, value)}/`).href;
+/** As `go get` does: deprecations, then retractions (the pin is kept; the user decides). */
+function printGoWarnings(ctx: CommandContext, plan: LockPlan): void {
+  const goWarnings = plan.go?.warnings ?? [];
+  for (const w of goWarnings) {
+    ctx.stderr.write(w.kind === 'deprecated' ? `go: ${w.message}\n` : `go: warning: ${w.message}\n`);
+  }
+  const retracted = [...new Set(goWarnings.filter((w) => w.kind === 'retracted').map((w) => w.module))];
+  if (retracted.length > 0) {
+    ctx.stderr.write(
+      `  hint: to switch to the latest unretracted version, import ${retracted.length === 1 ? retracted[0] : '<module>'}@latest and run \`mochi-pkg lock\`\n`,
+    );
+  }
 }
 
 /** Runs `lock` with injectable dependencies (the exported command uses the real build). */
@@ -161,8 +137,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     cwd: { type: 'string' },
     'stubs-dir': { type: 'string', multiple: true },
     'cache-dir': { type: 'string' },
-    python: { type: 'string' },
-    platform: { type: 'string' },
+    ...pythonTargetFlags,
     'index-url': { type: 'string' },
     offline: { type: 'boolean' },
     'go-proxy': { type: 'string' },
@@ -175,108 +150,55 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
       'run `mochi-pkg lock --go-sum <file>`',
     );
   }
-  const root = resolve(ctx.cwd, values.cwd ?? '.');
-  const stubDirs =
-    values['stubs-dir'] ?? (ctx.env.MOCHI_PYTHON_STUBS ?? '').split(delimiter).filter((d) => d !== '');
-  const cacheDir = values['cache-dir']
-    ? resolve(ctx.cwd, values['cache-dir'])
-    : defaultCacheDir(ctx.env, process.platform, homedir());
-  const python = parsePython(values.python, values.platform);
-  const indexUrl = indexUrlArg(registryIndexUrl(values['index-url'], ctx.env), ctx.cwd);
-  const lockPath = join(root, LOCK_FILE);
-  const goCacheDir = values['go-cache-dir']
-    ? resolve(ctx.cwd, values['go-cache-dir'])
-    : defaultCacheRoot(ctx.env);
-  // --offline: Go modules come from the cache only (GOPROXY=off), as Python stubs do.
-  const goProxy = values.offline ? 'off' : goProxyList(values['go-proxy'] ?? ctx.env.GOPROXY, ctx.cwd);
-
-  try {
-    // With --check the lock on disk is read first: a missing or broken lock is reported before any work.
-    let onDisk: { bytes: Buffer; lock: Lock } | undefined;
-    // Without --check the lock on disk only lends its Go versions (kept while the imports allow).
-    let previous: Lock | undefined;
-    const bytes = await readLock(root);
-    if (values.check) {
-      if (bytes === undefined) {
-        ctx.stderr.write(
-          `mochi-pkg: error[lock-missing]: ${lockPath} does not exist\n  hint: run \`mochi-pkg lock\` to create it\n`,
-        );
-        return ExitCode.usage;
-      }
-      onDisk = { bytes, lock: parseLock(bytes, { fileName: lockPath }) };
-      previous = onDisk.lock;
-    } else if (bytes !== undefined) {
-      try {
-        previous = parseLock(bytes, { fileName: lockPath });
-      } catch (e) {
-        if (!(e instanceof LockfileError)) throw e;
-        // As before Go entries existed, `lock` regenerates a broken lock rather than refusing it.
+  const progress = createProgress(ctx, values.json === true);
+  const settings: LockSettings = {
+    cwd: ctx.cwd,
+    env: ctx.env,
+    project: values.cwd,
+    stubsDirs: values['stubs-dir'],
+    cacheDir: values['cache-dir'],
+    indexUrl: values['index-url'],
+    offline: values.offline,
+    python: parsePythonTarget('lock', values),
+    goProxy: values['go-proxy'],
+    goCacheDir: values['go-cache-dir'],
+    makeBuild: deps.makeBuild,
+    onEvent: (e) => {
+      if (e.kind === 'progress') progress.update(e.message);
+      // As before Go entries existed, `lock` regenerates a broken lock rather than refusing it.
+      else
         ctx.stderr.write(
           `note: ignoring the unreadable ${LOCK_FILE} (${e.code}); Go queries are resolved afresh\n`,
         );
-      }
-    }
-
-    const progress = createProgress(ctx, values.json === true);
-    progress.update('mochi-pkg lock: reading the Python build…');
-    // The stub directories also resolve names a package imports from elsewhere (the stdlib).
-    const build = await deps.makeBuild({ typeshedRoots: stubDirs.map((d) => resolve(ctx.cwd, d)) });
-    progress.update(`mochi-pkg lock: scanning ${root}…`);
-    const plan = await planLock({
-      root,
-      cacheDir,
-      // Explicit stub directories first; the index serves what they do not have.
-      providers: [
-        ...stubDirs.map((d) => typeshedProvider(resolve(ctx.cwd, d))),
-        registryProvider({
-          indexUrl,
-          ...(values.offline ? { offline: true } : {}),
-          ...(python ? { python } : {}),
-        }),
-      ],
-      build,
-      ...(python ? { python } : {}),
-      go: async () => ({
-        cache: await Cache.open(goCacheDir),
-        source: lazySource(ctx, goProxy),
-        ...(previous ? { previous: previous.go } : {}),
-      }),
-    });
-    progress.done();
-    const sum = totals(plan);
-
-    if (onDisk) {
-      const diff = compareLocks(onDisk.lock, plan.lock);
+    },
+  };
+  try {
+    if (values.check) {
+      const r = await checkLock(settings);
+      progress.done();
+      printGoWarnings(ctx, r.plan);
       if (values.json) {
-        printJson(ctx, { upToDate: diff.length === 0, diff });
-      } else if (diff.length === 0) {
-        const canonical = onDisk.bytes.equals(Buffer.from(plan.text, 'utf8'));
-        println(ctx, `${LOCK_FILE} is up to date (${entries(sum.entries)})`);
-        if (!canonical)
+        printJson(ctx, { upToDate: r.upToDate, diff: r.diff });
+      } else if (r.upToDate) {
+        println(ctx, `${LOCK_FILE} is up to date (${entries(r.totals.entries)})`);
+        if (!r.canonical)
           ctx.stderr.write(
             `note: ${LOCK_FILE} is not in canonical form; \`mochi-pkg lock\` would rewrite it\n`,
           );
       } else {
-        for (const d of diff) println(ctx, formatLockDiff(d));
+        for (const d of r.diff) println(ctx, formatLockDiff(d));
         ctx.stderr.write(`${LOCK_FILE} is out of date\n  hint: run \`mochi-pkg lock\` to update it\n`);
       }
-      return diff.length === 0 ? ExitCode.ok : ExitCode.failure;
+      return r.upToDate ? ExitCode.ok : ExitCode.failure;
     }
-
-    const written = await writeLockIfChanged(root, plan.text);
-    let goSum: { path: string; lines: number } | undefined;
-    if (values['go-sum'] !== undefined) {
-      const text = renderGoSum(plan.lock.go);
-      goSum = {
-        path: resolve(ctx.cwd, values['go-sum']),
-        lines: text === '' ? 0 : text.split('\n').length - 1,
-      };
-      await writeFileAtomic(goSum.path, text);
-    }
+    const r = await lockProject({ ...settings, goSum: values['go-sum'] });
+    progress.done();
+    printGoWarnings(ctx, r.plan);
+    const { plan, totals: sum, goSum } = r;
     if (values.json) {
       printJson(ctx, {
-        written,
-        path: lockPath,
+        written: r.written,
+        path: r.path,
         ...sum,
         ...(goSum ? { goSum } : {}),
         ...(values.skipped
@@ -286,7 +208,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     } else {
       println(
         ctx,
-        `${LOCK_FILE}: ${written ? 'wrote' : 'up to date,'} ${entries(sum.entries)} (${plural(sum.items, 'item')}, ${plural(sum.skipped, 'skip')}${sum.goModules > 0 ? `; ${plural(sum.goModules, 'Go module')}` : ''}) from ${plural(plan.files.length, 'file')}`,
+        `${LOCK_FILE}: ${r.written ? 'wrote' : 'up to date,'} ${entries(sum.entries)} (${plural(sum.items, 'item')}, ${plural(sum.skipped, 'skip')}${sum.goModules > 0 ? `; ${plural(sum.goModules, 'Go module')}` : ''}) from ${plural(plan.files.length, 'file')}`,
       );
       if (goSum) println(ctx, `${goSum.path}: wrote ${plural(goSum.lines, 'line')}`);
       if (values.skipped) {
@@ -302,50 +224,13 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     }
     return ExitCode.ok;
   } catch (e) {
+    // Runs outside the shell (tests, embedding) still get the exit status of unusable input.
     if (isMochiPkgError(e) && e.exitClass === 'usage') {
       printError(ctx, e);
       return ExitCode.usage;
     }
     throw e;
   }
-}
-
-/**
- * The GOPROXY list of `--go-proxy` / `$GOPROXY`: as cmd/go reads it, except that an entry starting
- * with `.` or `/` is a directory served as a `file://` proxy (resolved against `cwd`).
- */
-function goProxyList(value: string | undefined, cwd: string): string | undefined {
-  if (value === undefined) return undefined;
-  return value
-    .split(/([,|])/)
-    .map((part) => {
-      const t = part.trim();
-      return t.startsWith('.') || t.startsWith('/') ? pathToFileURL(resolve(cwd, t)).href : part;
-    })
-    .join('');
-}
-
-/**
- * A module source that parses GOPROXY only when first asked: a fully cached `--check` never
- * needs (or validates) the proxy setting.
- */
-/**
- * The Go module source of a lock run, opened on first use (a lock without Go imports reads no
- * netrc and opens no connection): the same source the `go` commands use, netrc credentials included.
- */
-function lazySource(ctx: CommandContext, goproxy: string | undefined): ModuleSource {
-  let src: Promise<ModuleSource> | undefined;
-  const get = (): Promise<ModuleSource> => {
-    src ??= openSource(ctx, goproxy);
-    return src;
-  };
-  return {
-    list: async (m) => (await get()).list(m),
-    info: async (m, v) => (await get()).info(m, v),
-    latest: async (m) => (await get()).latest(m),
-    mod: async (m, v) => (await get()).mod(m, v),
-    zip: async (m, v, sink, o) => (await get()).zip(m, v, sink, o),
-  };
 }
 
 /** The `lock` command. */

@@ -1,22 +1,10 @@
 // `mochi-pkg python inspect`: a stub file or package as Mochi sees it — items, skips, capabilities, shim.
-import { isMochiPkgError } from '../../errors.js';
-import { buildWith } from '../../python/build/build.js';
-import { bundledTypeshed, typeshedExternals } from '../../python/build/externals.js';
-import type { PythonTarget } from '../../python/build/types.js';
-import { extractCapabilities } from '../../python/lockfile/capabilities.js';
-import { readStubFiles } from '../../python/stubs/load.js';
-import { loadStubParser } from '../../python/stubs/parse.js';
+import { inspectStubs } from '../../python/build/inspect.js';
 import { render } from '../../python/typemap/render.js';
 import { type Command, ExitCode, parseCommandArgs, printJson, println, UsageError } from '../context.js';
+import { PYTHON_TARGET_HELP, parsePythonTarget, pythonTargetFlags } from '../python-target.js';
 
 const NAME = 'python inspect';
-
-/** `3.12` → [3, 12]; anything else is a usage error. */
-export function parsePythonVersion(text: string): readonly [number, number] {
-  const m = /^(\d{1,2})\.(\d{1,3})$/.exec(text);
-  if (!m) throw new UsageError(`${NAME}: --python ${JSON.stringify(text)} is not a version like 3.12`);
-  return [Number(m[1]), Number(m[2])];
-}
 
 export const command: Command = {
   name: NAME,
@@ -35,12 +23,11 @@ Names the package imports from elsewhere (datetime, typing.IO, _typeshed.StrPath
 a typeshed tree: by default the copy inside the pyright npm package when it is installed.
 
 Flags:
-  --json             print {module, items:[{name, sourceName, kind, type, async}],
-                     skipped:[{itemPath, reason, detail}], capabilities:[…], shim, shimSha256}
-  --python X.Y       Python version the branches are evaluated for (default 3.12)
-  --platform P       sys.platform value (default linux; e.g. darwin, win32)
-  --typeshed DIR     typeshed root (holding stdlib/ and stubs/) for names outside the package
-  --no-typeshed      resolve names inside the package only
+  --json               print {module, items:[{name, sourceName, kind, type, async}],
+                       skipped:[{itemPath, reason, detail}], capabilities:[…], shim, shimSha256}
+${PYTHON_TARGET_HELP}
+  --typeshed <dir>     typeshed root (holding stdlib/ and stubs/) for names outside the package
+  --no-typeshed        resolve names inside the package only
 
 Examples:
   mochi-pkg python inspect ./stubs/httpx
@@ -52,8 +39,7 @@ does not parse (file, line and column are printed) · 3 internal error`,
   async run(ctx) {
     const { values, positionals } = parseCommandArgs(ctx, NAME, {
       json: { type: 'boolean' },
-      python: { type: 'string' },
-      platform: { type: 'string' },
+      ...pythonTargetFlags,
       typeshed: { type: 'string' },
       'no-typeshed': { type: 'boolean' },
     });
@@ -66,41 +52,12 @@ does not parse (file, line and column are printed) · 3 internal error`,
     if (values.typeshed !== undefined && values['no-typeshed']) {
       throw new UsageError(`${NAME}: --typeshed and --no-typeshed exclude each other`);
     }
-    const platform = values.platform ?? 'linux';
-    if (!/^[a-z][a-z0-9_]*$/.test(platform)) {
-      throw new UsageError(
-        `${NAME}: --platform ${JSON.stringify(platform)} is not a sys.platform value like linux`,
-      );
-    }
-    const python: PythonTarget = {
-      version: parsePythonVersion(values.python ?? '3.12') as [number, number],
-      platform,
-    };
-    const path = positionals[0]!;
-    let stubs: Awaited<ReturnType<typeof readStubFiles>>;
-    let result: ReturnType<typeof buildWith>;
-    try {
-      stubs = await readStubFiles(path);
-      const parser = await loadStubParser();
-      const root = values['no-typeshed'] ? undefined : (values.typeshed ?? bundledTypeshed());
-      const externals = root === undefined ? undefined : typeshedExternals(root, parser, python);
-      result = buildWith(
-        { targets: [{ spec: stubs.module, alias: stubs.module, stubs }], python },
-        (s, py) => parser.parsePackage(s, py),
-        externals ? { externals } : {},
-      );
-    } catch (e) {
-      // An unreadable path or a stub that does not parse is unusable input (exit 2), not a bug.
-      if (isMochiPkgError(e) && e.exitClass === 'usage') {
-        ctx.stderr.write(`mochi-pkg: error[${e.code}]: ${e.message}\n`);
-        if (e.hint) ctx.stderr.write(`  hint: ${e.hint}\n`);
-        return ExitCode.usage;
-      }
-      throw e;
-    }
-    const t = result.targets[0]!;
-    const w = t.wrapper;
-    const capabilities = extractCapabilities(w) ?? [];
+    // A missing path or a stub that does not parse is a usage-class error: the shell prints it (exit 2).
+    const r = await inspectStubs(positionals[0]!, {
+      python: parsePythonTarget(NAME, values),
+      typeshed: values['no-typeshed'] ? false : values.typeshed,
+    });
+    const { wrapper: w, capabilities, python } = r;
     if (values.json) {
       printJson(ctx, {
         module: w.module,
@@ -118,8 +75,8 @@ does not parse (file, line and column are printed) · 3 internal error`,
           ...(s.override === undefined ? {} : { override: s.override }),
         })),
         capabilities,
-        shim: t.shim,
-        shimSha256: t.shimSha256,
+        shim: r.shim,
+        shimSha256: r.shimSha256,
       });
       return ExitCode.ok;
     }
@@ -135,9 +92,9 @@ does not parse (file, line and column are printed) · 3 internal error`,
       if (s.override) println(ctx, `      override: ${s.override}`);
     }
     println(ctx, `\ncapabilities: ${capabilities.length ? capabilities.join(', ') : '(none)'}`);
-    println(ctx, `shim sha256: ${t.shimSha256}`);
+    println(ctx, `shim sha256: ${r.shimSha256}`);
     println(ctx, '\n--- shim ---');
-    ctx.stdout.write(t.shim);
+    ctx.stdout.write(r.shim);
     return ExitCode.ok;
   },
 };

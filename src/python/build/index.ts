@@ -9,4 +9,5 @@ export {
   validateRequest,
 } from './build.js';
 export { bundledTypeshed, typeshedExternals } from './externals.js';
+export { type Inspection, type InspectOptions, inspectStubs } from './inspect.js';
 export type * from './types.js';

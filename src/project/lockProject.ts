@@ -1,0 +1,228 @@
+// `lock` and `lock --check` as library calls: settings from flags and environment, plan, write or compare.
+import { homedir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Cache, defaultCacheRoot } from '../go/cache/index.js';
+import { renderGoSum } from '../go/lockfile/index.js';
+import type { PythonTarget } from '../python/build/types.js';
+import { LockfileError } from '../python/lockfile/index.js';
+import { registryIndexUrl } from '../python/registry/index.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { LockMissingError } from './errors.js';
+import { goProxyList, lazyGoSource } from './goSource.js';
+import {
+  type BuildFn,
+  defaultCacheDir,
+  LOCK_FILE,
+  type LockPlan,
+  loadPythonBuild,
+  type PythonBuildOptions,
+  planLock,
+  readLock,
+  writeLockIfChanged,
+} from './lock.js';
+import { compareLocks, type Lock, type LockDiffEntry, parseLock } from './lockdoc.js';
+import { typeshedProvider } from './provider.js';
+import { registryProvider } from './registryProvider.js';
+
+/** What {@link lockProject} and {@link checkLock} tell their caller while they work (they never print). */
+export type LockEvent =
+  /** A status line for a progress display. */
+  | { readonly kind: 'progress'; readonly message: string }
+  /** The lock on disk could not be read; `lock` regenerates it and resolves Go queries afresh. */
+  | { readonly kind: 'lock-unreadable'; readonly path: string; readonly code: string };
+
+/**
+ * The inputs of `lock`, as a user states them: every path relative to `cwd`, every absent value
+ * taken from `env` or the documented default. Fields mirror the `lock` flags.
+ */
+export interface LockSettings {
+  /** The directory relative paths are resolved against (the shell's working directory). */
+  readonly cwd: string;
+  /** Environment for defaults (default `process.env`): MOCHI_PYTHON_STUBS, MOCHI_PYTHON_INDEX_URL, MOCHI_PYTHON_CACHE, GOPROXY, MOCHI_GO_BRIDGE_CACHE, NETRC. */
+  readonly env?: NodeJS.ProcessEnv | undefined;
+  /** The project directory (`--cwd`; default `cwd`). */
+  readonly project?: string | undefined;
+  /** Typeshed-style stub directories (`--stubs-dir`; default `$MOCHI_PYTHON_STUBS`, split on the path delimiter). */
+  readonly stubsDirs?: readonly string[] | undefined;
+  /** Cache of git and index sources (`--cache-dir`). */
+  readonly cacheDir?: string | undefined;
+  /** Simple API index: a URL, or a local directory (`--index-url`). */
+  readonly indexUrl?: string | undefined;
+  /** Index pages, wheels and Go modules from the caches only (`--offline`). */
+  readonly offline?: boolean | undefined;
+  /** Python version and platform the stubs are evaluated for (default: the build's, 3.12 on linux). */
+  readonly python?: PythonTarget | undefined;
+  /** GOPROXY list (`--go-proxy`; default `$GOPROXY`); entries starting with `.` or `/` are directories. */
+  readonly goProxy?: string | undefined;
+  /** The verified Go module cache (`--go-cache-dir`). */
+  readonly goCacheDir?: string | undefined;
+  /** Makes the Python build (default {@link loadPythonBuild}); tests pass one already loaded. */
+  readonly makeBuild?: ((options: PythonBuildOptions) => Promise<BuildFn>) | undefined;
+  readonly onEvent?: ((event: LockEvent) => void) | undefined;
+}
+
+/** Inputs of {@link lockProject}. */
+export interface LockProjectOptions extends LockSettings {
+  /** Also write the go.sum lines of the locked Go modules to this file (relative to `cwd`). */
+  readonly goSum?: string | undefined;
+}
+
+/** Counts for a summary line. */
+export interface LockTotals {
+  /** Lock entries of every table. */
+  readonly entries: number;
+  /** `[[go-package]]` entries. */
+  readonly goModules: number;
+  /** Wrapper items over every Python import. */
+  readonly items: number;
+  /** Skip reports over every Python import. */
+  readonly skipped: number;
+}
+
+/** What {@link lockProject} did. */
+export interface LockProjectResult {
+  /** `<project>/mochi.lock`. */
+  readonly path: string;
+  /** False when the file already held these bytes. */
+  readonly written: boolean;
+  readonly plan: LockPlan;
+  readonly totals: LockTotals;
+  /** The go.sum file written, when asked for, with its number of lines. */
+  readonly goSum?: { readonly path: string; readonly lines: number };
+}
+
+/** What {@link checkLock} found. */
+export interface CheckLockResult {
+  /** `<project>/mochi.lock`. */
+  readonly path: string;
+  /** True when no entry differs. */
+  readonly upToDate: boolean;
+  /** Every delta from the lock on disk to what `lock` would write, Python entries first. */
+  readonly diff: readonly LockDiffEntry[];
+  /** True when the file holds exactly the bytes `lock` would write. */
+  readonly canonical: boolean;
+  readonly plan: LockPlan;
+  readonly totals: LockTotals;
+}
+
+/** An index given as a URL is kept; anything else is a local directory, relative to `cwd`. */
+function indexUrlOf(value: string, cwd: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : pathToFileURL(`${resolve(cwd, value)}/`).href;
+}
+
+function totalsOf(plan: LockPlan): LockTotals {
+  const goModules = plan.lock.go.entries.length;
+  return {
+    entries: plan.manifest.entries.length + goModules,
+    goModules,
+    items: plan.targets.reduce((n, t) => n + t.items, 0),
+    skipped: plan.targets.reduce((n, t) => n + t.skipped.length, 0),
+  };
+}
+
+/** Computes the lock the project needs now, with `previous` lending its Go versions. */
+async function plan(s: LockSettings, root: string, previous: Lock | undefined): Promise<LockPlan> {
+  const emit = s.onEvent ?? (() => {});
+  const env = s.env ?? process.env;
+  const stubDirs = (
+    s.stubsDirs ?? (env.MOCHI_PYTHON_STUBS ?? '').split(delimiter).filter((d) => d !== '')
+  ).map((d) => resolve(s.cwd, d));
+  const cacheDir =
+    s.cacheDir === undefined ? defaultCacheDir(env, process.platform, homedir()) : resolve(s.cwd, s.cacheDir);
+  const indexUrl = indexUrlOf(registryIndexUrl(s.indexUrl, env), s.cwd);
+  const goCacheDir = s.goCacheDir === undefined ? defaultCacheRoot(env) : resolve(s.cwd, s.goCacheDir);
+  // Offline, Go modules come from the cache only (GOPROXY=off), as Python stubs do.
+  const goProxy = s.offline ? 'off' : goProxyList(s.goProxy ?? env.GOPROXY, s.cwd);
+  const python = s.python;
+
+  emit({ kind: 'progress', message: 'mochi-pkg lock: reading the Python build…' });
+  // The stub directories also resolve names a package imports from elsewhere (the stdlib).
+  const build = await (s.makeBuild ?? loadPythonBuild)({ typeshedRoots: stubDirs });
+  emit({ kind: 'progress', message: `mochi-pkg lock: scanning ${root}…` });
+  return planLock({
+    root,
+    cacheDir,
+    // Explicit stub directories first; the index serves what they do not have.
+    providers: [
+      ...stubDirs.map((d) => typeshedProvider(d)),
+      registryProvider({
+        indexUrl,
+        ...(s.offline ? { offline: true } : {}),
+        ...(python ? { python } : {}),
+      }),
+    ],
+    build,
+    ...(python ? { python } : {}),
+    go: async () => ({
+      cache: await Cache.open(goCacheDir),
+      source: lazyGoSource(goProxy, env),
+      ...(previous ? { previous: previous.go } : {}),
+      warnings: true,
+    }),
+  });
+}
+
+function rootOf(s: LockSettings): string {
+  return resolve(s.cwd, s.project ?? '.');
+}
+
+/**
+ * `mochi-pkg lock`: computes the project's lock and writes `mochi.lock` when its bytes change
+ * (atomically), then the go.sum lines when asked. A lock on disk that cannot be read is
+ * regenerated (reported as a `lock-unreadable` event); a readable one keeps its Go versions while
+ * the imports allow.
+ */
+export async function lockProject(options: LockProjectOptions): Promise<LockProjectResult> {
+  const root = rootOf(options);
+  const path = join(root, LOCK_FILE);
+  let previous: Lock | undefined;
+  const bytes = await readLock(root);
+  if (bytes !== undefined) {
+    try {
+      previous = parseLock(bytes, { fileName: path });
+    } catch (e) {
+      if (!(e instanceof LockfileError)) throw e;
+      options.onEvent?.({ kind: 'lock-unreadable', path, code: e.code });
+    }
+  }
+  const p = await plan(options, root, previous);
+  const written = await writeLockIfChanged(root, p.text);
+  let goSum: { path: string; lines: number } | undefined;
+  if (options.goSum !== undefined) {
+    const text = renderGoSum(p.lock.go);
+    goSum = {
+      path: resolve(options.cwd, options.goSum),
+      lines: text === '' ? 0 : text.split('\n').length - 1,
+    };
+    await writeFileAtomic(goSum.path, text);
+  }
+  return { path, written, plan: p, totals: totalsOf(p), ...(goSum ? { goSum } : {}) };
+}
+
+/**
+ * `mochi-pkg lock --check`: compares `mochi.lock` with what {@link lockProject} would write, and
+ * writes nothing. The lock on disk is read first, so a missing or broken lock is reported before
+ * any work; its Go versions are kept while the imports allow, so a fully cached check makes no
+ * network request.
+ *
+ * @throws {LockMissingError} (`lock-missing`) when the project has no mochi.lock.
+ * @throws {LockfileError} when mochi.lock cannot be parsed.
+ */
+export async function checkLock(settings: LockSettings): Promise<CheckLockResult> {
+  const root = rootOf(settings);
+  const path = join(root, LOCK_FILE);
+  const bytes = await readLock(root);
+  if (bytes === undefined) throw new LockMissingError(path);
+  const onDisk = parseLock(bytes, { fileName: path });
+  const p = await plan(settings, root, onDisk);
+  const diff = compareLocks(onDisk, p.lock);
+  return {
+    path,
+    upToDate: diff.length === 0,
+    diff,
+    canonical: bytes.equals(Buffer.from(p.text, 'utf8')),
+    plan: p,
+    totals: totalsOf(p),
+  };
+}
