@@ -1,5 +1,4 @@
 // From a Mochi project to its mochi.lock: scan imports, resolve stubs, build, pin, and write or check.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMochiPkgError } from '../errors.js';
 import type { Cache } from '../go/cache/index.js';
@@ -10,12 +9,13 @@ import { buildWith, DEFAULT_PYTHON } from '../python/build/index.js';
 import type { BuildRequest, BuildResult, BuildTarget, PythonTarget } from '../python/build/types.js';
 import { parseImportSpec } from '../python/importspec/index.js';
 import type { Resolution } from '../python/lockfile/fromBuild.js';
-import { fromBuildResult, type Manifest } from '../python/lockfile/index.js';
+import { fromBuildResult, LockfileError, MAX_LOCK_BYTES, type Manifest } from '../python/lockfile/index.js';
 import { defaultPythonCacheRoot, RegistryError } from '../python/registry/index.js';
 import { loadStubParser } from '../python/stubs/index.js';
 import type { ExternalModules } from '../python/typemap/scope.js';
 import type { SkipReport } from '../python/typemap/types.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { FileReadError, readRegularFileIfExists } from '../util/read.js';
 import { formatLocation, ProjectError } from './errors.js';
 import { type ForeignImport, uniqueImports } from './imports.js';
 import { type Lock, renderLock } from './lockdoc.js';
@@ -219,12 +219,31 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
   };
 }
 
-/** The bytes of `<root>/mochi.lock`, or undefined when there is none. */
+/**
+ * The bytes of `<root>/mochi.lock`, or undefined when there is none. The lock must be a regular
+ * file (after following links) of at most {@link MAX_LOCK_BYTES} bytes, enforced while reading.
+ *
+ * @throws {LockfileError} `lockfile-too-large`; {@link FileReadError} `file-not-regular` /
+ *   `file-unreadable` for a directory, FIFO, device, link loop or unreadable file.
+ */
 export async function readLock(root: string): Promise<Buffer | undefined> {
-  return readFile(join(root, LOCK_FILE)).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return undefined;
+  const path = join(root, LOCK_FILE);
+  try {
+    return await readRegularFileIfExists(path, { maxBytes: MAX_LOCK_BYTES, what: 'lock file' });
+  } catch (e) {
+    if (e instanceof FileReadError && e.code === 'file-too-large') {
+      throw new LockfileError(
+        'lockfile-too-large',
+        `${path}: larger than ${MAX_LOCK_BYTES} bytes`,
+        {},
+        {
+          hint: 'a lock of this size is not one mochi-pkg wrote; delete it and run `mochi-pkg lock`',
+          cause: e,
+        },
+      );
+    }
     throw e;
-  });
+  }
 }
 
 /**
@@ -232,7 +251,11 @@ export async function readLock(root: string): Promise<Buffer | undefined> {
  * there. Returns true when it wrote.
  */
 export async function writeLockIfChanged(root: string, text: string): Promise<boolean> {
-  const current = await readLock(root);
+  // An oversized lock cannot equal the text; the caller already decided to replace it.
+  const current = await readLock(root).catch((e: unknown) => {
+    if (isMochiPkgError(e, 'lockfile-too-large')) return undefined;
+    throw e;
+  });
   const bytes = Buffer.from(text, 'utf8');
   if (current?.equals(bytes)) return false;
   await writeFileAtomic(join(root, LOCK_FILE), bytes);

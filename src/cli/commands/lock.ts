@@ -84,6 +84,9 @@ Flags:
   --go-cache-dir <dir> the verified Go module cache (default: $MOCHI_GO_BRIDGE_CACHE, else
                        $XDG_CACHE_HOME/mochi-go-bridge/modules)
   --go-sum <file>      after locking, also write the go.sum lines of the locked Go modules to <file>
+  --force              replace a mochi.lock that cannot be read (conflict markers, a newer
+                       schema-version, an unknown key, too large); without it \`lock\` refuses such
+                       a lock, since its Go hash pins would be lost
   -h, --help           show this help
 
 Examples:
@@ -103,7 +106,8 @@ Exit codes:
   1  with --check, the lock drifted; or a stub source failed (git, missing stubs, an unreachable
      index, a hash mismatch, no matching version, offline cache miss); a Go module could not be
      fetched or verified; a locked Go hash does not match (go-checksum-mismatch)
-  2  bad usage, or unusable input: mochi.lock missing or unparsable (with --check), a malformed
+  2  bad usage, or unusable input: mochi.lock unparsable (without --force), missing (with
+     --check), not a regular file, a malformed
      import declaration or spec
   3  internal error
 `;
@@ -127,6 +131,10 @@ const UNUSABLE = new Set([
   'go-path-module',
   'proxy-config',
   'lockfile-syntax',
+  'lockfile-conflict',
+  'file-not-regular',
+  'file-unreadable',
+  'file-too-large',
   'lockfile-too-large',
   'lockfile-schema-version',
   'lockfile-invalid-entry',
@@ -136,6 +144,22 @@ const UNUSABLE = new Set([
 function printError(ctx: CommandContext, e: MochiPkgError): void {
   ctx.stderr.write(`mochi-pkg: error[${e.code}]: ${redactUrls(e.message)}\n`);
   if (e.hint) ctx.stderr.write(`  hint: ${redactUrls(e.hint)}\n`);
+}
+
+/**
+ * `lock` without --force on a lock it cannot read: exit 2 with the reader's error, and a hint that
+ * says why the lock is kept (its Go hashes are pins, never silently re-taken from the proxy).
+ */
+function refuseUnreadable(ctx: CommandContext, e: LockfileError): number {
+  ctx.stderr.write(`mochi-pkg: error[${e.code}]: ${redactUrls(e.message)}\n`);
+  const fix =
+    e.code === 'lockfile-conflict'
+      ? 'resolve the merge conflict in mochi.lock'
+      : 'fix mochi.lock or delete it';
+  ctx.stderr.write(
+    `  hint: ${fix}, or run \`mochi-pkg lock --force\` to replace it; its Go hash pins would then be taken from the proxy again\n`,
+  );
+  return ExitCode.usage;
 }
 
 function parsePython(value: string | undefined, platform: string | undefined): PythonTarget | undefined {
@@ -184,6 +208,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     'go-proxy': { type: 'string' },
     'go-cache-dir': { type: 'string' },
     'go-sum': { type: 'string' },
+    force: { type: 'boolean' },
   });
   if (values.check && values['go-sum'] !== undefined) {
     throw new UsageError(
@@ -211,7 +236,14 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     let onDisk: { bytes: Buffer; lock: Lock } | undefined;
     // Without --check the lock on disk only lends its Go versions (kept while the imports allow).
     let previous: Lock | undefined;
-    const bytes = await readLock(root);
+    let bytes: Buffer | undefined;
+    try {
+      bytes = await readLock(root);
+    } catch (e) {
+      if (!(e instanceof LockfileError) || values.check) throw e;
+      if (!values.force) return refuseUnreadable(ctx, e);
+      ctx.stderr.write(`note: --force: replacing the unreadable ${LOCK_FILE} (${e.code})\n`);
+    }
     if (values.check) {
       if (bytes === undefined) {
         ctx.stderr.write(
@@ -226,9 +258,11 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
         previous = parseLock(bytes, { fileName: lockPath });
       } catch (e) {
         if (!(e instanceof LockfileError)) throw e;
-        // As before Go entries existed, `lock` regenerates a broken lock rather than refusing it.
+        // The lock holds the Go hash pins: replacing it unread would trust whatever the proxy
+        // serves now. Only an explicit --force does that.
+        if (!values.force) return refuseUnreadable(ctx, e);
         ctx.stderr.write(
-          `note: ignoring the unreadable ${LOCK_FILE} (${e.code}); Go queries are resolved afresh\n`,
+          `note: --force: replacing the unreadable ${LOCK_FILE} (${e.code}); its Go pins are resolved afresh\n`,
         );
       }
     }
