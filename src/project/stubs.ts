@@ -1,9 +1,10 @@
 // Stub trees: reading a directory of .pyi files, and choosing the one Python package it provides.
 import type { Dirent } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { MochiPkgError } from '../errors.js';
+import { isMochiPkgError, MochiPkgError } from '../errors.js';
 import type { StubFiles } from '../python/build/types.js';
+import { readRegularFile } from '../util/read.js';
 
 /**
  * Codes: `stubs-not-found` (no source had stubs for an import), `stubs-ambiguous` (a stub tree
@@ -51,13 +52,17 @@ export class TreeBudget {
   private files = 0;
   private bytes = 0;
   private readonly maxFiles: number;
-  private readonly maxBytes: number;
+  readonly maxBytes: number;
   constructor(
     private readonly where: string,
     limits: StubTreeLimits = {},
   ) {
     this.maxFiles = limits.maxFiles ?? 20_000;
     this.maxBytes = limits.maxBytes ?? 64 * 1024 * 1024;
+  }
+  /** Bytes still allowed (the cap of the next file read). */
+  remaining(): number {
+    return Math.max(0, this.maxBytes - this.bytes);
   }
   /** Accounts for one more file of `size` bytes, or throws `stubs-too-large`. */
   add(size: number): void {
@@ -108,8 +113,19 @@ export async function readStubTree(dir: string, limits: StubTreeLimits = {}): Pr
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) await walk(path, depth + 1);
       } else if (e.isFile() && e.name.endsWith('.pyi')) {
-        const text = await readFile(join(dir, path), 'utf8');
-        budget.add(Buffer.byteLength(text));
+        const bytes = await readRegularFile(join(dir, path), {
+          maxBytes: budget.remaining(),
+          what: '.pyi file',
+        }).catch((e: unknown) => {
+          if (isMochiPkgError(e, 'file-too-large'))
+            throw new StubSourceError(
+              'stubs-too-large',
+              `${dir} holds more than ${budget.maxBytes} bytes of .pyi files`,
+            );
+          throw e;
+        });
+        const text = bytes.toString('utf8');
+        budget.add(bytes.byteLength);
         out.set(path, text);
       }
     }

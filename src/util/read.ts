@@ -75,8 +75,8 @@ function openFailure(path: string, what: string, e: NodeJS.ErrnoException): File
  * is non-blocking, so a FIFO cannot hang the process waiting for a writer; a FIFO, socket, device
  * or directory is refused before any byte is read.
  *
- * @throws {FileReadError} `file-not-regular` / `file-unreadable`; an `ENOENT` open error is
- *   rethrown as is (callers decide whether a missing file is normal).
+ * @throws {FileReadError} `file-not-regular` / `file-unreadable`; an `ENOENT` or `ENOTDIR` open
+ *   error is rethrown as is (callers decide whether a missing file is normal).
  */
 export async function openRegularFile(
   path: string,
@@ -87,7 +87,7 @@ export async function openRegularFile(
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT') throw e;
+    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') throw e;
     throw openFailure(path, what, err);
   }
   try {
@@ -152,7 +152,7 @@ export async function readRegularFile(path: string, options: SafeReadOptions): P
   }
 }
 
-/** {@link readRegularFile}, or undefined when `path` does not exist. */
+/** {@link readRegularFile}, or undefined when `path` does not exist (`ENOENT`, `ENOTDIR`). */
 export async function readRegularFileIfExists(
   path: string,
   options: SafeReadOptions,
@@ -160,7 +160,8 @@ export async function readRegularFileIfExists(
   try {
     return await readRegularFile(path, options);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw e;
   }
 }

@@ -12,7 +12,15 @@ export const MODULE_FLAGS = {
 } as const;
 
 /** Codes that mean "this input cannot be used" (exit 2) rather than "a problem was found" (exit 1). */
-const UNUSABLE = new Set(['zip-io', 'zip-not-zip', 'zip-bad-module', 'zip-target-not-empty']);
+const UNUSABLE = new Set([
+  'zip-io',
+  'zip-not-zip',
+  'zip-bad-module',
+  'zip-target-not-empty',
+  'file-not-regular',
+  'file-unreadable',
+  'file-too-large',
+]);
 
 /**
  * Runs a command body and maps expected errors to exit codes: unusable input → 2, a problem found

@@ -125,6 +125,8 @@ const UNUSABLE = new Set([
   'project-syntax',
   'project-import',
   'project-not-found',
+  'project-too-large',
+  'project-unreadable',
   'importspec-invalid',
   'go-importspec-invalid',
   'go-import-conflict',

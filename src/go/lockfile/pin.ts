@@ -1,8 +1,8 @@
 // Pins a project's `import go` declarations: resolve versions (keeping locked ones), download and verify into the cache, hash.
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { MochiPkgError } from '../../errors.js';
 import { mapInOrder } from '../../util/pool.js';
+import { readRegularFileIfExists } from '../../util/read.js';
 import type { Cache } from '../cache/index.js';
 import { download } from '../cache/index.js';
 import { hashGoMod } from '../dirhash/index.js';
@@ -263,18 +263,14 @@ async function hashPathModule(
   localPath: string,
 ): Promise<{ zipH1: string; modH1: string }> {
   const dir = resolve(root, localPath);
-  let mod: Buffer;
-  try {
-    mod = await readFile(resolve(dir, 'go.mod'));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw e;
+  // A regular file with its cap enforced while reading: a go.mod linked to /dev/zero or a FIFO
+  // is refused, never read for ever.
+  const mod = await readRegularFileIfExists(resolve(dir, 'go.mod'), { maxBytes: MAX_GO_MOD, what: 'go.mod' });
+  if (mod === undefined) {
     throw new GoPinError('go-path-module', `${module}@path+${localPath}: ${dir} has no go.mod`, {
       hint: 'a path+ directory must be a Go module (run `go mod init` there)',
     });
   }
-  if (mod.byteLength > MAX_GO_MOD)
-    throw new GoPinError('go-path-module', `${module}@path+${localPath}: go.mod is larger than 16 MiB`);
   const declared = goModModulePath(mod.toString('utf8'));
   if (declared !== module) {
     throw new GoPinError(

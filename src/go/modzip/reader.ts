@@ -11,9 +11,10 @@
 // - speed: small entries inflate synchronously from one large read window (a zlib stream per
 //   entry on the threadpool costs ~3x more than the inflate itself for 10 KB files), large entries
 //   stream through async zlib so inflate runs on libuv's threadpool while the caller hashes.
-import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
+import { FileReadError, openRegularFile } from '../../util/read.js';
 import { ModZipError } from './errors.js';
 
 /** One entry of the central directory. Sizes and offsets are exact integers (≤ 2^53 − 1). */
@@ -106,21 +107,18 @@ function bytesSource(bytes: Uint8Array, label: string): Source {
 
 async function fileSource(path: string): Promise<Source> {
   const io = (e: unknown, what: string) =>
-    new ModZipError('zip-io', `${path}: cannot ${what} zip file: ${(e as Error).message}`, { cause: e });
-  let handle: Awaited<ReturnType<typeof open>>;
-  try {
-    handle = await open(path, 'r');
-  } catch (e) {
-    throw io(e, 'open');
-  }
+    new ModZipError(
+      'zip-io',
+      e instanceof FileReadError ? e.message : `${path}: cannot ${what} zip file: ${(e as Error).message}`,
+      { cause: e },
+    );
+  let handle: FileHandle;
   let size: number;
   try {
-    const st = await handle.stat();
-    if (!st.isFile()) throw new Error('not a regular file');
-    size = st.size;
+    // Non-blocking open: a FIFO is refused at once instead of waiting for a writer for ever.
+    ({ handle, size } = await openRegularFile(path, 'zip file'));
   } catch (e) {
-    await handle.close();
-    throw io(e, 'read');
+    throw io(e, 'open');
   }
   return {
     size,
