@@ -88,6 +88,8 @@ export interface PlanOptions {
   readonly python?: PythonTarget;
   readonly scan?: ScanOptions;
   readonly limits?: StubTreeLimits;
+  /** Let `path+` directories of either language lie outside the project (`lock --allow-outside-project`). */
+  readonly allowOutsideProject?: boolean;
   /**
    * How to pin `import go` declarations (a function is called only when the project has some, so
    * a project without them never opens the module cache); without it they are left in
@@ -161,6 +163,7 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
     projectRoot: options.root,
     cacheDir: options.cacheDir,
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.allowOutsideProject ? { allowOutsideProject: true } : {}),
   };
   const targets: BuildTarget[] = [];
   const origins: string[] = [];
@@ -191,6 +194,7 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
       go = await pinGoImports({
         imports: goImports.map((i) => ({ spec: i.spec, alias: i.alias, where: formatLocation(i.location) })),
         projectRoot: options.root,
+        ...(options.allowOutsideProject ? { allowOutsideProject: true } : {}),
         cache: goOptions.cache,
         source: goOptions.source,
         ...(goOptions.previous ? { previous: goOptions.previous } : {}),

@@ -9,14 +9,16 @@ import { readRegularFile } from '../util/read.js';
 /**
  * Codes: `stubs-not-found` (no source had stubs for an import), `stubs-ambiguous` (a stub tree
  * holds several top-level modules and none matches the distribution), `stubs-too-large`,
- * `stubs-git` (the git command failed), `stubs-unsupported` (no provider serves the source).
+ * `stubs-git` (the git command failed), `stubs-unsupported` (no provider serves the source),
+ * `stubs-unreadable` (a stub directory cannot be listed).
  */
 export type StubSourceErrorCode =
   | 'stubs-not-found'
   | 'stubs-ambiguous'
   | 'stubs-too-large'
   | 'stubs-git'
-  | 'stubs-unsupported';
+  | 'stubs-unsupported'
+  | 'stubs-unreadable';
 
 /** A stub source could not supply stubs for an import. */
 export class StubSourceError extends MochiPkgError {
@@ -106,7 +108,18 @@ export async function readStubTree(dir: string, limits: StubTreeLimits = {}): Pr
   const walk = async (rel: string, depth: number): Promise<void> => {
     if (depth > 32)
       throw new StubSourceError('stubs-too-large', `${dir}/${rel} is nested deeper than 32 directories`);
-    const entries: Dirent[] = await readdir(join(dir, rel), { withFileTypes: true });
+    let entries: Dirent[];
+    try {
+      entries = await readdir(join(dir, rel), { withFileTypes: true });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new StubSourceError(
+        'stubs-unreadable',
+        `cannot read the stub directory ${join(dir, rel)} (${code ?? String(e)})`,
+        'make the directory readable, or point path+ at another one',
+        e,
+      );
+    }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       const path = rel === '' ? e.name : `${rel}/${e.name}`;

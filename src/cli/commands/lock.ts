@@ -84,6 +84,10 @@ Flags:
   --go-cache-dir <dir> the verified Go module cache (default: $MOCHI_GO_BRIDGE_CACHE, else
                        $XDG_CACHE_HOME/mochi-go-bridge/modules)
   --go-sum <file>      after locking, also write the go.sum lines of the locked Go modules to <file>
+  --allow-outside-project
+                       let \`path+<dir>\` imports (Python and Go) name a directory outside the
+                       project; by default they must lie inside it. The lock records the relative
+                       path as written, never an absolute one
   --force              replace a mochi.lock that cannot be read (conflict markers, a newer
                        schema-version, an unknown key, too large); without it \`lock\` refuses such
                        a lock, since its Go hash pins would be lost
@@ -127,6 +131,8 @@ const UNUSABLE = new Set([
   'project-not-found',
   'project-too-large',
   'project-unreadable',
+  'path-absolute',
+  'path-outside-project',
   'importspec-invalid',
   'go-importspec-invalid',
   'go-import-conflict',
@@ -211,6 +217,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     'go-cache-dir': { type: 'string' },
     'go-sum': { type: 'string' },
     force: { type: 'boolean' },
+    'allow-outside-project': { type: 'boolean' },
   });
   if (values.check && values['go-sum'] !== undefined) {
     throw new UsageError(
@@ -288,6 +295,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
       ],
       build,
       ...(python ? { python } : {}),
+      ...(values['allow-outside-project'] ? { allowOutsideProject: true } : {}),
       go: async () => ({
         cache: await Cache.open(goCacheDir),
         source: lazySource(goProxy),

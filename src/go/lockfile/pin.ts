@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { MochiPkgError } from '../../errors.js';
 import { mapInOrder } from '../../util/pool.js';
+import { resolveProjectPath } from '../../util/project-path.js';
 import { readRegularFileIfExists } from '../../util/read.js';
 import type { Cache } from '../cache/index.js';
 import { download } from '../cache/index.js';
@@ -34,6 +35,8 @@ export interface PinOptions {
   readonly imports: readonly GoImport[];
   /** The project directory (`path+` directories are relative to it). */
   readonly projectRoot: string;
+  /** Let `path+` directories lie outside the project (they stay relative in the lock). */
+  readonly allowOutsideProject?: boolean;
   /** The verified module cache every module goes through. */
   readonly cache: Cache;
   /**
@@ -193,7 +196,7 @@ async function pinModule(
       module,
       source: 'path',
       localPath,
-      ...(await hashPathModule(options.projectRoot, module, localPath)),
+      ...(await hashPathModule(options.projectRoot, module, localPath, options.allowOutsideProject === true)),
       aliases,
     };
     return { entry, pinned: { module, from: 'path' } };
@@ -261,8 +264,12 @@ async function hashPathModule(
   root: string,
   module: string,
   localPath: string,
+  allowOutside: boolean,
 ): Promise<{ zipH1: string; modH1: string }> {
-  const dir = resolve(root, localPath);
+  const dir = await resolveProjectPath(root, localPath, {
+    allowOutside,
+    label: `${module}@path+${localPath}`,
+  });
   // A regular file with its cap enforced while reading: a go.mod linked to /dev/zero or a FIFO
   // is refused, never read for ever.
   const mod = await readRegularFileIfExists(resolve(dir, 'go.mod'), { maxBytes: MAX_GO_MOD, what: 'go.mod' });
