@@ -1,8 +1,9 @@
 // The mochi-pkg command line: parse argv, find the command, run it, map errors to exit codes.
 import { MochiPkgError, redactUrls } from '../errors.js';
+import { printable } from '../util/printable.js';
 import { VERSION } from '../version.js';
 import { type CommandEntry, commands, groups } from './commands/index.js';
-import { type CommandContext, ExitCode, UsageError } from './context.js';
+import { type CommandContext, ExitCode, printError, UsageError } from './context.js';
 
 const USAGE = `mochi-pkg ${VERSION}: safe, reproducible foreign imports for Mochi
 
@@ -45,11 +46,6 @@ function findCommand(argv: readonly string[]): { entry: CommandEntry; rest: stri
     }
   }
   return best;
-}
-
-function printError(ctx: CommandContext, e: MochiPkgError): void {
-  ctx.stderr.write(`mochi-pkg: error[${e.code}]: ${redactUrls(e.message)}\n`);
-  if (e.hint) ctx.stderr.write(`  hint: ${redactUrls(e.hint)}\n`);
 }
 
 /** Runs the CLI with the given context and returns the exit code. Never calls process.exit. */
@@ -96,8 +92,10 @@ export async function main(ctx: CommandContext): Promise<number> {
       printError(ctx, e);
       return ExitCode.failure;
     }
+    // A stack trace keeps its lines; each line is still escaped (an error message may carry a name).
+    const text = redactUrls(String((e as Error)?.stack ?? e));
     ctx.stderr.write(
-      `mochi-pkg: internal error (please report it): ${redactUrls(String((e as Error)?.stack ?? e))}\n`,
+      `mochi-pkg: internal error (please report it): ${text.split('\n').map(printable).join('\n')}\n`,
     );
     return ExitCode.internal;
   }

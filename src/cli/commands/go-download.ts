@@ -8,6 +8,7 @@ import {
   type Command,
   type CommandContext,
   ExitCode,
+  eprintln,
   parseCommandArgs,
   printJson,
   println,
@@ -115,7 +116,7 @@ async function downloadAll(
     (r) => {
       progress.done();
       if (values.json) printJson(ctx, r);
-      else if (r.Error !== undefined) ctx.stderr.write(`mochi-pkg: ${r.Path}@${r.Version}: ${r.Error}\n`);
+      else if (r.Error !== undefined) eprintln(ctx, `mochi-pkg: ${r.Path}@${r.Version}: ${r.Error}`);
       else println(ctx, `${r.Path} ${r.Version} ${r.Sum}`);
     },
   );

@@ -2,7 +2,7 @@
 import { stat } from 'node:fs/promises';
 import { isMochiPkgError, MochiPkgError } from '../../errors.js';
 import { listZip, type ModuleVersion } from '../../go/modzip/index.js';
-import { type CommandContext, ExitCode, printJson, UsageError } from '../context.js';
+import { type CommandContext, ExitCode, printError, printJson, UsageError } from '../context.js';
 
 /** The flags every go zip command takes: the module@version and --json. */
 export const MODULE_FLAGS = {
@@ -37,8 +37,7 @@ export async function runReporting(
   } catch (e) {
     if (!(e instanceof MochiPkgError) || e instanceof UsageError) throw e;
     if (json) printJson(ctx, { ok: false, error: e.toJSON() });
-    ctx.stderr.write(`mochi-pkg: error[${e.code}]: ${e.message}\n`);
-    if (e.hint) ctx.stderr.write(`  hint: ${e.hint}\n`);
+    printError(ctx, e);
     return UNUSABLE.has(e.code) ? ExitCode.usage : ExitCode.failure;
   }
 }

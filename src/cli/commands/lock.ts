@@ -2,7 +2,7 @@
 import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isMochiPkgError, type MochiPkgError, redactUrls } from '../../errors.js';
+import { isMochiPkgError, redactUrls } from '../../errors.js';
 import { Cache, defaultCacheRoot } from '../../go/cache/index.js';
 import { renderGoSum } from '../../go/lockfile/index.js';
 import { fromGoProxy, type ModuleSource } from '../../go/proxy/index.js';
@@ -31,7 +31,9 @@ import {
   type Command,
   type CommandContext,
   ExitCode,
+  eprintln,
   parseCommandArgs,
+  printError,
   printJson,
   println,
   UsageError,
@@ -149,17 +151,12 @@ const UNUSABLE = new Set([
   'lockfile-duplicate-entry',
 ]);
 
-function printError(ctx: CommandContext, e: MochiPkgError): void {
-  ctx.stderr.write(`mochi-pkg: error[${e.code}]: ${redactUrls(e.message)}\n`);
-  if (e.hint) ctx.stderr.write(`  hint: ${redactUrls(e.hint)}\n`);
-}
-
 /**
  * `lock` without --force on a lock it cannot read: exit 2 with the reader's error, and a hint that
  * says why the lock is kept (its Go hashes are pins, never silently re-taken from the proxy).
  */
 function refuseUnreadable(ctx: CommandContext, e: LockfileError): number {
-  ctx.stderr.write(`mochi-pkg: error[${e.code}]: ${redactUrls(e.message)}\n`);
+  eprintln(ctx, `mochi-pkg: error[${e.code}]: ${redactUrls(e.message)}`);
   const fix =
     e.code === 'lockfile-conflict'
       ? 'resolve the merge conflict in mochi.lock'
@@ -255,9 +252,8 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     }
     if (values.check) {
       if (bytes === undefined) {
-        ctx.stderr.write(
-          `mochi-pkg: error[lock-missing]: ${lockPath} does not exist\n  hint: run \`mochi-pkg lock\` to create it\n`,
-        );
+        eprintln(ctx, `mochi-pkg: error[lock-missing]: ${lockPath} does not exist`);
+        eprintln(ctx, '  hint: run `mochi-pkg lock` to create it');
         return ExitCode.usage;
       }
       onDisk = { bytes, lock: parseLock(bytes, { fileName: lockPath }) };

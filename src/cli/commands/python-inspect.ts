@@ -7,7 +7,15 @@ import { extractCapabilities } from '../../python/lockfile/capabilities.js';
 import { readStubFiles } from '../../python/stubs/load.js';
 import { loadStubParser } from '../../python/stubs/parse.js';
 import { render } from '../../python/typemap/render.js';
-import { type Command, ExitCode, parseCommandArgs, printJson, println, UsageError } from '../context.js';
+import {
+  type Command,
+  ExitCode,
+  parseCommandArgs,
+  printError,
+  printJson,
+  println,
+  UsageError,
+} from '../context.js';
 
 const NAME = 'python inspect';
 
@@ -92,8 +100,7 @@ does not parse (file, line and column are printed) · 3 internal error`,
     } catch (e) {
       // An unreadable path or a stub that does not parse is unusable input (exit 2), not a bug.
       if (isMochiPkgError(e) && e.code.startsWith('STUB_')) {
-        ctx.stderr.write(`mochi-pkg: error[${e.code}]: ${e.message}\n`);
-        if (e.hint) ctx.stderr.write(`  hint: ${e.hint}\n`);
+        printError(ctx, e);
         return ExitCode.usage;
       }
       throw e;
@@ -124,17 +131,20 @@ does not parse (file, line and column are printed) · 3 internal error`,
       return ExitCode.ok;
     }
     println(ctx, `module ${w.module} (Python ${python.version.join('.')}, ${python.platform})`);
-    println(ctx, `\nitems (${w.items.length}):`);
+    println(ctx);
+    println(ctx, `items (${w.items.length}):`);
     for (const i of w.items) {
       const alias = i.name === i.sourceName ? '' : ` (Python ${i.sourceName})`;
       println(ctx, `  ${i.kind.padEnd(9)} ${i.name}${alias}${i.async ? ' [async]' : ''}: ${render(i.type)}`);
     }
-    println(ctx, `\nskipped (${w.skipped.length}):`);
+    println(ctx);
+    println(ctx, `skipped (${w.skipped.length}):`);
     for (const s of w.skipped) {
       println(ctx, `  ${s.itemPath}  [${s.reason}]  ${s.detail}`);
       if (s.override) println(ctx, `      override: ${s.override}`);
     }
-    println(ctx, `\ncapabilities: ${capabilities.length ? capabilities.join(', ') : '(none)'}`);
+    println(ctx);
+    println(ctx, `capabilities: ${capabilities.length ? capabilities.join(', ') : '(none)'}`);
     println(ctx, `shim sha256: ${t.shimSha256}`);
     println(ctx, '\n--- shim ---');
     ctx.stdout.write(t.shim);
