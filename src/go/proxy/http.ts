@@ -482,20 +482,29 @@ function contentLength(header: (name: string) => string | undefined): number | u
 
 /** Writes one chunk, waiting for `drain` when the sink asks for it and failing if the sink errors. */
 export function writeChunk(sink: Writable, chunk: Uint8Array): Promise<void> {
+  // A sink that failed (a full disk) emits no second 'error' and never drains: stop at once.
+  const closed = () => sink.errored ?? new Error('the destination stream was closed');
+  if (sink.destroyed) return Promise.reject(closed());
   return new Promise((resolve, reject) => {
     const cleanup = () => {
       sink.off('error', onError);
+      sink.off('close', onClose);
       sink.off('drain', finish);
     };
     const onError = (e: Error) => {
       cleanup();
       reject(e);
     };
+    const onClose = () => {
+      cleanup();
+      reject(closed());
+    };
     const finish = () => {
       cleanup();
       resolve();
     };
     sink.once('error', onError);
+    sink.once('close', onClose);
     if (sink.write(chunk)) finish();
     else sink.once('drain', finish);
   });
