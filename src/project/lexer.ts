@@ -17,6 +17,18 @@ export interface Token {
 const IDENT_START = /[\p{L}\p{So}_]/u;
 const IDENT_PART = /[\p{L}\p{So}\p{N}_]/u;
 const DIGIT = /[0-9]/;
+/** `ASCII_IDENT_PART[c]` for c < 128: the fast path of {@link IDENT_PART}. */
+const ASCII_IDENT_PART: readonly boolean[] = Array.from({ length: 128 }, (_, c) =>
+  IDENT_PART.test(String.fromCharCode(c)),
+);
+
+/** True when `ch` (one code point) may start an identifier. */
+function isIdentStart(ch: string): boolean {
+  const code = ch.charCodeAt(0);
+  return code < 0x80
+    ? code === 0x5f || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a)
+    : IDENT_START.test(ch);
+}
 const TWO_CHAR_PUNCT = new Set(['==', '!=', '<=', '>=', '&&', '||', '=>', ':-', '..']);
 
 /**
@@ -79,9 +91,16 @@ export function* tokenize(src: string, file: string): Generator<Token> {
       continue;
     }
     const cp = String.fromCodePoint(src.codePointAt(i)!);
-    if (IDENT_START.test(cp)) {
+    if (isIdentStart(cp)) {
       let j = i + cp.length;
+      // ASCII letters, digits and `_` are decided by code; only other characters need the regex.
       while (j < n) {
+        const code = src.charCodeAt(j);
+        if (code < 0x80) {
+          if (!ASCII_IDENT_PART[code]) break;
+          j++;
+          continue;
+        }
         const next = String.fromCodePoint(src.codePointAt(j)!);
         if (!IDENT_PART.test(next)) break;
         j += next.length;
