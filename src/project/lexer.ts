@@ -1,4 +1,5 @@
 // A lexer for Mochi source: the token rules of Mochi's own lexer, enough to find declarations.
+import { IDENT_PART_RE, IDENT_START_RE } from '../lock/identifier.js';
 import { ProjectError } from './errors.js';
 
 /** Token kinds. Comments and whitespace are consumed, not returned. */
@@ -13,9 +14,9 @@ export interface Token {
   readonly column: number;
 }
 
-// Mochi's identifiers: a letter, symbol or `_`, then letters, symbols, digits or `_` (mochi parser/parser.go).
-const IDENT_START = /[\p{L}\p{So}_]/u;
-const IDENT_PART = /[\p{L}\p{So}\p{N}_]/u;
+// Mochi's identifiers, one rule with the lock reader (src/lock/identifier.ts).
+const IDENT_START = IDENT_START_RE;
+const IDENT_PART = IDENT_PART_RE;
 const DIGIT = /[0-9]/;
 /** `ASCII_IDENT_PART[c]` for c < 128: the fast path of {@link IDENT_PART}. */
 const ASCII_IDENT_PART: readonly boolean[] = Array.from({ length: 128 }, (_, c) =>
