@@ -1,6 +1,8 @@
 // `mochi-pkg lock` and `mochi-pkg lock --check`: pin a project's Python and Go imports in mochi.lock, or verify it.
+
+import { realpath } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { basename, delimiter, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMochiPkgError, redactUrls } from '../../errors.js';
 import { Cache, defaultCacheRoot } from '../../go/cache/index.js';
@@ -223,6 +225,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     );
   }
   const root = resolve(ctx.cwd, values.cwd ?? '.');
+  if (values['go-sum'] !== undefined) await checkGoSumTarget(resolve(ctx.cwd, values['go-sum']), root);
   const stubDirs =
     values['stubs-dir'] ?? (ctx.env.MOCHI_PYTHON_STUBS ?? '').split(delimiter).filter((d) => d !== '');
   const cacheDir = values['cache-dir']
@@ -363,6 +366,35 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
       return ExitCode.usage;
     }
     throw e;
+  }
+}
+
+/**
+ * Refuses a --go-sum path that would overwrite the lock just written or a Mochi source (also
+ * through a symbolic link): go.sum lines there would destroy the project's own files.
+ */
+async function checkGoSumTarget(target: string, root: string): Promise<void> {
+  const real = async (p: string) => {
+    try {
+      return await realpath(p);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR')
+        return p;
+      throw e;
+    }
+  };
+  const [t, lock] = await Promise.all([real(target), real(join(root, LOCK_FILE))]);
+  if (t === lock || basename(target) === LOCK_FILE) {
+    throw new UsageError(
+      `lock: --go-sum ${target} is the lock file; go.sum lines would overwrite it`,
+      'write go.sum lines to their own file, e.g. --go-sum go.sum',
+    );
+  }
+  if (target.endsWith('.mochi') || t.endsWith('.mochi')) {
+    throw new UsageError(
+      `lock: --go-sum ${target} is a Mochi source; go.sum lines would overwrite it`,
+      'write go.sum lines to their own file, e.g. --go-sum go.sum',
+    );
   }
 }
 
