@@ -1,4 +1,5 @@
 // The mochi-pkg command line: parse argv, find the command, run it, map errors to exit codes.
+import { EXIT_STATUS } from '../errorCodes.js';
 import { MochiPkgError, redactUrls } from '../errors.js';
 import { printable } from '../util/printable.js';
 import { VERSION } from '../version.js';
@@ -84,13 +85,9 @@ export async function main(ctx: CommandContext): Promise<number> {
     }
     return await command.run({ ...ctx, argv: found.rest });
   } catch (e) {
-    if (e instanceof UsageError) {
-      printError(ctx, e);
-      return ExitCode.usage;
-    }
     if (e instanceof MochiPkgError) {
       printError(ctx, e);
-      return ExitCode.failure;
+      return EXIT_STATUS[e.exitClass];
     }
     // A stack trace keeps its lines; each line is still escaped (an error message may carry a name).
     const text = redactUrls(String((e as Error)?.stack ?? e));

@@ -14,6 +14,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
+import type { ErrorCode } from '../errorCodes.js';
 import { type ErrorOptions, MochiPkgError } from '../errors.js';
 import { FileReadError, openRegularFile } from './read.js';
 
@@ -49,7 +50,7 @@ export type ZipErrorCode =
  * A zip archive is not one this reader accepts, or could not be read. The module-zip layer
  * (`go.modzip.ZipError`) and the wheel reader build on it.
  */
-export class ZipError<C extends string = ZipErrorCode> extends MochiPkgError {
+export class ZipError<C extends ErrorCode = ZipErrorCode> extends MochiPkgError {
   declare readonly code: C;
   constructor(code: C, message: string, options: ErrorOptions = {}) {
     super(code, message, options);

@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadNetrc } from '../../src/go/proxy/netrc.js';
 import { scanProject } from '../../src/project/index.js';
+import { loadNetrc } from '../../src/util/netrc.js';
 import { readRegularFile } from '../../src/util/read.js';
 import { cleanup, cli, goProject, tempDir } from './support.js';
 

@@ -128,31 +128,6 @@ export interface LockDeps {
 
 const defaultDeps: LockDeps = { makeBuild: loadPythonBuild };
 
-/** Codes of errors that mean the input is unusable (exit 2), as opposed to a failed fetch (exit 1). */
-const UNUSABLE = new Set([
-  'project-syntax',
-  'project-import',
-  'project-not-found',
-  'project-too-large',
-  'project-unreadable',
-  'path-absolute',
-  'path-outside-project',
-  'importspec-invalid',
-  'go-importspec-invalid',
-  'go-import-conflict',
-  'go-path-module',
-  'proxy-config',
-  'lockfile-syntax',
-  'lockfile-conflict',
-  'file-not-regular',
-  'file-unreadable',
-  'file-too-large',
-  'lockfile-too-large',
-  'lockfile-schema-version',
-  'lockfile-invalid-entry',
-  'lockfile-duplicate-entry',
-]);
-
 /**
  * `lock` without --force on a lock it cannot read: exit 2 with the reader's error, and a hint that
  * says why the lock is kept (its Go hashes are pins, never silently re-taken from the proxy).
@@ -361,7 +336,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     }
     return ExitCode.ok;
   } catch (e) {
-    if (isMochiPkgError(e) && UNUSABLE.has(e.code)) {
+    if (isMochiPkgError(e) && e.exitClass === 'usage') {
       printError(ctx, e);
       return ExitCode.usage;
     }

@@ -1,4 +1,5 @@
 // Messages between threadHasher and its workers, and how a typed error crosses the thread boundary.
+import type { ErrorCode } from '../../errorCodes.js';
 import { MochiPkgError } from '../../errors.js';
 import { ZipError, type ZipErrorCode } from '../../util/zip.js';
 import { DirhashError, type DirhashErrorCode } from '../dirhash/index.js';
@@ -50,6 +51,6 @@ export function deserializeError(s: SerializedError): Error {
   }
   if (s.kind === 'zip') return new ZipError(s.code as ZipErrorCode, s.message, hint);
   if (s.kind === 'dirhash') return new DirhashError(s.code as DirhashErrorCode, s.message, s.hint);
-  if (s.kind === 'mochi') return new MochiPkgError(s.code ?? 'internal', s.message, hint);
+  if (s.kind === 'mochi') return new MochiPkgError((s.code ?? 'internal') as ErrorCode, s.message, hint);
   return Object.assign(new Error(s.message), s.code === undefined ? {} : { code: s.code });
 }

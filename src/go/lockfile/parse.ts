@@ -81,7 +81,8 @@ export function decodeGoPackages(document: LockDocument): GoManifest {
         for (const a of list) {
           if (typeof a !== 'string')
             bad(key, `expected an array of strings, got an element that is ${kindOf(a)}`);
-          if (!isMochiAlias(a as string)) bad(key, `${JSON.stringify(a)} is not a Mochi identifier (or is a reserved word)`);
+          if (!isMochiAlias(a as string))
+            bad(key, `${JSON.stringify(a)} is not a Mochi identifier (or is a reserved word)`);
         }
         if (new Set(list).size !== list.length) bad(key, 'an alias appears twice');
         out[field] = [...(list as string[])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

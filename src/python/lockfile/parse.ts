@@ -125,7 +125,11 @@ export function decodePythonPackages(document: LockDocument): Manifest {
       );
     }
     if (!isMochiAlias(e.alias))
-      fail('lockfile-invalid-entry', at('alias'), `${JSON.stringify(e.alias)} is not a Mochi identifier (or is a reserved word)`);
+      fail(
+        'lockfile-invalid-entry',
+        at('alias'),
+        `${JSON.stringify(e.alias)} is not a Mochi identifier (or is a reserved word)`,
+      );
     if (e.wrapperSha256 !== undefined && !SHA256_RE.test(e.wrapperSha256)) {
       fail('lockfile-invalid-entry', at('wrapper-sha256'), 'expected 64 lowercase hex digits');
     }

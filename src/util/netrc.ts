@@ -1,7 +1,7 @@
 // ~/.netrc credentials for proxy hosts, parsed the way cmd/go reads them (machine, login, password).
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { FileReadError, readRegularFileIfExists } from '../../util/read.js';
+import { FileReadError, readRegularFileIfExists } from './read.js';
 
 /** One `machine` entry of a netrc file. */
 export interface NetrcEntry {
