@@ -81,7 +81,10 @@ export function eprintln(ctx: CommandContext, text: string): void {
  * indented hint, credentials redacted and control characters escaped.
  */
 export function printError(ctx: CommandContext, e: MochiPkgError): void {
-  eprintln(ctx, `mochi-pkg: error[${e.code}]: ${redactUrls(e.message)}`);
+  // A message may list several lines on purpose (each problem of a check); every other control
+  // character is escaped, so no line can move the cursor or rewrite what came before.
+  const lines = `mochi-pkg: error[${e.code}]: ${redactUrls(e.message)}`.split('\n');
+  for (const line of lines) eprintln(ctx, line);
   if (e.hint) eprintln(ctx, `  hint: ${redactUrls(e.hint)}`);
 }
 
