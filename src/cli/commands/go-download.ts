@@ -3,7 +3,7 @@
 import { MochiPkgError, redactUrls } from '../../errors.js';
 import { type DownloadResult, download } from '../../go/cache/download.js';
 import { defaultHashThreads, threadHasher, type ZipHasher } from '../../go/cache/hasher.js';
-import { inOrderPool } from '../../util/pool.js';
+import { mapInOrder } from '../../util/pool.js';
 import {
   type Command,
   type CommandContext,
@@ -100,7 +100,7 @@ async function downloadAll(
   let failed = 0;
   // The error behind each failed result, printed as every command prints errors (`error[code]`).
   const errors = new Map<DownloadResult, MochiPkgError>();
-  const results = await inOrderPool(
+  const results = await mapInOrder(
     args,
     jobs,
     async ({ module, query }): Promise<DownloadResult> => {
