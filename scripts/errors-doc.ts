@@ -9,11 +9,21 @@ const CLASS_WORDS: Readonly<Record<ExitClass, string>> = {
   internal: 'a bug in mochi-pkg',
 };
 
+/** A Markdown table with cells padded to their column's width, as the formatter (Biome) writes it. */
+function table(head: readonly string[], body: readonly (readonly string[])[]): string[] {
+  const widths = head.map((h, i) => Math.max(3, h.length, ...body.map((r) => (r[i] ?? '').length)));
+  const line = (r: readonly string[]) => `| ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)];
+}
+
 /** The text of docs/errors.md. */
 export function renderErrorsDoc(): string {
-  const rows = Object.entries(ERROR_CODES).map(
-    ([code, info]) => `| \`${code}\` | ${EXIT_STATUS[info.exit]} | ${info.meaning.replaceAll('|', '\\|')} |`,
-  );
+  const cells = Object.entries(ERROR_CODES).map(([code, info]) => [
+    `\`${code}\``,
+    String(EXIT_STATUS[info.exit]),
+    info.meaning.replaceAll('|', '\\|'),
+  ]);
+  const rows = table(['code', 'exit', 'meaning'], cells);
   const classes = (Object.keys(EXIT_STATUS) as ExitClass[])
     .sort((a, b) => EXIT_STATUS[a] - EXIT_STATUS[b])
     .map((c) => `- \`${EXIT_STATUS[c]}\` (${c}): ${CLASS_WORDS[c]}`);
@@ -31,8 +41,6 @@ export function renderErrorsDoc(): string {
     '',
     ...classes,
     '',
-    '| code | exit | meaning |',
-    '| --- | --- | --- |',
     ...rows,
   ].join('\n')}\n`;
 }

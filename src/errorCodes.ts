@@ -110,6 +110,11 @@ export const ERROR_CODES = {
   'go-importspec-invalid': usage('an `import go` string is not a usable spec'),
   'go-import-conflict': usage('two `import go` declarations ask for incompatible versions of one module'),
   'go-query-unresolved': problem('no version of the module answers the query'),
+  'go-query-no-match': problem("no version matches a module query, in cmd/go's words"),
+  'go-query-invalid': usage('a module query is malformed (a range with a bad or ambiguous version)'),
+  'gomod-parse': problem(
+    'a go.mod file does not parse (x/mod modfile rules); the message gives file:line:col',
+  ),
   'go-path-module': usage('a directory imported as a Go module is missing or has no usable go.mod'),
   'go-checksum-mismatch': problem('a locked h1: hash differs from what the module source serves (security)'),
 
@@ -143,7 +148,6 @@ export const ERROR_CODES = {
   'stubs-too-large': problem('a stub tree exceeds the size caps'),
   'stubs-git': problem('the git command that fetches a stub source failed'),
   'stubs-unsupported': problem('no provider serves the stub source'),
-  'stubs-unreadable': usage('a stub directory cannot be listed'),
   'wrapper-module-missing': problem('the module to wrap is not part of the surface'),
   'build-no-targets': problem('a build request has no targets'),
   'build-empty-alias': problem('a build target has an empty alias'),

@@ -1,10 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hashZip } from '../src/go/dirhash/index.js';
 import * as go from '../src/go/index.js';
 import * as root from '../src/index.js';
 import * as python from '../src/python/index.js';
+import { fixtureModule } from './go/support/modules.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 
@@ -24,6 +29,7 @@ describe('public surface', () => {
       'cache',
       'dirhash',
       'lockfile',
+      'modfile',
       'module',
       'modzip',
       'proxy',
@@ -45,7 +51,13 @@ describe('public surface', () => {
   });
 });
 
-describe.runIf(existsSync(`${repo}/dist/go/index.js`))('built package (npm run build)', () => {
+describe('built package (npm run build)', () => {
+  // Built here, so that these tests check the sources of this run and never a stale dist/.
+  beforeAll(() => {
+    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+    execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: repo, stdio: 'pipe' });
+  }, 180_000);
+
   it('resolves its own subpath exports by self-reference', () => {
     const out = execFileSync(
       process.execPath,
@@ -64,5 +76,15 @@ describe.runIf(existsSync(`${repo}/dist/go/index.js`))('built package (npm run b
       encoding: 'utf8',
     });
     expect(out).toMatch(/^mochi-pkg /);
+  });
+
+  it('hashes on worker threads started from dist/', async () => {
+    const m = fixtureModule('example.com/foo', 'v1.0.0');
+    const zip = join(await mkdtemp(join(tmpdir(), 'dist-hash-')), 'm.zip');
+    await writeFile(zip, m.zip);
+    const hasher = pathToFileURL(join(repo, 'dist/go/cache/hasher.js')).href;
+    const script = `const { threadHasher } = await import(${JSON.stringify(hasher)}); const h = threadHasher(1); console.log(JSON.stringify([h.threads, await h.checkAndHash(${JSON.stringify(zip)}, 'example.com/foo', 'v1.0.0')])); await h.close();`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual([1, await hashZip(m.zip, m.path, m.version)]);
   });
 });

@@ -32,7 +32,7 @@ Environment:
 
 /** The help lines for --cache-dir and the cache's environment. */
 export const CACHE_HELP = `  --cache-dir <dir>   cache root (default $MOCHI_GO_BRIDGE_CACHE, else
-                      $XDG_CACHE_HOME/mochi-go-bridge/modules, ~/.cache/… or ~/Library/Caches/… on macOS)`;
+                      $XDG_CACHE_HOME/mochi-pkg/go, ~/.cache/… or ~/Library/Caches/… on macOS)`;
 
 /** The module source for a command: `--proxy`, else `$GOPROXY`; credentials from netrc. */
 export async function openSource(ctx: CommandContext, proxy: string | undefined): Promise<ModuleSource> {

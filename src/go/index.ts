@@ -2,6 +2,7 @@
 export * as cache from './cache/index.js';
 export * as dirhash from './dirhash/index.js';
 export * as lockfile from './lockfile/index.js';
+export * as modfile from './modfile/index.js';
 export * as module from './module/index.js';
 export * as modzip from './modzip/index.js';
 export * as proxy from './proxy/index.js';

@@ -1,10 +1,12 @@
 // Git stub sources: mirror the repository into the cache with the system git, read .pyi files at a commit.
 import { execFile, spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { redactUrls } from '../errors.js';
+import { decodeStub } from '../python/stubs/load.js';
+import { writeDirAtomic } from '../util/atomic.js';
 import { isStubPath, StubSourceError, type StubTreeLimits, TreeBudget } from './stubs.js';
 
 const execFileP = promisify(execFile);
@@ -89,16 +91,14 @@ export async function fetchGitStubTree(
   const mirror = join(gitDir, `${createHash('sha256').update(url).digest('hex').slice(0, 32)}.git`);
   const target = rev ?? 'HEAD';
   if (!(await exists(mirror))) {
-    const tmp = `${mirror}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-    try {
-      await git(['clone', '--mirror', '--quiet', '--', url, tmp]);
-      await rename(tmp, mirror).catch(async (e: NodeJS.ErrnoException) => {
-        // Another process published the mirror first: use theirs.
-        if (e.code !== 'EEXIST' && e.code !== 'ENOTEMPTY') throw e;
-      });
-    } finally {
-      await rm(tmp, { recursive: true, force: true });
-    }
+    // Another process may publish the mirror first: then theirs is used.
+    await writeDirAtomic(
+      mirror,
+      (tmp) => git(['clone', '--mirror', '--quiet', '--', url, tmp]).then(() => {}),
+      {
+        ifExists: 'keep',
+      },
+    );
   } else {
     const pinned = /^[0-9a-f]{40}$/.test(target) && (await haveCommit(mirror, target));
     if (!pinned)
@@ -137,7 +137,7 @@ export async function fetchGitStubTree(
       blobs.push({ path: m[4]!, sha: m[2]! });
     }
   }
-  const files = await readBlobs(mirror, blobs);
+  const files = await readBlobs(mirror, blobs, where);
   return { commit, files };
 }
 
@@ -151,8 +151,12 @@ async function haveCommit(mirror: string, sha: string): Promise<boolean> {
   }
 }
 
-/** Reads many blobs through one `git cat-file --batch` process. */
-function readBlobs(mirror: string, blobs: { path: string; sha: string }[]): Promise<Map<string, string>> {
+/** Reads many blobs through one `git cat-file --batch` process, decoded as stub files read from disk are. */
+function readBlobs(
+  mirror: string,
+  blobs: { path: string; sha: string }[],
+  where: string,
+): Promise<Map<string, string>> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', ['--git-dir', mirror, 'cat-file', '--batch'], {
       env: { ...process.env, ...GIT_ENV },
@@ -178,7 +182,7 @@ function readBlobs(mirror: string, blobs: { path: string; sha: string }[]): Prom
           const size = Number(header.split(' ')[2]);
           if (nl < 0 || !Number.isSafeInteger(size))
             throw new StubSourceError('stubs-git', `unexpected git cat-file output: ${header}`);
-          files.set(path, out.subarray(nl + 1, nl + 1 + size).toString('utf8'));
+          files.set(path, decodeStub(out.subarray(nl + 1, nl + 1 + size), `${where}:${path}`));
           at = nl + 1 + size + 1;
         }
         resolve(new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));

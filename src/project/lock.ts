@@ -108,6 +108,8 @@ export interface GoPlanOptions {
   readonly previous?: GoManifest;
   /** Re-hash cached zips (default true). */
   readonly verify?: boolean;
+  /** Read each module's latest go.mod for retractions and deprecations, as `go get` warns (default false). */
+  readonly warnings?: boolean;
 }
 
 /** One locked import and what its build produced. */
@@ -199,6 +201,7 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
         source: goOptions.source,
         ...(goOptions.previous ? { previous: goOptions.previous } : {}),
         ...(goOptions.verify === undefined ? {} : { verify: goOptions.verify }),
+        ...(goOptions.warnings === undefined ? {} : { warnings: goOptions.warnings }),
       });
     } catch (e) {
       if (e instanceof GoImportSpecError)

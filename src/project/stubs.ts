@@ -1,24 +1,20 @@
-// Stub trees: reading a directory of .pyi files, and choosing the one Python package it provides.
-import type { Dirent } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { isMochiPkgError, MochiPkgError } from '../errors.js';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { MochiPkgError } from '../errors.js';
 import type { StubFiles } from '../python/build/types.js';
-import { readRegularFile } from '../util/read.js';
+import { isStubDir, type StubTreeLimits, walkStubTree } from '../python/stubs/load.js';
 
 /**
  * Codes: `stubs-not-found` (no source had stubs for an import), `stubs-ambiguous` (a stub tree
  * holds several top-level modules and none matches the distribution), `stubs-too-large`,
- * `stubs-git` (the git command failed), `stubs-unsupported` (no provider serves the source),
- * `stubs-unreadable` (a stub directory cannot be listed).
+ * `stubs-git` (the git command failed), `stubs-unsupported` (no provider serves the source).
  */
 export type StubSourceErrorCode =
   | 'stubs-not-found'
   | 'stubs-ambiguous'
   | 'stubs-too-large'
   | 'stubs-git'
-  | 'stubs-unsupported'
-  | 'stubs-unreadable';
+  | 'stubs-unsupported';
 
 /** A stub source could not supply stubs for an import. */
 export class StubSourceError extends MochiPkgError {
@@ -31,22 +27,16 @@ export class StubSourceError extends MochiPkgError {
   }
 }
 
-/** Caps on one stub tree. */
-export interface StubTreeLimits {
-  /** Most .pyi files (default 20,000). */
-  readonly maxFiles?: number;
-  /** Most bytes over all files (default 64 MiB). */
-  readonly maxBytes?: number;
-}
+export type { StubTreeLimits };
 
-/** Directories inside a stub tree that never hold the package: typeshed's tests, VCS, dependencies. */
-const SKIP_DIRS: ReadonlySet<string> = new Set(['@tests', '.git', 'node_modules', '__pycache__']);
-
-/** True for a path (`a/b/c.pyi`) that a stub tree keeps: a .pyi file outside skipped and hidden directories. */
+/**
+ * True for a path (`a/b/c.pyi`) that a stub tree keeps: a .pyi file whose directories a stub tree
+ * walks ({@link isStubDir}: the same rule as for trees read from disk).
+ */
 export function isStubPath(path: string): boolean {
   if (!path.endsWith('.pyi')) return false;
   const parts = path.split('/');
-  return parts.slice(0, -1).every((d) => !SKIP_DIRS.has(d) && !d.startsWith('.'));
+  return parts.slice(0, -1).every((d, i) => isStubDir(d, i === 0));
 }
 
 /** Running totals that enforce {@link StubTreeLimits}. */
@@ -54,17 +44,13 @@ export class TreeBudget {
   private files = 0;
   private bytes = 0;
   private readonly maxFiles: number;
-  readonly maxBytes: number;
+  private readonly maxBytes: number;
   constructor(
     private readonly where: string,
     limits: StubTreeLimits = {},
   ) {
     this.maxFiles = limits.maxFiles ?? 20_000;
     this.maxBytes = limits.maxBytes ?? 64 * 1024 * 1024;
-  }
-  /** Bytes still allowed (the cap of the next file read). */
-  remaining(): number {
-    return Math.max(0, this.maxBytes - this.bytes);
   }
   /** Accounts for one more file of `size` bytes, or throws `stubs-too-large`. */
   add(size: number): void {
@@ -84,9 +70,8 @@ export class TreeBudget {
 }
 
 /**
- * Every `.pyi` file under `dir`, keyed by `/`-separated relative path, in sorted order. Symbolic
- * links are not followed; `@tests`, `.git`, `node_modules`, `__pycache__` and hidden directories are
- * skipped.
+ * Every `.pyi` file under `dir`, keyed by `/`-separated relative path, in sorted order, read as
+ * `python inspect` reads a package ({@link walkStubTree}: same directories, strict UTF-8, same caps).
  *
  * @throws {StubSourceError} `stubs-not-found` when `dir` is not a directory, `stubs-too-large` past the caps.
  */
@@ -103,48 +88,10 @@ export async function readStubTree(dir: string, limits: StubTreeLimits = {}): Pr
       'stubs-not-found',
       `stub directory ${dir} does not exist or is not a directory`,
     );
-  const budget = new TreeBudget(dir, limits);
-  const out = new Map<string, string>();
-  const walk = async (rel: string, depth: number): Promise<void> => {
-    if (depth > 32)
-      throw new StubSourceError('stubs-too-large', `${dir}/${rel} is nested deeper than 32 directories`);
-    let entries: Dirent[];
-    try {
-      entries = await readdir(join(dir, rel), { withFileTypes: true });
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new StubSourceError(
-        'stubs-unreadable',
-        `cannot read the stub directory ${join(dir, rel)} (${code ?? String(e)})`,
-        'make the directory readable, or point path+ at another one',
-        e,
-      );
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      const path = rel === '' ? e.name : `${rel}/${e.name}`;
-      if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) await walk(path, depth + 1);
-      } else if (e.isFile() && e.name.endsWith('.pyi')) {
-        const bytes = await readRegularFile(join(dir, path), {
-          maxBytes: budget.remaining(),
-          what: '.pyi file',
-        }).catch((e: unknown) => {
-          if (isMochiPkgError(e, 'file-too-large'))
-            throw new StubSourceError(
-              'stubs-too-large',
-              `${dir} holds more than ${budget.maxBytes} bytes of .pyi files`,
-            );
-          throw e;
-        });
-        const text = bytes.toString('utf8');
-        budget.add(bytes.byteLength);
-        out.set(path, text);
-      }
-    }
-  };
-  await walk('', 0);
-  return out;
+  return walkStubTree(dir, {
+    limits,
+    tooLarge: (message) => new StubSourceError('stubs-too-large', `${dir}: ${message}`),
+  });
 }
 
 const IDENT_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -1,6 +1,6 @@
-// Atomic file writes: temp file in the target's directory, fsync, rename — readers see all or nothing.
+// Atomic files and directories: temp beside the target, fsync, rename — readers see all or nothing.
 import { randomBytes } from 'node:crypto';
-import { type FileHandle, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rename, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { MochiPkgError } from '../errors.js';
 
@@ -119,4 +119,34 @@ export async function writeFileAtomic(
 /** Removes a temp file on an error path: the error being reported is the first one, not this. */
 export async function removeQuietly(path: string): Promise<void> {
   await unlink(path).catch(() => {});
+}
+
+/**
+ * Builds a directory atomically: `fill(tmp)` writes into a fresh, empty temp directory beside
+ * `target` (named like {@link tempPathFor}), which is then renamed to `target`, so readers see the
+ * whole directory or nothing. On any failure the temp directory is removed and `target` is
+ * untouched. When `target` exists by then (another process published it first), `ifExists: 'keep'`
+ * keeps theirs and returns false; the default fails with the rename's error.
+ */
+export async function writeDirAtomic(
+  target: string,
+  fill: (tmp: string) => Promise<void>,
+  options: { ifExists?: 'fail' | 'keep' } = {},
+): Promise<boolean> {
+  await mkdir(dirname(target), { recursive: true });
+  const tmp = tempPathFor(target);
+  await mkdir(tmp);
+  try {
+    await fill(tmp);
+    try {
+      await rename(tmp, target);
+      return true;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (options.ifExists === 'keep' && (code === 'EEXIST' || code === 'ENOTEMPTY')) return false;
+      throw e;
+    }
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
 }

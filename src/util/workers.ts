@@ -24,11 +24,13 @@ export function defaultWorkerThreads(): number {
  */
 export function startWorker(script: URL): Worker {
   const path = fileURLToPath(script);
-  if (extname(fileURLToPath(import.meta.url)) !== '.ts') return new Worker(script);
+  // A worker inherits the process's flags; `--input-type` (of `node -e`) is refused for a worker's file.
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+  if (extname(fileURLToPath(import.meta.url)) !== '.ts') return new Worker(script, { execArgv, name: path });
   const source = new URL(script.href.replace(/\.js$/, '.ts')).href;
   const tsx = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(source)}); })`;
-  return new Worker(boot, { eval: true, name: path });
+  return new Worker(boot, { eval: true, execArgv, name: path });
 }
 
 /** An error as plain data: structured clone keeps only an Error's message, not its class or code. */

@@ -1,4 +1,6 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +10,7 @@ import { main } from '../../src/cli/main.js';
 import { createFromDir } from '../../src/go/modzip/index.js';
 import { type BuildFn, loadPythonBuild } from '../../src/project/index.js';
 import { captureStreams } from '../support/files.js';
+import { buildProxyTree } from '../support/goproxy.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const example = join(repo, 'examples/weather-report');
@@ -180,6 +183,55 @@ describe('lock with import go on the example project (offline, bundled file:// p
     }
   });
 
+  it("keeps a pinned retracted version and prints go's retraction and deprecation warnings", async () => {
+    const root = await copy();
+    const src = join(root, 'go/more');
+    for (const [v, mod] of [
+      ['v1.0.0', 'module example.com/old\n'],
+      [
+        'v1.1.0',
+        '// Deprecated: use example.com/geo\nmodule example.com/old\n\nretract v1.0.0 // leaks memory\n',
+      ],
+    ] as const) {
+      const dir = join(src, `example.com/old@${v}`);
+      await cp(join(root, 'go/src/example.com/geo@v1.0.0'), dir, { recursive: true });
+      await writeFile(join(dir, 'go.mod'), mod);
+    }
+    await buildProxyTree(src, join(root, 'go/proxy'));
+    await edit(
+      join(root, 'main.mochi'),
+      'import go "strings" as strings',
+      'import go "example.com/old@v1.0.0" as old',
+    );
+    const r = await lock(root, './go/proxy');
+    expect(r.code).toBe(0);
+    expect(r.err).toBe(
+      [
+        'go: module example.com/old is deprecated: use example.com/geo',
+        'go: warning: example.com/old@v1.0.0: retracted by module author: leaks memory',
+        '  hint: to switch to the latest unretracted version, import example.com/old@latest and run `mochi-pkg lock`',
+        '',
+      ].join('\n'),
+    );
+    expect(await readFile(join(root, 'mochi.lock'), 'utf8')).toMatch(
+      /module = "example.com\/old"\nversion = "v1.0.0"/,
+    );
+    const c = await lock(root, './go/proxy', '--check');
+    expect(c.code).toBe(0);
+    expect(c.err).toContain(
+      'go: warning: example.com/old@v1.0.0: retracted by module author: leaks memory\n',
+    );
+    // A query resolved afresh never chooses the retracted version.
+    await edit(join(root, 'main.mochi'), '"example.com/old@v1.0.0"', '"example.com/old@v1"');
+    await rm(join(root, 'mochi.lock'));
+    expect((await lock(root, './go/proxy')).err).toBe(
+      'go: module example.com/old is deprecated: use example.com/geo\n',
+    );
+    expect(await readFile(join(root, 'mochi.lock'), 'utf8')).toMatch(
+      /module = "example.com\/old"\nversion = "v1.1.0"/,
+    );
+  });
+
   it('refuses two versions of one module (exit 2)', async () => {
     const root = await copy();
     await edit(
@@ -282,6 +334,51 @@ describe('lock with import go on the example project (offline, bundled file:// p
     ).catch((e) => e);
     expect(code).toMatchObject({ code: 'proxy-off' });
     expect(seen.out).toBe('');
+  });
+
+  it('reads proxy credentials from netrc, as the go commands do', async () => {
+    const root = await copy();
+    const want = `Basic ${Buffer.from('alice:s3cret').toString('base64')}`;
+    const seenAuth: (string | undefined)[] = [];
+    // The example's file proxy served over HTTP, to callers with the right credentials only.
+    const server = createServer((req, res) => {
+      seenAuth.push(req.headers.authorization);
+      if (req.headers.authorization !== want) {
+        res.writeHead(401).end();
+        return;
+      }
+      readFile(join(root, 'go/proxy', decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname))).then(
+        (body) => res.writeHead(200).end(body),
+        () => res.writeHead(404).end(),
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const proxy = `http://${host}`;
+      const netrc = join(await tmp(), 'netrc');
+      // cmd/go matches the machine against the URL's host, port included.
+      await writeFile(netrc, `machine ${host} login alice password s3cret\n`);
+      const run = async (env: NodeJS.ProcessEnv) => {
+        const { ctx, seen } = context(root, proxy, ['--check']);
+        const code = await runLock(
+          { ...ctx, env: { ...env, MOCHI_GO_BRIDGE_CACHE: await tmp() } },
+          {
+            makeBuild: async () => build,
+          },
+        );
+        return { code, ...seen };
+      };
+      const without = await run({ NETRC: join(await tmp(), 'none') }).catch((e: unknown) => e);
+      expect(without).toMatchObject({ code: 'proxy-http' });
+      const withNetrc = await run({ NETRC: netrc });
+      expect(withNetrc.err).toBe('');
+      expect(withNetrc.code).toBe(0);
+      expect(seenAuth).toContain(want);
+      expect(withNetrc.out + withNetrc.err).not.toContain('s3cret');
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('--offline takes Go modules from the cache only, even with a proxy given', async () => {

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { isMochiPkgError, redactUrls } from '../../errors.js';
 import { Cache, defaultCacheRoot } from '../../go/cache/index.js';
 import { renderGoSum } from '../../go/lockfile/index.js';
-import { fromGoProxy, type ModuleSource } from '../../go/proxy/index.js';
+import type { ModuleSource } from '../../go/proxy/index.js';
 import {
   type BuildFn,
   compareLocks,
@@ -40,6 +40,7 @@ import {
   println,
   UsageError,
 } from '../context.js';
+import { openSource } from '../go-proxy.js';
 import { createProgress } from '../progress.js';
 
 const HELP = `mochi-pkg lock: pin every \`import python\` and \`import go\` of a Mochi project in mochi.lock
@@ -86,7 +87,7 @@ Flags:
                        starting with . or / is a file:// proxy directory). Default: $GOPROXY,
                        else https://proxy.golang.org
   --go-cache-dir <dir> the verified Go module cache (default: $MOCHI_GO_BRIDGE_CACHE, else
-                       $XDG_CACHE_HOME/mochi-go-bridge/modules)
+                       $XDG_CACHE_HOME/mochi-pkg/go)
   --go-sum <file>      after locking, also write the go.sum lines of the locked Go modules to <file>
   --allow-outside-project
                        let \`path+<dir>\` imports (Python and Go) name a directory outside the
@@ -272,11 +273,23 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
       ...(values['allow-outside-project'] ? { allowOutsideProject: true } : {}),
       go: async () => ({
         cache: await Cache.open(goCacheDir),
-        source: lazySource(goProxy),
+        source: lazySource(ctx, goProxy),
         ...(previous ? { previous: previous.go } : {}),
+        warnings: true,
       }),
     });
     progress.done();
+    // As `go get` does: deprecations, then retractions (the pin is kept; the user decides).
+    const goWarnings = plan.go?.warnings ?? [];
+    for (const w of goWarnings) {
+      ctx.stderr.write(w.kind === 'deprecated' ? `go: ${w.message}\n` : `go: warning: ${w.message}\n`);
+    }
+    const retracted = [...new Set(goWarnings.filter((w) => w.kind === 'retracted').map((w) => w.module))];
+    if (retracted.length > 0) {
+      ctx.stderr.write(
+        `  hint: to switch to the latest unretracted version, import ${retracted.length === 1 ? retracted[0] : '<module>'}@latest and run \`mochi-pkg lock\`\n`,
+      );
+    }
     const sum = totals(plan);
 
     if (onDisk) {
@@ -392,18 +405,22 @@ function goProxyList(value: string | undefined, cwd: string): string | undefined
  * A module source that parses GOPROXY only when first asked: a fully cached `--check` never
  * needs (or validates) the proxy setting.
  */
-function lazySource(goproxy: string | undefined): ModuleSource {
-  let src: ModuleSource | undefined;
-  const get = (): ModuleSource => {
-    src ??= fromGoProxy(goproxy);
+/**
+ * The Go module source of a lock run, opened on first use (a lock without Go imports reads no
+ * netrc and opens no connection): the same source the `go` commands use, netrc credentials included.
+ */
+function lazySource(ctx: CommandContext, goproxy: string | undefined): ModuleSource {
+  let src: Promise<ModuleSource> | undefined;
+  const get = (): Promise<ModuleSource> => {
+    src ??= openSource(ctx, goproxy);
     return src;
   };
   return {
-    list: (m) => get().list(m),
-    info: (m, v) => get().info(m, v),
-    latest: (m) => get().latest(m),
-    mod: (m, v) => get().mod(m, v),
-    zip: (m, v, sink, o) => get().zip(m, v, sink, o),
+    list: async (m) => (await get()).list(m),
+    info: async (m, v) => (await get()).info(m, v),
+    latest: async (m) => (await get()).latest(m),
+    mod: async (m, v) => (await get()).mod(m, v),
+    zip: async (m, v, sink, o) => (await get()).zip(m, v, sink, o),
   };
 }
 

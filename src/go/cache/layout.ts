@@ -1,29 +1,35 @@
-// Pure path maths of the cache: Go's cache/download tree, and where the cache lives by default.
+// Path maths of the cache: Go's cache/download tree, and where the cache lives by default.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { defaultAreaCacheRoot } from '../../util/cacheRoot.js';
 import { escapePath, escapeVersion } from '../module/index.js';
 
 /** Environment variable that overrides the cache root. */
 export const CACHE_ENV = 'MOCHI_GO_BRIDGE_CACHE';
 
+/** The folder (under the user's cache directory) that versions before the `mochi-pkg/go` layout used. */
+export const LEGACY_CACHE_DIR = join('mochi-go-bridge', 'modules');
+
 /**
- * The default cache root: `$MOCHI_GO_BRIDGE_CACHE` when set; on macOS
- * `~/Library/Caches/mochi-go-bridge/modules`; on Windows `%LocalAppData%\mochi-go-bridge\modules`;
- * elsewhere `$XDG_CACHE_HOME/mochi-go-bridge/modules`, falling back to `~/.cache` when
- * XDG_CACHE_HOME is unset or not absolute (as the XDG spec says).
+ * The default cache root: `$MOCHI_GO_BRIDGE_CACHE` when set; else `mochi-pkg/go` in the user's
+ * cache directory (`$XDG_CACHE_HOME` or `~/.cache`, `~/Library/Caches` on macOS,
+ * `%LocalAppData%` on Windows), beside the Python cache (`mochi-pkg/python`). A cache at the
+ * earlier default, `mochi-go-bridge/modules` in the same directory, is used instead while the new
+ * folder does not exist.
  */
 export function defaultCacheRoot(
   env: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform,
   home: string = homedir(),
+  exists?: (path: string) => boolean,
 ): string {
-  const override = env[CACHE_ENV];
-  if (override) return override;
-  if (platform === 'darwin') return join(home, 'Library', 'Caches', 'mochi-go-bridge', 'modules');
-  if (platform === 'win32' && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, 'mochi-go-bridge', 'modules');
-  const xdg = env.XDG_CACHE_HOME;
-  const base = xdg?.startsWith('/') ? xdg : join(home, '.cache');
-  return join(base, 'mochi-go-bridge', 'modules');
+  return defaultAreaCacheRoot('go', CACHE_ENV, {
+    env,
+    platform,
+    home,
+    legacy: [LEGACY_CACHE_DIR],
+    ...(exists === undefined ? {} : { exists }),
+  });
 }
 
 /** The four artifacts of a cached module version, plus the zip's hash sidecar. */

@@ -26,6 +26,7 @@ export {
   type PinnedModule,
   type PinOptions,
   type PinResult,
+  type PinWarning,
   pinGoImports,
   resolveQuery,
 } from './pin.js';

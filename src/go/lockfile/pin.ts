@@ -7,10 +7,10 @@ import { readRegularFileIfExists } from '../../util/read.js';
 import type { Cache } from '../cache/index.js';
 import { download } from '../cache/index.js';
 import { hashGoMod } from '../dirhash/index.js';
-import { versionFitsPath } from '../module/check.js';
+import { modulePath } from '../modfile/index.js';
 import { hashModuleDir } from '../modzip/index.js';
 import type { ModuleSource } from '../proxy/index.js';
-import * as semver from '../semver/index.js';
+import { GoQueryError, Querier } from '../query/index.js';
 import { checksumMismatches, GoChecksumError } from './diff.js';
 import { type GoLockEntry, type GoManifest, pathModuleVersion, sortGoManifest } from './entry.js';
 import {
@@ -50,6 +50,20 @@ export interface PinOptions {
   readonly verify?: boolean;
   /** Modules resolved and downloaded at once. Default 8. */
   readonly jobs?: number;
+  /**
+   * Read each pinned module's latest go.mod (as `go get` does) for retractions and deprecations
+   * and report them in {@link PinResult.warnings}. Default false: no request beyond what pinning needs.
+   */
+  readonly warnings?: boolean;
+}
+
+/** Something cmd/go would warn about in a pinned module, in its words. */
+export interface PinWarning {
+  readonly module: string;
+  readonly version: string;
+  readonly kind: 'retracted' | 'deprecated';
+  /** `m@v: retracted by module author: …` or `module m is deprecated: …`. */
+  readonly message: string;
 }
 
 /** How one module's version was chosen. */
@@ -68,6 +82,8 @@ export interface PinResult {
   readonly modules: readonly PinnedModule[];
   /** Standard-library import paths found (nothing to pin), sorted. */
   readonly std: readonly string[];
+  /** Retracted or deprecated modules pinned, by module (empty unless asked for). */
+  readonly warnings: readonly PinWarning[];
 }
 
 /**
@@ -83,9 +99,11 @@ export class GoPinError extends MochiPkgError {
 type ModuleSpec = Extract<GoImportSpec, { kind: 'module' }>;
 type PathSpec = Extract<GoImportSpec, { kind: 'path' }>;
 
-// Narrower queries first: `vX.Y` decides before `vX`, which decides before `latest`.
+// Narrower queries first: `vX.Y` decides before `vX`, which decides before a range, then `latest`.
 function specificity(q: GoQuery): number {
-  return q === 'latest' ? 0 : q.includes('.') ? 2 : 1;
+  if (q === 'latest') return 0;
+  if (q.startsWith('<') || q.startsWith('>')) return 1;
+  return q.includes('.') ? 3 : 2;
 }
 
 function describe(imp: GoImport): string {
@@ -93,30 +111,24 @@ function describe(imp: GoImport): string {
 }
 
 /**
- * Resolves a query through the module source as cmd/go does: `latest` asks `@latest`; `vX` and
- * `vX.Y` take the newest listed release with that prefix (pre-releases are not chosen). Versions
- * that do not fit the module path's major version are skipped.
+ * Resolves a query through the module source exactly as `go list -m <module>@<query>` does (see
+ * {@link Querier.query}): `latest` and `vX` / `vX.Y` take the newest unretracted release, else the
+ * newest pre-release; `+incompatible` versions only where cmd/go allows them.
+ *
+ * @throws {GoPinError} `go-query-unresolved` when no version answers (cmd/go's words in the message).
  */
-export async function resolveQuery(source: ModuleSource, module: string, query: GoQuery): Promise<string> {
-  const fits = (v: string): boolean => versionFitsPath(module, v);
-  if (query === 'latest') {
-    const info = await source.latest(module);
-    if (!fits(info.Version)) {
-      throw new GoPinError(
-        'go-query-unresolved',
-        `${module}@latest: the module source answered ${info.Version}, which does not fit the module path`,
-      );
-    }
-    return info.Version;
+export async function resolveQuery(
+  source: ModuleSource,
+  module: string,
+  query: GoQuery,
+  querier: Querier = new Querier(source),
+): Promise<string> {
+  try {
+    return (await querier.query(module, query)).Version;
+  } catch (e) {
+    if (!(e instanceof GoQueryError)) throw e;
+    throw new GoPinError('go-query-unresolved', e.message, { ...(e.hint ? { hint: e.hint } : {}), cause: e });
   }
-  const listed = (await source.list(module)).filter((v) => matchesQuery(v, query) && fits(v));
-  const newest = semver.max(listed);
-  if (newest === undefined || newest === '') {
-    throw new GoPinError('go-query-unresolved', `${module}@${query}: no listed release matches ${query}`, {
-      hint: `run \`mochi-pkg go list ${module}\` to see the versions the proxy has`,
-    });
-  }
-  return newest;
 }
 
 /**
@@ -151,11 +163,12 @@ export async function pinGoImports(options: PinOptions): Promise<PinResult> {
     byModule.set(spec.module, list);
   }
   const previous = new Map((options.previous?.entries ?? []).map((e) => [e.module, e]));
+  const querier = new Querier(options.source);
   // Modules are resolved and downloaded in parallel; entries and errors come out in module order.
   const pinned = await mapInOrder(
     [...byModule].sort(([a], [b]) => (a < b ? -1 : 1)),
     options.jobs ?? DEFAULT_PIN_JOBS,
-    ([module, uses]) => pinModule(options, module, uses, previous.get(module)),
+    ([module, uses]) => pinModule(options, querier, module, uses, previous.get(module)),
   );
   const entries = pinned.map((p) => p.entry);
   const modules = pinned.map((p) => p.pinned);
@@ -164,7 +177,20 @@ export async function pinGoImports(options: PinOptions): Promise<PinResult> {
     const bad = checksumMismatches(options.previous, manifest);
     if (bad.length > 0) throw new GoChecksumError(bad);
   }
-  return { manifest, modules, std: [...std].sort() };
+  const warnings: PinWarning[] = [];
+  if (options.warnings) {
+    const proxied = manifest.entries.filter((e) => e.source === 'module-proxy' && e.version !== undefined);
+    const found = await mapInOrder(proxied, options.jobs ?? DEFAULT_PIN_JOBS, (e) =>
+      querier.warnings(e.module, e.version!),
+    );
+    for (const [i, e] of proxied.entries()) {
+      for (const message of found[i]!) {
+        const kind = message.startsWith('module ') ? 'deprecated' : 'retracted';
+        warnings.push({ module: e.module, version: e.version!, kind, message });
+      }
+    }
+  }
+  return { manifest, modules, std: [...std].sort(), warnings };
 }
 
 /** Modules pinned at once by default: downloads overlap, and a project has few Go modules. */
@@ -176,6 +202,7 @@ const DEFAULT_PIN_JOBS = 8;
  */
 async function pinModule(
   options: PinOptions,
+  querier: Querier,
   module: string,
   uses: readonly { spec: ModuleSpec | PathSpec; imp: GoImport }[],
   kept: GoLockEntry | undefined,
@@ -225,7 +252,7 @@ async function pinModule(
     version = kept.version;
     from = 'lock';
   } else {
-    version = await resolveQuery(options.source, module, narrowest!.q);
+    version = await resolveQuery(options.source, module, narrowest!.q, querier);
     from = 'proxy';
   }
   const miss = unanswered(version);
@@ -250,16 +277,6 @@ async function pinModule(
 /** Limit on a `path+` module's go.mod, as for a module zip's go.mod (x/mod). */
 const MAX_GO_MOD = 16 << 20;
 
-/** The `module` directive's path in go.mod text, or undefined when there is none. */
-function goModModulePath(text: string): string | undefined {
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/\/\/.*$/, '').trim();
-    const m = /^module\s+(?:"((?:[^"\\]|\\.)*)"|`([^`]*)`|(\S+))\s*$/.exec(line);
-    if (m) return m[1] ?? m[2] ?? m[3];
-  }
-  return undefined;
-}
-
 async function hashPathModule(
   root: string,
   module: string,
@@ -278,11 +295,11 @@ async function hashPathModule(
       hint: 'a path+ directory must be a Go module (run `go mod init` there)',
     });
   }
-  const declared = goModModulePath(mod.toString('utf8'));
+  const declared = modulePath(mod);
   if (declared !== module) {
     throw new GoPinError(
       'go-path-module',
-      `${module}@path+${localPath}: go.mod declares module ${declared === undefined ? '(none)' : JSON.stringify(declared)}, not ${module}`,
+      `${module}@path+${localPath}: go.mod declares module ${declared === '' ? '(none)' : JSON.stringify(declared)}, not ${module}`,
     );
   }
   const zipH1 = await hashModuleDir(dir, { path: module, version: pathModuleVersion(module) });

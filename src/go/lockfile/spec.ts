@@ -11,8 +11,11 @@ import {
 } from '../module/index.js';
 import * as semver from '../semver/index.js';
 
-/** A query resolved through the proxy at lock time: the newest version, or the newest `vX` / `vX.Y`. */
-export type GoQuery = 'latest' | `v${number}` | `v${number}.${number}`;
+/**
+ * A query resolved through the proxy at lock time, as `go get` resolves it: the newest version,
+ * the newest `vX` / `vX.Y`, or the nearest version of a range (`<v1.2`, `<=v1.2.3`, `>v1.0.0`, `>=v1.3`).
+ */
+export type GoQuery = 'latest' | `v${number}` | `v${number}.${number}` | `<${string}` | `>${string}`;
 
 /** A parsed `import go` spec. */
 export type GoImportSpec =
@@ -54,7 +57,8 @@ export class GoImportSpecError extends MochiPkgError {
       'go-importspec-invalid',
       `${where ? `${where}: ` : ''}import go ${JSON.stringify(shown)}: ${problem}`,
       {
-        hint: hint ?? 'write import go "<module>[@<version>|@latest|@vX|@vX.Y|@path+<dir>]" as <alias>',
+        hint:
+          hint ?? 'write import go "<module>[@<version>|@latest|@vX|@vX.Y|@<v|@>=v|@path+<dir>]" as <alias>',
         cause,
       },
     );
@@ -76,27 +80,46 @@ export function isStandardImportPath(path: string): boolean {
   return !first.includes('.');
 }
 
-/** True for `latest`, `vX` and `vX.Y` (no leading zeros), the queries a spec may hold. */
+const RANGE_RE = /^(<=?|>=?)(v.*)$/;
+
+/**
+ * True for the queries a spec may hold: `latest`, `vX` and `vX.Y` (no leading zeros), and the
+ * ranges `<v`, `<=v`, `>v`, `>=v` over a semantic version (`<=` and `>` need a full version, as
+ * cmd/go refuses `<=v1.2` as ambiguous).
+ */
 export function isGoQuery(s: string): s is GoQuery {
-  return s === 'latest' || QUERY_RE.test(s);
+  if (s === 'latest' || QUERY_RE.test(s)) return true;
+  const m = RANGE_RE.exec(s);
+  if (!m || !semver.isValid(m[2]!)) return false;
+  const fullVersion = /^v\d+\.\d+\.\d+/.test(m[2]!);
+  return fullVersion || m[1] === '<' || m[1] === '>=';
 }
 
 /**
- * True when `version` answers `query`: any version for `latest`; for `vX` / `vX.Y`, a version
- * whose major (and minor) are those numbers — the versions cmd/go's query of that prefix chooses
- * from. A pre-release answers only when the query is `latest`.
+ * True when `version` is one cmd/go's query could choose: any version for `latest`; for `vX` /
+ * `vX.Y`, a version with that prefix at or above `vX.0.0` / `vX.Y.0` (pre-releases included, as
+ * cmd/go falls back to them); for a range, a version inside it.
  *
  * @example
  * ```ts
  * matchesQuery('v1.4.2', 'v1.4'); // true
  * matchesQuery('v1.10.0', 'v1.1'); // false
+ * matchesQuery('v1.2.0', '<v1.2'); // false
  * ```
  */
 export function matchesQuery(version: string, query: GoQuery): boolean {
-  if (!semver.isValid(version)) return false;
+  const v = semver.tryParse(version);
+  if (!v) return false;
   if (query === 'latest') return true;
-  if (semver.isPrerelease(version)) return false;
-  return version.startsWith(`${query}.`);
+  const range = RANGE_RE.exec(query);
+  if (range) {
+    const bound = semver.tryParse(range[2]!);
+    if (!bound) return false;
+    const c = semver.compare(v, bound);
+    return range[1] === '<' ? c < 0 : range[1] === '<=' ? c <= 0 : range[1] === '>' ? c > 0 : c >= 0;
+  }
+  const q = semver.tryParse(query);
+  return q !== undefined && version.startsWith(`${query}.`) && semver.compare(v, q) >= 0;
 }
 
 /**
@@ -155,7 +178,7 @@ export function parseGoImportSpec(spec: string): GoImportSpec {
   if (isGoQuery(rest)) return { kind: 'module', module: path, query: rest };
   if (canonicalVersion(rest) !== rest) {
     const why = !semver.isValid(rest)
-      ? 'is not a semantic version, a pseudo-version, or one of the queries latest, vX, vX.Y'
+      ? 'is not a semantic version, a pseudo-version, or one of the queries latest, vX, vX.Y, <v, <=v, >v, >=v'
       : semver.build(rest) !== ''
         ? 'carries build metadata (only +incompatible is allowed)'
         : `is not canonical (write ${canonicalVersion(rest)})`;

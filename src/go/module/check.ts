@@ -318,7 +318,7 @@ export class InvalidModuleVersionError extends MochiPkgError {
  * Checks that `version` fits the major-version suffix `pathMajor` of a module path (x/mod
  * `CheckPathMajor`); returns a description of the mismatch, or `undefined` when they match.
  */
-function pathMajorMismatch(version: string, pathMajor: string): string | undefined {
+export function pathMajorMismatch(version: string, pathMajor: string): string | undefined {
   let pm = pathMajor;
   if (pm.startsWith('.v') && pm.endsWith('-unstable')) pm = pm.slice(0, -'-unstable'.length);
   // cmd/go once generated v0.0.0- pseudo-versions for gopkg.in .v1 paths; x/mod still accepts them.

@@ -1,7 +1,7 @@
 // Safe extraction of module zips (x/mod's Unzip): checked first, written to a temp folder, renamed into place.
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { mkdir, open, readdir, rmdir, stat } from 'node:fs/promises';
+import { dirname, resolve, sep } from 'node:path';
+import { writeDirAtomic } from '../../util/atomic.js';
 import { openZip, readEntries, type ZipEntry } from '../../util/zip.js';
 import {
   checkArchive,
@@ -75,13 +75,7 @@ export async function extract(
       const rest = e.nameBytes.length - prefixLen;
       return rest > 0 && e.nameBytes[e.nameBytes.length - 1] !== 0x2f;
     });
-    await mkdir(dirname(target), { recursive: true });
-    const tmp = join(
-      dirname(target),
-      `.tmp-${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}`,
-    );
-    await mkdir(tmp);
-    try {
+    await writeDirAtomic(target, async (tmp) => {
       const made = new Set<string>([tmp]);
       await readEntries(archive, files, async (e, body) => {
         const rel = e.nameBytes.subarray(prefixLen).toString('utf8');
@@ -107,11 +101,7 @@ export async function extract(
         }
       });
       if (state === 'empty') await rmdir(target);
-      await rename(tmp, target);
-    } catch (e) {
-      await rm(tmp, { recursive: true, force: true });
-      throw e;
-    }
+    });
     return { files: files.map((e) => e.nameBytes.subarray(prefixLen).toString('utf8')) };
   } finally {
     await archive.close();

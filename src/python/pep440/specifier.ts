@@ -383,6 +383,7 @@ export function filterVersions(
   let matched: { item: string; v: Version | undefined }[];
   if (set.specifiers.length > 0) {
     const ordered = [...set.specifiers].sort((a, b) => cost(a) - cost(b));
+    const single = ordered.length === 1;
     matched = [];
     for (const item of versions) {
       const v = tryParseVersion(item);
@@ -390,6 +391,9 @@ export function filterVersions(
         const lower = item.toLowerCase();
         if (ordered.every((s) => s.operator === '===' && lower === s.version.toLowerCase()))
           matched.push({ item, v });
+      } else if (single) {
+        // packaging's one-clause path compares before it looks at the pre-release policy.
+        if (matches(ordered[0]!, v, item) && !(pre === false && isPrerelease(v))) matched.push({ item, v });
       } else if (pre === false && isPrerelease(v)) {
         // excluded
       } else if (ordered.every((s) => matches(s, v, item))) {

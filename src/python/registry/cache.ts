@@ -4,6 +4,7 @@ import { mkdir, readFile, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/atomic.js';
+import { defaultAreaCacheRoot } from '../../util/cacheRoot.js';
 import type { ProjectPage } from './simple.js';
 
 /** Environment variable that overrides the Python cache root. */
@@ -11,19 +12,16 @@ export const PYTHON_CACHE_ENV = 'MOCHI_PYTHON_CACHE';
 
 /**
  * The default root of every Python stub source's cache (index pages and wheels here, git mirrors
- * in `project`): `$MOCHI_PYTHON_CACHE`; else `mochi-pkg/python` under `~/Library/Caches` on macOS,
- * `$XDG_CACHE_HOME` or `~/.cache` elsewhere.
+ * in `project`): `$MOCHI_PYTHON_CACHE`; else `mochi-pkg/python` in the user's cache directory
+ * (`$XDG_CACHE_HOME` or `~/.cache`, `~/Library/Caches` on macOS, `%LocalAppData%` on Windows),
+ * beside the Go module cache (`mochi-pkg/go`).
  */
 export function defaultPythonCacheRoot(
   env: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform,
   home: string = homedir(),
 ): string {
-  const override = env[PYTHON_CACHE_ENV];
-  if (override) return override;
-  if (platform === 'darwin') return join(home, 'Library', 'Caches', 'mochi-pkg', 'python');
-  const xdg = env.XDG_CACHE_HOME;
-  return join(xdg?.startsWith('/') ? xdg : join(home, '.cache'), 'mochi-pkg', 'python');
+  return defaultAreaCacheRoot('python', PYTHON_CACHE_ENV, { env, platform, home });
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;

@@ -1,4 +1,4 @@
-// Reads stub files from disk into StubFiles (the I/O edge of the stub parser); decoding is strict UTF-8.
+// Reads stub files and stub trees from disk (the I/O edge of the stub parser); decoding is strict UTF-8.
 import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -89,10 +89,88 @@ async function readOne(abs: string, rel: string): Promise<string> {
 }
 
 /**
+ * Whether a stub tree's directory `name` is walked: not hidden, not `__pycache__` or
+ * `node_modules`, and an importable name (so `@tests` and `some-data` are skipped) — except that a
+ * PEP 561 stub package `<name>-stubs` is walked at the top of the tree.
+ */
+export function isStubDir(name: string, top: boolean): boolean {
+  if (name.startsWith('.') || name === '__pycache__' || name === 'node_modules') return false;
+  const importable = top && name.endsWith('-stubs') ? name.slice(0, -'-stubs'.length) : name;
+  return !importable.includes('-') && !importable.includes('@') && importable !== '';
+}
+
+/** Caps on one stub tree. */
+export interface StubTreeLimits {
+  /** Most source files (default {@link MAX_PACKAGE_FILES}). */
+  readonly maxFiles?: number;
+  /** Most bytes over all files (default 64 MiB). */
+  readonly maxBytes?: number;
+}
+
+/** Options of {@link walkStubTree}. */
+export interface StubWalkOptions {
+  /** Also keep `.py` files (a PEP 561 `py.typed` package). Default false: `.pyi` only. */
+  readonly py?: boolean;
+  readonly limits?: StubTreeLimits;
+  /** The error for a tree over its caps; default a `stub-too-many-files` StubLoadError. */
+  readonly tooLarge?: (message: string) => Error;
+}
+
+/**
+ * Every stub file below `root`, keyed by `/`-separated relative path, in sorted order: the one way
+ * stub trees are read from disk (`python inspect` and `lock`'s path sources). Directories pass
+ * {@link isStubDir}; symbolic links are not followed; each file is decoded by {@link decodeStub}
+ * (strict UTF-8, `stub-encoding` with line and column) and capped at {@link MAX_STUB_BYTES}; the
+ * tree is capped in files, bytes and depth (32).
+ */
+export async function walkStubTree(
+  root: string,
+  options: StubWalkOptions = {},
+): Promise<Map<string, string>> {
+  const maxFiles = options.limits?.maxFiles ?? MAX_PACKAGE_FILES;
+  const maxBytes = options.limits?.maxBytes ?? 64 * 1024 * 1024;
+  const tooLarge =
+    options.tooLarge ??
+    ((message: string) =>
+      new StubLoadError('stub-too-many-files', root, message, {
+        hint: 'Point at the package directory itself, not a folder that holds many packages.',
+      }));
+  const found: string[] = [];
+  const walk = async (rel: string, depth: number): Promise<void> => {
+    if (depth > 32) throw tooLarge(`${rel} is nested deeper than 32 directories`);
+    let list: Dirent[];
+    try {
+      list = await readdir(rel === '' ? root : join(root, rel), { withFileTypes: true });
+    } catch (e) {
+      throw new StubLoadError('stub-not-found', join(root, rel), 'cannot list this folder', { cause: e });
+    }
+    list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const d of list) {
+      const child = rel === '' ? d.name : `${rel}/${d.name}`;
+      if (d.isDirectory()) {
+        if (isStubDir(d.name, rel === '')) await walk(child, depth + 1);
+      } else if (d.isFile() && (d.name.endsWith('.pyi') || (options.py === true && d.name.endsWith('.py')))) {
+        found.push(child);
+        if (found.length > maxFiles) throw tooLarge(`more than ${maxFiles} source files`);
+      }
+    }
+  };
+  await walk('', 0);
+  const files = new Map<string, string>();
+  let bytes = 0;
+  for (const rel of found.sort()) {
+    const text = await readOne(join(root, rel), join(root, rel));
+    bytes += Buffer.byteLength(text);
+    if (bytes > maxBytes) throw tooLarge(`more than ${maxBytes} bytes of stub files`);
+    files.set(rel, text);
+  }
+  return files;
+}
+
+/**
  * Reads a stub file or a package directory. A file becomes a one-module package (`<module>.pyi`).
  * A directory is the package root: every `.pyi` below it, and its `.py` files when the root holds
- * `py.typed` (PEP 561: the package ships inline types). Hidden folders, `__pycache__` and folders
- * that are not importable names (`@tests`) are skipped, symlinks are not followed, and keys are the
+ * `py.typed` (PEP 561: the package ships inline types), read by {@link walkStubTree}; keys are the
  * `/`-separated paths relative to the root.
  */
 export async function readStubFiles(path: string, options: ReadStubOptions = {}): Promise<StubFiles> {
@@ -112,47 +190,10 @@ export async function readStubFiles(path: string, options: ReadStubOptions = {})
     files.set(key, await readOne(path, path));
     return { module, files };
   }
-  const entries = await readdir(path);
-  const withPy = entries.includes('py.typed');
-  const found: string[] = [];
-  const queue: string[] = [''];
-  while (queue.length > 0) {
-    const rel = queue.shift()!;
-    let list: Dirent[];
-    try {
-      list = await readdir(rel === '' ? path : join(path, rel), { withFileTypes: true });
-    } catch (e) {
-      throw new StubLoadError('stub-not-found', join(path, rel), 'cannot list this folder', { cause: e });
-    }
-    for (const d of list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      const child = rel === '' ? d.name : `${rel}/${d.name}`;
-      if (d.isDirectory()) {
-        if (
-          !d.name.startsWith('.') &&
-          d.name !== '__pycache__' &&
-          !d.name.includes('@') &&
-          !d.name.includes('-')
-        ) {
-          queue.push(child);
-        }
-      } else if (d.isFile() && (d.name.endsWith('.pyi') || (withPy && d.name.endsWith('.py')))) {
-        found.push(child);
-        if (found.length > MAX_PACKAGE_FILES) {
-          throw new StubLoadError(
-            'stub-too-many-files',
-            path,
-            `more than ${MAX_PACKAGE_FILES} source files`,
-            {
-              hint: 'Point at the package directory itself, not a folder that holds many packages.',
-            },
-          );
-        }
-      }
-    }
-  }
-  if (found.length === 0) {
+  const withPy = (await readdir(path)).includes('py.typed');
+  for (const [rel, text] of await walkStubTree(path, { py: withPy })) files.set(rel, text);
+  if (files.size === 0) {
     throw new StubLoadError('stub-not-found', path, `no .pyi${withPy ? ' or .py' : ''} files in this folder`);
   }
-  for (const rel of found.sort()) files.set(rel, await readOne(join(path, rel), join(path, rel)));
   return { module, files };
 }

@@ -50,20 +50,28 @@ describe('Cache layout', () => {
     expect((await stat(c.root)).isDirectory()).toBe(true);
   });
 
-  it('honours MOCHI_GO_BRIDGE_CACHE, XDG_CACHE_HOME and the macOS location', () => {
-    expect(defaultCacheRoot({ [CACHE_ENV]: '/x/cache', XDG_CACHE_HOME: '/xdg' }, 'linux', '/home/u')).toBe(
-      '/x/cache',
+  it('honours MOCHI_GO_BRIDGE_CACHE, XDG_CACHE_HOME, the macOS and Windows locations', () => {
+    const none = () => false;
+    expect(
+      defaultCacheRoot({ [CACHE_ENV]: '/x/cache', XDG_CACHE_HOME: '/xdg' }, 'linux', '/home/u', none),
+    ).toBe('/x/cache');
+    expect(defaultCacheRoot({ XDG_CACHE_HOME: '/xdg' }, 'linux', '/home/u', none)).toBe('/xdg/mochi-pkg/go');
+    expect(defaultCacheRoot({ XDG_CACHE_HOME: 'relative' }, 'linux', '/home/u', none)).toBe(
+      '/home/u/.cache/mochi-pkg/go',
     );
-    expect(defaultCacheRoot({ XDG_CACHE_HOME: '/xdg' }, 'linux', '/home/u')).toBe(
-      '/xdg/mochi-go-bridge/modules',
+    expect(defaultCacheRoot({}, 'linux', '/home/u', none)).toBe('/home/u/.cache/mochi-pkg/go');
+    expect(defaultCacheRoot({ XDG_CACHE_HOME: '/xdg' }, 'darwin', '/Users/u', none)).toBe(
+      '/Users/u/Library/Caches/mochi-pkg/go',
     );
-    expect(defaultCacheRoot({ XDG_CACHE_HOME: 'relative' }, 'linux', '/home/u')).toBe(
-      '/home/u/.cache/mochi-go-bridge/modules',
+    expect(defaultCacheRoot({ LOCALAPPDATA: 'C:/AppData' }, 'win32', 'C:/u', none)).toBe(
+      join('C:/AppData', 'mochi-pkg', 'go'),
     );
-    expect(defaultCacheRoot({}, 'linux', '/home/u')).toBe('/home/u/.cache/mochi-go-bridge/modules');
-    expect(defaultCacheRoot({ XDG_CACHE_HOME: '/xdg' }, 'darwin', '/Users/u')).toBe(
-      '/Users/u/Library/Caches/mochi-go-bridge/modules',
-    );
+  });
+
+  it('keeps using a cache at the earlier default location while the new one does not exist', () => {
+    const old = '/home/u/.cache/mochi-go-bridge/modules';
+    expect(defaultCacheRoot({}, 'linux', '/home/u', (p) => p === old)).toBe(old);
+    expect(defaultCacheRoot({}, 'linux', '/home/u', () => true)).toBe('/home/u/.cache/mochi-pkg/go');
   });
 
   it('fingerprints bytes as lowercase sha256 hex', () => {

@@ -73,9 +73,15 @@ describe('resolveQuery through a file:// proxy', () => {
     const src = new Client({ baseUrl: proxyUrl });
     expect(await resolveQuery(src, 'example.com/geo', 'v1')).toBe('v1.1.0');
     expect(await resolveQuery(src, 'example.com/geo', 'v1.0')).toBe('v1.0.0');
+    expect(await resolveQuery(src, 'example.com/geo', '<v1.1')).toBe('v1.0.0');
+    expect(await resolveQuery(src, 'example.com/geo', '>=v1.0.1')).toBe('v1.1.0');
     expect(await resolveQuery(src, 'example.com/geo', 'latest')).toBe('v1.1.0');
     expect(await resolveQuery(src, 'example.com/fmtx/v2', 'v2')).toBe('v2.1.0');
     expect(await resolveQuery(src, 'example.com/Temp', 'latest')).toBe('v0.3.0');
+    // v1.2.0-rc.1 is below v1.2.0, so go's v1.2 finds nothing either.
+    await expect(resolveQuery(src, 'example.com/geo', 'v1.2')).rejects.toMatchObject({
+      code: 'go-query-unresolved',
+    });
     await expect(resolveQuery(src, 'example.com/geo', 'v1.3')).rejects.toMatchObject({
       code: 'go-query-unresolved',
     });

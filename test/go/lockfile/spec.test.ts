@@ -16,6 +16,8 @@ describe('parseGoImportSpec: accepted specs', () => {
     ],
     ['golang.org/x/text@v0', { kind: 'module', module: 'golang.org/x/text', query: 'v0' }],
     ['golang.org/x/text@v0.14', { kind: 'module', module: 'golang.org/x/text', query: 'v0.14' }],
+    ['example.com/m@>=v1.2.0', { kind: 'module', module: 'example.com/m', query: '>=v1.2.0' }],
+    ['example.com/m@<v1.2', { kind: 'module', module: 'example.com/m', query: '<v1.2' }],
     ['example.com/m/v2@v2.1.0-rc.1', { kind: 'module', module: 'example.com/m/v2', version: 'v2.1.0-rc.1' }],
     ['example.com/m/v3@v3', { kind: 'module', module: 'example.com/m/v3', query: 'v3' }],
     [
@@ -59,7 +61,9 @@ describe('parseGoImportSpec: refused specs say what is wrong', () => {
     ['example.com/m@v1.02', /not a semantic version/],
     ['example.com/m@1.2.3', /not a semantic version/],
     ['example.com/m@v1.2.3.4', /not a semantic version/],
-    ['example.com/m@>=v1.2.0', /not a semantic version/],
+    ['example.com/m@<=v1.2', /not a semantic version/], // cmd/go: ambiguous
+    ['example.com/m@>v1', /not a semantic version/], // cmd/go: ambiguous
+    ['example.com/m@>=vx', /not a semantic version/],
     ['example.com/m/v2@v1.0.0', /should be v2, not v1/],
     ['example.com/m@v2.0.0', /should be v0 or v1, not v2/],
     ['example.com/m/v1@v1.0.0', /not a valid module path/],
@@ -107,7 +111,13 @@ describe('matchesQuery: which versions answer a query', () => {
     ['v1.4.2', 'v1.4', true],
     ['v1.10.0', 'v1.1', false],
     ['v10.0.0', 'v1', false],
-    ['v1.4.2-rc.1', 'v1.4', false],
+    ['v1.4.2-rc.1', 'v1.4', true], // cmd/go falls back to pre-releases of the prefix
+    ['v1.4.0-rc.1', 'v1.4', false], // below v1.4.0
+    ['v1.2.0', '<v1.2', false],
+    ['v1.1.9', '<v1.2', true],
+    ['v1.2.0', '<=v1.2.0', true],
+    ['v1.2.0', '>v1.2.0', false],
+    ['v1.3.0-pre', '>=v1.3', false],
     ['v1.4.2-rc.1', 'latest', true],
     ['v2.0.0+incompatible', 'v2', true],
     ['v0.0.0-20240101000000-0123456789ab', 'v0', false],

@@ -1,22 +1,21 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { ImportSpecError, normalizeName, parseImportSpec } from '../../../src/python/importspec/index.js';
-import { describeWithOracle, pythonOracle, runPython } from '../../support/oracles.js';
+import { describeWithOracle, packagingOracle, runPython } from '../../support/oracles.js';
 
 // For each [name, specifier]: is the name a PEP 508 name, its canonical form, and whether the
 // specifier is a non-empty set of PEP 440 clauses, with the pinned version packaging prints for `==V`.
 const PACKAGING = `
 import json, re, sys
-from pip._vendor.packaging.specifiers import Specifier, InvalidSpecifier
-from pip._vendor.packaging.utils import canonicalize_name
-from pip._vendor.packaging.version import Version
+from packaging.specifiers import Specifier, InvalidSpecifier
+from packaging.utils import canonicalize_name
+from packaging.version import Version
 NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
 out = []
 for name, spec in json.load(sys.stdin):
     row = {"name": bool(NAME.match(name)), "canonical": canonicalize_name(name)}
     try:
-        # Clause by clause with Specifier: packaging >= 22 semantics (21.3's SpecifierSet would
-        # fall back to LegacySpecifier, which current pip no longer accepts).
+        # Clause by clause with Specifier, as packaging 26's SpecifierSet does.
         specs = [Specifier(c.strip()) for c in spec.split(",") if c.strip()]
         row["spec"] = len(specs) > 0
         pinned = None
@@ -64,7 +63,7 @@ const clause = fc
   .map(([op, v, ws]) => `${ws}${op}${ws}${v}`);
 const specArb = fc.array(clause, { minLength: 1, maxLength: 3 }).map((cs) => cs.join(','));
 
-describeWithOracle(pythonOracle(), 'parseImportSpec against pip packaging', () => {
+describeWithOracle(packagingOracle(), 'parseImportSpec against packaging 26', () => {
   it('agrees on name validity, PEP 503 normalisation, specifier validity and the pinned version (1,500 cases)', () => {
     const cases = fc.sample(fc.tuple(nameArb, specArb), { numRuns: 1500, seed: 440 });
     cases.push(

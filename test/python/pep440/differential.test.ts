@@ -16,6 +16,7 @@ import { askPackaging, ERROR, type Pep440Batch } from './oracle.js';
 
 const SEED = Number(process.env.MOCHI_PEP440_SEED ?? 440);
 const PAIRS = 30_000;
+const FORCED = 10_000;
 
 function batch(seed: number): Pep440Batch {
   const versions = fc.sample(versionText(), { numRuns: 600, seed });
@@ -28,7 +29,20 @@ function batch(seed: number): Pep440Batch {
     numRuns: 4000,
     seed: seed + 3,
   });
-  return { versions, specs, contains: idx, order, filter: specs.map((_, i) => i).filter((i) => i % 3 === 0) };
+  const containsForced = fc.sample(
+    fc.tuple(fc.nat(versions.length - 1), fc.nat(specs.length - 1), fc.boolean()),
+    { numRuns: FORCED, seed: seed + 4 },
+  );
+  const filterForced = specs.map((_, i): [number, boolean] => [i, i % 2 === 0]).filter((_, i) => i % 3 === 1);
+  return {
+    versions,
+    specs,
+    contains: idx,
+    order,
+    filter: specs.map((_, i) => i).filter((i) => i % 3 === 0),
+    containsForced,
+    filterForced,
+  };
 }
 
 /** Our answer, with packaging's AssertionError on unusable clauses mapped to ERROR. */
@@ -95,6 +109,26 @@ describeWithOracle(packagingOracle(), 'PEP 440 against packaging 26 (generated i
       const want = a.order[k];
       if (want === null || want === undefined) return false;
       return compareVersions(tryParseVersion(q.versions[x]!)!, tryParseVersion(q.versions[y]!)!) !== want;
+    });
+    expect(bad).toEqual([]);
+  });
+
+  it(`agrees on contains with pre-releases forced in or out for ${FORCED} pairs`, () => {
+    const bad = q.containsForced.filter(([vi, si, pre], k) => {
+      const want = a.containsForced[k];
+      if (want === null || want === undefined) return false;
+      return guard(() => contains(q.specs[si]!, q.versions[vi]!, { prereleases: pre })) !== want;
+    });
+    expect(bad.slice(0, 20)).toEqual([]);
+    expect(a.containsForced.filter((x) => x !== null).length).toBeGreaterThan(FORCED / 3);
+  });
+
+  it('filters with pre-releases forced in or out as packaging does', () => {
+    const bad = q.filterForced.filter(([si, pre], k) => {
+      const want = a.filterForced[k];
+      if (want === null || want === undefined) return false;
+      const ours = guard(() => filterVersions(q.specs[si]!, q.versions, { prereleases: pre }));
+      return JSON.stringify(ours) !== JSON.stringify(want);
     });
     expect(bad).toEqual([]);
   });

@@ -11,6 +11,10 @@ export interface Pep440Batch {
   order: [number, number][];
   /** spec indices: list(SpecifierSet(spec).filter(all versions)). */
   filter: number[];
+  /** [version index, spec index, prereleases]: contains(version, prereleases=…). */
+  containsForced: [number, number, boolean][];
+  /** [spec index, prereleases]: list(filter(all versions, prereleases=…)). */
+  filterForced: [number, boolean][];
 }
 
 /** An answer that raised (packaging fails on some clauses it accepts, e.g. `~=1.0poſt1`). */
@@ -27,6 +31,8 @@ export interface Pep440Answers {
   contains: (boolean | null | typeof ERROR)[];
   order: (number | null)[];
   filter: (string[] | null | typeof ERROR)[];
+  containsForced: (boolean | null | typeof ERROR)[];
+  filterForced: (string[] | null | typeof ERROR)[];
 }
 
 /** Which packaging answers: the installed release (26) or the one pip 23 vendors (21.3). */
@@ -68,6 +74,8 @@ out = {
     "contains": [None if sets[s] is None else guard(lambda: sets[s].contains(q["versions"][v])) for v, s in q["contains"]],
     "order": [None if vs[a] is None or vs[b] is None else (vs[a] > vs[b]) - (vs[a] < vs[b]) for a, b in q["order"]],
     "filter": [None if sets[s] is None else guard(lambda: list(sets[s].filter(q["versions"]))) for s in q["filter"]],
+    "containsForced": [None if sets[s] is None else guard(lambda: sets[s].contains(q["versions"][v], prereleases=p)) for v, s, p in q["containsForced"]],
+    "filterForced": [None if sets[s] is None else guard(lambda: list(sets[s].filter(q["versions"], prereleases=p))) for s, p in q["filterForced"]],
 }
 json.dump(out, sys.stdout)
 `;

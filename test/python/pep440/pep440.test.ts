@@ -125,6 +125,12 @@ describe('PEP 440 specifiers', () => {
     expect(contains(spec, version)).toBe(want);
   });
 
+  it('admits an installed pre-release that matches, whatever the policy (packaging installed=True)', () => {
+    expect(contains('>=1.0,<2', '1.5a1', { prereleases: false, installed: true })).toBe(true);
+    expect(contains('>=1.0,<2', '1.5a1', { prereleases: false })).toBe(false);
+    expect(contains('<1', '1.5a1', { installed: true })).toBe(false);
+  });
+
   it('lets the caller force pre-releases in or out', () => {
     expect(contains('>=1.0', '1.1a1', { prereleases: false })).toBe(false);
     expect(contains('', '3.0a1', { prereleases: false })).toBe(false);
