@@ -92,7 +92,7 @@ export async function main(ctx: CommandContext): Promise<number> {
     // A stack trace keeps its lines; each line is still escaped (an error message may carry a name).
     const text = redactUrls(String((e as Error)?.stack ?? e));
     ctx.stderr.write(
-      `mochi-pkg: internal error (please report it): ${text.split('\n').map(printable).join('\n')}\n`,
+      `mochi-pkg: error[internal]: an unexpected failure (please report it): ${text.split('\n').map(printable).join('\n')}\n`,
     );
     return ExitCode.internal;
   }

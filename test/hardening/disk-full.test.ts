@@ -98,7 +98,7 @@ describe.runIf(fullDisk)('go download and lock onto a full disk', () => {
       expect(r.runs).toHaveLength(2);
       for (const out of r.runs) {
         expect(out).toMatch(/error\[file-write\]: .*no space left on the device \(ENOSPC\)/);
-        expect(out).not.toMatch(/Unhandled|internal error|proxy-network/);
+        expect(out).not.toMatch(/Unhandled|internal error|error\[internal\]|proxy-network/);
         expect(out).toMatch(/exit=1\n$/);
       }
       expect(r.leftovers).toBe('');
