@@ -34,11 +34,23 @@ export const ERROR_CODES = {
   // Mochi project sources
   'project-syntax': usage('a .mochi file cannot be read: unterminated string or comment'),
   'project-import': usage('a malformed foreign import, or one alias bound to two specs'),
-  'project-too-large': problem('a source file or the whole project exceeds the scan caps'),
+  'project-too-large': usage('a source file or the whole project exceeds the scan caps'),
   'project-not-found': usage('the project root or a source file does not exist'),
+  'project-unreadable': usage('a source file or folder cannot be read (permissions, a FIFO, a device)'),
+  'path-absolute': usage('a `path+` directory is written as an absolute path'),
+  'path-outside-project': usage(
+    'a `path+` directory lies outside the project (after `..` and links) without --allow-outside-project',
+  ),
+
+  // files the tool reads or writes
+  'file-not-regular': usage('a file to read is a directory, FIFO, socket or device, not a regular file'),
+  'file-unreadable': usage('a file to read cannot be opened (permissions, a symbolic-link loop, I/O)'),
+  'file-too-large': usage('a file to read holds more bytes than its cap (checked while reading)'),
+  'file-write': problem('a file cannot be written: disk full, read-only, permissions, something in the way'),
 
   // mochi.lock
   'lockfile-syntax': usage('mochi.lock is not TOML, or not UTF-8'),
+  'lockfile-conflict': usage('mochi.lock holds git merge conflict markers'),
   'lockfile-too-large': usage('mochi.lock exceeds the size cap (32 MiB)'),
   'lockfile-schema-version': usage('`schema-version` is missing or not one this build reads'),
   'lockfile-invalid-entry': usage(

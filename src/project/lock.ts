@@ -1,5 +1,4 @@
 // From a Mochi project to its mochi.lock: scan imports, resolve stubs, build, pin, and write or check.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMochiPkgError } from '../errors.js';
@@ -20,7 +19,7 @@ import type { BuildRequest, BuildResult, BuildTarget, PythonTarget } from '../py
 import { parseImportSpec } from '../python/importspec/index.js';
 import type { LockedDistribution } from '../python/lockfile/distribution.js';
 import type { Resolution } from '../python/lockfile/fromBuild.js';
-import { fromBuildResult, type Manifest } from '../python/lockfile/index.js';
+import { fromBuildResult, LockfileError, MAX_LOCK_BYTES, type Manifest } from '../python/lockfile/index.js';
 import { defaultPythonCacheRoot, RegistryError } from '../python/registry/index.js';
 import type { ClosureRoot } from '../python/registry/lockClosure.js';
 import { ResolverError } from '../python/resolver/errors.js';
@@ -28,6 +27,7 @@ import { loadStubParser } from '../python/stubs/index.js';
 import type { ExternalModules } from '../python/typemap/scope.js';
 import type { SkipReport } from '../python/typemap/types.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { FileReadError, readRegularFileIfExists } from '../util/read.js';
 import { formatLocation, ProjectError } from './errors.js';
 import { type ForeignImport, uniqueImports } from './imports.js';
 import { type Lock, renderLock } from './lockdoc.js';
@@ -100,6 +100,8 @@ export interface PlanOptions {
   readonly python?: PythonTarget;
   readonly scan?: ScanOptions;
   readonly limits?: StubTreeLimits;
+  /** Let `path+` directories of either language lie outside the project (`lock --allow-outside-project`). */
+  readonly allowOutsideProject?: boolean;
   /**
    * How to pin `import go` declarations (a function is called only when the project has some, so
    * a project without them never opens the module cache); without it they are left in
@@ -180,6 +182,7 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
     projectRoot: options.root,
     cacheDir: options.cacheDir,
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.allowOutsideProject ? { allowOutsideProject: true } : {}),
   };
   const targets: BuildTarget[] = [];
   const origins: string[] = [];
@@ -224,6 +227,7 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
       const pinned = await pinGoImports({
         imports: goImports.map((i) => ({ spec: i.spec, alias: i.alias, where: formatLocation(i.location) })),
         projectRoot: options.root,
+        ...(options.allowOutsideProject ? { allowOutsideProject: true } : {}),
         cache: goOptions.cache,
         source: goOptions.source,
         ...(goOptions.previous ? { previous: goOptions.previous } : {}),
@@ -330,12 +334,31 @@ export function absoluteIndexUrl(indexUrl: string, root: string): string {
     : indexUrl;
 }
 
-/** The bytes of `<root>/mochi.lock`, or undefined when there is none. */
+/**
+ * The bytes of `<root>/mochi.lock`, or undefined when there is none. The lock must be a regular
+ * file (after following links) of at most {@link MAX_LOCK_BYTES} bytes, enforced while reading.
+ *
+ * @throws {LockfileError} `lockfile-too-large`; {@link FileReadError} `file-not-regular` /
+ *   `file-unreadable` for a directory, FIFO, device, link loop or unreadable file.
+ */
 export async function readLock(root: string): Promise<Buffer | undefined> {
-  return readFile(join(root, LOCK_FILE)).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return undefined;
+  const path = join(root, LOCK_FILE);
+  try {
+    return await readRegularFileIfExists(path, { maxBytes: MAX_LOCK_BYTES, what: 'lock file' });
+  } catch (e) {
+    if (e instanceof FileReadError && e.code === 'file-too-large') {
+      throw new LockfileError(
+        'lockfile-too-large',
+        `${path}: larger than ${MAX_LOCK_BYTES} bytes`,
+        {},
+        {
+          hint: 'a lock of this size is not one mochi-pkg wrote; delete it and run `mochi-pkg lock`',
+          cause: e,
+        },
+      );
+    }
     throw e;
-  });
+  }
 }
 
 /**
@@ -343,7 +366,11 @@ export async function readLock(root: string): Promise<Buffer | undefined> {
  * there. Returns true when it wrote.
  */
 export async function writeLockIfChanged(root: string, text: string): Promise<boolean> {
-  const current = await readLock(root);
+  // An oversized lock cannot equal the text; the caller already decided to replace it.
+  const current = await readLock(root).catch((e: unknown) => {
+    if (isMochiPkgError(e, 'lockfile-too-large')) return undefined;
+    throw e;
+  });
   const bytes = Buffer.from(text, 'utf8');
   if (current?.equals(bytes)) return false;
   await writeFileAtomic(join(root, LOCK_FILE), bytes);

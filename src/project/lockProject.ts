@@ -1,8 +1,9 @@
 // `lock` and `lock --check` as library calls: settings from flags and environment, plan, write or compare.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, realpath } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { MochiPkgError } from '../errors.js';
 import { Cache, defaultCacheRoot } from '../go/cache/index.js';
 import {
   BRIDGE_GO_VERSION,
@@ -39,7 +40,7 @@ import { registryProvider } from './registryProvider.js';
 export type LockEvent =
   /** A status line for a progress display. */
   | { readonly kind: 'progress'; readonly message: string }
-  /** The lock on disk could not be read; `lock` regenerates it and resolves Go queries afresh. */
+  /** The lock on disk could not be read and `force` is set: `lock` replaces it and resolves Go queries afresh. */
   | { readonly kind: 'lock-unreadable'; readonly path: string; readonly code: string };
 
 /**
@@ -59,6 +60,11 @@ export interface LockSettings {
   readonly cacheDir?: string | undefined;
   /** Simple API index: a URL, or a local directory (`--index-url`). */
   readonly indexUrl?: string | undefined;
+  /**
+   * Let `path+<dir>` imports (Python and Go) name a directory outside the project
+   * (`--allow-outside-project`); the lock still records the path as written, never an absolute one.
+   */
+  readonly allowOutsideProject?: boolean | undefined;
   /** Index pages, wheels and Go modules from the caches only (`--offline`). */
   readonly offline?: boolean | undefined;
   /** Python version and platform the stubs are evaluated for (default: the build's, 3.12 on linux). */
@@ -79,6 +85,11 @@ export interface LockSettings {
 
 /** Inputs of {@link lockProject}. */
 export interface LockProjectOptions extends LockSettings {
+  /**
+   * Replace a mochi.lock that cannot be read (`--force`). Without it such a lock is an error: its Go
+   * hash pins would otherwise be silently re-taken from the proxy.
+   */
+  readonly force?: boolean | undefined;
   /** Also write the go.sum lines of the locked Go modules to this file (relative to `cwd`). */
   readonly goSum?: string | undefined;
   /** Also write the go.mod of the program's Go bridge to this file (relative to `cwd`). */
@@ -173,6 +184,7 @@ async function plan(s: LockSettings, root: string, previous: Lock | undefined): 
     ],
     build,
     ...(python ? { python } : {}),
+    ...(s.allowOutsideProject ? { allowOutsideProject: true } : {}),
     closure: (roots) =>
       resolveClosure({
         roots,
@@ -232,15 +244,16 @@ function rootOf(s: LockSettings): string {
 export async function lockProject(options: LockProjectOptions): Promise<LockProjectResult> {
   const root = rootOf(options);
   const path = join(root, LOCK_FILE);
+  if (options.goSum !== undefined) await checkGoSumTarget(resolve(options.cwd, options.goSum), root);
   let previous: Lock | undefined;
-  const bytes = await readLock(root);
-  if (bytes !== undefined) {
-    try {
-      previous = parseLock(bytes, { fileName: path });
-    } catch (e) {
-      if (!(e instanceof LockfileError)) throw e;
-      options.onEvent?.({ kind: 'lock-unreadable', path, code: e.code });
-    }
+  try {
+    const bytes = await readLock(root);
+    if (bytes !== undefined) previous = parseLock(bytes, { fileName: path });
+  } catch (e) {
+    // The lock holds the Go hash pins: replacing it unread would trust whatever the proxy serves
+    // now. Only an explicit `force` does that.
+    if (!(e instanceof LockfileError) || !options.force) throw e;
+    options.onEvent?.({ kind: 'lock-unreadable', path, code: e.code });
   }
   const p = await plan(options, root, previous);
   const written = await writeLockIfChanged(root, p.text);
@@ -299,4 +312,32 @@ export async function checkLock(settings: LockSettings): Promise<CheckLockResult
     plan: p,
     totals: totalsOf(p),
   };
+}
+
+/**
+ * Refuses a go.sum path that would overwrite the lock or a Mochi source (also through a symbolic
+ * link): go.sum lines there would destroy the project's own files.
+ */
+async function checkGoSumTarget(target: string, root: string): Promise<void> {
+  const real = async (p: string) => {
+    try {
+      return await realpath(p);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return p;
+      throw e;
+    }
+  };
+  const [t, lock] = await Promise.all([real(target), real(join(root, LOCK_FILE))]);
+  const what =
+    t === lock || basename(target) === LOCK_FILE
+      ? 'the lock file'
+      : target.endsWith('.mochi') || t.endsWith('.mochi')
+        ? 'a Mochi source'
+        : undefined;
+  if (what !== undefined) {
+    throw new MochiPkgError('usage', `lock: --go-sum ${target} is ${what}; go.sum lines would overwrite it`, {
+      hint: 'write go.sum lines to their own file, e.g. --go-sum go.sum',
+    });
+  }
 }

@@ -1,6 +1,6 @@
 // `mochi-pkg lock` and `mochi-pkg lock --check`: pin a project's Python and Go imports in mochi.lock, or verify it.
 import { delimiter } from 'node:path';
-import { isMochiPkgError, type MochiPkgError, redactUrls } from '../../errors.js';
+import { isMochiPkgError, redactUrls } from '../../errors.js';
 import { BRIDGE_MODULE } from '../../go/lockfile/index.js';
 import {
   type BuildFn,
@@ -13,11 +13,14 @@ import {
   lockProject,
   type PythonBuildOptions,
 } from '../../project/index.js';
+import { LockfileError } from '../../python/lockfile/index.js';
 import {
   type Command,
   type CommandContext,
   ExitCode,
+  eprintln,
   parseCommandArgs,
+  printError,
   printJson,
   println,
   UsageError,
@@ -76,6 +79,13 @@ ${PYTHON_TARGET_HELP}
   --go-sum <file>      after locking, also write the go.sum lines of the locked Go modules to <file>
   --go-mod <file>      after locking, also write the go.mod of the program's Go bridge to <file>
                        (module ${BRIDGE_MODULE}; with --go-sum, \`go build\` needs no network)
+  --allow-outside-project
+                       let \`path+<dir>\` imports (Python and Go) name a directory outside the
+                       project; by default they must lie inside it. The lock records the relative
+                       path as written, never an absolute one
+  --force              replace a mochi.lock that cannot be read (conflict markers, a newer
+                       schema-version, an unknown key, too large); without it \`lock\` refuses such
+                       a lock, since its Go hash pins would be lost
   -h, --help           show this help
 
 Examples:
@@ -95,7 +105,8 @@ Exit codes:
   1  with --check, the lock drifted; or a stub source failed (git, missing stubs, an unreachable
      index, a hash mismatch, no matching version, offline cache miss); a Go module could not be
      fetched or verified; a locked Go hash does not match (go-checksum-mismatch)
-  2  bad usage, or unusable input: mochi.lock missing or unparsable (with --check), a malformed
+  2  bad usage, or unusable input: mochi.lock unparsable (without --force), missing (with
+     --check), not a regular file, a malformed
      import declaration or spec
   3  internal error
 `;
@@ -108,9 +119,20 @@ export interface LockDeps {
 
 const defaultDeps: LockDeps = { makeBuild: loadPythonBuild };
 
-function printError(ctx: CommandContext, e: MochiPkgError): void {
-  ctx.stderr.write(`mochi-pkg: error[${e.code}]: ${redactUrls(e.message)}\n`);
-  if (e.hint) ctx.stderr.write(`  hint: ${redactUrls(e.hint)}\n`);
+/**
+ * `lock` without --force on a lock it cannot read: exit 2 with the reader's error, and a hint that
+ * says why the lock is kept (its Go hashes are pins, never silently re-taken from the proxy).
+ */
+function refuseUnreadable(ctx: CommandContext, e: LockfileError): number {
+  eprintln(ctx, `mochi-pkg: error[${e.code}]: ${redactUrls(e.message)}`);
+  const fix =
+    e.code === 'lockfile-conflict'
+      ? 'resolve the merge conflict in mochi.lock'
+      : 'fix mochi.lock or delete it';
+  ctx.stderr.write(
+    `  hint: ${fix}, or run \`mochi-pkg lock --force\` to replace it; its Go hash pins would then be taken from the proxy again\n`,
+  );
+  return ExitCode.usage;
 }
 
 function plural(n: number, word: string): string {
@@ -152,6 +174,8 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     'go-cache-dir': { type: 'string' },
     'go-sum': { type: 'string' },
     'go-mod': { type: 'string' },
+    force: { type: 'boolean' },
+    'allow-outside-project': { type: 'boolean' },
   });
   for (const flag of ['go-sum', 'go-mod'] as const) {
     if (values.check && values[flag] !== undefined) {
@@ -174,13 +198,13 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     targets: values.target,
     goProxy: values['go-proxy'],
     goCacheDir: values['go-cache-dir'],
+    allowOutsideProject: values['allow-outside-project'],
     makeBuild: deps.makeBuild,
     onEvent: (e) => {
       if (e.kind === 'progress') progress.update(e.message);
-      // As before Go entries existed, `lock` regenerates a broken lock rather than refusing it.
       else
         ctx.stderr.write(
-          `note: ignoring the unreadable ${LOCK_FILE} (${e.code}); Go queries are resolved afresh\n`,
+          `note: --force: replacing the unreadable ${LOCK_FILE} (${e.code}); its Go pins are resolved afresh\n`,
         );
     },
   };
@@ -203,7 +227,12 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
       }
       return r.upToDate ? ExitCode.ok : ExitCode.failure;
     }
-    const r = await lockProject({ ...settings, goSum: values['go-sum'], goMod: values['go-mod'] });
+    const r = await lockProject({
+      ...settings,
+      force: values.force,
+      goSum: values['go-sum'],
+      goMod: values['go-mod'],
+    });
     progress.done();
     printGoWarnings(ctx, r.plan);
     const { plan, totals: sum, goSum, goMod } = r;
@@ -238,6 +267,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     }
     return ExitCode.ok;
   } catch (e) {
+    if (!values.check && e instanceof LockfileError) return refuseUnreadable(ctx, e);
     // Runs outside the shell (tests, embedding) still get the exit status of unusable input.
     if (isMochiPkgError(e) && e.exitClass === 'usage') {
       printError(ctx, e);

@@ -1,8 +1,10 @@
 // Reads mochi.lock's [[go-package]] tables: a strict schema check with the same error locations as [[python-package]].
 // The document itself (TOML, schema-version, locations) is mochi.lock's one reader, which lives
 // with the Python tables that came first; Go tables are decoded from the same parsed document.
+
 import { isTable, kindOf, type LockDocument } from '../../lock/document.js';
 import type { LockfileLocation } from '../../lock/errors.js';
+import { isMochiAlias } from '../../lock/identifier.js';
 import { isH1Digest } from '../dirhash/hash1.js';
 import {
   canonicalVersion,
@@ -30,7 +32,6 @@ const FORBIDDEN: Readonly<Record<GoSource, readonly string[]>> = {
   'module-proxy': ['local-path'],
   path: ['version'],
 };
-const ALIAS_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function isGoSource(s: unknown): s is GoSource {
   return s === 'module-proxy' || s === 'path';
@@ -106,7 +107,8 @@ export function decodeGoPackages(document: LockDocument): GoManifest {
         for (const a of list) {
           if (typeof a !== 'string')
             bad(key, `expected an array of strings, got an element that is ${kindOf(a)}`);
-          if (!ALIAS_RE.test(a as string)) bad(key, `${JSON.stringify(a)} is not a Mochi identifier`);
+          if (!isMochiAlias(a as string))
+            bad(key, `${JSON.stringify(a)} is not a Mochi identifier (or is a reserved word)`);
         }
         if (new Set(list).size !== list.length) bad(key, 'an alias appears twice');
         out[field] = [...(list as string[])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

@@ -1,6 +1,7 @@
 // The string inside `import go "<module>[@<version or query>]"`: module path, pinned version or query, or a local directory.
 import { MochiPkgError } from '../../errors.js';
 import { isStandardPackage, STD_GO_VERSION } from '../load/std.js';
+import { isAbsoluteLocalPath } from '../../util/local-path.js';
 import {
   canonicalVersion,
   check,
@@ -215,7 +216,7 @@ function checkLocalPath(spec: string, dir: string): string {
   if (dir === '' || dir === '.' || dir === './') {
     throw new GoImportSpecError(spec, 'path+ needs a directory other than the project itself');
   }
-  if (dir.startsWith('/') || /^[A-Za-z]:[\\/]/.test(dir) || dir.startsWith('\\\\')) {
+  if (isAbsoluteLocalPath(dir)) {
     throw new GoImportSpecError(
       spec,
       `path+${dir} is absolute; a lock must not depend on where the project lives`,
