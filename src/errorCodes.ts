@@ -34,11 +34,23 @@ export const ERROR_CODES = {
   // Mochi project sources
   'project-syntax': usage('a .mochi file cannot be read: unterminated string or comment'),
   'project-import': usage('a malformed foreign import, or one alias bound to two specs'),
-  'project-too-large': problem('a source file or the whole project exceeds the scan caps'),
+  'project-too-large': usage('a source file or the whole project exceeds the scan caps'),
   'project-not-found': usage('the project root or a source file does not exist'),
+  'project-unreadable': usage('a source file or folder cannot be read (permissions, a FIFO, a device)'),
+  'path-absolute': usage('a `path+` directory is written as an absolute path'),
+  'path-outside-project': usage(
+    'a `path+` directory lies outside the project (after `..` and links) without --allow-outside-project',
+  ),
+
+  // files the tool reads or writes
+  'file-not-regular': usage('a file to read is a directory, FIFO, socket or device, not a regular file'),
+  'file-unreadable': usage('a file to read cannot be opened (permissions, a symbolic-link loop, I/O)'),
+  'file-too-large': usage('a file to read holds more bytes than its cap (checked while reading)'),
+  'file-write': problem('a file cannot be written: disk full, read-only, permissions, something in the way'),
 
   // mochi.lock
   'lockfile-syntax': usage('mochi.lock is not TOML, or not UTF-8'),
+  'lockfile-conflict': usage('mochi.lock holds git merge conflict markers'),
   'lockfile-too-large': usage('mochi.lock exceeds the size cap (32 MiB)'),
   'lockfile-schema-version': usage('`schema-version` is missing or not one this build reads'),
   'lockfile-invalid-entry': usage(
@@ -105,6 +117,22 @@ export const ERROR_CODES = {
   ),
   'go-path-module': usage('a directory imported as a Go module is missing or has no usable go.mod'),
   'go-checksum-mismatch': problem('a locked h1: hash differs from what the module source serves (security)'),
+  // Go module graph and packages
+  'go-graph-load': problem(
+    'a go.mod of the module graph could not be fetched or parsed (the message names the requirement chain)',
+  ),
+  'go-graph-module-path': problem(
+    'a go.mod of the module graph declares another module path than the one required',
+  ),
+  'go-graph-missing-module': problem('a go.mod of the module graph has no module line'),
+  'go-import-ambiguous': usage(
+    'several modules of the build list (or of the path prefixes) provide the imported Go package',
+  ),
+  'go-import-missing': usage(
+    'no module provides an imported Go package, or the named module does not contain it',
+  ),
+  'go-import-not-std': usage('a Go import path that can only be standard is not in the standard library'),
+  'go-import-no-go-files': problem('an imported Go package directory has no buildable Go files'),
 
   // Go checksum database (GOSUMDB)
   'sumdb-key-invalid': usage('a checksum database verifier key is not `<name>+<hash>+<Ed25519 key>`'),
@@ -170,6 +198,16 @@ export const ERROR_CODES = {
   'registry-bad-wheel': problem('a wheel is not a safe, well-formed zip'),
   'registry-no-stubs': problem('neither the distribution nor a stub-only package has type information'),
   'registry-offline': problem('`--offline`, and what is needed is not in the cache'),
+  'registry-bad-metadata': problem("a distribution's core metadata (METADATA or PEP 658 file) is unusable"),
+  'registry-bad-target': usage('a lock target names a platform other than linux, darwin or win32'),
+
+  // Python dependency resolution
+  'resolver-conflict': problem(
+    'no set of versions satisfies every requirement; the message is the derivation',
+  ),
+  'resolver-too-many-steps': problem(
+    'resolution was cut off before it found a solution or a proof that none exists',
+  ),
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 /** A stable error code: a key of {@link ERROR_CODES}. */

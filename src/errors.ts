@@ -43,9 +43,11 @@ export class MochiPkgError extends Error {
 
   /** A plain object for `--json` output: code, message and hint (no stack, no cause chain). */
   toJSON(): { code: string; message: string; hint?: string } {
+    // JSON output is as public as stderr: the same secrets are hidden.
+    const message = redactUrls(this.message);
     return this.hint === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, hint: this.hint };
+      ? { code: this.code, message }
+      : { code: this.code, message, hint: redactUrls(this.hint) };
   }
 }
 
@@ -55,9 +57,22 @@ export function isMochiPkgError(e: unknown, code?: string): e is MochiPkgError {
 }
 
 /**
- * Removes credentials from every URL inside `text` (`https://user:pass@host` → `https://***@host`),
- * so that errors and logs never print a secret taken from GOPROXY, an index URL or ~/.netrc.
+ * Removes credentials from every URL inside `text` (`https://user:pass@host` → `https://***@host`)
+ * and hides query values (`?token=abc` → `?token=***`), so that errors, logs and `--json` never
+ * print a secret taken from GOPROXY, an index URL, a git URL or ~/.netrc.
  */
 export function redactUrls(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1***@');
+  return text
+    .replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1***@')
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^\s"'<>?]*\?)([^\s"'<>#]*)/gi, (_m, head: string, query: string) => {
+      // Query values may be tokens (`?token=…`): keep the names, hide the values.
+      const kept = query
+        .split('&')
+        .map((pair) => {
+          const eq = pair.indexOf('=');
+          return eq < 0 ? (pair === '' ? '' : '***') : `${pair.slice(0, eq)}=***`;
+        })
+        .join('&');
+      return head + kept;
+    });
 }

@@ -44,6 +44,7 @@ describe('public surface', () => {
       'pep440',
       'pep508',
       'registry',
+      'resolver',
       'stubs',
       'typemap',
       'wrapper',

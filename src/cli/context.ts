@@ -7,7 +7,8 @@ export type ParsedArgs<O extends Options> = ReturnType<
   typeof parseArgs<{ options: O; allowPositionals: true; strict: true }>
 >;
 
-import { MochiPkgError } from '../errors.js';
+import { MochiPkgError, redactUrls } from '../errors.js';
+import { printable } from '../util/printable.js';
 
 /** Exit codes scripts can rely on (documented in the README). */
 export const ExitCode = {
@@ -62,9 +63,29 @@ export function parseCommandArgs<O extends Options>(
   }
 }
 
-/** Writes one line to stdout. */
+/**
+ * Writes one line to stdout. Control characters in `text` (from zip entry names, server replies,
+ * file contents) are escaped, so one call is always exactly one line on the terminal.
+ */
 export function println(ctx: CommandContext, text = ''): void {
-  ctx.stdout.write(`${text}\n`);
+  ctx.stdout.write(`${printable(text)}\n`);
+}
+
+/** Writes a note or warning line to stderr, control characters escaped as in {@link println}. */
+export function eprintln(ctx: CommandContext, text: string): void {
+  ctx.stderr.write(`${printable(text)}\n`);
+}
+
+/**
+ * Prints an error the one way every command does: `mochi-pkg: error[code]: message` and an
+ * indented hint, credentials redacted and control characters escaped.
+ */
+export function printError(ctx: CommandContext, e: MochiPkgError): void {
+  // A message may list several lines on purpose (each problem of a check); every other control
+  // character is escaped, so no line can move the cursor or rewrite what came before.
+  const lines = `mochi-pkg: error[${e.code}]: ${redactUrls(e.message)}`.split('\n');
+  for (const line of lines) eprintln(ctx, line);
+  if (e.hint) eprintln(ctx, `  hint: ${redactUrls(e.hint)}`);
 }
 
 /** Writes a value as one line of JSON to stdout. */

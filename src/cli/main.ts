@@ -1,9 +1,10 @@
 // The mochi-pkg command line: parse argv, find the command, run it, map errors to exit codes.
 import { EXIT_STATUS } from '../errorCodes.js';
 import { MochiPkgError, redactUrls } from '../errors.js';
+import { printable } from '../util/printable.js';
 import { VERSION } from '../version.js';
 import { type CommandEntry, commands, groups, subgroups } from './commands/index.js';
-import { type CommandContext, ExitCode, UsageError } from './context.js';
+import { type CommandContext, ExitCode, printError, UsageError } from './context.js';
 
 const USAGE = `mochi-pkg ${VERSION}: safe, reproducible foreign imports for Mochi
 
@@ -79,11 +80,6 @@ function findCommand(argv: readonly string[]): { entry: CommandEntry; rest: stri
   return best;
 }
 
-function printError(ctx: CommandContext, e: MochiPkgError): void {
-  ctx.stderr.write(`mochi-pkg: error[${e.code}]: ${redactUrls(e.message)}\n`);
-  if (e.hint) ctx.stderr.write(`  hint: ${redactUrls(e.hint)}\n`);
-}
-
 /** Runs the CLI with the given context and returns the exit code. Never calls process.exit. */
 export async function main(ctx: CommandContext): Promise<number> {
   const argv = ctx.argv;
@@ -134,8 +130,10 @@ export async function main(ctx: CommandContext): Promise<number> {
       printError(ctx, e);
       return EXIT_STATUS[e.exitClass];
     }
+    // A stack trace keeps its lines; each line is still escaped (an error message may carry a name).
+    const text = redactUrls(String((e as Error)?.stack ?? e));
     ctx.stderr.write(
-      `mochi-pkg: error[internal]: an unexpected failure (please report it): ${redactUrls(String((e as Error)?.stack ?? e))}\n`,
+      `mochi-pkg: error[internal]: an unexpected failure (please report it): ${text.split('\n').map(printable).join('\n')}\n`,
     );
     return ExitCode.internal;
   }

@@ -91,6 +91,9 @@ class Locator {
   }
 }
 
+/** A line git writes around a conflict: `<<<<<<< ours`, `|||||||`, `=======`, `>>>>>>> theirs`. */
+const CONFLICT_MARKER = /^(?:<{7}|>{7}|\|{7})(?: |\r?$)|^={7}\r?$/m;
+
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -151,6 +154,20 @@ export function readLockDocument(src: string | Uint8Array, options: DocumentOpti
       if (!(e instanceof TypeError)) throw e;
       return fail('lockfile-syntax', {}, 'not valid UTF-8');
     }
+  }
+
+  // A merge left unresolved is named as such: "not valid TOML" would hide what to do.
+  const marker = CONFLICT_MARKER.exec(text);
+  if (marker) {
+    const line = text.slice(0, marker.index).split('\n').length;
+    throw new LockfileError(
+      'lockfile-conflict',
+      `${file} (line ${line}): unresolved merge conflict marker ${JSON.stringify(marker[0].slice(0, 7))}`,
+      { line },
+      {
+        hint: 'resolve the conflict (keep one side of each table, or delete mochi.lock) and run `mochi-pkg lock` again',
+      },
+    );
   }
 
   let doc: Record<string, unknown>;

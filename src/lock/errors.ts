@@ -4,6 +4,7 @@ import { type ErrorOptions, MochiPkgError } from '../errors.js';
 /**
  * Stable codes of {@link LockfileError}:
  * - `lockfile-syntax`: the bytes are not TOML (or not UTF-8).
+ * - `lockfile-conflict`: the document holds git merge conflict markers (`<<<<<<<`, `=======`, `>>>>>>>`).
  * - `lockfile-too-large`: the document exceeds {@link MAX_LOCK_BYTES}.
  * - `lockfile-schema-version`: `schema-version` is missing or not one this build reads.
  * - `lockfile-invalid-entry`: a table lacks a required key, holds an unknown key, a value of the
@@ -14,6 +15,7 @@ import { type ErrorOptions, MochiPkgError } from '../errors.js';
  */
 export type LockfileErrorCode =
   | 'lockfile-syntax'
+  | 'lockfile-conflict'
   | 'lockfile-too-large'
   | 'lockfile-schema-version'
   | 'lockfile-invalid-entry'

@@ -4,13 +4,15 @@ import { MochiPkgError } from '../errors.js';
 /**
  * Codes: `project-syntax` (the lexer could not read a file: unterminated string or comment),
  * `project-import` (a malformed foreign import, or one alias bound to two specs),
- * `project-too-large` (a file or the project exceeds the scan caps), `project-not-found`.
+ * `project-too-large` (a file or the project exceeds the scan caps), `project-not-found`,
+ * `project-unreadable` (a source file or folder that cannot be read: permissions, a FIFO, a device).
  */
 export type ProjectErrorCode =
   | 'project-syntax'
   | 'project-import'
   | 'project-too-large'
-  | 'project-not-found';
+  | 'project-not-found'
+  | 'project-unreadable';
 
 /** A position in a Mochi source file; line and column are 1-based, columns count code points. */
 export interface SourceLocation {

@@ -1,4 +1,5 @@
 // Finds `import python "…" as x` and `import go "…" as x` declarations in Mochi source, by token.
+import { isMochiAlias } from '../lock/identifier.js';
 import { formatLocation, ProjectError, type SourceLocation } from './errors.js';
 import { decodeString, type Token, tokenize } from './lexer.js';
 
@@ -18,19 +19,12 @@ export interface ForeignImport {
   readonly location: SourceLocation;
 }
 
-// Mochi's reserved words (mochi parser/parser.go); an alias cannot be one of them.
-const KEYWORDS = new Set(
-  'test expect agent intent on stream emit type fun extern import return break continue let var if else then for while in generate match fetch load save package export fact rule all null true false'.split(
-    ' ',
-  ),
-);
 const LANGUAGES: ReadonlySet<string> = new Set(['python', 'go']);
-const IDENT_RE = /^[\p{L}\p{So}_][\p{L}\p{So}\p{N}_]*$/u;
 
 /** What `import python "<spec>"` is called when it has no `as`: the distribution name, if it is an identifier. */
 function defaultAlias(language: ForeignLanguage, spec: string): string | undefined {
   const base = language === 'python' ? spec.split('@')[0]! : (spec.split('/').pop() ?? '');
-  return IDENT_RE.test(base) && !KEYWORDS.has(base) ? base : undefined;
+  return isMochiAlias(base) ? base : undefined;
 }
 
 /**
@@ -88,7 +82,7 @@ export function findImports(src: string, file: string): ForeignImport[] {
     if (peek()?.kind === 'ident' && peek()!.text === 'as') {
       const asTok = next()!;
       const name = next();
-      if (name?.kind !== 'ident' || KEYWORDS.has(name.text)) {
+      if (name?.kind !== 'ident' || !isMochiAlias(name.text)) {
         throw new ProjectError('project-import', 'expected an identifier after `as`', at(name, asTok));
       }
       alias = name.text;

@@ -11,6 +11,7 @@ export { goProxyList, lazyGoSource, openGoSource } from './goSource.js';
 export { type ForeignImport, type ForeignLanguage, findImports, uniqueImports } from './imports.js';
 export { decodeString, type Token, type TokenKind, tokenize } from './lexer.js';
 export {
+  absoluteIndexUrl,
   type BuildFn,
   defaultCacheDir,
   type GoPlanOptions,
@@ -21,6 +22,7 @@ export {
   type PlanOptions,
   type PythonBuildOptions,
   planLock,
+  projectIndexUrl,
   readLock,
   writeLockIfChanged,
 } from './lock.js';

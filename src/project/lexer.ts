@@ -1,4 +1,5 @@
 // A lexer for Mochi source: the token rules of Mochi's own lexer, enough to find declarations.
+import { IDENT_PART_RE, IDENT_START_RE } from '../lock/identifier.js';
 import { ProjectError } from './errors.js';
 
 /** Token kinds. Comments and whitespace are consumed, not returned. */
@@ -13,10 +14,22 @@ export interface Token {
   readonly column: number;
 }
 
-// Mochi's identifiers: a letter, symbol or `_`, then letters, symbols, digits or `_` (mochi parser/parser.go).
-const IDENT_START = /[\p{L}\p{So}_]/u;
-const IDENT_PART = /[\p{L}\p{So}\p{N}_]/u;
+// Mochi's identifiers, one rule with the lock reader (src/lock/identifier.ts).
+const IDENT_START = IDENT_START_RE;
+const IDENT_PART = IDENT_PART_RE;
 const DIGIT = /[0-9]/;
+/** `ASCII_IDENT_PART[c]` for c < 128: the fast path of {@link IDENT_PART}. */
+const ASCII_IDENT_PART: readonly boolean[] = Array.from({ length: 128 }, (_, c) =>
+  IDENT_PART.test(String.fromCharCode(c)),
+);
+
+/** True when `ch` (one code point) may start an identifier. */
+function isIdentStart(ch: string): boolean {
+  const code = ch.charCodeAt(0);
+  return code < 0x80
+    ? code === 0x5f || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a)
+    : IDENT_START.test(ch);
+}
 const TWO_CHAR_PUNCT = new Set(['==', '!=', '<=', '>=', '&&', '||', '=>', ':-', '..']);
 
 /**
@@ -79,9 +92,16 @@ export function* tokenize(src: string, file: string): Generator<Token> {
       continue;
     }
     const cp = String.fromCodePoint(src.codePointAt(i)!);
-    if (IDENT_START.test(cp)) {
+    if (isIdentStart(cp)) {
       let j = i + cp.length;
+      // ASCII letters, digits and `_` are decided by code; only other characters need the regex.
       while (j < n) {
+        const code = src.charCodeAt(j);
+        if (code < 0x80) {
+          if (!ASCII_IDENT_PART[code]) break;
+          j++;
+          continue;
+        }
         const next = String.fromCodePoint(src.codePointAt(j)!);
         if (!IDENT_PART.test(next)) break;
         j += next.length;

@@ -1,21 +1,33 @@
 // From a Mochi project to its mochi.lock: scan imports, resolve stubs, build, pin, and write or check.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { isMochiPkgError } from '../errors.js';
 import type { Cache } from '../go/cache/index.js';
-import { GoImportSpecError, type GoManifest, type PinResult, pinGoImports } from '../go/lockfile/index.js';
+import {
+  checksumMismatches,
+  GoChecksumError,
+  GoImportSpecError,
+  type GoManifest,
+  lockBuildList,
+  type PinResult,
+  pinGoImports,
+} from '../go/lockfile/index.js';
 import type { ModuleSource } from '../go/proxy/index.js';
 import { typeshedExternals } from '../python/build/externals.js';
 import { buildWith, DEFAULT_PYTHON } from '../python/build/index.js';
 import type { BuildRequest, BuildResult, BuildTarget, PythonTarget } from '../python/build/types.js';
 import { parseImportSpec } from '../python/importspec/index.js';
+import type { LockedDistribution } from '../python/lockfile/distribution.js';
 import type { Resolution } from '../python/lockfile/fromBuild.js';
-import { fromBuildResult, type Manifest } from '../python/lockfile/index.js';
+import { fromBuildResult, LockfileError, MAX_LOCK_BYTES, type Manifest } from '../python/lockfile/index.js';
 import { defaultPythonCacheRoot, RegistryError } from '../python/registry/index.js';
+import type { ClosureRoot } from '../python/registry/lockClosure.js';
+import { ResolverError } from '../python/resolver/errors.js';
 import { loadStubParser } from '../python/stubs/index.js';
 import type { ExternalModules } from '../python/typemap/scope.js';
 import type { SkipReport } from '../python/typemap/types.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { FileReadError, readRegularFileIfExists } from '../util/read.js';
 import { formatLocation, ProjectError } from './errors.js';
 import { type ForeignImport, uniqueImports } from './imports.js';
 import { type Lock, renderLock } from './lockdoc.js';
@@ -88,12 +100,19 @@ export interface PlanOptions {
   readonly python?: PythonTarget;
   readonly scan?: ScanOptions;
   readonly limits?: StubTreeLimits;
+  /** Let `path+` directories of either language lie outside the project (`lock --allow-outside-project`). */
+  readonly allowOutsideProject?: boolean;
   /**
    * How to pin `import go` declarations (a function is called only when the project has some, so
    * a project without them never opens the module cache); without it they are left in
    * {@link LockPlan.unlocked}.
    */
   readonly go?: GoPlanOptions | (() => Promise<GoPlanOptions>);
+  /**
+   * Resolves the whole closure of the imports that came from a package index (called only when
+   * there are some); without it the lock has no `[[python-distribution]]` tables.
+   */
+  readonly closure?: (roots: readonly ClosureRoot[]) => Promise<LockedDistribution[]>;
 }
 
 /** The Go side of {@link planLock}: where modules come from and what the lock already pins. */
@@ -163,15 +182,28 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
     projectRoot: options.root,
     cacheDir: options.cacheDir,
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.allowOutsideProject ? { allowOutsideProject: true } : {}),
   };
   const targets: BuildTarget[] = [];
   const origins: string[] = [];
   const resolved = new Map<string, Resolution>();
+  const roots: ClosureRoot[] = [];
+  /** Per closure root: its import and its position in `targets`. */
+  const rootImports: { imp: ForeignImport; target: number }[] = [];
   for (const imp of python) {
     try {
       const spec = parseImportSpec(imp.spec);
       const found = await resolveStubs(spec, ctx, options.providers ?? []);
       targets.push({ spec: imp.spec, alias: imp.alias, stubs: found.stubs });
+      if (found.index) {
+        rootImports.push({ imp, target: targets.length - 1 });
+        roots.push({
+          name: found.index.name,
+          specifier: found.index.specifier,
+          indexUrl: found.index.url,
+          label: `your import of \`${imp.spec}\` (${formatLocation(imp.location)})`,
+        });
+      }
       origins.push(found.origin);
       resolved.set(imp.alias, {
         ...(found.version === undefined ? {} : { version: found.version }),
@@ -181,6 +213,8 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
       at(imp, e);
     }
   }
+  const closure = options.closure && roots.length > 0 ? await options.closure(roots) : [];
+  await followClosure(closure, roots, rootImports, targets, resolved, ctx, options.providers ?? []);
   const req: BuildRequest = options.python ? { targets, python: options.python } : { targets };
   // A build refuses an empty target list; a project without Python imports has an empty lock.
   const res: BuildResult = targets.length === 0 ? { targets: [] } : await options.build(req);
@@ -190,22 +224,43 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
   if (options.go && goImports.length > 0) {
     const goOptions = typeof options.go === 'function' ? await options.go() : options.go;
     try {
-      go = await pinGoImports({
+      const pinned = await pinGoImports({
         imports: goImports.map((i) => ({ spec: i.spec, alias: i.alias, where: formatLocation(i.location) })),
         projectRoot: options.root,
+        ...(options.allowOutsideProject ? { allowOutsideProject: true } : {}),
         cache: goOptions.cache,
         source: goOptions.source,
         ...(goOptions.previous ? { previous: goOptions.previous } : {}),
         ...(goOptions.verify === undefined ? {} : { verify: goOptions.verify }),
         ...(goOptions.warnings === undefined ? {} : { warnings: goOptions.warnings }),
       });
+      // The whole build list: what the imported modules need, as go mod tidy would resolve it.
+      const built = await lockBuildList({
+        direct: pinned.manifest,
+        packages: pinned.manifest.entries.map((e) => e.module),
+        projectRoot: options.root,
+        cache: goOptions.cache,
+        source: goOptions.source,
+        ...(goOptions.previous ? { previous: goOptions.previous } : {}),
+        ...(goOptions.verify === undefined ? {} : { verify: goOptions.verify }),
+      });
+      if (goOptions.previous) {
+        const bad = checksumMismatches(goOptions.previous, built.manifest);
+        if (bad.length > 0) throw new GoChecksumError(bad);
+      }
+      go = { ...pinned, manifest: built.manifest };
     } catch (e) {
       if (e instanceof GoImportSpecError)
         throw new ProjectError('project-import', e.message, undefined, e.hint);
       throw e;
     }
   }
-  const lock: Lock = { python: manifest, go: go?.manifest ?? { entries: [] } };
+  const distributions = closure.map((d) => ({ ...d, indexUrl: projectIndexUrl(d.indexUrl, options.root) }));
+  const lock: Lock = {
+    python: manifest,
+    go: go?.manifest ?? { entries: [] },
+    ...(distributions.length > 0 ? { distributions } : {}),
+  };
   return {
     manifest,
     lock,
@@ -222,12 +277,88 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
   };
 }
 
-/** The bytes of `<root>/mochi.lock`, or undefined when there is none. */
+/**
+ * Makes each index import's stubs those of the version its closure chose: an import resolved alone
+ * takes the newest version its specifier allows, but the closure may need an older one to satisfy
+ * every other requirement. A `registry` import is then resolved again pinned to that version; an
+ * `index` import (which has no specifier to pin) is an error that says what to write instead.
+ */
+async function followClosure(
+  closure: readonly LockedDistribution[],
+  roots: readonly ClosureRoot[],
+  rootImports: readonly { imp: ForeignImport; target: number }[],
+  targets: BuildTarget[],
+  resolved: Map<string, Resolution>,
+  ctx: Parameters<typeof resolveStubs>[1],
+  providers: readonly StubProvider[],
+): Promise<void> {
+  for (const [i, root] of roots.entries()) {
+    const { imp, target } = rootImports[i]!;
+    const chosen = closure.find((d) => d.name === root.name && d.indexUrl === root.indexUrl);
+    const used = resolved.get(imp.alias)?.version;
+    if (chosen === undefined || used === undefined || chosen.version === used) continue;
+    try {
+      const spec = parseImportSpec(imp.spec);
+      if (spec.source !== 'registry') {
+        throw new ResolverError(
+          'resolver-conflict',
+          `import python ${JSON.stringify(imp.spec)}: the other imports need ${root.name} ${chosen.version}, but an index import always takes the newest version (${used})`,
+          {
+            hint: `import it from the registry with a specifier instead, e.g. "${root.name}@==${chosen.version}" with --index-url`,
+          },
+        );
+      }
+      const pinned = { ...spec, specifier: `==${chosen.version}`, pinnedVersion: chosen.version };
+      const found = await resolveStubs(pinned, ctx, providers);
+      targets[target] = { ...targets[target]!, stubs: found.stubs };
+      resolved.set(imp.alias, { ...resolved.get(imp.alias), version: chosen.version });
+    } catch (e) {
+      at(imp, e);
+    }
+  }
+}
+
+/**
+ * How the lock names an index: a `file://` index inside the project as `./<relative path>/` (so the
+ * lock does not depend on where the project is checked out), any other URL as it is.
+ */
+export function projectIndexUrl(indexUrl: string, root: string): string {
+  const base = pathToFileURL(join(root, '/')).href;
+  return indexUrl.startsWith(base) ? `./${indexUrl.slice(base.length)}` : indexUrl;
+}
+
+/** The inverse of {@link projectIndexUrl}: `./dir/` back to a `file://` URL under `root`. */
+export function absoluteIndexUrl(indexUrl: string, root: string): string {
+  return indexUrl.startsWith('./')
+    ? new URL(indexUrl.slice(2), pathToFileURL(join(root, '/'))).href
+    : indexUrl;
+}
+
+/**
+ * The bytes of `<root>/mochi.lock`, or undefined when there is none. The lock must be a regular
+ * file (after following links) of at most {@link MAX_LOCK_BYTES} bytes, enforced while reading.
+ *
+ * @throws {LockfileError} `lockfile-too-large`; {@link FileReadError} `file-not-regular` /
+ *   `file-unreadable` for a directory, FIFO, device, link loop or unreadable file.
+ */
 export async function readLock(root: string): Promise<Buffer | undefined> {
-  return readFile(join(root, LOCK_FILE)).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return undefined;
+  const path = join(root, LOCK_FILE);
+  try {
+    return await readRegularFileIfExists(path, { maxBytes: MAX_LOCK_BYTES, what: 'lock file' });
+  } catch (e) {
+    if (e instanceof FileReadError && e.code === 'file-too-large') {
+      throw new LockfileError(
+        'lockfile-too-large',
+        `${path}: larger than ${MAX_LOCK_BYTES} bytes`,
+        {},
+        {
+          hint: 'a lock of this size is not one mochi-pkg wrote; delete it and run `mochi-pkg lock`',
+          cause: e,
+        },
+      );
+    }
     throw e;
-  });
+  }
 }
 
 /**
@@ -235,7 +366,11 @@ export async function readLock(root: string): Promise<Buffer | undefined> {
  * there. Returns true when it wrote.
  */
 export async function writeLockIfChanged(root: string, text: string): Promise<boolean> {
-  const current = await readLock(root);
+  // An oversized lock cannot equal the text; the caller already decided to replace it.
+  const current = await readLock(root).catch((e: unknown) => {
+    if (isMochiPkgError(e, 'lockfile-too-large')) return undefined;
+    throw e;
+  });
   const bytes = Buffer.from(text, 'utf8');
   if (current?.equals(bytes)) return false;
   await writeFileAtomic(join(root, LOCK_FILE), bytes);

@@ -1,16 +1,27 @@
 // `lock` and `lock --check` as library calls: settings from flags and environment, plan, write or compare.
+import { mkdir, realpath } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { MochiPkgError } from '../errors.js';
 import { Cache, defaultCacheRoot } from '../go/cache/index.js';
-import { renderGoSum } from '../go/lockfile/index.js';
+import {
+  BRIDGE_GO_VERSION,
+  BRIDGE_MODULE,
+  renderGoMod,
+  renderGoSum,
+  replaceDir,
+} from '../go/lockfile/index.js';
 import type { PythonTarget } from '../python/build/types.js';
 import { LockfileError } from '../python/lockfile/index.js';
-import { registryIndexUrl } from '../python/registry/index.js';
+import { type ClosureTarget, closureTarget, IndexSession } from '../python/registry/closure.js';
+import { RegistryError, registryIndexUrl } from '../python/registry/index.js';
+import { resolveClosure } from '../python/registry/lockClosure.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { LockMissingError } from './errors.js';
 import { goProxyList, lazyGoSource } from './goSource.js';
 import {
+  absoluteIndexUrl,
   type BuildFn,
   defaultCacheDir,
   LOCK_FILE,
@@ -29,7 +40,7 @@ import { registryProvider } from './registryProvider.js';
 export type LockEvent =
   /** A status line for a progress display. */
   | { readonly kind: 'progress'; readonly message: string }
-  /** The lock on disk could not be read; `lock` regenerates it and resolves Go queries afresh. */
+  /** The lock on disk could not be read and `force` is set: `lock` replaces it and resolves Go queries afresh. */
   | { readonly kind: 'lock-unreadable'; readonly path: string; readonly code: string };
 
 /**
@@ -49,10 +60,20 @@ export interface LockSettings {
   readonly cacheDir?: string | undefined;
   /** Simple API index: a URL, or a local directory (`--index-url`). */
   readonly indexUrl?: string | undefined;
+  /**
+   * Let `path+<dir>` imports (Python and Go) name a directory outside the project
+   * (`--allow-outside-project`); the lock still records the path as written, never an absolute one.
+   */
+  readonly allowOutsideProject?: boolean | undefined;
   /** Index pages, wheels and Go modules from the caches only (`--offline`). */
   readonly offline?: boolean | undefined;
   /** Python version and platform the stubs are evaluated for (default: the build's, 3.12 on linux). */
   readonly python?: PythonTarget | undefined;
+  /**
+   * Environments the closure of the index imports is locked for (`--target`, `<X.Y>-<linux|darwin|win32>`);
+   * default: the `python` pair (3.12-linux).
+   */
+  readonly targets?: readonly string[] | undefined;
   /** GOPROXY list (`--go-proxy`; default `$GOPROXY`); entries starting with `.` or `/` are directories. */
   readonly goProxy?: string | undefined;
   /** The verified Go module cache (`--go-cache-dir`). */
@@ -64,8 +85,15 @@ export interface LockSettings {
 
 /** Inputs of {@link lockProject}. */
 export interface LockProjectOptions extends LockSettings {
+  /**
+   * Replace a mochi.lock that cannot be read (`--force`). Without it such a lock is an error: its Go
+   * hash pins would otherwise be silently re-taken from the proxy.
+   */
+  readonly force?: boolean | undefined;
   /** Also write the go.sum lines of the locked Go modules to this file (relative to `cwd`). */
   readonly goSum?: string | undefined;
+  /** Also write the go.mod of the program's Go bridge to this file (relative to `cwd`). */
+  readonly goMod?: string | undefined;
 }
 
 /** Counts for a summary line. */
@@ -90,6 +118,8 @@ export interface LockProjectResult {
   readonly totals: LockTotals;
   /** The go.sum file written, when asked for, with its number of lines. */
   readonly goSum?: { readonly path: string; readonly lines: number };
+  /** The Go bridge's go.mod written, when asked for. */
+  readonly goMod?: { readonly path: string };
 }
 
 /** What {@link checkLock} found. */
@@ -154,12 +184,50 @@ async function plan(s: LockSettings, root: string, previous: Lock | undefined): 
     ],
     build,
     ...(python ? { python } : {}),
+    ...(s.allowOutsideProject ? { allowOutsideProject: true } : {}),
+    closure: (roots) =>
+      resolveClosure({
+        roots,
+        targets: closureTargets(s.targets, python),
+        session: new IndexSession({ cacheDir, ...(s.offline ? { offline: true } : {}) }),
+        ...(previous?.distributions
+          ? {
+              previous: previous.distributions.map((d) => ({
+                ...d,
+                indexUrl: absoluteIndexUrl(d.indexUrl, root),
+              })),
+            }
+          : {}),
+      }),
     go: async () => ({
       cache: await Cache.open(goCacheDir),
       source: lazyGoSource(goProxy, env),
       ...(previous ? { previous: previous.go } : {}),
       warnings: true,
     }),
+  });
+}
+
+/** The lock's targets: each `<X.Y>-<platform>`, else the `python` pair (3.12-linux). */
+function closureTargets(
+  flags: readonly string[] | undefined,
+  python: PythonTarget | undefined,
+): ClosureTarget[] {
+  if (flags === undefined || flags.length === 0) {
+    return [closureTarget(python?.version ?? [3, 12], python?.platform ?? 'linux')];
+  }
+  return [...new Set(flags)].map((f) => {
+    const m = /^(\d+)\.(\d+)-([a-z0-9]+)$/.exec(f);
+    if (!m) {
+      throw new RegistryError(
+        'registry-bad-target',
+        `the lock target ${JSON.stringify(f)} is not <X.Y>-<linux|darwin|win32>`,
+        {
+          hint: 'e.g. --target 3.12-linux --target 3.12-darwin',
+        },
+      );
+    }
+    return closureTarget([Number(m[1]), Number(m[2])], m[3]!);
   });
 }
 
@@ -176,15 +244,16 @@ function rootOf(s: LockSettings): string {
 export async function lockProject(options: LockProjectOptions): Promise<LockProjectResult> {
   const root = rootOf(options);
   const path = join(root, LOCK_FILE);
+  if (options.goSum !== undefined) await checkGoSumTarget(resolve(options.cwd, options.goSum), root);
   let previous: Lock | undefined;
-  const bytes = await readLock(root);
-  if (bytes !== undefined) {
-    try {
-      previous = parseLock(bytes, { fileName: path });
-    } catch (e) {
-      if (!(e instanceof LockfileError)) throw e;
-      options.onEvent?.({ kind: 'lock-unreadable', path, code: e.code });
-    }
+  try {
+    const bytes = await readLock(root);
+    if (bytes !== undefined) previous = parseLock(bytes, { fileName: path });
+  } catch (e) {
+    // The lock holds the Go hash pins: replacing it unread would trust whatever the proxy serves
+    // now. Only an explicit `force` does that.
+    if (!(e instanceof LockfileError) || !options.force) throw e;
+    options.onEvent?.({ kind: 'lock-unreadable', path, code: e.code });
   }
   const p = await plan(options, root, previous);
   const written = await writeLockIfChanged(root, p.text);
@@ -195,9 +264,27 @@ export async function lockProject(options: LockProjectOptions): Promise<LockProj
       path: resolve(options.cwd, options.goSum),
       lines: text === '' ? 0 : text.split('\n').length - 1,
     };
+    await mkdir(dirname(goSum.path), { recursive: true });
     await writeFileAtomic(goSum.path, text);
   }
-  return { path, written, plan: p, totals: totalsOf(p), ...(goSum ? { goSum } : {}) };
+  let goMod: { path: string } | undefined;
+  if (options.goMod !== undefined) {
+    const modPath = resolve(options.cwd, options.goMod);
+    const text = renderGoMod(p.lock.go, BRIDGE_MODULE, BRIDGE_GO_VERSION, (e) =>
+      replaceDir(root, e.localPath ?? '.', dirname(modPath)),
+    );
+    await mkdir(dirname(modPath), { recursive: true });
+    await writeFileAtomic(modPath, text);
+    goMod = { path: modPath };
+  }
+  return {
+    path,
+    written,
+    plan: p,
+    totals: totalsOf(p),
+    ...(goSum ? { goSum } : {}),
+    ...(goMod ? { goMod } : {}),
+  };
 }
 
 /**
@@ -225,4 +312,32 @@ export async function checkLock(settings: LockSettings): Promise<CheckLockResult
     plan: p,
     totals: totalsOf(p),
   };
+}
+
+/**
+ * Refuses a go.sum path that would overwrite the lock or a Mochi source (also through a symbolic
+ * link): go.sum lines there would destroy the project's own files.
+ */
+async function checkGoSumTarget(target: string, root: string): Promise<void> {
+  const real = async (p: string) => {
+    try {
+      return await realpath(p);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return p;
+      throw e;
+    }
+  };
+  const [t, lock] = await Promise.all([real(target), real(join(root, LOCK_FILE))]);
+  const what =
+    t === lock || basename(target) === LOCK_FILE
+      ? 'the lock file'
+      : target.endsWith('.mochi') || t.endsWith('.mochi')
+        ? 'a Mochi source'
+        : undefined;
+  if (what !== undefined) {
+    throw new MochiPkgError('usage', `lock: --go-sum ${target} is ${what}; go.sum lines would overwrite it`, {
+      hint: 'write go.sum lines to their own file, e.g. --go-sum go.sum',
+    });
+  }
 }

@@ -4,6 +4,14 @@ import { decodeGoPackages } from '../go/lockfile/parse.js';
 import { renderGoTables } from '../go/lockfile/render.js';
 import { readLockDocument } from '../lock/document.js';
 import {
+  compareDistributionLists,
+  DIST_TABLE,
+  type DistributionDiffEntry,
+  decodeDistributions,
+  type LockedDistribution,
+  renderDistributions,
+} from '../python/lockfile/distribution.js';
+import {
   compareManifests,
   type DiffEntry,
   formatDiffEntry,
@@ -16,18 +24,21 @@ import { decodePythonPackages } from '../python/lockfile/parse.js';
 export interface Lock {
   readonly python: Manifest;
   readonly go: GoManifest;
+  /** The `[[python-distribution]]` closure of the index imports (absent or empty: no such tables). */
+  readonly distributions?: readonly LockedDistribution[];
 }
 
 /** One delta of either table kind: Python entries keyed `<name>:<alias>`, Go entries by module path (`table: 'go-package'`). */
-export type LockDiffEntry = DiffEntry | GoDiffEntry;
+export type LockDiffEntry = DiffEntry | GoDiffEntry | DistributionDiffEntry;
 
 /**
  * The canonical text of a lock: the `[[python-package]]` document exactly as
- * `lockfile.renderToml` writes it, then the `[[go-package]]` tables. A lock without Go entries has
- * the same bytes as before Go entries existed.
+ * `lockfile.renderToml` writes it, then the `[[python-distribution]]` tables, then the
+ * `[[go-package]]` tables. A lock without Go entries or index closure has the same bytes as
+ * before those tables existed.
  */
 export function renderLock(lock: Lock): string {
-  return renderToml(lock.python) + renderGoTables(lock.go);
+  return renderToml(lock.python) + renderDistributions(lock.distributions ?? []) + renderGoTables(lock.go);
 }
 
 /**
@@ -38,11 +49,12 @@ export function renderLock(lock: Lock): string {
  */
 export function parseLock(src: string | Uint8Array, options: { fileName?: string } = {}): Lock {
   const doc = readLockDocument(src, {
-    tables: ['python-package', 'go-package'],
+    tables: ['python-package', DIST_TABLE, 'go-package'],
     ...(options.fileName === undefined ? {} : { fileName: options.fileName }),
   });
   const python = decodePythonPackages(doc);
   const go = decodeGoPackages(doc);
+  const distributions = decodeDistributions(doc);
   const pythonAliases = new Set(python.entries.map((e) => e.alias));
   go.entries.forEach((e, entryIndex) => {
     const clash = e.aliases.find((a) => pythonAliases.has(a));
@@ -59,15 +71,23 @@ export function parseLock(src: string | Uint8Array, options: { fileName?: string
       );
     }
   });
-  return { python, go };
+  return distributions.length === 0 ? { python, go } : { python, go, distributions };
 }
 
 /** Every delta from `before` (on disk) to `after` (what `lock` would write): Python entries first, then Go. */
 export function compareLocks(before: Lock, after: Lock): LockDiffEntry[] {
-  return [...compareManifests(before.python, after.python), ...compareGoManifests(before.go, after.go)];
+  return [
+    ...compareManifests(before.python, after.python),
+    ...compareDistributionLists(before.distributions ?? [], after.distributions ?? []),
+    ...compareGoManifests(before.go, after.go),
+  ];
 }
 
 /** One diff line as `lock --check` prints it: `added k`, `removed k`, `changed k (field, …)`. */
 export function formatLockDiff(d: LockDiffEntry): string {
+  if ('table' in d && d.table === DIST_TABLE) {
+    const key = `[[${DIST_TABLE}]] ${d.key}`;
+    return d.kind === 'changed' ? `changed ${key} (${d.fields.join(', ')})` : `${d.kind} ${key}`;
+  }
   return formatDiffEntry(d);
 }

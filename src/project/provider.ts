@@ -1,11 +1,12 @@
 // Stub sources for Python imports: built-in path and git sources, and pluggable providers for registry/index specs.
 import { readdir, readFile } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import type { StubFiles } from '../python/build/types.js';
 import type { ImportSpec } from '../python/importspec/index.js';
 import { normalizeName } from '../python/importspec/index.js';
 import { contains, tryParseVersion } from '../python/pep440/index.js';
+import { resolveProjectPath } from '../util/project-path.js';
 import { fetchGitStubTree } from './git.js';
 import { readStubTree, StubSourceError, type StubTreeLimits, selectStubPackage } from './stubs.js';
 
@@ -22,6 +23,11 @@ export interface ResolvedStubs {
   readonly gitCommit?: string;
   /** Where the stubs came from, for messages: a directory, a URL at a commit, an index file. */
   readonly origin: string;
+  /**
+   * For imports resolved on a package index: the distribution and the index, so the lock can
+   * resolve and pin its whole closure (`[[python-distribution]]`).
+   */
+  readonly index?: { readonly url: string; readonly name: string; readonly specifier: string };
 }
 
 /** What every source gets besides the spec. */
@@ -31,6 +37,8 @@ export interface StubContext {
   /** Where sources may cache downloads (git mirrors, index responses). */
   readonly cacheDir: string;
   readonly limits?: StubTreeLimits;
+  /** Let `path+` directories lie outside the project (see {@link resolveProjectPath}). */
+  readonly allowOutsideProject?: boolean;
 }
 
 /**
@@ -166,7 +174,10 @@ export async function resolveStubs(
 ): Promise<ResolvedStubs> {
   switch (spec.source) {
     case 'path': {
-      const dir = isAbsolute(spec.localPath) ? spec.localPath : resolve(ctx.projectRoot, spec.localPath);
+      const dir = await resolveProjectPath(ctx.projectRoot, spec.localPath, {
+        allowOutside: ctx.allowOutsideProject === true,
+        label: `${spec.name}@path+${spec.localPath}`,
+      });
       const files = await readStubTree(dir, ctx.limits);
       return { stubs: selectStubPackage(files, spec.name, dir), origin: dir };
     }

@@ -63,6 +63,11 @@ export function registryProvider(options: RegistryProviderOptions): StubProvider
         stubs: selectStubPackage(r.files, spec.name, where, spec.name),
         version: r.version,
         origin: `${redactUrls(r.stubsFrom.url)} sha256:${r.stubsFrom.sha256}`,
+        index: {
+          url: r.indexUrl,
+          name: r.name,
+          specifier: spec.source === 'registry' ? (spec.specifier ?? '') : '',
+        },
       };
     },
   };

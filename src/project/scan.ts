@@ -1,7 +1,8 @@
 // Walks a Mochi project's directory for *.mochi files and collects their foreign imports.
 import type { Dirent } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { FileReadError, readRegularFile } from '../util/read.js';
 import { ProjectError } from './errors.js';
 import { type ForeignImport, findImports } from './imports.js';
 
@@ -21,6 +22,23 @@ export interface ProjectScan {
   readonly files: readonly string[];
   /** Every foreign import, file by file in `files` order, in source order within a file. */
   readonly imports: readonly ForeignImport[];
+}
+
+/** A file or folder of the project that cannot be read, as a coded error (never a raw errno). */
+function unreadable(rel: string, e: unknown): ProjectError {
+  const err = e as NodeJS.ErrnoException;
+  const why =
+    e instanceof FileReadError
+      ? e.message
+      : err.code === 'EACCES' || err.code === 'EPERM'
+        ? 'permission denied'
+        : (err.code ?? String(e));
+  return new ProjectError(
+    'project-unreadable',
+    `cannot read ${rel}: ${why}`,
+    undefined,
+    'make the project readable, or move the file out of it',
+  );
 }
 
 /** Directories never searched: dependencies and version control. */
@@ -57,7 +75,12 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
   const walk = async (rel: string, depth: number): Promise<void> => {
     if (depth > maxDepth)
       throw new ProjectError('project-too-large', `${rel} is nested deeper than ${maxDepth} directories`);
-    const entries: Dirent[] = await readdir(join(root, rel), { withFileTypes: true });
+    let entries: Dirent[];
+    try {
+      entries = await readdir(join(root, rel), { withFileTypes: true });
+    } catch (e) {
+      throw unreadable(rel === '' ? '.' : rel, e);
+    }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       const path = rel === '' ? e.name : `${rel}/${e.name}`;
@@ -76,10 +99,16 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
   const imports: ForeignImport[] = [];
   for (const file of files) {
     const full = join(root, file);
-    const size = (await stat(full)).size;
-    if (size > maxFileBytes)
-      throw new ProjectError('project-too-large', `${file} is larger than ${maxFileBytes} bytes`);
-    imports.push(...findImports(await readFile(full, 'utf8'), file));
+    let bytes: Buffer;
+    try {
+      bytes = await readRegularFile(full, { maxBytes: maxFileBytes, what: 'Mochi source' });
+    } catch (e) {
+      if (e instanceof FileReadError && e.code === 'file-too-large')
+        throw new ProjectError('project-too-large', `${file} is larger than ${maxFileBytes} bytes`);
+      throw unreadable(file, e);
+    }
+    // One push per import: spreading 100,000 imports as arguments overflows the stack.
+    for (const imp of findImports(bytes.toString('utf8'), file)) imports.push(imp);
   }
   return { files, imports };
 }

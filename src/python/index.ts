@@ -5,6 +5,7 @@ export * as lockfile from './lockfile/index.js';
 export * as pep440 from './pep440/index.js';
 export * as pep508 from './pep508/index.js';
 export * as registry from './registry/index.js';
+export * as resolver from './resolver/index.js';
 export * as stubs from './stubs/index.js';
 export * as typemap from './typemap/index.js';
 export * as wrapper from './wrapper/index.js';

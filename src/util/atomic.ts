@@ -2,6 +2,54 @@
 import { randomBytes } from 'node:crypto';
 import { type FileHandle, mkdir, open, rename, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { MochiPkgError } from '../errors.js';
+
+/** System error codes of a write that failed because of the target, the disk or permissions. */
+const WRITE_ERRNO: Readonly<Record<string, string>> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'a directory is in the way',
+  ENOTDIR: 'a parent is not a directory',
+  EEXIST: 'a file is in the way',
+  ELOOP: 'a symbolic-link loop',
+  EFBIG: 'the file is too large for the file system',
+  EIO: 'an I/O error',
+};
+
+/**
+ * A file could not be written (code `file-write`): the disk is full, the directory is read-only,
+ * something of the wrong kind is in the way. Whatever was half-written has been removed.
+ */
+export class FileWriteError extends MochiPkgError {
+  /** The system error code, e.g. `ENOSPC`. */
+  readonly errno: string;
+  readonly path: string;
+  constructor(path: string, errno: string, cause?: unknown) {
+    super('file-write', `cannot write ${path}: ${WRITE_ERRNO[errno] ?? errno} (${errno})`, {
+      hint:
+        errno === 'ENOSPC' || errno === 'EDQUOT'
+          ? 'free some disk space (or choose another directory) and run the command again'
+          : 'check the path and its permissions, then run the command again',
+      cause,
+    });
+    this.errno = errno;
+    this.path = path;
+  }
+}
+
+/**
+ * `e` as a {@link FileWriteError} when it is a system error of writing `path` (disk full, read-only,
+ * permissions, wrong kind of file); any other error is returned unchanged.
+ */
+export function asWriteError(path: string, e: unknown): unknown {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && code in WRITE_ERRNO && !(e instanceof MochiPkgError)
+    ? new FileWriteError(path, code, e)
+    : e;
+}
 
 /** Prefix of every temp file this module creates; cleaners may remove stale ones by it. */
 export const TEMP_PREFIX = '.tmp-';
@@ -42,7 +90,12 @@ export async function writeFileAtomic(
   options: { mode?: number; fsync?: boolean; mkdirs?: boolean } = {},
 ): Promise<void> {
   const tmp = tempPathFor(target);
-  const fh = await openExclusive(tmp, options.mode ?? 0o644, options.mkdirs);
+  let fh: FileHandle;
+  try {
+    fh = await openExclusive(tmp, options.mode ?? 0o644, options.mkdirs);
+  } catch (e) {
+    throw asWriteError(target, e);
+  }
   try {
     try {
       if (typeof data === 'string' || data instanceof Uint8Array) {
@@ -58,9 +111,14 @@ export async function writeFileAtomic(
     }
     await rename(tmp, target);
   } catch (e) {
-    await unlink(tmp).catch(() => {});
-    throw e;
+    await removeQuietly(tmp);
+    throw asWriteError(target, e);
   }
+}
+
+/** Removes a temp file on an error path: the error being reported is the first one, not this. */
+export async function removeQuietly(path: string): Promise<void> {
+  await unlink(path).catch(() => {});
 }
 
 /**

@@ -64,6 +64,14 @@ export interface HttpOptions {
   connectTimeoutMs?: number;
   /** Longest silence between two body chunks (ms): a slow drip past it is a timeout. */
   readTimeoutMs?: number;
+  /**
+   * Longest time one request may take in all, headers and body (ms): a server that drips one
+   * byte before each read timeout cannot hold a command for ever. Default 10 minutes; a body that
+   * declares its length gets at least the time to arrive at {@link minBytesPerSecond}.
+   */
+  totalTimeoutMs?: number;
+  /** Slowest transfer rate the total deadline allows for for a body of declared length (default 16 KiB/s). */
+  minBytesPerSecond?: number;
   /** Extra attempts after a network error or a 5xx answer (never after a 4xx). */
   retries?: number;
   /** First backoff delay (ms); doubled per attempt, with jitter. */
@@ -92,6 +100,8 @@ function settings(o: HttpOptions): Settings {
     userAgent: o.userAgent ?? DEFAULT_USER_AGENT,
     connectTimeoutMs: o.connectTimeoutMs ?? 30_000,
     readTimeoutMs: o.readTimeoutMs ?? 30_000,
+    totalTimeoutMs: o.totalTimeoutMs ?? 600_000,
+    minBytesPerSecond: o.minBytesPerSecond ?? 16 * 1024,
     retries: o.retries ?? 2,
     backoffMs: o.backoffMs ?? 250,
     maxRedirects: o.maxRedirects ?? 10,
@@ -225,16 +235,20 @@ class Deadline {
   private timer: NodeJS.Timeout | undefined;
   constructor(
     private readonly controller: AbortController,
-    private readonly ms: number,
+    private ms: number,
   ) {
     this.restart();
   }
-  restart(): void {
+  /** Starts the wait again, for `ms` from now (default: the same length as before). */
+  restart(ms = this.ms): void {
+    this.ms = ms;
     this.clear();
     this.timer = setTimeout(() => {
       this.fired = true;
       this.controller.abort(new Error('timeout'));
     }, this.ms);
+    // A deadline alone never keeps the process alive (the socket it guards does, while open).
+    this.timer.unref();
   }
   clear(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
@@ -434,16 +448,26 @@ export class Http<C> {
       headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
     }
     const connect = new Deadline(controller, this.s.connectTimeoutMs);
+    // The whole request, headers and body, has one deadline besides the per-read timeout.
+    const started = Date.now();
+    const total = new Deadline(controller, this.s.totalTimeoutMs);
     let res: TransportResponse;
     try {
       res = await this.s.transport(url, { headers, signal: controller.signal });
     } catch (e) {
-      throw new NetworkTrouble(connect.fired ? 'timeout' : 'network', url.href, e);
+      total.clear();
+      throw new NetworkTrouble(connect.fired || total.fired ? 'timeout' : 'network', url.href, e);
     } finally {
       connect.clear();
     }
     const readTimeoutMs = this.s.readTimeoutMs;
     const declared = contentLength(res.header);
+    // A large declared body (a zip) gets the time it needs at the slowest acceptable rate.
+    const totalMs = Math.max(
+      this.s.totalTimeoutMs,
+      declared === undefined ? 0 : Math.ceil((declared / this.s.minBytesPerSecond) * 1000),
+    );
+    total.restart(Math.max(1, totalMs - (Date.now() - started)));
     const href = url.href;
     let consumed = false;
     return {
@@ -451,6 +475,7 @@ export class Http<C> {
       url: href,
       header: res.header,
       async discard() {
+        total.clear();
         if (consumed) return;
         consumed = true;
         controller.abort(new Error('discarded'));
@@ -458,7 +483,7 @@ export class Http<C> {
       },
       chunks: () => {
         consumed = true;
-        return guardedBody(res, controller, readTimeoutMs, declared, (kind, message, cause) =>
+        return guardedBody(res, controller, readTimeoutMs, declared, total, totalMs, (kind, message, cause) =>
           this.fail(kind, message, ctx, href, cause),
         );
       },
@@ -472,9 +497,14 @@ async function* guardedBody(
   controller: AbortController,
   readTimeoutMs: number,
   declared: number | undefined,
+  total: Deadline,
+  totalMs: number,
   fail: (kind: HttpFailureKind, message: string, cause?: unknown) => Error,
 ): AsyncGenerator<Uint8Array> {
-  if (res.body === null) return;
+  if (res.body === null) {
+    total.clear();
+    return;
+  }
   const reader = res.body[Symbol.asyncIterator]();
   const deadline = new Deadline(controller, readTimeoutMs);
   let n = 0;
@@ -485,6 +515,9 @@ async function* guardedBody(
       try {
         r = await reader.next();
       } catch (e) {
+        if (total.fired) {
+          throw fail('timeout', `request took longer than ${totalMs} ms in all (${n} bytes received)`, e);
+        }
         if (deadline.fired) {
           throw fail('timeout', `body stalled for more than ${readTimeoutMs} ms after ${n} bytes`, e);
         }
@@ -505,6 +538,7 @@ async function* guardedBody(
     completed = true;
   } finally {
     deadline.clear();
+    total.clear();
     // A body left half-read (error, or the consumer stopped early) must not pin the connection.
     if (!completed) {
       controller.abort(new Error('abandoned'));
@@ -524,20 +558,29 @@ function contentLength(header: (name: string) => string | undefined): number | u
 
 /** Writes one chunk, waiting for `drain` when the sink asks for it and failing if the sink errors. */
 export function writeChunk(sink: Writable, chunk: Uint8Array): Promise<void> {
+  // A sink that failed (a full disk) emits no second 'error' and never drains: stop at once.
+  const closed = () => sink.errored ?? new Error('the destination stream was closed');
+  if (sink.destroyed) return Promise.reject(closed());
   return new Promise((resolve, reject) => {
     const cleanup = () => {
       sink.off('error', onError);
+      sink.off('close', onClose);
       sink.off('drain', finish);
     };
     const onError = (e: Error) => {
       cleanup();
       reject(e);
     };
+    const onClose = () => {
+      cleanup();
+      reject(closed());
+    };
     const finish = () => {
       cleanup();
       resolve();
     };
     sink.once('error', onError);
+    sink.once('close', onClose);
     if (sink.write(chunk)) finish();
     else sink.once('drain', finish);
   });

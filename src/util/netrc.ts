@@ -1,7 +1,7 @@
 // ~/.netrc credentials for proxy hosts, parsed the way cmd/go reads them (machine, login, password).
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { FileReadError, readRegularFileIfExists } from './read.js';
 
 /** One `machine` entry of a netrc file. */
 export interface NetrcEntry {
@@ -77,15 +77,17 @@ export function netrcPath(env: NodeJS.ProcessEnv = process.env, home = homedir()
   return join(home, process.platform === 'win32' ? '_netrc' : '.netrc');
 }
 
-/** Reads and parses the user's netrc file; a missing, unreadable or oversized file means no entries. */
+/**
+ * Reads and parses the user's netrc file; a missing, unreadable or oversized file, or one that is
+ * not a regular file, means no entries.
+ */
 export async function loadNetrc(path: string): Promise<NetrcEntry[]> {
+  // A regular file only, capped while reading: NETRC=/dev/zero or a FIFO must not hang or fill memory.
   try {
-    const buf = await readFile(path);
-    if (buf.length > MAX_NETRC_BYTES) return [];
-    return parseNetrc(buf.toString('utf8'));
+    const buf = await readRegularFileIfExists(path, { maxBytes: MAX_NETRC_BYTES, what: 'netrc file' });
+    return buf === undefined ? [] : parseNetrc(buf.toString('utf8'));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'ENOTDIR') return [];
+    if (e instanceof FileReadError) return [];
     throw e;
   }
 }

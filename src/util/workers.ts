@@ -121,6 +121,11 @@ export interface WorkerPoolOptions {
   readonly threads: number;
   /** Error classes a job's error is rebuilt as (by name); others become MochiPkgError or Error. */
   readonly errors?: readonly ErrorClass[];
+  /**
+   * Jobs one thread may hold at once (default 1). More lets a thread start its next job without
+   * waiting for this thread to answer (zip hashing: the calling thread is busy downloading).
+   */
+  readonly jobsPerThread?: number;
   /** Called whenever a worker becomes ready or finishes a job (so a caller can hand it more). */
   readonly onIdle?: () => void;
 }
@@ -128,8 +133,8 @@ export interface WorkerPoolOptions {
 interface Slot {
   readonly worker: Worker;
   ready: boolean;
-  /** The job it runs (one at a time, so a slow job never holds others back on its thread). */
-  job: number | undefined;
+  /** The jobs it holds, at most `jobsPerThread`. */
+  readonly jobs: Set<number>;
 }
 
 interface Job<Req, Res> {
@@ -141,8 +146,8 @@ interface Job<Req, Res> {
 }
 
 /**
- * Runs jobs on up to `threads` worker threads, one job per thread at a time, in the order they
- * were asked for. Threads start on first use (or with {@link start}); a job waits until a thread
+ * Runs jobs on up to `threads` worker threads, `jobsPerThread` at a time on each (the least busy
+ * first), in the order they were asked for. Threads start on first use (or with {@link start}); a job waits until a thread
  * has said it is ready. Idle threads do not keep the process alive. A job's error comes back as
  * the same class with the same code and fields; a thread that dies fails its job with a
  * {@link WorkerExitError} and is not used again.
@@ -166,7 +171,7 @@ export class WorkerPool<Req, Res> {
 
   /** Whether a ready thread has no job (a job given now starts at once). */
   hasIdle(): boolean {
-    return this.slots.some((s) => s.ready && s.job === undefined);
+    return this.slots.some((s) => s.ready && s.jobs.size === 0);
   }
 
   /** Whether any thread is still alive (started, starting, or busy). */
@@ -211,7 +216,7 @@ export class WorkerPool<Req, Res> {
       return;
     }
     worker.unref();
-    const slot: Slot = { worker, ready: false, job: undefined };
+    const slot: Slot = { worker, ready: false, jobs: new Set() };
     worker.on('message', (msg: Reply<Res>) => this.receive(slot, msg));
     worker.on('error', (e) => this.fail(slot, e));
     worker.on('exit', (code) =>
@@ -228,40 +233,45 @@ export class WorkerPool<Req, Res> {
       const running = this.running.get(msg.id);
       if (running !== undefined) {
         this.running.delete(msg.id);
-        slot.job = undefined;
+        slot.jobs.delete(msg.id);
         if ('error' in msg) running.job.reject(deserializeError(msg.error, this.options.errors));
         else running.job.resolve(msg.ok);
       }
     }
     this.dispatch();
-    if (slot.job === undefined) this.options.onIdle?.();
+    if (slot.jobs.size === 0) this.options.onIdle?.();
   }
 
   private dispatch(): void {
-    for (const slot of this.slots) {
-      if (!slot.ready || slot.job !== undefined) continue;
-      const job = this.queue.shift();
-      if (job === undefined) break;
-      slot.job = job.id;
+    const most = Math.max(1, this.options.jobsPerThread ?? 1);
+    while (this.queue.length > 0) {
+      let slot: Slot | undefined;
+      for (const s of this.slots) {
+        if (s.ready && s.jobs.size < most && (slot === undefined || s.jobs.size < slot.jobs.size)) slot = s;
+      }
+      if (slot === undefined) break;
+      const job = this.queue.shift() as Job<Req, Res>;
+      slot.jobs.add(job.id);
       this.running.set(job.id, { slot, job });
       slot.worker.postMessage({ id: job.id, req: job.req }, [...job.transfer]);
     }
     // A thread keeps the process alive while it runs a job, or starts up while jobs wait for it.
     const waiting = this.queue.length > 0;
     for (const slot of this.slots) {
-      if (slot.job !== undefined || (waiting && !slot.ready)) slot.worker.ref();
+      if (slot.jobs.size > 0 || (waiting && !slot.ready)) slot.worker.ref();
       else slot.worker.unref();
     }
   }
 
-  /** A thread died: its job fails and it is not used again; queued jobs wait for (or start) another. */
+  /** A thread died: its jobs fail and it is not used again; queued jobs wait for (or start) another. */
   private fail(slot: Slot, e: Error): void {
     const i = this.slots.indexOf(slot);
     if (i < 0) return;
     this.slots.splice(i, 1);
-    const running = slot.job === undefined ? undefined : this.running.get(slot.job);
-    if (running !== undefined) {
-      this.running.delete(running.job.id);
+    for (const id of slot.jobs) {
+      const running = this.running.get(id);
+      if (running === undefined) continue;
+      this.running.delete(id);
       running.job.reject(e instanceof WorkerExitError ? e : new WorkerExitError(e.message, { cause: e }));
     }
     void slot.worker.terminate();

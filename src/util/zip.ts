@@ -11,11 +11,12 @@
 // - speed: small entries inflate synchronously from one large read window (a zlib stream per
 //   entry on the threadpool costs ~3x more than the inflate itself for 10 KB files), large entries
 //   stream through async zlib so inflate runs on libuv's threadpool while the caller hashes.
-import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import type { ErrorCode } from '../errorCodes.js';
 import { type ErrorOptions, MochiPkgError } from '../errors.js';
+import { FileReadError, openRegularFile } from './read.js';
 
 /**
  * Stable codes of {@link ZipError} that reading an archive raises:
@@ -146,21 +147,18 @@ function bytesSource(bytes: Uint8Array, label: string): Source {
 
 async function fileSource(path: string): Promise<Source> {
   const io = (e: unknown, what: string) =>
-    new ZipError('zip-io', `${path}: cannot ${what} zip file: ${(e as Error).message}`, { cause: e });
-  let handle: Awaited<ReturnType<typeof open>>;
-  try {
-    handle = await open(path, 'r');
-  } catch (e) {
-    throw io(e, 'open');
-  }
+    new ZipError(
+      'zip-io',
+      e instanceof FileReadError ? e.message : `${path}: cannot ${what} zip file: ${(e as Error).message}`,
+      { cause: e },
+    );
+  let handle: FileHandle;
   let size: number;
   try {
-    const st = await handle.stat();
-    if (!st.isFile()) throw new Error('not a regular file');
-    size = st.size;
+    // Non-blocking open: a FIFO is refused at once instead of waiting for a writer for ever.
+    ({ handle, size } = await openRegularFile(path, 'zip file'));
   } catch (e) {
-    await handle.close();
-    throw io(e, 'read');
+    throw io(e, 'open');
   }
   return {
     size,

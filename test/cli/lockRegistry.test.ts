@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { parseToml } from '../../src/python/lockfile/index.js';
+import { parseLock } from '../../src/project/lockdoc.js';
 import {
   type BuiltFile,
   type LocalIndex,
@@ -13,6 +13,7 @@ import {
 } from '../python/registry/fixtures.js';
 import { upstreamFixture } from '../python/registry/resolveSupport.js';
 import { captureStreams, writeTree } from '../support/files.js';
+import { type GenDist, type GenRelease, serveIndex, writeUniverse } from '../support/pyindex.js';
 
 const dirs: string[] = [];
 async function tmp(): Promise<string> {
@@ -65,7 +66,7 @@ describe('mochi-pkg lock with a package index', () => {
     const r = await lock(root, {}, '--index-url', index.url, '--cache-dir', cache);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    const manifest = parseToml(await readFile(join(root, 'mochi.lock')), { fileName: 'mochi.lock' });
+    const manifest = parseLock(await readFile(join(root, 'mochi.lock')), { fileName: 'mochi.lock' }).python;
     const byAlias = new Map(manifest.entries.map((e) => [e.alias, e]));
     expect(byAlias.get('rq')).toMatchObject({
       name: 'requests',
@@ -95,6 +96,29 @@ describe('mochi-pkg lock with a package index', () => {
     );
     expect([check.code, check.out, check.err]).toEqual([0, 'mochi.lock is up to date (2 entries)\n', '']);
     expect(index.requests.length + sixIndex.requests.length).toBe(asked);
+
+    // The closure of both imports is pinned by wheel hash, each from its own index.
+    const text = await readFile(join(root, 'mochi.lock'), 'utf8');
+    const closure = parseLock(text).distributions ?? [];
+    expect(closure.map((d) => [d.name, d.version, d.indexUrl])).toEqual([
+      ['requests', upstream.best, index.url],
+      ['six', '1.17.0', sixIndex.url],
+    ]);
+    expect(closure.every((d) => d.targets.join() === '3.12-linux' && d.wheels.length === 1)).toBe(true);
+    // A hand-edited wheel hash is drift of that distribution's `wheels`, found offline.
+    const sha = closure[1]!.wheels[0]!.sha256;
+    await writeFile(join(root, 'mochi.lock'), text.replace(sha, 'f'.repeat(64)));
+    const drift = await lock(
+      root,
+      {},
+      '--check',
+      '--offline',
+      '--index-url',
+      index.url,
+      '--cache-dir',
+      cache,
+    );
+    expect([drift.code, drift.out]).toEqual([1, 'changed [[python-distribution]] six (wheels)\n']);
   });
 
   it('takes the index from MOCHI_PYTHON_INDEX_URL when --index-url is absent', async () => {
@@ -125,5 +149,72 @@ describe('mochi-pkg lock with a package index', () => {
       'error[registry-offline]: app.mochi:1:1: import python "requests": offline: no cached page for requests',
     );
     await expect(readFile(join(root, 'mochi.lock'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('mochi-pkg lock: the closure decides the versions of index imports', () => {
+  const rel = (version: string, deps: [string, string][] = []): GenRelease => ({
+    version,
+    deps: deps.map(([name, specifier]) => ({
+      text: `${name}${specifier}`,
+      name,
+      specifier,
+      extras: [],
+      active: true,
+    })),
+    extras: {},
+    yanked: false,
+    tags: ['py3-none-any'],
+    metadataFile: false,
+  });
+  const dists: GenDist[] = [
+    {
+      name: 'weather',
+      typed: true,
+      releases: [rel('1.0', [['httpx', '<1']]), rel('2.0', [['httpx', '<0.25']])],
+    },
+    { name: 'tabulate', typed: true, releases: [rel('1.0', [['httpx', '>=0.27']])] },
+    { name: 'httpx', releases: [rel('0.24'), rel('0.27')] },
+  ];
+  let served: Awaited<ReturnType<typeof serveIndex>>;
+  beforeAll(async () => {
+    const dir = await tmp();
+    await writeUniverse(dir, { id: 'c', dists, roots: [], conflictFree: false });
+    served = await serveIndex(dir, { json: false });
+  });
+  afterAll(() => served.close());
+
+  it('pins the import to the version its closure needs, stubs included', async () => {
+    const root = await tmp();
+    await writeTree(root, {
+      'app.mochi': 'import python "weather" as w\nimport python "tabulate@>=1" as t\n',
+    });
+    const r = await lock(root, {}, '--index-url', served.url, '--cache-dir', await tmp());
+    expect([r.code, r.err]).toEqual([0, '']);
+    const lockText = await readFile(join(root, 'mochi.lock'), 'utf8');
+    const parsed = parseLock(lockText);
+    // weather 2.0 needs httpx<0.25 and tabulate needs httpx>=0.27: the closure takes weather 1.0.
+    expect(parsed.python.entries.map((e) => [e.alias, e.version])).toEqual([
+      ['t', '1.0'],
+      ['w', '1.0'],
+    ]);
+    expect((parsed.distributions ?? []).map((d) => `${d.name} ${d.version}`)).toEqual([
+      'httpx 0.27',
+      'tabulate 1.0',
+      'weather 1.0',
+    ]);
+  });
+
+  it('explains a conflict from the imports, with their file:line', async () => {
+    const root = await tmp();
+    await writeTree(root, {
+      'app.mochi': 'import python "weather@>=2" as w\nimport python "tabulate@>=1" as t\n',
+    });
+    const r = await lock(root, {}, '--index-url', served.url, '--cache-dir', await tmp());
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('error[resolver-conflict]');
+    expect(r.err).toContain('weather==2.0 depends on httpx<0.25');
+    expect(r.err).toContain('tabulate==1.0 depends on httpx>=0.27');
+    expect(r.err).toContain('your import of `weather@>=2` (app.mochi:1:1) requires weather>=2');
   });
 });

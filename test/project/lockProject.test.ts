@@ -70,11 +70,18 @@ describe('lockProject', () => {
     expect(again.written).toBe(false);
   });
 
-  it('regenerates an unreadable lock and says so in a lock-unreadable event', async () => {
+  it('refuses an unreadable lock without force, and leaves it as it was', async () => {
+    const root = await project();
+    await writeFile(join(root, 'mochi.lock'), 'schema-version = 9\n');
+    await expect(lockProject(settings(root))).rejects.toMatchObject({ code: 'lockfile-schema-version' });
+    expect(await readFile(join(root, 'mochi.lock'), 'utf8')).toBe('schema-version = 9\n');
+  });
+
+  it('with force, regenerates an unreadable lock and says so in a lock-unreadable event', async () => {
     const root = await project();
     await writeFile(join(root, 'mochi.lock'), 'schema-version = 9\n');
     const events: LockEvent[] = [];
-    const r = await lockProject(settings(root, events));
+    const r = await lockProject({ ...settings(root, events), force: true });
     expect(r.written).toBe(true);
     expect(events[0]).toEqual({
       kind: 'lock-unreadable',

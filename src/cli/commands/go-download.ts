@@ -9,6 +9,7 @@ import {
   type CommandContext,
   ExitCode,
   parseCommandArgs,
+  printError,
   printJson,
   println,
   UsageError,
@@ -97,6 +98,8 @@ async function downloadAll(
   const progress = createProgress(ctx);
   let finished = 0;
   let failed = 0;
+  // The error behind each failed result, printed as every command prints errors (`error[code]`).
+  const errors = new Map<DownloadResult, MochiPkgError>();
   const results = await mapInOrder(
     args,
     jobs,
@@ -106,7 +109,9 @@ async function downloadAll(
       } catch (e) {
         if (!(e instanceof MochiPkgError)) throw e;
         failed++;
-        return { Path: module, Version: query, Error: redactUrls(e.message) };
+        const r = { Path: module, Version: query, Error: redactUrls(e.message) };
+        errors.set(r, e);
+        return r;
       } finally {
         finished++;
         progress.update(`downloading: ${finished}/${args.length} done${failed ? `, ${failed} failed` : ''}`);
@@ -115,7 +120,7 @@ async function downloadAll(
     (r) => {
       progress.done();
       if (values.json) printJson(ctx, r);
-      else if (r.Error !== undefined) ctx.stderr.write(`mochi-pkg: ${r.Path}@${r.Version}: ${r.Error}\n`);
+      else if (r.Error !== undefined) printError(ctx, errors.get(r)!);
       else println(ctx, `${r.Path} ${r.Version} ${r.Sum}`);
     },
   );

@@ -1,7 +1,7 @@
 // `mochi-pkg go hash`: the h1: hash of a module zip, a module directory or a go.mod file.
-import { readFile } from 'node:fs/promises';
 import { hashGoMod, hashZip } from '../../go/dirhash/index.js';
 import { hashModuleDir } from '../../go/modzip/index.js';
+import { readRegularFile } from '../../util/read.js';
 import { type Command, ExitCode, parseCommandArgs, printJson, println, UsageError } from '../context.js';
 import { isDirectory, MODULE_FLAGS, moduleOf, positionals, runReporting } from './go-zip-shared.js';
 
@@ -47,8 +47,14 @@ not a zip, bad module path or version · 3 internal error`,
       if (values.gomod) {
         let bytes: Buffer;
         try {
-          bytes = await readFile(path);
+          // go.mod is capped at 16 MiB, as in module zips; a device or FIFO is refused unread.
+          bytes = await readRegularFile(path, { maxBytes: 16 << 20, what: 'go.mod' });
         } catch (e) {
+          if (
+            (e as NodeJS.ErrnoException).code !== 'ENOENT' &&
+            (e as NodeJS.ErrnoException).code !== 'ENOTDIR'
+          )
+            throw e;
           throw new UsageError(`${path}: cannot read go.mod: ${(e as Error).message}`);
         }
         h1 = hashGoMod(bytes);

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { EXIT_STATUS } from '../../errorCodes.js';
 import { isMochiPkgError, MochiPkgError } from '../../errors.js';
 import { listZip, type ModuleVersion } from '../../go/modzip/index.js';
-import { type CommandContext, printJson, UsageError } from '../context.js';
+import { type CommandContext, printError, printJson, UsageError } from '../context.js';
 
 /** The flags every go zip command takes: the module@version and --json. */
 export const MODULE_FLAGS = {
@@ -27,8 +27,7 @@ export async function runReporting(
   } catch (e) {
     if (!(e instanceof MochiPkgError) || e instanceof UsageError) throw e;
     if (json) printJson(ctx, { ok: false, error: e.toJSON() });
-    ctx.stderr.write(`mochi-pkg: error[${e.code}]: ${e.message}\n`);
-    if (e.hint) ctx.stderr.write(`  hint: ${e.hint}\n`);
+    printError(ctx, e);
     return EXIT_STATUS[e.exitClass];
   }
 }

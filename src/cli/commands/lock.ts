@@ -1,6 +1,7 @@
 // `mochi-pkg lock` and `mochi-pkg lock --check`: pin a project's Python and Go imports in mochi.lock, or verify it.
 import { delimiter } from 'node:path';
-import { isMochiPkgError, type MochiPkgError, redactUrls } from '../../errors.js';
+import { isMochiPkgError, redactUrls } from '../../errors.js';
+import { BRIDGE_MODULE } from '../../go/lockfile/index.js';
 import {
   type BuildFn,
   checkLock,
@@ -12,11 +13,14 @@ import {
   lockProject,
   type PythonBuildOptions,
 } from '../../project/index.js';
+import { LockfileError } from '../../python/lockfile/index.js';
 import {
   type Command,
   type CommandContext,
   ExitCode,
+  eprintln,
   parseCommandArgs,
+  printError,
   printJson,
   println,
   UsageError,
@@ -63,12 +67,25 @@ Flags:
   --cache-dir <dir>    cache for git and index sources (default: $MOCHI_PYTHON_CACHE, else
                        $XDG_CACHE_HOME/mochi-pkg/python)
 ${PYTHON_TARGET_HELP}
+  --target <X.Y-plat>  an environment the closure of the index imports is locked for (e.g.
+                       3.12-linux, 3.11-darwin, 3.13-win32); repeatable. Default: the
+                       --python/--platform pair. Each target gets the wheel pip would install;
+                       a distribution without a wheel for a target is an error (no sdist builds)
   --go-proxy <list>    GOPROXY list for import go (https://…, http://…, file://…, off; a path
                        starting with . or / is a file:// proxy directory). Default: $GOPROXY,
                        else https://proxy.golang.org
   --go-cache-dir <dir> the verified Go module cache (default: $MOCHI_GO_BRIDGE_CACHE, else
                        $XDG_CACHE_HOME/mochi-pkg/go)
   --go-sum <file>      after locking, also write the go.sum lines of the locked Go modules to <file>
+  --go-mod <file>      after locking, also write the go.mod of the program's Go bridge to <file>
+                       (module ${BRIDGE_MODULE}; with --go-sum, \`go build\` needs no network)
+  --allow-outside-project
+                       let \`path+<dir>\` imports (Python and Go) name a directory outside the
+                       project; by default they must lie inside it. The lock records the relative
+                       path as written, never an absolute one
+  --force              replace a mochi.lock that cannot be read (conflict markers, a newer
+                       schema-version, an unknown key, too large); without it \`lock\` refuses such
+                       a lock, since its Go hash pins would be lost
   -h, --help           show this help
 
 Examples:
@@ -76,7 +93,7 @@ Examples:
   mochi-pkg lock --index-url https://devpi.example/root/pypi/+simple/
   mochi-pkg lock --check --offline          # in CI, after a warm-up run
   mochi-pkg lock --check --json | jq .diff
-  mochi-pkg lock --go-proxy ./goproxy --go-sum go.sum
+  mochi-pkg lock --go-proxy ./goproxy --go-mod bridge/go.mod --go-sum bridge/go.sum
 
 Output of --check on drift: one line per entry, \`added <name>:<alias>\`, \`removed <name>:<alias>\`
 or \`changed <name>:<alias> (<field>, …)\` for Python entries and the same with the module path
@@ -88,7 +105,8 @@ Exit codes:
   1  with --check, the lock drifted; or a stub source failed (git, missing stubs, an unreachable
      index, a hash mismatch, no matching version, offline cache miss); a Go module could not be
      fetched or verified; a locked Go hash does not match (go-checksum-mismatch)
-  2  bad usage, or unusable input: mochi.lock missing or unparsable (with --check), a malformed
+  2  bad usage, or unusable input: mochi.lock unparsable (without --force), missing (with
+     --check), not a regular file, a malformed
      import declaration or spec
   3  internal error
 `;
@@ -101,9 +119,20 @@ export interface LockDeps {
 
 const defaultDeps: LockDeps = { makeBuild: loadPythonBuild };
 
-function printError(ctx: CommandContext, e: MochiPkgError): void {
-  ctx.stderr.write(`mochi-pkg: error[${e.code}]: ${redactUrls(e.message)}\n`);
-  if (e.hint) ctx.stderr.write(`  hint: ${redactUrls(e.hint)}\n`);
+/**
+ * `lock` without --force on a lock it cannot read: exit 2 with the reader's error, and a hint that
+ * says why the lock is kept (its Go hashes are pins, never silently re-taken from the proxy).
+ */
+function refuseUnreadable(ctx: CommandContext, e: LockfileError): number {
+  eprintln(ctx, `mochi-pkg: error[${e.code}]: ${redactUrls(e.message)}`);
+  const fix =
+    e.code === 'lockfile-conflict'
+      ? 'resolve the merge conflict in mochi.lock'
+      : 'fix mochi.lock or delete it';
+  ctx.stderr.write(
+    `  hint: ${fix}, or run \`mochi-pkg lock --force\` to replace it; its Go hash pins would then be taken from the proxy again\n`,
+  );
+  return ExitCode.usage;
 }
 
 function plural(n: number, word: string): string {
@@ -138,17 +167,23 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     'stubs-dir': { type: 'string', multiple: true },
     'cache-dir': { type: 'string' },
     ...pythonTargetFlags,
+    target: { type: 'string', multiple: true },
     'index-url': { type: 'string' },
     offline: { type: 'boolean' },
     'go-proxy': { type: 'string' },
     'go-cache-dir': { type: 'string' },
     'go-sum': { type: 'string' },
+    'go-mod': { type: 'string' },
+    force: { type: 'boolean' },
+    'allow-outside-project': { type: 'boolean' },
   });
-  if (values.check && values['go-sum'] !== undefined) {
-    throw new UsageError(
-      'lock: --go-sum writes a file; it cannot be combined with --check',
-      'run `mochi-pkg lock --go-sum <file>`',
-    );
+  for (const flag of ['go-sum', 'go-mod'] as const) {
+    if (values.check && values[flag] !== undefined) {
+      throw new UsageError(
+        `lock: --${flag} writes a file; it cannot be combined with --check`,
+        `run \`mochi-pkg lock --${flag} <file>\``,
+      );
+    }
   }
   const progress = createProgress(ctx, values.json === true);
   const settings: LockSettings = {
@@ -160,15 +195,16 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     indexUrl: values['index-url'],
     offline: values.offline,
     python: parsePythonTarget('lock', values),
+    targets: values.target,
     goProxy: values['go-proxy'],
     goCacheDir: values['go-cache-dir'],
+    allowOutsideProject: values['allow-outside-project'],
     makeBuild: deps.makeBuild,
     onEvent: (e) => {
       if (e.kind === 'progress') progress.update(e.message);
-      // As before Go entries existed, `lock` regenerates a broken lock rather than refusing it.
       else
         ctx.stderr.write(
-          `note: ignoring the unreadable ${LOCK_FILE} (${e.code}); Go queries are resolved afresh\n`,
+          `note: --force: replacing the unreadable ${LOCK_FILE} (${e.code}); its Go pins are resolved afresh\n`,
         );
     },
   };
@@ -191,16 +227,22 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
       }
       return r.upToDate ? ExitCode.ok : ExitCode.failure;
     }
-    const r = await lockProject({ ...settings, goSum: values['go-sum'] });
+    const r = await lockProject({
+      ...settings,
+      force: values.force,
+      goSum: values['go-sum'],
+      goMod: values['go-mod'],
+    });
     progress.done();
     printGoWarnings(ctx, r.plan);
-    const { plan, totals: sum, goSum } = r;
+    const { plan, totals: sum, goSum, goMod } = r;
     if (values.json) {
       printJson(ctx, {
         written: r.written,
         path: r.path,
         ...sum,
         ...(goSum ? { goSum } : {}),
+        ...(goMod ? { goMod } : {}),
         ...(values.skipped
           ? { skips: plan.targets.flatMap((t) => t.skipped.map((s) => ({ alias: t.import.alias, ...s }))) }
           : {}),
@@ -211,6 +253,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
         `${LOCK_FILE}: ${r.written ? 'wrote' : 'up to date,'} ${entries(sum.entries)} (${plural(sum.items, 'item')}, ${plural(sum.skipped, 'skip')}${sum.goModules > 0 ? `; ${plural(sum.goModules, 'Go module')}` : ''}) from ${plural(plan.files.length, 'file')}`,
       );
       if (goSum) println(ctx, `${goSum.path}: wrote ${plural(goSum.lines, 'line')}`);
+      if (goMod) println(ctx, `${goMod.path}: wrote the Go bridge's go.mod`);
       if (values.skipped) {
         for (const t of plan.targets) {
           for (const s of t.skipped) {
@@ -224,6 +267,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     }
     return ExitCode.ok;
   } catch (e) {
+    if (!values.check && e instanceof LockfileError) return refuseUnreadable(ctx, e);
     // Runs outside the shell (tests, embedding) still get the exit status of unusable input.
     if (isMochiPkgError(e) && e.exitClass === 'usage') {
       printError(ctx, e);

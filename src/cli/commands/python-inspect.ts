@@ -81,19 +81,23 @@ does not parse (file, line and column are printed) · 3 internal error`,
       return ExitCode.ok;
     }
     println(ctx, `module ${w.module} (Python ${python.version.join('.')}, ${python.platform})`);
-    println(ctx, `\nitems (${w.items.length}):`);
+    println(ctx);
+    println(ctx, `items (${w.items.length}):`);
     for (const i of w.items) {
       const alias = i.name === i.sourceName ? '' : ` (Python ${i.sourceName})`;
       println(ctx, `  ${i.kind.padEnd(9)} ${i.name}${alias}${i.async ? ' [async]' : ''}: ${render(i.type)}`);
     }
-    println(ctx, `\nskipped (${w.skipped.length}):`);
+    println(ctx);
+    println(ctx, `skipped (${w.skipped.length}):`);
     for (const s of w.skipped) {
       println(ctx, `  ${s.itemPath}  [${s.reason}]  ${s.detail}`);
       if (s.override) println(ctx, `      override: ${s.override}`);
     }
-    println(ctx, `\ncapabilities: ${capabilities.length ? capabilities.join(', ') : '(none)'}`);
+    println(ctx);
+    println(ctx, `capabilities: ${capabilities.length ? capabilities.join(', ') : '(none)'}`);
     println(ctx, `shim sha256: ${r.shimSha256}`);
-    println(ctx, '\n--- shim ---');
+    println(ctx);
+    println(ctx, '--- shim ---');
     ctx.stdout.write(r.shim);
     return ExitCode.ok;
   },

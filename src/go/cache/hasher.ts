@@ -70,6 +70,9 @@ export function threadHasher(threads: number = defaultHashThreads()): ThreadHash
     script: new URL('./hash-worker.js', import.meta.url),
     threads,
     errors: HASH_ERRORS,
+    // As many jobs as asked for go to a thread at once: it works through them while this thread,
+    // busy downloading, has not yet read its answers.
+    jobsPerThread: Number.POSITIVE_INFINITY,
   });
   return {
     threads,

@@ -1,9 +1,16 @@
 // The verify-on-store module cache: atomic stores, hash-before-publish, verification, listing.
 import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { Writable } from 'node:stream';
-import { openExclusive, TEMP_PREFIX, tempPathFor, writeFileAtomic } from '../../util/atomic.js';
+import {
+  asWriteError,
+  openExclusive,
+  removeQuietly,
+  TEMP_PREFIX,
+  tempPathFor,
+  writeFileAtomic,
+} from '../../util/atomic.js';
 import { ZipError } from '../../util/zip.js';
 import { DirhashError, hashGoMod, hashZip } from '../dirhash/index.js';
 import { unescapePath, unescapeVersion } from '../module/index.js';
@@ -138,7 +145,7 @@ export class Cache {
       await writeTemp(tmp, source);
       digest = await this.hasher.checkAndHash(tmp, module, version);
     } catch (e) {
-      await unlink(tmp).catch(() => {});
+      await removeQuietly(tmp);
       throw e;
     }
     if ((await publishNoReplace(tmp, zipPath)) === 'exists') {
@@ -377,7 +384,15 @@ async function removeStaleTemps(
 
 /** Writes `source` into a new temp file and fsyncs it. */
 async function writeTemp(tmp: string, source: ZipSource | Buffer): Promise<void> {
-  const fh = await openExclusive(tmp, 0o644, true);
+  let fh: FileHandle;
+  try {
+    fh = await openExclusive(tmp, 0o644, true);
+  } catch (e) {
+    throw asWriteError(tmp, e);
+  }
+  // The first write error (a full disk) is the cause to report, whatever the source then made of it
+  // (a download reports "cannot read" once its sink fails).
+  let writeError: unknown;
   try {
     if (source instanceof Uint8Array) {
       await fh.writeFile(source);
@@ -392,18 +407,29 @@ async function writeTemp(tmp: string, source: ZipSource | Buffer): Promise<void>
           fh.writev(chunks.map((c) => c.chunk as Buffer)).then(() => cb(), cb);
         },
       });
+      // Always listened to: a write that fails after the writer moved on must not become an
+      // unhandled 'error' event that kills the process.
+      sink.on('error', (e) => {
+        writeError ??= e;
+      });
       try {
         await source(sink);
-      } finally {
-        await new Promise<void>((resolve, reject) => {
-          sink.once('error', reject);
-          sink.end(() => resolve());
-        });
+      } catch (e) {
+        throw writeError ?? e;
       }
+      if (writeError !== undefined) throw writeError;
+      // Ending waits for the writes still under way; one of them may be the first to fail.
+      await new Promise<void>((resolve, reject) => {
+        if (sink.destroyed) return reject(writeError ?? new Error('the zip sink was destroyed'));
+        sink.end((e?: Error | null) => (e ? reject(writeError ?? e) : resolve()));
+      });
+      if (writeError !== undefined) throw writeError;
     } else {
       for await (const chunk of source) await fh.write(chunk);
     }
     await fh.sync();
+  } catch (e) {
+    throw asWriteError(tmp, writeError ?? e);
   } finally {
     await fh.close();
   }

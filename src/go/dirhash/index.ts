@@ -5,7 +5,15 @@ import { readdir } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { MAX_ZIP_FILE, openZip, readEntries, type ZipArchive, type ZipEntry } from '../../util/zip.js';
 import { ModZipError } from '../modzip/errors.js';
-import { DirhashError, type H1Digest, hash1Files, type Line, sha256Hex, summarize } from './hash1.js';
+import {
+  DirhashError,
+  type H1Digest,
+  hash1Files,
+  type Line,
+  newlineName,
+  sha256Hex,
+  summarize,
+} from './hash1.js';
 
 export {
   DirhashError,
@@ -76,6 +84,8 @@ export async function hashArchive(
         'a module zip holds only files under module@version/; check the module path and version',
       );
     }
+    // Before the directory skip: `…/a\n<hex>  …/` must not slip through as a "directory".
+    if (e.nameBytes.includes(0x0a)) throw newlineName(e.name);
     if (e.nameBytes[e.nameBytes.length - 1] === 0x2f) continue; // directory entry
     checkSafeName(e, prefix.length, archive.label);
     const key = e.nameBytes.toString('latin1');

@@ -29,7 +29,22 @@ export interface GoLockEntry {
   readonly zipH1?: string;
   /** `h1:` hash of the go.mod: go.sum's `<module> <version>/go.mod h1:…` value. */
   readonly modH1?: string;
-  /** The Mochi aliases the module is imported under, sorted, without repeats. */
+  /**
+   * The module is in the build list only because other modules need it: no `.mochi` file imports
+   * it (such an entry has no aliases).
+   */
+  readonly indirect?: boolean;
+  /**
+   * An indirect module that the program's go.mod requires (`// indirect`): it provides a package
+   * the program builds, or keeps a test dependency's version (what `go mod tidy` keeps).
+   */
+  readonly require?: boolean;
+  /**
+   * go.sum's `/go.mod` hashes of the module's other versions that minimal version selection read
+   * (`"<version> h1:…"`, in version order), so that go.sum can be written from the lock alone.
+   */
+  readonly graphModH1?: readonly string[];
+  /** The Mochi aliases the module is imported under, sorted, without repeats (empty when indirect). */
   readonly aliases: readonly string[];
 }
 
@@ -49,8 +64,23 @@ export const GO_FIELD_ORDER: readonly (readonly [GoLockField, string])[] = [
   ['localPath', 'local-path'],
   ['zipH1', 'zip-h1'],
   ['modH1', 'mod-h1'],
+  ['indirect', 'indirect'],
+  ['require', 'require'],
+  ['graphModH1', 'graph-mod-h1'],
   ['aliases', 'aliases'],
 ];
+
+/** The version of a `graph-mod-h1` value (`"<version> h1:…"`). */
+export function graphModVersion(value: string): string {
+  return value.slice(0, value.indexOf(' '));
+}
+
+/** `graph-mod-h1` values in cmd/go's version order, without repeats. */
+export function sortGraphModH1(values: readonly string[]): string[] {
+  return [...new Set(values)].sort(
+    (a, b) => semver.compareStrings(graphModVersion(a), graphModVersion(b)) || cmp(a, b),
+  );
+}
 
 /** Orders two entries by (module, version): module paths by code unit, versions as cmd/go orders them. */
 export function compareGoEntries(a: GoLockEntry, b: GoLockEntry): number {
@@ -61,7 +91,11 @@ export function compareGoEntries(a: GoLockEntry, b: GoLockEntry): number {
 export function sortGoManifest(m: GoManifest): GoManifest {
   return {
     entries: m.entries
-      .map((e) => ({ ...e, aliases: [...new Set(e.aliases)].sort(cmp) }))
+      .map((e) => ({
+        ...e,
+        aliases: [...new Set(e.aliases)].sort(cmp),
+        ...(e.graphModH1 ? { graphModH1: sortGraphModH1(e.graphModH1) } : {}),
+      }))
       .sort(compareGoEntries),
   };
 }

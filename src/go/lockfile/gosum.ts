@@ -1,12 +1,13 @@
 // go.sum lines for the modules a lock pins, in the order and form cmd/go writes them.
-import * as semver from '../semver/index.js';
-import type { GoManifest } from './entry.js';
+import { renderGoSumLines, type SumLine } from '../bridge/render.js';
+import { type GoManifest, graphModVersion } from './entry.js';
 
 /**
- * The go.sum text for the lock's `module-proxy` entries: per module version, the zip line
- * `<module> <version> <zip-h1>` then the go.mod line `<module> <version>/go.mod <mod-h1>`,
- * modules in code-unit order and versions in semver order (cmd/go's `module.Sort`), `\n` line ends.
- * `path` entries have no go.sum lines (cmd/go records none for directory replacements).
+ * The go.sum text for the lock's `module-proxy` entries: the zip line `<module> <version> <zip-h1>`
+ * and the go.mod line `<module> <version>/go.mod <mod-h1>` of each entry that records them, and
+ * the go.mod lines of the other versions the module graph read (`graph-mod-h1`) — in x/mod's
+ * `module.Sort` order, `\n` line ends. `path` entries have no go.sum lines (cmd/go records none
+ * for directory replacements).
  *
  * @example
  * ```ts
@@ -14,15 +15,15 @@ import type { GoManifest } from './entry.js';
  * ```
  */
 export function renderGoSum(m: GoManifest): string {
-  const mods = m.entries
-    .filter((e) => e.source === 'module-proxy' && e.version !== undefined)
-    .sort((a, b) =>
-      a.module < b.module ? -1 : a.module > b.module ? 1 : semver.compareStrings(a.version!, b.version!),
-    );
-  let out = '';
-  for (const e of mods) {
-    if (e.zipH1 !== undefined) out += `${e.module} ${e.version} ${e.zipH1}\n`;
-    if (e.modH1 !== undefined) out += `${e.module} ${e.version}/go.mod ${e.modH1}\n`;
+  const lines: SumLine[] = [];
+  for (const e of m.entries) {
+    if (e.source !== 'module-proxy' || e.version === undefined) continue;
+    const path = e.module;
+    if (e.zipH1 !== undefined) lines.push({ path, version: e.version, goMod: false, h1: e.zipH1 });
+    if (e.modH1 !== undefined) lines.push({ path, version: e.version, goMod: true, h1: e.modH1 });
+    for (const g of e.graphModH1 ?? []) {
+      lines.push({ path, version: graphModVersion(g), goMod: true, h1: g.slice(g.indexOf(' ') + 1) });
+    }
   }
-  return out;
+  return renderGoSumLines(lines);
 }

@@ -1,4 +1,13 @@
 // [[go-package]] entries of mochi.lock: `import go` specs, model, render, parse, diff, go.sum, and pinning through the cache.
+
+export {
+  BRIDGE_GO_VERSION,
+  BRIDGE_MODULE,
+  type BuildListOptions,
+  type BuildListResult,
+  lockBuildList,
+  replaceDir,
+} from './buildlist.js';
 export {
   type ChecksumMismatch,
   checksumMismatches,
@@ -15,9 +24,11 @@ export {
   type GoLockField,
   type GoManifest,
   type GoSource,
+  graphModVersion,
   pathModuleVersion,
   sortGoManifest,
 } from './entry.js';
+export { renderGoMod } from './gomod.js';
 export { renderGoSum } from './gosum.js';
 export { decodeGoPackages } from './parse.js';
 export {

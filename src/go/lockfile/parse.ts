@@ -1,8 +1,10 @@
 // Reads mochi.lock's [[go-package]] tables: a strict schema check with the same error locations as [[python-package]].
 // The document itself (TOML, schema-version, locations) is mochi.lock's one reader, which lives
 // with the Python tables that came first; Go tables are decoded from the same parsed document.
+
 import { isTable, kindOf, type LockDocument } from '../../lock/document.js';
 import type { LockfileLocation } from '../../lock/errors.js';
+import { isMochiAlias } from '../../lock/identifier.js';
 import { isH1Digest } from '../dirhash/hash1.js';
 import {
   canonicalVersion,
@@ -18,6 +20,7 @@ import {
   type GoLockEntry,
   type GoManifest,
   type GoSource,
+  sortGraphModH1,
 } from './entry.js';
 
 const KEY_TO_FIELD: ReadonlyMap<string, keyof GoLockEntry> = new Map(GO_FIELD_ORDER.map(([f, k]) => [k, f]));
@@ -29,7 +32,6 @@ const FORBIDDEN: Readonly<Record<GoSource, readonly string[]>> = {
   'module-proxy': ['local-path'],
   path: ['version'],
 };
-const ALIAS_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function isGoSource(s: unknown): s is GoSource {
   return s === 'module-proxy' || s === 'path';
@@ -66,13 +68,38 @@ export function decodeGoPackages(document: LockDocument): GoManifest {
         bad(key, `unknown key (expected one of ${GO_FIELD_ORDER.map(([, k]) => k).join(', ')})`);
       }
     }
-    for (const key of ['module', 'source', 'aliases']) {
+    const indirect = t.indirect !== undefined;
+    for (const key of ['module', 'source', ...(indirect ? [] : ['aliases'])]) {
       if (t[key] === undefined) bad(key, `missing required key ${JSON.stringify(key)}`);
     }
+    if (indirect && t.aliases !== undefined)
+      bad('aliases', 'an indirect entry has no aliases (no .mochi file imports it)');
+    if (t.require !== undefined && !indirect)
+      bad('require', 'only an indirect entry carries require (a direct one is always required)');
     const out: Record<string, unknown> = {};
     for (const [field, key] of GO_FIELD_ORDER) {
       const v = t[key];
       if (v === undefined) continue;
+      if (key === 'indirect' || key === 'require') {
+        if (v !== true) bad(key, `expected true (omit the key otherwise), got ${kindOf(v)}`);
+        out[field] = true;
+        continue;
+      }
+      if (key === 'graph-mod-h1') {
+        if (!Array.isArray(v)) bad(key, `expected an array of strings, got ${kindOf(v)}`);
+        const list = v as unknown[];
+        if (list.length === 0) bad(key, 'empty array (omit the key instead)');
+        for (const item of list) {
+          if (typeof item !== 'string')
+            bad(key, `expected an array of strings, got an element that is ${kindOf(item)}`);
+          const [ver = '', h1 = '', ...rest] = (item as string).split(' ');
+          if (rest.length > 0 || canonicalVersion(ver) !== ver || !isH1Digest(h1))
+            bad(key, `${JSON.stringify(item)} is not "<canonical version> h1:<digest>"`);
+        }
+        if (new Set(list).size !== list.length) bad(key, 'a value appears twice');
+        out[field] = sortGraphModH1(list as string[]);
+        continue;
+      }
       if (key === 'aliases') {
         if (!Array.isArray(v)) bad(key, `expected an array of strings, got ${kindOf(v)}`);
         const list = v as unknown[];
@@ -80,7 +107,8 @@ export function decodeGoPackages(document: LockDocument): GoManifest {
         for (const a of list) {
           if (typeof a !== 'string')
             bad(key, `expected an array of strings, got an element that is ${kindOf(a)}`);
-          if (!ALIAS_RE.test(a as string)) bad(key, `${JSON.stringify(a)} is not a Mochi identifier`);
+          if (!isMochiAlias(a as string))
+            bad(key, `${JSON.stringify(a)} is not a Mochi identifier (or is a reserved word)`);
         }
         if (new Set(list).size !== list.length) bad(key, 'an alias appears twice');
         out[field] = [...(list as string[])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -97,7 +125,7 @@ export function decodeGoPackages(document: LockDocument): GoManifest {
     for (const key of FORBIDDEN[e.source]) {
       if (t[key] !== undefined) bad(key, `not allowed for source ${JSON.stringify(e.source)}`);
     }
-    for (const key of REQUIRED[e.source]) {
+    for (const key of indirect ? ['version'] : REQUIRED[e.source]) {
       if (t[key] === undefined)
         bad(key, `source ${JSON.stringify(e.source)} requires key ${JSON.stringify(key)}`);
     }
@@ -131,6 +159,11 @@ export function decodeGoPackages(document: LockDocument): GoManifest {
       );
     }
     modules.set(e.module, index);
+    if (indirect) {
+      if (e.source !== 'module-proxy') bad('indirect', 'only a module-proxy entry can be indirect');
+      entries.push({ ...e, aliases: [] });
+      return;
+    }
     for (const a of e.aliases) {
       const other = aliases.get(a);
       if (other !== undefined)

@@ -1,8 +1,9 @@
 // Pins a project's `import go` declarations: resolve versions (keeping locked ones), download and verify into the cache, hash.
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { MochiPkgError } from '../../errors.js';
 import { mapInOrder } from '../../util/pool.js';
+import { resolveProjectPath } from '../../util/project-path.js';
+import { readRegularFileIfExists } from '../../util/read.js';
 import type { Cache } from '../cache/index.js';
 import { download } from '../cache/index.js';
 import { hashGoMod } from '../dirhash/index.js';
@@ -34,6 +35,8 @@ export interface PinOptions {
   readonly imports: readonly GoImport[];
   /** The project directory (`path+` directories are relative to it). */
   readonly projectRoot: string;
+  /** Let `path+` directories lie outside the project (they stay relative in the lock). */
+  readonly allowOutsideProject?: boolean;
   /** The verified module cache every module goes through. */
   readonly cache: Cache;
   /**
@@ -220,7 +223,7 @@ async function pinModule(
       module,
       source: 'path',
       localPath,
-      ...(await hashPathModule(options.projectRoot, module, localPath)),
+      ...(await hashPathModule(options.projectRoot, module, localPath, options.allowOutsideProject === true)),
       aliases,
     };
     return { entry, pinned: { module, from: 'path' } };
@@ -278,20 +281,20 @@ async function hashPathModule(
   root: string,
   module: string,
   localPath: string,
+  allowOutside: boolean,
 ): Promise<{ zipH1: string; modH1: string }> {
-  const dir = resolve(root, localPath);
-  let mod: Buffer;
-  try {
-    mod = await readFile(resolve(dir, 'go.mod'));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw e;
+  const dir = await resolveProjectPath(root, localPath, {
+    allowOutside,
+    label: `${module}@path+${localPath}`,
+  });
+  // A regular file with its cap enforced while reading: a go.mod linked to /dev/zero or a FIFO
+  // is refused, never read for ever.
+  const mod = await readRegularFileIfExists(resolve(dir, 'go.mod'), { maxBytes: MAX_GO_MOD, what: 'go.mod' });
+  if (mod === undefined) {
     throw new GoPinError('go-path-module', `${module}@path+${localPath}: ${dir} has no go.mod`, {
       hint: 'a path+ directory must be a Go module (run `go mod init` there)',
     });
   }
-  if (mod.byteLength > MAX_GO_MOD)
-    throw new GoPinError('go-path-module', `${module}@path+${localPath}: go.mod is larger than 16 MiB`);
   const declared = modulePath(mod);
   if (declared !== module) {
     throw new GoPinError(

@@ -1,17 +1,30 @@
 // Renders [[go-package]] tables of mochi.lock byte for byte (hand-rendered for the same reason as the Python tables).
 import { quoteValue } from '../../lock/render.js';
-import { compareGoEntries, GO_FIELD_ORDER, GO_TABLE, type GoLockEntry, type GoManifest } from './entry.js';
+import {
+  compareGoEntries,
+  GO_FIELD_ORDER,
+  GO_TABLE,
+  type GoLockEntry,
+  type GoManifest,
+  sortGraphModH1,
+} from './entry.js';
 
 function renderEntry(e: GoLockEntry, index: number): string {
   let out = `[[${GO_TABLE}]]\n`;
   for (const [field, key] of GO_FIELD_ORDER) {
     const value = e[field];
-    if (value === undefined || value === '') continue;
+    if (value === undefined || value === '' || value === false) continue;
+    if (Array.isArray(value) && value.length === 0) continue;
     const where = () => `[[${GO_TABLE}]] entry ${index} (${e.module}), key ${key}`;
     if (typeof value === 'string') {
       out += `${key} = ${quoteValue(value, where)}\n`;
+    } else if (value === true) {
+      out += `${key} = true\n`;
     } else {
-      const sorted = [...new Set(value)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const sorted =
+        field === 'graphModH1'
+          ? sortGraphModH1(value)
+          : [...new Set(value)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       out += `${key} = [${sorted.map((v) => quoteValue(v, where)).join(', ')}]\n`;
     }
   }
@@ -21,7 +34,8 @@ function renderEntry(e: GoLockEntry, index: number): string {
 /**
  * The `[[go-package]]` tables of a lock, to follow the `[[python-package]]` tables: entries sorted
  * by (module, version), keys in the fixed order `module`, `version`, `source`, `local-path`,
- * `zip-h1`, `mod-h1`, `aliases` (sorted), absent keys omitted, a blank line after each table.
+ * `zip-h1`, `mod-h1`, `indirect`, `require`, `graph-mod-h1` (version order), `aliases` (sorted);
+ * absent, false and empty keys omitted; a blank line after each table.
  * An empty manifest renders as `''`, so a lock without Go imports keeps its bytes.
  *
  * @example

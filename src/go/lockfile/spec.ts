@@ -1,5 +1,7 @@
 // The string inside `import go "<module>[@<version or query>]"`: module path, pinned version or query, or a local directory.
 import { MochiPkgError } from '../../errors.js';
+import { isStandardPackage, STD_GO_VERSION } from '../load/std.js';
+import { isAbsoluteLocalPath } from '../../util/local-path.js';
 import {
   canonicalVersion,
   check,
@@ -155,6 +157,14 @@ export function parseGoImportSpec(spec: string): GoImportSpec {
     throw new GoImportSpecError(spec, `not a valid import path: ${e.message}`, undefined, e);
   }
   if (isStandardImportPath(path)) {
+    // Recognised from the Go release's package list, not from the missing dot alone.
+    if (!isStandardPackage(path) || path.startsWith('vendor/') || isInternalPath(path)) {
+      throw new GoImportSpecError(
+        spec,
+        `${JSON.stringify(path)} is not a package of the Go ${STD_GO_VERSION.replace(/^go/, '')} standard library, and its first element has no dot, so no module can provide it`,
+        'import a standard-library package (go list std) or a module path such as example.com/mod',
+      );
+    }
     if (rest !== undefined) {
       throw new GoImportSpecError(
         spec,
@@ -192,11 +202,21 @@ export function parseGoImportSpec(spec: string): GoImportSpec {
   return { kind: 'module', module: path, version: rest };
 }
 
+/** An `internal` package of the standard library: not importable from outside it. */
+function isInternalPath(path: string): boolean {
+  return (
+    path === 'internal' ||
+    path.startsWith('internal/') ||
+    path.includes('/internal/') ||
+    path.endsWith('/internal')
+  );
+}
+
 function checkLocalPath(spec: string, dir: string): string {
   if (dir === '' || dir === '.' || dir === './') {
     throw new GoImportSpecError(spec, 'path+ needs a directory other than the project itself');
   }
-  if (dir.startsWith('/') || /^[A-Za-z]:[\\/]/.test(dir) || dir.startsWith('\\\\')) {
+  if (isAbsoluteLocalPath(dir)) {
     throw new GoImportSpecError(
       spec,
       `path+${dir} is absolute; a lock must not depend on where the project lives`,

@@ -5,53 +5,74 @@ import type { Comment, Comments, FileSyntax, Stmt } from './syntax.js';
 type Node = Stmt | { kind: 'lparen' | 'rparen'; comments: Comments };
 
 class Printer {
-  out = '';
+  // Output pieces: trimming and indentation look only at the last few, so formatting stays linear.
+  private readonly parts: string[] = [];
   private pending: Comment[] = [];
   private margin = 0;
 
-  private indent(): number {
-    const nl = this.out.lastIndexOf('\n');
-    return this.out.length - (nl + 1);
+  get out(): string {
+    return this.parts.join('');
+  }
+
+  private write(s: string): void {
+    if (s !== '') this.parts.push(s);
+  }
+
+  // Whether anything follows the last newline.
+  private indent(): boolean {
+    for (let i = this.parts.length - 1; i >= 0; i--) {
+      const p = this.parts[i]!;
+      if (p.endsWith('\n')) return false;
+      if (p !== '') return true;
+    }
+    return false;
   }
 
   private trim(): void {
-    let n = this.out.length;
-    while (n > 0 && (this.out[n - 1] === '\t' || this.out[n - 1] === ' ')) n--;
-    this.out = this.out.slice(0, n);
+    while (this.parts.length > 0) {
+      const p = this.parts[this.parts.length - 1]!;
+      let n = p.length;
+      while (n > 0 && (p[n - 1] === '\t' || p[n - 1] === ' ')) n--;
+      if (n > 0) {
+        this.parts[this.parts.length - 1] = p.slice(0, n);
+        return;
+      }
+      this.parts.pop();
+    }
   }
 
   private tabs(): void {
-    this.out += '\t'.repeat(this.margin);
+    this.write('\t'.repeat(this.margin));
   }
 
   newline(): void {
     if (this.pending.length > 0) {
-      this.out += ' ';
+      this.write(' ');
       for (const [i, com] of this.pending.entries()) {
         if (i > 0) {
           this.trim();
-          this.out += '\n';
+          this.write('\n');
           this.tabs();
         }
-        this.out += trimSpace(com.token);
+        this.write(trimSpace(com.token));
       }
       this.pending = [];
     }
     this.trim();
-    this.out += '\n';
+    this.write('\n');
     this.tabs();
   }
 
   file(f: FileSyntax): void {
     for (const com of f.comments.before) {
-      this.out += trimSpace(com.token);
+      this.write(trimSpace(com.token));
       this.newline();
     }
     for (const [i, stmt] of f.stmt.entries()) {
       this.expr(stmt);
       if (stmt.kind !== 'comments') this.newline();
       for (const com of stmt.comments.after) {
-        this.out += trimSpace(com.token);
+        this.write(trimSpace(com.token));
         this.newline();
       }
       if (i + 1 < f.stmt.length) this.newline();
@@ -62,10 +83,10 @@ class Printer {
     const before = x.comments.before;
     if (before.length > 0) {
       this.trim();
-      if (this.indent() > 0) this.out += '\n';
+      if (this.indent()) this.write('\n');
       this.tabs();
       for (const com of before) {
-        this.out += trimSpace(com.token);
+        this.write(trimSpace(com.token));
         this.newline();
       }
     }
@@ -73,17 +94,17 @@ class Printer {
       case 'comments':
         break;
       case 'lparen':
-        this.out += '(';
+        this.write('(');
         break;
       case 'rparen':
-        this.out += ')';
+        this.write(')');
         break;
       case 'line':
         this.tokens(x.token);
         break;
       case 'block':
         this.tokens(x.token);
-        this.out += ' ';
+        this.write(' ');
         this.expr({ kind: 'lparen', comments: x.lparen.comments });
         this.margin++;
         for (const l of x.line) {
@@ -102,7 +123,7 @@ class Printer {
     let sep = '';
     for (const t of tokens) {
       if (t === ',' || t === ')' || t === ']' || t === '}') sep = '';
-      this.out += sep + t;
+      this.write(sep + t);
       sep = ' ';
       if (t === '(' || t === '[' || t === '{') sep = '';
     }

@@ -67,6 +67,17 @@ function decodeRune(b: Uint8Array, i: number): [number, number] {
   return [0xfffd, 1];
 }
 
+// Token text: most tokens are short ASCII, which needs no UTF-8 decoder.
+function decodeText(b: Uint8Array, start: number, end: number): string {
+  let ascii = '';
+  for (let i = start; i < end; i++) {
+    const c = b[i]!;
+    if (c >= 0x80) return decoder.decode(b.subarray(start, end));
+    ascii += String.fromCharCode(c);
+  }
+  return ascii;
+}
+
 function isIdent(c: number): boolean {
   switch (c) {
     case 0x20:
@@ -88,7 +99,9 @@ class Input {
   private off = 0;
   private tokenStart = 0;
   token: Token;
-  pos: Position = { line: 1, lineRune: 1, byte: 0 };
+  // The current position, kept as numbers (an object is made only where a token starts or ends).
+  private line = 1;
+  private col = 1;
   readonly comments: Comment[] = [];
   readonly file: FileSyntax;
   issue: GoModIssue | undefined;
@@ -102,8 +115,18 @@ class Input {
     this.token = { kind: EOF, pos: this.pos, endPos: this.pos, text: '' };
   }
 
+  private get pos(): Position {
+    return { line: this.line, lineRune: this.col, byte: this.off };
+  }
+
+  private set pos(p: Position) {
+    this.line = p.line;
+    this.col = p.lineRune;
+    this.off = p.byte;
+  }
+
   error(s: string): never {
-    this.issue = issueAt(this.filename, { ...this.pos }, s);
+    this.issue = issueAt(this.filename, this.pos, s);
     throw new Stop();
   }
 
@@ -112,7 +135,9 @@ class Input {
   }
 
   private peekRune(): number {
-    return this.eof() ? 0 : decodeRune(this.b, this.off)[0];
+    if (this.eof()) return 0;
+    const c = this.b[this.off]!;
+    return c < 0x80 ? c : decodeRune(this.b, this.off)[0];
   }
 
   private peekPrefix(p: string): boolean {
@@ -124,12 +149,19 @@ class Input {
 
   private readRune(): number {
     if (this.eof()) this.error('internal lexer error: readRune at EOF');
-    const [r, size] = decodeRune(this.b, this.off);
-    this.off += size;
-    if (r === 0x0a) {
-      this.pos = { line: this.pos.line + 1, lineRune: 1, byte: this.pos.byte + size };
+    let r = this.b[this.off]!;
+    if (r < 0x80) {
+      this.off++;
     } else {
-      this.pos = { line: this.pos.line, lineRune: this.pos.lineRune + 1, byte: this.pos.byte + size };
+      const [rr, size] = decodeRune(this.b, this.off);
+      r = rr;
+      this.off += size;
+    }
+    if (r === 0x0a) {
+      this.line++;
+      this.col = 1;
+    } else {
+      this.col++;
     }
     return r;
   }
@@ -140,7 +172,7 @@ class Input {
   }
 
   private endToken(kind: number): void {
-    let text = decoder.decode(this.b.subarray(this.tokenStart, this.off));
+    let text = decodeText(this.b, this.tokenStart, this.off);
     if (kind === COMMENT || kind === EOLCOMMENT) {
       if (text.endsWith('\r\n')) text = text.slice(0, -2);
       else if (text.endsWith('\n')) text = text.slice(0, -1);
@@ -167,9 +199,8 @@ class Input {
       }
       if (this.peekPrefix('//')) {
         this.startToken();
-        const lineStart = this.pos.byte === 0 ? 0 : this.b.lastIndexOf(0x0a, this.pos.byte - 1) + 1;
-        const before =
-          this.pos.byte > lineStart ? this.b.subarray(lineStart, this.pos.byte) : new Uint8Array();
+        const lineStart = this.off === 0 ? 0 : this.b.lastIndexOf(0x0a, this.off - 1) + 1;
+        const before = this.off > lineStart ? this.b.subarray(lineStart, this.off) : new Uint8Array();
         const suffix = trimSpace(decoder.decode(before)).length > 0;
         this.readRune();
         this.readRune();

@@ -85,7 +85,8 @@ class IssueError extends Error {
 
 /** x/mod `MustQuote`: whether a token must be written as a quoted string. */
 export function mustQuote(s: string): boolean {
-  const byteLength = new TextEncoder().encode(s).length;
+  // Go tests len(s) > 1 in bytes; for a string holding an ASCII bracket or comma that is s.length > 1.
+  const byteLength = s.length;
   for (const ch of s) {
     const r = ch.codePointAt(0)!;
     switch (ch) {

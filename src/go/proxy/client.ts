@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { formatBytes, type Http, type HttpOptions, writeChunk } from '../../util/http.js';
+import { joinUrlPath } from '../../util/url.js';
 import { versionFitsPath } from '../module/check.js';
 import { canonicalVersion, escapePath, escapeVersion } from '../module/index.js';
 import * as semver from '../semver/index.js';
@@ -89,7 +90,7 @@ class HttpBackend implements Backend {
     private readonly http: Http<ProxyErrorContext>,
   ) {}
   async bytes(rel: string, ctx: ProxyErrorContext, limit: number): Promise<Raw<Uint8Array>> {
-    const r = await this.http.getBytes(`${this.base}/${rel}`, ctx, limit);
+    const r = await this.http.getBytes(joinUrlPath(this.base, rel), ctx, limit);
     return { status: r.status, url: r.url, value: r.body };
   }
   async into(
@@ -99,7 +100,7 @@ class HttpBackend implements Backend {
     limit: number,
     onProgress?: (n: number) => void,
   ): Promise<Raw<number>> {
-    const r = await this.http.getInto(`${this.base}/${rel}`, ctx, sink, limit, onProgress);
+    const r = await this.http.getInto(joinUrlPath(this.base, rel), ctx, sink, limit, onProgress);
     return { status: r.status, url: r.url, value: r.bytes };
   }
 }
@@ -197,7 +198,8 @@ export class Client implements ModuleSource {
   constructor(options: ClientOptions = {}) {
     const base = (options.baseUrl ?? '').trim() || DEFAULT_PROXY_URL;
     const u = checkProxyUrl(base);
-    this.baseUrl = base.replace(/\/+$/, '');
+    // The query (a token) stays at the end of every request URL, never before the module path.
+    this.baseUrl = base.replace(/\/+(?=$|[?#])/, '');
     this.backend =
       u.protocol === 'file:'
         ? new FileBackend(this.baseUrl)

@@ -1,6 +1,7 @@
 // Parses the spec of `import python "<spec>"` (DESIGN.md §3) into its source and coordinates.
 import { posix } from 'node:path';
 import { MochiPkgError } from '../../errors.js';
+import { isAbsoluteLocalPath } from '../../util/local-path.js';
 import {
   InvalidSpecifierError,
   normalizeVersion,
@@ -153,6 +154,14 @@ export function parseImportSpec(spec: string): ImportSpec {
     const localPath = rest.slice(5);
     if (localPath === '' || CONTROL_OR_SPACE_RE.test(localPath)) {
       throw new ImportSpecError(spec, 'the path is empty or contains whitespace or control characters');
+    }
+    // The lock records the path as written: an absolute one would tie it to one machine.
+    if (isAbsoluteLocalPath(localPath)) {
+      throw new ImportSpecError(
+        spec,
+        `the path ${JSON.stringify(localPath)} is absolute; mochi.lock must not depend on where the project lives`,
+        'write the directory relative to the project root, e.g. `path+./stubs/mylib`',
+      );
     }
     // `.` would make the project its own stub package and `/` the whole file system: both are mistakes.
     const normal = posix.normalize(localPath).replace(/\/+$/, '');

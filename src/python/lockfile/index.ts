@@ -17,6 +17,18 @@ export {
   LockDriftError,
 } from './diff.js';
 export {
+  compareDistributionLists,
+  compareDistributions,
+  DIST_KEYS,
+  DIST_TABLE,
+  type DistributionDiffEntry,
+  decodeDistributions,
+  type LockedDistribution,
+  type LockedWheel,
+  renderDistributions,
+  WHEEL_KEYS,
+} from './distribution.js';
+export {
   compareEntries,
   entryKey,
   FIELD_ORDER,

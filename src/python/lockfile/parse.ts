@@ -2,6 +2,7 @@
 
 import { isTable, kindOf, type LockDocument, readLockDocument } from '../../lock/document.js';
 import type { LockfileLocation } from '../../lock/errors.js';
+import { isMochiAlias } from '../../lock/identifier.js';
 import { isValidName, normalizeName } from '../importspec/parse.js';
 import { isCapability } from './capabilities.js';
 import type { LockEntry, Manifest, Source } from './entry.js';
@@ -29,7 +30,6 @@ const REQUIRED_BY_SOURCE: Readonly<Record<Source, string | undefined>> = {
   git: 'git-url',
   path: 'local-path',
 };
-const ALIAS_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SHA256_RE = /^[0-9a-f]{64}$/;
 
 /**
@@ -124,8 +124,12 @@ export function decodePythonPackages(document: LockDocument): Manifest {
         `${JSON.stringify(e.name)} is not a PEP 503-normalised distribution name`,
       );
     }
-    if (!ALIAS_RE.test(e.alias))
-      fail('lockfile-invalid-entry', at('alias'), `${JSON.stringify(e.alias)} is not a Mochi identifier`);
+    if (!isMochiAlias(e.alias))
+      fail(
+        'lockfile-invalid-entry',
+        at('alias'),
+        `${JSON.stringify(e.alias)} is not a Mochi identifier (or is a reserved word)`,
+      );
     if (e.wrapperSha256 !== undefined && !SHA256_RE.test(e.wrapperSha256)) {
       fail('lockfile-invalid-entry', at('wrapper-sha256'), 'expected 64 lowercase hex digits');
     }

@@ -9,6 +9,7 @@ import {
   type Transport,
 } from '../../util/http.js';
 import type { Credentials } from '../../util/netrc.js';
+import { joinUrlPath } from '../../util/url.js';
 import { normalizeName } from '../importspec/index.js';
 import { RegistryError } from './errors.js';
 import { ACCEPT, type DistributionFile, type ProjectPage, parseProjectPage } from './simple.js';
@@ -30,6 +31,8 @@ export interface IndexClientOptions {
   readonly timeoutMs?: number;
   /** Attempts after a network error or a 5xx answer (default 2). */
   readonly retries?: number;
+  /** Longest time one request may take in all (see the HTTP layer's `totalTimeoutMs`). */
+  readonly totalTimeoutMs?: number;
   /** Credentials for hosts other than the index URL's own (e.g. from ~/.netrc). */
   readonly credentials?: (url: URL) => Credentials | undefined;
   /** Largest project page in bytes (default 64 MiB; PyPI's biggest JSON pages are a few MiB). */
@@ -57,7 +60,7 @@ export function normalizeIndexUrl(indexUrl: string): string {
     throw new RegistryError('registry-bad-url', `index URL ${u.href} is not http, https or file`);
   }
   u.hash = '';
-  u.search = '';
+  // The query (an index token) is kept: every page URL built from the root carries it.
   if (!u.pathname.endsWith('/')) u.pathname += '/';
   return u.href;
 }
@@ -108,6 +111,7 @@ export class IndexClient {
       ...(options.transport ? { transport: options.transport } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.retries === undefined ? {} : { retries: options.retries }),
+      ...(options.totalTimeoutMs === undefined ? {} : { totalTimeoutMs: options.totalTimeoutMs }),
     });
     this.maxPage = options.maxPageBytes ?? 64 * 1024 * 1024;
     this.maxFile = options.maxFileBytes ?? 256 * 1024 * 1024;
@@ -115,7 +119,7 @@ export class IndexClient {
 
   /** The URL of a project's page (name PEP 503-normalised). */
   projectUrl(name: string): string {
-    return new URL(`${encodeURIComponent(normalizeName(name))}/`, this.indexUrl).href;
+    return joinUrlPath(this.indexUrl, `${encodeURIComponent(normalizeName(name))}/`);
   }
 
   /**
@@ -168,26 +172,36 @@ export class IndexClient {
    * Verification against the page's sha256 is the caller's ({@link verifyDownload}).
    */
   async download(file: DistributionFile): Promise<Buffer> {
-    if (file.url.startsWith('file:')) {
-      const path = fileURLToPath(file.url);
-      const size = await stat(path).then(
-        (s) => s.size,
-        (e: unknown) => {
-          throw new RegistryError(
-            'registry-unreachable',
-            `cannot read ${file.url}: ${(e as Error).message}`,
-            { cause: e },
-          );
-        },
-      );
-      if (size > this.maxFile)
-        throw new RegistryError(
-          'registry-too-large',
-          `${file.url} is ${size} bytes; the limit is ${this.maxFile}`,
-        );
-      return readFile(path);
-    }
+    if (file.url.startsWith('file:')) return this.readLocal(file.url, this.maxFile);
     const { body } = await this.request(file.url, '*/*', this.maxFile, file.url, undefined, file.size);
+    return body;
+  }
+
+  /** A `file://` distribution or metadata file, bounded by `max`. */
+  private async readLocal(url: string, max: number): Promise<Buffer> {
+    const path = fileURLToPath(url);
+    const size = await stat(path).then(
+      (s) => s.size,
+      (e: unknown) => {
+        throw new RegistryError('registry-unreachable', `cannot read ${url}: ${(e as Error).message}`, {
+          cause: e,
+        });
+      },
+    );
+    if (size > max)
+      throw new RegistryError('registry-too-large', `${url} is ${size} bytes; the limit is ${max}`);
+    return readFile(path);
+  }
+
+  /**
+   * Downloads the PEP 658 metadata file of a distribution (`<url>.metadata`), bounded to 8 MiB.
+   * Verification against `coreMetadata.sha256` is the caller's.
+   */
+  async downloadMetadata(file: DistributionFile): Promise<Buffer> {
+    const url = `${file.url}.metadata`;
+    const max = 8 * 1024 * 1024;
+    if (url.startsWith('file:')) return this.readLocal(url, max);
+    const { body } = await this.request(url, '*/*', max, url);
     return body;
   }
 

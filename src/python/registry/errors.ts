@@ -18,6 +18,8 @@ import { type ErrorOptions, MochiPkgError, redactUrls } from '../../errors.js';
  * - `registry-bad-wheel` — the wheel is not a safe, well-formed zip (traversal, bombs, corruption).
  * - `registry-no-stubs` — neither the distribution nor a stub-only package has type information.
  * - `registry-offline` — `--offline` and what is needed is not in the cache.
+ * - `registry-bad-metadata` — a distribution's core metadata (METADATA or PEP 658 file) is unusable.
+ * - `registry-bad-target` — a lock target names a platform this client does not know.
  */
 export type RegistryErrorCode =
   | 'registry-bad-url'
@@ -34,7 +36,9 @@ export type RegistryErrorCode =
   | 'registry-size-mismatch'
   | 'registry-bad-wheel'
   | 'registry-no-stubs'
-  | 'registry-offline';
+  | 'registry-offline'
+  | 'registry-bad-metadata'
+  | 'registry-bad-target';
 
 /** Every error of the registry layer. Messages never hold credentials (URLs are redacted). */
 export class RegistryError extends MochiPkgError {

@@ -13,7 +13,17 @@ export {
   normalizeIndexUrl,
   registryIndexUrl,
 } from './client.js';
+export {
+  type ClosureTarget,
+  closureTarget,
+  IndexSession,
+  type IndexSessionOptions,
+  type TargetPlatform,
+  TargetSource,
+} from './closure.js';
 export { RegistryError, type RegistryErrorCode } from './errors.js';
+export { type ClosureRequest, type ClosureRoot, resolveClosure } from './lockClosure.js';
+export { type CoreMetadata, MAX_METADATA_BYTES, parseCoreMetadata, readWheelMetadata } from './metadata.js';
 export {
   RegistryResolver,
   type RegistryResolverOptions,

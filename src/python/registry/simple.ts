@@ -16,6 +16,11 @@ export interface DistributionFile {
   readonly yanked: false | string;
   /** Size in bytes, when the index gives it (PEP 700). */
   readonly size?: number;
+  /**
+   * The PEP 658/714 metadata file `<url>.metadata`: absent when the index does not offer one,
+   * else the hashes it gives for it (possibly none).
+   */
+  readonly coreMetadata?: Readonly<Record<string, string>>;
 }
 
 /** A project page in either form. */
@@ -129,6 +134,9 @@ export function parseJsonPage(body: string, pageUrl: string, name: string): Proj
     const yanked = typeof yankedRaw === 'string' ? yankedRaw : yankedRaw === true ? '' : false;
     const rp = f['requires-python'];
     const size = f.size;
+    // PEP 714 renamed `dist-info-metadata` to `core-metadata`; both are read, the new name first.
+    const cm = f['core-metadata'] ?? f['dist-info-metadata'];
+    const coreMetadata = cm === true ? {} : isObject(cm) ? cleanHashes(cm) : undefined;
     return {
       filename: f.filename,
       url,
@@ -136,6 +144,7 @@ export function parseJsonPage(body: string, pageUrl: string, name: string): Proj
       ...(typeof rp === 'string' ? { requiresPython: rp } : {}),
       yanked,
       ...(typeof size === 'number' && Number.isSafeInteger(size) && size >= 0 ? { size } : {}),
+      ...(coreMetadata ? { coreMetadata } : {}),
     };
   });
   return {
@@ -191,15 +200,25 @@ export function parseHtmlPage(body: string, pageUrl: string, name: string): Proj
     if (m) hashes[m[1]!.toLowerCase()] = m[2]!.toLowerCase();
     const rp = a['data-requires-python'];
     const yanked = a['data-yanked'];
+    const cm = htmlCoreMetadata(a['data-core-metadata'] ?? a['data-dist-info-metadata']);
     return {
       filename: lastSegment(url),
       url,
       hashes,
       ...(rp === undefined || rp === '' ? {} : { requiresPython: rp }),
       yanked: yanked === undefined ? false : yanked,
+      ...(cm ? { coreMetadata: cm } : {}),
     };
   });
   return { name, apiVersion, files, warnings };
+}
+
+/** `data-core-metadata` (PEP 714) / `data-dist-info-metadata` (PEP 658): `true` or `<hashname>=<hex>`. */
+function htmlCoreMetadata(value: string | undefined): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  const m = /^([a-z0-9_]+)=([0-9a-fA-F]+)$/i.exec(value.trim());
+  if (m) return { [m[1]!.toLowerCase()]: m[2]!.toLowerCase() };
+  return value.trim().toLowerCase() === 'true' ? {} : undefined;
 }
 
 /** Chooses the parser by the response's Content-Type (JSON for `+json`/`application/json`, else HTML). */

@@ -142,7 +142,8 @@ export async function extractWheelStubs(
   }
 }
 
-function wrapZip(e: unknown, label: string): unknown {
+/** A zip reader error as the registry's typed error for the wheel `label`; other errors pass through. */
+export function wrapZip(e: unknown, label: string): unknown {
   if (e instanceof ZipError) {
     const code = e.code === 'zip-too-large' ? 'registry-too-large' : 'registry-bad-wheel';
     return new RegistryError(code, `${label}: ${e.message}`, {

@@ -1,7 +1,9 @@
 // Reads stub files and stub trees from disk (the I/O edge of the stub parser); decoding is strict UTF-8.
 import type { Dirent } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { isMochiPkgError } from '../../errors.js';
+import { readRegularFile } from '../../util/read.js';
 import type { StubFiles } from '../build/types.js';
 import { MAX_PACKAGE_FILES, MAX_STUB_BYTES, StubLoadError, StubParseError } from './errors.js';
 
@@ -73,15 +75,17 @@ function moduleFromPath(path: string, isDir: boolean): string {
 }
 
 async function readOne(abs: string, rel: string): Promise<string> {
-  const info = await stat(abs);
-  if (info.size > MAX_STUB_BYTES) {
-    throw new StubParseError(
-      'stub-too-large',
-      { file: rel, line: 1, column: 1 },
-      `stub file is ${info.size} bytes; at most ${MAX_STUB_BYTES} are accepted`,
-    );
-  }
-  return decodeStub(await readFile(abs), rel);
+  const bytes = await readRegularFile(abs, { maxBytes: MAX_STUB_BYTES, what: 'stub file' }).catch(
+    (e: unknown) => {
+      if (!isMochiPkgError(e, 'file-too-large')) throw e;
+      throw new StubParseError(
+        'stub-too-large',
+        { file: rel, line: 1, column: 1 },
+        `stub file is larger than ${MAX_STUB_BYTES} bytes; at most ${MAX_STUB_BYTES} are accepted`,
+      );
+    },
+  );
+  return decodeStub(bytes, rel);
 }
 
 /**

@@ -34,9 +34,11 @@ describeWithOracle(pythonOracle(), 'renderToml against CPython tomllib', () => {
       new URL('../../../examples/weather-report/mochi.lock', import.meta.url),
       'utf8',
     );
-    // The [[python-package]] part; the example's [[go-package]] tables are read in test/go/lockfile.
-    const go = full.indexOf('[[go-package]]');
-    const text = go < 0 ? full : full.slice(0, go);
+    // The [[python-package]] part; the [[python-distribution]] and [[go-package]] tables have their own tests.
+    const ends = ['[[python-distribution]]', '[[go-package]]']
+      .map((t) => full.indexOf(t))
+      .filter((i) => i >= 0);
+    const text = ends.length === 0 ? full : full.slice(0, Math.min(...ends));
     const [fromPython] = JSON.parse(runPython(TOMLLIB, [], JSON.stringify([text]))) as unknown[];
     const ours = parseToml(text);
     expect(ours.entries.length).toBe(5);

@@ -48,6 +48,7 @@ describe('PEP 691 JSON pages', () => {
       requiresPython: '>=3.8',
       yanked: false,
       size: 75590,
+      coreMetadata: { sha256: SHA },
     });
     expect(page.files[1]!.yanked).toBe('broken build');
     expect(page.files[2]!.yanked).toBe('');

@@ -1,0 +1,104 @@
+// Resolving and downloading a generated module graph: mochi-pkg (graph + packages + zips of package modules) against
+// `go mod download all` on the same main module, fresh caches, one local HTTP proxy, same run; then peak RSS at 2,000 modules.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateGraph, writePackageProxy } from '../test/go/support/gengraph.js';
+import { goCommandEnv } from '../test/support/oracles.js';
+import { measureCommand, ratioLine } from './support.js';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+
+async function startProxy(root: string): Promise<{ base: string; proc: ChildProcess }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(repo, 'bench/proxy-server.ts'), root], {
+    cwd: repo,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<string>((resolve) =>
+    proc.stdout?.once('data', (d) => resolve(String(d).trim())),
+  );
+  return { base: `http://127.0.0.1:${port}`, proc };
+}
+
+function ours(base: string, cache: string, program: string, goMod?: string) {
+  const args = ['--import', 'tsx', join(repo, 'bench/gograph-child.ts'), base, cache, program];
+  return measureCommand(process.execPath, goMod ? [...args, goMod] : args);
+}
+
+async function scenario(work: string, seed: number, modules: number, mainRequire: number) {
+  const g = generateGraph({ seed, modules, versions: 2, maxRequire: 4, mainRequire });
+  const proxyRoot = join(work, `proxy-${seed}`);
+  await writePackageProxy(proxyRoot, g, seed);
+  const program = join(work, `program-${seed}.json`);
+  writeFileSync(
+    program,
+    JSON.stringify({ require: g.main.require, packages: g.main.require.map((r) => r.path) }),
+  );
+  return { proxyRoot, program };
+}
+
+export default async function bench(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'bench-gograph-'));
+  try {
+    const s = await scenario(work, 300, 300, 40);
+    const { base, proc } = await startProxy(s.proxyRoot);
+    try {
+      // The main module both tools resolve: the go.mod mochi-pkg writes (untimed warm-up run).
+      const main = join(work, 'main');
+      mkdirSync(main);
+      const warm = ours(base, join(work, 'warm-cache'), s.program, join(main, 'go.mod'));
+      const [buildList, zips, mods] = warm.stdout.trim().split(' ').map(Number);
+      const runs = 3;
+      let bestOurs = Number.POSITIVE_INFINITY;
+      let bestGo = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < runs; i++) {
+        const tag = `${i}`;
+        const goRun = () => {
+          const env = { ...goCommandEnv(join(work, `go-${tag}`), base), GOFLAGS: '-mod=mod -modcacherw' };
+          return measureCommand('go', ['mod', 'download', 'all'], { ...env, PWD: main }).ms;
+        };
+        const ourRun = () => ours(base, join(work, `ours-${tag}`), s.program).ms;
+        // Alternate which side runs first.
+        if (i % 2 === 0) {
+          bestOurs = Math.min(bestOurs, ourRun());
+          bestGo = Math.min(bestGo, goRunIn(main, goRun));
+        } else {
+          bestGo = Math.min(bestGo, goRunIn(main, goRun));
+          bestOurs = Math.min(bestOurs, ourRun());
+        }
+      }
+      console.log(
+        `graph: ${buildList} modules in the build list, ${zips} zips, ${mods} go.mod files (best of ${runs}, fresh caches)`,
+      );
+      console.log(ratioLine('resolve + download (ours) vs go mod download all', bestOurs, bestGo, 0.5));
+    } finally {
+      proc.kill('SIGTERM');
+    }
+    const big = await scenario(work, 2000, 2000, 200);
+    const p2 = await startProxy(big.proxyRoot);
+    try {
+      const r = ours(p2.base, join(work, 'ours-2000'), big.program);
+      const [buildList, zips, mods] = r.stdout.trim().split(' ').map(Number);
+      console.log(
+        `2,000-path graph: ${buildList} modules in the build list, ${zips} zips, ${mods} go.mod files: ${r.ms.toFixed(0)} ms, peak RSS ${r.peakRssMiB.toFixed(0)} MiB`,
+      );
+    } finally {
+      p2.proc.kill('SIGTERM');
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Runs `fn` with the process in `dir` (go reads the main module from its working directory). */
+function goRunIn(dir: string, fn: () => number): number {
+  const prev = process.cwd();
+  process.chdir(dir);
+  try {
+    return fn();
+  } finally {
+    process.chdir(prev);
+  }
+}

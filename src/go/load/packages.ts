@@ -1,0 +1,200 @@
+// Which modules provide the packages a program imports, and what those packages import (cmd/go's package loader, tidy rules).
+import { MochiPkgError } from '../../errors.js';
+import { mapInOrder } from '../../util/pool.js';
+import type { ModuleGraph, ModuleVersion } from '../mvs/index.js';
+import { shouldBuildAnyTags } from './constraint.js';
+import { readImports } from './imports.js';
+import { isStandardImportPath, isStandardPackage } from './std.js';
+
+/** The Go source files of one module version, by package directory (`''` for the module root). */
+export interface ModuleFiles {
+  /** Directory → names of its `.go` files (any, including tests). */
+  readonly dirs: ReadonlyMap<string, readonly string[]>;
+  /** The text of `dir/name`. */
+  read(dir: string, name: string): Promise<string>;
+}
+
+/** Opens the files of a module version (its zip, or the directory replacing it). */
+export type FilesOpener = (m: ModuleVersion) => Promise<ModuleFiles>;
+
+/** One loaded package. */
+export interface LoadedPackage {
+  readonly path: string;
+  /** The module providing it. */
+  readonly module: ModuleVersion;
+  /** Imports of its non-test files (every build tag but `ignore`), sorted. */
+  readonly imports: readonly string[];
+  /** Imports of its `_test.go` files, sorted. */
+  readonly testImports: readonly string[];
+  /** In `all`: imported by the program, directly or through other packages' non-test files. */
+  readonly inAll: boolean;
+}
+
+/**
+ * A package cannot be loaded: `go-import-ambiguous` (several modules of the build list provide
+ * it), `go-import-missing` (no module of the build list does), `go-import-not-std` (a path
+ * that can only be standard but is not in the standard library), `go-import-no-go-files`.
+ */
+export class PackageLoadError extends MochiPkgError {
+  declare readonly code:
+    | 'go-import-ambiguous'
+    | 'go-import-missing'
+    | 'go-import-not-std'
+    | 'go-import-no-go-files';
+}
+
+/** Options of {@link loadPackages}. */
+export interface LoadPackagesOptions {
+  /** The main module's requirements (its graph roots): searched first, as with a pruned graph. */
+  readonly roots: readonly ModuleVersion[];
+  readonly graph: ModuleGraph;
+  readonly open: FilesOpener;
+  /** Load the tests of packages in `all` too (what `go mod tidy` does). Default true. */
+  readonly tests?: boolean;
+  /** Module file sets opened at once. Default 8. */
+  readonly jobs?: number;
+  /**
+   * Collect packages no module of the build list provides here instead of failing (`go mod
+   * tidy` then looks their modules up, as `go get` would, and loads again).
+   */
+  readonly missing?: Set<string>;
+}
+
+/**
+ * Loads `paths` (the packages the program imports) and everything they import: each package
+ * from the one module of the build list whose path is the longest… — precisely, cmd/go's rule:
+ * among the prefixes of the package path selected in the graph (roots first), exactly one module
+ * must have the package directory (with `.go` files); none is `go-import-missing`, several is
+ * `go-import-ambiguous`. With `tests`, the test imports of every package in `all` are loaded as
+ * well (not their tests). Standard-library imports are not loaded; `C` is skipped.
+ */
+export async function loadPackages(
+  paths: readonly string[],
+  o: LoadPackagesOptions,
+): Promise<Map<string, LoadedPackage>> {
+  const files = new Map<string, Promise<ModuleFiles>>();
+  const openOnce = (m: ModuleVersion): Promise<ModuleFiles> => {
+    const k = `${m.path}@${m.version}`;
+    let p = files.get(k);
+    if (!p) {
+      p = o.open(m);
+      files.set(k, p);
+    }
+    return p;
+  };
+  const rootVersion = new Map<string, string>();
+  for (const r of o.roots) rootVersion.set(r.path, r.version);
+  const out = new Map<string, LoadedPackage>();
+  const wantTests = o.tests ?? true;
+  // Work list of (path, inAll, importedBy): breadth first, in batches so zips open in parallel.
+  let batch: { path: string; inAll: boolean; by?: string }[] = paths.map((p) => ({ path: p, inAll: true }));
+  const queued = new Map<string, boolean>();
+  for (const b of batch) queued.set(b.path, true);
+  while (batch.length > 0) {
+    const results = await mapInOrder(batch, o.jobs ?? 8, async (item) => {
+      try {
+        return await loadOne(item.path, item.inAll, item.by);
+      } catch (e) {
+        if (!(o.missing && e instanceof PackageLoadError && e.code === 'go-import-missing')) throw e;
+        o.missing.add(item.path);
+        return undefined;
+      }
+    });
+    const loaded = results.filter((p): p is LoadedPackage => p !== undefined);
+    const next: typeof batch = [];
+    const add = (path: string, inAll: boolean, by: string): void => {
+      if (path === 'C' || isStandardImportPath(path)) {
+        if (path !== 'C' && !isStandardPackage(path) && inAll) {
+          throw new PackageLoadError(
+            'go-import-not-std',
+            `package ${path} is not in GOROOT (imported by ${by})`,
+          );
+        }
+        return;
+      }
+      const was = queued.get(path);
+      if (was === undefined || (inAll && !was)) {
+        queued.set(path, inAll);
+        next.push({ path, inAll, by });
+      }
+    };
+    for (const p of loaded) {
+      const prev = out.get(p.path);
+      out.set(p.path, prev?.inAll ? prev : p);
+      for (const i of p.imports) add(i, p.inAll, p.path);
+      if (wantTests && p.inAll) for (const i of p.testImports) add(i, false, `${p.path} (test)`);
+    }
+    batch = next;
+  }
+  return out;
+
+  async function loadOne(path: string, inAll: boolean, by: string | undefined): Promise<LoadedPackage> {
+    const found = await findModule(path, by);
+    const f = await openOnce(found.module);
+    const names = f.dirs.get(found.dir) ?? [];
+    const imports = new Set<string>();
+    const testImports = new Set<string>();
+    let built = 0;
+    for (const name of names) {
+      if (name.startsWith('_') || name.startsWith('.')) continue;
+      const text = await f.read(found.dir, name);
+      const r = readImports(text);
+      if (!shouldBuildAnyTags(r.head)) continue;
+      built++;
+      const into = name.endsWith('_test.go') ? testImports : imports;
+      for (const i of r.imports) into.add(i);
+    }
+    if (built === 0) {
+      throw new PackageLoadError(
+        'go-import-no-go-files',
+        `package ${path}: no Go source files in ${found.module.path}@${found.module.version}`,
+      );
+    }
+    return {
+      path,
+      module: found.module,
+      imports: [...imports].sort(),
+      testImports: [...testImports].sort(),
+      inAll,
+    };
+  }
+
+  async function findModule(
+    path: string,
+    by: string | undefined,
+  ): Promise<{ module: ModuleVersion; dir: string }> {
+    for (const rootsOnly of [true, false]) {
+      const mods: { module: ModuleVersion; dir: string }[] = [];
+      for (let prefix = path; prefix !== '.' && prefix !== ''; prefix = parent(prefix)) {
+        const v = rootsOnly ? rootVersion.get(prefix) : o.graph.selected(prefix);
+        if (v === undefined || v === 'none') continue;
+        const m = { path: prefix, version: v };
+        const dir = prefix === path ? '' : path.slice(prefix.length + 1);
+        const f = await openOnce(m);
+        if ((f.dirs.get(dir) ?? []).some((n) => n.endsWith('.go'))) mods.push({ module: m, dir });
+      }
+      if (mods.length > 1) {
+        throw new PackageLoadError(
+          'go-import-ambiguous',
+          `ambiguous import: found package ${path} in multiple modules:${mods
+            .map(
+              (x) =>
+                `\n\t${x.module.path} ${x.module.version} (${x.module.path}@${x.module.version}${x.dir ? `/${x.dir}` : ''})`,
+            )
+            .join('')}`,
+        );
+      }
+      if (mods.length === 1) return mods[0]!;
+    }
+    throw new PackageLoadError(
+      'go-import-missing',
+      `no required module provides package ${path}${by ? ` (imported by ${by})` : ''}`,
+      { hint: `add the module that provides ${path} as an import go of the project` },
+    );
+  }
+}
+
+function parent(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i < 0 ? '.' : p.slice(0, i);
+}

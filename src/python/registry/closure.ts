@@ -1,0 +1,373 @@
+// An index as the resolver's package source, per target: wheels that fit, their metadata (PEP 658 or METADATA), cached.
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../util/atomic.js';
+import { normalizeName } from '../importspec/index.js';
+import { contains, specifierSetToString, tryParseSpecifierSet } from '../pep440/index.js';
+import {
+  defaultEnvironment,
+  evaluateMarker,
+  type MarkerEnvironment,
+  MarkerEvaluationError,
+  tryParseRequirement,
+} from '../pep508/index.js';
+import type { Dependencies, Dependency, PackageSource } from '../resolver/types.js';
+import { RegistryCache, sha256Hex } from './cache.js';
+import { type FetchLike, IndexClient } from './client.js';
+import { RegistryError } from './errors.js';
+import { type CoreMetadata, parseCoreMetadata, readWheelMetadata } from './metadata.js';
+import { verifyDownload } from './resolve.js';
+import type { DistributionFile, ProjectPage } from './simple.js';
+import { DEFAULT_TARGET, parseWheelName, tagRanks, type WheelTarget, wheelRank } from './tags.js';
+
+/** A platform a lock can target: its `sys.platform` name and the wheels it accepts. */
+export type TargetPlatform = 'linux' | 'darwin' | 'win32';
+
+/** One environment the lock covers: CPython X.Y on a platform. */
+export interface ClosureTarget {
+  /** `<X.Y>-<platform>`, e.g. `3.12-linux`: how the lock names it. */
+  readonly id: string;
+  readonly python: readonly [number, number];
+  readonly platform: TargetPlatform;
+  /** The wheel tags it accepts, most preferred first. */
+  readonly wheel: WheelTarget;
+  /** Marker variables (PEP 508) of the target. */
+  readonly env: MarkerEnvironment;
+}
+
+function macPlatforms(): string[] {
+  const out: string[] = [];
+  for (let major = 14; major >= 11; major--) {
+    out.push(`macosx_${major}_0_arm64`, `macosx_${major}_0_universal2`);
+  }
+  return out;
+}
+
+/**
+ * The target for CPython `python` on `platform`: linux is x86-64 (manylinux 2.39 down to
+ * manylinux1, then linux), darwin is Apple silicon (macOS 14 down to 11, arm64 and universal2),
+ * win32 is 64-bit Windows (win_amd64).
+ *
+ * @throws {RegistryError} `registry-bad-target` for another platform
+ */
+export function closureTarget(python: readonly [number, number], platform: string): ClosureTarget {
+  let platforms: string[];
+  if (platform === 'linux') platforms = [...DEFAULT_TARGET.platforms];
+  else if (platform === 'darwin') platforms = macPlatforms();
+  else if (platform === 'win32') platforms = ['win_amd64'];
+  else {
+    throw new RegistryError(
+      'registry-bad-target',
+      `the target platform ${JSON.stringify(platform)} is unknown`,
+      {
+        hint: 'use linux, darwin or win32',
+      },
+    );
+  }
+  const version = `${python[0]}.${python[1]}`;
+  return {
+    id: `${version}-${platform}`,
+    python: [python[0], python[1]],
+    platform: platform as TargetPlatform,
+    wheel: { python: [python[0], python[1]], platforms },
+    env: { ...defaultEnvironment(version, platforms[0]!) },
+  };
+}
+
+/** Knobs of {@link IndexSession}. */
+export interface IndexSessionOptions {
+  /** Root of the shared cache. */
+  readonly cacheDir: string;
+  /** Pages and metadata from the cache only. */
+  readonly offline?: boolean;
+  readonly fetch?: FetchLike;
+  readonly timeoutMs?: number;
+}
+
+/**
+ * What one resolution run knows about its indexes: every project page asked for once (and kept
+ * for `--offline`), every wheel's core metadata asked for once and kept on disk by the wheel's
+ * sha256 (so a warm run downloads nothing but pages). Metadata comes from the PEP 658 file when
+ * the index offers one, else from the wheel itself.
+ */
+export class IndexSession {
+  private readonly cache: RegistryCache;
+  private readonly clients = new Map<string, IndexClient>();
+  private readonly pages = new Map<string, Promise<ProjectPage>>();
+  private readonly metas = new Map<string, Promise<CoreMetadata>>();
+  /** Files downloaded and metadata files read, for tests and benchmarks. */
+  readonly stats = { pages: 0, metadataFiles: 0, wheels: 0 };
+
+  constructor(private readonly options: IndexSessionOptions) {
+    this.cache = new RegistryCache(options.cacheDir);
+  }
+
+  private client(indexUrl: string): IndexClient {
+    let c = this.clients.get(indexUrl);
+    if (!c) {
+      c = new IndexClient(indexUrl, {
+        ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+        ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
+      });
+      this.clients.set(indexUrl, c);
+    }
+    return c;
+  }
+
+  /** A project's page; a project the index does not have is an empty page. */
+  page(indexUrl: string, name: string): Promise<ProjectPage> {
+    const key = `${indexUrl}\n${name}`;
+    let p = this.pages.get(key);
+    if (!p) {
+      p = this.loadPage(indexUrl, name);
+      this.pages.set(key, p);
+    }
+    return p;
+  }
+
+  private async loadPage(indexUrl: string, name: string): Promise<ProjectPage> {
+    if (this.options.offline) {
+      const cached = await this.cache.getPage(indexUrl, name);
+      if (cached === undefined) {
+        throw new RegistryError('registry-offline', `offline: no cached page for ${name} from ${indexUrl}`, {
+          hint: 'run once without --offline to fill the cache',
+        });
+      }
+      return cached;
+    }
+    let page: ProjectPage;
+    try {
+      page = await this.client(indexUrl).getProject(name);
+    } catch (e) {
+      if (!(e instanceof RegistryError && e.code === 'registry-not-found')) throw e;
+      page = { name, apiVersion: '1.0', files: [], warnings: [] };
+    }
+    this.stats.pages++;
+    await this.cache.putPage(indexUrl, name, page);
+    return page;
+  }
+
+  /** The core metadata of one wheel (by its sha256; the index must give one). */
+  metadata(indexUrl: string, file: DistributionFile): Promise<CoreMetadata> {
+    const sha = file.hashes.sha256;
+    if (sha === undefined) verifyDownload(file, new Uint8Array()); // throws registry-unhashed
+    let p = this.metas.get(sha!);
+    if (!p) {
+      p = this.loadMetadata(indexUrl, file, sha!);
+      this.metas.set(sha!, p);
+    }
+    return p;
+  }
+
+  private metadataPath(sha: string): string {
+    return join(this.cache.root, 'registry', 'metadata', sha.slice(0, 2), `${sha}.METADATA`);
+  }
+
+  private async loadMetadata(indexUrl: string, file: DistributionFile, sha: string): Promise<CoreMetadata> {
+    const path = this.metadataPath(sha);
+    const cached = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return undefined;
+      throw e;
+    });
+    if (cached !== undefined) return parseCoreMetadata(cached, file.filename);
+    if (this.options.offline) {
+      throw new RegistryError(
+        'registry-offline',
+        `offline: the metadata of ${file.filename} is not in the cache`,
+        {
+          hint: 'run once without --offline to fill the cache',
+        },
+      );
+    }
+    let text: string;
+    if (file.coreMetadata !== undefined) {
+      const bytes = await this.client(indexUrl).downloadMetadata(file);
+      const want = file.coreMetadata.sha256;
+      if (want !== undefined && sha256Hex(bytes) !== want) {
+        throw new RegistryError(
+          'registry-hash-mismatch',
+          `${file.url}.metadata: sha256 is ${sha256Hex(bytes)}, the index says ${want}`,
+          { hint: 'the file or the index was tampered with or damaged in transit; nothing was cached' },
+        );
+      }
+      this.stats.metadataFiles++;
+      text = bytes.toString('utf8');
+    } else {
+      let bytes = await this.cache.getContent(sha);
+      if (bytes === undefined) {
+        const downloaded = await this.client(indexUrl).download(file);
+        verifyDownload(file, downloaded);
+        await this.cache.putContent(sha, downloaded);
+        this.stats.wheels++;
+        bytes = downloaded;
+      }
+      text = await readWheelMetadata(bytes, file.filename);
+    }
+    const meta = parseCoreMetadata(text, file.filename);
+    await mkdir(join(path, '..'), { recursive: true });
+    await writeFileAtomic(path, text);
+    return meta;
+  }
+}
+
+/** A usable wheel of a release for one target. */
+interface WheelChoice {
+  readonly file: DistributionFile;
+  readonly rank: number;
+  readonly build: number;
+}
+
+/**
+ * One index seen from one target, as the resolver's {@link PackageSource}: a release counts when it
+ * has a wheel for the target whose `Requires-Python` (on the page) admits the target's Python;
+ * its requirements are read from that wheel's metadata, markers evaluated for the target.
+ * Source distributions are never used (building them is out of scope).
+ */
+export class TargetSource implements PackageSource {
+  private readonly ranks: ReadonlyMap<string, number>;
+  private readonly releases = new Map<string, Promise<Map<string, WheelChoice[]>>>();
+  private readonly pythonVersion: string;
+
+  constructor(
+    private readonly session: IndexSession,
+    readonly indexUrl: string,
+    readonly target: ClosureTarget,
+  ) {
+    this.ranks = tagRanks(target.wheel);
+    this.pythonVersion = `${target.python[0]}.${target.python[1]}`;
+  }
+
+  private release(name: string): Promise<Map<string, WheelChoice[]>> {
+    let p = this.releases.get(name);
+    if (!p) {
+      p = this.session.page(this.indexUrl, name).then((page) => this.group(name, page));
+      this.releases.set(name, p);
+    }
+    return p;
+  }
+
+  /** Projects whose page lists files but none usable on the target: name → a few of those files. */
+  private readonly wheelless = new Map<string, string[]>();
+
+  /**
+   * One line per project the index has files for but no wheel this target can use (sdists are
+   * never built), for the end of a conflict message; empty when there is none.
+   */
+  async wheellessNotes(): Promise<string> {
+    await Promise.allSettled([...this.releases.values()]);
+    return [...this.wheelless]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(
+        ([name, files]) =>
+          `note: ${name} has no wheel for target ${this.target.id} (the index has ${files.slice(0, 3).join(', ')}${files.length > 3 ? ', …' : ''}); building source distributions is not supported`,
+      )
+      .join('\n');
+  }
+
+  private group(name: string, page: ProjectPage): Map<string, WheelChoice[]> {
+    const out = new Map<string, WheelChoice[]>();
+    const other: string[] = [];
+    for (const file of page.files) {
+      const wheel = parseWheelName(file.filename);
+      if (wheel === undefined || wheel.name !== name) {
+        other.push(file.filename);
+        continue;
+      }
+      if (file.requiresPython !== undefined) {
+        const rp = tryParseSpecifierSet(file.requiresPython);
+        if (rp !== undefined && !contains(rp, this.pythonVersion, { prereleases: true })) continue;
+      }
+      const rank = wheelRank(wheel, this.ranks);
+      if (rank === undefined) {
+        other.push(file.filename);
+        continue;
+      }
+      const list = out.get(wheel.version) ?? [];
+      list.push({ file, rank, build: wheel.build?.[0] ?? -1 });
+      out.set(wheel.version, list);
+    }
+    if (out.size === 0 && other.length > 0) this.wheelless.set(name, other.sort());
+    for (const list of out.values()) {
+      // pip's order: not yanked, best tag, highest build tag; the file name breaks ties.
+      list.sort(
+        (a, b) =>
+          Number(a.file.yanked !== false) - Number(b.file.yanked !== false) ||
+          a.rank - b.rank ||
+          b.build - a.build ||
+          (a.file.filename < b.file.filename ? -1 : a.file.filename > b.file.filename ? 1 : 0),
+      );
+    }
+    return out;
+  }
+
+  prefetch(names: readonly string[]): void {
+    for (const n of names) void this.release(n).catch(() => {});
+  }
+
+  async versions(name: string) {
+    const rel = await this.release(name);
+    return [...rel].map(([version, files]) => ({
+      version,
+      yanked: files.every((f) => f.file.yanked !== false),
+    }));
+  }
+
+  /** The wheel pip would install for this release on this target. */
+  async wheel(name: string, version: string): Promise<DistributionFile> {
+    const file = (await this.release(name)).get(version)?.[0]?.file;
+    if (file === undefined) throw new Error(`internal: no wheel of ${name} ${version} for ${this.target.id}`);
+    return file;
+  }
+
+  async dependencies(name: string, version: string, extra: string | undefined): Promise<Dependencies> {
+    const file = await this.wheel(name, version);
+    const meta = await this.session.metadata(this.indexUrl, file);
+    if (meta.requiresPython !== undefined) {
+      const rp = tryParseSpecifierSet(meta.requiresPython);
+      if (rp !== undefined && !contains(rp, this.pythonVersion, { prereleases: true })) {
+        return {
+          kind: 'unusable',
+          reason: `requires Python ${meta.requiresPython} (the target ${this.target.id} has ${this.pythonVersion})`,
+        };
+      }
+    }
+    const out: Dependency[] = [];
+    for (const text of meta.requiresDist) {
+      const req = tryParseRequirement(text);
+      if (req === undefined) {
+        return {
+          kind: 'unusable',
+          reason: `has an invalid requirement ${JSON.stringify(text)} in its metadata`,
+        };
+      }
+      const env = { ...this.target.env, extra: extra ?? '' };
+      let active: boolean;
+      let inBase: boolean;
+      try {
+        active = req.marker === undefined || evaluateMarker(req.marker, env);
+        inBase = req.marker === undefined || evaluateMarker(req.marker, { ...env, extra: '' });
+      } catch (e) {
+        if (!(e instanceof MarkerEvaluationError)) throw e;
+        return {
+          kind: 'unusable',
+          reason: `has a requirement ${JSON.stringify(text)} whose marker cannot be evaluated: ${e.message}`,
+        };
+      }
+      if (!active) continue;
+      if (extra !== undefined && inBase) continue; // a base requirement: the base package carries it
+      if (req.url !== undefined) {
+        return {
+          kind: 'unusable',
+          reason: `requires ${JSON.stringify(text)}, a direct URL, which resolution from an index does not follow`,
+        };
+      }
+      out.push({
+        name: req.normalizedName,
+        extras: [...new Set(req.extras.map(normalizeName))].sort(),
+        specifier: specifierSetToString(req.specifier),
+        requirement: text.trim(),
+      });
+    }
+    return { kind: 'ok', dependencies: out };
+  }
+}

@@ -1,0 +1,106 @@
+// Core metadata (the METADATA file of a wheel, or the PEP 658 `.metadata` file): the fields resolution needs.
+import { type EntryBody, openZip, readEntries } from '../../util/zip.js';
+import { RegistryError } from './errors.js';
+import { wrapZip as wrap } from './wheel.js';
+
+/** The fields of a distribution's core metadata that dependency resolution reads. */
+export interface CoreMetadata {
+  readonly name: string;
+  readonly version: string;
+  /** `Requires-Dist` values in file order (PEP 508 strings). */
+  readonly requiresDist: readonly string[];
+  /** `Requires-Python`, when given. */
+  readonly requiresPython?: string;
+  /** `Provides-Extra` values in file order. */
+  readonly providesExtra: readonly string[];
+}
+
+/** Largest METADATA file read (PyPI's biggest are a few hundred KiB). */
+export const MAX_METADATA_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Parses core metadata (an RFC 822 header block, as Python's `email` parser reads it): header
+ * lines up to the first blank line, continuation lines folded in; the body (the description) is
+ * ignored. Unknown fields are ignored; `Name` and `Version` are required.
+ *
+ * @param label  how errors name the file
+ * @throws {RegistryError} `registry-bad-metadata`
+ */
+export function parseCoreMetadata(text: string, label: string): CoreMetadata {
+  const fields: [string, string][] = [];
+  const lines = text.split(/\r\n|\n|\r/);
+  for (const line of lines) {
+    if (line === '') break;
+    if ((line.startsWith(' ') || line.startsWith('\t')) && fields.length > 0) {
+      const last = fields[fields.length - 1]!;
+      last[1] += `\n${line}`;
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    fields.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
+  }
+  const all = (key: string) => fields.filter(([k]) => k === key).map(([, v]) => v.trim());
+  const one = (key: string) => all(key)[0];
+  const name = one('name');
+  const version = one('version');
+  if (name === undefined || name === '' || version === undefined || version === '') {
+    throw new RegistryError('registry-bad-metadata', `${label}: the core metadata has no Name or Version`, {
+      hint: 'the distribution is broken; use another version',
+    });
+  }
+  const rp = one('requires-python');
+  return {
+    name,
+    version,
+    requiresDist: all('requires-dist'),
+    ...(rp === undefined || rp === '' ? {} : { requiresPython: rp }),
+    providesExtra: all('provides-extra'),
+  };
+}
+
+/**
+ * The METADATA file of a wheel held in memory: the one `*.dist-info/METADATA` at the top level
+ * (a wheel with none, or with several, is refused), bounded in size.
+ *
+ * @throws {RegistryError} `registry-bad-wheel`, `registry-too-large`
+ */
+export async function readWheelMetadata(bytes: Uint8Array, label: string): Promise<string> {
+  let archive: Awaited<ReturnType<typeof openZip>>;
+  try {
+    archive = await openZip(bytes);
+  } catch (e) {
+    throw wrap(e, label);
+  }
+  try {
+    const found = archive.entries.filter((e) => /^[^/]+\.dist-info\/METADATA$/.test(e.name));
+    if (found.length !== 1) {
+      throw new RegistryError(
+        'registry-bad-wheel',
+        `${label}: the wheel has ${found.length === 0 ? 'no' : found.length} .dist-info/METADATA file${found.length > 1 ? 's' : ''}`,
+        { hint: 'the wheel is broken; use another version' },
+      );
+    }
+    const entry = found[0]!;
+    if (entry.uncompressedSize > MAX_METADATA_BYTES) {
+      throw new RegistryError(
+        'registry-too-large',
+        `${label}: ${entry.name} is ${entry.uncompressedSize} bytes; the limit is ${MAX_METADATA_BYTES}`,
+      );
+    }
+    let text = '';
+    await readEntries(archive, [entry], async (_e, body: EntryBody) => {
+      if (Buffer.isBuffer(body)) text = body.toString('utf8');
+      else {
+        const chunks: Buffer[] = [];
+        for await (const c of body) chunks.push(c);
+        text = Buffer.concat(chunks).toString('utf8');
+      }
+    }).catch((e: unknown) => {
+      throw wrap(e, label);
+    });
+    return text;
+  } finally {
+    await archive.close();
+  }
+}

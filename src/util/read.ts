@@ -1,0 +1,167 @@
+// Safe reads of files named by a project or a user: regular files only, a size cap enforced while reading.
+import { constants } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
+import { MochiPkgError } from '../errors.js';
+
+/**
+ * Codes of {@link FileReadError}:
+ * - `file-not-regular`: the path (after following links) is a directory, FIFO, socket or device.
+ * - `file-too-large`: more bytes than the caller's cap (checked while reading, not only by stat,
+ *   so a file that grows or lies about its size cannot exhaust memory).
+ * - `file-unreadable`: the file exists but cannot be opened or read (permissions, a symbolic-link
+ *   loop, an I/O error).
+ */
+export type FileReadErrorCode = 'file-not-regular' | 'file-too-large' | 'file-unreadable';
+
+/** A file the tool was told to read is not one it can read safely. */
+export class FileReadError extends MochiPkgError {
+  declare readonly code: FileReadErrorCode;
+  /** The path as given. */
+  readonly path: string;
+  constructor(code: FileReadErrorCode, path: string, message: string, hint?: string, cause?: unknown) {
+    super(code, message, {
+      ...(hint === undefined ? {} : { hint }),
+      ...(cause === undefined ? {} : { cause }),
+    });
+    this.path = path;
+  }
+}
+
+/** Options of {@link readRegularFile}. */
+export interface SafeReadOptions {
+  /** Largest accepted content, in bytes. */
+  readonly maxBytes: number;
+  /** What the file is, for messages (`mochi.lock`, `go.mod`, `netrc file`). Default `file`. */
+  readonly what?: string;
+}
+
+function kindOf(st: {
+  isDirectory(): boolean;
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+}): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  return 'not a regular file';
+}
+
+function openFailure(path: string, what: string, e: NodeJS.ErrnoException): FileReadError {
+  const why =
+    e.code === 'ELOOP'
+      ? 'a symbolic-link loop'
+      : e.code === 'EACCES' || e.code === 'EPERM'
+        ? 'permission denied'
+        : e.code === 'ENOTDIR'
+          ? 'a parent is not a directory'
+          : e.code === 'ENOENT'
+            ? 'no such file'
+            : (e.code ?? e.message);
+  return new FileReadError(
+    'file-unreadable',
+    path,
+    `${path}: cannot read the ${what} (${why})`,
+    undefined,
+    e,
+  );
+}
+
+/**
+ * Opens `path` for reading and checks that it is a regular file after following links. The open
+ * is non-blocking, so a FIFO cannot hang the process waiting for a writer; a FIFO, socket, device
+ * or directory is refused before any byte is read.
+ *
+ * @throws {FileReadError} `file-not-regular` / `file-unreadable`; an `ENOENT` or `ENOTDIR` open
+ *   error is rethrown as is (callers decide whether a missing file is normal).
+ */
+export async function openRegularFile(
+  path: string,
+  what = 'file',
+): Promise<{ handle: FileHandle; size: number }> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') throw e;
+    throw openFailure(path, what, err);
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) {
+      throw new FileReadError(
+        'file-not-regular',
+        path,
+        `${path}: the ${what} is ${kindOf(st)}, not a regular file`,
+        'point the tool at a regular file',
+      );
+    }
+    return { handle, size: st.size };
+  } catch (e) {
+    await handle.close();
+    throw e;
+  }
+}
+
+/**
+ * Reads a whole regular file, refusing it as soon as it holds more than `maxBytes` bytes (whatever
+ * stat said). A missing file rejects with the original `ENOENT` error.
+ *
+ * @example
+ * ```ts
+ * const bytes = await readRegularFile('mochi.lock', { maxBytes: 32 << 20, what: 'lock file' });
+ * ```
+ * @throws {FileReadError} `file-not-regular`, `file-too-large`, `file-unreadable`.
+ */
+export async function readRegularFile(path: string, options: SafeReadOptions): Promise<Buffer> {
+  const what = options.what ?? 'file';
+  const { handle, size } = await openRegularFile(path, what);
+  const tooLarge = () =>
+    new FileReadError(
+      'file-too-large',
+      path,
+      `${path}: the ${what} is larger than ${options.maxBytes} bytes`,
+      `a ${what} of this size is not expected; check what the path points to`,
+    );
+  try {
+    if (size > options.maxBytes) throw tooLarge();
+    const chunks: Buffer[] = [];
+    let total = 0;
+    // Read one byte past the cap at most: a file that grew after stat is still refused.
+    for (;;) {
+      const want = Math.min(1 << 20, options.maxBytes + 1 - total);
+      const buf = Buffer.allocUnsafe(Math.max(want, 1));
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await handle.read(buf, 0, buf.length, null));
+      } catch (e) {
+        throw openFailure(path, what, e as NodeJS.ErrnoException);
+      }
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > options.maxBytes) throw tooLarge();
+      chunks.push(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** {@link readRegularFile}, or undefined when `path` does not exist (`ENOENT`, `ENOTDIR`). */
+export async function readRegularFileIfExists(
+  path: string,
+  options: SafeReadOptions,
+): Promise<Buffer | undefined> {
+  try {
+    return await readRegularFile(path, options);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw e;
+  }
+}

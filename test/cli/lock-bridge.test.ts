@@ -1,0 +1,104 @@
+// `lock --go-mod --go-sum` end to end: a Mochi project importing cmd/go test-proxy modules gets its whole build list in
+// mochi.lock, and the written go.mod/go.sum build offline with the real go, verify, list the same build list and are tidy.
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, expect, it } from 'vitest';
+import { runLock } from '../../src/cli/commands/lock.js';
+import { parseLock } from '../../src/project/index.js';
+import { haveCmdGoTestdata, writeCmdGoProxy } from '../go/support/cmdgoproxy.js';
+import { captureStreams } from '../support/files.js';
+import { describeWithOracle, goCommandEnv, goOracle, type Oracle } from '../support/oracles.js';
+
+const run = promisify(execFile);
+const oracle: Oracle =
+  goOracle().available && !haveCmdGoTestdata()
+    ? { available: false, reason: "cmd/go's testdata/mod is missing (apt-get install golang-1.19-src)" }
+    : goOracle();
+
+async function lock(root: string, cache: string, proxy: string, ...argv: string[]) {
+  const { stdout, stderr, seen } = captureStreams();
+  const ctx = {
+    argv: [...argv, '--cwd', root, '--go-proxy', proxy, '--cache-dir', join(cache, 'py')],
+    stdout,
+    stderr,
+    env: { MOCHI_GO_BRIDGE_CACHE: join(cache, 'go') },
+    cwd: root,
+  };
+  const code = await runLock(ctx, {
+    makeBuild: async () => () => {
+      throw new Error('no Python imports here');
+    },
+  });
+  return { code, ...seen };
+}
+
+describeWithOracle(
+  oracle,
+  'lock --go-mod --go-sum: the whole build list, buildable offline by the real go',
+  () => {
+    let proxy: string;
+    beforeAll(async () => {
+      const root = await mkdtemp(join(tmpdir(), 'cmdgo-proxy-'));
+      await writeCmdGoProxy(root);
+      proxy = pathToFileURL(root).href;
+    }, 60_000);
+
+    it('locks quote → sampler → x/text (+ the test-only import tidy adds) and the bridge builds, verifies, lists and stays tidy', async () => {
+      const work = await mkdtemp(join(tmpdir(), 'lock-bridge-'));
+      const root = join(work, 'project');
+      await mkdir(root);
+      await writeFile(
+        join(root, 'main.mochi'),
+        'import go "rsc.io/quote@v1.5.2" as quote\nimport go "strings" as strings\n\nprint(quote.Hello())\n',
+      );
+      const w = await lock(root, work, proxy, '--go-mod', 'bridge/go.mod', '--go-sum', 'bridge/go.sum');
+      expect(w.err).toBe('');
+      expect(w.code).toBe(0);
+      const text = await readFile(join(root, 'mochi.lock'), 'utf8');
+      const go = parseLock(text).go.entries;
+      expect(go.map((e) => [e.module, e.version, e.indirect ?? false, e.require ?? false])).toEqual([
+        ['golang.org/x/text', 'v0.0.0-20170915032832-14c0d48ead0c', true, true],
+        ['rsc.io/quote', 'v1.5.2', false, false],
+        ['rsc.io/sampler', 'v1.3.0', true, true],
+        ['rsc.io/testonly', 'v1.0.0', true, true],
+      ]);
+      const bridge = join(root, 'bridge');
+      await writeFile(join(bridge, 'main.go'), 'package main\n\nimport _ "rsc.io/quote"\n\nfunc main() {}\n');
+      const env = {
+        ...goCommandEnv(join(work, 'gohome'), pathToFileURL(join(work, 'go')).href),
+        GOFLAGS: '-mod=readonly -modcacherw',
+      };
+      const goMod = await readFile(join(bridge, 'go.mod'), 'utf8');
+      const goSum = await readFile(join(bridge, 'go.sum'), 'utf8');
+      await run('go', ['build', './...'], { cwd: bridge, env });
+      expect((await run('go', ['mod', 'verify'], { cwd: bridge, env })).stdout).toBe(
+        'all modules verified\n',
+      );
+      const list = (await run('go', ['list', '-m', 'all'], { cwd: bridge, env })).stdout;
+      expect(list).toBe(`mochi.local/bridge\n${go.map((e) => `${e.module} ${e.version}\n`).join('')}`);
+      await run('go', ['mod', 'tidy'], { cwd: bridge, env: { ...env, GOFLAGS: '-modcacherw' } });
+      expect(await readFile(join(bridge, 'go.mod'), 'utf8')).toBe(goMod);
+      expect(await readFile(join(bridge, 'go.sum'), 'utf8')).toBe(goSum);
+
+      // Offline check: every graph go.mod and zip is cached.
+      const c = await lock(root, work, 'off', '--check');
+      expect(c).toMatchObject({ code: 0, err: '' });
+      // Locking again changes nothing.
+      const again = await lock(root, work, proxy);
+      expect(again.code).toBe(0);
+      expect(await readFile(join(root, 'mochi.lock'), 'utf8')).toBe(text);
+      // Drift in an indirect entry is found offline.
+      await writeFile(
+        join(root, 'mochi.lock'),
+        text.replace('rsc.io/sampler"\nversion = "v1.3.0"', 'rsc.io/sampler"\nversion = "v1.3.1"'),
+      );
+      const d = await lock(root, work, 'off', '--check');
+      expect(d.code).toBe(1);
+      expect(d.out).toContain('changed rsc.io/sampler (version');
+    }, 120_000);
+  },
+);

@@ -1,0 +1,107 @@
+// Issue 13 item 2: every file the tool reads is a regular file, read with its cap enforced while reading.
+import { execFileSync } from 'node:child_process';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { scanProject } from '../../src/project/index.js';
+import { loadNetrc } from '../../src/util/netrc.js';
+import { readRegularFile } from '../../src/util/read.js';
+import { cleanup, cli, goProject, tempDir } from './support.js';
+
+afterAll(cleanup);
+
+const SOURCE = { 'main.mochi': 'import go "example.com/foo@v1.0.0" as foo\n' };
+
+async function fifo(path: string): Promise<void> {
+  execFileSync('mkfifo', [path]);
+}
+
+/** Replacements for a file the tool reads: each must end in a coded error, at once. */
+const hostile: Record<string, (path: string) => Promise<void>> = {
+  'a symlink to /dev/zero': (p) => symlink('/dev/zero', p),
+  'a FIFO': fifo,
+  'a directory': (p) => mkdir(p),
+  'a symlink loop': async (p) => {
+    await symlink(`${p}.b`, p);
+    await symlink(p, `${p}.b`);
+  },
+};
+
+describe('mochi.lock that is not a regular file', () => {
+  for (const [name, make] of Object.entries(hostile)) {
+    it(`lock and lock --check exit 2 with a coded error: ${name}`, async () => {
+      const p = await goProject(SOURCE);
+      await make(join(p.root, 'mochi.lock'));
+      for (const argv of [[], ['--check']]) {
+        const r = await p.lock(...argv);
+        expect(r.err).toMatch(/error\[file-(not-regular|unreadable)\]: .*mochi\.lock/);
+        expect(r.err).not.toMatch(/internal error|error\[internal\]/);
+        expect(r.code).toBe(2);
+      }
+    });
+  }
+});
+
+describe('other files read from a project or the environment', () => {
+  it('a path+ Go module whose go.mod links to /dev/zero is refused, not read for ever', async () => {
+    const p = await goProject({
+      'main.mochi': 'import go "example.com/local@path+./local" as local\n',
+      'local/local.go': 'package local\n',
+    });
+    await symlink('/dev/zero', join(p.root, 'local/go.mod'));
+    const r = await p.lock();
+    expect(r.err).toMatch(/error\[file-not-regular\]: .*go\.mod is a character device/);
+    expect(r.code).toBe(2);
+  });
+
+  it('NETRC naming /dev/zero or a FIFO means no credentials, at once', async () => {
+    const d = await tempDir();
+    await fifo(join(d, 'netrc'));
+    expect(await loadNetrc('/dev/zero')).toEqual([]);
+    expect(await loadNetrc(join(d, 'netrc'))).toEqual([]);
+  });
+
+  it('go hash --gomod /dev/zero and a FIFO end in file-not-regular', async () => {
+    const d = await tempDir();
+    await fifo(join(d, 'go.mod'));
+    for (const path of ['/dev/zero', join(d, 'go.mod')]) {
+      const r = await cli(d, ['go', 'hash', '--gomod', path]);
+      expect(r.err).toMatch(/error\[file-not-regular\]/);
+      expect(r.code).toBe(2);
+    }
+  });
+
+  it('a FIFO given as a zip to go zip check and go hash ends in a coded error', async () => {
+    const d = await tempDir();
+    await fifo(join(d, 'm.zip'));
+    for (const argv of [
+      ['go', 'zip', 'check', join(d, 'm.zip'), '--module', 'example.com/m', '--version', 'v1.0.0'],
+      ['go', 'hash', join(d, 'm.zip'), '--module', 'example.com/m', '--version', 'v1.0.0'],
+    ]) {
+      const r = await cli(d, argv);
+      expect(r.err).toMatch(/error\[zip-io\]: .*named pipe/);
+      expect(r.code).toBe(2);
+    }
+  });
+
+  it('a .mochi file that is a FIFO is never read (the scan skips non-regular entries)', async () => {
+    const d = await tempDir();
+    await writeFile(join(d, 'a.mochi'), 'import go "example.com/foo" as foo\n');
+    await fifo(join(d, 'b.mochi'));
+    const scan = await scanProject(d);
+    expect(scan.files).toEqual(['a.mochi']);
+  });
+
+  it('readRegularFile enforces the cap while reading, whatever stat says', async () => {
+    const d = await tempDir();
+    await writeFile(join(d, 'big'), Buffer.alloc(1025));
+    await expect(readRegularFile(join(d, 'big'), { maxBytes: 1024 })).rejects.toMatchObject({
+      code: 'file-too-large',
+    });
+    await expect(readRegularFile(join(d, 'big'), { maxBytes: 1025 })).resolves.toHaveLength(1025);
+    // /proc files report size 0 but have content: the cap is what stops them.
+    await expect(readRegularFile('/proc/self/maps', { maxBytes: 8 })).rejects.toMatchObject({
+      code: 'file-too-large',
+    });
+  });
+});

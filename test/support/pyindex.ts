@@ -1,0 +1,333 @@
+// Generated Python package universes served as a real simple index (PEP 691 JSON or PEP 503 HTML) on 127.0.0.1.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import yazl from 'yazl';
+
+/** One requirement of a generated release, with what the test knows about it on the target. */
+export interface GenDep {
+  /** The Requires-Dist value (markers included). */
+  readonly text: string;
+  readonly name: string;
+  readonly specifier: string;
+  readonly extras: readonly string[];
+  /** Whether its marker is true on the target (3.11 on x86-64 Linux) with no extra. */
+  readonly active: boolean;
+}
+
+export interface GenRelease {
+  readonly version: string;
+  readonly deps: readonly GenDep[];
+  /** Extra → requirements it adds (markers `extra == "x"` added on writing). */
+  readonly extras: Readonly<Record<string, readonly GenDep[]>>;
+  /** Requires-Python, written to the metadata and (when `onPage`) to the index page. */
+  readonly requiresPython?: { readonly spec: string; readonly onPage: boolean; readonly admits311: boolean };
+  readonly yanked: boolean;
+  /** Wheel tag triples, e.g. `py3-none-any`, `cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64`. */
+  readonly tags: readonly string[];
+  /** Serve PEP 658 metadata files for its wheels. */
+  readonly metadataFile: boolean;
+}
+
+export interface GenDist {
+  readonly name: string;
+  readonly releases: readonly GenRelease[];
+  /** Ship `py.typed` and an `__init__.pyi` (so `mochi-pkg lock` can wrap it). */
+  readonly typed?: boolean;
+}
+
+export interface GenUniverse {
+  readonly id: string;
+  readonly dists: readonly GenDist[];
+  /** Root requirement strings. */
+  readonly roots: readonly string[];
+  /** Built so that the newest release of everything reachable fits: pip and we must agree exactly. */
+  readonly conflictFree: boolean;
+}
+
+/** Tags usable on CPython 3.11, x86-64 Linux (pip: --python-version 3.11 --platform manylinux2014_x86_64). */
+export const LINUX_TAGS = [
+  'py3-none-any',
+  'cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64',
+  'cp311-abi3-manylinux2014_x86_64',
+];
+const OTHER_TAGS = ['cp311-cp311-win_amd64', 'cp312-cp312-manylinux2014_x86_64'];
+
+function rng(seed: number) {
+  let s = seed >>> 0 || 1;
+  return (n: number) => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s % n;
+  };
+}
+
+/**
+ * A random universe: 3–7 distributions with 1–4 releases, diamonds, extras, markers,
+ * requires-python, yanked files, platform-only wheels. A conflict-free universe keeps every
+ * requirement satisfiable by the newest release, which is never yanked, always has a linux wheel
+ * and admits 3.11; the others may backtrack deeply or have no solution.
+ */
+export function generateUniverse(seed: number, conflictFree: boolean): GenUniverse {
+  const r = rng(seed * 7919 + (conflictFree ? 1 : 0));
+  const id = `u${seed}${conflictFree ? 'c' : 'w'}`;
+  const n = 3 + r(5);
+  const names = Array.from({ length: n }, (_, i) => `${id}p${i}`);
+  const counts = names.map(() => 1 + r(4));
+  const versionOf = (k: number) => `${1 + k}.${r(2)}`;
+  const versions = names.map((_, i) => {
+    const out: string[] = [];
+    for (let k = 0; k < counts[i]!; k++) out.push(versionOf(k));
+    return out;
+  });
+  const markers: [string, boolean][] = [
+    ['', true],
+    ['', true],
+    ['', true],
+    ['sys_platform == "linux"', true],
+    ['sys_platform == "win32"', false],
+    ['python_version >= "3.8"', true],
+    ['python_version < "3.10"', false],
+  ];
+  const spec = (j: number): string => {
+    const vs = versions[j]!;
+    const top = vs[vs.length - 1]!;
+    const pick = vs[r(vs.length)]!;
+    if (conflictFree) {
+      const choices = ['', `>=${pick}`, `<=${top}`, `>=${vs[0]}`, `!=${vs.length > 1 ? vs[0] : '0.1'}`];
+      const c = choices[r(choices.length)]!;
+      return c === `!=${top}` ? '' : c;
+    }
+    const choices = ['', `>=${pick}`, `<${pick}`, `==${pick}`, `!=${pick}`, `>=${pick},<${top}`, '>=9'];
+    return choices[r(choices.length)]!;
+  };
+  const dep = (j: number, withMarker: boolean, extraName?: string): GenDep => {
+    const [marker, active] = withMarker ? markers[r(markers.length)]! : (['', true] as [string, boolean]);
+    const s = spec(j);
+    const extras = !conflictFree && r(8) === 0 ? ['x'] : [];
+    const name = names[j]!;
+    const req = `${name}${extras.length ? '[x]' : ''}${s}`;
+    const conds = [marker, extraName ? `extra == "${extraName}"` : ''].filter((m) => m !== '');
+    const text =
+      conds.length === 0
+        ? req
+        : `${req} ; ${conds.map((c) => (conds.length > 1 ? `(${c})` : c)).join(' and ')}`;
+    return { text, name, specifier: s, extras, active };
+  };
+  const dists: GenDist[] = names.map((name, i) => ({
+    name,
+    releases: versions[i]!.map((version, k) => {
+      const newest = k === versions[i]!.length - 1;
+      const deps: GenDep[] = [];
+      const extras: Record<string, GenDep[]> = {};
+      // Edges only go to later distributions, so there are no cycles (pip handles them, but keep it simple).
+      for (let j = i + 1; j < n; j++) {
+        const roll = r(5);
+        if (roll === 0 || roll === 1) deps.push(dep(j, true));
+        else if (roll === 2 && r(2) === 0) {
+          const list = extras.x ?? [];
+          list.push(dep(j, false, 'x'));
+          extras.x = list;
+        }
+      }
+      const rpRoll = r(8);
+      const requiresPython =
+        rpRoll === 0
+          ? { spec: '>=3.8', onPage: r(2) === 0, admits311: true }
+          : rpRoll === 1 && !(conflictFree && newest)
+            ? { spec: '>=3.12', onPage: r(2) === 0, admits311: false }
+            : undefined;
+      const yanked = !(conflictFree && newest) && r(7) === 0;
+      const tagRoll = r(6);
+      const tags =
+        tagRoll === 0
+          ? [LINUX_TAGS[1]!, OTHER_TAGS[0]!]
+          : tagRoll === 1 && !(conflictFree && newest)
+            ? [OTHER_TAGS[r(2)]!]
+            : tagRoll === 2
+              ? [LINUX_TAGS[0]!, LINUX_TAGS[2]!]
+              : [LINUX_TAGS[0]!];
+      return {
+        version,
+        deps,
+        extras,
+        ...(requiresPython ? { requiresPython } : {}),
+        yanked,
+        tags,
+        metadataFile: r(2) === 0,
+      };
+    }),
+  }));
+  // Versions may repeat within a distribution (1.0 twice): keep the first.
+  const deduped = dists.map((d) => ({
+    name: d.name,
+    releases: d.releases.filter((rel, k) => d.releases.findIndex((x) => x.version === rel.version) === k),
+  }));
+  const roots: string[] = [];
+  roots.push(conflictFree ? names[0]! : `${names[0]}${spec(0)}`);
+  if (n > 3 && r(2) === 0)
+    roots.push(conflictFree ? `${names[2]}` : `${names[2]}${r(2) ? '[x]' : ''}${spec(2)}`);
+  if (!conflictFree && r(3) === 0) roots.push(`${names[1]}==${versions[1]![r(versions[1]!.length)]}`);
+  return { id, dists: deduped, roots, conflictFree };
+}
+
+function metadataText(d: GenDist, rel: GenRelease): string {
+  const lines = ['Metadata-Version: 2.1', `Name: ${d.name}`, `Version: ${rel.version}`];
+  if (rel.requiresPython) lines.push(`Requires-Python: ${rel.requiresPython.spec}`);
+  for (const x of Object.keys(rel.extras)) lines.push(`Provides-Extra: ${x}`);
+  for (const dep of rel.deps) lines.push(`Requires-Dist: ${dep.text}`);
+  for (const list of Object.values(rel.extras))
+    for (const dep of list) lines.push(`Requires-Dist: ${dep.text}`);
+  return `${lines.join('\n')}\n\nA generated distribution.\n`;
+}
+
+function zip(entries: [string, string][]): Promise<Buffer> {
+  const z = new yazl.ZipFile();
+  for (const [name, data] of entries) z.addBuffer(Buffer.from(data), name, { mtime: new Date(0) });
+  z.end();
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    z.outputStream.on('data', (c: Buffer) => chunks.push(c));
+    z.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
+    z.outputStream.on('error', reject);
+  });
+}
+
+interface ServedFile {
+  filename: string;
+  sha256: string;
+  size: number;
+  requiresPython?: string;
+  yanked: boolean;
+  metadata?: { sha256: string };
+}
+
+/** Writes a universe's wheels, metadata files and project pages (both forms) under `dir`. */
+export async function writeUniverse(dir: string, u: GenUniverse): Promise<void> {
+  await mkdir(join(dir, 'files'), { recursive: true });
+  for (const d of u.dists) {
+    const files: ServedFile[] = [];
+    for (const rel of d.releases) {
+      const meta = metadataText(d, rel);
+      for (const tag of rel.tags) {
+        const filename = `${d.name}-${rel.version}-${tag}.whl`;
+        const info = `${d.name}-${rel.version}.dist-info`;
+        const bytes = await zip([
+          [`${d.name}/__init__.py`, ''],
+          ...(d.typed
+            ? ([
+                [`${d.name}/py.typed`, ''],
+                [`${d.name}/__init__.pyi`, 'def answer() -> int: ...\n'],
+              ] as [string, string][])
+            : []),
+          [`${info}/METADATA`, meta],
+          [
+            `${info}/WHEEL`,
+            `Wheel-Version: 1.0\nGenerator: mochi-pkg-test\nRoot-Is-Purelib: true\nTag: ${tag}\n`,
+          ],
+          [`${info}/RECORD`, ''],
+        ]);
+        await writeFile(join(dir, 'files', filename), bytes);
+        const f: ServedFile = {
+          filename,
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+          size: bytes.length,
+          yanked: rel.yanked,
+          ...(rel.requiresPython?.onPage ? { requiresPython: rel.requiresPython.spec } : {}),
+        };
+        if (rel.metadataFile) {
+          await writeFile(join(dir, 'files', `${filename}.metadata`), meta);
+          f.metadata = { sha256: createHash('sha256').update(meta).digest('hex') };
+        }
+        files.push(f);
+      }
+    }
+    await mkdir(join(dir, 'simple', d.name), { recursive: true });
+    const json = {
+      meta: { 'api-version': '1.1' },
+      name: d.name,
+      files: files.map((f) => ({
+        filename: f.filename,
+        url: `../../files/${f.filename}`,
+        hashes: { sha256: f.sha256 },
+        size: f.size,
+        ...(f.requiresPython ? { 'requires-python': f.requiresPython } : {}),
+        ...(f.yanked ? { yanked: 'generated' } : {}),
+        ...(f.metadata ? { 'core-metadata': { sha256: f.metadata.sha256 } } : {}),
+      })),
+      versions: [],
+    };
+    await writeFile(join(dir, 'simple', d.name, 'index.json'), JSON.stringify(json));
+    const esc = (s: string) =>
+      s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+    const anchors = files.map(
+      (f) =>
+        `<a href="../../files/${f.filename}#sha256=${f.sha256}"${f.requiresPython ? ` data-requires-python="${esc(f.requiresPython)}"` : ''}${f.yanked ? ' data-yanked="generated"' : ''}${f.metadata ? ` data-dist-info-metadata="sha256=${f.metadata.sha256}" data-core-metadata="sha256=${f.metadata.sha256}"` : ''}>${f.filename}</a><br/>`,
+    );
+    await writeFile(
+      join(dir, 'simple', d.name, 'index.html'),
+      `<!DOCTYPE html>\n<html><head><meta name="pypi:repository-version" content="1.0"></head><body>\n${anchors.join('\n')}\n</body></html>\n`,
+    );
+  }
+}
+
+/**
+ * Serves `dir` on 127.0.0.1: `/simple/<name>/` as PEP 691 JSON when the client asks for it and
+ * `json` is set, else PEP 503 HTML; `/files/…` as bytes. Closes itself after `lifetimeMs`.
+ */
+export async function serveIndex(
+  dir: string,
+  options: { json: boolean; lifetimeMs?: number },
+): Promise<{ url: string; server: Server; requests: () => number; close: () => Promise<void> }> {
+  let requests = 0;
+  const server = createServer(async (req, res) => {
+    requests++;
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (path.includes('..')) {
+      res.writeHead(400).end();
+      return;
+    }
+    try {
+      const m = /^\/simple\/([^/]+)\/?$/.exec(path);
+      if (m) {
+        const wantsJson =
+          options.json && (req.headers.accept ?? '').includes('application/vnd.pypi.simple.v1+json');
+        const body = await readFile(join(dir, 'simple', m[1]!, wantsJson ? 'index.json' : 'index.html'));
+        res.writeHead(200, {
+          'content-type': wantsJson ? 'application/vnd.pypi.simple.v1+json' : 'text/html',
+          'content-length': body.length,
+        });
+        res.end(body);
+        return;
+      }
+      if (path.startsWith('/files/')) {
+        const body = await readFile(join(dir, path));
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
+        res.end(body);
+        return;
+      }
+      res.writeHead(404).end();
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const timer = setTimeout(() => server.close(), options.lifetimeMs ?? 600_000);
+  timer.unref();
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}/simple/`,
+    server,
+    requests: () => requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearTimeout(timer);
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
