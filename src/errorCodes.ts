@@ -135,6 +135,7 @@ export const ERROR_CODES = {
   'go-import-no-go-files': problem('an imported Go package directory has no buildable Go files'),
 
   // Go checksum database (GOSUMDB)
+  'sumdb-config': usage('GOSUMDB is not `off`, a known name, a key, or a key and a URL'),
   'sumdb-key-invalid': usage('a checksum database verifier key is not `<name>+<hash>+<Ed25519 key>`'),
   'sumdb-note-malformed': problem('a signed note (the latest tree) is not in the note format'),
   'sumdb-unknown-key': problem('a signed note has no signature by a known checksum database key'),

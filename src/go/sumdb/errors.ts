@@ -3,6 +3,7 @@ import { MochiPkgError } from '../../errors.js';
 
 /** Stable codes of {@link SumdbError}. */
 export type SumdbErrorCode =
+  | 'sumdb-config'
   | 'sumdb-key-invalid'
   | 'sumdb-note-malformed'
   | 'sumdb-unknown-key'

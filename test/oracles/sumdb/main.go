@@ -4,6 +4,8 @@
 //	sumdb tlog     a JSON request on stdin: {"records": [...], "recordProofs": [[t, n]...],
 //	               "treeProofs": [[t, n]...], "tileHeight": H}; answers one JSON object with the
 //	               tree hash of every prefix, the proofs and the tiles of the whole tree
+//	sumdb match    JSON [globs, target] pairs on stdin (one array); answers module.MatchPrefixPatterns
+//	               for each, as one JSON array of booleans
 //	sumdb serve SKEY RECORDS SECONDS
 //	               a checksum database (sumdb.NewServer over sumdb.NewTestServer) signed with SKEY,
 //	               serving the go.sum lines of RECORDS (a JSON file {"path@version": "lines"}) on
@@ -21,6 +23,7 @@ import (
 	"strconv"
 	"time"
 
+	"golang.org/x/mod/module"
 	"golang.org/x/mod/sumdb"
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -144,7 +147,23 @@ func doServe(skey, recordsFile, seconds string) {
 	srv.Shutdown(context.Background())
 }
 
+func doMatch() {
+	var pairs [][2]string
+	if err := json.NewDecoder(os.Stdin).Decode(&pairs); err != nil {
+		fail(err)
+	}
+	out := make([]bool, len(pairs))
+	for i, p := range pairs {
+		out[i] = module.MatchPrefixPatterns(p[0], p[1])
+	}
+	json.NewEncoder(os.Stdout).Encode(out)
+}
+
 func main() {
+	if len(os.Args) >= 2 && os.Args[1] == "match" {
+		doMatch()
+		return
+	}
 	if len(os.Args) >= 2 && os.Args[1] == "tlog" {
 		doTlog()
 		return
