@@ -34,6 +34,7 @@ describe('public surface', () => {
       'modzip',
       'proxy',
       'semver',
+      'sumdb',
     ]);
   });
   it('mochi-pkg/python exports exactly its namespaces', () => {

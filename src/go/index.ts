@@ -7,3 +7,4 @@ export * as module from './module/index.js';
 export * as modzip from './modzip/index.js';
 export * as proxy from './proxy/index.js';
 export * as semver from './semver/index.js';
+export * as sumdb from './sumdb/index.js';

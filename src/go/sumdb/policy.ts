@@ -39,7 +39,8 @@ function configError(value: string, what: string, cause?: unknown): SumdbError {
  *
  * @example
  * ```ts
- * parseGosumdb(undefined).name; // 'sum.golang.org'
+ * parseGosumdb('off'); // 'off'
+ * (parseGosumdb(undefined) as SumdbConfig).name; // 'sum.golang.org'
  * ```
  */
 export function parseGosumdb(value: string | undefined): SumdbConfig | 'off' {

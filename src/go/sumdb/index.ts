@@ -1,0 +1,27 @@
+// The Go checksum database (golang.org/x/mod/sumdb): signed notes, the tlog, the client and GOSUMDB policy.
+export {
+  type ClientOptions,
+  mismatchMessage,
+  SumdbClient,
+  type SumdbFetch,
+  type SumdbState,
+  type TileCache,
+} from './client.js';
+export { SumdbError, type SumdbErrorCode } from './errors.js';
+export { fileSumdbState, httpSumdbFetch } from './io.js';
+export {
+  generateKey,
+  type Note,
+  newSigner,
+  newVerifier,
+  openNote,
+  type Signature,
+  type Signer,
+  SUM_GOLANG_ORG_KEY,
+  signNote,
+  type Verifier,
+  type Verifiers,
+  verifierList,
+} from './note.js';
+export { matchPrefixPatterns, parseGosumdb, type SumdbConfig, type SumdbEnv, useSumdb } from './policy.js';
+export * as tlog from './tlog.js';
