@@ -112,12 +112,12 @@ describe('mochi-pkg lock', () => {
     const root = await project();
     await writeTree(root, {
       'stubs/geo/__init__.pyi':
-        'def distance(a: float, b: float) -> float: ...\ndef _hidden() -> None: ...\nfrom typing import Any\ndef loose(x: Any) -> int: ...\n',
+        'def distance(a: float, b: float) -> float: ...\ndef _hidden() -> None: ...\ndef loose(x: Nowhere) -> int: ...\n',
     });
     const r = await lock(root, '--skipped', ...TS);
     expect(r.out.split('\n').slice(1)).toEqual([
       '  geo: geo._hidden: private-name: _hidden is private',
-      expect.stringMatching(/^ {2}geo: geo\.loose: any-type: /),
+      expect.stringMatching(/^ {2}geo: geo\.loose: unresolved-name: /),
       '',
     ]);
     const j = await lock(root, '--json', '--skipped', ...TS);
