@@ -8,6 +8,7 @@ import { renderGoSum } from '../../go/lockfile/index.js';
 import { fromGoProxy, type ModuleSource } from '../../go/proxy/index.js';
 import {
   type BuildFn,
+  checkWrapperFolders,
   compareLocks,
   defaultCacheDir,
   formatLockDiff,
@@ -22,6 +23,7 @@ import {
   registryProvider,
   typeshedProvider,
   writeLockIfChanged,
+  writeWrapperFolders,
 } from '../../project/index.js';
 import type { PythonTarget } from '../../python/build/types.js';
 import { LockfileError } from '../../python/lockfile/index.js';
@@ -64,7 +66,8 @@ for the same version is a security error (go-checksum-mismatch), never drift.
 
 Flags:
   --check              compare mochi.lock with what lock would write; exit 1 on drift
-  --json               machine-readable output (with --check: {"upToDate", "diff": [{kind, key, fields}]})
+  --json               machine-readable output (with --check: {"upToDate", "diff": [{kind, key, fields}],
+                       "wrappers"?: [{alias, path, problem}]})
   --skipped            also list the names that were not wrapped, and why
   --cwd <dir>          the project directory (default: the current directory)
   --stubs-dir <dir>    a typeshed-style stub directory (stubs/<Distribution>/, stdlib/); repeatable.
@@ -95,8 +98,14 @@ Examples:
 
 Output of --check on drift: one line per entry, \`added <name>:<alias>\`, \`removed <name>:<alias>\`
 or \`changed <name>:<alias> (<field>, …)\` for Python entries and the same with the module path
-for Go entries (\`changed example.com/greet (version, zip-h1, mod-h1)\`), then a hint to run
+for Go entries (\`changed example.com/greet (version, zip-h1, mod-h1)\`), one line per wrapper file
+that is \`missing\` or \`edited\` (\`edited python_wrap/<alias>/wrapper.mochi\`), then a hint to run
 \`mochi-pkg lock\`.
+
+Wrapper files: lock writes python_wrap/<alias>/ for each Python import (wrapper.mochi: the shim,
+whose SHA-256 is the entry's wrapper-sha256; SKIPPED.txt: one line per name not wrapped, and why;
+manifest.json), each only when its bytes change, and removes the folders of aliases no longer
+imported.
 
 Exit codes:
   0  lock written or already up to date; with --check, the lock is up to date
@@ -261,11 +270,24 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     progress.done();
     const sum = totals(plan);
 
+    const folders = plan.targets.map((t) => t.folder);
     if (onDisk) {
       const diff = compareLocks(onDisk.lock, plan.lock);
+      // An entry that drifted is rewritten with its folder by `lock`: its files are not reported again.
+      const drifted = new Set(
+        diff.filter((d) => !('table' in d)).map((d) => d.key.slice(d.key.lastIndexOf(':') + 1)),
+      );
+      const wrappers = await checkWrapperFolders(
+        root,
+        folders.filter((f) => !drifted.has(f.alias)),
+      );
       if (values.json) {
-        printJson(ctx, { upToDate: diff.length === 0, diff });
-      } else if (diff.length === 0) {
+        printJson(ctx, {
+          upToDate: diff.length === 0 && wrappers.length === 0,
+          diff,
+          ...(wrappers.length > 0 ? { wrappers } : {}),
+        });
+      } else if (diff.length === 0 && wrappers.length === 0) {
         const canonical = onDisk.bytes.equals(Buffer.from(plan.text, 'utf8'));
         println(ctx, `${LOCK_FILE} is up to date (${entries(sum.entries)})`);
         if (!canonical)
@@ -274,12 +296,15 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
           );
       } else {
         for (const d of diff) println(ctx, formatLockDiff(d));
-        ctx.stderr.write(`${LOCK_FILE} is out of date\n  hint: run \`mochi-pkg lock\` to update it\n`);
+        for (const w of wrappers) println(ctx, `${w.problem} ${w.path}`);
+        const what = diff.length > 0 ? `${LOCK_FILE} is out of date` : 'the wrapper files are out of date';
+        ctx.stderr.write(`${what}\n  hint: run \`mochi-pkg lock\` to update it\n`);
       }
-      return diff.length === 0 ? ExitCode.ok : ExitCode.failure;
+      return diff.length === 0 && wrappers.length === 0 ? ExitCode.ok : ExitCode.failure;
     }
 
     const written = await writeLockIfChanged(root, plan.text);
+    const wrappers = await writeWrapperFolders(root, folders);
     let goSum: { path: string; lines: number } | undefined;
     if (values['go-sum'] !== undefined) {
       const text = renderGoSum(plan.lock.go);
@@ -293,6 +318,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
       printJson(ctx, {
         written,
         path: lockPath,
+        wrappers,
         ...sum,
         ...(goSum ? { goSum } : {}),
         ...(values.skipped
@@ -305,6 +331,11 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
         `${LOCK_FILE}: ${written ? 'wrote' : 'up to date,'} ${entries(sum.entries)} (${plural(sum.items, 'item')}, ${plural(sum.skipped, 'skip')}${sum.goModules > 0 ? `; ${plural(sum.goModules, 'Go module')}` : ''}) from ${plural(plan.files.length, 'file')}`,
       );
       if (goSum) println(ctx, `${goSum.path}: wrote ${plural(goSum.lines, 'line')}`);
+      if (wrappers.written.length > 0 || wrappers.removed.length > 0)
+        println(
+          ctx,
+          `python_wrap: wrote ${plural(wrappers.written.length, 'file')}, removed ${plural(wrappers.removed.length, 'folder')}`,
+        );
       if (values.skipped) {
         for (const t of plan.targets) {
           for (const s of t.skipped) {
