@@ -1,6 +1,13 @@
 // Class members: the MRO of a class over its resolvable bases, and each public member lowered.
 import type { ClassDef, ClassField, FunctionGroup, ModuleSurface, TypeExpr } from '../stubs/types.js';
-import { type LowerContext, type LowerResult, lowerType, type Refusal, UNKNOWN } from '../typemap/lower.js';
+import {
+  type ClassNamer,
+  type LowerContext,
+  type LowerResult,
+  lowerType,
+  type Refusal,
+  UNKNOWN,
+} from '../typemap/lower.js';
 import type { PackageScope } from '../typemap/scope.js';
 import type { MochiParam, MochiType, SkipReport } from '../typemap/types.js';
 import { decorated, lowerGroup, type Receiver } from './signature.js';
@@ -15,8 +22,8 @@ export interface ClassPart {
 /** What member lowering needs from the wrapping of a module. */
 export interface MemberHost {
   readonly scope: PackageScope;
-  /** The lowering context of annotations written in `module`, with `Self` = `self`. */
-  ctx(module: ModuleSurface, self: MochiType): LowerContext;
+  /** How the wrapped module names a class (its own public classes by their Mochi names). */
+  readonly className: ClassNamer;
   /** The surface of module `name` (package or external). */
   moduleOf(name: string): ModuleSurface;
 }
@@ -131,6 +138,97 @@ function isEnumModule(m: string): boolean {
 const PROPERTY = ['property', 'cached_property', 'abstractproperty'];
 
 /**
+ * What `Self` lowers to while a member is lowered for the cache; replaced by the class's own type
+ * when the member is used (a NUL cannot occur in a Python name, so no real class is called this).
+ */
+const SELF_NAME = '\0Self';
+const SELF: MochiType = { kind: 'ref', name: SELF_NAME };
+
+/** A member lowered once for every class that has it: its shape, or why it did not lower. */
+type Lowered =
+  | {
+      readonly ok: true;
+      readonly kind: ClassMemberKind;
+      readonly type: MochiType;
+      readonly async: boolean;
+      readonly settable: boolean;
+    }
+  | ({ readonly ok: false } & Refusal);
+
+interface CacheEntry {
+  readonly lowered: Lowered;
+  /** The member's type mentions `Self` (the sentinel must be replaced). */
+  readonly self: boolean;
+}
+
+/**
+ * Lowered members per scope, keyed by the stub object (a field, a method group; constructors in
+ * their own map since they lower differently). A class shared by many subclasses (a package's base
+ * class, `Exception`) is lowered once per package instead of once per subclass. An entry is kept
+ * only when its lowering named no class by a wrapper-specific name (see `classNamed`).
+ */
+const CACHES = new WeakMap<
+  PackageScope,
+  { readonly members: WeakMap<object, CacheEntry>; readonly ctors: WeakMap<object, CacheEntry> }
+>();
+
+function cacheOf(scope: PackageScope) {
+  let c = CACHES.get(scope);
+  if (!c) {
+    c = { members: new WeakMap(), ctors: new WeakMap() };
+    CACHES.set(scope, c);
+  }
+  return c;
+}
+
+const DOTTED = new WeakMap<ClassDef, string>();
+
+/** `module.Class` of a class of an MRO (kept: every subclass names its bases). */
+function dottedName(p: ClassPart): string {
+  let s = DOTTED.get(p.def);
+  if (s === undefined) {
+    s = `${p.module.name}.${p.def.name}`;
+    DOTTED.set(p.def, s);
+  }
+  return s;
+}
+
+/** `t` with every `Self` sentinel replaced by `self`. */
+function withSelf(t: MochiType, self: MochiType): MochiType {
+  switch (t.kind) {
+    case 'ref':
+      return t.name === SELF_NAME ? self : t;
+    case 'list':
+    case 'set':
+    case 'stream':
+      return { ...t, elem: withSelf(t.elem, self) };
+    case 'map':
+      return { ...t, key: withSelf(t.key, self), value: withSelf(t.value, self) };
+    case 'tuple':
+      return { ...t, elems: t.elems.map((e) => withSelf(e, self)) };
+    case 'fun': {
+      const params = t.params.map((p) => withSelf(p, self));
+      const result = withSelf(t.result, self);
+      return t.signature
+        ? {
+            kind: 'fun',
+            params,
+            result,
+            signature: t.signature.map((p) => ({ ...p, type: withSelf(p.type, self) })),
+          }
+        : { kind: 'fun', params, result };
+    }
+    case 'async':
+    case 'optional':
+      return { ...t, inner: withSelf(t.inner, self) };
+    case 'sum':
+      return { ...t, branches: t.branches.map((b) => withSelf(b, self)) };
+    default:
+      return t;
+  }
+}
+
+/**
  * Every public member of a class, own and inherited, each from the first class of the MRO that
  * defines it: constructor (`__init__` or `__new__`, whichever comes first in the MRO, overloads by
  * the first that lowers), methods, class and static methods, properties (settable with a setter),
@@ -151,40 +249,73 @@ export function classMembers(
   const members: ClassMember[] = [];
   const skipped: SkipReport[] = [];
   const seen = new Set<string>();
-  const ctxs = new Map<ModuleSurface, LowerContext>();
-  const ctxOf = (m: ModuleSurface): LowerContext => {
-    let c = ctxs.get(m);
-    if (!c) {
-      c = host.ctx(m, self);
-      ctxs.set(m, c);
+  const cache = cacheOf(host.scope);
+  const place = (name: string, from: ClassPart, entry: CacheEntry): void => {
+    const l = entry.lowered;
+    if (!l.ok) {
+      const inherited = from.def === part.def ? '' : `inherited from ${dottedName(from)}: `;
+      skipped.push({ itemPath: `${path}.${name}`, reason: l.reason, detail: `${inherited}${l.detail}` });
+      return;
     }
-    return c;
-  };
-  const fail = (name: string, from: ClassPart, r: Refusal): void => {
-    const inherited = from.def === part.def ? '' : `inherited from ${from.module.name}.${from.def.name}: `;
-    skipped.push({ itemPath: `${path}.${name}`, reason: r.reason, detail: `${inherited}${r.detail}` });
-  };
-  const add = (
-    name: string,
-    from: ClassPart,
-    kind: ClassMemberKind,
-    type: MochiType,
-    settable: boolean,
-    async = false,
-  ): void => {
-    const m: ClassMember = {
-      name: kind === 'constructor' ? 'init' : mochiName(name),
+    members.push({
+      name: l.kind === 'constructor' ? 'init' : mochiName(name),
       sourceName: name,
-      kind,
-      type,
-      async,
-      settable,
-      ...(from.def === part.def ? {} : { inheritedFrom: `${from.module.name}.${from.def.name}` }),
+      kind: l.kind,
+      type: entry.self ? withSelf(l.type, self) : l.type,
+      async: l.async,
+      settable: l.settable,
+      ...(from.def === part.def ? {} : { inheritedFrom: dottedName(from) }),
+    });
+  };
+  /** Looks a member up in the cache, or lowers it with a context that records what it used. */
+  const lowered = (
+    key: object,
+    map: WeakMap<object, CacheEntry>,
+    module: ModuleSurface,
+    lower: (ctx: LowerContext) => Lowered,
+  ): CacheEntry => {
+    const hit = map.get(key);
+    if (hit) return hit;
+    let usedSelf = false;
+    let specific = false;
+    const ctx: LowerContext = {
+      scope: host.scope,
+      module,
+      get self() {
+        usedSelf = true;
+        return SELF;
+      },
+      className: (m, def, external) => {
+        const named = host.className(m, def, external);
+        if (named !== `${m}.${def.name}`) specific = true;
+        return named;
+      },
     };
-    members.push(m);
+    const entry: CacheEntry = { lowered: lower(ctx), self: usedSelf };
+    if (!specific) map.set(key, entry);
+    return entry;
   };
 
-  if (!options.recordFields) lowerConstructor(parts, part, self, ctxOf, options, add, fail);
+  if (!options.recordFields) {
+    const found = constructorOf(parts, part, options);
+    if (found === 'dataclass') {
+      const sig = options.dataclassInit ?? [];
+      const type: MochiType = { kind: 'fun', params: sig.map((x) => x.type), result: self, signature: sig };
+      place('__init__', part, {
+        lowered: { ok: true, kind: 'constructor', type, async: false, settable: false },
+        self: false,
+      });
+    } else if (found) {
+      const entry = lowered(found.group, cache.ctors, found.part.module, (ctx) => {
+        const r = lowerGroup(found.group, ctx, 'first', SELF);
+        return r.ok
+          ? { ok: true, kind: 'constructor', type: r.sig.type, async: false, settable: false }
+          : { ok: false, reason: r.reason, detail: r.detail };
+      });
+      // The result is the class itself even when `Self` was not written.
+      place(found.group.name, found.part, { lowered: entry.lowered, self: true });
+    }
+  }
 
   for (const p of parts) {
     // Fields of an enum class's own `enum` base (`_value_`, `name`) are the Enum API, not members.
@@ -195,51 +326,51 @@ export function classMembers(
       seen.add(f.name);
       if (skipFields) continue;
       if (enumMembers && (f.annotation === undefined || f.hasDefault)) {
-        add(f.name, p, 'classvar', self, false);
+        place(f.name, p, {
+          lowered: { ok: true, kind: 'classvar', type: SELF, async: false, settable: false },
+          self: true,
+        });
         continue;
       }
-      const r = fieldType(f, ctxOf(p.module));
-      if (!r.ok) fail(f.name, p, r);
-      else add(f.name, p, f.classVar ? 'classvar' : 'attribute', r.type, !f.final);
+      place(
+        f.name,
+        p,
+        lowered(f, cache.members, p.module, (ctx) => lowerField(f, ctx)),
+      );
     }
     for (const g of p.def.methods) {
       if (!isPublicMember(g.name) || seen.has(g.name)) continue;
       seen.add(g.name);
-      method(g, p, ctxOf(p.module), add, fail);
+      place(
+        g.name,
+        p,
+        lowered(g, cache.members, p.module, (ctx) => lowerMethod(g, ctx)),
+      );
     }
   }
   members.sort((a, b) => RANK[a.kind] - RANK[b.kind] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { members, skipped };
 }
 
-function fieldType(f: ClassField, ctx: LowerContext): LowerResult {
-  return f.annotation ? lowerType(f.annotation, ctx) : { ok: true, type: UNKNOWN };
+function lowerField(f: ClassField, ctx: LowerContext): Lowered {
+  const r: LowerResult = f.annotation ? lowerType(f.annotation, ctx) : { ok: true, type: UNKNOWN };
+  if (!r.ok) return r;
+  return {
+    ok: true,
+    kind: f.classVar ? 'classvar' : 'attribute',
+    type: r.type,
+    async: false,
+    settable: !f.final,
+  };
 }
 
-type Add = (
-  name: string,
-  from: ClassPart,
-  kind: ClassMemberKind,
-  type: MochiType,
-  settable: boolean,
-  async?: boolean,
-) => void;
-type Fail = (name: string, from: ClassPart, r: Refusal) => void;
-
-function method(g: FunctionGroup, p: ClassPart, ctx: LowerContext, add: Add, fail: Fail): void {
+function lowerMethod(g: FunctionGroup, ctx: LowerContext): Lowered {
   const getter = g.defs.find((d) => decorated(d, ...PROPERTY));
   if (getter) {
     const r: LowerResult = getter.returns ? lowerType(getter.returns, ctx) : { ok: true, type: UNKNOWN };
-    if (!r.ok) fail(g.name, p, { reason: r.reason, detail: `property: ${r.detail}` });
-    else
-      add(
-        g.name,
-        p,
-        'property',
-        r.type,
-        g.defs.some((d) => decorated(d, 'setter')),
-      );
-    return;
+    if (!r.ok) return { ok: false, reason: r.reason, detail: `property: ${r.detail}` };
+    const settable = g.defs.some((d) => decorated(d, 'setter'));
+    return { ok: true, kind: 'property', type: r.type, async: false, settable };
   }
   const first = g.defs[0];
   const kind: ClassMemberKind =
@@ -250,48 +381,25 @@ function method(g: FunctionGroup, p: ClassPart, ctx: LowerContext, add: Add, fai
         : 'method';
   const receiver: Receiver = kind === 'staticmethod' ? 'none' : 'first';
   const r = lowerGroup(g, ctx, receiver);
-  if (!r.ok) fail(g.name, p, r);
-  else add(g.name, p, kind, r.sig.type, false, r.sig.async);
+  if (!r.ok) return { ok: false, reason: r.reason, detail: r.detail };
+  return { ok: true, kind, type: r.sig.type, async: r.sig.async, settable: false };
 }
 
-function lowerConstructor(
+/**
+ * The constructor's definitions: from the first class of the MRO that declares `__init__` (or
+ * else `__new__`); `dataclass` when the class itself is a dataclass without one (its generated
+ * `__init__`); undefined when no class declares one.
+ */
+function constructorOf(
   parts: readonly ClassPart[],
   part: ClassPart,
-  self: MochiType,
-  ctxOf: (m: ModuleSurface) => LowerContext,
   options: MemberOptions,
-  add: Add,
-  fail: Fail,
-): void {
-  let found: { group: FunctionGroup; part: ClassPart } | undefined;
+): { group: FunctionGroup; part: ClassPart } | 'dataclass' | undefined {
   for (const p of parts) {
     const g =
       p.def.methods.find((m) => m.name === '__init__') ?? p.def.methods.find((m) => m.name === '__new__');
-    if (g) {
-      found = { group: g, part: p };
-      break;
-    }
-    if (p === part && options.dataclassInit) break;
+    if (g) return { group: g, part: p };
+    if (p === part && options.dataclassInit) return 'dataclass';
   }
-  if (!found) {
-    if (options.dataclassInit) {
-      const sig = options.dataclassInit;
-      add(
-        '__init__',
-        part,
-        'constructor',
-        {
-          kind: 'fun',
-          params: sig.map((x) => x.type),
-          result: self,
-          signature: sig,
-        },
-        false,
-      );
-    }
-    return;
-  }
-  const r = lowerGroup(found.group, ctxOf(found.part.module), 'first', self);
-  if (!r.ok) fail(found.group.name, found.part, r);
-  else add(found.group.name, found.part, 'constructor', r.sig.type, false);
+  return undefined;
 }

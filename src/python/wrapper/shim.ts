@@ -20,6 +20,32 @@ function call(t: MochiType): string {
   return t.kind === 'fun' ? `(${params(t)}): ${render(t.result)}` : `: ${render(t)}`;
 }
 
+// An inherited member's type is one object shared by every subclass (wrapper/members.ts), so its
+// rendering and the classes it names are computed once per type, not once per subclass.
+const CALLS = new WeakMap<MochiType, string>();
+const TYPES = new WeakMap<MochiType, string>();
+const REFS = new WeakMap<MochiType, readonly string[]>();
+
+function memo(cache: WeakMap<MochiType, string>, t: MochiType, f: (t: MochiType) => string): string {
+  let s = cache.get(t);
+  if (s === undefined) {
+    s = f(t);
+    cache.set(t, s);
+  }
+  return s;
+}
+
+function memberRefs(t: MochiType, out: Set<string>): void {
+  let names = REFS.get(t);
+  if (!names) {
+    const found = new Set<string>();
+    refs(t, found);
+    names = [...found];
+    REFS.set(t, names);
+  }
+  for (const n of names) out.add(n);
+}
+
 /**
  * One class member line, in the style of Mochi's `type T { field: T  fun m(...): R }`:
  * `init(a: int)` (constructor), `name: T` (settable attribute) or `let name: T` (read-only:
@@ -31,15 +57,15 @@ export function renderClassMember(m: ClassMember): string {
     case 'constructor':
       return m.type.kind === 'fun' ? `init(${params(m.type)})` : `init: ${render(m.type)}`;
     case 'classvar':
-      return `static ${m.settable ? '' : 'let '}${m.name}: ${render(m.type)}`;
+      return `static ${m.settable ? '' : 'let '}${m.name}: ${memo(TYPES, m.type, render)}`;
     case 'attribute':
     case 'property':
-      return `${m.settable ? '' : 'let '}${m.name}: ${render(m.type)}`;
+      return `${m.settable ? '' : 'let '}${m.name}: ${memo(TYPES, m.type, render)}`;
     case 'classmethod':
     case 'staticmethod':
-      return `static fun ${m.name}${call(m.type)}`;
+      return `static fun ${m.name}${memo(CALLS, m.type, call)}`;
     case 'method':
-      return `fun ${m.name}${call(m.type)}`;
+      return `fun ${m.name}${memo(CALLS, m.type, call)}`;
   }
 }
 
@@ -113,7 +139,7 @@ export function renderShim(w: Wrapper): string {
   const used = new Set<string>();
   for (const i of w.items) {
     refs(i.type, used);
-    for (const m of i.members ?? []) refs(m.type, used);
+    for (const m of i.members ?? []) memberRefs(m.type, used);
   }
   const types = [
     ...of('type').map((i) => {
