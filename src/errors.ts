@@ -1,4 +1,5 @@
 // The one error base of mochi-pkg: a stable code, a message naming the input, an optional hint.
+import { type ErrorCode, type ExitClass, exitClassOf } from './errorCodes.js';
 
 /** Options every mochi-pkg error accepts besides its code and message. */
 export interface ErrorOptions {
@@ -22,14 +23,22 @@ export interface ErrorOptions {
  * ```
  */
 export class MochiPkgError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly hint: string | undefined;
 
-  constructor(code: string, message: string, options: ErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.hint = options.hint;
+  }
+
+  /**
+   * How a command that stops on this error exits: `usage` (2), `problem` (1) or `internal` (3),
+   * as the code's row in `ERROR_CODES` says (src/errorCodes.ts).
+   */
+  get exitClass(): ExitClass {
+    return exitClassOf(this.code);
   }
 
   /** A plain object for `--json` output: code, message and hint (no stack, no cause chain). */

@@ -11,6 +11,7 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 describe('public surface', () => {
   it('root exports the error base, version and project namespace', () => {
     expect(Object.keys(root).sort()).toEqual([
+      'ERROR_CODES',
       'MochiPkgError',
       'VERSION',
       'isMochiPkgError',

@@ -6,7 +6,7 @@ import { Cache } from '../go/cache/store.js';
 import { checkPath, escapeVersion, InvalidModuleVersionError, InvalidPathError } from '../go/module/index.js';
 import { fromGoProxy } from '../go/proxy/chain.js';
 import type { ModuleSource } from '../go/proxy/client.js';
-import { loadNetrc, lookupNetrc, netrcPath } from '../go/proxy/netrc.js';
+import { loadNetrc, lookupNetrc, netrcPath } from '../util/netrc.js';
 import { VERSION } from '../version.js';
 import { type CommandContext, UsageError } from './context.js';
 

@@ -1,4 +1,5 @@
 // The mochi-pkg command line: parse argv, find the command, run it, map errors to exit codes.
+import { EXIT_STATUS } from '../errorCodes.js';
 import { MochiPkgError, redactUrls } from '../errors.js';
 import { VERSION } from '../version.js';
 import { type CommandEntry, commands, groups } from './commands/index.js';
@@ -88,13 +89,9 @@ export async function main(ctx: CommandContext): Promise<number> {
     }
     return await command.run({ ...ctx, argv: found.rest });
   } catch (e) {
-    if (e instanceof UsageError) {
-      printError(ctx, e);
-      return ExitCode.usage;
-    }
     if (e instanceof MochiPkgError) {
       printError(ctx, e);
-      return ExitCode.failure;
+      return EXIT_STATUS[e.exitClass];
     }
     ctx.stderr.write(
       `mochi-pkg: internal error (please report it): ${redactUrls(String((e as Error)?.stack ?? e))}\n`,

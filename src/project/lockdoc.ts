@@ -2,7 +2,7 @@
 import { compareGoManifests, type GoDiffEntry, type GoManifest } from '../go/lockfile/index.js';
 import { decodeGoPackages } from '../go/lockfile/parse.js';
 import { renderGoTables } from '../go/lockfile/render.js';
-import { readLockDocument } from '../python/lockfile/document.js';
+import { readLockDocument } from '../lock/document.js';
 import {
   compareManifests,
   type DiffEntry,

@@ -110,7 +110,7 @@ describe('mochi-pkg python inspect', () => {
     writeFileSync(bad, 'def f(:\n');
     const r = await cli('python', 'inspect', bad);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/error\[STUB_SYNTAX\]: .*bad\.pyi:1:\d+/);
+    expect(r.err).toMatch(/error\[stub-syntax\]: .*bad\.pyi:1:\d+/);
   });
 
   it('exits 2 for a missing path and for bad flags', async () => {

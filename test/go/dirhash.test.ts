@@ -13,7 +13,7 @@ import {
   isH1Digest,
   parseH1Digest,
 } from '../../src/go/dirhash/index.js';
-import { ModZipError } from '../../src/go/modzip/errors.js';
+import { ZipError } from '../../src/util/zip.js';
 import { buildZip } from '../support/zipbuild.js';
 
 const sha256 = (b: string | Buffer) => createHash('sha256').update(b).digest();
@@ -169,8 +169,8 @@ describe('hashZip', () => {
     const err = await hashZip(Buffer.from('this is not a zip file at all, just text'), 'm', 'v1.0.0').catch(
       (e: unknown) => e,
     );
-    expect(err).toBeInstanceOf(ModZipError);
-    expect((err as ModZipError).code).toBe('zip-not-zip');
+    expect(err).toBeInstanceOf(ZipError);
+    expect((err as ZipError).code).toBe('zip-not-zip');
   });
 
   it('skips directory entries: the same files with and without a subdir/ entry hash the same', async () => {

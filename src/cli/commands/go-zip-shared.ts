@@ -1,8 +1,9 @@
 // What the go hash / go zip commands share: module@version inference, error reporting and exit codes.
 import { stat } from 'node:fs/promises';
+import { EXIT_STATUS } from '../../errorCodes.js';
 import { isMochiPkgError, MochiPkgError } from '../../errors.js';
 import { listZip, type ModuleVersion } from '../../go/modzip/index.js';
-import { type CommandContext, ExitCode, printJson, UsageError } from '../context.js';
+import { type CommandContext, printJson, UsageError } from '../context.js';
 
 /** The flags every go zip command takes: the module@version and --json. */
 export const MODULE_FLAGS = {
@@ -11,12 +12,9 @@ export const MODULE_FLAGS = {
   json: { type: 'boolean' },
 } as const;
 
-/** Codes that mean "this input cannot be used" (exit 2) rather than "a problem was found" (exit 1). */
-const UNUSABLE = new Set(['zip-io', 'zip-not-zip', 'zip-bad-module', 'zip-target-not-empty']);
-
 /**
- * Runs a command body and maps expected errors to exit codes: unusable input → 2, a problem found
- * in the input (corrupt, hostile, invalid zip) → 1. With `--json` the error is printed as
+ * Runs a command body and maps expected errors to their exit class: unusable input → 2, a problem
+ * found in the input (corrupt, hostile, invalid zip) → 1. With `--json` the error is printed as
  * `{"ok":false,"error":{code,message,hint}}` on stdout as well.
  */
 export async function runReporting(
@@ -31,7 +29,7 @@ export async function runReporting(
     if (json) printJson(ctx, { ok: false, error: e.toJSON() });
     ctx.stderr.write(`mochi-pkg: error[${e.code}]: ${e.message}\n`);
     if (e.hint) ctx.stderr.write(`  hint: ${e.hint}\n`);
-    return UNUSABLE.has(e.code) ? ExitCode.usage : ExitCode.failure;
+    return EXIT_STATUS[e.exitClass];
   }
 }
 

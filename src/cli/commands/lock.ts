@@ -125,23 +125,6 @@ export interface LockDeps {
 
 const defaultDeps: LockDeps = { makeBuild: loadPythonBuild };
 
-/** Codes of errors that mean the input is unusable (exit 2), as opposed to a failed fetch (exit 1). */
-const UNUSABLE = new Set([
-  'project-syntax',
-  'project-import',
-  'project-not-found',
-  'importspec-invalid',
-  'go-importspec-invalid',
-  'go-import-conflict',
-  'go-path-module',
-  'proxy-config',
-  'lockfile-syntax',
-  'lockfile-too-large',
-  'lockfile-schema-version',
-  'lockfile-invalid-entry',
-  'lockfile-duplicate-entry',
-]);
-
 function printError(ctx: CommandContext, e: MochiPkgError): void {
   ctx.stderr.write(`mochi-pkg: error[${e.code}]: ${redactUrls(e.message)}\n`);
   if (e.hint) ctx.stderr.write(`  hint: ${redactUrls(e.hint)}\n`);
@@ -349,7 +332,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     }
     return ExitCode.ok;
   } catch (e) {
-    if (isMochiPkgError(e) && UNUSABLE.has(e.code)) {
+    if (isMochiPkgError(e) && e.exitClass === 'usage') {
       printError(ctx, e);
       return ExitCode.usage;
     }

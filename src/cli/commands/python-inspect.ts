@@ -92,7 +92,7 @@ does not parse (file, line and column are printed) · 3 internal error`,
       );
     } catch (e) {
       // An unreadable path or a stub that does not parse is unusable input (exit 2), not a bug.
-      if (isMochiPkgError(e) && e.code.startsWith('STUB_')) {
+      if (isMochiPkgError(e) && e.exitClass === 'usage') {
         ctx.stderr.write(`mochi-pkg: error[${e.code}]: ${e.message}\n`);
         if (e.hint) ctx.stderr.write(`  hint: ${e.hint}\n`);
         return ExitCode.usage;

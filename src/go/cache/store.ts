@@ -4,9 +4,9 @@ import { mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { Writable } from 'node:stream';
 import { openExclusive, TEMP_PREFIX, tempPathFor, writeFileAtomic } from '../../util/atomic.js';
+import { ZipError } from '../../util/zip.js';
 import { DirhashError, hashGoMod, hashZip } from '../dirhash/index.js';
 import { unescapePath, unescapeVersion } from '../module/index.js';
-import { ModZipError } from '../modzip/errors.js';
 import { renderInfo, type VersionInfo } from '../proxy/info.js';
 import { sort as semverSort } from '../semver/index.js';
 import { CacheConflictError, CacheCorruptError } from './errors.js';
@@ -410,8 +410,8 @@ async function writeTemp(tmp: string, source: ZipSource | Buffer): Promise<void>
 }
 
 /** True for the errors a bad zip body causes (as opposed to I/O trouble): its structure or names. */
-export function isZipContentError(e: unknown): e is ModZipError | DirhashError {
-  return (e instanceof ModZipError && e.code !== 'zip-io') || e instanceof DirhashError;
+export function isZipContentError(e: unknown): e is ZipError | DirhashError {
+  return (e instanceof ZipError && e.code !== 'zip-io') || e instanceof DirhashError;
 }
 
 /** Reads a small file, or undefined when it does not exist. */

@@ -1,5 +1,7 @@
 // Messages between threadHasher and its workers, and how a typed error crosses the thread boundary.
+import type { ErrorCode } from '../../errorCodes.js';
 import { MochiPkgError } from '../../errors.js';
+import { ZipError, type ZipErrorCode } from '../../util/zip.js';
 import { DirhashError, type DirhashErrorCode } from '../dirhash/index.js';
 import { type FileError, ModZipError, type ModZipErrorCode } from '../modzip/errors.js';
 
@@ -18,7 +20,7 @@ export type HashReply =
 
 /** An error as plain data; `kind` says which class to rebuild. */
 export interface SerializedError {
-  readonly kind: 'modzip' | 'dirhash' | 'mochi' | 'other';
+  readonly kind: 'modzip' | 'zip' | 'dirhash' | 'mochi' | 'other';
   readonly code?: string | undefined;
   readonly message: string;
   readonly hint?: string | undefined;
@@ -30,6 +32,7 @@ export function serializeError(e: unknown): SerializedError {
   if (e instanceof ModZipError) {
     return { kind: 'modzip', code: e.code, message: e.message, hint: e.hint, files: e.files };
   }
+  if (e instanceof ZipError) return { kind: 'zip', code: e.code, message: e.message, hint: e.hint };
   if (e instanceof DirhashError) return { kind: 'dirhash', code: e.code, message: e.message, hint: e.hint };
   if (e instanceof MochiPkgError) return { kind: 'mochi', code: e.code, message: e.message, hint: e.hint };
   const code = (e as { code?: unknown } | undefined)?.code;
@@ -46,7 +49,8 @@ export function deserializeError(s: SerializedError): Error {
   if (s.kind === 'modzip') {
     return new ModZipError(s.code as ModZipErrorCode, s.message, { ...hint, files: s.files ?? [] });
   }
+  if (s.kind === 'zip') return new ZipError(s.code as ZipErrorCode, s.message, hint);
   if (s.kind === 'dirhash') return new DirhashError(s.code as DirhashErrorCode, s.message, s.hint);
-  if (s.kind === 'mochi') return new MochiPkgError(s.code ?? 'internal', s.message, hint);
+  if (s.kind === 'mochi') return new MochiPkgError((s.code ?? 'internal') as ErrorCode, s.message, hint);
   return Object.assign(new Error(s.message), s.code === undefined ? {} : { code: s.code });
 }

@@ -1,6 +1,6 @@
 // Drift between two [[go-package]] manifests, and the checksum mismatches that are security errors rather than drift.
 import { MochiPkgError } from '../../errors.js';
-import { LockfileError } from '../../python/lockfile/errors.js';
+import { compareTables, type TableKind } from '../../lock/diff.js';
 import { GO_FIELD_ORDER, GO_TABLE, type GoLockEntry, type GoLockField, type GoManifest } from './entry.js';
 
 /** One delta of a Go entry, keyed by module path. */
@@ -13,24 +13,6 @@ export interface GoDiffEntry {
   readonly fields: readonly string[];
 }
 
-function index(m: GoManifest, which: string): Map<string, GoLockEntry> {
-  const out = new Map<string, GoLockEntry>();
-  m.entries.forEach((e, i) => {
-    if (out.has(e.module)) {
-      throw new LockfileError(
-        'lockfile-duplicate-entry',
-        `${which} manifest: module ${e.module} appears twice (entry ${i})`,
-        {
-          table: GO_TABLE,
-          entryIndex: i,
-        },
-      );
-    }
-    out.set(e.module, e);
-  });
-  return out;
-}
-
 function same(a: GoLockEntry[GoLockField], b: GoLockEntry[GoLockField]): boolean {
   if (Array.isArray(a) && Array.isArray(b)) {
     const x = [...a].sort();
@@ -40,6 +22,14 @@ function same(a: GoLockEntry[GoLockField], b: GoLockEntry[GoLockField]): boolean
   return a === b;
 }
 
+const GO_KIND: TableKind<GoLockEntry> = {
+  keyOf: (e) => e.module,
+  fields: GO_FIELD_ORDER,
+  same,
+  describe: (module) => `module ${module}`,
+  table: GO_TABLE,
+};
+
 /**
  * Every difference from `before` (the lock on disk) to `after` (what locking produces now), sorted
  * by module: `added`, `removed`, or `changed` with the diverging keys in key order (`version`,
@@ -48,20 +38,7 @@ function same(a: GoLockEntry[GoLockField], b: GoLockEntry[GoLockField]): boolean
  * @throws {LockfileError} `lockfile-duplicate-entry` when a manifest holds one module twice.
  */
 export function compareGoManifests(before: GoManifest, after: GoManifest): GoDiffEntry[] {
-  const a = index(before, 'first');
-  const b = index(after, 'second');
-  const out: GoDiffEntry[] = [];
-  for (const [k, e] of a) {
-    const other = b.get(k);
-    if (!other) {
-      out.push({ table: GO_TABLE, kind: 'removed', key: k, fields: [] });
-      continue;
-    }
-    const fields = GO_FIELD_ORDER.filter(([f]) => !same(e[f], other[f])).map(([, key]) => key);
-    if (fields.length > 0) out.push({ table: GO_TABLE, kind: 'changed', key: k, fields });
-  }
-  for (const k of b.keys()) if (!a.has(k)) out.push({ table: GO_TABLE, kind: 'added', key: k, fields: [] });
-  return out.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+  return compareTables(before.entries, after.entries, GO_KIND).map((d) => ({ table: GO_TABLE, ...d }));
 }
 
 /** One locked hash that differs from the hash of what the module source serves for the same version. */

@@ -1,4 +1,6 @@
 // The in-memory model of mochi.lock's [[go-package]] entries: one table per module, its aliases, its h1: sums.
+
+import { compareCodeUnits as cmp } from '../../lock/model.js';
 import { splitPathVersion } from '../module/index.js';
 import * as semver from '../semver/index.js';
 
@@ -49,11 +51,6 @@ export const GO_FIELD_ORDER: readonly (readonly [GoLockField, string])[] = [
   ['modH1', 'mod-h1'],
   ['aliases', 'aliases'],
 ];
-
-/** Code-unit order (not locale order), so sorting is the same on every machine. */
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** Orders two entries by (module, version): module paths by code unit, versions as cmd/go orders them. */
 export function compareGoEntries(a: GoLockEntry, b: GoLockEntry): number {

@@ -1,9 +1,9 @@
 // Reads mochi.lock's [[go-package]] tables: a strict schema check with the same error locations as [[python-package]].
 // The document itself (TOML, schema-version, locations) is mochi.lock's one reader, which lives
 // with the Python tables that came first; Go tables are decoded from the same parsed document.
-import { isTable, kindOf, type LockDocument } from '../../python/lockfile/document.js';
-import type { LockfileLocation } from '../../python/lockfile/errors.js';
-import { isH1Digest } from '../dirhash/index.js';
+import { isTable, kindOf, type LockDocument } from '../../lock/document.js';
+import type { LockfileLocation } from '../../lock/errors.js';
+import { isH1Digest } from '../dirhash/hash1.js';
 import {
   canonicalVersion,
   check,

@@ -1,5 +1,5 @@
 // Renders [[go-package]] tables of mochi.lock byte for byte (hand-rendered for the same reason as the Python tables).
-import { quoteValue } from '../../python/lockfile/render.js';
+import { quoteValue } from '../../lock/render.js';
 import { compareGoEntries, GO_FIELD_ORDER, GO_TABLE, type GoLockEntry, type GoManifest } from './entry.js';
 
 function renderEntry(e: GoLockEntry, index: number): string {

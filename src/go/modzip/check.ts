@@ -3,11 +3,11 @@ import { createReadStream } from 'node:fs';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { isMochiPkgError } from '../../errors.js';
+import { MAX_ZIP_FILE, openZip, type ZipArchive, type ZipLimits } from '../../util/zip.js';
 import type { FileContent } from '../dirhash/index.js';
 import { canonicalVersion, checkFilePath, check as checkModule } from '../module/index.js';
 import { type FileError, ModZipError } from './errors.js';
 import { foldKey } from './fold.js';
-import { MAX_ZIP_FILE, openZip, type ZipArchive, type ZipLimits } from './reader.js';
 
 /** x/mod's MaxGoMod and MaxLICENSE: 16 MiB each. */
 export const MAX_GO_MOD = 16 * 1024 * 1024;

@@ -1,39 +1,17 @@
 // Typed errors of module-zip reading, checking, extracting and creating, with stable codes.
-import { type ErrorOptions, MochiPkgError } from '../../errors.js';
+import type { ErrorOptions } from '../../errors.js';
+import { ZipError, type ZipErrorCode } from '../../util/zip.js';
 
 /**
- * Stable codes of {@link ModZipError}:
+ * Stable codes of {@link ModZipError}: those of reading any zip ({@link ZipErrorCode}: `zip-not-zip`,
+ * `zip-corrupt`, `zip-overlap`, `zip-unsupported`, `zip-checksum`, `zip-size-mismatch`,
+ * `zip-too-large`, `zip-duplicate`, `zip-bad-name`, `zip-io`), and the module-zip rules:
  *
- * - `zip-not-zip` — no end-of-central-directory record: the input is not a zip file.
- * - `zip-corrupt` — the structure is broken or lies: truncated central directory, bad signatures,
- *   offsets or sizes outside the file, a local header that disagrees with the directory,
- *   compressed data that ends early.
- * - `zip-overlap` — two entries (or an entry and the central directory) share bytes.
- * - `zip-unsupported` — encryption, multi-disk archives, compression methods other than store/deflate.
- * - `zip-checksum` — an entry's CRC-32 does not match its content.
- * - `zip-size-mismatch` — an entry inflates to more or fewer bytes than it declares.
- * - `zip-too-large` — a size limit (zip file, total uncompressed size, central directory) is exceeded.
- * - `zip-duplicate` — two entries have the same name.
- * - `zip-bad-name` — an entry name is unsafe (NUL, backslash, absolute, `.`/`..`, invalid UTF-8).
  * - `zip-invalid` — the files break module-zip rules; `files` lists each one with its reason.
  * - `zip-bad-module` — the module path or version is not valid or not canonical.
  * - `zip-target-not-empty` — extraction target exists and is not an empty directory.
- * - `zip-io` — reading the input or writing the output failed.
  */
-export type ModZipErrorCode =
-  | 'zip-not-zip'
-  | 'zip-corrupt'
-  | 'zip-overlap'
-  | 'zip-unsupported'
-  | 'zip-checksum'
-  | 'zip-size-mismatch'
-  | 'zip-too-large'
-  | 'zip-duplicate'
-  | 'zip-bad-name'
-  | 'zip-invalid'
-  | 'zip-bad-module'
-  | 'zip-target-not-empty'
-  | 'zip-io';
+export type ModZipErrorCode = ZipErrorCode | 'zip-invalid' | 'zip-bad-module' | 'zip-target-not-empty';
 
 /** One file that a check found invalid or omitted, with the reason (x/mod's `FileError`). */
 export interface FileError {
@@ -43,9 +21,11 @@ export interface FileError {
   readonly reason: string;
 }
 
-/** Every error of the module-zip layer (and of reading zips for hashing). */
-export class ModZipError extends MochiPkgError {
-  declare readonly code: ModZipErrorCode;
+/**
+ * An error of the module-zip layer (checking, creating, extracting). Problems of the archive
+ * itself come from the shared reader as its base class {@link ZipError}.
+ */
+export class ModZipError extends ZipError<ModZipErrorCode> {
   /** For `zip-invalid`: the invalid files with their reasons. */
   readonly files: readonly FileError[];
 

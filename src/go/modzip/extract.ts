@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
+import { openZip, readEntries, type ZipEntry } from '../../util/zip.js';
 import {
   checkArchive,
   checkedFilesError,
@@ -10,7 +11,6 @@ import {
   type ModuleVersion,
 } from './check.js';
 import { ModZipError } from './errors.js';
-import { openZip, readEntries, type ZipEntry } from './reader.js';
 
 /** What {@link extract} returns. */
 export interface ExtractResult {

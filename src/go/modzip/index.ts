@@ -1,4 +1,6 @@
 // Module zips (golang.org/x/mod/zip): check, extract and create them, with x/mod's rules and limits.
+
+export { ZipError, type ZipErrorCode } from '../../util/zip.js';
 export {
   type CheckedFiles,
   checkDir,

@@ -1,5 +1,5 @@
 // Listing a zip's central directory (names and sizes) without reading any entry body.
-import { openZip, type ZipLimits } from './reader.js';
+import { openZip, type ZipLimits } from '../../util/zip.js';
 
 /** One entry of a zip as {@link listZip} reports it. */
 export interface ZipEntryInfo {

@@ -4,6 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { formatBytes, type Http, type HttpOptions, writeChunk } from '../../util/http.js';
 import { versionFitsPath } from '../module/check.js';
 import { canonicalVersion, escapePath, escapeVersion } from '../module/index.js';
 import * as semver from '../semver/index.js';
@@ -15,7 +16,7 @@ import {
   VersionNotFoundError,
 } from './errors.js';
 import { checkProxyUrl, DEFAULT_PROXY_URL } from './goproxy.js';
-import { formatBytes, Http, type HttpOptions, writeChunk } from './http.js';
+import { proxyHttp } from './http.js';
 import { parseInfo, parseList, type VersionInfo } from './info.js';
 
 /** `.mod` bodies larger than this are refused: real go.mod files are a few KiB. */
@@ -85,7 +86,7 @@ interface Backend {
 class HttpBackend implements Backend {
   constructor(
     readonly base: string,
-    private readonly http: Http,
+    private readonly http: Http<ProxyErrorContext>,
   ) {}
   async bytes(rel: string, ctx: ProxyErrorContext, limit: number): Promise<Raw<Uint8Array>> {
     const r = await this.http.getBytes(`${this.base}/${rel}`, ctx, limit);
@@ -200,7 +201,7 @@ export class Client implements ModuleSource {
     this.backend =
       u.protocol === 'file:'
         ? new FileBackend(this.baseUrl)
-        : new HttpBackend(this.baseUrl, new Http(options));
+        : new HttpBackend(this.baseUrl, proxyHttp(options));
   }
 
   async list(module: string): Promise<string[]> {

@@ -1,4 +1,5 @@
 // Typed errors of the GOPROXY client: each names the module, the version (when one is in scope) and the URL.
+import type { ErrorCode } from '../../errorCodes.js';
 import { MochiPkgError, redactUrls } from '../../errors.js';
 
 /** What a proxy error is about; every field is optional because not every failure has all three. */
@@ -27,7 +28,7 @@ export class ProxyError extends MochiPkgError {
   readonly url: string | undefined;
 
   constructor(
-    code: string,
+    code: ErrorCode,
     what: string,
     ctx: ProxyErrorContext,
     options: { hint?: string; cause?: unknown } = {},

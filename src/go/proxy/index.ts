@@ -1,4 +1,14 @@
 // The GOPROXY protocol client and GOPROXY list semantics.
+
+export { DEFAULT_USER_AGENT, type FetchLike, type HttpOptions } from '../../util/http.js';
+export {
+  type Credentials,
+  loadNetrc,
+  lookupNetrc,
+  type NetrcEntry,
+  netrcPath,
+  parseNetrc,
+} from '../../util/netrc.js';
 export { fromGoProxy, ProxyChain } from './chain.js';
 export {
   Client,
@@ -23,6 +33,4 @@ export {
   VersionNotFoundError,
 } from './errors.js';
 export { checkProxyUrl, DEFAULT_PROXY_URL, type ProxySpec, parseGoProxy } from './goproxy.js';
-export { DEFAULT_USER_AGENT, type FetchLike, type HttpOptions } from './http.js';
 export { isRfc3339, parseInfo, parseList, renderInfo, type VersionInfo } from './info.js';
-export { type Credentials, loadNetrc, lookupNetrc, type NetrcEntry, netrcPath, parseNetrc } from './netrc.js';

@@ -80,7 +80,7 @@ export function typeshedExternals(root: string, parser: StubParser, target: Pyth
         const source = readFileSync(loc.file, 'utf8');
         mod = parser.parseModule(source, { module: name, file: loc.file, target, isPackage: loc.isPackage });
       } catch (e) {
-        if (!(e instanceof MochiPkgError && e.code.startsWith('STUB_')) && !isFsMiss(e)) throw e;
+        if (!(e instanceof MochiPkgError && e.code.startsWith('stub-')) && !isFsMiss(e)) throw e;
       }
     }
     cache.set(name, mod);

@@ -1,39 +1,26 @@
 // Drift between two manifests: which entries were added, removed or changed, and in which fields.
+import {
+  compareTables,
+  type DiffKind,
+  formatDiffEntry,
+  type TableDiffEntry,
+  type TableKind,
+} from '../../lock/diff.js';
+import { LockfileError } from '../../lock/errors.js';
 import type { LockEntry, LockField, Manifest } from './entry.js';
 import { entryKey, FIELD_ORDER } from './entry.js';
-import { LockfileError } from './errors.js';
 
-/** How an entry differs between the lock on disk and the lock a build would write. */
-export type DiffKind = 'added' | 'removed' | 'changed';
+export { type DiffKind, formatDiffEntry };
 
 /** One delta, keyed `<name>:<alias>`. */
-export interface DiffEntry {
-  readonly kind: DiffKind;
-  readonly key: string;
-  /** For `changed`: the TOML keys that diverged, in the lock's key order; empty otherwise. */
-  readonly fields: readonly string[];
-}
-
-function index(m: Manifest, which: string): Map<string, LockEntry> {
-  const out = new Map<string, LockEntry>();
-  m.entries.forEach((e, i) => {
-    const k = entryKey(e);
-    if (out.has(k)) {
-      throw new LockfileError(
-        'lockfile-duplicate-entry',
-        `${which} manifest: ${k} appears twice (entry ${i})`,
-        { entryIndex: i },
-      );
-    }
-    out.set(k, e);
-  });
-  return out;
-}
+export type DiffEntry = TableDiffEntry;
 
 function sameValue(a: LockEntry[LockField], b: LockEntry[LockField]): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
   return a === b;
 }
+
+const PYTHON_KIND: TableKind<LockEntry> = { keyOf: entryKey, fields: FIELD_ORDER, same: sameValue };
 
 /**
  * Every difference from `before` (the lock on disk) to `after` (what a build produces now), sorted
@@ -43,27 +30,7 @@ function sameValue(a: LockEntry[LockField], b: LockEntry[LockField]): boolean {
  * @throws {LockfileError} `lockfile-duplicate-entry` when a manifest holds one key twice.
  */
 export function compareManifests(before: Manifest, after: Manifest): DiffEntry[] {
-  const a = index(before, 'first');
-  const b = index(after, 'second');
-  const out: DiffEntry[] = [];
-  for (const [k, e] of a) {
-    const other = b.get(k);
-    if (!other) {
-      out.push({ kind: 'removed', key: k, fields: [] });
-      continue;
-    }
-    const fields = FIELD_ORDER.filter(([f]) => !sameValue(e[f], other[f])).map(([, key]) => key);
-    if (fields.length > 0) out.push({ kind: 'changed', key: k, fields });
-  }
-  for (const k of b.keys()) if (!a.has(k)) out.push({ kind: 'added', key: k, fields: [] });
-  return out.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
-}
-
-/**
- * One diff line as `lock --check` prints it: `added k`, `removed k`, `changed k (field, …)`.
- */
-export function formatDiffEntry(d: DiffEntry): string {
-  return d.kind === 'changed' ? `changed ${d.key} (${d.fields.join(', ')})` : `${d.kind} ${d.key}`;
+  return compareTables(before.entries, after.entries, PYTHON_KIND);
 }
 
 /** Thrown by {@link check}: the lock drifted. `diff` holds every delta. */

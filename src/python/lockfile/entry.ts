@@ -1,8 +1,8 @@
 // The in-memory model of mochi.lock's [[python-package]] entries: sources, entries, manifests.
+import { compareCodeUnits as cmp } from '../../lock/model.js';
 import type { Capability } from './capabilities.js';
 
-/** The only `schema-version` this build reads and writes. */
-export const SCHEMA_VERSION = 1;
+export { SCHEMA_VERSION } from '../../lock/model.js';
 
 /** Where a Python import's stubs come from (MEP-71 §5): exactly these four tokens. */
 export type Source = 'registry' | 'index' | 'git' | 'path';
@@ -80,11 +80,6 @@ export const FIELD_ORDER: readonly (readonly [LockField, string])[] = [
 /** The diff key of an entry: `<name>:<alias>`. */
 export function entryKey(entry: Pick<LockEntry, 'name' | 'alias'>): string {
   return `${entry.name}:${entry.alias}`;
-}
-
-/** Code-unit order (not locale order), so sorting is the same on every machine. */
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Orders two entries by (name, alias) ascending. */

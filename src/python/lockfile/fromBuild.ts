@@ -1,10 +1,11 @@
 // Turns a build (request + result) into the [[python-package]] manifest that pins it.
+
+import { LockfileError } from '../../lock/errors.js';
 import type { BuildRequest, BuildResult } from '../build/types.js';
 import { parseImportSpec } from '../importspec/parse.js';
 import { extractCapabilities } from './capabilities.js';
 import type { LockEntry, Manifest } from './entry.js';
 import { sortManifest } from './entry.js';
-import { LockfileError } from './errors.js';
 
 /** What a stub source resolved one import to, beyond what its spec says. */
 export interface Resolution {

@@ -1,4 +1,12 @@
 // [[python-package]] entries of mochi.lock: model, render, parse, diff, capabilities.
+
+export {
+  LockfileError,
+  type LockfileErrorCode,
+  type LockfileLocation,
+  MAX_LOCK_BYTES,
+} from '../../lock/errors.js';
+export { LOCK_HEADER } from '../../lock/render.js';
 export { CAPABILITIES, type Capability, extractCapabilities, isCapability } from './capabilities.js';
 export {
   check,
@@ -21,7 +29,6 @@ export {
   type Source,
   sortManifest,
 } from './entry.js';
-export { LockfileError, type LockfileErrorCode, type LockfileLocation, MAX_LOCK_BYTES } from './errors.js';
 export { type FromBuildOptions, fromBuildResult, type Resolution } from './fromBuild.js';
 export { type ParseOptions, parseToml } from './parse.js';
-export { LOCK_HEADER, renderToml } from './render.js';
+export { renderToml } from './render.js';

@@ -1,10 +1,11 @@
 // Reads mochi.lock's [[python-package]] tables back into a manifest: a strict schema check with locations.
+
+import { isTable, kindOf, type LockDocument, readLockDocument } from '../../lock/document.js';
+import type { LockfileLocation } from '../../lock/errors.js';
 import { isValidName, normalizeName } from '../importspec/parse.js';
 import { isCapability } from './capabilities.js';
-import { isTable, kindOf, type LockDocument, readLockDocument } from './document.js';
 import type { LockEntry, Manifest, Source } from './entry.js';
 import { entryKey, FIELD_ORDER, isSource, SOURCES } from './entry.js';
-import type { LockfileLocation } from './errors.js';
 
 /** Options of {@link parseToml}. */
 export interface ParseOptions {

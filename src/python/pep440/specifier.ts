@@ -32,14 +32,14 @@ export interface SpecifierSet {
   readonly prereleases: boolean;
 }
 
-/** A specifier that is not PEP 440. Code `PEP440_INVALID_SPECIFIER`. */
+/** A specifier that is not PEP 440. Code `pep440-invalid-specifier`. */
 export class InvalidSpecifierError extends MochiPkgError {
   constructor(
     readonly input: string,
     readonly clause: string,
   ) {
     super(
-      'PEP440_INVALID_SPECIFIER',
+      'pep440-invalid-specifier',
       input === clause
         ? `invalid PEP 440 specifier ${JSON.stringify(input)}`
         : `invalid PEP 440 specifier ${JSON.stringify(clause)} in ${JSON.stringify(input)}`,

@@ -27,10 +27,10 @@ export interface Version {
   readonly local: readonly string[] | undefined;
 }
 
-/** A version string that is not PEP 440. Code `PEP440_INVALID_VERSION`. */
+/** A version string that is not PEP 440. Code `pep440-invalid-version`. */
 export class InvalidVersionError extends MochiPkgError {
   constructor(readonly input: string) {
-    super('PEP440_INVALID_VERSION', `invalid PEP 440 version ${JSON.stringify(input)}`, {
+    super('pep440-invalid-version', `invalid PEP 440 version ${JSON.stringify(input)}`, {
       hint: 'a version looks like 1.2.3, 1.2.3rc1, 1.2.3.post1, 1.2.3.dev4, 1!2.0 or 1.2.3+local.7',
     });
   }

@@ -1,6 +1,14 @@
 // Simple Repository API client: project pages and distribution downloads over http(s) or file://, bounded.
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import {
+  type FailureFactory,
+  type FetchLike,
+  Http,
+  splitCredentials,
+  type Transport,
+} from '../../util/http.js';
+import type { Credentials } from '../../util/netrc.js';
 import { normalizeName } from '../importspec/index.js';
 import { RegistryError } from './errors.js';
 import { ACCEPT, type DistributionFile, type ProjectPage, parseProjectPage } from './simple.js';
@@ -10,18 +18,20 @@ export const DEFAULT_INDEX_URL = 'https://pypi.org/simple/';
 /** Environment variable naming the index for `registry` imports. */
 export const INDEX_URL_ENV = 'MOCHI_PYTHON_INDEX_URL';
 
-/** The subset of WHATWG `fetch` the client uses; inject one in tests or to add auth/proxies. */
-export type FetchLike = (
-  url: string,
-  init: { headers: Record<string, string>; signal: AbortSignal; redirect: 'follow' },
-) => Promise<Pick<Response, 'ok' | 'status' | 'statusText' | 'headers' | 'body' | 'url'>>;
+export type { FetchLike };
 
 /** Knobs of {@link IndexClient}. */
 export interface IndexClientOptions {
-  /** Defaults to the global `fetch`. */
+  /** A `fetch`-style transport (tests, proxies); default the shared HTTP layer's own. */
   readonly fetch?: FetchLike;
-  /** Per-request timeout in ms (default 30,000). */
+  /** A transport for the shared HTTP layer; wins over `fetch`. */
+  readonly transport?: Transport;
+  /** Longest wait for an answer, and longest stall inside a body, in ms (default 30,000). */
   readonly timeoutMs?: number;
+  /** Attempts after a network error or a 5xx answer (default 2). */
+  readonly retries?: number;
+  /** Credentials for hosts other than the index URL's own (e.g. from ~/.netrc). */
+  readonly credentials?: (url: URL) => Credentials | undefined;
   /** Largest project page in bytes (default 64 MiB; PyPI's biggest JSON pages are a few MiB). */
   readonly maxPageBytes?: number;
   /** Largest distribution in bytes (default 256 MiB). */
@@ -52,46 +62,24 @@ export function normalizeIndexUrl(indexUrl: string): string {
   return u.href;
 }
 
-/**
- * Splits `https://user:pass@host/…` into the URL without user info and a Basic `Authorization`
- * value (fetch refuses URLs with credentials; private indexes such as devpi and Artifactory take
- * them as Basic auth, as pip sends them).
- */
-export function splitCredentials(url: string): { url: string; authorization?: string } {
-  const u = new URL(url);
-  if (u.username === '' && u.password === '') return { url };
-  const user = decodeURIComponent(u.username);
-  const pass = decodeURIComponent(u.password);
-  u.username = '';
-  u.password = '';
-  return { url: u.href, authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` };
+/** Where a request is going, for errors: what is fetched and, for a project page, the project. */
+interface RequestContext {
+  readonly what: string;
+  readonly project?: string | undefined;
 }
 
-async function readCapped(
-  body: ReadableStream<Uint8Array> | null,
-  max: number,
-  what: string,
-  declared?: number,
-): Promise<Buffer> {
-  if (declared !== undefined && declared > max) {
-    throw new RegistryError('registry-too-large', `${what} is ${declared} bytes; the limit is ${max}`);
-  }
-  if (body === null) return Buffer.alloc(0);
-  const chunks: Uint8Array[] = [];
-  let n = 0;
-  const reader = body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    n += value.byteLength;
-    if (n > max) {
-      await reader.cancel().catch(() => {});
-      throw new RegistryError('registry-too-large', `${what} exceeds ${max} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, n);
-}
+const indexFailure: FailureFactory<RequestContext> = (kind, message, ctx, url, cause) => {
+  if (kind === 'too-large') return new RegistryError('registry-too-large', `${ctx.what}: ${message}`);
+  const network = kind === 'network' || kind === 'timeout';
+  return new RegistryError(
+    'registry-unreachable',
+    network ? `cannot reach ${url}: ${message}` : `${url}: the transfer failed: ${message}`,
+    {
+      cause,
+      ...(network ? { hint: 'check the network and the index URL, or use --offline with a warm cache' } : {}),
+    },
+  );
+};
 
 /**
  * A client for one Simple Repository API index. Pages are asked for as PEP 691 JSON with the PEP
@@ -101,21 +89,26 @@ async function readCapped(
 export class IndexClient {
   /** The index root, without credentials. */
   readonly indexUrl: string;
-  /** `Basic …` from the URL's user info, sent only to the index's own origin. */
-  private readonly authorization: string | undefined;
-  private readonly origin: string;
-  private readonly fetch: FetchLike;
-  private readonly timeoutMs: number;
+  private readonly http: Http<RequestContext>;
   private readonly maxPage: number;
   private readonly maxFile: number;
 
   constructor(indexUrl: string, options: IndexClientOptions = {}) {
     const split = splitCredentials(normalizeIndexUrl(indexUrl));
-    this.indexUrl = split.url;
-    this.authorization = split.authorization;
-    this.origin = new URL(split.url).origin;
-    this.fetch = options.fetch ?? (globalThis.fetch as FetchLike);
-    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.indexUrl = split.url.href;
+    // The index URL's user info goes to the index's own origin only, as Basic auth (pip's rule).
+    const origin = split.url.origin;
+    const own = split.credentials;
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    this.http = new Http(indexFailure, {
+      userAgent: 'mochi-pkg',
+      connectTimeoutMs: timeoutMs,
+      readTimeoutMs: timeoutMs,
+      credentials: (u) => (own !== undefined && u.origin === origin ? own : options.credentials?.(u)),
+      ...(options.transport ? { transport: options.transport } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.retries === undefined ? {} : { retries: options.retries }),
+    });
     this.maxPage = options.maxPageBytes ?? 64 * 1024 * 1024;
     this.maxFile = options.maxFileBytes ?? 256 * 1024 * 1024;
   }
@@ -205,30 +198,12 @@ export class IndexClient {
     what: string,
     project?: string,
     declared?: number,
-  ) {
-    let res: Awaited<ReturnType<FetchLike>>;
-    try {
-      res = await this.fetch(url, {
-        headers: {
-          Accept: accept,
-          'User-Agent': 'mochi-pkg',
-          ...(this.authorization !== undefined && new URL(url).origin === this.origin
-            ? { Authorization: this.authorization }
-            : {}),
-        },
-        signal: AbortSignal.timeout(this.timeoutMs),
-        redirect: 'follow',
-      });
-    } catch (e) {
-      const timeout = (e as Error).name === 'TimeoutError';
-      throw new RegistryError(
-        'registry-unreachable',
-        `cannot reach ${url}: ${timeout ? `no answer within ${this.timeoutMs} ms` : (e as Error).message}`,
-        { cause: e, hint: 'check the network and the index URL, or use --offline with a warm cache' },
-      );
+  ): Promise<{ body: Buffer; contentType: string; finalUrl: string }> {
+    if (declared !== undefined && declared > max) {
+      throw new RegistryError('registry-too-large', `${what} is ${declared} bytes; the limit is ${max}`);
     }
+    const res = await this.http.getBytes(url, { what, project }, max, { headers: { accept } });
     if (res.status === 404 && project !== undefined) {
-      await res.body?.cancel().catch(() => {});
       throw new RegistryError(
         'registry-not-found',
         `the index ${this.indexUrl} has no project ${project} (404 at ${url})`,
@@ -237,23 +212,8 @@ export class IndexClient {
         },
       );
     }
-    if (!res.ok) {
-      await res.body?.cancel().catch(() => {});
-      throw new RegistryError('registry-http', `${url}: HTTP ${res.status} ${res.statusText}`.trim());
-    }
-    const len = res.headers.get('content-length');
-    const lenN = len !== null && /^\d+$/.test(len) ? Number(len) : undefined;
-    let body: Buffer;
-    try {
-      body = await readCapped(res.body, max, what, lenN ?? declared);
-    } catch (e) {
-      if (e instanceof RegistryError) throw e;
-      throw new RegistryError(
-        'registry-unreachable',
-        `${url}: the transfer failed: ${(e as Error).message}`,
-        { cause: e },
-      );
-    }
-    return { body, contentType: res.headers.get('content-type') ?? '', finalUrl: res.url || url };
+    if (res.status !== 200) throw new RegistryError('registry-http', `${url}: HTTP ${res.status}`);
+    const body = Buffer.from(res.body.buffer, res.body.byteOffset, res.body.byteLength);
+    return { body, contentType: res.header('content-type') ?? '', finalUrl: res.url };
   }
 }

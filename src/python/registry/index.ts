@@ -12,7 +12,6 @@ export {
   type IndexClientOptions,
   normalizeIndexUrl,
   registryIndexUrl,
-  splitCredentials,
 } from './client.js';
 export { RegistryError, type RegistryErrorCode } from './errors.js';
 export {

@@ -1,6 +1,5 @@
 // Wheels as hostile input: safe names, bounded inflate, and the stub files (.pyi, or py.typed .py) inside.
-import { ModZipError } from '../../go/modzip/errors.js';
-import { type EntryBody, openZip, readEntries, type ZipEntry } from '../../go/modzip/reader.js';
+import { type EntryBody, openZip, readEntries, type ZipEntry, ZipError } from '../../util/zip.js';
 import { RegistryError } from './errors.js';
 
 /** Caps applied to one wheel. */
@@ -144,7 +143,7 @@ export async function extractWheelStubs(
 }
 
 function wrapZip(e: unknown, label: string): unknown {
-  if (e instanceof ModZipError) {
+  if (e instanceof ZipError) {
     const code = e.code === 'zip-too-large' ? 'registry-too-large' : 'registry-bad-wheel';
     return new RegistryError(code, `${label}: ${e.message}`, {
       cause: e,

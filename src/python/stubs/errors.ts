@@ -3,12 +3,12 @@ import { MochiPkgError } from '../../errors.js';
 
 /**
  * Stable codes of {@link StubParseError}:
- * - `STUB_SYNTAX` — the source is not valid Python (the first error node of the parse tree);
- * - `STUB_ENCODING` — the bytes are not UTF-8, or the text contains a NUL character;
- * - `STUB_TOO_LARGE` — the file is over {@link MAX_STUB_BYTES};
- * - `STUB_TOO_DEEP` — statements or annotations nest deeper than the parser's depth cap.
+ * - `stub-syntax` — the source is not valid Python (the first error node of the parse tree);
+ * - `stub-encoding` — the bytes are not UTF-8, or the text contains a NUL character;
+ * - `stub-too-large` — the file is over {@link MAX_STUB_BYTES};
+ * - `stub-too-deep` — statements or annotations nest deeper than the parser's depth cap.
  */
-export type StubParseErrorCode = 'STUB_SYNTAX' | 'STUB_ENCODING' | 'STUB_TOO_LARGE' | 'STUB_TOO_DEEP';
+export type StubParseErrorCode = 'stub-syntax' | 'stub-encoding' | 'stub-too-large' | 'stub-too-deep';
 
 /** The largest stub file accepted (typeshed's largest is 0.33 MB; a 10 MB file is refused up front). */
 export const MAX_STUB_BYTES = 4 * 1024 * 1024;
@@ -34,10 +34,10 @@ export class StubParseError extends MochiPkgError {
 }
 
 /**
- * Stable codes of {@link StubLoadError}: `STUB_NOT_FOUND` (no such file or directory, or no stub
- * in it), `STUB_TOO_MANY_FILES` (a package over {@link MAX_PACKAGE_FILES}).
+ * Stable codes of {@link StubLoadError}: `stub-not-found` (no such file or directory, or no stub
+ * in it), `stub-too-many-files` (a package over {@link MAX_PACKAGE_FILES}).
  */
-export type StubLoadErrorCode = 'STUB_NOT_FOUND' | 'STUB_TOO_MANY_FILES';
+export type StubLoadErrorCode = 'stub-not-found' | 'stub-too-many-files';
 
 /** The most source files one package may hold (typeshed's largest stub package has about 700). */
 export const MAX_PACKAGE_FILES = 20_000;

@@ -181,7 +181,7 @@ class Extractor {
   block(block: Node, scope: Scope, depth: number): void {
     if (depth > MAX_BLOCK_DEPTH) {
       throw new StubParseError(
-        'STUB_TOO_DEEP',
+        'stub-too-deep',
         this.pos(block),
         `statements nest deeper than ${MAX_BLOCK_DEPTH} levels`,
       );
@@ -197,7 +197,7 @@ class Extractor {
         if (indent === undefined) indent = column;
         else if (column !== indent) {
           throw new StubParseError(
-            'STUB_SYNTAX',
+            'stub-syntax',
             this.pos(stmt),
             column > indent ? 'unexpected indent' : 'unindent does not match any outer indentation level',
           );

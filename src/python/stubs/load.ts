@@ -8,7 +8,7 @@ import { MAX_PACKAGE_FILES, MAX_STUB_BYTES, StubLoadError, StubParseError } from
 const strict = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Decodes stub bytes as UTF-8 (a leading BOM is dropped). Invalid UTF-8 is a `STUB_ENCODING`
+ * Decodes stub bytes as UTF-8 (a leading BOM is dropped). Invalid UTF-8 is a `stub-encoding`
  * StubParseError at the line and column of the first bad byte, as CPython refuses such files too.
  */
 export function decodeStub(bytes: Uint8Array, file: string): string {
@@ -18,7 +18,7 @@ export function decodeStub(bytes: Uint8Array, file: string): string {
   } catch (e) {
     if (!(e instanceof TypeError)) throw e;
     const where = firstBadByte(bytes);
-    throw new StubParseError('STUB_ENCODING', { file, ...where }, 'source is not valid UTF-8', {
+    throw new StubParseError('stub-encoding', { file, ...where }, 'source is not valid UTF-8', {
       hint: 'Stub files must be UTF-8 text; this looks like a binary or differently encoded file.',
       cause: e,
     });
@@ -76,7 +76,7 @@ async function readOne(abs: string, rel: string): Promise<string> {
   const info = await stat(abs);
   if (info.size > MAX_STUB_BYTES) {
     throw new StubParseError(
-      'STUB_TOO_LARGE',
+      'stub-too-large',
       { file: rel, line: 1, column: 1 },
       `stub file is ${info.size} bytes; at most ${MAX_STUB_BYTES} are accepted`,
     );
@@ -96,13 +96,13 @@ export async function readStubFiles(path: string, options: ReadStubOptions = {})
   try {
     info = await stat(path);
   } catch (e) {
-    throw new StubLoadError('STUB_NOT_FOUND', path, 'no such stub file or package directory', { cause: e });
+    throw new StubLoadError('stub-not-found', path, 'no such stub file or package directory', { cause: e });
   }
   const module = options.module ?? moduleFromPath(path, info.isDirectory());
   const files = new Map<string, string>();
   if (!info.isDirectory()) {
     if (!path.endsWith('.pyi') && !path.endsWith('.py')) {
-      throw new StubLoadError('STUB_NOT_FOUND', path, 'expected a .pyi or .py file or a package directory');
+      throw new StubLoadError('stub-not-found', path, 'expected a .pyi or .py file or a package directory');
     }
     const key = `${module}${path.endsWith('.pyi') ? '.pyi' : '.py'}`;
     files.set(key, await readOne(path, path));
@@ -118,7 +118,7 @@ export async function readStubFiles(path: string, options: ReadStubOptions = {})
     try {
       list = await readdir(rel === '' ? path : join(path, rel), { withFileTypes: true });
     } catch (e) {
-      throw new StubLoadError('STUB_NOT_FOUND', join(path, rel), 'cannot list this folder', { cause: e });
+      throw new StubLoadError('stub-not-found', join(path, rel), 'cannot list this folder', { cause: e });
     }
     for (const d of list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const child = rel === '' ? d.name : `${rel}/${d.name}`;
@@ -135,7 +135,7 @@ export async function readStubFiles(path: string, options: ReadStubOptions = {})
         found.push(child);
         if (found.length > MAX_PACKAGE_FILES) {
           throw new StubLoadError(
-            'STUB_TOO_MANY_FILES',
+            'stub-too-many-files',
             path,
             `more than ${MAX_PACKAGE_FILES} source files`,
             {
@@ -147,7 +147,7 @@ export async function readStubFiles(path: string, options: ReadStubOptions = {})
     }
   }
   if (found.length === 0) {
-    throw new StubLoadError('STUB_NOT_FOUND', path, `no .pyi${withPy ? ' or .py' : ''} files in this folder`);
+    throw new StubLoadError('stub-not-found', path, `no .pyi${withPy ? ' or .py' : ''} files in this folder`);
   }
   for (const rel of found.sort()) files.set(rel, await readOne(join(path, rel), join(path, rel)));
   return { module, files };

@@ -293,7 +293,7 @@ export class PythonParser {
   parse(source: string, file: string): Tree {
     if (source.length > MAX_STUB_BYTES || utf8Length(source) > MAX_STUB_BYTES) {
       throw new StubParseError(
-        'STUB_TOO_LARGE',
+        'stub-too-large',
         { file, line: 1, column: 1 },
         `stub file is ${utf8Length(source)} bytes; at most ${MAX_STUB_BYTES} are accepted`,
         { hint: 'Stub files are declarations only; split the module or check that this is really a stub.' },
@@ -302,7 +302,7 @@ export class PythonParser {
     const nul = source.indexOf('\0');
     if (nul !== -1) {
       throw new StubParseError(
-        'STUB_ENCODING',
+        'stub-encoding',
         { file, ...positionAt(source, nul) },
         'source contains a NUL byte',
         {
@@ -313,7 +313,7 @@ export class PythonParser {
     const tree = this.parser.parse(source);
     if (tree === null) {
       throw new StubParseError(
-        'STUB_SYNTAX',
+        'stub-syntax',
         { file, line: 1, column: 1 },
         'the parser gave up on this file',
       );
@@ -323,7 +323,7 @@ export class PythonParser {
       const where = { file, line: bad.startPosition.row + 1, column: bad.startPosition.column + 1 };
       const what = describeError(bad);
       tree.delete();
-      throw new StubParseError('STUB_SYNTAX', where, what, {
+      throw new StubParseError('stub-syntax', where, what, {
         hint: 'Check the file with `python3 -m ast <file>`.',
       });
     }
@@ -332,7 +332,7 @@ export class PythonParser {
       if (deep !== undefined) {
         const where = { file, line: deep.startPosition.row + 1, column: deep.startPosition.column + 1 };
         tree.delete();
-        throw new StubParseError('STUB_TOO_DEEP', where, 'expressions nest too deeply', {
+        throw new StubParseError('stub-too-deep', where, 'expressions nest too deeply', {
           hint: `CPython itself refuses more than ${MAX_BRACKET_DEPTH} nested brackets.`,
         });
       }

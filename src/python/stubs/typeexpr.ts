@@ -30,7 +30,7 @@ function other(node: Node): TypeExpr {
 
 function tooDeep(ctx: TypeContext, node: Node): StubParseError {
   return new StubParseError(
-    'STUB_TOO_DEEP',
+    'stub-too-deep',
     { file: ctx.file, line: node.startPosition.row + 1, column: node.startPosition.column + 1 },
     'annotation nests too deeply (CPython allows at most 200 nested brackets)',
   );
@@ -106,7 +106,7 @@ function forward(node: Node, text: string, ctx: TypeContext, depth: number): Typ
     parsed = ctx.parser.withExpression(text, (expr) => convert(expr, ctx, depth + 1));
   } catch (e) {
     // Positions inside the string's own tree mean nothing to the reader: report the string's.
-    if (e instanceof StubParseError && e.code === 'STUB_TOO_DEEP') throw tooDeep(ctx, node);
+    if (e instanceof StubParseError && e.code === 'stub-too-deep') throw tooDeep(ctx, node);
     throw e;
   }
   return parsed === undefined ? { kind: 'forward', text } : { kind: 'forward', text, parsed };

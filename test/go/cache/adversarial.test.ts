@@ -227,7 +227,10 @@ describe('adversarial proxy', () => {
         push();
       }),
     );
-    const e = await new Client({ ...opts, baseUrl: server.base }).list(M).catch((x: unknown) => x);
+    // A generous read timeout: this case is about the size cap, and a loaded machine must not turn it into a timeout.
+    const e = await new Client({ ...opts, readTimeoutMs: 10_000, baseUrl: server.base })
+      .list(M)
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ProxyError);
     expectNamed(e as ProxyError, 'proxy-too-large', '/@v/list', null);
   });

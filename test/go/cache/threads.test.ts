@@ -49,7 +49,7 @@ describe('threadHasher', () => {
     try {
       const notZip = await tempZip(Buffer.from('this is not a zip'));
       const e1 = await hasher.checkAndHash(notZip, 'example.com/foo', 'v1.0.0').catch((e: unknown) => e);
-      expect(e1).toMatchObject({ name: 'ModZipError', code: 'zip-not-zip' });
+      expect(e1).toMatchObject({ name: 'ZipError', code: 'zip-not-zip' });
       expect((e1 as Error).message).toContain(notZip);
       const invalid = await tempZip(
         buildZip([

@@ -3,7 +3,8 @@ import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isMochiPkgError } from '../../../src/errors.js';
 import { ProxyFailure } from '../../../src/go/proxy/errors.js';
-import { Http, type HttpOptions, splitCredentials } from '../../../src/go/proxy/http.js';
+import { proxyHttp } from '../../../src/go/proxy/http.js';
+import { type HttpOptions, splitCredentials } from '../../../src/util/http.js';
 import { startServer, type TestServer } from '../support/server.js';
 
 const fast: HttpOptions = { sleep: async () => {}, connectTimeoutMs: 2000, readTimeoutMs: 2000 };
@@ -28,7 +29,7 @@ const ctx = { module: 'example.com/foo', version: 'v1.0.0' };
 describe('Http', () => {
   it('sends the User-Agent it was given', async () => {
     server = await startServer((_req, res) => res.end('ok'));
-    const r = await new Http({ ...fast, userAgent: 'agent/9' }).getBytes(`${server.base}/x`, ctx, 100);
+    const r = await proxyHttp({ ...fast, userAgent: 'agent/9' }).getBytes(`${server.base}/x`, ctx, 100);
     expect(Buffer.from(r.body).toString()).toBe('ok');
     expect(server.log[0]?.headers['user-agent']).toBe('agent/9');
   });
@@ -43,7 +44,7 @@ describe('Http', () => {
       res.end(encoded);
     });
     for (const coding of ['gzip', 'deflate', 'br']) {
-      const r = await new Http(fast).getBytes(`${server.base}/${coding}`, ctx, 1 << 20);
+      const r = await proxyHttp(fast).getBytes(`${server.base}/${coding}`, ctx, 1 << 20);
       expect(Buffer.from(r.body).toString()).toBe(body);
     }
     expect(server.log.map((l) => l.headers['accept-encoding'])).toEqual([undefined, undefined, undefined]);
@@ -55,28 +56,28 @@ describe('Http', () => {
       ports.add(req.socket.remotePort ?? 0);
       res.end('ok');
     });
-    const http = new Http(fast);
+    const http = proxyHttp(fast);
     for (let i = 0; i < 5; i++) await http.getBytes(`${server.base}/x${i}`, ctx, 100);
     expect(ports.size).toBe(1);
   });
 
   it('retries a 5xx answer and returns the later success', async () => {
     server = await startServer((_req, res, n) => (n < 3 ? res.writeHead(502).end() : res.end('fine')));
-    const r = await new Http({ ...fast, retries: 3 }).getBytes(`${server.base}/x`, ctx, 100);
+    const r = await proxyHttp({ ...fast, retries: 3 }).getBytes(`${server.base}/x`, ctx, 100);
     expect(r.status).toBe(200);
     expect(server.log).toHaveLength(3);
   });
 
   it('returns the 5xx status once the retries are spent', async () => {
     server = await startServer((_req, res) => res.writeHead(500).end());
-    const r = await new Http({ ...fast, retries: 2 }).getBytes(`${server.base}/x`, ctx, 100);
+    const r = await proxyHttp({ ...fast, retries: 2 }).getBytes(`${server.base}/x`, ctx, 100);
     expect(r.status).toBe(500);
     expect(server.log).toHaveLength(3);
   });
 
   it('never retries a 4xx answer', async () => {
     server = await startServer((_req, res) => res.writeHead(404).end());
-    const r = await new Http({ ...fast, retries: 5 }).getBytes(`${server.base}/x`, ctx, 100);
+    const r = await proxyHttp({ ...fast, retries: 5 }).getBytes(`${server.base}/x`, ctx, 100);
     expect(r.status).toBe(404);
     expect(server.log).toHaveLength(1);
   });
@@ -84,7 +85,7 @@ describe('Http', () => {
   it('waits with growing backoff between attempts', async () => {
     server = await startServer((_req, res) => res.writeHead(503).end());
     const waits: number[] = [];
-    await new Http({
+    await proxyHttp({
       ...fast,
       retries: 3,
       backoffMs: 100,
@@ -104,7 +105,7 @@ describe('Http', () => {
     const base = server.base;
     await server.close();
     server = undefined;
-    const e = await failure(new Http({ ...fast, retries: 1 }).getBytes(`${base}/gone`, ctx, 100));
+    const e = await failure(proxyHttp({ ...fast, retries: 1 }).getBytes(`${base}/gone`, ctx, 100));
     expect(e.code).toBe('proxy-network');
     expect(e.message).toContain('example.com/foo@v1.0.0');
     expect(e.message).toContain(`${base}/gone`);
@@ -115,7 +116,7 @@ describe('Http', () => {
       /* never answers */
     });
     const e = await failure(
-      new Http({ ...fast, retries: 0, connectTimeoutMs: 150 }).getBytes(`${server.base}/hang`, ctx, 100),
+      proxyHttp({ ...fast, retries: 0, connectTimeoutMs: 150 }).getBytes(`${server.base}/hang`, ctx, 100),
     );
     expect(e.code).toBe('proxy-timeout');
     expect(e.url).toBe(`${server.base}/hang`);
@@ -135,7 +136,7 @@ describe('Http', () => {
       }, 250);
     });
     const e = await failure(
-      new Http({ ...fast, retries: 0, readTimeoutMs: 100 }).getBytes(`${server.base}/drip`, ctx, 1000),
+      proxyHttp({ ...fast, retries: 0, readTimeoutMs: 100 }).getBytes(`${server.base}/drip`, ctx, 1000),
     );
     expect(e.code).toBe('proxy-timeout');
   });
@@ -146,7 +147,7 @@ describe('Http', () => {
       res.write('short');
       setTimeout(() => res.destroy(), 20);
     });
-    const e = await failure(new Http({ ...fast, retries: 1 }).getBytes(`${server.base}/short`, ctx, 5000));
+    const e = await failure(proxyHttp({ ...fast, retries: 1 }).getBytes(`${server.base}/short`, ctx, 5000));
     expect(e.code).toBe('proxy-truncated');
     expect(e.message).toContain('of 1000');
     expect(server.log).toHaveLength(2);
@@ -154,7 +155,7 @@ describe('Http', () => {
 
   it('stops reading at the size limit', async () => {
     server = await startServer((_req, res) => res.end(Buffer.alloc(10_000)));
-    const e = await failure(new Http(fast).getBytes(`${server.base}/big`, ctx, 4096));
+    const e = await failure(proxyHttp(fast).getBytes(`${server.base}/big`, ctx, 4096));
     expect(e.code).toBe('proxy-too-large');
     expect(e.message).toContain('4 KiB');
   });
@@ -165,7 +166,7 @@ describe('Http', () => {
       else if (req.url === '/end') res.end('here');
       else res.writeHead(301, { location: req.url ?? '/' }).end();
     });
-    const http = new Http({ ...fast, maxRedirects: 5 });
+    const http = proxyHttp({ ...fast, maxRedirects: 5 });
     const ok = await http.getBytes(`${server.base}/start`, ctx, 100);
     expect(Buffer.from(ok.body).toString()).toBe('here');
     expect(ok.url).toBe(`${server.base}/end`);
@@ -179,7 +180,7 @@ describe('Http', () => {
       url.startsWith('https:')
         ? new Response(null, { status: 302, headers: { location: 'http://evil.example/x' } })
         : new Response('plain');
-    const e = await failure(new Http({ ...fast, fetch }).getBytes('https://proxy.example/x', ctx, 100));
+    const e = await failure(proxyHttp({ ...fast, fetch }).getBytes('https://proxy.example/x', ctx, 100));
     expect(e.code).toBe('proxy-redirects');
   });
 
@@ -190,7 +191,7 @@ describe('Http', () => {
       const otherBase = other.base;
       server = await startServer((_req, res) => res.writeHead(302, { location: `${otherBase}/y` }).end());
       const base = server.base.replace('http://', 'http://alice:s3cret@');
-      const r = await new Http(fast).getBytes(`${base}/x`, ctx, 100);
+      const r = await proxyHttp(fast).getBytes(`${base}/x`, ctx, 100);
       expect(Buffer.from(r.body).toString()).toBe('other');
       expect(server.log[0]?.headers.authorization).toBe(
         `Basic ${Buffer.from('alice:s3cret').toString('base64')}`,
@@ -198,7 +199,7 @@ describe('Http', () => {
       expect(other.log[0]?.headers.authorization).toBeUndefined();
       // an error on that URL names it without the secret
       await server.close();
-      const e = await failure(new Http({ ...fast, retries: 0 }).getBytes(`${base}/x`, ctx, 100));
+      const e = await failure(proxyHttp({ ...fast, retries: 0 }).getBytes(`${base}/x`, ctx, 100));
       expect(e.message).not.toContain('s3cret');
       expect(e.message).not.toContain('alice');
       expect(JSON.stringify(e.toJSON())).not.toContain('s3cret');
@@ -211,7 +212,7 @@ describe('Http', () => {
   it('uses looked-up credentials (netrc) for the request host', async () => {
     server = await startServer((_req, res) => res.end('ok'));
     const host = `127.0.0.1:${server.port}`;
-    await new Http({
+    await proxyHttp({
       ...fast,
       credentials: (u) => (u.host === host ? { username: 'bob', password: 'pw' } : undefined),
     }).getBytes(`${server.base}/x`, ctx, 100);
@@ -229,7 +230,7 @@ describe('Http', () => {
         setImmediate(cb);
       },
     });
-    const r = await new Http(fast).getInto(`${server.base}/z`, ctx, sink, 10 << 20);
+    const r = await proxyHttp(fast).getInto(`${server.base}/z`, ctx, sink, 10 << 20);
     expect(r.bytes).toBe(payload.length);
     expect(Buffer.concat(chunks).equals(payload)).toBe(true);
     expect(sink.writableEnded).toBe(false);

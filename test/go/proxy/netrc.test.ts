@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadNetrc, lookupNetrc, netrcPath, parseNetrc } from '../../../src/go/proxy/netrc.js';
+import { loadNetrc, lookupNetrc, netrcPath, parseNetrc } from '../../../src/util/netrc.js';
 
 describe('netrc', () => {
   it('parses machine entries on one or several lines', () => {

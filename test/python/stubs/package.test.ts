@@ -88,7 +88,7 @@ describe('parsePackage', () => {
     expect(() => parser().parsePackage(files)).toThrow(StubParseError);
     const pkg = parser().parsePackage(files, undefined, { keepGoing: true });
     expect([...pkg.modules.keys()]).toEqual(['pkg']);
-    expect(pkg.errors!.map((e) => [e.code, e.file, e.line])).toEqual([['STUB_SYNTAX', 'bad.pyi', 1]]);
+    expect(pkg.errors!.map((e) => [e.code, e.file, e.line])).toEqual([['stub-syntax', 'bad.pyi', 1]]);
   });
 
   it('evaluates branches for the given target in every module', () => {
@@ -149,7 +149,7 @@ describe('readStubFiles', () => {
   });
 
   it('refuses a missing path and a folder without stubs', async () => {
-    await expect(readStubFiles('/nonexistent/stubs/here')).rejects.toMatchObject({ code: 'STUB_NOT_FOUND' });
+    await expect(readStubFiles('/nonexistent/stubs/here')).rejects.toMatchObject({ code: 'stub-not-found' });
     const root = tree({ 'empty/README': 'x' });
     await expect(readStubFiles(join(root, 'empty'))).rejects.toBeInstanceOf(StubLoadError);
   });

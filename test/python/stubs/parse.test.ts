@@ -334,7 +334,7 @@ describe('errors', () => {
     const e = await refusal(() =>
       parser().parseModule('x: int\ndef f(:\n', { module: 'm', file: 'bad.pyi' }),
     );
-    expect(e.code).toBe('STUB_SYNTAX');
+    expect(e.code).toBe('stub-syntax');
     expect([e.file, e.line]).toEqual(['bad.pyi', 2]);
     expect(e.column).toBeGreaterThanOrEqual(1);
     expect(e.message).toMatch(/^bad\.pyi:2:\d+: invalid syntax/);
@@ -342,6 +342,6 @@ describe('errors', () => {
 
   it('refuses NUL bytes at their position', async () => {
     const e = await refusal(() => parser().parseModule('x: int\nab\0c\n', { file: 'bin.pyi' }));
-    expect([e.code, e.line, e.column]).toEqual(['STUB_ENCODING', 2, 3]);
+    expect([e.code, e.line, e.column]).toEqual(['stub-encoding', 2, 3]);
   });
 });

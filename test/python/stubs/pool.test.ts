@@ -56,8 +56,8 @@ describe('parsePackages', () => {
       expect(kept.map((s) => [...s.modules.keys()])).toEqual([['ok'], ['bad'], []]);
       expect(kept.map((s) => (s.errors ?? []).map((e) => `${e.code} ${e.file}:${e.line}`))).toEqual([
         [],
-        ['STUB_SYNTAX a.pyi:3', 'STUB_SYNTAX b.pyi:1'],
-        ['STUB_SYNTAX __init__.pyi:1'],
+        ['stub-syntax a.pyi:3', 'stub-syntax b.pyi:1'],
+        ['stub-syntax __init__.pyi:1'],
       ]);
       expect(json(kept)).toBe(
         json(jobs.map((j) => parser().parsePackage(j, undefined, { keepGoing: true }))),

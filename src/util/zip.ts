@@ -1,4 +1,4 @@
-// A strict, bounded zip reader for module zips: central directory (zip64 included) and verified entry bodies.
+// A strict, bounded zip reader for module zips and wheels: central directory (zip64 included) and verified entry bodies.
 //
 // Why hand-written rather than a library (yauzl, unzipper, adm-zip, fflate were considered):
 // - the h1: hash is over the raw name bytes of the central directory, and must be byte-exact with
@@ -14,7 +14,47 @@
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import { ModZipError } from './errors.js';
+import type { ErrorCode } from '../errorCodes.js';
+import { type ErrorOptions, MochiPkgError } from '../errors.js';
+
+/**
+ * Stable codes of {@link ZipError} that reading an archive raises:
+ *
+ * - `zip-not-zip` — no end-of-central-directory record: the input is not a zip file.
+ * - `zip-corrupt` — the structure is broken or lies: truncated central directory, bad signatures,
+ *   offsets or sizes outside the file, a local header that disagrees with the directory,
+ *   compressed data that ends early.
+ * - `zip-overlap` — two entries (or an entry and the central directory) share bytes.
+ * - `zip-unsupported` — encryption, multi-disk archives, compression methods other than store/deflate.
+ * - `zip-checksum` — an entry's CRC-32 does not match its content.
+ * - `zip-size-mismatch` — an entry inflates to more or fewer bytes than it declares.
+ * - `zip-too-large` — a size limit (zip file, total uncompressed size, central directory) is exceeded.
+ * - `zip-duplicate` — two entries have the same name.
+ * - `zip-bad-name` — an entry name is unsafe (NUL, backslash, absolute, `.`/`..`, invalid UTF-8).
+ * - `zip-io` — reading the input failed.
+ */
+export type ZipErrorCode =
+  | 'zip-not-zip'
+  | 'zip-corrupt'
+  | 'zip-overlap'
+  | 'zip-unsupported'
+  | 'zip-checksum'
+  | 'zip-size-mismatch'
+  | 'zip-too-large'
+  | 'zip-duplicate'
+  | 'zip-bad-name'
+  | 'zip-io';
+
+/**
+ * A zip archive is not one this reader accepts, or could not be read. The module-zip layer
+ * (`go.modzip.ZipError`) and the wheel reader build on it.
+ */
+export class ZipError<C extends ErrorCode = ZipErrorCode> extends MochiPkgError {
+  declare readonly code: C;
+  constructor(code: C, message: string, options: ErrorOptions = {}) {
+    super(code, message, options);
+  }
+}
 
 /** One entry of the central directory. Sizes and offsets are exact integers (≤ 2^53 − 1). */
 export interface ZipEntry {
@@ -85,8 +125,8 @@ const CENTRAL_LEN = 46;
 const LOCAL_LEN = 30;
 const ZIP64_EXTRA = 0x0001;
 
-function corrupt(label: string, what: string): ModZipError {
-  return new ModZipError('zip-corrupt', `${label}: corrupt zip: ${what}`, {
+function corrupt(label: string, what: string): ZipError {
+  return new ZipError('zip-corrupt', `${label}: corrupt zip: ${what}`, {
     hint: 'download the file again; if it keeps failing, the server or the archive is broken',
   });
 }
@@ -106,7 +146,7 @@ function bytesSource(bytes: Uint8Array, label: string): Source {
 
 async function fileSource(path: string): Promise<Source> {
   const io = (e: unknown, what: string) =>
-    new ModZipError('zip-io', `${path}: cannot ${what} zip file: ${(e as Error).message}`, { cause: e });
+    new ZipError('zip-io', `${path}: cannot ${what} zip file: ${(e as Error).message}`, { cause: e });
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(path, 'r');
@@ -192,13 +232,10 @@ async function readDirectory(source: Source, limits: ZipLimits): Promise<ZipArch
   const { label, size } = source;
   const maxZip = limits.maxZipSize ?? MAX_ZIP_FILE;
   if (size > maxZip) {
-    throw new ModZipError(
-      'zip-too-large',
-      `${label}: zip file is ${size} bytes; the limit is ${maxZip} bytes`,
-    );
+    throw new ZipError('zip-too-large', `${label}: zip file is ${size} bytes; the limit is ${maxZip} bytes`);
   }
   const notZip = () =>
-    new ModZipError('zip-not-zip', `${label}: not a zip file (no end of central directory record)`, {
+    new ZipError('zip-not-zip', `${label}: not a zip file (no end of central directory record)`, {
       hint: 'check that the file is a module zip and was downloaded completely',
     });
   if (size < END_LEN) throw notZip();
@@ -221,7 +258,7 @@ async function readDirectory(source: Source, limits: ZipLimits): Promise<ZipArch
       const loc = await source.read(endOffset - LOC64_LEN, LOC64_LEN);
       if (loc.readUInt32LE(0) === SIG_LOC64) {
         if (loc.readUInt32LE(4) !== 0 || loc.readUInt32LE(16) !== 1) {
-          throw new ModZipError('zip-unsupported', `${label}: multi-disk zip64 archives are not supported`);
+          throw new ZipError('zip-unsupported', `${label}: multi-disk zip64 archives are not supported`);
         }
         const end64 = u64(loc, 8, label, 'zip64 end record offset');
         if (end64 + END64_LEN > endOffset - LOC64_LEN) {
@@ -239,7 +276,7 @@ async function readDirectory(source: Source, limits: ZipLimits): Promise<ZipArch
     }
   }
   if (disks[0] !== 0 || disks[1] !== 0 || recordsHere !== records) {
-    throw new ModZipError('zip-unsupported', `${label}: multi-disk zip archives are not supported`);
+    throw new ZipError('zip-unsupported', `${label}: multi-disk zip archives are not supported`);
   }
   // Go tolerates data prepended to the archive (a shifted "base offset"); module zips never have it,
   // and accepting it would let two readers disagree about where entries start.
@@ -251,7 +288,7 @@ async function readDirectory(source: Source, limits: ZipLimits): Promise<ZipArch
   }
   const maxCd = limits.maxCentralDirectory ?? DEFAULT_MAX_CD;
   if (cdSize > maxCd) {
-    throw new ModZipError(
+    throw new ZipError(
       'zip-too-large',
       `${label}: central directory is ${cdSize} bytes; the limit is ${maxCd}`,
     );
@@ -367,7 +404,7 @@ function parseCentral(cd: Buffer, records: number, cdOffset: number, label: stri
     if (minEnd > next) {
       const what =
         i + 1 < byOffset.length ? `entry ${JSON.stringify(byOffset[i + 1]!.name)}` : 'the central directory';
-      throw new ModZipError(
+      throw new ZipError(
         'zip-overlap',
         `${label}: entry ${JSON.stringify(e.name)} (offset ${e.headerOffset}, ${e.compressedSize} bytes) overlaps ${what}`,
         { hint: 'overlapping entries are a zip-bomb technique; do not use this archive' },
@@ -445,10 +482,10 @@ export async function readEntries(
   for (const e of ordered) {
     const nameForMsg = JSON.stringify(e.name);
     if (e.flags & 1) {
-      throw new ModZipError('zip-unsupported', `${label}: entry ${nameForMsg} is encrypted`);
+      throw new ZipError('zip-unsupported', `${label}: entry ${nameForMsg} is encrypted`);
     }
     if (e.method !== 0 && e.method !== 8) {
-      throw new ModZipError(
+      throw new ZipError(
         'zip-unsupported',
         `${label}: entry ${nameForMsg} uses compression method ${e.method}; only store (0) and deflate (8) are supported`,
       );
@@ -469,7 +506,7 @@ export async function readEntries(
     const dataEnd = dataStart + e.compressedSize;
     const descLen = e.flags & 8 ? 12 : 0;
     if (dataEnd + descLen > e.limit) {
-      throw new ModZipError(
+      throw new ZipError(
         'zip-overlap',
         `${label}: entry ${nameForMsg} (data ${dataStart}..${dataEnd}) runs into the next entry or the central directory`,
       );
@@ -510,7 +547,7 @@ class BodyCheck {
   update(chunk: Buffer): void {
     this.n += chunk.length;
     if (this.n > this.e.uncompressedSize) {
-      throw new ModZipError(
+      throw new ZipError(
         'zip-size-mismatch',
         `${this.label}: entry ${JSON.stringify(this.e.name)} is larger than its declared ${this.e.uncompressedSize} bytes`,
         { hint: 'the archive lies about its sizes (a zip bomb?); do not use it' },
@@ -521,7 +558,7 @@ class BodyCheck {
   finish(): void {
     const { e, label } = this;
     if (this.n !== e.uncompressedSize) {
-      throw new ModZipError(
+      throw new ZipError(
         'zip-size-mismatch',
         `${label}: entry ${JSON.stringify(e.name)} holds ${this.n} bytes but declares ${e.uncompressedSize}`,
       );
@@ -532,13 +569,9 @@ class BodyCheck {
         ? this.descCrc !== e.crc32 || this.crc !== e.crc32
         : e.crc32 !== 0 && this.crc !== e.crc32;
     if (mismatch) {
-      throw new ModZipError(
-        'zip-checksum',
-        `${label}: entry ${JSON.stringify(e.name)} fails its CRC-32 check`,
-        {
-          hint: 'the archive is damaged; download it again',
-        },
-      );
+      throw new ZipError('zip-checksum', `${label}: entry ${JSON.stringify(e.name)} fails its CRC-32 check`, {
+        hint: 'the archive is damaged; download it again',
+      });
     }
     this.done = true;
   }
@@ -561,10 +594,10 @@ function inflateWhole(raw: Buffer, e: ZipEntry, label: string): Buffer {
   }
 }
 
-function inflateError(err: unknown, e: ZipEntry, label: string): ModZipError {
+function inflateError(err: unknown, e: ZipEntry, label: string): ZipError {
   const code = (err as { code?: string }).code;
   if (code === 'ERR_BUFFER_TOO_LARGE') {
-    return new ModZipError(
+    return new ZipError(
       'zip-size-mismatch',
       `${label}: entry ${JSON.stringify(e.name)} inflates past its declared ${e.uncompressedSize} bytes`,
       { hint: 'the archive lies about its sizes (a zip bomb?); do not use it' },
@@ -573,7 +606,7 @@ function inflateError(err: unknown, e: ZipEntry, label: string): ModZipError {
   if (typeof code === 'string' && code.startsWith('Z_')) {
     return corrupt(label, `entry ${JSON.stringify(e.name)}: bad deflate data (${(err as Error).message})`);
   }
-  return err instanceof ModZipError ? err : corrupt(label, `entry ${JSON.stringify(e.name)}: ${String(err)}`);
+  return err instanceof ZipError ? err : corrupt(label, `entry ${JSON.stringify(e.name)}: ${String(err)}`);
 }
 
 async function* rawChunks(source: Source, start: number, len: number): AsyncGenerator<Buffer> {

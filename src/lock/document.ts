@@ -1,7 +1,7 @@
 // The mochi.lock document shared by every table kind: bytes to TOML, schema-version, top-level keys, error locations.
 import { parse as parseTomlText, TomlError } from 'smol-toml';
-import { SCHEMA_VERSION } from './entry.js';
 import { LockfileError, type LockfileLocation, MAX_LOCK_BYTES } from './errors.js';
+import { SCHEMA_VERSION } from './model.js';
 
 /** Options of {@link readLockDocument}. */
 export interface DocumentOptions {

@@ -1,5 +1,5 @@
 // Typed errors of the lockfile layer: where in mochi.lock a problem is, with stable codes.
-import { type ErrorOptions, MochiPkgError } from '../../errors.js';
+import { type ErrorOptions, MochiPkgError } from '../errors.js';
 
 /**
  * Stable codes of {@link LockfileError}:

@@ -1,0 +1,148 @@
+// Every error code mochi-pkg can report, once: its exit class and what it means. docs/errors.md is generated from this table.
+
+/**
+ * How a command ends when an error of a code stops it:
+ * - `usage`: bad usage or unusable input (a flag, a file that cannot be read or parsed) — exit 2;
+ * - `problem`: the command ran and found a problem (drift, corruption, a failed fetch) — exit 1;
+ * - `internal`: a bug in mochi-pkg — exit 3.
+ */
+export type ExitClass = 'usage' | 'problem' | 'internal';
+
+/** The process exit status of each {@link ExitClass}. */
+export const EXIT_STATUS: Readonly<Record<ExitClass, number>> = { problem: 1, usage: 2, internal: 3 };
+
+/** One row of {@link ERROR_CODES}. */
+export interface ErrorCodeInfo {
+  readonly exit: ExitClass;
+  /** One line: what went wrong. */
+  readonly meaning: string;
+}
+
+const usage = (meaning: string): ErrorCodeInfo => ({ exit: 'usage', meaning });
+const problem = (meaning: string): ErrorCodeInfo => ({ exit: 'problem', meaning });
+
+/**
+ * Every stable error code (kebab-case, prefixed by its area), in the order docs/errors.md lists
+ * them. Codes are public API: scripts match on them, so a code is renamed only with a release note.
+ */
+export const ERROR_CODES = {
+  // command line
+  usage: usage('the command line is wrong: unknown command or flag, missing or extra argument'),
+  internal: { exit: 'internal', meaning: 'an unexpected failure inside mochi-pkg (please report it)' },
+  'lock-missing': usage('`lock --check` found no mochi.lock to check'),
+
+  // Mochi project sources
+  'project-syntax': usage('a .mochi file cannot be read: unterminated string or comment'),
+  'project-import': usage('a malformed foreign import, or one alias bound to two specs'),
+  'project-too-large': problem('a source file or the whole project exceeds the scan caps'),
+  'project-not-found': usage('the project root or a source file does not exist'),
+
+  // mochi.lock
+  'lockfile-syntax': usage('mochi.lock is not TOML, or not UTF-8'),
+  'lockfile-too-large': usage('mochi.lock exceeds the size cap (32 MiB)'),
+  'lockfile-schema-version': usage('`schema-version` is missing or not one this build reads'),
+  'lockfile-invalid-entry': usage(
+    'a lock table lacks a required key, holds an unknown key, a wrong type or an unknown source',
+  ),
+  'lockfile-duplicate-entry': usage('two lock entries share a key (`<name>:<alias>`, a module, or an alias)'),
+  'lockfile-build-mismatch': problem('a build result does not answer the request it was made for'),
+  'lockfile-drift': problem('mochi.lock is out of date with the imports'),
+
+  // Go: semantic versions, module paths, h1: hashes
+  'semver-invalid': problem('a string is not a Go semantic version'),
+  'semver-too-long': problem('a version string is longer than the cap'),
+  'semver-list-too-long': problem('a version list is longer than the cap'),
+  'module-path-invalid': problem('a module, import or file path breaks the module path rules'),
+  'module-version-invalid': problem('a version cannot be used with the module (not canonical, wrong major)'),
+  'module-escaped-invalid': problem('an escaped path or version (`!x`) cannot be decoded'),
+  'dirhash-bad-name': problem('a file name with a newline or without a UTF-8 form cannot be hashed'),
+  'dirhash-prefix': problem('a module zip entry lies outside `module@version/`'),
+  'dirhash-not-digest': problem('a string is not an `h1:` digest'),
+
+  // zip archives (module zips and wheels)
+  'zip-not-zip': usage('the input is not a zip file (no end of central directory)'),
+  'zip-corrupt': problem('the zip structure is broken or lies (signatures, offsets, truncated data)'),
+  'zip-overlap': problem('two zip entries, or an entry and the central directory, share bytes'),
+  'zip-unsupported': problem(
+    'encryption, multi-disk archives or a compression method other than store/deflate',
+  ),
+  'zip-checksum': problem("a zip entry's CRC-32 does not match its content"),
+  'zip-size-mismatch': problem('a zip entry inflates to another size than it declares'),
+  'zip-too-large': problem('a zip exceeds a size cap (file, uncompressed total, central directory)'),
+  'zip-duplicate': problem('two zip entries have the same name'),
+  'zip-bad-name': problem('a zip entry name is unsafe (NUL, backslash, absolute, `.`/`..`, not UTF-8)'),
+  'zip-invalid': problem('the files break module zip rules; the error lists each file with its reason'),
+  'zip-bad-module': usage('the module path or version given for a zip is not valid or not canonical'),
+  'zip-target-not-empty': usage('the extraction target exists and is not an empty directory'),
+  'zip-io': usage('reading the zip or writing the output failed'),
+
+  // Go module proxy and cache
+  'module-not-found': problem('the module proxy does not know the module'),
+  'version-not-found': problem('the module proxy does not have the version'),
+  'proxy-http': problem('the module proxy answered an unexpected HTTP status'),
+  'proxy-network': problem('the module proxy could not be reached'),
+  'proxy-timeout': problem('the module proxy did not answer in time'),
+  'proxy-redirects': problem('the module proxy redirected too often, or off http(s)'),
+  'proxy-too-large': problem('a proxy answer exceeds its size cap'),
+  'proxy-truncated': problem('a proxy answer ended before its declared length'),
+  'proxy-bad-response': problem('a proxy answer is malformed or does not match the request'),
+  'proxy-config': usage('GOPROXY (or --go-proxy) is not a list of http(s) or file URLs'),
+  'proxy-off': problem(
+    'module downloads are disabled (GOPROXY=off, or --offline) and the module is not cached',
+  ),
+  'proxy-direct': problem('GOPROXY lists `direct`, which mochi-pkg does not support, and no proxy answered'),
+  'cache-corrupt': problem('a module cache entry does not match its recorded hash, or is unreadable'),
+  'cache-conflict': problem('the proxy serves other bytes for a version already in the cache'),
+
+  // Go imports and [[go-package]]
+  'go-importspec-invalid': usage('an `import go` string is not a usable spec'),
+  'go-import-conflict': usage('two `import go` declarations ask for incompatible versions of one module'),
+  'go-query-unresolved': problem('no version of the module answers the query'),
+  'go-path-module': usage('a directory imported as a Go module is missing or has no usable go.mod'),
+  'go-checksum-mismatch': problem('a locked h1: hash differs from what the module source serves (security)'),
+
+  // Python import specs, versions, stubs
+  'importspec-invalid': usage('an `import python` spec is malformed'),
+  'pep440-invalid-version': problem('a string is not a PEP 440 version'),
+  'pep440-invalid-specifier': problem('a string is not a PEP 440 version specifier'),
+  'stub-syntax': usage('a stub file is not valid Python'),
+  'stub-encoding': usage('a stub file is not UTF-8, or contains NUL'),
+  'stub-too-large': usage('a stub file exceeds the size cap (4 MiB)'),
+  'stub-too-deep': usage("a stub's statements or annotations nest deeper than the cap"),
+  'stub-not-found': usage('a stub path does not exist or holds no stub file'),
+  'stub-too-many-files': usage('a stub package holds more files than the cap'),
+  'stubs-not-found': problem('no stub source had stubs for an import'),
+  'stubs-ambiguous': problem('a stub tree holds several top-level modules and none matches the distribution'),
+  'stubs-too-large': problem('a stub tree exceeds the size caps'),
+  'stubs-git': problem('the git command that fetches a stub source failed'),
+  'stubs-unsupported': problem('no provider serves the stub source'),
+  'wrapper-module-missing': problem('the module to wrap is not part of the surface'),
+  'build-no-targets': problem('a build request has no targets'),
+  'build-empty-alias': problem('a build target has an empty alias'),
+  'build-duplicate-alias': problem('two build targets share an alias'),
+
+  // Python package index
+  'registry-bad-url': problem('an index URL or a file URL on a page is not http(s) or file'),
+  'registry-unreachable': problem('the index could not be reached (network error, timeout, missing file)'),
+  'registry-http': problem('the index answered an unexpected HTTP status'),
+  'registry-not-found': problem('the index has no such project'),
+  'registry-api-version': problem('the index speaks a Simple API major version this build does not know'),
+  'registry-bad-page': problem('a project page is malformed (JSON, HTML or content type)'),
+  'registry-too-large': problem('a page or a distribution exceeds its size cap'),
+  'registry-no-version': problem('no version satisfies the specifier'),
+  'registry-no-wheel': problem('the chosen version has no wheel for the target Python'),
+  'registry-unhashed': problem('the index gives no sha256 for a file, so it cannot be verified'),
+  'registry-hash-mismatch': problem('a download does not have the sha256 the index gave'),
+  'registry-size-mismatch': problem('a download does not have the size the index gave'),
+  'registry-bad-wheel': problem('a wheel is not a safe, well-formed zip'),
+  'registry-no-stubs': problem('neither the distribution nor a stub-only package has type information'),
+  'registry-offline': problem('`--offline`, and what is needed is not in the cache'),
+} as const satisfies Record<string, ErrorCodeInfo>;
+
+/** A stable error code: a key of {@link ERROR_CODES}. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The exit class of `code`; a code outside the table (only from foreign data) counts as a problem found. */
+export function exitClassOf(code: string): ExitClass {
+  return Object.hasOwn(ERROR_CODES, code) ? ERROR_CODES[code as ErrorCode].exit : 'problem';
+}
