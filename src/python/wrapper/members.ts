@@ -117,7 +117,7 @@ export interface Members {
 
 /** What to collect (records keep their fields in the record type, and are built as record values). */
 export interface MemberOptions {
-  /** Leave out annotated attributes and the constructor (records). */
+  /** Leave out the class's own instance fields and the constructor (records). */
   readonly recordFields?: boolean;
   /**
    * Parameters of a dataclass's generated `__init__`, used when no class of the MRO declares a
@@ -324,7 +324,8 @@ export function classMembers(
     for (const f of p.def.fields) {
       if (!isPublicMember(f.name) || seen.has(f.name)) continue;
       seen.add(f.name);
-      if (skipFields) continue;
+      // A record's own fields are its record type; its class variables are members.
+      if (skipFields && !f.classVar) continue;
       if (enumMembers && (f.annotation === undefined || f.hasDefault)) {
         place(f.name, p, {
           lowered: { ok: true, kind: 'classvar', type: SELF, async: false, settable: false },
