@@ -358,7 +358,8 @@ function lowerField(f: ClassField, ctx: LowerContext): Lowered {
   if (!r.ok) return r;
   return {
     ok: true,
-    kind: f.classVar ? 'classvar' : 'attribute',
+    // `X = 1` without an annotation is a class attribute; `x: int = 0` an instance attribute with a default.
+    kind: f.classVar || (f.annotation === undefined && f.hasDefault) ? 'classvar' : 'attribute',
     type: r.type,
     async: false,
     settable: !f.final,
