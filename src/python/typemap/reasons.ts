@@ -1,4 +1,4 @@
-// The closed set of skip reasons, each with the sentence the README and `python inspect` show.
+// The closed set of skip reasons, each with the sentence docs/python.md and `python inspect` show.
 import type { SkipReason } from './types.js';
 
 /**

@@ -80,7 +80,7 @@ export type MochiType =
 export type MochiTypeKind = MochiType['kind'];
 
 /**
- * Why a public name did not become a wrapper item. A closed set: tests pin it, the README documents
+ * Why a public name did not become a wrapper item. A closed set: tests pin it, docs/python.md documents
  * each reason. The stub pipeline may add reasons, but only here and with documentation.
  */
 export type SkipReason =
