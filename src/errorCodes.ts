@@ -105,6 +105,21 @@ export const ERROR_CODES = {
   'importspec-invalid': usage('an `import python` spec is malformed'),
   'pep440-invalid-version': problem('a string is not a PEP 440 version'),
   'pep440-invalid-specifier': problem('a string is not a PEP 440 version specifier'),
+  'pep440-unusable-specifier': problem(
+    'a `~=` clause packaging accepts but cannot compare with (non-ASCII letters)',
+  ),
+  'pep508-invalid-requirement': problem('a string is not a PEP 508 requirement'),
+  'pep508-invalid-marker': problem('a string is not a PEP 508 environment marker'),
+  'pep508-undefined-environment-name': problem(
+    'a marker names a variable the target environment does not define',
+  ),
+  'pep508-undefined-comparison': problem(
+    'a marker compares strings with a version-only operator (`~=`, `===`)',
+  ),
+  'pep508-invalid-comparison': problem(
+    'a marker puts a set-valued variable (`extras`) on the left of a comparison',
+  ),
+  'pep508-invalid-target': usage('a Python version or platform tag for a marker environment cannot be read'),
   'stub-syntax': usage('a stub file is not valid Python'),
   'stub-encoding': usage('a stub file is not UTF-8, or contains NUL'),
   'stub-too-large': usage('a stub file exceeds the size cap (4 MiB)'),

@@ -36,6 +36,7 @@ describe('public surface', () => {
       'importspec',
       'lockfile',
       'pep440',
+      'pep508',
       'registry',
       'stubs',
       'typemap',

@@ -41,6 +41,7 @@ export const PURE: readonly string[] = [
   'src/go/lockfile/spec.ts',
   'src/go/lockfile/gosum.ts',
   'src/python/pep440/',
+  'src/python/pep508/',
   'src/python/importspec/',
   'src/python/typemap/',
   'src/python/wrapper/',

@@ -50,6 +50,22 @@ export function pythonOracle(): Oracle {
   return pyCache;
 }
 
+let packagingCache: Oracle | undefined;
+/** CPython with the `packaging` 26 release (the reference for PEP 440 and PEP 508). */
+export function packagingOracle(): Oracle {
+  if (packagingCache) return packagingCache;
+  packagingCache = probe('python3', [
+    '-c',
+    'import sys, packaging; from pip._vendor import packaging as old; sys.exit(0 if packaging.__version__.split(".")[0] == "26" else 1)',
+  ])
+    ? { available: true, reason: '' }
+    : {
+        available: false,
+        reason: 'python3 with packaging 26.x (pip install packaging==26.*) and pip is not available',
+      };
+  return packagingCache;
+}
+
 /**
  * `describe` that runs only when the oracle is there. Missing oracle: skipped with the reason, or,
  * under MOCHI_REQUIRE_ORACLES=1, one failing test that names what is missing.

@@ -3,7 +3,7 @@
 import { MochiPkgError, redactUrls } from '../../errors.js';
 import { type DownloadResult, download } from '../../go/cache/download.js';
 import { defaultHashThreads, threadHasher, type ZipHasher } from '../../go/cache/hasher.js';
-import { inOrderPool } from '../../util/pool.js';
+import { mapInOrder } from '../../util/pool.js';
 import {
   type Command,
   type CommandContext,
@@ -97,7 +97,7 @@ async function downloadAll(
   const progress = createProgress(ctx);
   let finished = 0;
   let failed = 0;
-  const results = await inOrderPool(
+  const results = await mapInOrder(
     args,
     jobs,
     async ({ module, query }): Promise<DownloadResult> => {

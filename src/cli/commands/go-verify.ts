@@ -2,7 +2,7 @@
 
 import { redactUrls } from '../../errors.js';
 import { CacheCorruptError } from '../../go/cache/errors.js';
-import { inOrderPool } from '../../util/pool.js';
+import { mapInOrder } from '../../util/pool.js';
 import { type Command, ExitCode, parseCommandArgs, printJson, println } from '../context.js';
 import { CACHE_HELP, cacheFlags, openCommandCache, parseModuleArg } from '../go-proxy.js';
 import { createProgress } from '../progress.js';
@@ -60,7 +60,7 @@ Exit codes: 0 every entry verified · 1 at least one corrupt or missing entry ·
     }
     const progress = createProgress(ctx);
     let checked = 0;
-    const verdicts = await inOrderPool(
+    const verdicts = await mapInOrder(
       targets,
       2,
       async ({ module, version }): Promise<Verdict> => {

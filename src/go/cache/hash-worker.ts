@@ -1,18 +1,9 @@
 // Worker-thread side of threadHasher: checks and hashes module zips off the main thread.
 import { readFileSync, statSync } from 'node:fs';
-import { parentPort } from 'node:worker_threads';
-import { checkAndHashZip } from './hasher.js';
-import { type HashReply, type HashRequest, serializeError } from './thread-protocol.js';
+import { serveWorker } from '../../util/workers.js';
+import { checkAndHashZip, type HashRequest } from './hasher.js';
 
-const port = parentPort;
-if (port) {
-  port.on('message', (req: HashRequest) => {
-    checkAndHashZip(req.path, req.module, req.version, readSmall(req.path)).then(
-      (digest) => port.postMessage({ id: req.id, digest } satisfies HashReply),
-      (e: unknown) => port.postMessage({ id: req.id, error: serializeError(e) } satisfies HashReply),
-    );
-  });
-}
+serveWorker((req: HashRequest) => checkAndHashZip(req.path, req.module, req.version, readSmall(req.path)));
 
 /** Zips up to this size are read whole, synchronously: this thread has nothing else to do meanwhile. */
 const WHOLE_READ_BYTES = 16 << 20;

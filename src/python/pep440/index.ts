@@ -1,4 +1,4 @@
-// PEP 440 versions and specifiers, in agreement with pip's packaging (the 21.3 vendored by pip 23).
+// PEP 440 versions and specifiers, in agreement with packaging 26 (differences from pip's 21.3: docs/python.md).
 export {
   bestVersion,
   contains,
@@ -8,11 +8,16 @@ export {
   type PrereleaseOptions,
   parseSpecifier,
   parseSpecifierSet,
+  SPECIFIER_PATTERN,
   type Specifier,
   type SpecifierSet,
+  specifierAdmits,
   specifierProblem,
+  specifierSetToString,
+  specifierToString,
   tryParseSpecifier,
   tryParseSpecifierSet,
+  UnusableSpecifierError,
 } from './specifier.js';
 export {
   baseVersion,
@@ -26,4 +31,5 @@ export {
   publicVersion,
   tryParseVersion,
   type Version,
+  versionFromParts,
 } from './version.js';

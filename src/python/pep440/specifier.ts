@@ -1,13 +1,14 @@
-// PEP 440 specifiers and specifier sets: parse, contains, filter, best version — packaging's semantics.
+// PEP 440 specifiers and specifier sets: parse, contains, filter, best version — packaging 26's semantics.
 import { MochiPkgError } from '../../errors.js';
-import { isDigits, needsPyFold, PY_WS, pyFold, pyStrip } from './text.js';
+import { cmpPyStr, PY_WS, pyStrip } from './text.js';
 import {
-  baseVersion,
+  canonicalizeVersion,
   compareVersions,
   isPrerelease,
   publicVersion,
   tryParseVersion,
   type Version,
+  versionFromParts,
 } from './version.js';
 
 /** A PEP 440 comparison operator. */
@@ -18,9 +19,16 @@ export interface Specifier {
   readonly operator: Operator;
   /** The version text as written (whitespace stripped), e.g. `2.*` or `1.0-RC1`. */
   readonly version: string;
-  /** True when this clause admits pre-releases by naming one (`>=1.0b1`). */
-  readonly prereleases: boolean;
-  /** The parsed version for the ordered operators; undefined for `===` and `==X.*` / `!=X.*`. */
+  /**
+   * packaging's `Specifier.prereleases`: true when the clause names a pre-release (`>=1.0b1`,
+   * `<2.0rc1`), false for `!=` and `==X.*`, undefined when unknown (`===` of a non-version).
+   */
+  readonly prereleases: boolean | undefined;
+  /**
+   * The parsed version for every operator but `===` and the wildcards. Undefined for a `~=` clause
+   * whose letters only Python's Unicode case folding reads (`~=1.0poſt1`): packaging accepts such a
+   * clause but fails when it compares with it, and so does {@link contains}.
+   */
   readonly parsed: Version | undefined;
 }
 
@@ -28,8 +36,10 @@ export interface Specifier {
 export interface SpecifierSet {
   /** The clauses in the order written. */
   readonly specifiers: readonly Specifier[];
-  /** True when some clause admits pre-releases. */
-  readonly prereleases: boolean;
+  /** packaging's `SpecifierSet.prereleases`: true when some clause names a pre-release, else undefined. */
+  readonly prereleases: boolean | undefined;
+  /** True when the text contained `===` (packaging then compares the version string as given). */
+  readonly hasArbitrary: boolean;
 }
 
 /** A specifier that is not PEP 440. Code `pep440-invalid-specifier`. */
@@ -50,64 +60,61 @@ export class InvalidSpecifierError extends MochiPkgError {
   }
 }
 
-const SEP = '[-_.]';
-const PRE = `(?:${SEP}?(?:a|b|c|rc|alpha|beta|pre|preview)${SEP}?[0-9]*)?`;
-const POST = `(?:-[0-9]+|${SEP}?(?:post|rev|r)${SEP}?[0-9]*)?`;
-const DEV = `(?:${SEP}?dev${SEP}?[0-9]*)?`;
-const HEAD = `^[${PY_WS}]*v?(?:[0-9]+!)?[0-9]+`;
-const TAIL = `[${PY_WS}]*$`;
-// The branches of packaging's Specifier regex, one per operator family (its look-behinds pick them).
-const GRAMMAR: Record<Operator, RegExp> = (() => {
-  const equality = new RegExp(
-    `${HEAD}(?:\\.[0-9]+)*${PRE}${POST}(?:${DEV}(?:\\+[a-z0-9]+(?:${SEP}[a-z0-9]+)*)?|\\.\\*)?${TAIL}`,
-    'i',
-  );
-  const ordered = new RegExp(`${HEAD}(?:\\.[0-9]+)*${PRE}${POST}${DEV}${TAIL}`, 'i');
-  return {
-    '===': new RegExp(`^[${PY_WS}]*[^${PY_WS}]*${TAIL}`),
-    '==': equality,
-    '!=': equality,
-    '~=': new RegExp(`${HEAD}(?:\\.[0-9]+)+${PRE}${POST}${DEV}${TAIL}`, 'i'),
-    '<=': ordered,
-    '>=': ordered,
-    '<': ordered,
-    '>': ordered,
-  };
-})();
-/** Operators in the order packaging's regex tries them (it backtracks from `==` to `===`). */
-const OPERATORS: readonly Operator[] = ['~=', '==', '!=', '<=', '>=', '<', '>', '==='];
-const LEADING_WS = new RegExp(`^[${PY_WS}]*`);
+/**
+ * A clause that packaging accepts but cannot compare with (`~=1.0poſt1`: its version is not PEP 440
+ * once Python's Unicode case folding is set aside). Code `pep440-unusable-specifier`.
+ */
+export class UnusableSpecifierError extends MochiPkgError {
+  constructor(readonly clause: string) {
+    super(
+      'pep440-unusable-specifier',
+      `the specifier ${JSON.stringify(clause)} has no PEP 440 version to compare with`,
+      { hint: 'spell the version with ASCII letters, e.g. ~=1.0.post1' },
+    );
+  }
+}
+
+// packaging 26's Specifier regex. Its pre/post/dev/local parts match ASCII letters only, except in
+// the `~=` branch, where Python's Unicode case folding also reads ſ as s and ı/İ as i.
+const W = PY_WS;
+const PRE = '(?:[-_.]?(?:alpha|beta|preview|pre|a|b|c|rc)[-_.]?[0-9]*)?';
+const POST = '(?:-[0-9]+|[-_.]?(?:post|rev|r)[-_.]?[0-9]*)?';
+const DEV = '(?:[-_.]?dev[-_.]?[0-9]*)?';
+const LOCAL = '(?:\\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?';
+const PRE_FOLDED = '(?:[-_.]?(?:alpha|beta|prev[i\\u0131\\u0130]ew|pre|a|b|c|rc)[-_.]?[0-9]*)?';
+const POST_FOLDED = '(?:-[0-9]+|[-_.]?(?:po[s\\u017f]t|rev|r)[-_.]?[0-9]*)?';
+const HEAD = `[${W}]*v?(?:[0-9]+!)?[0-9]+`;
+
+/**
+ * packaging's `Specifier._specifier_regex_str` (one clause, no surrounding whitespace), for the
+ * PEP 508 tokenizer; compile with the `i` flag (and without `u`).
+ */
+export const SPECIFIER_PATTERN =
+  `(?:===[${W}]*[^${W};)]*` +
+  `|(?:==|!=)${HEAD}(?:\\.[0-9]+)*(?:\\.\\*|${PRE}${POST}${DEV}${LOCAL})?` +
+  `|~=${HEAD}(?:\\.[0-9]+)+${PRE_FOLDED}${POST_FOLDED}${DEV}` +
+  `|(?:<=|>=|<|>)${HEAD}(?:\\.[0-9]+)*${PRE}${POST}${DEV})`;
+const CLAUSE_RE = new RegExp(`^[${W}]*${SPECIFIER_PATTERN}[${W}]*$`, 'i');
 
 /** Parses one clause, or returns undefined when packaging's `Specifier(text)` would refuse it. */
 export function tryParseSpecifier(text: string): Specifier | undefined {
-  const body = text.slice(LEADING_WS.exec(text)![0].length);
-  const folded = needsPyFold(body) ? pyFold(body) : body;
-  for (const op of OPERATORS) {
-    if (!body.startsWith(op)) continue;
-    if (!GRAMMAR[op].test(folded.slice(op.length))) continue;
-    const version = pyStrip(body.slice(op.length));
-    return makeSpecifier(op, version);
-  }
-  return undefined;
-}
-
-function makeSpecifier(operator: Operator, version: string): Specifier {
-  const wildcard = (operator === '==' || operator === '!=') && version.endsWith('.*');
+  if (!CLAUSE_RE.test(text)) return undefined;
+  const body = pyStrip(text);
+  const operator = (
+    body.startsWith('===')
+      ? '==='
+      : ['~=', '==', '!=', '<=', '>='].some((op) => body.startsWith(op))
+        ? body.slice(0, 2)
+        : body.slice(0, 1)
+  ) as Operator;
+  const version = pyStrip(body.slice(operator.length));
+  const wildcard = version.endsWith('.*');
   const parsed = operator === '===' || wildcard ? undefined : tryParseVersion(version);
-  let prereleases = false;
-  if (
-    operator === '==' ||
-    operator === '>=' ||
-    operator === '<=' ||
-    operator === '~=' ||
-    operator === '==='
-  ) {
-    const v = wildcard
-      ? tryParseVersion(version.slice(0, -2))
-      : operator === '==='
-        ? tryParseVersion(version)
-        : parsed;
-    prereleases = v !== undefined && isPrerelease(v);
+  let prereleases: boolean | undefined;
+  if (operator === '!=' || (operator === '==' && wildcard)) prereleases = false;
+  else {
+    const v = operator === '===' ? tryParseVersion(version) : parsed;
+    prereleases = v === undefined ? undefined : isPrerelease(v);
   }
   return { operator, version, prereleases, parsed };
 }
@@ -121,9 +128,8 @@ export function parseSpecifier(text: string): Specifier {
 
 /**
  * Parses a comma-separated specifier set (packaging's `SpecifierSet(text)`); empty clauses are
- * ignored, so `""` is the set that admits every final release. Unlike packaging 21.3 there is no
- * `LegacySpecifier` fallback: a clause that is not PEP 440 is an {@link InvalidSpecifierError}, as
- * in packaging ≥ 22 and current pip.
+ * ignored, so `""` is the set that admits every version (pre-releases only when nothing else
+ * matches). A clause that is not PEP 440 is an {@link InvalidSpecifierError}.
  *
  * @example
  * ```ts
@@ -139,7 +145,15 @@ export function parseSpecifierSet(text: string): SpecifierSet {
     if (s === undefined) throw new InvalidSpecifierError(text, clause);
     specifiers.push(s);
   }
-  return { specifiers, prereleases: specifiers.some((s) => s.prereleases) };
+  return makeSpecifierSet(specifiers, text.includes('==='));
+}
+
+function makeSpecifierSet(specifiers: readonly Specifier[], hasArbitrary: boolean): SpecifierSet {
+  return {
+    specifiers,
+    prereleases: specifiers.some((s) => s.prereleases === true) ? true : undefined,
+    hasArbitrary,
+  };
 }
 
 /** Parses a specifier set, or returns undefined when it is not valid. */
@@ -172,13 +186,51 @@ export function specifierProblem(text: string): string | undefined {
   }
 }
 
+/** packaging's `str(Specifier)`: the operator and the version as written. */
+export function specifierToString(s: Specifier): string {
+  return s.operator + s.version;
+}
+
+/** packaging's `Specifier._canonical_spec`, the key of specifier equality. */
+function canonicalKey(s: Specifier): string {
+  if (s.operator === '===' || s.version.endsWith('.*')) return `${s.operator}${s.version}`;
+  if (s.parsed === undefined) throw new UnusableSpecifierError(specifierToString(s));
+  const v = s.operator === '~=' ? s.parsed.text : canonicalizeVersion(s.parsed);
+  return `${s.operator}${v}`;
+}
+
+/**
+ * packaging's `str(SpecifierSet)`: the clauses sorted by their text, equal clauses (`>=1.0` and
+ * `>=1.0.0`) kept once, joined by `,`.
+ *
+ * @example
+ * ```ts
+ * specifierSetToString(parseSpecifierSet('<2, >=1.0,>=1')) // '<2,>=1.0'
+ * ```
+ */
+export function specifierSetToString(set: SpecifierSet): string {
+  if (set.specifiers.length <= 1) return set.specifiers.map(specifierToString).join(',');
+  const sorted = [...set.specifiers].sort((a, b) => cmpPyStr(specifierToString(a), specifierToString(b)));
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const s of sorted) {
+    const key = canonicalKey(s);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(specifierToString(s));
+  }
+  return out.join(',');
+}
+
 // --- packaging's string-level helpers for prefix matching (its semantics, quirks included) ---
 
 const PREFIX_RE = /^([0-9]+)((?:a|b|c|rc)[0-9]+)$/;
 
+/** packaging's `_version_split`: epoch first, then dot parts, `1a1` split into `1`, `a1`. */
 function versionSplit(version: string): string[] {
-  const out: string[] = [];
-  for (const item of version.split('.')) {
+  const bang = version.lastIndexOf('!');
+  const out = [bang < 0 || bang === 0 ? '0' : version.slice(0, bang)];
+  for (const item of version.slice(bang + 1).split('.')) {
     const m = PREFIX_RE.exec(item);
     if (m) out.push(m[1]!, m[2]!);
     else out.push(item);
@@ -190,84 +242,125 @@ function isNotSuffix(segment: string): boolean {
   return !['dev', 'a', 'b', 'rc', 'post'].some((p) => segment.startsWith(p));
 }
 
-function padVersion(left: string[], right: string[]): [string[], string[]] {
-  const leadDigits = (xs: string[]) => {
-    let i = 0;
-    while (i < xs.length && isDigits(xs[i]!)) i++;
-    return i;
-  };
-  const ln = leadDigits(left);
-  const rn = leadDigits(right);
-  const zeros = (n: number) => new Array<string>(Math.max(0, n)).fill('0');
-  return [
-    [...left.slice(0, ln), ...zeros(rn - ln), ...left.slice(ln)],
-    [...right.slice(0, rn), ...zeros(ln - rn), ...right.slice(rn)],
-  ];
+/** Python's `str.isdigit()` for the characters these strings can hold. */
+function isDigitString(s: string): boolean {
+  return s !== '' && /^\p{Nd}+$/u.test(s);
+}
+
+function numericPrefixLength(split: readonly string[]): number {
+  let i = 0;
+  while (i < split.length && isDigitString(split[i]!)) i++;
+  return i;
+}
+
+/** packaging's `canonicalize_version(text, strip_trailing_zero=False)`. */
+function normalizedOrAsIs(text: string): string {
+  return tryParseVersion(text)?.text ?? text;
 }
 
 function prefixMatch(prospective: Version, spec: string): boolean {
-  // Local segments are ignored; `.` is implied between release and pre-release (1.0a1 ≈ 1.0.a1).
-  const splitSpec = versionSplit(spec.slice(0, -2));
-  const splitProspective = versionSplit(publicVersion(prospective).text).slice(0, splitSpec.length);
-  const [paddedSpec, paddedProspective] = padVersion(splitSpec, splitProspective);
-  return (
-    paddedSpec.length === paddedProspective.length && paddedSpec.every((x, i) => x === paddedProspective[i])
-  );
+  // packaging: the spec minus `.*`, normalised when it is a version, split; the candidate's public
+  // version split and zero-padded to as many numeric parts, then cut to the spec's length.
+  const splitSpec = versionSplit(normalizedOrAsIs(spec.slice(0, -2)));
+  const specNumeric = numericPrefixLength(splitSpec);
+  const split = versionSplit(publicVersion(prospective).text);
+  const n = numericPrefixLength(split);
+  const padded =
+    n >= specNumeric ? split : [...split.slice(0, n), ...zeros(specNumeric - n), ...split.slice(n)];
+  const cut = padded.slice(0, splitSpec.length);
+  return cut.length === splitSpec.length && cut.every((x, i) => x === splitSpec[i]);
 }
 
-function equal(prospective: Version, spec: string, parsed: Version | undefined): boolean {
+function zeros(n: number): string[] {
+  return new Array<string>(n).fill('0');
+}
+
+function specVersion(s: Specifier): Version {
+  if (s.parsed === undefined) throw new UnusableSpecifierError(specifierToString(s));
+  return s.parsed;
+}
+
+function equal(prospective: Version, s: Specifier, spec: string): boolean {
   if (spec.endsWith('.*')) return prefixMatch(prospective, spec);
-  const sv = parsed ?? tryParseVersion(spec);
-  if (sv === undefined) return false;
+  const sv = specVersion(s);
   const p = sv.local === undefined ? publicVersion(prospective) : prospective;
   return compareVersions(p, sv) === 0;
 }
 
-function compatible(prospective: Version, spec: string, parsed: Version): boolean {
-  const kept = versionSplit(spec).filter((_, i, xs) => xs.slice(0, i + 1).every(isNotSuffix));
-  const prefix = `${kept.slice(0, -1).join('.')}.*`;
-  return compareVersions(publicVersion(prospective), parsed) >= 0 && equal(prospective, prefix, undefined);
-}
-
-function sameBase(a: Version, b: Version): boolean {
-  return compareVersions(baseVersion(a), baseVersion(b)) === 0;
+function compatible(prospective: Version, s: Specifier): boolean {
+  const kept: string[] = [];
+  for (const part of versionSplit(s.version)) {
+    if (!isNotSuffix(part)) break;
+    kept.push(part);
+  }
+  const [epoch, ...rest] = kept.slice(0, -1);
+  const prefix = `${epoch ?? ''}!${rest.join('.')}.*`;
+  return compareVersions(publicVersion(prospective), specVersion(s)) >= 0 && equal(prospective, s, prefix);
 }
 
 /** One clause against a parsed version, pre-release policy aside (packaging's `_compare_*`). */
-function matches(s: Specifier, v: Version): boolean {
+function matches(s: Specifier, v: Version, item: string): boolean {
   switch (s.operator) {
     case '===':
-      return v.text.toLowerCase() === s.version.toLowerCase();
+      return item.toLowerCase() === s.version.toLowerCase();
     case '==':
-      return equal(v, s.version, s.parsed);
+      return equal(v, s, s.version);
     case '!=':
-      return !equal(v, s.version, s.parsed);
+      return !equal(v, s, s.version);
     case '~=':
-      return compatible(v, s.version, s.parsed!);
+      return compatible(v, s);
     case '<=':
-      return compareVersions(publicVersion(v), s.parsed!) <= 0;
+      return compareVersions(publicVersion(v), specVersion(s)) <= 0;
     case '>=':
-      return compareVersions(publicVersion(v), s.parsed!) >= 0;
+      return compareVersions(publicVersion(v), specVersion(s)) >= 0;
     case '<': {
-      const sv = s.parsed!;
+      const sv = specVersion(s);
       if (compareVersions(v, sv) >= 0) return false;
-      // <3.1 must not admit 3.1.dev0, unless the bound is itself a pre-release.
-      return !(!isPrerelease(sv) && isPrerelease(v) && sameBase(v, sv));
+      // <V must not admit a pre-release of V (from V.dev0 on) unless V is itself a pre-release.
+      if (isPrerelease(sv) || !isPrerelease(v)) return true;
+      const earliest = versionFromParts({ ...sv, dev: '0', local: undefined });
+      return compareVersions(v, earliest) < 0;
     }
     case '>': {
-      const sv = s.parsed!;
+      const sv = specVersion(s);
       if (compareVersions(v, sv) <= 0) return false;
-      // >3.1 must admit neither 3.1.post0 (unless the bound is a post-release) nor 3.1+local.
-      if (sv.post === undefined && v.post !== undefined && sameBase(v, sv)) return false;
-      return !(v.local !== undefined && sameBase(v, sv));
+      // >V must admit neither a post-release of V (unless V is one) nor a local version of V.
+      if (sv.post === undefined && v.post !== undefined) {
+        const base = versionFromParts({ ...v, post: undefined, dev: undefined, local: undefined });
+        if (compareVersions(base, sv) === 0) return false;
+      }
+      return !(v.local !== undefined && compareVersions(publicVersion(v), sv) === 0);
     }
   }
 }
 
-/** Options of {@link contains} and {@link filterVersions}. */
+// packaging evaluates a set's clauses cheapest-first and stops at the first that fails; the order
+// is only visible when an unusable clause would throw.
+function cost(s: Specifier): number {
+  const wild = s.version.endsWith('.*');
+  switch (s.operator) {
+    case '==':
+      return wild ? 2 : 0;
+    case '===':
+      return 0;
+    case '~=':
+      return 2;
+    case '!=':
+      return wild ? 4 : 3;
+    default:
+      return 1;
+  }
+}
+
+/** Options of {@link contains}, {@link filterVersions} and {@link bestVersion}. */
 export interface PrereleaseOptions {
-  /** Force pre-releases in (true) or out (false); by default the set decides (it names one or not). */
+  /**
+   * Force pre-releases in (true) or out (false). By default (packaging's `None`) a clause naming a
+   * pre-release admits them, and otherwise pre-releases count only when no final release matches.
+   */
   readonly prereleases?: boolean;
+  /** packaging's `installed=True` of `contains`: an installed pre-release is always admitted. */
+  readonly installed?: boolean;
 }
 
 function asSet(spec: SpecifierSet | string): SpecifierSet {
@@ -275,31 +368,10 @@ function asSet(spec: SpecifierSet | string): SpecifierSet {
 }
 
 /**
- * packaging's `SpecifierSet.contains`: does `version` satisfy every clause? Pre-releases are admitted
- * only when a clause names one (or `options.prereleases` says so). A string that is not a PEP 440
- * version matches only `===` clauses that spell it exactly (case-insensitively), as in packaging.
- */
-export function contains(
-  spec: SpecifierSet | string,
-  version: Version | string,
-  options: PrereleaseOptions = {},
-): boolean {
-  const set = asSet(spec);
-  const pre = options.prereleases ?? set.prereleases;
-  const v = typeof version === 'string' ? tryParseVersion(version) : version;
-  if (v === undefined) {
-    const raw = (version as string).toLowerCase();
-    return set.specifiers.every((s) => s.operator === '===' && s.version.toLowerCase() === raw);
-  }
-  if (!pre && isPrerelease(v)) return false;
-  for (const s of set.specifiers) if (!matches(s, v)) return false;
-  return true;
-}
-
-/**
- * packaging's `SpecifierSet.filter`: the versions (in input order) that satisfy the set. With no
- * clauses, pre-releases are kept only when nothing else is there; with clauses, only when a clause
- * names one. Strings that are not PEP 440 versions are dropped (unless a `===` clause spells them).
+ * packaging 26's `SpecifierSet.filter`: the versions (in input order) that satisfy the set.
+ * Without a forced choice, pre-releases are kept when a clause names one, and otherwise only when
+ * no final release (or arbitrary string) matched. Strings that are not PEP 440 versions match only
+ * `===` clauses that spell them (case-insensitively); an empty set keeps them too.
  */
 export function filterVersions(
   spec: SpecifierSet | string,
@@ -307,16 +379,64 @@ export function filterVersions(
   options: PrereleaseOptions = {},
 ): string[] {
   const set = asSet(spec);
+  const pre = options.prereleases ?? set.prereleases;
+  let matched: { item: string; v: Version | undefined }[];
   if (set.specifiers.length > 0) {
-    const pre = options.prereleases ?? set.prereleases;
-    return versions.filter((text) => contains(set, text, { prereleases: pre }));
+    const ordered = [...set.specifiers].sort((a, b) => cost(a) - cost(b));
+    matched = [];
+    for (const item of versions) {
+      const v = tryParseVersion(item);
+      if (v === undefined) {
+        const lower = item.toLowerCase();
+        if (ordered.every((s) => s.operator === '===' && lower === s.version.toLowerCase()))
+          matched.push({ item, v });
+      } else if (pre === false && isPrerelease(v)) {
+        // excluded
+      } else if (ordered.every((s) => matches(s, v, item))) {
+        matched.push({ item, v });
+      }
+    }
+    if (pre !== undefined) return matched.map((m) => m.item);
+  } else {
+    matched = versions.map((item) => ({ item, v: tryParseVersion(item) }));
+    if (pre === true) return [...versions];
+    if (pre === false)
+      return matched.filter((m) => m.v === undefined || !isPrerelease(m.v)).map((m) => m.item);
   }
-  const parsed = versions
-    .map((text) => ({ text, v: tryParseVersion(text) }))
-    .filter((x): x is { text: string; v: Version } => x.v !== undefined);
-  const finals = parsed.filter((x) => options.prereleases === true || !isPrerelease(x.v));
-  if (finals.length === 0 && options.prereleases === undefined) return parsed.map((x) => x.text);
-  return finals.map((x) => x.text);
+  // PEP 440: pre-releases only when nothing else is there.
+  const others = matched.filter((m) => m.v === undefined || !isPrerelease(m.v));
+  return (others.some((m) => m.v !== undefined) ? others : matched).map((m) => m.item);
+}
+
+/**
+ * packaging 26's `SpecifierSet.contains`: does `version` satisfy every clause? By default a
+ * pre-release that satisfies the clauses is admitted (there are no other versions to prefer);
+ * `options.prereleases: false` refuses it. A string that is not a PEP 440 version matches only
+ * `===` clauses that spell it exactly (case-insensitively), as in packaging.
+ */
+export function contains(
+  spec: SpecifierSet | string,
+  version: Version | string,
+  options: PrereleaseOptions = {},
+): boolean {
+  const set = asSet(spec);
+  const text = typeof version === 'string' ? version : version.text;
+  let prereleases = options.prereleases;
+  if (options.installed === true) {
+    const v = typeof version === 'string' ? tryParseVersion(version) : version;
+    if (v !== undefined && isPrerelease(v)) prereleases = true;
+  }
+  return filterVersions(set, [text], prereleases === undefined ? {} : { prereleases }).length > 0;
+}
+
+/**
+ * One clause against one version with pre-releases admitted — what packaging's marker evaluation
+ * does for version-valued variables (`Specifier(op + rhs).contains(lhs, prereleases=True)`).
+ */
+export function specifierAdmits(s: Specifier, item: string): boolean {
+  const v = tryParseVersion(item);
+  if (v === undefined) return s.operator === '===' && item.toLowerCase() === s.version.toLowerCase();
+  return matches(s, v, item);
 }
 
 /**

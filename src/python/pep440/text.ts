@@ -14,25 +14,6 @@ export function pyStrip(s: string): string {
   return s.replace(wsRun, '');
 }
 
-/**
- * The four non-ASCII characters that Python's `re.IGNORECASE` matches against ASCII letters
- * (İ and ı against `i`, ſ against `s`, the Kelvin sign against `k`). JavaScript's `/i` without `/u`
- * matches none of them and `/iu` only some, so parsers fold them to ASCII before matching and slice
- * the original text by match indices (every fold keeps the string's length).
- */
-const PY_FOLD = /[\u0130\u0131\u017f\u212a]/g;
-const FOLDS: Record<string, string> = { '\u0130': 'i', '\u0131': 'i', '\u017f': 's', '\u212a': 'k' };
-
-/** True when `s` holds a character that Python's case-insensitive matching treats as ASCII. */
-export function needsPyFold(s: string): boolean {
-  return /[\u0130\u0131\u017f\u212a]/.test(s);
-}
-
-/** `s` with Python's extra case-insensitive equivalents replaced by their ASCII letters. */
-export function pyFold(s: string): string {
-  return s.replace(PY_FOLD, (c) => FOLDS[c] ?? c);
-}
-
 /** Python's `str(int(digits))` for an ASCII digit run of any length: leading zeros removed. */
 export function normDigits(digits: string): string {
   let i = 0;

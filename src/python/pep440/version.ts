@@ -1,6 +1,6 @@
-// PEP 440 versions: parse, normalise, compare — the semantics of packaging's `Version` (pip 23's 21.3).
+// PEP 440 versions: parse, normalise, compare — the semantics of packaging 26's `Version`.
 import { MochiPkgError } from '../../errors.js';
-import { cmpDigits, cmpPyStr, isDigits, needsPyFold, normDigits, PY_WS, pyFold } from './text.js';
+import { cmpDigits, cmpPyStr, isDigits, normDigits, PY_WS } from './text.js';
 
 /** A letter-tagged segment such as the `rc1` of `1.0rc1` or the `post2` of `1.0.post2`. */
 export interface LetterNumber {
@@ -37,14 +37,17 @@ export class InvalidVersionError extends MochiPkgError {
 }
 
 const SEP = '[-_.]';
-/** PEP 440's own regular expression (packaging's VERSION_PATTERN), anchored with Python whitespace. */
+/**
+ * PEP 440's own regular expression (packaging's VERSION_PATTERN), anchored with Python whitespace.
+ * Since packaging 22 the letters match ASCII only (`(?a:…)`), so Python's odd case-insensitive
+ * equivalents (`poſt`, `prevıew`) are no longer versions; JavaScript's `/i` without `/u` agrees.
+ */
 const VERSION_RE = new RegExp(
   `^[${PY_WS}]*v?(?:(?:([0-9]+)!)?([0-9]+(?:\\.[0-9]+)*)(?:${SEP}?(a|b|c|rc|alpha|beta|pre|preview)${SEP}?([0-9]+)?)?` +
     `(?:-([0-9]+)|${SEP}?(post|rev|r)${SEP}?([0-9]+)?)?(?:${SEP}?(dev)${SEP}?([0-9]+)?)?)` +
     `(?:\\+([a-z0-9]+(?:${SEP}[a-z0-9]+)*))?[${PY_WS}]*$`,
   'i',
 );
-const VERSION_RE_D = new RegExp(VERSION_RE.source, 'id');
 
 const PRE_SPELLING: Record<string, string> = { alpha: 'a', beta: 'b', c: 'rc', pre: 'rc', preview: 'rc' };
 
@@ -63,14 +66,8 @@ function letterNumber(letter: string | undefined, num: string | undefined, post:
 }
 
 function groupsOf(text: string): (string | undefined)[] | undefined {
-  if (!needsPyFold(text)) {
-    const m = VERSION_RE.exec(text);
-    return m === null ? undefined : m.slice(1);
-  }
-  // Python matches ſ, ı, İ and K case-insensitively as ASCII letters but keeps them in the groups.
-  const m = VERSION_RE_D.exec(pyFold(text));
-  if (m === null) return undefined;
-  return m.indices!.slice(1).map((r) => (r === undefined ? undefined : text.slice(r[0], r[1])));
+  const m = VERSION_RE.exec(text);
+  return m === null ? undefined : m.slice(1);
 }
 
 /** Parses a version, or returns undefined when it is not PEP 440. */
@@ -136,17 +133,21 @@ export function isPrerelease(v: Version): boolean {
   return v.pre !== undefined || v.dev !== undefined;
 }
 
-/**
- * The version without its local segment: packaging's `Version(v.public)`, which re-parses the
- * normalised text — so an odd post-release spelling (`poſt`, which Python's case folding admits)
- * becomes plain `post` here, as it does there.
- */
+/** The version without its local segment (packaging's `_public_version`). */
 export function publicVersion(v: Version): Version {
-  const post =
-    v.post === undefined || v.post.letter === 'post' ? v.post : { letter: 'post', number: v.post.number };
-  if (v.local === undefined && post === v.post) return v;
-  const text = v.local === undefined ? v.text : v.text.slice(0, v.text.indexOf('+'));
-  return { ...v, text, post, local: undefined };
+  if (v.local === undefined) return v;
+  return { ...v, text: v.text.slice(0, v.text.indexOf('+')), local: undefined };
+}
+
+/** Builds a version from its parts (packaging's `Version.from_parts` / `__replace__`). */
+export function versionFromParts(parts: Omit<Version, 'text'>): Version {
+  let text = parts.epoch === '0' ? '' : `${parts.epoch}!`;
+  text += parts.release.join('.');
+  if (parts.pre) text += parts.pre.letter + parts.pre.number;
+  if (parts.post) text += `.post${parts.post.number}`;
+  if (parts.dev !== undefined) text += `.dev${parts.dev}`;
+  if (parts.local) text += `+${parts.local.join('.')}`;
+  return { text, ...parts };
 }
 
 /** Epoch and release only (packaging's `Version(v.base_version)`). */

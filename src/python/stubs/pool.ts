@@ -7,13 +7,16 @@
 // are then extracted here, in a fixed order, so the result is the same as a sequential
 // `parsePackage` over the jobs, whichever thread parsed what; a worker that cannot start or fails
 // leaves its files to this thread.
-import { availableParallelism } from 'node:os';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import {
+  defaultWorkerThreads,
+  deserializeError,
+  type SerializedError,
+  serializeError,
+  WorkerPool,
+} from '../../util/workers.js';
 import type { PythonTarget, StubFiles } from '../build/types.js';
 import { DEFAULT_TARGET } from './condition.js';
-import { StubParseError, type StubParseErrorCode } from './errors.js';
+import { StubParseError } from './errors.js';
 import {
   loadStubParser,
   type ModuleLocation,
@@ -27,9 +30,10 @@ import type { ModuleSurface, PackageSurface } from './types.js';
 /** Options of {@link parsePackages}. */
 export interface ParsePackagesOptions extends ParsePackageOptions {
   /**
-   * Threads to parse on, this one included. `1` parses everything in this thread. Default: one
-   * per core, at most 4. Each worker costs CPU of its own (it compiles the grammar again), which
-   * pays off only when cores are free; pass `1` on a machine known to be saturated.
+   * Threads to parse on, this one included. `1` parses everything in this thread. Default: the
+   * project's thread policy (one per core, at most 4). Each worker costs CPU of its own (it
+   * compiles the grammar again), which pays off only when cores are free; pass `1` on a machine
+   * known to be saturated.
    */
   readonly threads?: number;
   /**
@@ -41,78 +45,39 @@ export interface ParsePackagesOptions extends ParsePackageOptions {
   readonly report?: (shares: { readonly workers: number; readonly here: number }) => void;
 }
 
-/** A StubParseError as plain data (errors lose their class when they cross threads). */
-export interface ParseErrorData {
-  readonly code: StubParseErrorCode;
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-  readonly what: string;
-  readonly hint?: string;
-}
-
 /** A batch of files sent to a worker. */
 export interface FlatRequest {
-  readonly id: number;
   readonly files: readonly { readonly text: string; readonly file: string }[];
 }
 
-/** One file's outcome from a worker. */
+/** One file's outcome from a worker: its flat tree, or the StubParseError (as data) it was refused with. */
 export type FlatResult =
   | { readonly flat: Int32Array }
-  | { readonly error: ParseErrorData }
+  | { readonly error: SerializedError }
   | { readonly crash: string };
 
 /** A worker's answer to a {@link FlatRequest}: one result per file, in order. */
 export interface FlatReply {
-  readonly id: number;
   readonly results: readonly FlatResult[];
 }
 
-export function toErrorData(e: StubParseError): ParseErrorData {
-  const prefix = `${e.file}:${e.line}:${e.column}: `;
-  const what = e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
-  const data = { code: e.code, file: e.file, line: e.line, column: e.column, what };
-  return e.hint === undefined ? data : { ...data, hint: e.hint };
-}
-
-function fromErrorData(d: ParseErrorData): StubParseError {
-  return new StubParseError(d.code, d, d.what, d.hint === undefined ? {} : { hint: d.hint });
-}
-
 /** Parses one file to its flat tree; refusals become data (for workers). */
-export function flatResult(parse: (text: string, file: string) => Int32Array, text: string, file: string) {
+export function flatResult(
+  parse: (text: string, file: string) => Int32Array,
+  text: string,
+  file: string,
+): FlatResult {
   try {
     return { flat: parse(text, file) };
   } catch (e) {
-    if (e instanceof StubParseError) return { error: toErrorData(e) };
+    if (e instanceof StubParseError) return { error: serializeError(e) };
     return { crash: e instanceof Error ? (e.stack ?? e.message) : String(e) };
   }
 }
 
-/**
- * Starts a worker on the script next to this module: `parse-worker.js` in the compiled package.
- * Run from the TypeScript sources (tests, benchmarks), the script is `parse-worker.ts`, and a
- * worker's entry module does not go through loaders registered with `--import`: a small bootstrap
- * registers tsx (a devDependency, present wherever the sources are run) and then imports it.
- */
-function startWorker(): Worker {
-  if (extname(fileURLToPath(import.meta.url)) !== '.ts') {
-    return new Worker(new URL('./parse-worker.js', import.meta.url));
-  }
-  const script = new URL('./parse-worker.ts', import.meta.url).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(script)}); })`;
-  return new Worker(boot, { eval: true });
-}
-
-/**
- * One thread per core, at most 4, as build tools do (cargo, uv, pnpm). The load average is not
- * consulted: it counts this process's own threads, and a tool that backs off under load is slow
- * exactly when its user is waiting on a busy machine.
- */
+/** Threads (this one included) of the project's thread policy. */
 function defaultThreads(): number {
-  return 1 + Math.max(0, Math.min(3, availableParallelism() - 1));
+  return 1 + defaultWorkerThreads();
 }
 
 interface Task {
@@ -201,7 +166,7 @@ async function runBatches(
   const extract = (t: Task, r: FlatResult) => {
     if ('crash' in r) throw new Error(`stub parser worker failed on ${t.path}: ${r.crash}`);
     if ('error' in r) {
-      t.outcome = { error: fromErrorData(r.error) };
+      t.outcome = { error: deserializeError(r.error, [StubParseError]) as StubParseError };
       return;
     }
     try {
@@ -220,7 +185,7 @@ async function runBatches(
         flatResult((x, f) => parser.parseToFlat(x, f), t.text, t.path),
       );
   };
-  // Replies waiting to be extracted, and a wake-up for the loop below when one arrives.
+  // Replies waiting to be extracted, and a wake-up for the loop below when a worker is free or answers.
   const replies: { batch: Task[]; results: readonly FlatResult[] }[] = [];
   let wake: (() => void) | undefined;
   const notify = () => {
@@ -229,54 +194,36 @@ async function runBatches(
     w?.();
   };
   let busy = 0;
-  const workers: Worker[] = [];
-  for (let i = 0; i < workerCount; i++) {
-    let worker: Worker;
-    try {
-      worker = startWorker();
-    } catch {
-      // No worker (for example no loader for the sources): this thread parses everything.
-      break;
-    }
-    workers.push(worker);
-    let sent: Task[] | undefined;
-    let ended = false;
-    const next = () => {
-      const batch = queue.shift();
-      sent = batch;
-      if (batch === undefined) return;
+  const pool = new WorkerPool<FlatRequest, FlatReply>({
+    script: new URL('./parse-worker.js', import.meta.url),
+    threads: workerCount,
+    onIdle: notify,
+  });
+  // Workers load the grammar while this thread parses; a batch goes to a worker only once it is ready.
+  pool.start();
+  const send = () => {
+    while (pool.hasIdle() && queue.length > 0) {
+      const batch = queue.shift() as Task[];
       busy++;
-      const request: FlatRequest = {
-        id: 0,
-        files: batch.map((t) => ({ text: t.text, file: t.path })),
-      };
-      worker.postMessage(request);
-    };
-    worker.on('message', (msg: FlatReply | 'ready') => {
-      if (msg !== 'ready' && sent !== undefined) {
-        replies.push({ batch: sent, results: msg.results });
-        shares.workers++;
-        busy--;
-      }
-      next();
-      notify();
-    });
-    const fail = () => {
-      if (ended) return;
-      ended = true;
-      // The batch this worker held goes back to the queue; this thread will take it.
-      if (sent !== undefined) {
-        queue.push(sent);
-        sent = undefined;
-        busy--;
-      }
-      notify();
-    };
-    worker.on('error', fail);
-    worker.on('exit', fail);
-  }
+      pool.run({ files: batch.map((t) => ({ text: t.text, file: t.path })) }).then(
+        (reply) => {
+          replies.push({ batch, results: reply.results });
+          shares.workers++;
+          busy--;
+          notify();
+        },
+        () => {
+          // The worker died: its batch goes back to the queue; this thread will take it.
+          queue.push(batch);
+          busy--;
+          notify();
+        },
+      );
+    }
+  };
   try {
     for (;;) {
+      send();
       const reply = replies.shift();
       if (reply !== undefined) {
         reply.batch.forEach((t, i) => {
@@ -289,13 +236,10 @@ async function runBatches(
         else break;
       }
       // Let replies that arrived meanwhile be received.
-      if (workers.length > 0) await new Promise((r) => setImmediate(r));
+      if (pool.alive > 0) await new Promise((r) => setImmediate(r));
     }
   } finally {
-    for (const w of workers) {
-      w.removeAllListeners('exit');
-      void w.terminate();
-    }
+    void pool.close();
   }
   return shares;
 }

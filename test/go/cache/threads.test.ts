@@ -1,21 +1,15 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { threadHasher as sourceThreadHasher } from '../../../src/go/cache/hasher.js';
-import { deserializeError, serializeError } from '../../../src/go/cache/thread-protocol.js';
+import { HASH_ERRORS, threadHasher } from '../../../src/go/cache/hasher.js';
 import { DirhashError, hashZip } from '../../../src/go/dirhash/index.js';
 import { ModZipError } from '../../../src/go/modzip/errors.js';
+import { deserializeError, serializeError } from '../../../src/util/workers.js';
 import { buildZip } from '../../support/zipbuild.js';
 import { fixtureModule } from '../support/modules.js';
 
-// The worker runs compiled JavaScript: these tests use the build in dist/ (`npm test` builds first).
-const repo = fileURLToPath(new URL('../../..', import.meta.url));
-type HasherModule = typeof import('../../../src/go/cache/hasher.js');
-const built = (): Promise<HasherModule> =>
-  import(pathToFileURL(join(repo, 'dist/go/cache/hasher.js')).href) as Promise<HasherModule>;
-
+// The workers run these sources (through tsx), so a stale dist/ cannot make these tests pass.
 async function tempZip(bytes: Uint8Array): Promise<string> {
   const path = join(await mkdtemp(join(tmpdir(), 'threads-')), 'm.zip');
   await writeFile(path, bytes);
@@ -24,7 +18,6 @@ async function tempZip(bytes: Uint8Array): Promise<string> {
 
 describe('threadHasher', () => {
   it('hashes on worker threads exactly as hashZip does, many jobs at once', async () => {
-    const { threadHasher } = await built();
     const hasher = threadHasher(2);
     try {
       expect(hasher.threads).toBe(2);
@@ -44,7 +37,6 @@ describe('threadHasher', () => {
   });
 
   it('brings typed errors back from the worker with their code, hint and files', async () => {
-    const { threadHasher } = await built();
     const hasher = threadHasher(1);
     try {
       const notZip = await tempZip(Buffer.from('this is not a zip'));
@@ -69,8 +61,8 @@ describe('threadHasher', () => {
     }
   });
 
-  it('falls back to the calling thread when run from TypeScript sources', async () => {
-    const hasher = sourceThreadHasher(4);
+  it('hashes on the calling thread when given no threads', async () => {
+    const hasher = threadHasher(0);
     expect(hasher.threads).toBe(0);
     const m = fixtureModule('example.com/foo', 'v1.0.0');
     expect(await hasher.checkAndHash(await tempZip(m.zip), m.path, m.version)).toBe(
@@ -86,14 +78,20 @@ describe('errors across the thread boundary', () => {
       hint: 'rename them',
       files: [{ path: 'a', reason: 'why' }],
     });
-    const back = deserializeError(serializeError(z));
+    const back = deserializeError(serializeError(z), HASH_ERRORS);
     expect(back).toBeInstanceOf(ModZipError);
     expect(back).toMatchObject({ code: 'zip-invalid', message: 'bad files', hint: 'rename them' });
     expect((back as ModZipError).files).toEqual([{ path: 'a', reason: 'why' }]);
-    const d = deserializeError(serializeError(new DirhashError('dirhash-prefix', 'outside', 'check it')));
+    const d = deserializeError(
+      serializeError(new DirhashError('dirhash-prefix', 'outside', 'check it')),
+      HASH_ERRORS,
+    );
     expect(d).toBeInstanceOf(DirhashError);
     expect(d).toMatchObject({ code: 'dirhash-prefix', hint: 'check it' });
-    const io = deserializeError(serializeError(Object.assign(new Error('no such file'), { code: 'ENOENT' })));
+    const io = deserializeError(
+      serializeError(Object.assign(new Error('no such file'), { code: 'ENOENT' })),
+      HASH_ERRORS,
+    );
     expect(io).not.toBeInstanceOf(ModZipError);
     expect(io).toMatchObject({ code: 'ENOENT', message: 'no such file' });
   });

@@ -111,21 +111,23 @@ describe('PEP 440 specifiers', () => {
     ['>1.7', '1.7.0.post1', false],
     ['>1.7', '1.7+local', false],
     ['<1.7', '1.7.0.dev1', false],
-    ['<1.7', '1.6.dev1', false],
+    ['<1.7', '1.6.dev1', true],
     ['<1.7,>=1.6.dev0', '1.6.dev1', true],
     ['>=1.0b1', '1.0b2', true],
-    ['>=1.0', '1.1a1', false],
+    ['>=1.0', '1.1a1', true],
     ['===1.0', '1.0', true],
     ['===1.0', '1.0.0', false],
     ['===foobar', 'FooBar', true],
     ['>=0.27,<0.29', '0.28.1', true],
     ['', '3.0', true],
-    ['', '3.0a1', false],
+    ['', '3.0a1', true],
   ])('%j contains %j: %s', (spec, version, want) => {
     expect(contains(spec, version)).toBe(want);
   });
 
   it('lets the caller force pre-releases in or out', () => {
+    expect(contains('>=1.0', '1.1a1', { prereleases: false })).toBe(false);
+    expect(contains('', '3.0a1', { prereleases: false })).toBe(false);
     expect(contains('>=1.0', '1.1a1', { prereleases: true })).toBe(true);
     expect(contains('>=1.0b1', '1.0b2', { prereleases: false })).toBe(false);
   });

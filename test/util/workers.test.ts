@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { MochiPkgError } from '../../src/errors.js';
+import { deserializeError, serializeError, WorkerExitError, WorkerPool } from '../../src/util/workers.js';
+import { ZipError } from '../../src/util/zip.js';
+import type { EchoRequest } from './fixtures/echo-worker.js';
+
+const script = new URL('./fixtures/echo-worker.js', import.meta.url);
+
+describe('WorkerPool', () => {
+  it('runs jobs on worker threads started from the TypeScript sources, and brings typed errors back', async () => {
+    const pool = new WorkerPool<EchoRequest, { doubled: number }>({ script, threads: 2, errors: [ZipError] });
+    try {
+      const got = await Promise.all([1, 2, 3, 4, 5].map((n) => pool.run({ n })));
+      expect(got.map((r) => r.doubled)).toEqual([2, 4, 6, 8, 10]);
+      expect(pool.alive).toBe(2);
+      const e = await pool.run({ fail: 'bad archive' }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(ZipError);
+      expect(e).toMatchObject({
+        name: 'ZipError',
+        code: 'zip-corrupt',
+        message: 'bad archive',
+        hint: 'try again',
+      });
+      expect((e as ZipError).exitClass).toBe('problem');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('fails the job of a thread that dies with WorkerExitError, and keeps serving on another', async () => {
+    const pool = new WorkerPool<EchoRequest, { doubled: number }>({ script, threads: 1 });
+    try {
+      await expect(pool.run({ exit: 7 })).rejects.toBeInstanceOf(WorkerExitError);
+      expect((await pool.run({ n: 21 })).doubled).toBe(42);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('refuses work once closed', async () => {
+    const pool = new WorkerPool<EchoRequest, { doubled: number }>({ script, threads: 1 });
+    await pool.close();
+    await expect(pool.run({ n: 1 })).rejects.toBeInstanceOf(WorkerExitError);
+  });
+});
+
+describe('errors across threads', () => {
+  it('rebuild a known class with its fields, an unknown MochiPkgError as one, anything else as an Error', () => {
+    const z = deserializeError(serializeError(new ZipError('zip-io', 'gone', { hint: 'h' })), [ZipError]);
+    expect(z).toBeInstanceOf(ZipError);
+    expect(z).toMatchObject({ code: 'zip-io', hint: 'h', message: 'gone' });
+    const m = deserializeError(serializeError(new ZipError('zip-io', 'gone')));
+    expect(m).toBeInstanceOf(MochiPkgError);
+    expect(m).not.toBeInstanceOf(ZipError);
+    expect(m).toMatchObject({ code: 'zip-io', name: 'ZipError' });
+    const plain = deserializeError(
+      serializeError(Object.assign(new Error('x'), { code: 'ENOENT', fn: () => 1 })),
+    );
+    expect(plain).not.toBeInstanceOf(MochiPkgError);
+    expect(plain).toMatchObject({ code: 'ENOENT', message: 'x' });
+    expect('fn' in plain).toBe(false);
+  });
+});
