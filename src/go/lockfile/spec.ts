@@ -1,7 +1,7 @@
 // The string inside `import go "<module>[@<version or query>]"`: module path, pinned version or query, or a local directory.
 import { MochiPkgError } from '../../errors.js';
-import { isStandardPackage, STD_GO_VERSION } from '../load/std.js';
 import { isAbsoluteLocalPath } from '../../util/local-path.js';
+import { isStandardPackage, STD_GO_VERSION } from '../load/std.js';
 import {
   canonicalVersion,
   check,
