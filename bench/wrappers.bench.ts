@@ -29,7 +29,7 @@ function pct(n: number, d: number): string {
 }
 
 function line(name: string, c: Coverage): string {
-  return `${name.padEnd(28)} functions ${String(c.functionsMapped).padStart(5)}/${String(c.functions).padEnd(5)} ${pct(c.functionsMapped, c.functions)}   classes ${String(c.classesMapped).padStart(5)}/${String(c.classes).padEnd(5)} ${pct(c.classesMapped, c.classes)} (record ${c.records}, interface ${c.interfaces}, opaque ${c.opaque})`;
+  return `${name.padEnd(28)} functions ${String(c.functionsMapped).padStart(5)}/${String(c.functions).padEnd(5)} ${pct(c.functionsMapped, c.functions)}   classes ${String(c.classesMapped).padStart(5)}/${String(c.classes).padEnd(5)} ${pct(c.classesMapped, c.classes)} (record ${c.records}, interface ${c.interfaces}, class ${c.opaque})   members ${String(c.membersMapped).padStart(6)}/${String(c.members).padEnd(6)} ${pct(c.membersMapped, c.members)}   classes with a member ${String(c.classesWithMembersMapped).padStart(5)}/${String(c.classesWithMembers).padEnd(5)} ${pct(c.classesWithMembersMapped, c.classesWithMembers)}`;
 }
 
 export default async function wrappersBench(): Promise<void> {

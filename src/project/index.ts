@@ -64,3 +64,11 @@ export {
   type StubTreeLimits,
   selectStubPackage,
 } from './stubs.js';
+export {
+  checkWrapperFolders,
+  WRAP_DIR,
+  type WrapperFileProblem,
+  type WrapperFolder,
+  type WrapperWriteResult,
+  writeWrapperFolders,
+} from './wrapfiles.js';

@@ -26,6 +26,7 @@ import { ResolverError } from '../python/resolver/errors.js';
 import { loadStubParser } from '../python/stubs/index.js';
 import type { ExternalModules } from '../python/typemap/scope.js';
 import type { SkipReport } from '../python/typemap/types.js';
+import { wrapperFiles } from '../python/wrapper/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { FileReadError, readRegularFileIfExists } from '../util/read.js';
 import { formatLocation, ProjectError } from './errors.js';
@@ -34,6 +35,7 @@ import { type Lock, renderLock } from './lockdoc.js';
 import { resolveStubs, type StubProvider } from './provider.js';
 import { type ScanOptions, scanProject } from './scan.js';
 import { StubSourceError, type StubTreeLimits } from './stubs.js';
+import type { WrapperFolder } from './wrapfiles.js';
 
 /** Options of {@link loadPythonBuild}. */
 export interface PythonBuildOptions {
@@ -137,6 +139,8 @@ export interface PlannedTarget {
   /** Number of wrapper items. */
   readonly items: number;
   readonly skipped: readonly SkipReport[];
+  /** The files of its `python_wrap/<alias>/` folder. */
+  readonly folder: WrapperFolder;
 }
 
 /** What the lock should be now. */
@@ -267,12 +271,26 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
     text: renderLock(lock),
     ...(go ? { go } : {}),
     files: scan.files,
-    targets: python.map((imp, i) => ({
-      import: imp,
-      origin: origins[i]!,
-      items: res.targets[i]!.wrapper.items.length,
-      skipped: res.targets[i]!.skipped,
-    })),
+    targets: python.map((imp, i) => {
+      const t = res.targets[i]!;
+      const name = manifest.entries.find((e) => e.alias === imp.alias)?.name ?? imp.alias;
+      return {
+        import: imp,
+        origin: origins[i]!,
+        items: t.wrapper.items.length,
+        skipped: t.skipped,
+        folder: {
+          alias: imp.alias,
+          files: wrapperFiles({
+            alias: imp.alias,
+            name,
+            module: t.wrapper.module,
+            shim: t.shim,
+            skipped: t.skipped,
+          }),
+        },
+      };
+    }),
     unlocked: options.go ? [] : goImports,
   };
 }

@@ -35,6 +35,12 @@ import {
 import { compareLocks, type Lock, type LockDiffEntry, parseLock } from './lockdoc.js';
 import { typeshedProvider } from './provider.js';
 import { registryProvider } from './registryProvider.js';
+import {
+  checkWrapperFolders,
+  type WrapperFileProblem,
+  type WrapperWriteResult,
+  writeWrapperFolders,
+} from './wrapfiles.js';
 
 /** What {@link lockProject} and {@link checkLock} tell their caller while they work (they never print). */
 export type LockEvent =
@@ -116,6 +122,8 @@ export interface LockProjectResult {
   readonly written: boolean;
   readonly plan: LockPlan;
   readonly totals: LockTotals;
+  /** The `python_wrap/<alias>/` files written and the folders of removed aliases deleted. */
+  readonly wrappers: WrapperWriteResult;
   /** The go.sum file written, when asked for, with its number of lines. */
   readonly goSum?: { readonly path: string; readonly lines: number };
   /** The Go bridge's go.mod written, when asked for. */
@@ -126,10 +134,12 @@ export interface LockProjectResult {
 export interface CheckLockResult {
   /** `<project>/mochi.lock`. */
   readonly path: string;
-  /** True when no entry differs. */
+  /** True when no entry differs and every wrapper file is as `lock` would write it. */
   readonly upToDate: boolean;
   /** Every delta from the lock on disk to what `lock` would write, Python entries first. */
   readonly diff: readonly LockDiffEntry[];
+  /** `python_wrap/<alias>/` files missing or edited (entries that drifted are not repeated here). */
+  readonly wrappers: readonly WrapperFileProblem[];
   /** True when the file holds exactly the bytes `lock` would write. */
   readonly canonical: boolean;
   readonly plan: LockPlan;
@@ -257,6 +267,10 @@ export async function lockProject(options: LockProjectOptions): Promise<LockProj
   }
   const p = await plan(options, root, previous);
   const written = await writeLockIfChanged(root, p.text);
+  const wrappers = await writeWrapperFolders(
+    root,
+    p.targets.map((t) => t.folder),
+  );
   let goSum: { path: string; lines: number } | undefined;
   if (options.goSum !== undefined) {
     const text = renderGoSum(p.lock.go);
@@ -282,6 +296,7 @@ export async function lockProject(options: LockProjectOptions): Promise<LockProj
     written,
     plan: p,
     totals: totalsOf(p),
+    wrappers,
     ...(goSum ? { goSum } : {}),
     ...(goMod ? { goMod } : {}),
   };
@@ -304,10 +319,19 @@ export async function checkLock(settings: LockSettings): Promise<CheckLockResult
   const onDisk = parseLock(bytes, { fileName: path });
   const p = await plan(settings, root, onDisk);
   const diff = compareLocks(onDisk, p.lock);
+  // An entry that drifted is rewritten with its folder by `lock`: its files are not reported again.
+  const drifted = new Set(
+    diff.filter((d) => !('table' in d)).map((d) => d.key.slice(d.key.lastIndexOf(':') + 1)),
+  );
+  const wrappers = await checkWrapperFolders(
+    root,
+    p.targets.map((t) => t.folder).filter((f) => !drifted.has(f.alias)),
+  );
   return {
     path,
-    upToDate: diff.length === 0,
+    upToDate: diff.length === 0 && wrappers.length === 0,
     diff,
+    wrappers,
     canonical: bytes.equals(Buffer.from(p.text, 'utf8')),
     plan: p,
     totals: totalsOf(p),

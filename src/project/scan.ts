@@ -44,8 +44,12 @@ function unreadable(rel: string, e: unknown): ProjectError {
 /** Directories never searched: dependencies and version control. */
 export const SKIPPED_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git']);
 
+/** The generated wrapper folder at the project root (`python_wrap`, see wrapfiles.ts), never scanned. */
+const GENERATED_DIR = 'python_wrap';
+
 /**
- * Finds every `*.mochi` file under `root` (skipping `node_modules` and `.git`, not following
+ * Finds every `*.mochi` file under `root` (skipping `node_modules`, `.git` and the generated
+ * `python_wrap/` at the root, not following
  * symbolic links) and the foreign imports in each. Locations in errors and results are relative
  * to `root`.
  *
@@ -85,7 +89,8 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
     for (const e of entries) {
       const path = rel === '' ? e.name : `${rel}/${e.name}`;
       if (e.isDirectory()) {
-        if (!SKIPPED_DIRS.has(e.name)) await walk(path, depth + 1);
+        // The project's own python_wrap/ holds generated shims (wrapper.mochi), not sources.
+        if (!SKIPPED_DIRS.has(e.name) && path !== GENERATED_DIR) await walk(path, depth + 1);
       } else if (e.isFile() && e.name.endsWith('.mochi')) {
         if (files.length >= maxFiles)
           throw new ProjectError('project-too-large', `more than ${maxFiles} .mochi files under ${root}`);

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,6 +71,105 @@ describe('bundled example (examples/weather-report)', () => {
     expect(r.code).toBe(0);
   });
 
+  /** `lock [--check]` of a copy of the example, offline. */
+  async function exampleLock(copy: string, ...flags: string[]) {
+    return lock(
+      repo,
+      ...flags,
+      '--cwd',
+      copy,
+      '--stubs-dir',
+      stubsDir,
+      '--index-url',
+      join(copy, 'index'),
+      '--go-proxy',
+      join(example, 'go/proxy'),
+    );
+  }
+
+  it('reports a lock written before class members and named parameters as changed (wrapper-sha256, capabilities) per entry', async () => {
+    const copy = await tmp();
+    await cp(example, copy, { recursive: true });
+    await cp(
+      join(repo, 'test/cli/fixtures/weather-report.before-wrappers.mochi.lock'),
+      join(copy, 'mochi.lock'),
+    );
+    const r = await exampleLock(copy, '--check');
+    expect(r.code).toBe(1);
+    expect(r.out).toBe(
+      [
+        'changed tabulate-lite:table (wrapper-sha256, capabilities)',
+        'changed textwrap:textwrap (wrapper-sha256, capabilities)',
+        'changed toposort:topo (wrapper-sha256, capabilities)',
+        'changed units:units (wrapper-sha256, capabilities)',
+        'changed weatherapi:weather (wrapper-sha256, capabilities)',
+        // The old lock also predates the closure table of index imports.
+        'added [[python-distribution]] toposort',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it("commits python_wrap/<alias>/ whose shim hashes to the entry's wrapper-sha256", async () => {
+    const lockText = await readFile(join(example, 'mochi.lock'), 'utf8');
+    for (const alias of ['table', 'textwrap', 'topo', 'units', 'weather']) {
+      const shim = await readFile(join(example, 'python_wrap', alias, 'wrapper.mochi'));
+      const sha = createHash('sha256').update(shim).digest('hex');
+      expect(lockText).toContain(`alias = "${alias}"`);
+      expect(lockText).toContain(`wrapper-sha256 = "${sha}"`);
+      const manifest = JSON.parse(
+        await readFile(join(example, 'python_wrap', alias, 'manifest.json'), 'utf8'),
+      );
+      expect(manifest).toMatchObject({ alias, shim: 'wrapper.mochi', 'wrapper-sha256': sha });
+    }
+    expect(await readFile(join(example, 'python_wrap/weather/SKIPPED.txt'), 'utf8')).toBe(
+      'weatherapi._private_helper: private-name: _private_helper is private\n',
+    );
+  });
+
+  it('lock --check names each wrapper file that was edited or is missing; lock restores them', async () => {
+    const copy = await tmp();
+    await cp(example, copy, { recursive: true });
+    await writeFile(join(copy, 'python_wrap/weather/wrapper.mochi'), 'extern python fun edited(): int\n');
+    await rm(join(copy, 'python_wrap/units/SKIPPED.txt'));
+    const r = await exampleLock(copy, '--check');
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('missing python_wrap/units/SKIPPED.txt\nedited python_wrap/weather/wrapper.mochi\n');
+    expect(r.err).toContain('the wrapper files are out of date');
+    const j = JSON.parse((await exampleLock(copy, '--check', '--json')).out);
+    expect(j).toMatchObject({ upToDate: false, diff: [] });
+    expect(j.wrappers).toEqual([
+      { alias: 'units', path: 'python_wrap/units/SKIPPED.txt', problem: 'missing' },
+      { alias: 'weather', path: 'python_wrap/weather/wrapper.mochi', problem: 'edited' },
+    ]);
+    const w = await exampleLock(copy);
+    expect(w.out).toContain('python_wrap: wrote 2 files, removed 0 folders\n');
+    expect(await readFile(join(copy, 'python_wrap/weather/wrapper.mochi'))).toEqual(
+      await readFile(join(example, 'python_wrap/weather/wrapper.mochi')),
+    );
+    expect((await exampleLock(copy, '--check')).code).toBe(0);
+  });
+
+  it('lock writes wrapper files only when their bytes change, and removes folders of aliases no longer imported', async () => {
+    const copy = await tmp();
+    await cp(example, copy, { recursive: true });
+    const shim = join(copy, 'python_wrap/textwrap/wrapper.mochi');
+    const before = await stat(shim);
+    const main = join(copy, 'main.mochi');
+    await writeFile(
+      main,
+      (await readFile(main, 'utf8')).replace('import python "units@==1.4.0" as units\n', ''),
+    );
+    await writeTree(copy, { 'python_wrap/notes/README.txt': 'not a wrapper folder\n' });
+    const r = await exampleLock(copy);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('python_wrap: wrote 0 files, removed 1 folder\n');
+    await expect(stat(join(copy, 'python_wrap/units'))).rejects.toThrow();
+    expect(await readFile(join(copy, 'python_wrap/notes/README.txt'), 'utf8')).toBe('not a wrapper folder\n');
+    const after = await stat(shim);
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+  });
+
   it('runs the README Quick start pair, word for word: lock, then lock --check, with the built bin', async () => {
     const readme = await readFile(join(repo, 'README.md'), 'utf8');
     const block = /The main job[\s\S]*?```sh\n(.*)\n```/.exec(readme)?.[1];
@@ -92,7 +192,9 @@ describe('mochi-pkg lock', () => {
     const root = await project();
     const a = await lock(root, ...TS);
     expect(a).toMatchObject({ code: 0, err: '' });
-    expect(a.out).toBe('mochi.lock: wrote 2 entries (3 items, 0 skips) from 1 file\n');
+    expect(a.out).toBe(
+      'mochi.lock: wrote 2 entries (3 items, 0 skips) from 1 file\npython_wrap: wrote 6 files, removed 0 folders\n',
+    );
     const bytes = await readFile(join(root, 'mochi.lock'));
     const before = await stat(join(root, 'mochi.lock'));
     const b = await lock(root, ...TS);
@@ -108,12 +210,13 @@ describe('mochi-pkg lock', () => {
     const root = await project();
     await writeTree(root, {
       'stubs/geo/__init__.pyi':
-        'def distance(a: float, b: float) -> float: ...\ndef _hidden() -> None: ...\nfrom typing import Any\ndef loose(x: Any) -> int: ...\n',
+        'def distance(a: float, b: float) -> float: ...\ndef _hidden() -> None: ...\ndef loose(x: Nowhere) -> int: ...\n',
     });
     const r = await lock(root, '--skipped', ...TS);
     expect(r.out.split('\n').slice(1)).toEqual([
+      'python_wrap: wrote 6 files, removed 0 folders',
       '  geo: geo._hidden: private-name: _hidden is private',
-      expect.stringMatching(/^ {2}geo: geo\.loose: any-type: /),
+      expect.stringMatching(/^ {2}geo: geo\.loose: unresolved-name: /),
       '',
     ]);
     const j = await lock(root, '--json', '--skipped', ...TS);
@@ -165,7 +268,9 @@ describe('mochi-pkg lock', () => {
     const without = await lock(root, '--skipped');
     expect(without.out).toContain('clock.now: unresolved-name');
     const withStdlib = await lock(root, '--skipped', ...TS);
-    expect(withStdlib.out).toBe('mochi.lock: wrote 1 entry (1 item, 0 skips) from 1 file\n');
+    expect(withStdlib.out).toBe(
+      'mochi.lock: wrote 1 entry (1 item, 0 skips) from 1 file\npython_wrap: wrote 3 files, removed 0 folders\n',
+    );
   });
 
   it('takes the stub directories from MOCHI_PYTHON_STUBS when --stubs-dir is absent', async () => {
@@ -181,7 +286,10 @@ describe('mochi-pkg lock', () => {
       },
       { makeBuild: async () => build },
     );
-    expect([code, seen.out]).toEqual([0, 'mochi.lock: wrote 2 entries (3 items, 0 skips) from 1 file\n']);
+    expect([code, seen.out]).toEqual([
+      0,
+      'mochi.lock: wrote 2 entries (3 items, 0 skips) from 1 file\npython_wrap: wrote 6 files, removed 0 folders\n',
+    ]);
   });
 });
 

@@ -40,21 +40,33 @@ describe('mochi-pkg python inspect', () => {
       name: 'add',
       sourceName: 'add',
       kind: 'fun',
-      type: 'fun(int, int): int',
+      type: 'fun(a: int, b: int): int',
       async: false,
     });
     expect(j.items).toContainEqual({
       name: 'fetch',
       sourceName: 'fetch',
       kind: 'fun',
-      type: 'fun(string): async string',
+      type: 'fun(url: string): async string',
       async: true,
     });
-    expect(j.items.map((i: { name: string }) => i.name)).toEqual(['Pair', 'add', 'fetch', 'new', 'now']);
-    expect(j.skipped).toEqual([
-      { itemPath: 'demo.load', reason: 'any-type', detail: 'return: Any (Any) has no Mochi type' },
+    expect(j.items.map((i: { name: string }) => i.name)).toEqual([
+      'Pair',
+      'add',
+      'fetch',
+      'load',
+      'new',
+      'now',
     ]);
-    expect(j.capabilities).toEqual(['async', 'callable', 'dataclass']);
+    expect(j.items).toContainEqual({
+      name: 'load',
+      sourceName: 'load',
+      kind: 'fun',
+      type: 'fun(s: string): any',
+      async: false,
+    });
+    expect(j.skipped).toEqual([]);
+    expect(j.capabilities).toEqual(['any', 'async', 'callable', 'dataclass', 'named']);
     expect(j.shimSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(j.shim).toContain('extern python type datetime.datetime\n');
   });
@@ -62,7 +74,7 @@ describe('mochi-pkg python inspect', () => {
   it('evaluates branches for --python and --platform', async () => {
     const r = await cli('python', 'inspect', demo, '--json', '--python', '3.10', '--platform', 'win32');
     const names = JSON.parse(r.out).items.map((i: { name: string }) => i.name);
-    expect(names).toEqual(['Pair', 'add', 'fetch', 'now', 'win']);
+    expect(names).toEqual(['Pair', 'add', 'fetch', 'load', 'now', 'win']);
   });
 
   it('without typeshed, names from other modules are unresolved skips', async () => {
@@ -89,7 +101,7 @@ describe('mochi-pkg python inspect', () => {
     writeFileSync(join(pkg, '_impl.pyi'), 'def go(n: int) -> list[str]: ...\n');
     const r = await cli('python', 'inspect', pkg, '--json');
     expect(JSON.parse(r.out).items).toEqual([
-      { name: 'go', sourceName: 'go', kind: 'fun', type: 'fun(int): list<string>', async: false },
+      { name: 'go', sourceName: 'go', kind: 'fun', type: 'fun(n: int): list<string>', async: false },
     ]);
   });
 

@@ -52,9 +52,15 @@ directory instead, and standard-library paths (\`strings\`) are not pinned. With
 cached, --check makes no network request. A locked hash that differs from what the proxy serves
 for the same version is a security error (go-checksum-mismatch), never drift.
 
+Wrapper files: lock writes python_wrap/<alias>/ for each Python import (wrapper.mochi: the shim,
+whose SHA-256 is the entry's wrapper-sha256; SKIPPED.txt: one line per name not wrapped, and why;
+manifest.json), each only when its bytes change, and removes the folders of aliases no longer
+imported.
+
 Flags:
   --check              compare mochi.lock with what lock would write; exit 1 on drift
-  --json               machine-readable output (with --check: {"upToDate", "diff": [{kind, key, fields}]})
+  --json               machine-readable output (with --check: {"upToDate", "diff": [{kind, key, fields}],
+                       "wrappers"?: [{alias, path, problem}]})
   --skipped            also list the names that were not wrapped, and why
   --cwd <dir>          the project directory (default: the current directory)
   --stubs-dir <dir>    a typeshed-style stub directory (stubs/<Distribution>/, stdlib/); repeatable.
@@ -97,7 +103,8 @@ Examples:
 
 Output of --check on drift: one line per entry, \`added <name>:<alias>\`, \`removed <name>:<alias>\`
 or \`changed <name>:<alias> (<field>, …)\` for Python entries and the same with the module path
-for Go entries (\`changed example.com/greet (version, zip-h1, mod-h1)\`), then a hint to run
+for Go entries (\`changed example.com/greet (version, zip-h1, mod-h1)\`), one line per wrapper file
+that is \`missing\` or \`edited\` (\`edited python_wrap/<alias>/wrapper.mochi\`), then a hint to run
 \`mochi-pkg lock\`.
 
 Exit codes:
@@ -214,7 +221,11 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
       progress.done();
       printGoWarnings(ctx, r.plan);
       if (values.json) {
-        printJson(ctx, { upToDate: r.upToDate, diff: r.diff });
+        printJson(ctx, {
+          upToDate: r.upToDate,
+          diff: r.diff,
+          ...(r.wrappers.length > 0 ? { wrappers: r.wrappers } : {}),
+        });
       } else if (r.upToDate) {
         println(ctx, `${LOCK_FILE} is up to date (${entries(r.totals.entries)})`);
         if (!r.canonical)
@@ -223,7 +234,9 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
           );
       } else {
         for (const d of r.diff) println(ctx, formatLockDiff(d));
-        ctx.stderr.write(`${LOCK_FILE} is out of date\n  hint: run \`mochi-pkg lock\` to update it\n`);
+        for (const w of r.wrappers) println(ctx, `${w.problem} ${w.path}`);
+        const what = r.diff.length > 0 ? `${LOCK_FILE} is out of date` : 'the wrapper files are out of date';
+        ctx.stderr.write(`${what}\n  hint: run \`mochi-pkg lock\` to update it\n`);
       }
       return r.upToDate ? ExitCode.ok : ExitCode.failure;
     }
@@ -240,6 +253,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
       printJson(ctx, {
         written: r.written,
         path: r.path,
+        wrappers: r.wrappers,
         ...sum,
         ...(goSum ? { goSum } : {}),
         ...(goMod ? { goMod } : {}),
@@ -252,6 +266,11 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
         ctx,
         `${LOCK_FILE}: ${r.written ? 'wrote' : 'up to date,'} ${entries(sum.entries)} (${plural(sum.items, 'item')}, ${plural(sum.skipped, 'skip')}${sum.goModules > 0 ? `; ${plural(sum.goModules, 'Go module')}` : ''}) from ${plural(plan.files.length, 'file')}`,
       );
+      if (r.wrappers.written.length > 0 || r.wrappers.removed.length > 0)
+        println(
+          ctx,
+          `python_wrap: wrote ${plural(r.wrappers.written.length, 'file')}, removed ${plural(r.wrappers.removed.length, 'folder')}`,
+        );
       if (goSum) println(ctx, `${goSum.path}: wrote ${plural(goSum.lines, 'line')}`);
       if (goMod) println(ctx, `${goMod.path}: wrote the Go bridge's go.mod`);
       if (values.skipped) {

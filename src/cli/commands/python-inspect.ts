@@ -23,7 +23,8 @@ Names the package imports from elsewhere (datetime, typing.IO, _typeshed.StrPath
 a typeshed tree: by default the copy inside the pyright npm package when it is installed.
 
 Flags:
-  --json               print {module, items:[{name, sourceName, kind, type, async}],
+  --json               print {module, items:[{name, sourceName, kind, type, async, members?:[{name,
+                       sourceName, kind, type, async, settable, inheritedFrom?}]}],
                        skipped:[{itemPath, reason, detail}], capabilities:[…], shim, shimSha256}
 ${PYTHON_TARGET_HELP}
   --typeshed <dir>     typeshed root (holding stdlib/ and stubs/) for names outside the package
@@ -67,6 +68,19 @@ does not parse (file, line and column are printed) · 3 internal error`,
           kind: i.kind,
           type: render(i.type),
           async: i.async,
+          ...(i.members
+            ? {
+                members: i.members.map((m) => ({
+                  name: m.name,
+                  sourceName: m.sourceName,
+                  kind: m.kind,
+                  type: render(m.type),
+                  async: m.async,
+                  settable: m.settable,
+                  ...(m.inheritedFrom === undefined ? {} : { inheritedFrom: m.inheritedFrom }),
+                })),
+              }
+            : {}),
         })),
         skipped: w.skipped.map((s) => ({
           itemPath: s.itemPath,
@@ -86,6 +100,13 @@ does not parse (file, line and column are printed) · 3 internal error`,
     for (const i of w.items) {
       const alias = i.name === i.sourceName ? '' : ` (Python ${i.sourceName})`;
       println(ctx, `  ${i.kind.padEnd(9)} ${i.name}${alias}${i.async ? ' [async]' : ''}: ${render(i.type)}`);
+      for (const m of i.members ?? []) {
+        const from = m.inheritedFrom === undefined ? '' : ` (from ${m.inheritedFrom})`;
+        println(
+          ctx,
+          `    ${m.kind.padEnd(12)} ${m.name}: ${render(m.type)}${m.settable ? ' [settable]' : ''}${from}`,
+        );
+      }
     }
     println(ctx);
     println(ctx, `skipped (${w.skipped.length}):`);

@@ -1,31 +1,40 @@
 // Capability tokens: a closed, coarse vocabulary describing what a generated wrapper's surface uses.
-import type { MochiType } from '../typemap/types.js';
+import type { MochiParam, MochiType } from '../typemap/types.js';
 import type { Wrapper } from '../wrapper/types.js';
 
 /** The closed capability vocabulary recorded in `capabilities = […]`. */
 export type Capability =
+  | 'any'
   | 'async'
   | 'callable'
+  | 'class'
   | 'constant'
   | 'dataclass'
+  | 'defaults'
   | 'list'
   | 'map'
+  | 'named'
   | 'optional'
   | 'protocol'
   | 'set'
   | 'stream'
   | 'sum'
   | 'tuple'
-  | 'typevar';
+  | 'typevar'
+  | 'variadic';
 
 /** Every capability token, sorted (the order they are written in). */
 export const CAPABILITIES: readonly Capability[] = [
+  'any',
   'async',
   'callable',
+  'class',
   'constant',
   'dataclass',
+  'defaults',
   'list',
   'map',
+  'named',
   'optional',
   'protocol',
   'set',
@@ -33,6 +42,7 @@ export const CAPABILITIES: readonly Capability[] = [
   'sum',
   'tuple',
   'typevar',
+  'variadic',
 ];
 
 const TOKENS: ReadonlySet<string> = new Set(CAPABILITIES);
@@ -44,6 +54,7 @@ export function isCapability(token: unknown): token is Capability {
 
 /** Type kinds that are a capability by themselves (`async` types and `fun` types map by name below). */
 const KIND_TOKEN: Partial<Record<MochiType['kind'], Capability>> = {
+  unknown: 'any',
   fun: 'callable',
   async: 'async',
   stream: 'stream',
@@ -55,6 +66,15 @@ const KIND_TOKEN: Partial<Record<MochiType['kind'], Capability>> = {
   tuple: 'tuple',
   typevar: 'typevar',
 };
+
+/** `named`, `defaults` and `variadic`: how a `def`'s parameters may be passed. */
+function signatureTokens(sig: readonly MochiParam[] | undefined, out: Set<Capability>): void {
+  for (const p of sig ?? []) {
+    if (p.optional) out.add('defaults');
+    if (p.mode === 'normal' || p.mode === 'keyword') out.add('named');
+    else if (p.mode === 'var-positional' || p.mode === 'var-keyword') out.add('variadic');
+  }
+}
 
 /** Adds the tokens of every node of `root` to `out`. Iterative, so a deep tree cannot overflow the stack. */
 function walkType(root: MochiType, out: Set<Capability>): void {
@@ -76,6 +96,7 @@ function walkType(root: MochiType, out: Set<Capability>): void {
         break;
       case 'fun':
         stack.push(...t.params, t.result);
+        signatureTokens(t.signature, out);
         break;
       case 'async':
       case 'optional':
@@ -89,7 +110,10 @@ function walkType(root: MochiType, out: Set<Capability>): void {
         break;
       case 'interface':
         for (const f of t.fields ?? []) stack.push(f.type);
-        for (const m of t.methods) stack.push(...m.params, m.result);
+        for (const m of t.methods) {
+          stack.push(...m.params, m.result);
+          signatureTokens(m.signature, out);
+        }
         break;
       default:
         break;
@@ -99,8 +123,10 @@ function walkType(root: MochiType, out: Set<Capability>): void {
 
 /**
  * The capability tokens of a wrapper: item flags give `async` (async fun), `dataclass` (record),
- * `protocol` (interface), `constant` (const); walking each item's MochiType adds `callable`,
- * `stream`, `map`, `set`, `list`, `optional`, `sum`, `tuple`, `typevar` and `async`.
+ * `protocol` (interface), `constant` (const), `class` (a class with members); walking each item's
+ * MochiType (and its members') adds `callable`, `stream`, `map`, `set`, `list`, `optional`, `sum`,
+ * `tuple`, `typevar`, `async` and `any` (an `any`-typed value); a function's named parameters add
+ * `named` (passable by name), `defaults` (omittable) and `variadic` (`*args`, `**kwargs`).
  * Sorted and de-duplicated; `undefined` when the surface yields no token (e.g. no items), so the
  * lock omits the key. Skipped names are not part of the surface and contribute nothing.
  *
@@ -119,6 +145,8 @@ export function extractCapabilities(wrapper: Pick<Wrapper, 'items'>): Capability
     else if (item.kind === 'interface') out.add('protocol');
     else if (item.kind === 'const') out.add('constant');
     walkType(item.type, out);
+    if (item.kind === 'type' && item.members) out.add('class');
+    for (const m of item.members ?? []) walkType(m.type, out);
   }
   return out.size === 0 ? undefined : CAPABILITIES.filter((c) => out.has(c));
 }

@@ -152,7 +152,8 @@ function convert(node: Node, ctx: TypeContext, depth: number): TypeExpr {
     case 'ellipsis':
       return { kind: 'ellipsis' };
     case 'parenthesized_expression': {
-      const kids = namedChildren(node);
+      // Comments inside the parentheses (typeshed documents union branches that way) are children too.
+      const kids = namedChildren(node).filter((c) => c.type !== 'comment');
       return kids.length === 1 ? convert(kids[0]!, ctx, depth + 1) : other(node);
     }
     case 'subscript': {
@@ -193,7 +194,12 @@ function convert(node: Node, ctx: TypeContext, depth: number): TypeExpr {
       return flattenUnion([convert(left, ctx, depth + 1), convert(right, ctx, depth + 1)]);
     }
     case 'list':
-      return { kind: 'list', elems: namedChildren(node).map((c) => convert(c, ctx, depth + 1)) };
+      return {
+        kind: 'list',
+        elems: namedChildren(node)
+          .filter((c) => c.type !== 'comment')
+          .map((c) => convert(c, ctx, depth + 1)),
+      };
     case 'string':
     case 'concatenated_string': {
       const s = stringLiteral(node, type);

@@ -99,6 +99,9 @@ const STREAM_LIKE = new Set(['AsyncIterator', 'AsyncIterable', 'AsyncGenerator']
 const UNWRAP = new Set(['Final', 'ClassVar', 'Annotated', 'Required', 'NotRequired', 'ReadOnly']);
 const ANY_LIKE = new Set(['Any', 'Incomplete', 'object']);
 
+/** What `Any`, `Incomplete`, `object` and missing annotations lower to (rendered `any`). */
+export const UNKNOWN: MochiType = { kind: 'unknown' };
+
 interface State {
   readonly ctx: LowerContext;
   readonly module: ModuleSurface;
@@ -175,15 +178,11 @@ function isAnyLike(e: TypeExpr, s: State): boolean {
   return r.kind === 'alias' && isAnyLike(r.def.value, s);
 }
 
+// A union with an Any-like branch says nothing Mochi can check: it is `unknown` as a whole (the
+// `union` constructor also absorbs branches that lower to `unknown`).
 function lowerUnion(members: readonly TypeExpr[], s: State): MochiType {
-  const out: MochiType[] = [];
-  for (const m of members) {
-    if (isAnyLike(m, s)) {
-      refuse('open-union-any', `union ${members.map(exprText).join(' | ')} has an Any branch`);
-    }
-    out.push(lower(m, s));
-  }
-  return union(out);
+  if (members.some((m) => isAnyLike(m, s))) return UNKNOWN;
+  return union(members.map((m) => lower(m, s)));
 }
 
 function lowerName(text: string, r: Resolution, s: State): MochiType {
@@ -238,17 +237,14 @@ function lowerSpecialBare(name: string, text: string, s: State): MochiType {
       if (s.ctx.self) return s.ctx.self;
       return refuse('unsupported-construct', 'Self outside a class');
   }
-  if (ANY_LIKE.has(name)) return refuse('any-type', `${text} (Any) has no Mochi type`);
-  if (
-    LIST_LIKE.has(name) ||
-    SET_LIKE.has(name) ||
-    MAP_LIKE.has(name) ||
-    name === 'tuple' ||
-    name === 'Tuple'
-  ) {
-    return refuse('any-type', `bare ${text} has Any elements`);
-  }
-  if (name === 'Callable') return refuse('any-type', 'bare Callable takes and returns Any');
+  if (ANY_LIKE.has(name)) return UNKNOWN;
+  // A bare generic has Any elements: `list` is `list<any>`, `dict` is `map<any, any>`.
+  if (LIST_LIKE.has(name) || name === 'tuple' || name === 'Tuple') return { kind: 'list', elem: UNKNOWN };
+  if (SET_LIKE.has(name)) return { kind: 'set', elem: UNKNOWN };
+  if (MAP_LIKE.has(name)) return { kind: 'map', key: UNKNOWN, value: UNKNOWN };
+  if (STREAM_LIKE.has(name)) return { kind: 'stream', elem: UNKNOWN };
+  // A bare Callable takes and returns Any; a class object (`type`) is a value Mochi has no type for.
+  if (name === 'Callable' || name === 'type' || name === 'Type') return UNKNOWN;
   return refuse('unsupported-construct', `${text} has no Mochi equivalent`);
 }
 
@@ -282,8 +278,10 @@ function lowerSubscript(e: Extract<TypeExpr, { kind: 'subscript' }>, s: State): 
   if (MAP_LIKE.has(name)) {
     arity(e, 2);
     const key = lower(arg(a, 0), s);
-    if (!(key.kind === 'scalar' && (key.name === 'string' || key.name === 'int'))) {
-      refuse('unsupported-key-type', `${exprText(e)}: map keys must be string or int`);
+    if (
+      !(key.kind === 'unknown' || (key.kind === 'scalar' && (key.name === 'string' || key.name === 'int')))
+    ) {
+      refuse('unsupported-key-type', `${exprText(e)}: map keys must be string, int or any`);
     }
     return { kind: 'map', key, value: lower(arg(a, 1), s) };
   }
@@ -297,7 +295,6 @@ function lowerSubscript(e: Extract<TypeExpr, { kind: 'subscript' }>, s: State): 
       return { kind: 'tuple', elems: a.map((x) => lower(x, s)) };
     case 'Optional':
       arity(e, 1);
-      if (isAnyLike(arg(a, 0), s)) refuse('open-union-any', `${exprText(e)} is an optional Any`);
       return optional(lower(arg(a, 0), s));
     case 'Union':
       return lowerUnion(a, s);
@@ -320,9 +317,10 @@ function lowerSubscript(e: Extract<TypeExpr, { kind: 'subscript' }>, s: State): 
       return refuse('typevartuple', `${exprText(e)} unpacks a variadic type`);
     case 'type':
     case 'Type':
-      return refuse('unsupported-construct', `${exprText(e)}: class objects have no Mochi type`);
+      // A class object: Mochi has no type for it, but can pass one it got from Python as `any`.
+      return UNKNOWN;
   }
-  if (ANY_LIKE.has(name)) return refuse('any-type', `${exprText(e)} (Any) has no Mochi type`);
+  if (ANY_LIKE.has(name)) return UNKNOWN;
   return refuse('unsupported-construct', `${exprText(e)} has no Mochi equivalent`);
 }
 
@@ -330,7 +328,8 @@ function lowerCallable(e: Extract<TypeExpr, { kind: 'subscript' }>, s: State): M
   arity(e, 2);
   const params = arg(e.args, 0);
   const result = lower(arg(e.args, 1), s);
-  if (params.kind === 'ellipsis') return refuse('any-type', `${exprText(e)} takes any arguments`);
+  // `Callable[..., R]` takes any arguments: a Mochi `fun` type cannot say that, `any` can.
+  if (params.kind === 'ellipsis') return UNKNOWN;
   if (params.kind === 'list') return { kind: 'fun', params: params.elems.map((p) => lower(p, s)), result };
   if (params.kind === 'subscript' || params.kind === 'name') {
     // `Callable[P, R]` and `Callable[Concatenate[...], R]` refuse as ParamSpec uses.

@@ -1,5 +1,5 @@
 // MochiType constructors that keep types in normal form, and the one textual rendering of a type.
-import type { MochiField, MochiMethod, MochiType, ScalarName } from './types.js';
+import type { MochiField, MochiMethod, MochiParam, MochiType, ScalarName } from './types.js';
 
 /** The scalar type `name`. */
 export function scalar(name: ScalarName): MochiType {
@@ -19,7 +19,8 @@ function isNone(t: MochiType): boolean {
  * @example render(optional(optional(scalar('int')))) === 'int?'
  */
 export function optional(inner: MochiType): MochiType {
-  if (inner.kind === 'optional' || isNone(inner)) return inner;
+  // `any` already admits None.
+  if (inner.kind === 'optional' || inner.kind === 'unknown' || isNone(inner)) return inner;
   return { kind: 'optional', inner };
 }
 
@@ -51,6 +52,8 @@ export function union(branches: readonly MochiType[]): MochiType {
     }
   };
   for (const b of branches) add(b);
+  // A union with an `any` branch is `any`: it says nothing Mochi can check.
+  if (out.some((b) => b.kind === 'unknown')) return { kind: 'unknown' };
   const first = out[0];
   const core: MochiType =
     first === undefined ? NONE : out.length === 1 ? first : { kind: 'sum', branches: out };
@@ -82,8 +85,42 @@ function tight(t: MochiType): string {
   return t.kind === 'fun' || t.kind === 'async' || t.kind === 'sum' || t.kind === 'optional' ? `(${s})` : s;
 }
 
+/**
+ * A named parameter list as Python spells its shape: `a: int, /, b: string, c?: float, *args: any,
+ * d: bool, **kwargs: any`. `name?` marks a parameter with a default, `/` ends the positional-only
+ * ones, `*` (alone) starts keyword-only ones when there is no `*args`.
+ *
+ * @example renderParams([{ name: 'url', type: scalar('string'), mode: 'normal', optional: false }]) === 'url: string'
+ */
+export function renderParams(sig: readonly MochiParam[]): string {
+  const out: string[] = [];
+  let star = false;
+  sig.forEach((p, i) => {
+    const t = render(p.type);
+    if (p.mode === 'var-positional') {
+      star = true;
+      out.push(`*${p.name}: ${t}`);
+    } else if (p.mode === 'var-keyword') {
+      out.push(`**${p.name}: ${t}`);
+    } else {
+      if (p.mode === 'keyword' && !star) {
+        star = true;
+        out.push('*');
+      }
+      out.push(`${p.name}${p.optional ? '?' : ''}: ${t}`);
+      if (p.mode === 'positional' && sig[i + 1]?.mode !== 'positional') out.push('/');
+    }
+  });
+  return out.join(', ');
+}
+
+/** `(a: int, b?: string)` for a `def`, `(int, string)` for a `Callable`. */
+function paramList(params: readonly MochiType[], sig: readonly MochiParam[] | undefined): string {
+  return sig ? renderParams(sig) : params.map(render).join(', ');
+}
+
 function renderMethod(m: MochiMethod): string {
-  return `${m.name}(${m.params.map(render).join(', ')}): ${render(m.result)}`;
+  return `${m.name}(${paramList(m.params, m.signature)}): ${render(m.result)}`;
 }
 
 /** `name(A, B): R` or `name: T`: one member of a record or interface. */
@@ -93,7 +130,7 @@ export function renderMember(m: MochiField | MochiMethod): string {
 
 /**
  * The Mochi spelling of a type (DESIGN.md §3): `list<T>`, `set<T>`, `map<K, V>`, `tuple<A, B>`,
- * `async T`, `stream<T>`, `T?`, `A | B`, `fun(A, B): R`, `record N { a: T }`,
+ * `async T`, `stream<T>`, `T?`, `A | B`, `fun(A, B): R`, `record N { a: T }`, `any` (unknown),
  * `interface N { a: T; m(A): R }`.
  *
  * @example render({ kind: 'map', key: scalar('string'), value: scalar('int') }) === 'map<string, int>'
@@ -101,7 +138,7 @@ export function renderMember(m: MochiField | MochiMethod): string {
 export function render(t: MochiType): string {
   switch (t.kind) {
     case 'unknown':
-      return 'unknown';
+      return 'any';
     case 'scalar':
     case 'ref':
     case 'typevar':
@@ -117,7 +154,7 @@ export function render(t: MochiType): string {
     case 'tuple':
       return `tuple<${t.elems.map(render).join(', ')}>`;
     case 'fun':
-      return `fun(${t.params.map(render).join(', ')}): ${render(t.result)}`;
+      return `fun(${paramList(t.params, t.signature)}): ${render(t.result)}`;
     case 'async':
       return `async ${tight(t.inner)}`;
     case 'optional':

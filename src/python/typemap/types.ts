@@ -3,11 +3,30 @@
 /** Scalar names Mochi knows directly. `None` is the unit type (functions that return nothing). */
 export type ScalarName = 'int' | 'float' | 'bool' | 'string' | 'bytes' | 'None';
 
+/**
+ * How a Python parameter is passed (DESIGN.md §3, "parameters keep what Python gives them"):
+ * `positional` (positional-only, before `/`), `normal` (by position or by name), `keyword`
+ * (keyword-only, after `*` or `*args`), `var-positional` (`*args`), `var-keyword` (`**kwargs`).
+ */
+export type ParamMode = 'positional' | 'normal' | 'keyword' | 'var-positional' | 'var-keyword';
+
+/** One parameter of a Python function as a Mochi caller sees it. */
+export interface MochiParam {
+  readonly name: string;
+  /** The type of one argument (for `*args` / `**kwargs`: of each extra argument). */
+  readonly type: MochiType;
+  readonly mode: ParamMode;
+  /** True when the parameter has a default, so a call may leave it out. */
+  readonly optional: boolean;
+}
+
 /** A method of an interface type. */
 export interface MochiMethod {
   readonly name: string;
   readonly params: readonly MochiType[];
   readonly result: MochiType;
+  /** The named parameters, when the method comes from a `def` (`params` holds their types in order). */
+  readonly signature?: readonly MochiParam[];
 }
 
 /** A field of a record type, or an attribute of an interface type. */
@@ -16,7 +35,10 @@ export interface MochiField {
   readonly type: MochiType;
 }
 
-/** The Mochi type a Python annotation lowers to (DESIGN.md §3). */
+/**
+ * The Mochi type a Python annotation lowers to (DESIGN.md §3). `unknown` is what `Any`,
+ * `Incomplete`, `object` and a missing annotation lower to; the shim spells it `any`.
+ */
 export type MochiType =
   | { readonly kind: 'unknown' }
   | { readonly kind: 'scalar'; readonly name: ScalarName }
@@ -24,7 +46,16 @@ export type MochiType =
   | { readonly kind: 'tuple'; readonly elems: readonly MochiType[] }
   | { readonly kind: 'map'; readonly key: MochiType; readonly value: MochiType }
   | { readonly kind: 'set'; readonly elem: MochiType }
-  | { readonly kind: 'fun'; readonly params: readonly MochiType[]; readonly result: MochiType }
+  /**
+   * A function type. `params` are the parameter types in order; `signature`, present for a Python
+   * `def` (not for a `Callable[...]`), names them with their modes and defaults.
+   */
+  | {
+      readonly kind: 'fun';
+      readonly params: readonly MochiType[];
+      readonly result: MochiType;
+      readonly signature?: readonly MochiParam[];
+    }
   | { readonly kind: 'async'; readonly inner: MochiType }
   | { readonly kind: 'stream'; readonly elem: MochiType }
   | { readonly kind: 'optional'; readonly inner: MochiType }
@@ -49,7 +80,7 @@ export type MochiType =
 export type MochiTypeKind = MochiType['kind'];
 
 /**
- * Why a public name did not become a wrapper item. A closed set: tests pin it, the README documents
+ * Why a public name did not become a wrapper item. A closed set: tests pin it, docs/python.md documents
  * each reason. The stub pipeline may add reasons, but only here and with documentation.
  */
 export type SkipReason =
@@ -57,10 +88,7 @@ export type SkipReason =
   | 'paramspec'
   | 'typevartuple'
   | 'unresolved-name'
-  | 'open-union-any'
-  | 'any-type'
   | 'private-name'
-  | 'mutable-dataclass'
   | 'unsupported-key-type'
   | 'overload'
   | 'complex';

@@ -1,11 +1,72 @@
 // The shim: a wrapper's Mochi extern declarations in a fixed order, and its SHA-256 (wrapper-sha256).
 import { createHash } from 'node:crypto';
-import { render, renderMember } from '../typemap/render.js';
+import { render, renderMember, renderParams } from '../typemap/render.js';
 import type { MochiType } from '../typemap/types.js';
-import type { Wrapper, WrapperItem } from './types.js';
+import type { ClassMember, Wrapper, WrapperItem } from './types.js';
 
-function block(head: string, members: readonly string[]): string {
-  return members.length === 0 ? `${head} {}` : `${head} {\n${members.map((m) => `  ${m}`).join(',\n')}\n}`;
+function block(head: string, members: readonly string[], sep = ','): string {
+  return members.length === 0
+    ? `${head} {}`
+    : `${head} {\n${members.map((m) => `  ${m}`).join(`${sep}\n`)}\n}`;
+}
+
+/** `a: int, b?: string`: the parameters of a function type (named when it comes from a `def`). */
+function params(t: Extract<MochiType, { kind: 'fun' }>): string {
+  return t.signature ? renderParams(t.signature) : t.params.map(render).join(', ');
+}
+
+/** `(a: int, b?: string): R` of a function type. */
+function call(t: MochiType): string {
+  return t.kind === 'fun' ? `(${params(t)}): ${render(t.result)}` : `: ${render(t)}`;
+}
+
+// An inherited member's type is one object shared by every subclass (wrapper/members.ts), so its
+// rendering and the classes it names are computed once per type, not once per subclass.
+const CALLS = new WeakMap<MochiType, string>();
+const TYPES = new WeakMap<MochiType, string>();
+const REFS = new WeakMap<MochiType, readonly string[]>();
+
+function memo(cache: WeakMap<MochiType, string>, t: MochiType, f: (t: MochiType) => string): string {
+  let s = cache.get(t);
+  if (s === undefined) {
+    s = f(t);
+    cache.set(t, s);
+  }
+  return s;
+}
+
+function memberRefs(t: MochiType, out: Set<string>): void {
+  let names = REFS.get(t);
+  if (!names) {
+    const found = new Set<string>();
+    refs(t, found);
+    names = [...found];
+    REFS.set(t, names);
+  }
+  for (const n of names) out.add(n);
+}
+
+/**
+ * One class member line, in the style of Mochi's `type T { field: T  fun m(...): R }`:
+ * `init(a: int)` (constructor), `name: T` (settable attribute) or `let name: T` (read-only:
+ * a property without setter, a `Final`), `static` before class attributes and class/static methods,
+ * `fun m(a: int, b?: string): R` for methods.
+ */
+export function renderClassMember(m: ClassMember): string {
+  switch (m.kind) {
+    case 'constructor':
+      return m.type.kind === 'fun' ? `init(${params(m.type)})` : `init: ${render(m.type)}`;
+    case 'classvar':
+      return `static ${m.settable ? '' : 'let '}${m.name}: ${memo(TYPES, m.type, render)}`;
+    case 'attribute':
+    case 'property':
+      return `${m.settable ? '' : 'let '}${m.name}: ${memo(TYPES, m.type, render)}`;
+    case 'classmethod':
+    case 'staticmethod':
+      return `static fun ${m.name}${memo(CALLS, m.type, call)}`;
+    case 'method':
+      return `fun ${m.name}${memo(CALLS, m.type, call)}`;
+  }
 }
 
 /** Every `ref` name reachable from a type, without descending into other items' definitions. */
@@ -69,13 +130,23 @@ export function renderShim(w: Wrapper): string {
   const of = (kind: WrapperItem['kind']) =>
     w.items.filter((i) => i.kind === kind).sort((a, b) => cmp(a.name, b.name));
   const records = of('record').map((i) =>
-    block(`type ${i.name} =`, i.type.kind === 'record' ? i.type.fields.map(renderMember) : []),
+    block(`type ${i.name} =`, [
+      ...(i.type.kind === 'record' ? i.type.fields.map(renderMember) : []),
+      ...(i.members ?? []).map(renderClassMember),
+    ]),
   );
   const declared = new Set(w.items.filter((i) => i.kind !== 'fun' && i.kind !== 'const').map((i) => i.name));
   const used = new Set<string>();
-  for (const i of w.items) refs(i.type, used);
+  for (const i of w.items) {
+    refs(i.type, used);
+    for (const m of i.members ?? []) memberRefs(m.type, used);
+  }
   const types = [
-    ...of('type').map((i) => ({ name: i.name, text: `extern python type ${i.name}` })),
+    ...of('type').map((i) => {
+      const head = `extern python type ${i.name}`;
+      const members = (i.members ?? []).map(renderClassMember);
+      return { name: i.name, text: members.length === 0 ? head : block(head, members, '') };
+    }),
     ...of('interface').map((i) => {
       const members =
         i.type.kind === 'interface' ? [...(i.type.fields ?? []), ...i.type.methods].map(renderMember) : [];
@@ -87,10 +158,7 @@ export function renderShim(w: Wrapper): string {
     .sort((a, b) => cmp(a.name, b.name))
     .map((d) => d.text);
   const vars = of('const').map((i) => `extern python var ${i.name}: ${render(i.type)}`);
-  const funs = of('fun').map((i) => {
-    if (i.type.kind !== 'fun') return `extern python fun ${i.name}: ${render(i.type)}`;
-    return `extern python fun ${i.name}(${i.type.params.map(render).join(', ')}): ${render(i.type.result)}`;
-  });
+  const funs = of('fun').map((i) => `extern python fun ${i.name}${call(i.type)}`);
   return [records, types, vars, funs]
     .filter((s) => s.length > 0)
     .map((s) => `${s.join('\n')}\n`)

@@ -3,16 +3,17 @@ import { MochiPkgError } from '../../errors.js';
 import type {
   ClassDef,
   Constant,
-  FunctionDef,
   FunctionGroup,
   ModuleSurface,
   PackageSurface,
   TypeExpr,
 } from '../stubs/types.js';
-import { type LowerContext, type LowerResult, lowerType, type Refusal } from '../typemap/lower.js';
-import { iface, record, render } from '../typemap/render.js';
+import { type LowerContext, type LowerResult, lowerType, type Refusal, UNKNOWN } from '../typemap/lower.js';
+import { iface, record } from '../typemap/render.js';
 import { absoluteModule, type ExternalModules, PackageScope, type Resolution } from '../typemap/scope.js';
-import type { MochiField, MochiMethod, MochiType, SkipReport } from '../typemap/types.js';
+import type { MochiField, MochiMethod, MochiParam, MochiType, SkipReport } from '../typemap/types.js';
+import { classMembers, type MemberHost, type MemberOptions } from './members.js';
+import { decorated, lowerGroup } from './signature.js';
 import type { Wrapper, WrapperItem } from './types.js';
 
 /** Thrown when the module to wrap is not part of the surface (code `wrapper-module-missing`). */
@@ -64,13 +65,6 @@ function isPrivate(name: string): boolean {
   return name.startsWith('_');
 }
 
-function decorated(
-  def: { readonly decorators: readonly { readonly name: string }[] },
-  ...names: string[]
-): boolean {
-  return def.decorators.some((d) => names.includes(d.name.slice(d.name.lastIndexOf('.') + 1)));
-}
-
 // Wrapping every module of a package resolves the same names from each; one scope per
 // (surface, externals) pair keeps those resolutions. Both are immutable inputs, so sharing is safe.
 const SCOPES = new WeakMap<PackageSurface, Map<ExternalModules | undefined, PackageScope>>();
@@ -91,63 +85,6 @@ function scopeFor(surface: PackageSurface, externals: ExternalModules | undefine
 
 type Outcome = { readonly item: WrapperItem } | { readonly skip: SkipReport } | undefined;
 
-/** A function signature lowered to Mochi: its type, plus whether it is `async def`. */
-interface Signature {
-  readonly type: MochiType;
-  readonly async: boolean;
-}
-
-type SigResult = { readonly ok: true; readonly sig: Signature } | ({ readonly ok: false } & Refusal);
-
-/**
- * The parameters a Mochi call passes: every parameter without a default, in order, except `*args`
- * and `**kwargs` (and `self`/`cls` of a method). Parameters with defaults are left to Python.
- */
-function lowerSignature(def: FunctionDef, ctx: LowerContext, method: boolean): SigResult {
-  let params = def.params.filter((p) => p.kind !== 'var-positional' && p.kind !== 'var-keyword');
-  if (method && !decorated(def, 'staticmethod')) params = params.slice(1);
-  const types: MochiType[] = [];
-  for (const p of params) {
-    if (p.hasDefault) continue;
-    if (!p.annotation)
-      return { ok: false, reason: 'any-type', detail: `parameter ${p.name} has no annotation` };
-    const r = lowerType(p.annotation, ctx);
-    if (!r.ok) return { ...r, detail: `parameter ${p.name}: ${r.detail}` };
-    types.push(r.type);
-  }
-  if (!def.returns) return { ok: false, reason: 'any-type', detail: 'no return annotation' };
-  const r = lowerType(def.returns, ctx);
-  if (!r.ok) return { ...r, detail: `return: ${r.detail}` };
-  const result: MochiType = def.async ? { kind: 'async', inner: r.type } : r.type;
-  return { ok: true, sig: { type: { kind: 'fun', params: types, result }, async: def.async } };
-}
-
-/**
- * The overload rule: the `@overload` definitions are tried in source order and the first whose
- * parameters and result all lower becomes the item (any declared overload is a valid way to call
- * the function, with exactly that result). When none lowers, the function is skipped as `overload`
- * with each overload's refusal in the detail. A group without `@overload` uses its last definition.
- */
-function lowerGroup(group: FunctionGroup, ctx: LowerContext, method: boolean): SigResult {
-  const overloads = group.defs.filter((d) => decorated(d, 'overload'));
-  if (overloads.length === 0) {
-    const last = group.defs[group.defs.length - 1];
-    if (!last) return { ok: false, reason: 'unsupported-construct', detail: 'no definition' };
-    return lowerSignature(last, ctx, method);
-  }
-  const failures: string[] = [];
-  for (const [i, d] of overloads.entries()) {
-    const r = lowerSignature(d, ctx, method);
-    if (r.ok) return r;
-    failures.push(`#${i + 1} ${r.reason}: ${r.detail}`);
-  }
-  return {
-    ok: false,
-    reason: 'overload',
-    detail: `none of ${overloads.length} overloads lowers: ${failures.join('; ')}`,
-  };
-}
-
 type ClassKind = 'protocol' | 'typeddict' | 'namedtuple' | 'frozen-dataclass' | 'mutable-dataclass' | 'class';
 
 function baseName(e: TypeExpr): string | undefined {
@@ -157,7 +94,7 @@ function baseName(e: TypeExpr): string | undefined {
 }
 
 /** Builds the wrapper of one module; holds the per-package caches. */
-class Wrapping {
+class Wrapping implements MemberHost {
   readonly scope: PackageScope;
   readonly mod: ModuleSurface;
   readonly skipped: SkipReport[] = [];
@@ -170,8 +107,11 @@ class Wrapping {
     this.mod = mod;
   }
 
+  readonly className = (m: string, def: ClassDef): string =>
+    this.publicClasses.get(def) ?? `${m}.${def.name}`;
+
   ctx(module: ModuleSurface, self?: MochiType): LowerContext {
-    const className = (m: string, def: ClassDef): string => this.publicClasses.get(def) ?? `${m}.${def.name}`;
+    const className = this.className;
     return self ? { scope: this.scope, module, self, className } : { scope: this.scope, module, className };
   }
 
@@ -225,7 +165,7 @@ class Wrapping {
   }
 
   wrapFunction(name: string, group: FunctionGroup, module: ModuleSurface, path: string): Outcome {
-    const r = lowerGroup(group, this.ctx(module), false);
+    const r = lowerGroup(group, this.ctx(module), 'none');
     if (!r.ok) return { skip: { itemPath: path, reason: r.reason, detail: r.detail } };
     return {
       item: { name: mochiName(name), sourceName: name, kind: 'fun', type: r.sig.type, async: r.sig.async },
@@ -233,49 +173,87 @@ class Wrapping {
   }
 
   wrapConstant(name: string, c: Constant, module: ModuleSurface, path: string): Outcome {
-    if (!c.annotation) return { skip: { itemPath: path, reason: 'any-type', detail: 'no annotation' } };
-    const r = lowerType(c.annotation, this.ctx(module));
+    const r: LowerResult = c.annotation
+      ? lowerType(c.annotation, this.ctx(module))
+      : { ok: true, type: UNKNOWN };
     if (!r.ok) return { skip: { itemPath: path, reason: r.reason, detail: r.detail } };
     return { item: { name: mochiName(name), sourceName: name, kind: 'const', type: r.type, async: false } };
+  }
+
+  /** Members of a class or record, their failures added to the module's skips. */
+  members(
+    def: ClassDef,
+    module: ModuleSurface,
+    self: MochiType,
+    path: string,
+    options: MemberOptions,
+  ): Pick<WrapperItem, 'members'> {
+    const m = classMembers(this, { def, module }, self, path, mochiName, options);
+    this.skipped.push(...m.skipped);
+    return m.members.length === 0 ? {} : { members: m.members };
   }
 
   wrapClass(name: string, def: ClassDef, module: ModuleSurface, path: string): Outcome {
     const mName = mochiName(name);
     const self: MochiType = { kind: 'ref', name: mName };
     const kind = this.classKind(def, module);
-    if (kind === 'class')
-      return { item: { name: mName, sourceName: name, kind: 'type', type: self, async: false } };
+    if (kind === 'class') {
+      const members = this.members(def, module, self, path, {});
+      return { item: { name: mName, sourceName: name, kind: 'type', type: self, async: false, ...members } };
+    }
     if (kind === 'protocol') return this.wrapProtocol(name, def, module, path);
     const fields: MochiField[] = [];
+    // A mutable dataclass is a class whose generated `__init__` takes its fields, in order.
+    const init: MochiParam[] = [];
+    let initFailed: Refusal | undefined;
     const total = def.keywords.total !== 'False';
+    const kwOnly = def.decorators.some(
+      (d) => /(^|\.)dataclass$/.test(d.name) && d.keywords.kw_only === 'True',
+    );
     for (const part of this.recordFields(def, module, kind)) {
       const ctx = this.ctx(part.module, self);
       for (const f of part.def.fields) {
         if (f.classVar) continue;
-        if (!f.annotation)
-          return {
-            skip: { itemPath: path, reason: 'any-type', detail: `field ${f.name} has no annotation` },
-          };
-        const r = lowerField(f.annotation, ctx, kind === 'typeddict' && !total);
-        if (!r.ok)
-          return { skip: { itemPath: path, reason: r.reason, detail: `field ${f.name}: ${r.detail}` } };
+        const r: LowerResult = f.annotation
+          ? lowerField(f.annotation, ctx, kind === 'typeddict' && !total)
+          : { ok: true, type: UNKNOWN };
+        if (!r.ok) {
+          if (kind !== 'mutable-dataclass')
+            return { skip: { itemPath: path, reason: r.reason, detail: `field ${f.name}: ${r.detail}` } };
+          initFailed ??= { reason: r.reason, detail: `field ${f.name}: ${r.detail}` };
+          continue;
+        }
         const at = fields.findIndex((x) => x.name === f.name);
-        if (at >= 0) fields.splice(at, 1);
+        if (at >= 0) {
+          fields.splice(at, 1);
+          init.splice(at, 1);
+        }
         fields.push({ name: f.name, type: r.type });
+        init.push({
+          name: f.name,
+          type: r.type,
+          mode: kwOnly ? 'keyword' : 'normal',
+          optional: f.hasDefault,
+        });
       }
     }
-    const type = record(mName, fields);
     if (kind === 'mutable-dataclass') {
-      return {
-        skip: {
-          itemPath: path,
-          reason: 'mutable-dataclass',
-          detail: `@dataclass ${name} is not frozen`,
-          override: `declare it as an immutable record yourself: ${shimRecordLine(mName, fields)}`,
-        },
-      };
+      // Not a Mochi record (records are immutable values): a class with settable attributes.
+      if (initFailed) this.skipped.push({ itemPath: `${path}.__init__`, ...initFailed });
+      const members = this.members(def, module, self, path, initFailed ? {} : { dataclassInit: init });
+      return { item: { name: mName, sourceName: name, kind: 'type', type: self, async: false, ...members } };
     }
-    return { item: { name: mName, sourceName: name, kind: 'record', type, async: false } };
+    const members = this.members(def, module, self, path, { recordFields: true });
+    return {
+      item: {
+        name: mName,
+        sourceName: name,
+        kind: 'record',
+        type: record(mName, fields),
+        async: false,
+        ...members,
+      },
+    };
   }
 
   wrapProtocol(name: string, def: ClassDef, module: ModuleSurface, path: string): Outcome {
@@ -299,9 +277,7 @@ class Wrapping {
         // Dunder attributes (`__slots__`, `__match_args__`, `__hash__: ClassVar[None]`) are class
         // machinery, not part of what a Mochi value of the protocol offers.
         if (isPrivateMember(f.name) || f.name.startsWith('__')) continue;
-        const r: LowerResult = f.annotation
-          ? lowerType(f.annotation, ctx)
-          : { ok: false, reason: 'any-type', detail: 'no annotation' };
+        const r: LowerResult = f.annotation ? lowerType(f.annotation, ctx) : { ok: true, type: UNKNOWN };
         if (r.ok) keep(f.name, { name: f.name, type: r.type });
         else keep(f.name, undefined, undefined, r);
       }
@@ -311,15 +287,25 @@ class Wrapping {
         if (getter) {
           const r: LowerResult = getter.returns
             ? lowerType(getter.returns, ctx)
-            : { ok: false, reason: 'any-type', detail: 'no return annotation' };
+            : { ok: true, type: UNKNOWN };
           if (r.ok) keep(g.name, { name: g.name, type: r.type });
           else keep(g.name, undefined, undefined, r);
           continue;
         }
-        const r = lowerGroup(g, ctx, true);
+        const r = lowerGroup(
+          g,
+          ctx,
+          decorated(g.defs[0] ?? { decorators: [] }, 'staticmethod') ? 'none' : 'first',
+        );
         if (!r.ok) keep(g.name, undefined, undefined, r);
         else if (r.sig.type.kind === 'fun') {
-          keep(g.name, undefined, { name: g.name, params: r.sig.type.params, result: r.sig.type.result });
+          const t = r.sig.type;
+          keep(g.name, undefined, {
+            name: g.name,
+            params: t.params,
+            result: t.result,
+            ...(t.signature ? { signature: t.signature } : {}),
+          });
         }
       }
     }
@@ -374,11 +360,6 @@ function lowerField(annotation: TypeExpr, ctx: LowerContext, optionalByDefault: 
   const h = head.slice(head.lastIndexOf('.') + 1);
   const absent = h === 'NotRequired' || (optionalByDefault && h !== 'Required');
   return absent && r.type.kind !== 'optional' ? { ok: true, type: { kind: 'optional', inner: r.type } } : r;
-}
-
-function shimRecordLine(name: string, fields: readonly MochiField[]): string {
-  const sorted = [...fields].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return `type ${name} = { ${sorted.map((f) => `${f.name}: ${render(f.type)}`).join(', ')} }`;
 }
 
 const MAX_STAR_DEPTH = 64;

@@ -25,7 +25,7 @@ describe('buildWith', () => {
     const res = buildWith(req, parse);
     expect(res.targets.map((t) => t.alias)).toEqual(['a', 'm']);
     const m = res.targets[1]!;
-    expect(m.shim).toBe('extern python fun add(int, int): int\n');
+    expect(m.shim).toBe('extern python fun add(a: int, b: int): int\n');
     expect(m.shimSha256).toBe(shimSha256(m.shim));
     expect(m.skipped).toEqual([]);
     expect(res.targets[0]?.wrapper.items[0]?.async).toBe(true);

@@ -23,9 +23,9 @@ async function one(module: string, source: string, extra: Record<string, string>
 describe('seed fixtures through the parser', () => {
   it('minimal', async () => {
     const t = await one('minimal', 'def add(a: int, b: int) -> int: ...\n');
-    expect(t.items).toEqual(['fun add: fun(int, int): int']);
-    expect(t.shim).toBe('extern python fun add(int, int): int\n');
-    expect(t.shimSha256).toBe('db27242ae0915534d6b75ad8c5a6ca8dbf199d37314d8eee4cb7767bf91a47ae');
+    expect(t.items).toEqual(['fun add: fun(a: int, b: int): int']);
+    expect(t.shim).toBe('extern python fun add(a: int, b: int): int\n');
+    expect(t.shimSha256).toBe('74bdb3113978eec8a50f381cfb68d9a5c981e87f0230f54201cd3b9cd45bd271');
   });
 
   it('record: make() -> Pair maps to the frozen dataclass defined in the same stub', async () => {
@@ -51,8 +51,8 @@ describe('seed fixtures through the parser', () => {
 
   it('async', async () => {
     const t = await one('aio', 'async def fetch(url: str) -> str: ...\n');
-    expect(t.items).toEqual(['fun fetch async: fun(string): async string']);
-    expect(t.caps).toEqual(['async', 'callable']);
+    expect(t.items).toEqual(['fun fetch async: fun(url: string): async string']);
+    expect(t.caps).toEqual(['async', 'callable', 'named']);
   });
 
   it('a Protocol with an attribute and a method', async () => {
@@ -66,31 +66,27 @@ describe('seed fixtures through the parser', () => {
         '',
       ].join('\n'),
     );
-    expect(t.items).toEqual(['interface Greeter: interface Greeter { name: string; greet(string): string }']);
-    expect(t.caps).toEqual(['protocol']);
+    expect(t.items).toEqual([
+      'interface Greeter: interface Greeter { name: string; greet(other: string): string }',
+    ]);
+    expect(t.caps).toEqual(['named', 'protocol']);
   });
 
-  it('a mutable dataclass is skipped with an override hint', async () => {
+  it('a mutable dataclass is a class with its generated constructor', async () => {
     const t = await one(
       'mut',
       'from dataclasses import dataclass\n@dataclass\nclass Point:\n    x: int\n    y: int\n',
     );
-    expect(t.items).toEqual([]);
-    expect(t.skipped).toEqual([
-      {
-        itemPath: 'mut.Point',
-        reason: 'mutable-dataclass',
-        detail: '@dataclass Point is not frozen',
-        override: 'declare it as an immutable record yourself: type Point = { x: int, y: int }',
-      },
-    ]);
-    expect(t.caps).toBeUndefined();
+    expect(t.items).toEqual(['type Point: Point']);
+    expect(t.skipped).toEqual([]);
+    expect(t.shim).toBe('extern python type Point {\n  init(x: int, y: int)\n  x: int\n  y: int\n}\n');
+    expect(t.caps).toEqual(['callable', 'class', 'named']);
   });
 
-  it('an Any-returning function is skipped', async () => {
+  it('an Any-returning function maps with an any result', async () => {
     const t = await one('anyret', 'from typing import Any\ndef load(s: str) -> Any: ...\n');
-    expect(t.items).toEqual([]);
-    expect(t.skips).toEqual(['anyret.load any-type: return: Any (Any) has no Mochi type']);
+    expect(t.items).toEqual(['fun load: fun(s: string): any']);
+    expect(t.skips).toEqual([]);
   });
 });
 
@@ -128,10 +124,20 @@ describe('package-wide resolution through the parser', () => {
     expect(t.items).toEqual([
       'type Client: Client',
       'const DEFAULT_TIMEOUT: float',
-      'fun connect: fun(string, bool): Client',
+      'fun connect: fun(url: string, *, http2: bool): Client',
     ]);
     expect(t.shim).toBe(
-      'extern python type Client\n\nextern python var DEFAULT_TIMEOUT: float\n\nextern python fun connect(string, bool): Client\n',
+      [
+        'extern python type Client {',
+        '  fun get(url: string): pkg._models.Response',
+        '}',
+        'extern python type pkg._models.Response',
+        '',
+        'extern python var DEFAULT_TIMEOUT: float',
+        '',
+        'extern python fun connect(url: string, *, http2: bool): Client',
+        '',
+      ].join('\n'),
     );
     expect(t.shimSha256).toBe(shimSha256(t.shim));
   });

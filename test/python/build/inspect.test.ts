@@ -13,10 +13,13 @@ describe('inspectStubs', () => {
     expect(r.python).toEqual({ version: [3, 12], platform: 'linux' });
     expect(r.wrapper.module).toBe('weatherapi');
     const fetch = r.wrapper.items.find((i) => i.name === 'fetch')!;
-    expect([fetch.async, render(fetch.type)]).toEqual([true, 'fun(string): async Forecast']);
+    expect([fetch.async, render(fetch.type)]).toEqual([
+      true,
+      'fun(city: string, days?: int): async Forecast',
+    ]);
     expect(r.skipped.map((s) => s.reason)).toEqual(['private-name']);
     expect(r.capabilities).toContain('async');
-    expect(r.shim).toContain('extern python fun fetch(string): async Forecast\n');
+    expect(r.shim).toContain('extern python fun fetch(city: string, days?: int): async Forecast\n');
     expect(r.shimSha256).toMatch(/^[0-9a-f]{64}$/);
   });
 

@@ -546,7 +546,7 @@ describe('extractCapabilities', () => {
     expect(caps).toEqual(['async', 'callable', 'list']);
     expect(caps.every((c) => CAPABILITIES.includes(c))).toBe(true);
     expect(CAPABILITIES).toEqual([...CAPABILITIES].sort());
-    expect(CAPABILITIES).toHaveLength(13);
+    expect(CAPABILITIES).toHaveLength(18);
   });
 
   it('returns undefined for an empty surface, even when names were skipped', () => {

@@ -86,6 +86,12 @@ export interface Coverage {
   records: number;
   interfaces: number;
   opaque: number;
+  /** Public members of mapped classes (own and inherited): in the wrapper plus skipped. */
+  members: number;
+  membersMapped: number;
+  /** Mapped classes with at least one public member (mapped or skipped), and those with one mapped. */
+  classesWithMembers: number;
+  classesWithMembersMapped: number;
   /** Public names that were neither an item nor a skip (must stay 0). */
   unaccounted: string[];
 }
@@ -99,6 +105,10 @@ export function emptyCoverage(): Coverage {
     records: 0,
     interfaces: 0,
     opaque: 0,
+    members: 0,
+    membersMapped: 0,
+    classesWithMembers: 0,
+    classesWithMembersMapped: 0,
     unaccounted: [],
   };
 }
@@ -126,6 +136,13 @@ export function addCoverage(
   const scope = new PackageScope(surface, externals);
   const items = new Map(w.items.map((i) => [i.sourceName, i]));
   const skipped = new Set(w.skipped.map((s) => s.itemPath));
+  // Skipped members per class path (`mod.Class.member` → `mod.Class`).
+  const memberSkips = new Map<string, number>();
+  for (const s of w.skipped) {
+    const at = s.itemPath.lastIndexOf('.');
+    const owner = s.itemPath.slice(0, at);
+    if (at > 0) memberSkips.set(owner, (memberSkips.get(owner) ?? 0) + 1);
+  }
   for (const name of publicNames(scope, mod)) {
     const kind = kindOf(scope, mod, scope.resolve(mod, name));
     if (kind !== 'function' && kind !== 'class' && kind !== 'constant' && kind !== 'unresolved') continue;
@@ -140,6 +157,18 @@ export function addCoverage(
       if (item?.kind === 'record') c.records++;
       if (item?.kind === 'interface') c.interfaces++;
       if (item?.kind === 'type') c.opaque++;
+      if (item) {
+        const t = item.type;
+        const mapped =
+          (item.members?.length ?? 0) +
+          (t.kind === 'record' ? t.fields.length : 0) +
+          (t.kind === 'interface' ? (t.fields?.length ?? 0) + t.methods.length : 0);
+        const all = mapped + (memberSkips.get(`${mod.name}.${name}`) ?? 0);
+        c.members += all;
+        c.membersMapped += mapped;
+        if (all > 0) c.classesWithMembers++;
+        if (mapped > 0) c.classesWithMembersMapped++;
+      }
     }
   }
 }

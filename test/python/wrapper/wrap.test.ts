@@ -34,8 +34,8 @@ describe('seed fixture shapes', () => {
     const w = wrapModule(
       pkg(mod('minimal', { functions: [group(def('add', [p('a', n('int')), p('b', n('int'))], n('int')))] })),
     );
-    expect(summary(w)).toEqual({ items: ['fun add: fun(int, int): int'], skipped: [] });
-    expect(renderShim(w)).toBe('extern python fun add(int, int): int\n');
+    expect(summary(w)).toEqual({ items: ['fun add: fun(a: int, b: int): int'], skipped: [] });
+    expect(renderShim(w)).toBe('extern python fun add(a: int, b: int): int\n');
   });
 
   it('record: frozen dataclass Pair plus def make() -> Pair, which maps to the record', () => {
@@ -65,9 +65,9 @@ describe('seed fixture shapes', () => {
     const w = wrapModule(
       pkg(mod('aio', { functions: [group(def('fetch', [p('url', n('str'))], n('str'), { async: true }))] })),
     );
-    expect(summary(w)).toEqual({ items: ['fun fetch async: fun(string): async string'], skipped: [] });
-    expect(renderShim(w)).toBe('extern python fun fetch(string): async string\n');
-    expect(extractCapabilities(w)).toEqual(['async', 'callable']);
+    expect(summary(w)).toEqual({ items: ['fun fetch async: fun(url: string): async string'], skipped: [] });
+    expect(renderShim(w)).toBe('extern python fun fetch(url: string): async string\n');
+    expect(extractCapabilities(w)).toEqual(['async', 'callable', 'named']);
   });
 
   it('a Protocol with an attribute and a method becomes an interface', () => {
@@ -86,11 +86,13 @@ describe('seed fixture shapes', () => {
       ),
     );
     expect(summary(w)).toEqual({
-      items: ['interface Greeter: interface Greeter { name: string; greet(string): string }'],
+      items: ['interface Greeter: interface Greeter { name: string; greet(other: string): string }'],
       skipped: [],
     });
-    expect(renderShim(w)).toBe('extern python type Greeter {\n  name: string,\n  greet(string): string\n}\n');
-    expect(extractCapabilities(w)).toEqual(['protocol']);
+    expect(renderShim(w)).toBe(
+      'extern python type Greeter {\n  name: string,\n  greet(other: string): string\n}\n',
+    );
+    expect(extractCapabilities(w)).toEqual(['named', 'protocol']);
   });
 
   it("counts a Protocol attribute's type among the capabilities", () => {
@@ -125,12 +127,12 @@ describe('seed fixture shapes', () => {
       ),
     );
     expect(summary(w).items).toEqual([
-      'interface Reader: interface Reader { closed: bool; read(int): bytes }',
-      'interface TextReader: interface TextReader { closed: bool; read(int): string }',
+      'interface Reader: interface Reader { closed: bool; read(n: int): bytes }',
+      'interface TextReader: interface TextReader { closed: bool; read(n: int): string }',
     ]);
   });
 
-  it('a mutable dataclass is skipped with an override hint', () => {
+  it('a mutable dataclass is a class: settable attributes and the generated constructor', () => {
     const w = wrapModule(
       pkg(
         mod('mut', {
@@ -143,20 +145,12 @@ describe('seed fixture shapes', () => {
         }),
       ),
     );
-    expect(w.items).toEqual([]);
-    expect(w.skipped).toEqual([
-      {
-        itemPath: 'mut.Point',
-        reason: 'mutable-dataclass',
-        detail: '@dataclass Point is not frozen',
-        override: 'declare it as an immutable record yourself: type Point = { x: int, y: int }',
-      },
-    ]);
-    expect(renderShim(w)).toBe('');
-    expect(extractCapabilities(w)).toBeUndefined();
+    expect(w.skipped).toEqual([]);
+    expect(renderShim(w)).toBe('extern python type Point {\n  init(x: int, y: int)\n  x: int\n  y: int\n}\n');
+    expect(extractCapabilities(w)).toEqual(['callable', 'class', 'named']);
   });
 
-  it('an Any-returning function is skipped as any-type', () => {
+  it('an Any-returning function maps, its result typed any', () => {
     const w = wrapModule(
       pkg(
         mod('anyret', {
@@ -165,8 +159,9 @@ describe('seed fixture shapes', () => {
         }),
       ),
     );
-    expect(summary(w)).toEqual({ items: [], skipped: ['anyret.load any-type'] });
-    expect(w.skipped[0]?.detail).toBe('return: Any (Any) has no Mochi type');
+    expect(summary(w)).toEqual({ items: ['fun load: fun(s: string): any'], skipped: [] });
+    expect(renderShim(w)).toBe('extern python fun load(s: string): any\n');
+    expect(extractCapabilities(w)).toEqual(['any', 'callable', 'named']);
   });
 });
 
@@ -189,8 +184,8 @@ describe('wrapper items', () => {
           def('parse', [p('x', n('str'))], n('int'), { decorators: [deco('overload')] }),
         ),
         group(
-          def('bad', [p('x', n('Any'))], n('int'), { decorators: [deco('typing.overload')] }),
-          def('bad', [p('x', n('int'))], n('Any'), { decorators: [deco('typing.overload')] }),
+          def('bad', [p('x', n('Nowhere'))], n('int'), { decorators: [deco('typing.overload')] }),
+          def('bad', [p('x', n('int'))], n('Nowhere'), { decorators: [deco('typing.overload')] }),
         ),
         group(
           def(
@@ -236,11 +231,12 @@ describe('wrapper items', () => {
         'record Row: record Row { a: int; b: list<string> }',
         'const VERSION: string',
         'fun helper: fun(): int',
-        'fun parse: fun(string): int',
-        'fun start: fun(Engine): Engine?',
-        'fun type_: fun(int): None',
+        'fun parse: fun(x: bytes): any',
+        'fun start: fun(e: Engine): Engine?',
+        'fun type_: fun(x: int, y?: int, *a: int): None',
+        'const untyped: any',
       ],
-      skipped: ['lib._private private-name', 'lib.bad overload', 'lib.untyped any-type'],
+      skipped: ['lib._private private-name', 'lib.bad overload'],
     });
   });
 
@@ -250,7 +246,7 @@ describe('wrapper items', () => {
 
   it('explains an overload skip with every overload', () => {
     expect(w.skipped.find((s) => s.itemPath === 'lib.bad')?.detail).toBe(
-      'none of 2 overloads lowers: #1 any-type: parameter x: Any (Any) has no Mochi type; #2 any-type: return: Any (Any) has no Mochi type',
+      'none of 2 overloads lowers: #1 unresolved-name: parameter x: Nowhere is not defined in lib or imported into it; #2 unresolved-name: return: Nowhere is not defined in lib or imported into it',
     );
   });
 
@@ -264,11 +260,12 @@ describe('wrapper items', () => {
         'extern python type Opaque',
         '',
         'extern python var VERSION: string',
+        'extern python var untyped: any',
         '',
         'extern python fun helper(): int',
-        'extern python fun parse(string): int',
-        'extern python fun start(Engine): Engine?',
-        'extern python fun type_(int): None',
+        'extern python fun parse(x: bytes): any',
+        'extern python fun start(e: Engine): Engine?',
+        'extern python fun type_(x: int, y?: int, *a: int): None',
         '',
       ].join('\n'),
     );

@@ -1,0 +1,407 @@
+// Class members: the MRO of a class over its resolvable bases, and each public member lowered.
+import type { ClassDef, ClassField, FunctionGroup, ModuleSurface, TypeExpr } from '../stubs/types.js';
+import {
+  type ClassNamer,
+  type LowerContext,
+  type LowerResult,
+  lowerType,
+  type Refusal,
+  UNKNOWN,
+} from '../typemap/lower.js';
+import type { PackageScope } from '../typemap/scope.js';
+import type { MochiParam, MochiType, SkipReport } from '../typemap/types.js';
+import { decorated, lowerGroup, type Receiver } from './signature.js';
+import type { ClassMember, ClassMemberKind } from './types.js';
+
+/** One class of an MRO and the module it is written in (where its annotations resolve). */
+export interface ClassPart {
+  readonly def: ClassDef;
+  readonly module: ModuleSurface;
+}
+
+/** What member lowering needs from the wrapping of a module. */
+export interface MemberHost {
+  readonly scope: PackageScope;
+  /** How the wrapped module names a class (its own public classes by their Mochi names). */
+  readonly className: ClassNamer;
+  /** The surface of module `name` (package or external). */
+  moduleOf(name: string): ModuleSurface;
+}
+
+/** Bases are followed at most this deep (hostile-input bound; typeshed's deepest is far below). */
+const MAX_MRO_DEPTH = 32;
+
+function baseName(e: TypeExpr): string | undefined {
+  if (e.kind === 'name') return e.name;
+  if (e.kind === 'subscript' && e.base.kind === 'name') return e.base.name;
+  return undefined;
+}
+
+// MROs depend only on the scope (immutable surfaces and externals): one memo per scope.
+const MROS = new WeakMap<PackageScope, WeakMap<ClassDef, readonly ClassPart[]>>();
+
+/** The bases of `part` that resolve to classes (typing constructs, `object` and unknown names drop out). */
+export function resolvedBases(host: MemberHost, part: ClassPart): ClassPart[] {
+  const out: ClassPart[] = [];
+  for (const b of part.def.bases) {
+    const name = baseName(b);
+    const r = name === undefined ? undefined : host.scope.resolve(part.module, name);
+    if (r?.kind === 'class' && r.def !== part.def) out.push({ def: r.def, module: host.moduleOf(r.module) });
+  }
+  return out;
+}
+
+/**
+ * The method resolution order of a class over its resolvable bases: C3 linearization, as CPython
+ * computes `__mro__`. An inconsistent hierarchy (which CPython would refuse to create) falls back
+ * to depth-first, left to right, first occurrence kept, so the wrapper still gets an answer.
+ */
+export function mro(host: MemberHost, part: ClassPart): readonly ClassPart[] {
+  let memo = MROS.get(host.scope);
+  if (!memo) {
+    memo = new WeakMap();
+    MROS.set(host.scope, memo);
+  }
+  return linearize(host, part, memo, new Set(), 0);
+}
+
+function linearize(
+  host: MemberHost,
+  part: ClassPart,
+  memo: WeakMap<ClassDef, readonly ClassPart[]>,
+  active: Set<ClassDef>,
+  depth: number,
+): readonly ClassPart[] {
+  const hit = memo.get(part.def);
+  if (hit) return hit;
+  if (depth > MAX_MRO_DEPTH || active.has(part.def)) return [part];
+  active.add(part.def);
+  const bases = resolvedBases(host, part);
+  const seqs = [...bases.map((b) => [...linearize(host, b, memo, active, depth + 1)]), [...bases]];
+  active.delete(part.def);
+  const out: ClassPart[] = [part];
+  for (;;) {
+    const live = seqs.filter((s) => s.length > 0);
+    if (live.length === 0) break;
+    const head = live
+      .map((s) => s[0]!)
+      .find((h) => !live.some((s) => s.some((x, i) => i > 0 && x.def === h.def)));
+    if (!head) {
+      // Inconsistent: keep the remaining classes depth-first.
+      for (const s of live) for (const x of s) if (!out.some((o) => o.def === x.def)) out.push(x);
+      break;
+    }
+    if (!out.some((o) => o.def === head.def)) out.push(head);
+    for (const s of seqs) if (s[0]?.def === head.def) s.shift();
+  }
+  memo.set(part.def, out);
+  return out;
+}
+
+/** How each kind of member sorts in a class (then by name). */
+const RANK: Readonly<Record<ClassMemberKind, number>> = {
+  constructor: 0,
+  classvar: 1,
+  attribute: 2,
+  property: 2,
+  classmethod: 3,
+  staticmethod: 3,
+  method: 4,
+};
+
+/** Members and failed members of one class. */
+export interface Members {
+  readonly members: ClassMember[];
+  readonly skipped: SkipReport[];
+}
+
+/** What to collect (records keep their fields in the record type, and are built as record values). */
+export interface MemberOptions {
+  /** Leave out the class's own instance fields and the constructor (records). */
+  readonly recordFields?: boolean;
+  /**
+   * Parameters of a dataclass's generated `__init__`, used when no class of the MRO declares a
+   * constructor.
+   */
+  readonly dataclassInit?: readonly MochiParam[];
+}
+
+/** A `_name` is private to the class; dunders are Python protocol machinery (the constructor aside). */
+export function isPublicMember(name: string): boolean {
+  return !name.startsWith('_');
+}
+
+function isEnumModule(m: string): boolean {
+  return m === 'enum';
+}
+
+const PROPERTY = ['property', 'cached_property', 'abstractproperty'];
+
+/**
+ * What `Self` lowers to while a member is lowered for the cache; replaced by the class's own type
+ * when the member is used (a NUL cannot occur in a Python name, so no real class is called this).
+ */
+const SELF_NAME = '\0Self';
+const SELF: MochiType = { kind: 'ref', name: SELF_NAME };
+
+/** A member lowered once for every class that has it: its shape, or why it did not lower. */
+type Lowered =
+  | {
+      readonly ok: true;
+      readonly kind: ClassMemberKind;
+      readonly type: MochiType;
+      readonly async: boolean;
+      readonly settable: boolean;
+    }
+  | ({ readonly ok: false } & Refusal);
+
+interface CacheEntry {
+  readonly lowered: Lowered;
+  /** The member's type mentions `Self` (the sentinel must be replaced). */
+  readonly self: boolean;
+}
+
+/**
+ * Lowered members per scope, keyed by the stub object (a field, a method group; constructors in
+ * their own map since they lower differently). A class shared by many subclasses (a package's base
+ * class, `Exception`) is lowered once per package instead of once per subclass. An entry is kept
+ * only when its lowering named no class by a wrapper-specific name (see `classNamed`).
+ */
+const CACHES = new WeakMap<
+  PackageScope,
+  { readonly members: WeakMap<object, CacheEntry>; readonly ctors: WeakMap<object, CacheEntry> }
+>();
+
+function cacheOf(scope: PackageScope) {
+  let c = CACHES.get(scope);
+  if (!c) {
+    c = { members: new WeakMap(), ctors: new WeakMap() };
+    CACHES.set(scope, c);
+  }
+  return c;
+}
+
+const DOTTED = new WeakMap<ClassDef, string>();
+
+/** `module.Class` of a class of an MRO (kept: every subclass names its bases). */
+function dottedName(p: ClassPart): string {
+  let s = DOTTED.get(p.def);
+  if (s === undefined) {
+    s = `${p.module.name}.${p.def.name}`;
+    DOTTED.set(p.def, s);
+  }
+  return s;
+}
+
+/** `t` with every `Self` sentinel replaced by `self`. */
+function withSelf(t: MochiType, self: MochiType): MochiType {
+  switch (t.kind) {
+    case 'ref':
+      return t.name === SELF_NAME ? self : t;
+    case 'list':
+    case 'set':
+    case 'stream':
+      return { ...t, elem: withSelf(t.elem, self) };
+    case 'map':
+      return { ...t, key: withSelf(t.key, self), value: withSelf(t.value, self) };
+    case 'tuple':
+      return { ...t, elems: t.elems.map((e) => withSelf(e, self)) };
+    case 'fun': {
+      const params = t.params.map((p) => withSelf(p, self));
+      const result = withSelf(t.result, self);
+      return t.signature
+        ? {
+            kind: 'fun',
+            params,
+            result,
+            signature: t.signature.map((p) => ({ ...p, type: withSelf(p.type, self) })),
+          }
+        : { kind: 'fun', params, result };
+    }
+    case 'async':
+    case 'optional':
+      return { ...t, inner: withSelf(t.inner, self) };
+    case 'sum':
+      return { ...t, branches: t.branches.map((b) => withSelf(b, self)) };
+    default:
+      return t;
+  }
+}
+
+/**
+ * Every public member of a class, own and inherited, each from the first class of the MRO that
+ * defines it: constructor (`__init__` or `__new__`, whichever comes first in the MRO, overloads by
+ * the first that lowers), methods, class and static methods, properties (settable with a setter),
+ * annotated attributes and class attributes (`ClassVar`, enum members). What does not lower is a
+ * skip at `path.member`. Sorted by kind (constructor, class attributes, attributes and properties,
+ * class and static methods, methods), then name.
+ */
+export function classMembers(
+  host: MemberHost,
+  part: ClassPart,
+  self: MochiType,
+  path: string,
+  mochiName: (python: string) => string,
+  options: MemberOptions = {},
+): Members {
+  const parts = mro(host, part);
+  const isEnum = parts.some((p) => p.def.name === 'Enum' && isEnumModule(p.module.name));
+  const members: ClassMember[] = [];
+  const skipped: SkipReport[] = [];
+  const seen = new Set<string>();
+  const cache = cacheOf(host.scope);
+  const place = (name: string, from: ClassPart, entry: CacheEntry): void => {
+    const l = entry.lowered;
+    if (!l.ok) {
+      const inherited = from.def === part.def ? '' : `inherited from ${dottedName(from)}: `;
+      skipped.push({ itemPath: `${path}.${name}`, reason: l.reason, detail: `${inherited}${l.detail}` });
+      return;
+    }
+    members.push({
+      name: l.kind === 'constructor' ? 'init' : mochiName(name),
+      sourceName: name,
+      kind: l.kind,
+      type: entry.self ? withSelf(l.type, self) : l.type,
+      async: l.async,
+      settable: l.settable,
+      ...(from.def === part.def ? {} : { inheritedFrom: dottedName(from) }),
+    });
+  };
+  /** Looks a member up in the cache, or lowers it with a context that records what it used. */
+  const lowered = (
+    key: object,
+    map: WeakMap<object, CacheEntry>,
+    module: ModuleSurface,
+    lower: (ctx: LowerContext) => Lowered,
+  ): CacheEntry => {
+    const hit = map.get(key);
+    if (hit) return hit;
+    let usedSelf = false;
+    let specific = false;
+    const ctx: LowerContext = {
+      scope: host.scope,
+      module,
+      get self() {
+        usedSelf = true;
+        return SELF;
+      },
+      className: (m, def, external) => {
+        const named = host.className(m, def, external);
+        if (named !== `${m}.${def.name}`) specific = true;
+        return named;
+      },
+    };
+    const entry: CacheEntry = { lowered: lower(ctx), self: usedSelf };
+    if (!specific) map.set(key, entry);
+    return entry;
+  };
+
+  if (!options.recordFields) {
+    const found = constructorOf(parts, part, options);
+    if (found === 'dataclass') {
+      const sig = options.dataclassInit ?? [];
+      const type: MochiType = { kind: 'fun', params: sig.map((x) => x.type), result: self, signature: sig };
+      place('__init__', part, {
+        lowered: { ok: true, kind: 'constructor', type, async: false, settable: false },
+        self: false,
+      });
+    } else if (found) {
+      const entry = lowered(found.group, cache.ctors, found.part.module, (ctx) => {
+        const r = lowerGroup(found.group, ctx, 'first', SELF);
+        return r.ok
+          ? { ok: true, kind: 'constructor', type: r.sig.type, async: false, settable: false }
+          : { ok: false, reason: r.reason, detail: r.detail };
+      });
+      // The result is the class itself even when `Self` was not written.
+      place(found.group.name, found.part, { lowered: entry.lowered, self: true });
+    }
+  }
+
+  for (const p of parts) {
+    // Fields of an enum class's own `enum` base (`_value_`, `name`) are the Enum API, not members.
+    const enumMembers = isEnum && !isEnumModule(p.module.name);
+    const skipFields = options.recordFields === true && p.def === part.def;
+    for (const f of p.def.fields) {
+      if (!isPublicMember(f.name) || seen.has(f.name)) continue;
+      seen.add(f.name);
+      // A record's own fields are its record type; its class variables are members.
+      if (skipFields && !f.classVar) continue;
+      if (enumMembers && (f.annotation === undefined || f.hasDefault)) {
+        place(f.name, p, {
+          lowered: { ok: true, kind: 'classvar', type: SELF, async: false, settable: false },
+          self: true,
+        });
+        continue;
+      }
+      place(
+        f.name,
+        p,
+        lowered(f, cache.members, p.module, (ctx) => lowerField(f, ctx)),
+      );
+    }
+    for (const g of p.def.methods) {
+      if (!isPublicMember(g.name) || seen.has(g.name)) continue;
+      seen.add(g.name);
+      place(
+        g.name,
+        p,
+        lowered(g, cache.members, p.module, (ctx) => lowerMethod(g, ctx)),
+      );
+    }
+  }
+  members.sort((a, b) => RANK[a.kind] - RANK[b.kind] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { members, skipped };
+}
+
+function lowerField(f: ClassField, ctx: LowerContext): Lowered {
+  const r: LowerResult = f.annotation ? lowerType(f.annotation, ctx) : { ok: true, type: UNKNOWN };
+  if (!r.ok) return r;
+  return {
+    ok: true,
+    // `X = 1` without an annotation is a class attribute; `x: int = 0` an instance attribute with a default.
+    kind: f.classVar || (f.annotation === undefined && f.hasDefault) ? 'classvar' : 'attribute',
+    type: r.type,
+    async: false,
+    settable: !f.final,
+  };
+}
+
+function lowerMethod(g: FunctionGroup, ctx: LowerContext): Lowered {
+  const getter = g.defs.find((d) => decorated(d, ...PROPERTY));
+  if (getter) {
+    const r: LowerResult = getter.returns ? lowerType(getter.returns, ctx) : { ok: true, type: UNKNOWN };
+    if (!r.ok) return { ok: false, reason: r.reason, detail: `property: ${r.detail}` };
+    const settable = g.defs.some((d) => decorated(d, 'setter'));
+    return { ok: true, kind: 'property', type: r.type, async: false, settable };
+  }
+  const first = g.defs[0];
+  const kind: ClassMemberKind =
+    first && decorated(first, 'staticmethod')
+      ? 'staticmethod'
+      : first && decorated(first, 'classmethod')
+        ? 'classmethod'
+        : 'method';
+  const receiver: Receiver = kind === 'staticmethod' ? 'none' : 'first';
+  const r = lowerGroup(g, ctx, receiver);
+  if (!r.ok) return { ok: false, reason: r.reason, detail: r.detail };
+  return { ok: true, kind, type: r.sig.type, async: r.sig.async, settable: false };
+}
+
+/**
+ * The constructor's definitions: from the first class of the MRO that declares `__init__` (or
+ * else `__new__`); `dataclass` when the class itself is a dataclass without one (its generated
+ * `__init__`); undefined when no class declares one.
+ */
+function constructorOf(
+  parts: readonly ClassPart[],
+  part: ClassPart,
+  options: MemberOptions,
+): { group: FunctionGroup; part: ClassPart } | 'dataclass' | undefined {
+  for (const p of parts) {
+    const g =
+      p.def.methods.find((m) => m.name === '__init__') ?? p.def.methods.find((m) => m.name === '__new__');
+    if (g) return { group: g, part: p };
+    if (p === part && options.dataclassInit) return 'dataclass';
+  }
+  return undefined;
+}
