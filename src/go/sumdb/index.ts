@@ -23,5 +23,13 @@ export {
   type Verifiers,
   verifierList,
 } from './note.js';
-export { matchPrefixPatterns, parseGosumdb, type SumdbConfig, type SumdbEnv, useSumdb } from './policy.js';
+export {
+  matchPrefixPatterns,
+  parseGosumdb,
+  type StatusProbe,
+  type SumdbConfig,
+  type SumdbEnv,
+  sumdbBaseUrl,
+  useSumdb,
+} from './policy.js';
 export * as tlog from './tlog.js';

@@ -158,3 +158,41 @@ export function useSumdb(env: SumdbEnv, modulePath: string): boolean {
   if (envOr(env.GOSUMDB, 'sum.golang.org') === 'off') return false;
   return !matchPrefixPatterns(envOr(env.GONOSUMDB, env.GOPRIVATE ?? ''), modulePath);
 }
+
+/** Answers the HTTP status of a GET of `url` (throws `sumdb-http` when there is no answer). */
+export type StatusProbe = (url: string) => Promise<number>;
+
+/**
+ * Where to reach the database, as cmd/go's dbClient.initBase decides: the URL given in GOSUMDB;
+ * else the first proxy of GOPROXY that answers `<proxy>/sumdb/<name>/supported` (a proxy after
+ * `,` is tried only when the one before answered 404 or 410, after `|` on any failure); else,
+ * at `direct` or `off` or when every proxy said not found, `https://<name>`.
+ */
+export async function sumdbBaseUrl(
+  config: SumdbConfig,
+  goproxy: string | undefined,
+  probe: StatusProbe,
+): Promise<string> {
+  if (config.url !== undefined) return config.url.replace(/\/+$/, '');
+  const list = envOr(goproxy, 'https://proxy.golang.org,direct');
+  const re = /([^,|]+)([,|]?)/g;
+  for (let m = re.exec(list); m !== null; m = re.exec(list)) {
+    const proxy = (m[1] as string).trim().replace(/\/+$/, '');
+    if (proxy === 'direct' || proxy === 'off') return config.direct;
+    // The separator after a proxy says when the next one may be tried: `|` after any failure.
+    const fallBackOnAnyError = m[2] === '|';
+    const base = `${proxy}/sumdb/${config.name}`;
+    let status: number;
+    try {
+      status = await probe(`${base}/supported`);
+    } catch (e) {
+      if (!(e instanceof SumdbError && e.code === 'sumdb-http') || !fallBackOnAnyError) throw e;
+      continue;
+    }
+    if (status === 200) return base;
+    if (status !== 404 && status !== 410 && !fallBackOnAnyError) {
+      throw new SumdbError('sumdb-http', `${base}/supported: HTTP ${status}`, { status });
+    }
+  }
+  return config.direct;
+}

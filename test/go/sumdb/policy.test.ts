@@ -4,7 +4,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SumdbError } from '../../../src/go/sumdb/errors.js';
 import { generateKey, SUM_GOLANG_ORG_KEY } from '../../../src/go/sumdb/note.js';
-import { matchPrefixPatterns, parseGosumdb, useSumdb } from '../../../src/go/sumdb/policy.js';
+import {
+  matchPrefixPatterns,
+  parseGosumdb,
+  type SumdbConfig,
+  sumdbBaseUrl,
+  useSumdb,
+} from '../../../src/go/sumdb/policy.js';
 import { buildGoProgram, describeWithOracle, goOracle, runOracle } from '../../support/oracles.js';
 
 const VECTORS: [string, string, boolean][] = [
@@ -132,5 +138,52 @@ describe('useSumdb', () => {
     expect(useSumdb({ GOPRIVATE: 'rsc.io' }, 'rsc.io/quote')).toBe(false);
     expect(useSumdb({ GOPRIVATE: 'rsc.io', GONOSUMDB: 'example.com' }, 'rsc.io/quote')).toBe(true);
     expect(useSumdb({ GOPRIVATE: 'rsc.io', GONOSUMDB: '' }, 'rsc.io/quote')).toBe(false);
+  });
+});
+
+describe('sumdbBaseUrl', () => {
+  const cfg = parseGosumdb(undefined) as SumdbConfig;
+  const probe =
+    (answers: Record<string, number | 'down'>) =>
+    async (url: string): Promise<number> => {
+      const a = answers[url] ?? 404;
+      if (a === 'down') throw new SumdbError('sumdb-http', `${url}: connection refused`);
+      return a;
+    };
+  const sup = (p: string) => `${p}/sumdb/sum.golang.org/supported`;
+  it('uses the GOSUMDB URL, bypassing proxies', async () => {
+    const c = parseGosumdb(`${SUM_GOLANG_ORG_KEY} https://db.example/`) as SumdbConfig;
+    expect(await sumdbBaseUrl(c, 'https://p.example', probe({}))).toBe('https://db.example');
+  });
+  it('uses the first proxy that supports the database', async () => {
+    expect(
+      await sumdbBaseUrl(
+        cfg,
+        'https://a.example,https://b.example',
+        probe({ [sup('https://b.example')]: 200 }),
+      ),
+    ).toBe('https://b.example/sumdb/sum.golang.org');
+    expect(await sumdbBaseUrl(cfg, undefined, probe({ [sup('https://proxy.golang.org')]: 200 }))).toBe(
+      'https://proxy.golang.org/sumdb/sum.golang.org',
+    );
+  });
+  it('goes direct at direct or off, or when every proxy says not found', async () => {
+    expect(await sumdbBaseUrl(cfg, 'https://a.example,direct', probe({}))).toBe('https://sum.golang.org');
+    expect(await sumdbBaseUrl(cfg, 'off', probe({}))).toBe('https://sum.golang.org');
+    expect(await sumdbBaseUrl(cfg, 'https://a.example', probe({ [sup('https://a.example')]: 410 }))).toBe(
+      'https://sum.golang.org',
+    );
+  });
+  it('falls back after a failure only behind a pipe', async () => {
+    const down = { [sup('https://a.example')]: 'down' as const, [sup('https://b.example')]: 200 };
+    expect(await sumdbBaseUrl(cfg, 'https://a.example|https://b.example', probe(down))).toBe(
+      'https://b.example/sumdb/sum.golang.org',
+    );
+    await expect(sumdbBaseUrl(cfg, 'https://a.example,https://b.example', probe(down))).rejects.toThrow(
+      'connection refused',
+    );
+    await expect(
+      sumdbBaseUrl(cfg, 'https://a.example,direct', probe({ [sup('https://a.example')]: 500 })),
+    ).rejects.toThrow('HTTP 500');
   });
 });
