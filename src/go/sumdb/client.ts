@@ -169,25 +169,38 @@ export class SumdbClient {
   private async mergeLatest(msg: Uint8Array): Promise<void> {
     if (msg.length === 0) return; // the unsigned empty timeline
     const tree = this.openTree(msg, 'tree note');
-    if (tree.n <= this.latest.n) {
-      try {
-        await this.checkTrees(tree, msg, this.latest, this.latestMsg);
-      } catch (e) {
-        // The server cannot serve the tiles of a tree this machine already verified: it was
-        // rolled back, or it is another log signed with the same key.
-        if (!(e instanceof SumdbError && e.code === 'sumdb-http' && e.status === 404)) throw e;
-        throw new SumdbError(
-          'sumdb-security',
-          `SECURITY ERROR\n${this.name} served tree #${tree.n} but cannot prove it is part of tree #${this.latest.n}, which was verified earlier (rolled back or forked log)\n\nold database:\n\t${indent(this.latestMsg)}\nnew database:\n\t${indent(msg)}`,
-          { cause: e },
-        );
+    // Concurrent lookups may move the latest tree while tiles are fetched: check against a
+    // snapshot and go around again if it moved (as x/mod's mergeLatestMem does).
+    for (;;) {
+      const latest = this.latest;
+      const latestMsg = this.latestMsg;
+      if (tree.n <= latest.n) {
+        await this.checkOlder(tree, msg, latest, latestMsg);
+        return;
       }
+      await this.checkTrees(latest, latestMsg, tree, msg);
+      if (this.latest !== latest) continue;
+      this.latest = tree;
+      this.latestMsg = msg;
+      await this.saveLatest();
       return;
     }
-    await this.checkTrees(this.latest, this.latestMsg, tree, msg);
-    this.latest = tree;
-    this.latestMsg = msg;
-    await this.saveLatest();
+  }
+
+  /** Checks that a tree no newer than the latest one is part of it. */
+  private async checkOlder(tree: Tree, msg: Uint8Array, latest: Tree, latestMsg: Uint8Array): Promise<void> {
+    try {
+      await this.checkTrees(tree, msg, latest, latestMsg);
+    } catch (e) {
+      // The server cannot serve the tiles of a tree this machine already verified: it was
+      // rolled back, or it is another log signed with the same key.
+      if (!(e instanceof SumdbError && e.code === 'sumdb-http' && e.status === 404)) throw e;
+      throw new SumdbError(
+        'sumdb-security',
+        `SECURITY ERROR\n${this.name} served tree #${tree.n} but cannot prove it is part of tree #${latest.n}, which was verified earlier (rolled back or forked log)\n\nold database:\n\t${indent(latestMsg)}\nnew database:\n\t${indent(msg)}`,
+        { cause: e },
+      );
+    }
   }
 
   /** Writes the latest tree unless another process stored a newer one on the same timeline. */

@@ -84,6 +84,14 @@ describeWithOracle(goOracle(), 'sumdb client against x/mod test server', () => {
     expect((await c2.refresh()).n).toBe(3);
   });
 
+  it('serves concurrent lookups on one client and keeps the newest tree', async () => {
+    const c = new SumdbClient({ key: vkey, fetch: httpSumdbFetch(url) });
+    const lines = await Promise.all(MODS.map((m) => c.lookup(m, 'v1.0.0')));
+    expect(lines.map((l) => l.length)).toEqual(MODS.map(() => 1));
+    expect(c.latestTree.n).toBe((await c.refresh()).n);
+    expect(c.latestTree.n).toBeGreaterThanOrEqual(MODS.length);
+  });
+
   it('reports a download that disagrees with the database as a SECURITY ERROR in cmd/go words', async () => {
     const c = new SumdbClient({ key: vkey, fetch: httpSumdbFetch(url) });
     const [code, msg] = await codeOf(() => c.verify('example.com/a', 'v1.0.0', { zip: h1('evil') }));
