@@ -107,22 +107,31 @@ function globRegExp(glob: string): RegExp | undefined {
       for (;;) {
         if (i >= cs.length) return undefined;
         if (cs[i] === ']' && n > 0) break;
-        let lo = cs[i] as string;
-        if (lo === '\\') lo = cs[++i] ?? '';
-        if (lo === '' || lo === '-' || (lo === ']' && cs[i - 1] !== '\\')) return undefined;
-        i++;
+        // Go's getEsc: an unescaped `-` or `]` cannot start or end a range; `\` escapes one character.
+        const esc = (): string | undefined => {
+          let c = cs[i];
+          if (c === undefined || c === '-' || c === ']') return undefined;
+          if (c === '\\') c = cs[++i];
+          i++;
+          return c;
+        };
+        const lo = esc();
+        if (lo === undefined) return undefined;
         let hi = lo;
         if (cs[i] === '-') {
-          hi = cs[++i] ?? '';
-          if (hi === '\\') hi = cs[++i] ?? '';
-          if (hi === '' || hi === ']' || hi === '-') return undefined;
           i++;
-          if ((hi.codePointAt(0) as number) < (lo.codePointAt(0) as number)) return undefined;
+          const h = esc();
+          if (h === undefined) return undefined;
+          hi = h;
         }
-        cls += lo === hi ? lit(lo) : `${lit(lo)}-${lit(hi)}`;
+        // A reversed range is valid in Go and matches nothing.
+        if ((hi.codePointAt(0) as number) >= (lo.codePointAt(0) as number)) {
+          cls += lo === hi ? lit(lo) : `${lit(lo)}-${lit(hi)}`;
+        }
         n++;
       }
-      re += neg ? `[^${cls}]` : `[${cls}]`;
+      if (cls === '') re += neg ? '[\\s\\S]' : '[^\\s\\S]';
+      else re += neg ? `[^${cls}]` : `[${cls}]`;
     } else re += lit(c);
   }
   return new RegExp(`^${re}$`, 'u');
