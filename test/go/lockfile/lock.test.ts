@@ -82,7 +82,10 @@ aliases = ["st", "stations"]
     const lock = parseLock(pythonOnly);
     expect(lock.go.entries).toEqual([]);
     expect(renderLock(lock)).toBe(pythonOnly);
-    expect(renderToml(parseToml(pythonOnly))).toBe(pythonOnly);
+    // The seed's parser reads the [[python-package]] tables alone (the closure table is newer).
+    const seedOnly = full.slice(0, full.indexOf('[[python-distribution]]'));
+    expect(seedOnly).toContain('[[python-package]]');
+    expect(renderToml(parseToml(seedOnly))).toBe(seedOnly);
     // And the whole example lock reads back to exactly its bytes.
     expect(renderLock(parseLock(full))).toBe(full);
   });
@@ -286,10 +289,10 @@ describe('strict parsing of [[go-package]] tables, with locations', () => {
     }
   });
 
-  it('names both table kinds for an unknown top-level key', () => {
+  it('names every table kind for an unknown top-level key', () => {
     const e = refusal('[[rust-package]]\nname = "x"\n');
     expect(e.message).toMatch(
-      /expected schema-version, \[\[python-package\]\] and \[\[go-package\]\] tables/,
+      /expected schema-version, \[\[python-package\]\], \[\[python-distribution\]\] and \[\[go-package\]\] tables/,
     );
   });
 
