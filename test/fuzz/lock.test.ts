@@ -3,6 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { renderLockHeader } from '../../src/lock/render.js';
 import { compareLocks, parseLock, renderLock } from '../../src/project/index.js';
 import { arbGoManifest } from '../go/lockfile/arbitraries.js';
 import { cleanup, goProject } from '../hardening/support.js';
@@ -79,5 +80,16 @@ describe('fuzz: lock files', () => {
       }),
       runs(25),
     );
+  });
+  it('a lock emptied to its header: `lock --check` exits 1 with error[lockfile-drift] and leaves it as it was', async () => {
+    const p = await goProject({ 'main.mochi': 'import go "example.com/foo@v1.0.0" as foo\n' });
+    const lockPath = join(p.root, 'mochi.lock');
+    expect((await p.lock()).code).toBe(0);
+    const header = renderLockHeader();
+    await writeFile(lockPath, header);
+    const r = await p.lock('--check');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^error\[lockfile-drift\]: mochi\.lock is out of date$/m);
+    expect(await readFile(lockPath, 'utf8')).toBe(header);
   });
 });

@@ -236,7 +236,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
         for (const d of r.diff) println(ctx, formatLockDiff(d));
         for (const w of r.wrappers) println(ctx, `${w.problem} ${w.path}`);
         const what = r.diff.length > 0 ? `${LOCK_FILE} is out of date` : 'the wrapper files are out of date';
-        ctx.stderr.write(`${what}\n  hint: run \`mochi-pkg lock\` to update it\n`);
+        ctx.stderr.write(`error[lockfile-drift]: ${what}\n  hint: run \`mochi-pkg lock\` to update it\n`);
       }
       return r.upToDate ? ExitCode.ok : ExitCode.failure;
     }
