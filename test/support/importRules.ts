@@ -58,6 +58,7 @@ export const PURE: readonly string[] = [
   'src/python/typemap/',
   'src/python/wrapper/',
   'src/python/lockfile/',
+  'src/project/settings.ts',
 ];
 
 /**

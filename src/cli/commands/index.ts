@@ -12,6 +12,7 @@ export const groups: Readonly<Record<string, string>> = {
   go: 'Go modules: hashes, module zips, the GOPROXY client and the verified cache',
   python: 'Python imports: .pyi stubs, Mochi wrappers and their hashes',
   lock: 'mochi.lock: pin foreign imports, and check the lock for drift',
+  config: 'project settings: mochi.toml under the environment and flags',
 };
 
 /** Groups inside a group, with what each is for (shown by `mochi-pkg <group> --help`). */
@@ -79,5 +80,11 @@ export const commands: readonly CommandEntry[] = [
     name: 'lock',
     summary: 'pin Python and Go imports in mochi.lock; --check verifies it (CI)',
     load: () => import('./lock.js'),
+  },
+  // -- settings
+  {
+    name: 'config',
+    summary: 'show each project setting (mochi.toml, environment, flags) and where it came from',
+    load: () => import('./config.js'),
   },
 ];

@@ -57,6 +57,11 @@ whose SHA-256 is the entry's wrapper-sha256; SKIPPED.txt: one line per name not 
 manifest.json), each only when its bytes change, and removes the folders of aliases no longer
 imported.
 
+Settings: the project's mochi.toml ([python] and [go] tables) holds the stub directories, index,
+targets, GOPROXY, GOPRIVATE, GONOSUMDB, GOSUMDB and cache directories. A flag wins over its
+environment variable, which wins over mochi.toml; \`mochi-pkg config\` shows each effective value
+and where it came from (docs/settings.md).
+
 Flags:
   --check              compare mochi.lock with what lock would write; exit 1 on drift
   --json               machine-readable output (with --check: {"upToDate", "diff": [{kind, key, fields}],
@@ -64,24 +69,26 @@ Flags:
   --skipped            also list the names that were not wrapped, and why
   --cwd <dir>          the project directory (default: the current directory)
   --stubs-dir <dir>    a typeshed-style stub directory (stubs/<Distribution>/, stdlib/); repeatable.
-                       Default: $MOCHI_PYTHON_STUBS (a ${delimiter}-separated list)
+                       Default: $MOCHI_PYTHON_STUBS (a ${delimiter}-separated list),
+                       else mochi.toml python.stubs-dirs
   --index-url <url>    Simple API index of registry imports (PEP 691 JSON or PEP 503 HTML; http,
                        https, file:// or a local directory). Default: $MOCHI_PYTHON_INDEX_URL,
-                       else https://pypi.org/simple/
+                       else mochi.toml python.index-url, else https://pypi.org/simple/
   --offline            resolve index imports from the cache only (pages and wheels fetched before),
                        and Go modules from the module cache only (as --go-proxy off)
-  --cache-dir <dir>    cache for git and index sources (default: $MOCHI_PYTHON_CACHE, else
-                       $XDG_CACHE_HOME/mochi-pkg/python)
+  --cache-dir <dir>    cache for git and index sources (default: $MOCHI_PYTHON_CACHE, else mochi.toml
+                       python.cache-dir, else $XDG_CACHE_HOME/mochi-pkg/python)
 ${PYTHON_TARGET_HELP}
   --target <X.Y-plat>  an environment the closure of the index imports is locked for (e.g.
                        3.12-linux, 3.11-darwin, 3.13-win32); repeatable. Default: the
-                       --python/--platform pair. Each target gets the wheel pip would install;
+                       --python/--platform pair (or mochi.toml python.targets). Each target gets
+                       the wheel pip would install;
                        a distribution without a wheel for a target is an error (no sdist builds)
   --go-proxy <list>    GOPROXY list for import go (https://…, http://…, file://…, off; a path
                        starting with . or / is a file:// proxy directory). Default: $GOPROXY,
-                       else https://proxy.golang.org
-  --go-cache-dir <dir> the verified Go module cache (default: $MOCHI_GO_BRIDGE_CACHE, else
-                       $XDG_CACHE_HOME/mochi-pkg/go)
+                       else mochi.toml go.proxy, else https://proxy.golang.org
+  --go-cache-dir <dir> the verified Go module cache (default: $MOCHI_GO_BRIDGE_CACHE, else mochi.toml
+                       go.cache-dir, else $XDG_CACHE_HOME/mochi-pkg/go)
   --go-sum <file>      after locking, also write the go.sum lines of the locked Go modules to <file>
   --go-mod <file>      after locking, also write the go.mod of the program's Go bridge to <file>
                        (module ${BRIDGE_MODULE}; with --go-sum, \`go build\` needs no network)
