@@ -17,6 +17,7 @@ import { type ClosureTarget, closureTarget, IndexSession } from '../python/regis
 import { RegistryError } from '../python/registry/index.js';
 import { resolveClosure } from '../python/registry/lockClosure.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { cachedBuild } from './buildCache.js';
 import { LockMissingError } from './errors.js';
 import { goProxyList, lazyGoSource } from './goSource.js';
 import {
@@ -189,7 +190,11 @@ async function plan(s: LockSettings, root: string, previous: Lock | undefined): 
 
   emit({ kind: 'progress', message: 'mochi-pkg lock: reading the Python build…' });
   // The stub directories also resolve names a package imports from elsewhere (the stdlib).
-  const build = await (s.makeBuild ?? loadPythonBuild)({ typeshedRoots: stubDirs });
+  const makeBuild = s.makeBuild ?? loadPythonBuild;
+  const load = () => makeBuild({ typeshedRoots: stubDirs });
+  // The real build is cached (verified, keyed by every input); an injected one always runs.
+  const build =
+    makeBuild === loadPythonBuild ? cachedBuild(join(cacheDir, 'builds'), stubDirs, load) : await load();
   emit({ kind: 'progress', message: `mochi-pkg lock: scanning ${root}…` });
   return planLock({
     root,
