@@ -4,6 +4,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { MochiPkgError } from '../errors.js';
+import { nearestWord } from '../util/nearest.js';
 
 /** The settings file at a project's root. */
 export const SETTINGS_FILE = 'mochi.toml';
@@ -269,32 +270,6 @@ function kindOf(v: unknown): string {
   return `a ${typeof v}`;
 }
 
-function nearest(word: string, options: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Number.POSITIVE_INFINITY;
-  for (const o of options) {
-    const d = editDistance(word, o);
-    if (d < bestD) {
-      bestD = d;
-      best = o;
-    }
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-/** Levenshtein distance (insertions, deletions and substitutions of UTF-16 units). */
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
-}
-
 /**
  * Parses mochi.toml strictly: only the [python] and [go] tables, only the keys of {@link SETTINGS},
  * each of its type. A problem is a {@link SettingsError} naming `path:line:column`.
@@ -317,7 +292,7 @@ export function parseSettingsFile(text: string, path: string, dir: string): Sett
   const values = new Map<SettingKey, { value: string | readonly string[]; line: number }>();
   for (const [table, body] of Object.entries(doc)) {
     if (!(TABLES as readonly string[]).includes(table)) {
-      const near = nearest(table, TABLES);
+      const near = nearestWord(table, TABLES);
       throw new SettingsError(
         path,
         `unknown table or key ${JSON.stringify(table)}; ${SETTINGS_FILE} has the tables [python] and [go]`,
@@ -333,7 +308,7 @@ export function parseSettingsFile(text: string, path: string, dir: string): Sett
       const spec = known.find((s) => s.key === `${table}.${name}`);
       const at = locate(lines, table, name);
       if (!spec) {
-        const near = nearest(
+        const near = nearestWord(
           name,
           known.map((s) => s.key.slice(table.length + 1)),
         );

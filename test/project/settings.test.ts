@@ -2,13 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  editDistance,
-  parseSettingsFile,
-  resolveSettings,
-  SETTINGS,
-  SettingsError,
-} from '../../src/project/settings.js';
+import { parseSettingsFile, resolveSettings, SETTINGS, SettingsError } from '../../src/project/settings.js';
+import { editDistance } from '../../src/util/nearest.js';
 import { cliWithEnv } from '../support/cli.js';
 
 const FILE = '/p/mochi.toml';

@@ -13,20 +13,24 @@ import {
   lockProject,
   type PythonBuildOptions,
 } from '../../project/index.js';
+import { loadSettings } from '../../project/settingsFile.js';
 import { LockfileError } from '../../python/lockfile/index.js';
 import {
   type Command,
   type CommandContext,
   ExitCode,
   eprintln,
+  note,
   parseCommandArgs,
   printError,
   printJson,
   println,
   UsageError,
+  verbose,
 } from '../context.js';
 import { createProgress } from '../progress.js';
 import { PYTHON_TARGET_HELP, parsePythonTarget, pythonTargetFlags } from '../python-target.js';
+import { settingsFromFlags } from '../settings-flags.js';
 
 const HELP = `mochi-pkg lock: pin every \`import python\` and \`import go\` of a Mochi project in mochi.lock
 
@@ -159,6 +163,7 @@ function entries(n: number): string {
 
 /** As `go get` does: deprecations, then retractions (the pin is kept; the user decides). */
 function printGoWarnings(ctx: CommandContext, plan: LockPlan): void {
+  if (ctx.verbosity === 'quiet') return;
   const goWarnings = plan.go?.warnings ?? [];
   for (const w of goWarnings) {
     ctx.stderr.write(w.kind === 'deprecated' ? `go: ${w.message}\n` : `go: warning: ${w.message}\n`);
@@ -200,6 +205,20 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     }
   }
   const progress = createProgress(ctx, values.json === true);
+  if (ctx.verbosity === 'verbose') {
+    const settings = await loadSettings({
+      cwd: ctx.cwd,
+      project: values.cwd,
+      env: ctx.env,
+      flags: settingsFromFlags(values),
+    });
+    verbose(ctx, `lock: settings${settings.file ? ` (${settings.file})` : ''}:`);
+    for (const s of settings.all()) {
+      const v =
+        s.value === undefined ? '(unset)' : typeof s.value === 'string' ? s.value : `[${s.value.join(', ')}]`;
+      verbose(ctx, `  ${s.key} = ${redactUrls(v)}  (${s.origin})`);
+    }
+  }
   const settings: LockSettings = {
     cwd: ctx.cwd,
     env: ctx.env,
@@ -217,8 +236,9 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     onEvent: (e) => {
       if (e.kind === 'progress') progress.update(e.message);
       else
-        ctx.stderr.write(
-          `note: --force: replacing the unreadable ${LOCK_FILE} (${e.code}); its Go pins are resolved afresh\n`,
+        note(
+          ctx,
+          `--force: replacing the unreadable ${LOCK_FILE} (${e.code}); its Go pins are resolved afresh`,
         );
     },
   };
@@ -236,9 +256,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
       } else if (r.upToDate) {
         println(ctx, `${LOCK_FILE} is up to date (${entries(r.totals.entries)})`);
         if (!r.canonical)
-          ctx.stderr.write(
-            `note: ${LOCK_FILE} is not in canonical form; \`mochi-pkg lock\` would rewrite it\n`,
-          );
+          note(ctx, `${LOCK_FILE} is not in canonical form; \`mochi-pkg lock\` would rewrite it`);
       } else {
         for (const d of r.diff) println(ctx, formatLockDiff(d));
         for (const w of r.wrappers) println(ctx, `${w.problem} ${w.path}`);
