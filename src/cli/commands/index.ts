@@ -13,6 +13,7 @@ export const groups: Readonly<Record<string, string>> = {
   python: 'Python imports: .pyi stubs, Mochi wrappers and their hashes',
   lock: 'mochi.lock: pin foreign imports, and check the lock for drift',
   config: 'project settings: mochi.toml under the environment and flags',
+  tree: 'the locked graph of both ecosystems, and why a package is there',
 };
 
 /** Groups inside a group, with what each is for (shown by `mochi-pkg <group> --help`). */
@@ -80,6 +81,11 @@ export const commands: readonly CommandEntry[] = [
     name: 'lock',
     summary: 'pin Python and Go imports in mochi.lock; --check verifies it (CI)',
     load: () => import('./lock.js'),
+  },
+  {
+    name: 'tree',
+    summary: 'show the locked graph: imports, then the Python distributions and Go modules they need',
+    load: () => import('./tree.js'),
   },
   // -- settings
   {
