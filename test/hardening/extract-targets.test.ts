@@ -1,7 +1,7 @@
 // Issue 13 items 9 and 13: `go zip extract` into links, under files, onto a full disk, and what a failed or killed extraction leaves.
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, open, readdir, readlink, symlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, open, readdir, readlink, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -199,5 +199,46 @@ describe.runIf(canMountTmpfs())('go zip extract onto a full disk', () => {
     expect(out).not.toMatch(/internal/);
     expect(out).toMatch(/exit=1\n$/);
     expect(left).toBe('');
+  }, 60_000);
+});
+
+/** Whether `unshare --user` works: in a user namespace without a mapping, permission bits bind even root. */
+function canDropPrivileges(): boolean {
+  try {
+    execFileSync('unshare', ['--user', 'true'], { stdio: 'ignore' });
+    return true;
+  } catch (e) {
+    if (process.env.MOCHI_REQUIRE_ORACLES === '1') throw e;
+    return false;
+  }
+}
+
+describe.runIf(canDropPrivileges())('go zip extract under a read-only parent', () => {
+  it('error[file-write] naming EACCES, exit 1, nothing created', async () => {
+    const { dir, zip } = await withZip();
+    const ro = join(dir, 'ro');
+    await mkdir(ro, { mode: 0o555 });
+    await chmod(ro, 0o555);
+    const repo = fileURLToPath(new URL('../..', import.meta.url));
+    const child = fileURLToPath(new URL('../go/support/cli-child.ts', import.meta.url));
+    const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    const out: string[] = [];
+    for (const target of ['out', 'a/b/out']) {
+      const cmd = [process.execPath, '--import', 'tsx', child, 'go', 'zip', 'extract', zip, join(ro, target)];
+      const { stdout } = await run(
+        'unshare',
+        ['--user', 'sh', '-c', `${cmd.map(q).join(' ')} 2>&1; echo "exit=$?"`],
+        {
+          cwd: repo,
+          timeout: 60_000,
+        },
+      );
+      out.push(stdout);
+    }
+    for (const o of out) {
+      expect(o).toMatch(/error\[file-write\]: cannot write .*out: permission denied \(EACCES\)/);
+      expect(o).toMatch(/exit=1\n$/);
+    }
+    expect(await readdir(ro)).toEqual([]);
   }, 60_000);
 });
