@@ -2,17 +2,8 @@
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { kindOf } from '../util/read.js';
 import { UsageError } from './context.js';
-
-/** What kind of file `st` is, for messages. */
-function kindOf(st: Stats): string {
-  if (st.isFile()) return 'a regular file';
-  if (st.isDirectory()) return 'a directory';
-  if (st.isFIFO()) return 'a named pipe';
-  if (st.isSocket()) return 'a socket';
-  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
-  return 'a special file';
-}
 
 /**
  * Follows `path` (and, when it is missing, its parents) to what the file system has there:

@@ -25,7 +25,7 @@ async function oddFiles(): Promise<string> {
 describe('--cache-dir of go download and go verify', () => {
   for (const [name, rel, what] of [
     ['a regular file', 'file', /file is a regular file, not a directory/],
-    ['a FIFO', 'fifo', /fifo is a named pipe, not a directory/],
+    ['a FIFO', 'fifo', /fifo is a named pipe \(FIFO\), not a directory/],
     [
       'a path under a file',
       'file/sub',
@@ -63,7 +63,7 @@ describe('lock output and cache flags', () => {
 
   for (const [flag, rel, what] of [
     ['--go-sum', 'dir', /dir is a directory, not a regular file/],
-    ['--go-sum', 'fifo', /fifo is a named pipe, not a regular file/],
+    ['--go-sum', 'fifo', /fifo is a named pipe \(FIFO\), not a regular file/],
     [
       '--go-sum',
       'file/go.sum',
@@ -71,7 +71,7 @@ describe('lock output and cache flags', () => {
     ],
     ['--go-mod', 'dir', /dir is a directory, not a regular file/],
     ['--go-cache-dir', 'file', /file is a regular file, not a directory/],
-    ['--cache-dir', 'fifo', /fifo is a named pipe, not a directory/],
+    ['--cache-dir', 'fifo', /fifo is a named pipe \(FIFO\), not a directory/],
   ] as const) {
     it(`lock ${flag} ${rel}: error[usage] naming the flag, exit 2, no lock written, the FIFO not replaced`, async () => {
       const d = await oddFiles();

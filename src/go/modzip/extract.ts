@@ -3,6 +3,7 @@ import type { Stats } from 'node:fs';
 import { type FileHandle, lstat, mkdir, open, readdir, readlink, rmdir, stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { asWriteError, sweepStaleTempDirs, writeDirAtomic } from '../../util/atomic.js';
+import { kindOf } from '../../util/read.js';
 import { openZip, readEntries, type ZipEntry } from '../../util/zip.js';
 import {
   checkArchive,
@@ -17,16 +18,6 @@ import { ModZipError } from './errors.js';
 export interface ExtractResult {
   /** Paths written, relative to the target directory, in zip order. */
   readonly files: readonly string[];
-}
-
-/** Describes what kind of file `st` is, for messages. */
-function kindOf(st: Stats): string {
-  if (st.isFile()) return 'a regular file';
-  if (st.isSymbolicLink()) return 'a symbolic link';
-  if (st.isFIFO()) return 'a named pipe';
-  if (st.isSocket()) return 'a socket';
-  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
-  return 'not a directory';
 }
 
 /** The nearest ancestor of `path` that exists, with its stats (the root always exists). */
