@@ -9,7 +9,7 @@ import { hashGoMod } from '../dirhash/index.js';
 import type { FilesOpener, ModuleFiles } from '../load/packages.js';
 import type { ModSummary, ModuleVersion, SummaryLoader } from '../mvs/index.js';
 import { modKey } from '../mvs/index.js';
-import { isNotFound, type ModuleSource } from '../proxy/index.js';
+import type { ModuleSource } from '../proxy/index.js';
 
 /** Parses go.mod bytes into what the graph needs (x/mod's ParseLax for dependencies). */
 export type GoModParser = (fileName: string, data: Uint8Array) => ModSummary;
@@ -182,17 +182,5 @@ async function dirFiles(root: string): Promise<ModuleFiles> {
   return {
     dirs: byDir,
     read: (d, name) => readFile(join(root, d, name), 'utf8'),
-  };
-}
-
-/** `@latest` through a module source, undefined when the module does not exist (404/410). */
-export function latestQuery(source: ModuleSource): (module: string) => Promise<string | undefined> {
-  return async (module) => {
-    try {
-      return (await source.latest(module)).Version;
-    } catch (e) {
-      if (isNotFound(e)) return undefined;
-      throw e;
-    }
   };
 }

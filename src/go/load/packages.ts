@@ -174,9 +174,11 @@ export async function loadPackages(
         if ((f.dirs.get(dir) ?? []).some((n) => n.endsWith('.go'))) mods.push({ module: m, dir });
       }
       if (mods.length > 1) {
+        // Found longest first; cmd/go reports them shortest to longest.
         throw new PackageLoadError(
           'go-import-ambiguous',
-          `ambiguous import: found package ${path} in multiple modules:${mods
+          `ambiguous import: found package ${path} in multiple modules:${[...mods]
+            .reverse()
             .map(
               (x) =>
                 `\n\t${x.module.path} ${x.module.version} (${x.module.path}@${x.module.version}${x.dir ? `/${x.dir}` : ''})`,

@@ -2,9 +2,9 @@
 import { resolve } from 'node:path';
 import { MochiPkgError } from '../../errors.js';
 import { mapInOrder } from '../../util/pool.js';
-import { cacheBridgeIO, goModSummary } from '../bridge/index.js';
 import { resolveProjectPath } from '../../util/project-path.js';
 import { readRegularFileIfExists } from '../../util/read.js';
+import { cacheBridgeIO, goModSummary } from '../bridge/index.js';
 import type { Cache } from '../cache/index.js';
 import { download } from '../cache/index.js';
 import { hashGoMod } from '../dirhash/index.js';
@@ -186,7 +186,8 @@ export async function pinGoImports(options: PinOptions): Promise<PinResult> {
       });
       return { spec, imp: p.imp };
     } catch (e) {
-      if (e instanceof GoImportSpecError) throw new GoImportSpecError(p.imp.spec, e.problem, e.hint, e, p.imp.where);
+      if (e instanceof GoImportSpecError)
+        throw new GoImportSpecError(p.imp.spec, e.problem, e.hint, e, p.imp.where);
       if (e instanceof PackageLoadError) {
         throw new GoPinError('go-query-unresolved', `${describe(p.imp)}: ${e.message}`, {
           ...(e.hint ? { hint: e.hint } : {}),
