@@ -14,7 +14,7 @@ import {
 import type { PythonTarget } from '../python/build/types.js';
 import { LockfileError } from '../python/lockfile/index.js';
 import { type ClosureTarget, closureTarget, IndexSession } from '../python/registry/closure.js';
-import { RegistryError } from '../python/registry/index.js';
+import { normalizeIndexUrl, RegistryError } from '../python/registry/index.js';
 import { resolveClosure } from '../python/registry/lockClosure.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { cachedBuild } from './buildCache.js';
@@ -188,6 +188,8 @@ async function plan(s: LockSettings, root: string, previous: Lock | undefined): 
   const targets = settings.list('python.targets');
   const python = s.python;
 
+  // One session: the stub resolver and the closure read each page once.
+  const session = new IndexSession({ cacheDir, ...(s.offline ? { offline: true } : {}) });
   emit({ kind: 'progress', message: 'mochi-pkg lock: reading the Python build…' });
   // The stub directories also resolve names a package imports from elsewhere (the stdlib).
   const makeBuild = s.makeBuild ?? loadPythonBuild;
@@ -206,6 +208,7 @@ async function plan(s: LockSettings, root: string, previous: Lock | undefined): 
         indexUrl,
         ...(s.offline ? { offline: true } : {}),
         ...(python ? { python } : {}),
+        session,
       }),
     ],
     build,
@@ -215,7 +218,8 @@ async function plan(s: LockSettings, root: string, previous: Lock | undefined): 
       resolveClosure({
         roots,
         targets: closureTargets(targets, python),
-        session: new IndexSession({ cacheDir, ...(s.offline ? { offline: true } : {}) }),
+        defaultIndexUrl: normalizeIndexUrl(indexUrl),
+        session,
         ...(previous?.distributions
           ? {
               previous: previous.distributions.map((d) => ({

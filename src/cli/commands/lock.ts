@@ -28,6 +28,7 @@ import {
   UsageError,
   verbose,
 } from '../context.js';
+import { checkDirFlag, checkOutputFileFlag } from '../pathFlags.js';
 import { createProgress } from '../progress.js';
 import { PYTHON_TARGET_HELP, parsePythonTarget, pythonTargetFlags } from '../python-target.js';
 import { settingsFromFlags } from '../settings-flags.js';
@@ -204,6 +205,8 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
       );
     }
   }
+  for (const flag of ['cache-dir', 'go-cache-dir'] as const) await checkDirFlag(flag, values[flag], ctx.cwd);
+  for (const flag of ['go-sum', 'go-mod'] as const) await checkOutputFileFlag(flag, values[flag], ctx.cwd);
   const progress = createProgress(ctx, values.json === true);
   if (ctx.verbosity === 'verbose') {
     const settings = await loadSettings({
