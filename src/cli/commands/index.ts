@@ -14,6 +14,7 @@ export const groups: Readonly<Record<string, string>> = {
   lock: 'mochi.lock: pin foreign imports, and check the lock for drift',
   config: 'project settings: mochi.toml under the environment and flags',
   tree: 'the locked graph of both ecosystems, and why a package is there',
+  outdated: 'newer versions of locked Go modules and Python distributions',
 };
 
 /** Groups inside a group, with what each is for (shown by `mochi-pkg <group> --help`). */
@@ -86,6 +87,11 @@ export const commands: readonly CommandEntry[] = [
     name: 'tree',
     summary: 'show the locked graph: imports, then the Python distributions and Go modules they need',
     load: () => import('./tree.js'),
+  },
+  {
+    name: 'outdated',
+    summary: 'show, per locked Go module and Python distribution, the newest version allowed and overall',
+    load: () => import('./outdated.js'),
   },
   // -- settings
   {
