@@ -62,6 +62,13 @@ export const ERROR_CODES = {
   'lockfile-duplicate-entry': usage('two lock entries share a key (`<name>:<alias>`, a module, or an alias)'),
   'lockfile-build-mismatch': problem('a build result does not answer the request it was made for'),
   'lockfile-drift': problem('mochi.lock is out of date with the imports'),
+  'lock-upgrade-invalid': usage('an `--upgrade-package` value is not `<name>` or `<name>@<version>`'),
+  'lock-upgrade-unknown': usage(
+    '`--upgrade-package` names a Go module or Python distribution not in mochi.lock',
+  ),
+  'lock-upgrade-unsatisfiable': usage(
+    'the version `--upgrade-package` asks for is not one the imports allow (or the source does not have it)',
+  ),
 
   // Go: semantic versions, module paths, h1: hashes
   'semver-invalid': problem('a string is not a Go semantic version'),

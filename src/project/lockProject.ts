@@ -7,6 +7,8 @@ import { Cache } from '../go/cache/index.js';
 import {
   BRIDGE_GO_VERSION,
   BRIDGE_MODULE,
+  checksumMismatches,
+  GoChecksumError,
   renderGoMod,
   renderGoSum,
   replaceDir,
@@ -35,6 +37,13 @@ import { compareLocks, type Lock, type LockDiffEntry, parseLock } from './lockdo
 import { typeshedProvider } from './provider.js';
 import { registryProvider } from './registryProvider.js';
 import { loadSettings } from './settingsFile.js';
+import {
+  type LockChange,
+  lockChanges,
+  parseUpgradeRequest,
+  preferredLock,
+  unmetRequests,
+} from './upgrade.js';
 import {
   checkWrapperFolders,
   type WrapperFileProblem,
@@ -100,6 +109,13 @@ export interface LockProjectOptions extends LockSettings {
   readonly goSum?: string | undefined;
   /** Also write the go.mod of the program's Go bridge to this file (relative to `cwd`). */
   readonly goMod?: string | undefined;
+  /** Re-resolve every Go module and Python distribution, ignoring the pins on disk (`--upgrade`). */
+  readonly upgrade?: boolean | undefined;
+  /**
+   * Let only these pins move (`--upgrade-package`, `<name>[@<version>]`): a Go module path or a
+   * Python distribution name; with a version, that version is taken when the imports allow it.
+   */
+  readonly upgradePackages?: readonly string[] | undefined;
 }
 
 /** Counts for a summary line. */
@@ -128,6 +144,8 @@ export interface LockProjectResult {
   readonly goSum?: { readonly path: string; readonly lines: number };
   /** The Go bridge's go.mod written, when asked for. */
   readonly goMod?: { readonly path: string };
+  /** Go module and Python distribution versions that differ from the lock on disk. */
+  readonly changes: readonly LockChange[];
 }
 
 /** What {@link checkLock} found. */
@@ -285,7 +303,26 @@ export async function lockProject(options: LockProjectOptions): Promise<LockProj
     if (!(e instanceof LockfileError) || !options.force) throw e;
     options.onEvent?.({ kind: 'lock-unreadable', path, code: e.code });
   }
-  const p = await plan(options, root, previous);
+  const requests = (options.upgradePackages ?? []).map(parseUpgradeRequest);
+  const upgrading = options.upgrade === true || requests.length > 0;
+  const p = await plan(
+    options,
+    root,
+    upgrading ? preferredLock(previous, requests, options.upgrade === true) : previous,
+  );
+  if (previous && upgrading) {
+    // A dropped pin still guards its version: the same module version must keep its hashes.
+    const bad = checksumMismatches(previous.go, p.lock.go);
+    if (bad.length > 0) throw new GoChecksumError(bad);
+    const unmet = unmetRequests(requests, p.lock);
+    if (unmet.length > 0) {
+      throw new MochiPkgError(
+        'lock-upgrade-unsatisfiable',
+        `--upgrade-package ${unmet.map((r) => r.text).join(', ')}: the imports do not allow that version, or its source does not have it`,
+        { hint: 'ask for a version within the import specs (`mochi-pkg outdated` lists the allowed ones)' },
+      );
+    }
+  }
   const written = await writeLockIfChanged(root, p.text);
   const wrappers = await writeWrapperFolders(
     root,
@@ -319,6 +356,7 @@ export async function lockProject(options: LockProjectOptions): Promise<LockProj
     wrappers,
     ...(goSum ? { goSum } : {}),
     ...(goMod ? { goMod } : {}),
+    changes: lockChanges(previous, p.lock),
   };
 }
 

@@ -62,6 +62,10 @@ whose SHA-256 is the entry's wrapper-sha256; SKIPPED.txt: one line per name not 
 manifest.json), each only when its bytes change, and removes the folders of aliases no longer
 imported.
 
+Upgrades: lock keeps each Go module and Python distribution at the version mochi.lock pins while
+the imports allow it. --upgrade re-resolves them all; --upgrade-package <name>[@<version>] only the
+ones named. Both print one line per pin that moved (\`go example.com/geo: v1.0.0 -> v1.1.0\`).
+
 Settings: the project's mochi.toml ([python] and [go] tables) holds the stub directories, index,
 targets, GOPROXY, GOPRIVATE, GONOSUMDB, GOSUMDB and cache directories. A flag wins over its
 environment variable, which wins over mochi.toml; \`mochi-pkg config\` shows each effective value
@@ -69,7 +73,8 @@ and where it came from (docs/settings.md).
 
 Flags:
   --check              compare mochi.lock with what lock would write; exit 1 on drift
-  --json               machine-readable output (with --check: {"upToDate", "diff": [{kind, key, fields}],
+  --json               machine-readable output (\`lock\`: {"written", "path", "wrappers", totals,
+                       "changes": [{ecosystem, name, from?, to?}]}; with --check: {"upToDate", "diff": [{kind, key, fields}],
                        "wrappers"?: [{alias, path, problem}]})
   --skipped            also list the names that were not wrapped, and why
   --cwd <dir>          the project directory (default: the current directory)
@@ -104,6 +109,15 @@ ${PYTHON_TARGET_HELP}
   --force              replace a mochi.lock that cannot be read (conflict markers, a newer
                        schema-version, an unknown key, too large); without it \`lock\` refuses such
                        a lock, since its Go hash pins would be lost
+  --upgrade            re-resolve every Go module and Python distribution to the newest version the
+                       imports allow, ignoring the versions pinned in mochi.lock (a version that stays
+                       must keep its locked hashes)
+  --upgrade-package <name>[@<version>]
+                       let only this Go module (its path) or Python distribution (its name, PEP 503
+                       normalised) move: to the newest version the imports allow, or to <version>
+                       (Go: vX.Y.Z; Python: X.Y or ==X.Y) when they allow it; every other pin stays.
+                       Repeatable. A name not in mochi.lock is an error (lock-upgrade-unknown), and
+                       so is a version the imports do not allow (lock-upgrade-unsatisfiable)
   -h, --help           show this help
 
 Examples:
@@ -112,6 +126,8 @@ Examples:
   mochi-pkg lock --check --offline          # in CI, after a warm-up run
   mochi-pkg lock --check --json | jq .diff
   mochi-pkg lock --go-proxy ./goproxy --go-mod bridge/go.mod --go-sum bridge/go.sum
+  mochi-pkg lock --upgrade-package example.com/geo --upgrade-package toposort@1.9
+  mochi-pkg lock --upgrade --json | jq .changes
 
 Output of --check on drift: one line per entry, \`added <name>:<alias>\`, \`removed <name>:<alias>\`
 or \`changed <name>:<alias> (<field>, …)\` for Python entries and the same with the module path
@@ -196,7 +212,18 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     'go-mod': { type: 'string' },
     force: { type: 'boolean' },
     'allow-outside-project': { type: 'boolean' },
+    upgrade: { type: 'boolean' },
+    'upgrade-package': { type: 'string', multiple: true },
   });
+  for (const flag of ['upgrade', 'upgrade-package'] as const) {
+    if (values.check && values[flag] !== undefined) {
+      throw new UsageError(
+        `lock: --${flag} moves pins; it cannot be combined with --check`,
+        `run \`mochi-pkg lock --${flag}${flag === 'upgrade' ? '' : ' <name>'}\`, then \`mochi-pkg lock --check\``,
+      );
+    }
+  }
+  const upgrading = values.upgrade === true || (values['upgrade-package'] ?? []).length > 0;
   for (const flag of ['go-sum', 'go-mod'] as const) {
     if (values.check && values[flag] !== undefined) {
       throw new UsageError(
@@ -273,6 +300,8 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
       force: values.force,
       goSum: values['go-sum'],
       goMod: values['go-mod'],
+      upgrade: values.upgrade,
+      upgradePackages: values['upgrade-package'],
     });
     progress.done();
     printGoWarnings(ctx, r.plan);
@@ -283,6 +312,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
         path: r.path,
         wrappers: r.wrappers,
         ...sum,
+        changes: r.changes,
         ...(goSum ? { goSum } : {}),
         ...(goMod ? { goMod } : {}),
         ...(values.skipped
@@ -294,6 +324,13 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
         ctx,
         `${LOCK_FILE}: ${r.written ? 'wrote' : 'up to date,'} ${entries(sum.entries)} (${plural(sum.items, 'item')}, ${plural(sum.skipped, 'skip')}${sum.goModules > 0 ? `; ${plural(sum.goModules, 'Go module')}` : ''}) from ${plural(plan.files.length, 'file')}`,
       );
+      // What moved is the point of an upgrade: one line per Go module or Python distribution.
+      if (upgrading) {
+        for (const c of r.changes) {
+          println(ctx, `${c.ecosystem} ${c.name}: ${c.from ?? '(new)'} -> ${c.to ?? '(removed)'}`);
+        }
+        if (r.changes.length === 0) println(ctx, 'no pin moved');
+      }
       if (r.wrappers.written.length > 0 || r.wrappers.removed.length > 0)
         println(
           ctx,
