@@ -114,6 +114,20 @@ describe('a failed extraction leaves nothing behind', () => {
   });
 });
 
+describe('concurrent extractions into one target', () => {
+  it('one wins; the others end in zip-target-not-empty, never an internal error, and leave no temp folder', async () => {
+    const { dir } = await withZip();
+    const target = join(dir, 'out');
+    const r = await Promise.allSettled([1, 2, 3, 4].map(() => extract(mod.zip, M, target)));
+    expect(r.filter((x) => x.status === 'fulfilled')).toHaveLength(1);
+    for (const x of r) {
+      if (x.status === 'rejected') expect(x.reason).toMatchObject({ code: 'zip-target-not-empty' });
+    }
+    expect((await readdir(target)).sort()).toEqual(['go.mod', 'm.go', 'sub']);
+    expect(await temps(dir)).toEqual([]);
+  });
+});
+
 describe('temp folders of a killed extraction are swept on the next run', () => {
   /** A process id that no longer runs: a child that has exited and been reaped. */
   async function deadPid(): Promise<number> {

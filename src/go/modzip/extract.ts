@@ -160,6 +160,18 @@ export async function extract(
     try {
       await writeDirAtomic(target, fill);
     } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOTEMPTY' || code === 'EEXIST') {
+        // Another process published the target between the check and the rename.
+        throw new ModZipError(
+          'zip-target-not-empty',
+          `target directory ${dir} was filled by another process meanwhile`,
+          {
+            hint: 'extract into a new or empty directory',
+            cause: e,
+          },
+        );
+      }
       throw asWriteError(dir, e);
     }
     return { files: files.map((e) => e.nameBytes.subarray(prefixLen).toString('utf8')) };
