@@ -210,6 +210,7 @@ export const ERROR_CODES = {
   'resolver-too-many-steps': problem(
     'resolution was cut off before it found a solution or a proof that none exists',
   ),
+  'resolver-index-conflict': problem('two imports take one name, or one index id, from different indexes'),
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 /** A stable error code: a key of {@link ERROR_CODES}. */
