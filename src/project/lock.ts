@@ -205,6 +205,7 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
           name: found.index.name,
           specifier: found.index.specifier,
           indexUrl: found.index.url,
+          ...(spec.source === 'index' ? { indexId: spec.indexId } : {}),
           label: `your import of \`${imp.spec}\` (${formatLocation(imp.location)})`,
         });
       }

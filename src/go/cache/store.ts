@@ -82,10 +82,21 @@ export class Cache {
   /**
    * Opens (creating, with parents) the cache at `root`, by default {@link defaultCacheRoot}.
    * `hasher` checks and hashes zips before they are published (default: x/mod's CheckZip rules
-   * and the h1: hash, on the calling thread).
+   * and the h1: hash, on the calling thread). `create: false` opens a missing cache as an empty
+   * one without creating it (for commands that only read). A root that cannot be created — a
+   * file in the way, a read-only or full disk — is a `file-write` error naming it.
    */
-  static async open(root: string = defaultCacheRoot(), options: { hasher?: ZipHasher } = {}): Promise<Cache> {
-    await mkdir(root, { recursive: true });
+  static async open(
+    root: string = defaultCacheRoot(),
+    options: { hasher?: ZipHasher; create?: boolean } = {},
+  ): Promise<Cache> {
+    if (options.create !== false) {
+      try {
+        await mkdir(root, { recursive: true });
+      } catch (e) {
+        throw asWriteError(root, e);
+      }
+    }
     return new Cache(root, options.hasher ?? inlineHasher);
   }
 
