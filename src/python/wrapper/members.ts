@@ -27,8 +27,8 @@ export interface MemberHost {
   readonly className: ClassNamer;
   /** The surface of module `name` (package or external). */
   moduleOf(name: string): ModuleSurface;
-  /** How {@link className} names a class that is not one of the module's items (`module.Outer.Inner`). */
-  defaultClassName(module: string, def: ClassDef): string;
+  /** Whether {@link className} names `def` by a name of this wrapper (one of its items) rather than its dotted path. */
+  isItem(def: ClassDef): boolean;
 }
 
 /** Bases are followed at most this deep (hostile-input bound; typeshed's deepest is far below). */
@@ -476,7 +476,7 @@ export function classMembers(
       },
       className: (m, def, external) => {
         const named = host.className(m, def, external);
-        if (named !== host.defaultClassName(m, def)) specific = true;
+        if (host.isItem(def)) specific = true;
         return named;
       },
       ...(typeArgs.size > 0 ? { typeArgs } : {}),
