@@ -206,13 +206,13 @@ function headers(text: string): Map<string, string> {
   return out;
 }
 
-/** Entry points of one group, `name → value`, as importlib.metadata reads `entry_points.txt`. */
+/** Entry points by group, `name → value`, as importlib.metadata reads `entry_points.txt` (only `#` starts a comment). */
 export function parseEntryPoints(text: string): Map<string, Map<string, string>> {
   const groups = new Map<string, Map<string, string>>();
   let current: Map<string, string> | undefined;
   for (const raw of text.split(/\r\n|\r|\n/)) {
     const line = raw.trim();
-    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
+    if (line === '' || line.startsWith('#')) continue;
     const section = /^\[(.*)\]$/.exec(line);
     if (section) {
       const name = (section[1] as string).trim();
@@ -222,7 +222,12 @@ export function parseEntryPoints(text: string): Map<string, Map<string, string>>
     }
     if (current === undefined) continue;
     const eq = line.indexOf('=');
-    if (eq < 0) continue;
+    if (eq < 0) {
+      throw new InstallError(
+        'install-bad-entry-point',
+        `entry_points.txt: line ${JSON.stringify(line)} is not "name = value"`,
+      );
+    }
     current.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
   }
   return groups;

@@ -264,6 +264,13 @@ describe('planWheelInstall refuses hostile wheels', () => {
       'install-bad-entry-point',
       /is not "name = module:attr"/,
     );
+    refuse(
+      wheelFiles('evil', '1.0', [], {
+        extraMeta: [ok('evil-1.0.dist-info/entry_points.txt', '[console_scripts]\n; not a comment\n')],
+      }),
+      'install-bad-entry-point',
+      /is not "name = value"/,
+    );
     const two = wheelFiles('evil', '1.0', [ok('evil/a.py'), ok('evil-2.0.dist-info/METADATA')]);
     refuse(two, 'install-bad-wheel', /one \.dist-info folder, found 2/);
   });
