@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { MochiPkgError } from '../errors.js';
+import { MAX_LOCK_BYTES } from '../lock/errors.js';
 import {
   type EnvChanges,
   envPath,
@@ -14,12 +15,15 @@ import {
 import { InstallError } from '../python/install/errors.js';
 import { WheelStore } from '../python/install/store.js';
 import type { LockedDistribution } from '../python/lockfile/index.js';
-import { RegistryCache, sha256Hex } from '../python/registry/cache.js';
-import { IndexClient } from '../python/registry/client.js';
+import { defaultPythonCacheRoot, RegistryCache, sha256Hex } from '../python/registry/cache.js';
+import { readRegularFileIfExists } from '../util/read.js';
 import { LockMissingError } from './errors.js';
-import { defaultCacheDir, LOCK_FILE, readLock } from './lock.js';
 import { parseLock } from './lockdoc.js';
-import { checkLock, type LockSettings } from './lockProject.js';
+import type { LockSettings } from './lockProject.js';
+
+// The lock flow (stub builds, resolver) and the index client load only when needed, so a
+// `--frozen` sync that finds nothing to do starts fast.
+const LOCK_FILE = 'mochi.lock';
 
 /** The interpreter scripts are written for: its absolute path and `X.Y`. */
 export interface Interpreter {
@@ -109,10 +113,11 @@ export function wantedFor(
 export async function syncProject(s: SyncSettings): Promise<SyncResult> {
   const root = resolve(s.cwd, s.project ?? '.');
   const path = join(root, LOCK_FILE);
-  const bytes = await readLock(root);
+  const bytes = await readRegularFileIfExists(path, { maxBytes: MAX_LOCK_BYTES, what: 'lock file' });
   if (bytes === undefined) throw new LockMissingError(path);
   const lock = parseLock(bytes, { fileName: path });
   if (!s.frozen) {
+    const { checkLock } = await import('./lockProject.js');
     const check = await checkLock(s);
     if (!check.upToDate) {
       throw new MochiPkgError(
@@ -124,14 +129,18 @@ export async function syncProject(s: SyncSettings): Promise<SyncResult> {
       );
     }
   }
-  const interpreter = await (s.probeInterpreter ?? probePython)(s.interpreter ?? 'python3');
+  // An absolute interpreter path with an explicit target is used as given (no process started).
+  const interpreter =
+    s.interpreter?.startsWith('/') && s.target !== undefined
+      ? { executable: s.interpreter, version: s.target.split('-')[0] as string }
+      : await (s.probeInterpreter ?? probePython)(s.interpreter ?? 'python3');
   const platform = process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux';
   const target = s.target ?? `${interpreter.version}-${platform}`;
   const pythonVersion = target.split('-')[0] as string;
   const wanted = wantedFor(lock.distributions ?? [], target);
   const cacheRoot =
     s.cacheDir === undefined
-      ? defaultCacheDir(s.env ?? process.env, process.platform, homedir())
+      ? defaultPythonCacheRoot(s.env ?? process.env, process.platform, homedir())
       : resolve(s.cwd, s.cacheDir);
   const cache = new RegistryCache(cacheRoot);
   const store = new WheelStore(join(cacheRoot, 'installed'));
@@ -151,6 +160,7 @@ export async function syncProject(s: SyncSettings): Promise<SyncResult> {
       );
     }
     s.onSyncEvent?.({ kind: 'download', name: d.name, wheel: d.wheel });
+    const { IndexClient } = await import('../python/registry/client.js');
     const client = new IndexClient(locked.indexUrl, {});
     const page = await client.getProject(d.name);
     const file = page.files.find((f) => f.filename === d.wheel);

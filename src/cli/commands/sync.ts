@@ -1,7 +1,8 @@
 // `mochi-pkg sync`: install exactly what mochi.lock pins into the project's Python environment.
 import { EXIT_STATUS } from '../../errorCodes.js';
 import { isMochiPkgError } from '../../errors.js';
-import { loadPythonBuild, type SyncResult, type SyncSettings, syncProject } from '../../project/index.js';
+import type { SyncResult, SyncSettings } from '../../project/syncProject.js';
+import { syncProject } from '../../project/syncProject.js';
 import {
   type Command,
   type CommandContext,
@@ -33,7 +34,8 @@ Flags:
   --check, --dry-run   print what would change, write nothing; exit 1 when something would
   --frozen             install mochi.lock as it is, without checking it against the sources
   --target <X.Y-plat>  the lock target to install (default: the interpreter's X.Y on this platform)
-  --interpreter <cmd>  the Python that scripts are written for (default: python3 on PATH)
+  --interpreter <cmd>  the Python that scripts are written for (default: python3 on PATH, asked
+                       for its sys.executable; an absolute path with --target is used as given)
   --offline            use cached wheels only; a missing one is an error
   --json               machine-readable output: {target, env, upToDate, added, removed, changed, unchanged}
   --cwd <dir>          the project directory (default: the current directory)
@@ -100,7 +102,7 @@ export async function runSync(ctx: CommandContext, extra: Partial<SyncSettings> 
       interpreter: values.interpreter,
       frozen: values.frozen,
       dryRun: check,
-      makeBuild: loadPythonBuild,
+      makeBuild: async (options) => (await import('../../project/lock.js')).loadPythonBuild(options),
       onEvent: (e) => {
         if (e.kind === 'progress') progress.update(e.message);
       },
