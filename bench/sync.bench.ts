@@ -79,10 +79,15 @@ export default async function bench(): Promise<void> {
       writeFileSync(join(dir, 'mochi.lock'), lock);
       return dir;
     };
+    const python = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], {
+      encoding: 'utf8',
+    }).trim();
     const sync = (dir: string) =>
-      measureCommand(process.execPath, [
+      measureCpu(process.execPath, [
         BIN,
         'sync',
+        '--interpreter',
+        python,
         '--frozen',
         '--offline',
         '--target',
