@@ -1,5 +1,6 @@
 // `mochi-pkg sync`: make the project's Python environment match mochi.lock, never re-resolving.
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,6 +17,7 @@ import { InstallError } from '../python/install/errors.js';
 import { WheelStore } from '../python/install/store.js';
 import type { LockedDistribution } from '../python/lockfile/index.js';
 import { defaultPythonCacheRoot, RegistryCache, sha256Hex } from '../python/registry/cache.js';
+import { writeFileAtomic } from '../util/atomic.js';
 import { readRegularFileIfExists } from '../util/read.js';
 import { LockMissingError } from './errors.js';
 import { parseLock } from './lockdoc.js';
@@ -61,6 +63,38 @@ export interface SyncResult {
   readonly interpreter: Interpreter;
   readonly changes: EnvChanges;
   readonly distributions: number;
+  /** The Go bridge's go.mod and go.sum under `.mochi/go/`, when the lock pins Go modules. */
+  readonly go?: { readonly dir: string; readonly modules: number; readonly upToDate: boolean };
+}
+
+/** Writes (or, dry run, compares) `.mochi/go/go.mod` and `go.sum` from the lock's [[go-package]] tables. */
+async function syncGoBridge(
+  root: string,
+  lock: ReturnType<typeof parseLock>,
+  dryRun: boolean,
+): Promise<SyncResult['go']> {
+  if (lock.go.entries.length === 0) return undefined;
+  const { BRIDGE_GO_VERSION, BRIDGE_MODULE, renderGoMod, renderGoSum, replaceDir } = await import(
+    '../go/lockfile/index.js'
+  );
+  const dir = join(root, '.mochi', 'go');
+  const files = new Map([
+    [
+      'go.mod',
+      renderGoMod(lock.go, BRIDGE_MODULE, BRIDGE_GO_VERSION, (e) =>
+        replaceDir(root, e.localPath ?? '.', dir),
+      ),
+    ],
+    ['go.sum', renderGoSum(lock.go)],
+  ]);
+  let upToDate = true;
+  for (const [name, text] of files) {
+    const have = await readFile(join(dir, name), 'utf8').catch(() => undefined);
+    if (have === text) continue;
+    upToDate = false;
+    if (!dryRun) await writeFileAtomic(join(dir, name), text, { mkdirs: true });
+  }
+  return { dir, modules: lock.go.entries.length, upToDate };
 }
 
 const run = promisify(execFile);
@@ -204,5 +238,13 @@ export async function syncProject(s: SyncSettings): Promise<SyncResult> {
       await release();
     }
   }
-  return { target, env: envPath(root, target), interpreter, changes, distributions: wanted.length };
+  const go = await syncGoBridge(root, lock, s.dryRun === true);
+  return {
+    target,
+    env: envPath(root, target),
+    interpreter,
+    changes,
+    distributions: wanted.length,
+    ...(go === undefined ? {} : { go }),
+  };
 }

@@ -179,4 +179,24 @@ describe('mochi-pkg sync', () => {
     expect([taken.code, taken.err]).toEqual([0, '']);
     await expect(readFile(lockFile)).rejects.toMatchObject({ code: 'ENOENT' });
   });
+
+  it("writes the Go bridge's go.mod and go.sum from the [[go-package]] tables; --check reports their drift", async () => {
+    const root = await mkdtemp(join(tmpdir(), 'sync-project-'));
+    const goTable =
+      '[[go-package]]\nmodule = "example.com/geo"\nversion = "v1.1.0"\nsource = "module-proxy"\nzip-h1 = "h1:wIPMzy8Jk+JEh29wXHpFwV0QLeoq7MXdQopCGurJfYo="\nmod-h1 = "h1:fx8PjC5cY0NI+bYv3PP/E+2PsT936wFpFD0YtIVRTNY="\naliases = ["geo"]\n';
+    await writeFile(join(root, 'mochi.lock'), `schema-version = 1\n\n${goTable}`);
+    const check = await sync(root, cache, {}, '--frozen', '--offline', '--check');
+    expect(check.code).toBe(1);
+    expect(check.out).toContain('go.mod and go.sum differ from mochi.lock (1 Go modules)');
+    const r = await sync(root, cache, {}, '--frozen', '--offline');
+    expect(r.code).toBe(0);
+    const dir = join(root, '.mochi', 'go');
+    expect(await readFile(join(dir, 'go.sum'), 'utf8')).toBe(
+      'example.com/geo v1.1.0 h1:wIPMzy8Jk+JEh29wXHpFwV0QLeoq7MXdQopCGurJfYo=\nexample.com/geo v1.1.0/go.mod h1:fx8PjC5cY0NI+bYv3PP/E+2PsT936wFpFD0YtIVRTNY=\n',
+    );
+    expect(await readFile(join(dir, 'go.mod'), 'utf8')).toMatch(/require example\.com\/geo v1\.1\.0/);
+    const again = await sync(root, cache, {}, '--frozen', '--offline', '--check');
+    expect([again.code, again.out]).toContain(0);
+    expect(again.out).toContain('go.mod and go.sum up to date');
+  });
 });

@@ -29,6 +29,8 @@ shared by every project (<cache-dir>/installed); environments hard-link the stor
 new environment is built beside the old one and switched in one rename: an interrupted sync
 leaves the old environment or the new one. Distributions not in the lock are removed. Unless
 --frozen, mochi.lock must be up to date with the .mochi sources (as \`lock --check\` checks).
+When the lock pins Go modules, the Go bridge's go.mod and go.sum are written to
+<project>/.mochi/go/ from the [[go-package]] tables (only when their bytes change).
 
 Flags:
   --check, --dry-run   print what would change, write nothing; exit 1 when something would
@@ -124,16 +126,24 @@ export async function runSync(ctx: CommandContext, extra: Partial<SyncSettings> 
         removed: c.removed,
         changed: c.changed,
         unchanged: c.unchanged,
+        ...(r.go === undefined ? {} : { go: r.go }),
       });
     } else {
       for (const line of summary(r, check)) println(ctx, line);
-      if (check && !c.upToDate) {
+      if (r.go !== undefined) {
+        println(
+          ctx,
+          `${r.go.dir}: go.mod and go.sum ${r.go.upToDate ? 'up to date' : check ? 'differ from mochi.lock' : 'written'} (${r.go.modules} Go modules)`,
+        );
+      }
+      if (check && (!c.upToDate || (r.go !== undefined && !r.go.upToDate))) {
         ctx.stderr.write(
           'error[sync-drift]: the environment does not match mochi.lock\n  hint: run `mochi-pkg sync`\n',
         );
       }
     }
-    return check && !c.upToDate ? ExitCode.failure : ExitCode.ok;
+    const drift = !c.upToDate || (r.go !== undefined && !r.go.upToDate);
+    return check && drift ? ExitCode.failure : ExitCode.ok;
   } catch (e) {
     progress.done();
     if (isMochiPkgError(e)) {
