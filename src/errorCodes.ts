@@ -30,6 +30,9 @@ export const ERROR_CODES = {
   usage: usage('the command line is wrong: unknown command or flag, missing or extra argument'),
   internal: { exit: 'internal', meaning: 'an unexpected failure inside mochi-pkg (please report it)' },
   'lock-missing': usage('`lock --check` found no mochi.lock to check'),
+  'settings-invalid': usage(
+    'mochi.toml is not TOML, or has an unknown table or key, or a value of the wrong type',
+  ),
 
   // Mochi project sources
   'project-syntax': usage('a .mochi file cannot be read: unterminated string or comment'),

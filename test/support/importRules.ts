@@ -60,6 +60,7 @@ export const PURE: readonly string[] = [
   'src/python/lockfile/',
   'src/python/install/plan.ts',
   'src/python/install/errors.ts',
+  'src/project/settings.ts',
 ];
 
 /**
