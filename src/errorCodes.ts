@@ -213,6 +213,25 @@ export const ERROR_CODES = {
   'registry-bad-metadata': problem("a distribution's core metadata (METADATA or PEP 658 file) is unusable"),
   'registry-bad-target': usage('a lock target names a platform other than linux, darwin or win32'),
 
+  // installing locked wheels (sync)
+  'install-bad-wheel': problem(
+    'a wheel cannot be installed: unsafe or duplicate path, symlink, bad .data key, missing or malformed dist-info',
+  ),
+  'install-record-mismatch': problem(
+    "a wheel's RECORD does not match its contents (missing row, wrong hash or size)",
+  ),
+  'install-bad-entry-point': problem('a console or GUI entry point is not `name = module:attr`'),
+  'install-conflict': problem('two locked distributions install the same file'),
+  'install-store-corrupt': problem(
+    'an unpacked wheel in the store no longer matches its manifest (it is re-unpacked)',
+  ),
+  'sync-locked': problem('another sync of this project holds the environment lock'),
+  'sync-out-of-date': problem(
+    'mochi.lock is out of date with the .mochi sources (run `mochi-pkg lock`, or pass --frozen)',
+  ),
+  'sync-drift': problem('`sync --check`: the environment does not match mochi.lock'),
+  'sync-missing-wheel': problem('a locked wheel is neither in the cache nor on its index'),
+
   // Python dependency resolution
   'resolver-conflict': problem(
     'no set of versions satisfies every requirement; the message is the derivation',

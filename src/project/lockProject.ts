@@ -292,7 +292,19 @@ function rootOf(s: LockSettings): string {
 export async function lockProject(options: LockProjectOptions): Promise<LockProjectResult> {
   const root = rootOf(options);
   const path = join(root, LOCK_FILE);
-  if (options.goSum !== undefined) await checkGoSumTarget(resolve(options.cwd, options.goSum), root);
+  if (options.goSum !== undefined)
+    await checkOutputTarget('go-sum', resolve(options.cwd, options.goSum), root);
+  if (options.goMod !== undefined)
+    await checkOutputTarget('go-mod', resolve(options.cwd, options.goMod), root);
+  if (
+    options.goSum !== undefined &&
+    options.goMod !== undefined &&
+    resolve(options.cwd, options.goSum) === resolve(options.cwd, options.goMod)
+  ) {
+    throw new MochiPkgError('usage', `lock: --go-sum and --go-mod name one file, ${options.goSum}`, {
+      hint: 'write them to two files, e.g. --go-mod bridge/go.mod --go-sum bridge/go.sum',
+    });
+  }
   let previous: Lock | undefined;
   try {
     const bytes = await readLock(root);
@@ -397,10 +409,10 @@ export async function checkLock(settings: LockSettings): Promise<CheckLockResult
 }
 
 /**
- * Refuses a go.sum path that would overwrite the lock or a Mochi source (also through a symbolic
- * link): go.sum lines there would destroy the project's own files.
+ * Refuses a `--go-sum`/`--go-mod` path that would overwrite the lock or a Mochi source (also
+ * through a symbolic link): go.sum lines or a go.mod there would destroy the project's own files.
  */
-async function checkGoSumTarget(target: string, root: string): Promise<void> {
+async function checkOutputTarget(flag: 'go-sum' | 'go-mod', target: string, root: string): Promise<void> {
   const real = async (p: string) => {
     try {
       return await realpath(p);
@@ -418,8 +430,9 @@ async function checkGoSumTarget(target: string, root: string): Promise<void> {
         ? 'a Mochi source'
         : undefined;
   if (what !== undefined) {
-    throw new MochiPkgError('usage', `lock: --go-sum ${target} is ${what}; go.sum lines would overwrite it`, {
-      hint: 'write go.sum lines to their own file, e.g. --go-sum go.sum',
+    const [written, example] = flag === 'go-sum' ? ['go.sum lines', 'go.sum'] : ['a go.mod', 'bridge/go.mod'];
+    throw new MochiPkgError('usage', `lock: --${flag} ${target} is ${what}; ${written} would overwrite it`, {
+      hint: `write it to its own file, e.g. --${flag} ${example}`,
     });
   }
 }
