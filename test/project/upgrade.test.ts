@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +104,24 @@ describe('mochi-pkg lock --upgrade / --upgrade-package', () => {
     const check = await run('--check', '--upgrade');
     expect(check.code).toBe(2);
     expect(await readFile(join(dir, 'mochi.lock'), 'utf8')).toBe(before);
+  });
+
+  it('still refuses a locked hash the proxy serves differently for a version that does not move', async () => {
+    const path = join(dir, 'mochi.lock');
+    const before = await readFile(path, 'utf8');
+    const edited = before.replace(
+      /(module = "example.com\/geo"[\s\S]*?zip-h1 = ")h1:[^"]+/,
+      '$1h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+    );
+    expect(edited).not.toBe(before);
+    await writeFile(path, edited);
+    for (const flags of [['--upgrade'], ['--upgrade-package', 'example.com/geo']]) {
+      const r = await run(...flags);
+      expect(r.code, flags.join(' ')).toBe(1);
+      expect(r.err).toContain('error[go-checksum-mismatch]');
+      expect(await readFile(path, 'utf8')).toBe(edited);
+    }
+    await writeFile(path, before);
   });
 });
 
