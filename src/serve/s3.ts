@@ -21,8 +21,9 @@ export interface S3Spec {
 
 /**
  * Reads `s3://bucket/prefix` plus the environment: `AWS_ENDPOINT_URL_S3` or `AWS_ENDPOINT_URL`
- * (an S3-compatible endpoint, path-style), `AWS_REGION` (default `us-east-1`). Credentials come
- * from the SDK's default chain.
+ * (an S3-compatible endpoint, path-style), `AWS_REGION` (default `us-east-1`),
+ * `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`; without those two, the SDK's default chain
+ * (shared profile, instance or task role) supplies credentials.
  */
 export function parseS3Spec(spec: string, env: NodeJS.ProcessEnv): S3Spec {
   const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(spec);
@@ -37,12 +38,15 @@ export function parseS3Spec(spec: string, env: NodeJS.ProcessEnv): S3Spec {
   }
   const rawPrefix = (m[2] ?? '').replace(/^\/+|\/+$/g, '');
   const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
+  const id = env.AWS_ACCESS_KEY_ID;
+  const secret = env.AWS_SECRET_ACCESS_KEY;
   return {
     bucket: m[1] as string,
     prefix: rawPrefix === '' ? '' : `${rawPrefix}/`,
     ...(endpoint === undefined ? {} : { endpoint }),
     region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
     forcePathStyle: endpoint !== undefined,
+    ...(id && secret ? { credentials: { accessKeyId: id, secretAccessKey: secret } } : {}),
   };
 }
 
