@@ -80,6 +80,11 @@ export class S3Storage implements Storage {
     const client = new sdk.S3Client({
       region: spec.region,
       forcePathStyle: spec.forcePathStyle,
+      // S3-compatible stores (GCS's XML API, older MinIO) reject the SDK's default aws-chunked
+      // checksum trailers; send checksums only where an operation requires them.
+      ...(spec.endpoint === undefined
+        ? {}
+        : { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }),
       ...(spec.endpoint === undefined ? {} : { endpoint: spec.endpoint }),
       ...(spec.credentials === undefined ? {} : { credentials: spec.credentials }),
     });
@@ -107,20 +112,25 @@ export class S3Storage implements Storage {
   }
 
   async get(key: string): Promise<StoredObject | undefined> {
-    const size = await this.head(key);
-    if (size === undefined) return undefined;
     const Key = this.key(key);
+    const fetchBody = async () => {
+      try {
+        return await this.client.send(new this.sdk.GetObjectCommand({ Bucket: this.spec.bucket, Key }));
+      } catch (e) {
+        if (status(e) === 404) return undefined;
+        throw this.fail('GET', key, e);
+      }
+    };
+    // One GET answers both "is it there" and the bytes; a second open() fetches again.
+    let first = await fetchBody();
+    if (first === undefined) return undefined;
     return {
-      size,
+      size: first.ContentLength ?? 0,
       open: async () => {
-        try {
-          const out = await this.client.send(
-            new this.sdk.GetObjectCommand({ Bucket: this.spec.bucket, Key }),
-          );
-          return out.Body as Readable;
-        } catch (e) {
-          throw this.fail('GET', key, e);
-        }
+        const out = first ?? (await fetchBody());
+        first = undefined;
+        if (out === undefined) throw new ServeError('serve-storage', `${this.describe}: ${key} disappeared`);
+        return out.Body as Readable;
       },
     };
   }

@@ -139,8 +139,11 @@ export function serveHandler(o: ServeOptions): (req: IncomingMessage, res: Serve
         sent = req.method === 'HEAD' ? 0 : reply.body.length;
       } else {
         res.writeHead(reply.status, { ...headers, 'content-length': String(reply.body.size) });
-        if (req.method === 'HEAD') res.end();
-        else {
+        if (req.method === 'HEAD') {
+          // An object store may have opened the body already: release it.
+          (await reply.body.open()).destroy();
+          res.end();
+        } else {
           await pipeline(await reply.body.open(), res);
           sent = reply.body.size;
         }
