@@ -41,6 +41,8 @@ export interface ServeConfig {
   readonly maxZipBytes?: number;
   readonly ratePerSecond?: number;
   readonly listTtlMs?: number;
+  /** The clock of rate limits and list reuse (tests stop it). */
+  readonly now?: () => number;
   readonly tmpDir?: string;
   readonly log?: (line: string) => void;
   readonly cwd: string;
@@ -97,6 +99,7 @@ export async function startServeFromConfig(c: ServeConfig): Promise<ServeInstanc
     ...(c.listTtlMs === undefined ? {} : { listTtlMs: c.listTtlMs }),
     tmpDir: c.tmpDir ?? join(tmpdir(), `mochi-pkg-serve-${process.pid}`),
     metrics,
+    ...(c.now === undefined ? {} : { now: c.now }),
   });
   const running = await startServe(
     {
@@ -105,6 +108,7 @@ export async function startServeFromConfig(c: ServeConfig): Promise<ServeInstanc
       metrics,
       ...(c.log === undefined ? {} : { log: c.log }),
       ...(c.ratePerSecond === undefined ? {} : { ratePerSecond: c.ratePerSecond }),
+      ...(c.now === undefined ? {} : { now: c.now }),
     },
     host,
     port,
