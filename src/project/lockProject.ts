@@ -15,7 +15,7 @@ import {
 import type { PythonTarget } from '../python/build/types.js';
 import { LockfileError } from '../python/lockfile/index.js';
 import { type ClosureTarget, closureTarget, IndexSession } from '../python/registry/closure.js';
-import { RegistryError, registryIndexUrl } from '../python/registry/index.js';
+import { normalizeIndexUrl, RegistryError, registryIndexUrl } from '../python/registry/index.js';
 import { resolveClosure } from '../python/registry/lockClosure.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { LockMissingError } from './errors.js';
@@ -176,6 +176,8 @@ async function plan(s: LockSettings, root: string, previous: Lock | undefined): 
   const goProxy = s.offline ? 'off' : goProxyList(s.goProxy ?? env.GOPROXY, s.cwd);
   const python = s.python;
 
+  // One session: the stub resolver and the closure read each page once.
+  const session = new IndexSession({ cacheDir, ...(s.offline ? { offline: true } : {}) });
   emit({ kind: 'progress', message: 'mochi-pkg lock: reading the Python build…' });
   // The stub directories also resolve names a package imports from elsewhere (the stdlib).
   const build = await (s.makeBuild ?? loadPythonBuild)({ typeshedRoots: stubDirs });
@@ -190,6 +192,7 @@ async function plan(s: LockSettings, root: string, previous: Lock | undefined): 
         indexUrl,
         ...(s.offline ? { offline: true } : {}),
         ...(python ? { python } : {}),
+        session,
       }),
     ],
     build,
@@ -199,7 +202,8 @@ async function plan(s: LockSettings, root: string, previous: Lock | undefined): 
       resolveClosure({
         roots,
         targets: closureTargets(s.targets, python),
-        session: new IndexSession({ cacheDir, ...(s.offline ? { offline: true } : {}) }),
+        defaultIndexUrl: normalizeIndexUrl(indexUrl),
+        session,
         ...(previous?.distributions
           ? {
               previous: previous.distributions.map((d) => ({

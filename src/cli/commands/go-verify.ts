@@ -1,7 +1,9 @@
 // `mochi-pkg go verify [<module>@<version>...]`: re-hash cache entries against their .ziphash.
 
+import { lstat } from 'node:fs/promises';
 import { redactUrls } from '../../errors.js';
 import { CacheCorruptError } from '../../go/cache/errors.js';
+import type { Cache } from '../../go/cache/store.js';
 import { mapInOrder } from '../../util/pool.js';
 import { type Command, ExitCode, parseCommandArgs, printJson, println } from '../context.js';
 import { CACHE_HELP, cacheFlags, openCommandCache, parseModuleArg } from '../go-proxy.js';
@@ -15,6 +17,28 @@ interface Verdict {
   Removed?: boolean;
 }
 
+/** The verdict of a named entry of which the cache holds no file at all. */
+const NOT_IN_CACHE = 'not in cache';
+
+/** Whether the cache holds any file of `module@version` (a partial entry is there, and corrupt). */
+async function inCache(cache: Cache, module: string, version: string): Promise<boolean> {
+  for (const p of [
+    cache.zipPath(module, version),
+    cache.zipHashPath(module, version),
+    cache.infoPath(module, version),
+    cache.modPath(module, version),
+  ]) {
+    if (
+      await lstat(p).then(
+        () => true,
+        () => false,
+      )
+    )
+      return true;
+  }
+  return false;
+}
+
 export const command: Command = {
   name: 'go verify',
   summary: 're-hash cached module zips and report corrupt entries',
@@ -25,7 +49,8 @@ it with its .ziphash sidecar. A missing file, an unreadable zip or a mismatch is
 corrupt. Entries left incomplete by an interrupted download are not corrupt (the cache does not
 report them as present); they are counted, and the next \`go download\` completes them.
 
-Output: "ok <module>@<version> <h1:sum>" or "corrupt <module>@<version>: <why>" per entry; with
+Output: "ok <module>@<version> <h1:sum>", "corrupt <module>@<version>: <why>" or, for a named
+entry the cache holds no file of, "missing <module>@<version>: not in cache" per entry; with
 --json one object per line: Path, Version, and Sum or Error (and Removed with --fix).
 
 Flags:
@@ -44,7 +69,8 @@ Exit codes: 0 every entry verified · 1 at least one corrupt or missing entry ·
       json: { type: 'boolean' },
       fix: { type: 'boolean' },
     });
-    const cache = await openCommandCache(ctx, values['cache-dir']);
+    // Verifying only reads: a missing cache is an empty one, and stays missing.
+    const cache = await openCommandCache(ctx, values['cache-dir'], { create: false });
     let targets: { module: string; version: string }[];
     let incomplete = 0;
     if (positionals.length > 0) {
@@ -64,6 +90,9 @@ Exit codes: 0 every entry verified · 1 at least one corrupt or missing entry ·
       targets,
       2,
       async ({ module, version }): Promise<Verdict> => {
+        if (!(await inCache(cache, module, version))) {
+          return { Path: module, Version: version, Error: NOT_IN_CACHE };
+        }
         try {
           return { Path: module, Version: version, Sum: await cache.verifyZip(module, version) };
         } catch (e) {
@@ -82,6 +111,7 @@ Exit codes: 0 every entry verified · 1 at least one corrupt or missing entry ·
         progress.done();
         if (values.json) printJson(ctx, v);
         else if (v.Error === undefined) println(ctx, `ok ${v.Path}@${v.Version} ${v.Sum}`);
+        else if (v.Error === NOT_IN_CACHE) println(ctx, `missing ${v.Path}@${v.Version}: ${NOT_IN_CACHE}`);
         else println(ctx, `corrupt ${v.Path}@${v.Version}: ${v.Error}${v.Removed ? ' (removed)' : ''}`);
       },
     );
