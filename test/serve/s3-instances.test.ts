@@ -17,7 +17,7 @@ import { describeWithOracle } from '../support/oracles.js';
 import { s3Oracle, startTestS3, type TestS3 } from '../support/s3.js';
 
 const child = fileURLToPath(new URL('../go/support/cli-child.ts', import.meta.url));
-const MODULES = 20;
+const MODULES = 10;
 const CLIENTS = 50;
 const REQUESTS = 4;
 
