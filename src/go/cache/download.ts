@@ -6,6 +6,7 @@ import { canonicalVersion } from '../module/index.js';
 import type { ModuleSource } from '../proxy/client.js';
 import { ProxyFailure, VersionNotFoundError } from '../proxy/errors.js';
 import type { VersionInfo } from '../proxy/info.js';
+import { exists } from './publish.js';
 import type { Cache } from './store.js';
 import { isZipContentError, readIfExists } from './store.js';
 
@@ -94,13 +95,18 @@ export async function download(
     const mod = await readIfExists(paths.GoMod);
     if (Sum !== undefined && mod !== undefined) return { ...paths, Sum, GoModSum: hashGoMod(mod) };
   }
+  // A `.info` or `.mod` already cached (stored from the proxy by an earlier step, such as the
+  // module graph reading go.mod files) is not fetched again; only the zip is missing then.
+  const [cachedInfo, cachedMod] = await Promise.all([exists(paths.Info), readIfExists(paths.GoMod)]);
+  const fetchInfo = !cachedInfo || info !== undefined;
+  // Both are fetched before either is stored: a failure leaves nothing half-written behind.
   const [gotInfo, mod] = await Promise.all([
-    info ? Promise.resolve(info) : source.info(module, version),
-    source.mod(module, version),
+    fetchInfo ? (info ?? source.info(module, version)) : undefined,
+    cachedMod ?? source.mod(module, version),
   ]);
   const [, GoModSum] = await Promise.all([
-    cache.storeInfo(module, version, gotInfo),
-    cache.storeMod(module, version, mod),
+    gotInfo ? cache.storeInfo(module, version, gotInfo) : undefined,
+    cachedMod !== undefined ? hashGoMod(cachedMod) : cache.storeMod(module, version, mod),
   ]);
   const attempts = Math.max(1, options.zipAttempts ?? 2);
   for (let attempt = 1; ; attempt++) {
