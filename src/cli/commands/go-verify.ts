@@ -2,15 +2,20 @@
 
 import { redactUrls } from '../../errors.js';
 import { CacheCorruptError } from '../../go/cache/errors.js';
+import { readIfExists } from '../../go/cache/store.js';
+import { hashGoMod } from '../../go/dirhash/index.js';
+import { SumdbError } from '../../go/sumdb/index.js';
 import { mapInOrder } from '../../util/pool.js';
-import { type Command, ExitCode, parseCommandArgs, printJson, println } from '../context.js';
-import { CACHE_HELP, cacheFlags, openCommandCache, parseModuleArg } from '../go-proxy.js';
+import { type Command, ExitCode, parseCommandArgs, printError, printJson, println } from '../context.js';
+import { CACHE_HELP, cacheFlags, openCommandCache, openCommandSums, parseModuleArg } from '../go-proxy.js';
 import { createProgress } from '../progress.js';
 
 interface Verdict {
   Path: string;
   Version: string;
   Sum?: string;
+  /** The checksum database that vouched for Sum and the go.mod's hash. */
+  SumDB?: string;
   Error?: string;
   Removed?: boolean;
 }
@@ -22,11 +27,14 @@ export const command: Command = {
 
 Re-hashes each named cache entry's zip (or every complete entry when none is named) and compares
 it with its .ziphash sidecar. A missing file, an unreadable zip or a mismatch is reported as
-corrupt. Entries left incomplete by an interrupted download are not corrupt (the cache does not
+corrupt. The zip's and the go.mod's hashes are then checked against the checksum database
+(GOSUMDB, as for go download): a disagreement is reported as "mismatch" with the SECURITY ERROR
+on stderr (error[sumdb-security]). Entries left incomplete by an interrupted download are not corrupt (the cache does not
 report them as present); they are counted, and the next \`go download\` completes them.
 
-Output: "ok <module>@<version> <h1:sum>" or "corrupt <module>@<version>: <why>" per entry; with
---json one object per line: Path, Version, and Sum or Error (and Removed with --fix).
+Output: "ok <module>@<version> <h1:sum>", "corrupt <module>@<version>: <why>" or "mismatch
+<module>@<version>: <why>" per entry; with --json one object per line: Path, Version, and Sum
+(with SumDB, the database that vouched for it) or Error (and Removed with --fix).
 
 Flags:
   --fix               remove corrupt entries so that the next download fetches them again
@@ -45,6 +53,7 @@ Exit codes: 0 every entry verified · 1 at least one corrupt or missing entry ·
       fix: { type: 'boolean' },
     });
     const cache = await openCommandCache(ctx, values['cache-dir']);
+    const sums = openCommandSums(ctx, undefined, cache);
     let targets: { module: string; version: string }[];
     let incomplete = 0;
     if (positionals.length > 0) {
@@ -60,13 +69,28 @@ Exit codes: 0 every entry verified · 1 at least one corrupt or missing entry ·
     }
     const progress = createProgress(ctx);
     let checked = 0;
+    // Entries the checksum database disagrees with (the cache itself is consistent).
+    const refused = new Set<Verdict>();
     const verdicts = await mapInOrder(
       targets,
       2,
       async ({ module, version }): Promise<Verdict> => {
         try {
-          return { Path: module, Version: version, Sum: await cache.verifyZip(module, version) };
+          const Sum = await cache.verifyZip(module, version);
+          const mod = await readIfExists(cache.modPath(module, version));
+          const [byZip, byMod] = await Promise.all([
+            sums.zip(module, version, Sum),
+            mod === undefined ? undefined : sums.mod(module, version, hashGoMod(mod)),
+          ]);
+          const by = byZip ?? byMod;
+          return { Path: module, Version: version, Sum, ...(by === undefined ? {} : { SumDB: by }) };
         } catch (e) {
+          if (e instanceof SumdbError && e.code === 'sumdb-security') {
+            if (!values.json) printError(ctx, e);
+            const v = { Path: module, Version: version, Error: redactUrls(e.message.split('\n')[0] ?? '') };
+            refused.add(v);
+            return v;
+          }
           if (!(e instanceof CacheCorruptError)) throw e;
           const v: Verdict = { Path: module, Version: version, Error: redactUrls(e.message) };
           if (values.fix) {
@@ -82,6 +106,7 @@ Exit codes: 0 every entry verified · 1 at least one corrupt or missing entry ·
         progress.done();
         if (values.json) printJson(ctx, v);
         else if (v.Error === undefined) println(ctx, `ok ${v.Path}@${v.Version} ${v.Sum}`);
+        else if (refused.has(v)) println(ctx, `mismatch ${v.Path}@${v.Version}: ${v.Error}`);
         else println(ctx, `corrupt ${v.Path}@${v.Version}: ${v.Error}${v.Removed ? ' (removed)' : ''}`);
       },
     );

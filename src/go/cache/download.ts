@@ -5,6 +5,7 @@ import { canonicalVersion } from '../module/index.js';
 import type { ModuleSource } from '../proxy/client.js';
 import { ProxyFailure } from '../proxy/errors.js';
 import type { VersionInfo } from '../proxy/info.js';
+import type { ModuleSums } from '../sumdb/verifier.js';
 import type { Cache } from './store.js';
 import { isZipContentError, readIfExists } from './store.js';
 
@@ -20,6 +21,8 @@ export interface DownloadResult {
   Zip?: string;
   Sum?: string;
   GoModSum?: string;
+  /** The checksum database that vouched for Sum and GoModSum (absent when none was asked). */
+  SumDB?: string;
   /** Set instead of the paths when the download failed. */
   Error?: string;
 }
@@ -32,7 +35,15 @@ export interface DownloadOptions {
   zipAttempts?: number;
   /** Progress of the zip transfer in bytes. */
   onProgress?: (bytes: number) => void;
+  /**
+   * Checks both hashes (checksum database) before they are accepted: a new go.mod before it is
+   * stored, a new zip after it is hashed and before it is published. A cached entry is checked too.
+   */
+  sums?: ModuleSums;
 }
+
+/** What {@link download} returns: every field but `Error`. */
+export type Downloaded = Required<Omit<DownloadResult, 'Error' | 'SumDB'>> & { SumDB?: string };
 
 /**
  * Resolves `query` (a version, `latest`, or a non-canonical query the proxy resolves) and makes
@@ -47,7 +58,7 @@ export async function download(
   module: string,
   query: string,
   options: DownloadOptions = {},
-): Promise<Required<Omit<DownloadResult, 'Error'>>> {
+): Promise<Downloaded> {
   let info: VersionInfo | undefined;
   let version = query;
   if (query === 'latest') {
@@ -69,12 +80,22 @@ export async function download(
       ? await cache.verifyZip(module, version)
       : await cache.readZipHash(module, version);
     const mod = await readIfExists(paths.GoMod);
-    if (Sum !== undefined && mod !== undefined) return { ...paths, Sum, GoModSum: hashGoMod(mod) };
+    if (Sum !== undefined && mod !== undefined) {
+      const GoModSum = hashGoMod(mod);
+      const [byMod, byZip] = await Promise.all([
+        options.sums?.mod(module, version, GoModSum),
+        options.sums?.zip(module, version, Sum),
+      ]);
+      return { ...paths, Sum, GoModSum, ...sumdbOf(byZip ?? byMod) };
+    }
   }
   const [gotInfo, mod] = await Promise.all([
     info ? Promise.resolve(info) : source.info(module, version),
     source.mod(module, version),
   ]);
+  // Nothing of a module enters the cache before its go.mod is vouched for.
+  const byMod = await options.sums?.mod(module, version, hashGoMod(mod));
+  let byZip: string | undefined;
   const [, GoModSum] = await Promise.all([
     cache.storeInfo(module, version, gotInfo),
     cache.storeMod(module, version, mod),
@@ -83,16 +104,25 @@ export async function download(
   for (let attempt = 1; ; attempt++) {
     let url: string | undefined;
     try {
-      const Sum = await cache.storeZip(module, version, async (sink) => {
-        const r = await source.zip(
-          module,
-          version,
-          sink,
-          options.onProgress ? { onProgress: options.onProgress } : {},
-        );
-        url = r.url;
-      });
-      return { ...paths, Sum, GoModSum };
+      const Sum = await cache.storeZip(
+        module,
+        version,
+        async (sink) => {
+          const r = await source.zip(
+            module,
+            version,
+            sink,
+            options.onProgress ? { onProgress: options.onProgress } : {},
+          );
+          url = r.url;
+        },
+        options.sums
+          ? async (digest) => {
+              byZip = await options.sums?.zip(module, version, digest);
+            }
+          : undefined,
+      );
+      return { ...paths, Sum, GoModSum, ...sumdbOf(byZip ?? byMod) };
     } catch (e) {
       if (url !== undefined && isZipContentError(e)) {
         // The bytes arrived whole but are not a valid module zip: the proxy's fault, named as such.
@@ -109,4 +139,8 @@ export async function download(
       if (!transient || attempt >= attempts) throw e;
     }
   }
+}
+
+function sumdbOf(name: string | undefined): { SumDB?: string } {
+  return name === undefined ? {} : { SumDB: name };
 }

@@ -43,6 +43,10 @@ export interface ClientOptions {
   key: string;
   fetch: SumdbFetch;
   state?: SumdbState;
+  /**
+   * Verified tiles and lookup answers by path (`tile/…`, `lookup/…`): a warm run reads them here
+   * instead of asking the database; each is checked against the signed tree again when read.
+   */
   tileCache?: TileCache;
   /** Tile height; sum.golang.org and x/mod's server use 8. */
   tileHeight?: number;
@@ -84,6 +88,8 @@ export class SumdbClient {
   private latestMsg: Uint8Array = new Uint8Array(0);
   private loaded = false;
   private readonly tiles = new Map<string, Uint8Array>();
+  /** Go.sum lines of each module version looked up, by `path@version` (one request for zip and go.mod). */
+  private readonly records = new Map<string, Promise<string[]>>();
 
   constructor(opts: ClientOptions) {
     this.verifier = newVerifier(opts.key);
@@ -136,15 +142,31 @@ export class SumdbClient {
    * after checking that the record is in the signed tree.
    */
   async lookup(path: string, version: string): Promise<string[]> {
-    await this.init();
     const base = version.endsWith('/go.mod') ? version.slice(0, -'/go.mod'.length) : version;
-    const remote = `/lookup/${escapePath(path)}@${escapeVersion(base)}`;
-    const data = await this.opts.fetch(remote, MAX_LOOKUP_BYTES);
+    const key = `${path}@${base}`;
+    let lines = this.records.get(key);
+    if (lines === undefined) {
+      lines = this.fetchRecord(path, base);
+      this.records.set(key, lines);
+      // A failed lookup is not remembered: the next caller asks again (and fails on its own).
+      lines.catch(() => this.records.delete(key));
+    }
+    const prefix = `${path} ${version} `;
+    return (await lines).filter((l) => l.startsWith(prefix));
+  }
+
+  /** The record of `path@version` (cached or fetched), checked against the signed tree. */
+  private async fetchRecord(path: string, version: string): Promise<string[]> {
+    await this.init();
+    const remote = `/lookup/${escapePath(path)}@${escapeVersion(version)}`;
+    const cacheKey = `${this.name}${remote}`;
+    const cached = await this.opts.tileCache?.get(cacheKey);
+    const data = cached ?? (await this.opts.fetch(remote, MAX_LOOKUP_BYTES));
     const { id, text, rest } = parseRecord(data);
     await this.mergeLatest(rest);
     await this.checkRecord(id, text);
-    const prefix = `${path} ${version} `;
-    return text.split('\n').filter((l) => l.startsWith(prefix));
+    if (cached === undefined) await this.opts.tileCache?.put(cacheKey, data);
+    return text.split('\n');
   }
 
   /**

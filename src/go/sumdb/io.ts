@@ -1,8 +1,12 @@
 // The I/O edges of the checksum database client: HTTP fetching with caps and timeouts, and the state file.
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../../util/atomic.js';
-import type { SumdbFetch, SumdbState } from './client.js';
+import { FileReadError, readRegularFileIfExists } from '../../util/read.js';
+import type { SumdbFetch, SumdbState, TileCache } from './client.js';
 import { SumdbError } from './errors.js';
+import type { StatusProbe } from './policy.js';
 
 /**
  * A {@link SumdbFetch} over HTTP(S) at `baseUrl`: a timeout per request and a body cap, both
@@ -58,6 +62,76 @@ export function fileSumdbState(file: string): SumdbState {
     },
     async write(note) {
       await writeFileAtomic(file, note, { mkdirs: true });
+    },
+  };
+}
+
+/**
+ * A {@link SumdbFetch} for a `file://` base (a file proxy's `sumdb/<name>` folder, as cmd/go
+ * serves it from GOMODCACHE/cache/download): a missing file is a 404, a file over the cap an error.
+ */
+export function fileSumdbFetch(baseUrl: string): SumdbFetch {
+  const root = fileURLToPath(baseUrl);
+  return async (path, maxBytes) => {
+    const file = join(root, ...path.split('/').filter((p) => p !== ''));
+    let data: Buffer | undefined;
+    try {
+      data = await readRegularFileIfExists(file, { maxBytes, what: 'checksum database file' });
+    } catch (e) {
+      if (!(e instanceof FileReadError)) throw e;
+      throw new SumdbError('sumdb-http', `${baseUrl}${path}: ${e.message}`, { cause: e });
+    }
+    if (data === undefined)
+      throw new SumdbError('sumdb-http', `${baseUrl}${path}: not found`, { status: 404 });
+    return new Uint8Array(data);
+  };
+}
+
+/** The fetch for a database base URL: `file://` or `http(s)://`. */
+export function urlSumdbFetch(baseUrl: string, opts: { timeoutMs?: number } = {}): SumdbFetch {
+  return baseUrl.startsWith('file:') ? fileSumdbFetch(baseUrl) : httpSumdbFetch(baseUrl, opts);
+}
+
+/** A {@link StatusProbe} over HTTP(S) and `file://` (200 when the file exists, else 404). */
+export function urlStatusProbe(opts: { timeoutMs?: number } = {}): StatusProbe {
+  return async (url) => {
+    const slash = url.lastIndexOf('/');
+    try {
+      await urlSumdbFetch(url.slice(0, slash), opts)(url.slice(slash), 1 << 10);
+      return 200;
+    } catch (e) {
+      if (e instanceof SumdbError && e.code === 'sumdb-http' && e.status !== undefined) return e.status;
+      throw e;
+    }
+  };
+}
+
+/** Largest entry of the tile and lookup cache (a full tile is 8 KiB, a lookup answer far less). */
+const MAX_CACHED = 1 << 20;
+
+/**
+ * A {@link TileCache} in a folder (`<dir>/<name>/tile/…`, `<dir>/<name>/lookup/…`, cmd/go's
+ * cache/download/sumdb layout), each file written atomically. Only verified data is put here, and
+ * it is checked against the signed tree again whenever it is read.
+ */
+export function fileTileCache(dir: string): TileCache {
+  const fileOf = (path: string) => {
+    const parts = path.split('/');
+    if (parts.some((p) => p === '' || p === '.' || p === '..')) {
+      throw new SumdbError('sumdb-malformed', `invalid cache path ${JSON.stringify(path)}`);
+    }
+    return join(dir, ...parts);
+  };
+  return {
+    async get(path) {
+      const data = await readRegularFileIfExists(fileOf(path), {
+        maxBytes: MAX_CACHED,
+        what: 'checksum database cache file',
+      });
+      return data === undefined ? undefined : new Uint8Array(data);
+    },
+    async put(path, data) {
+      await writeFileAtomic(fileOf(path), data, { mkdirs: true });
     },
   };
 }
