@@ -26,7 +26,7 @@ export function httpSumdbFetch(baseUrl: string, opts: { timeoutMs?: number } = {
     try {
       res = await fetch(url, { signal, redirect: 'error' });
     } catch (e) {
-      throw fail(e instanceof Error ? e.message : String(e), e);
+      throw fail(describeFailure(e), e);
     }
     if (res.status !== 200) {
       await res.body?.cancel();
@@ -47,6 +47,13 @@ export function httpSumdbFetch(baseUrl: string, opts: { timeoutMs?: number } = {
     if (size > maxBytes) throw fail(`answer exceeds ${maxBytes} bytes`);
     return new Uint8Array(Buffer.concat(chunks));
   };
+}
+
+/** `fetch failed` says nothing: name the cause (`getaddrinfo ENOTFOUND sum.golang.org`, a timeout). */
+function describeFailure(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const cause = e.cause instanceof Error ? e.cause.message : undefined;
+  return cause === undefined || cause === e.message ? e.message : `${e.message}: ${cause}`;
 }
 
 /** A {@link SumdbState} in one file, replaced atomically (temp file, fsync, rename). */
