@@ -82,9 +82,13 @@ export function eprintln(ctx: CommandContext, text: string): void {
  */
 export function printError(ctx: CommandContext, e: MochiPkgError): void {
   // A message may list several lines on purpose (each problem of a check); every other control
-  // character is escaped, so no line can move the cursor or rewrite what came before.
+  // character is escaped, so no line can move the cursor or rewrite what came before. Leading tabs
+  // stay tabs: evidence is indented with them, as cmd/go prints it (SECURITY ERROR).
   const lines = `mochi-pkg: error[${e.code}]: ${redactUrls(e.message)}`.split('\n');
-  for (const line of lines) eprintln(ctx, line);
+  for (const line of lines) {
+    const indent = /^\t*/.exec(line)?.[0] ?? '';
+    ctx.stderr.write(`${indent}${printable(line.slice(indent.length))}\n`);
+  }
   if (e.hint) eprintln(ctx, `  hint: ${redactUrls(e.hint)}`);
 }
 

@@ -58,10 +58,19 @@ const MAX_NOTE_BYTES = 64 << 10;
 
 const EMPTY: Tree = { n: 0, hash: new Uint8Array(HASH_SIZE) };
 
-/** The SECURITY ERROR cmd/go prints when a download disagrees with the checksum database. */
-export function mismatchMessage(mod: string, downloaded: string, db: string, reported: string): string {
+/**
+ * The SECURITY ERROR cmd/go (1.19, modfetch.checkSumDB) prints when a download disagrees with the
+ * checksum database; `mod` is `path@version`, `noun` says which hash (`module` or `go.mod`).
+ */
+export function mismatchMessage(
+  mod: string,
+  noun: 'module' | 'go.mod',
+  downloaded: string,
+  db: string,
+  reported: string,
+): string {
   return [
-    `verifying ${mod}: checksum mismatch`,
+    `${mod}: verifying ${noun}: checksum mismatch`,
     `\tdownloaded: ${downloaded}`,
     `\t${db}: ${reported}`,
     '',
@@ -180,9 +189,14 @@ export class SumdbClient {
       const want = `${path} ${v} ${h}`;
       if (lines.includes(want)) return;
       const reported = lines[0]?.slice(`${path} ${v} `.length) ?? '(no record)';
-      throw new SumdbError('sumdb-security', mismatchMessage(`${path}@${v}`, h, this.name, reported), {
-        hint: 'do not use this module version; report it if the origin or your network is to blame',
-      });
+      const noun = v === version ? 'module' : 'go.mod';
+      throw new SumdbError(
+        'sumdb-security',
+        mismatchMessage(`${path}@${version}`, noun, h, this.name, reported),
+        {
+          hint: 'do not use this module version; report it if the origin or your network is to blame',
+        },
+      );
     };
     if (hashes.zip !== undefined) await check(version, hashes.zip);
     if (hashes.mod !== undefined) await check(`${version}/go.mod`, hashes.mod);
