@@ -8,7 +8,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Cache } from '../../../src/go/cache/index.js';
 import { hashGoMod, hashZip } from '../../../src/go/dirhash/index.js';
-import { generateKey } from '../../../src/go/sumdb/index.js';
+import { generateKey, SumdbError } from '../../../src/go/sumdb/index.js';
+import { type BuildFn, checkLock, loadPythonBuild, lockProject } from '../../../src/project/index.js';
 import { cliWithEnv as cli } from '../../support/cli.js';
 import { describeWithOracle, goCommandEnv, goOracle } from '../../support/oracles.js';
 import { type FixtureModule, fixtureModule, serveModules } from '../support/modules.js';
@@ -43,6 +44,7 @@ let mode: Mode = 'pass';
 let sumdbRequests: string[] = [];
 
 let work = '';
+let build: BuildFn;
 let db: SumdbServer;
 let proxy: TestServer;
 
@@ -75,6 +77,7 @@ async function front(path: string): Promise<{ status: number; body: Buffer }> {
 describeWithOracle(goOracle(), 'checksum database in go download, go verify and lock', () => {
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'mochi-sumdb-wired-'));
+    build = await loadPythonBuild();
     const records: Record<string, string> = {};
     for (const m of good) records[`${m.path}@${m.version}`] = `${(await sumLines(m)).join('\n')}\n`;
     const [, evilMod] = await sumLines(evil);
@@ -228,5 +231,35 @@ describeWithOracle(goOracle(), 'checksum database in go download, go verify and 
     const oursRefused = await cli(await envFor(), 'go', 'download', ...args([evil]));
     expect(oursRefused.code).toBe(1);
     expect(oursRefused.err).toContain('example.com/evil@v1.0.0: verifying module: checksum mismatch');
+  });
+
+  it('lock checks new modules before they enter the lock, trusts the hashes it holds, and --check asks nothing', async () => {
+    mode = 'pass';
+    const root = await mkdtemp(join(work, 'project-'));
+    const env = await envFor();
+    const settings = { cwd: root, env, makeBuild: async () => build };
+    await writeFile(join(root, 'main.mochi'), 'import go "example.com/a@v1.0.0" as a\n');
+    const first = await lockProject(settings);
+    expect(first.sumdb).toEqual([{ module: 'example.com/a', version: 'v1.0.0', sumdb: NAME }]);
+    const locked = await readFile(join(root, 'mochi.lock'), 'utf8');
+    sumdbRequests = [];
+    const again = await lockProject({
+      ...settings,
+      env: { ...env, MOCHI_GO_BRIDGE_CACHE: await mkdtemp(join(work, 'c-')) },
+    });
+    expect(again.sumdb).toEqual([]);
+    expect((await checkLock(settings)).upToDate).toBe(true);
+    expect(sumdbRequests).toEqual([]);
+    await writeFile(
+      join(root, 'main.mochi'),
+      'import go "example.com/a@v1.0.0" as a\nimport go "example.com/evil@v1.0.0" as e\n',
+    );
+    const refused = await lockProject(settings).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(refused).toBeInstanceOf(SumdbError);
+    expect((refused as SumdbError).code).toBe('sumdb-security');
+    expect(await readFile(join(root, 'mochi.lock'), 'utf8')).toBe(locked);
   });
 });
