@@ -1,7 +1,7 @@
 // Checksum database verification: `mochi-pkg go download` of 200 modules checked against x/mod's
 // sumdb server on 127.0.0.1 (lookups + tiles, cold tile cache) beside `go mod download` with the
 // same GOSUMDB, fresh caches, same run; then a warm run's database requests.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { measureCommand, ratioLine } from './support.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(repo, 'bin', 'mochi-pkg.js');
-const COUNT = 200;
+const COUNT = Number(process.env.BENCH_SUMDB_COUNT ?? 200);
 const NAME = 'sumdb.bench';
 
 async function startProxy(root: string): Promise<{ base: string; proc: ChildProcess }> {
@@ -67,11 +67,16 @@ export default async function bench(): Promise<void> {
       const runOurs = (sumdb: string) => {
         const cache = mkdtempSync(join(work, 'ours-'));
         execFileSync('sync');
-        const o = measureCommand(
-          process.execPath,
-          [bin, 'go', 'download', '--json', ...args],
-          oursEnv(cache, sumdb),
-        );
+        const env = oursEnv(cache, sumdb);
+        const argv = [bin, 'go', 'download', '--json', ...args];
+        let o: ReturnType<typeof measureCommand>;
+        try {
+          o = measureCommand(process.execPath, argv, env);
+        } catch (e) {
+          // measureCommand keeps only stderr; the per-module errors are JSON lines on stdout.
+          const again = spawnSync(process.execPath, argv, { env, encoding: 'utf8' });
+          throw new Error(`mochi-pkg go download failed:\n${again.stdout.slice(0, 3000)}`, { cause: e });
+        }
         const lines = o.stdout.trim().split('\n');
         const verified = lines.filter((l) => l.includes(`"SumDB":"${NAME}"`)).length;
         if (lines.some((l) => l.includes('"Error"')) || (sumdb !== 'off' && verified !== COUNT))

@@ -97,6 +97,8 @@ export class SumdbClient {
   private latestMsg: Uint8Array = new Uint8Array(0);
   private loaded = false;
   private readonly tiles = new Map<string, Uint8Array>();
+  /** Tiles being read, so that concurrent lookups share one request per tile. */
+  private readonly tileReads = new Map<string, Promise<Uint8Array>>();
   /** Go.sum lines of each module version looked up, by `path@version` (one request for zip and go.mod). */
   private readonly records = new Map<string, Promise<string[]>>();
 
@@ -204,6 +206,8 @@ export class SumdbClient {
 
   private async mergeLatest(msg: Uint8Array): Promise<void> {
     if (msg.length === 0) return; // the unsigned empty timeline
+    // The note verified last time, byte for byte: nothing new to check (most lookups in a run).
+    if (Buffer.from(msg).equals(this.latestMsg)) return;
     const tree = this.openTree(msg, 'tree note');
     // Concurrent lookups may move the latest tree while tiles are fetched: check against a
     // snapshot and go around again if it moved (as x/mod's mergeLatestMem does).
@@ -303,10 +307,19 @@ export class SumdbClient {
     };
   }
 
-  private async readTile(t: Tile): Promise<Uint8Array> {
+  private readTile(t: Tile): Promise<Uint8Array> {
     const p = tilePath(t);
     const mem = this.tiles.get(p);
-    if (mem !== undefined) return mem;
+    if (mem !== undefined) return Promise.resolve(mem);
+    let reading = this.tileReads.get(p);
+    if (reading === undefined) {
+      reading = this.fetchTile(t, p).finally(() => this.tileReads.delete(p));
+      this.tileReads.set(p, reading);
+    }
+    return reading;
+  }
+
+  private async fetchTile(t: Tile, p: string): Promise<Uint8Array> {
     const cached = await this.opts.tileCache?.get(`${this.name}/${p}`);
     if (cached !== undefined) return cached;
     // One byte over the exact size lets an overlong tile be seen (and refused) rather than cut.

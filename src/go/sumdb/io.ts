@@ -3,57 +3,42 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../../util/atomic.js';
+import { Http } from '../../util/http.js';
 import { FileReadError, readRegularFileIfExists } from '../../util/read.js';
 import type { SumdbFetch, SumdbState, TileCache } from './client.js';
 import { SumdbError } from './errors.js';
 import type { StatusProbe } from './policy.js';
 
 /**
- * A {@link SumdbFetch} over HTTP(S) at `baseUrl`: a timeout per request and a body cap, both
- * failing with `sumdb-http` (a 404 too: the database does not know the module).
+ * A {@link SumdbFetch} over HTTP(S) at `baseUrl`, on the project's one HTTP layer (keep-alive,
+ * redirects as cmd/go follows them, retries of network errors and 5xx): a timeout per request and
+ * a body cap, both failing with `sumdb-http`, as does any status but 200 (a 404: the database does
+ * not know the module or tile).
  */
 export function httpSumdbFetch(baseUrl: string, opts: { timeoutMs?: number } = {}): SumdbFetch {
   const base = baseUrl.replace(/\/+$/, '');
+  const ms = opts.timeoutMs ?? 30_000;
+  const client = new Http<undefined>(
+    (_kind, message, _ctx, url, cause) =>
+      new SumdbError('sumdb-http', `${url}: ${message}`, {
+        ...(cause === undefined ? {} : { cause }),
+      }),
+    {
+      connectTimeoutMs: ms,
+      readTimeoutMs: ms,
+      totalTimeoutMs: Math.max(ms, 60_000),
+      // A stalled database fails within the timeout, not after retries of it.
+      ...(opts.timeoutMs === undefined ? {} : { retries: 0 }),
+    },
+  );
   return async (path, maxBytes) => {
     const url = `${base}${path}`;
-    const fail = (what: string, cause?: unknown, status?: number) =>
-      new SumdbError('sumdb-http', `${url}: ${what}`, {
-        ...(cause === undefined ? {} : { cause }),
-        ...(status === undefined ? {} : { status }),
-      });
-    const signal = AbortSignal.timeout(opts.timeoutMs ?? 30_000);
-    let res: Response;
-    try {
-      res = await fetch(url, { signal, redirect: 'error' });
-    } catch (e) {
-      throw fail(describeFailure(e), e);
-    }
+    const res = await client.getBytes(url, undefined, maxBytes);
     if (res.status !== 200) {
-      await res.body?.cancel();
-      throw fail(`HTTP ${res.status}`, undefined, res.status);
+      throw new SumdbError('sumdb-http', `${url}: HTTP ${res.status}`, { status: res.status });
     }
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    try {
-      // Leaving the loop early cancels the stream, so an overlong body is not read to its end.
-      for await (const chunk of res.body ?? []) {
-        size += chunk.length;
-        if (size > maxBytes) break;
-        chunks.push(chunk);
-      }
-    } catch (e) {
-      throw fail(e instanceof Error ? e.message : String(e), e);
-    }
-    if (size > maxBytes) throw fail(`answer exceeds ${maxBytes} bytes`);
-    return new Uint8Array(Buffer.concat(chunks));
+    return res.body;
   };
-}
-
-/** `fetch failed` says nothing: name the cause (`getaddrinfo ENOTFOUND sum.golang.org`, a timeout). */
-function describeFailure(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
-  const cause = e.cause instanceof Error ? e.cause.message : undefined;
-  return cause === undefined || cause === e.message ? e.message : `${e.message}: ${cause}`;
 }
 
 /** A {@link SumdbState} in one file, replaced atomically (temp file, fsync, rename). */
@@ -135,10 +120,12 @@ export function fileTileCache(dir: string): TileCache {
         maxBytes: MAX_CACHED,
         what: 'checksum database cache file',
       });
-      return data === undefined ? undefined : new Uint8Array(data);
+      // An empty file is what a power loss can leave of an unsynced write: a miss, as in cmd/go.
+      return data === undefined || data.length === 0 ? undefined : new Uint8Array(data);
     },
     async put(path, data) {
-      await writeFileAtomic(fileOf(path), data, { mkdirs: true });
+      // Not fsynced: everything here can be fetched again and is re-verified when read.
+      await writeFileAtomic(fileOf(path), data, { mkdirs: true, fsync: false });
     },
   };
 }
