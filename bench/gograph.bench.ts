@@ -23,7 +23,7 @@ async function startProxy(root: string): Promise<{ base: string; proc: ChildProc
 }
 
 function ours(base: string, cache: string, program: string, goMod?: string) {
-  const args = ['--import', 'tsx', join(repo, 'bench/gograph-child.ts'), base, cache, program];
+  const args = [join(repo, 'bench/gograph-child.mjs'), base, cache, program];
   return measureCommand(process.execPath, goMod ? [...args, goMod] : args);
 }
 

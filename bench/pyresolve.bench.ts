@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closureTarget, IndexSession } from '../src/python/registry/closure.js';
 import { resolveClosure } from '../src/python/registry/lockClosure.js';
+import { pipDryRunArgs } from '../test/support/pip.js';
 import { type GenDist, serveIndex, writeUniverse } from '../test/support/pyindex.js';
 import { ratioLine } from './support.js';
 
@@ -78,28 +79,7 @@ export default async function bench(): Promise<void> {
     t0 = performance.now();
     await resolveClosure({ roots, targets, session: new IndexSession({ cacheDir: cache }) });
     const warmMs = performance.now() - t0;
-    const pipMs = await run('python3', [
-      '-m',
-      'pip',
-      'install',
-      '--dry-run',
-      '--ignore-installed',
-      '--report',
-      join(work, 'report.json'),
-      '--index-url',
-      server.url,
-      '--only-binary=:all:',
-      '--python-version',
-      '3.11',
-      '--platform',
-      'manylinux2014_x86_64',
-      '--target',
-      join(work, 'target'),
-      '--no-cache-dir',
-      '--disable-pip-version-check',
-      '--quiet',
-      'benchp0',
-    ]);
+    const pipMs = await run('python3', pipDryRunArgs([server.url], ['benchp0'], work, 'bench'));
     console.log(
       ratioLine(
         `closure of ${DISTS} distributions, cold cache vs pip --dry-run --report`,

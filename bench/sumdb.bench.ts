@@ -53,7 +53,7 @@ export default async function bench(): Promise<void> {
     const args = mods.map((m) => `${m.path}@${m.version}`);
     const { base, proc } = await startProxy(root);
     try {
-      const runs = 5;
+      const runs = Number(process.env.BENCH_SUMDB_RUNS ?? 5);
       let ours = Number.POSITIVE_INFINITY;
       let oursOff = Number.POSITIVE_INFINITY;
       let theirs = Number.POSITIVE_INFINITY;
@@ -87,12 +87,16 @@ export default async function bench(): Promise<void> {
       const runGo = () => {
         const goWork = mkdtempSync(join(work, 'go-'));
         execFileSync('sync');
-        const g = measureCommand('go', ['mod', 'download', '-json', ...args], {
-          ...goCommandEnv(goWork, base),
-          GOSUMDB: gosumdb,
-        });
-        if (g.stdout.includes('"Error"'))
-          throw new Error(`go mod download failed\n${g.stdout.slice(0, 2000)}`);
+        const env = { ...goCommandEnv(goWork, base), GOSUMDB: gosumdb };
+        const argv = ['mod', 'download', '-json', ...args];
+        let g: ReturnType<typeof measureCommand>;
+        try {
+          g = measureCommand('go', argv, env);
+        } catch (e) {
+          const again = spawnSync('go', argv, { env, encoding: 'utf8' });
+          const errors = again.stdout.split('\n').filter((l) => l.includes('"Error"'));
+          throw new Error(`go mod download failed:\n${errors.slice(0, 5).join('\n')}`, { cause: e });
+        }
         rmSync(goWork, { recursive: true, force: true });
         return g.ms;
       };

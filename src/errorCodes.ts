@@ -86,6 +86,7 @@ export const ERROR_CODES = {
   'zip-invalid': problem('the files break module zip rules; the error lists each file with its reason'),
   'zip-bad-module': usage('the module path or version given for a zip is not valid or not canonical'),
   'zip-target-not-empty': usage('the extraction target exists and is not an empty directory'),
+  'zip-target-invalid': usage('the extraction target is a symbolic link, or lies under a file'),
   'zip-io': usage('reading the zip or writing the output failed'),
 
   // Go module proxy and cache
@@ -209,6 +210,7 @@ export const ERROR_CODES = {
   'resolver-too-many-steps': problem(
     'resolution was cut off before it found a solution or a proof that none exists',
   ),
+  'resolver-index-conflict': problem('two imports take one name, or one index id, from different indexes'),
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 /** A stable error code: a key of {@link ERROR_CODES}. */

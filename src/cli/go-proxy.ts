@@ -8,6 +8,7 @@ import type { ModuleSource } from '../go/proxy/client.js';
 import { type ModuleSums, openModuleSums } from '../go/sumdb/index.js';
 import { openGoSource } from '../project/goSource.js';
 import { type CommandContext, UsageError } from './context.js';
+import { checkDirFlag } from './pathFlags.js';
 
 /** Flags every proxy command accepts. */
 export const proxyFlags = {
@@ -43,11 +44,12 @@ export function openSource(ctx: CommandContext, proxy: string | undefined): Prom
 }
 
 /** The cache for a command: `--cache-dir` (relative to the working directory), else the default root. */
-export function openCommandCache(
+export async function openCommandCache(
   ctx: CommandContext,
   dir: string | undefined,
-  options: { hasher?: ZipHasher } = {},
+  options: { hasher?: ZipHasher; create?: boolean } = {},
 ): Promise<Cache> {
+  await checkDirFlag('cache-dir', dir, ctx.cwd);
   const root = dir === undefined ? defaultCacheRoot(ctx.env) : dir;
   return Cache.open(isAbsolute(root) ? root : resolve(ctx.cwd, root), options);
 }

@@ -208,6 +208,7 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
           name: found.index.name,
           specifier: found.index.specifier,
           indexUrl: found.index.url,
+          ...(spec.source === 'index' ? { indexId: spec.indexId } : {}),
           label: `your import of \`${imp.spec}\` (${formatLocation(imp.location)})`,
         });
       }
@@ -245,7 +246,7 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
       // The whole build list: what the imported modules need, as go mod tidy would resolve it.
       const built = await lockBuildList({
         direct: pinned.manifest,
-        packages: pinned.manifest.entries.map((e) => e.module),
+        packages: pinned.packages,
         projectRoot: options.root,
         cache: goOptions.cache,
         source: goOptions.source,

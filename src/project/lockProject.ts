@@ -22,7 +22,7 @@ import {
 import type { PythonTarget } from '../python/build/types.js';
 import { LockfileError } from '../python/lockfile/index.js';
 import { type ClosureTarget, closureTarget, IndexSession } from '../python/registry/closure.js';
-import { RegistryError, registryIndexUrl } from '../python/registry/index.js';
+import { normalizeIndexUrl, RegistryError, registryIndexUrl } from '../python/registry/index.js';
 import { resolveClosure } from '../python/registry/lockClosure.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { LockMissingError } from './errors.js';
@@ -190,6 +190,8 @@ async function plan(
   const goProxy = s.offline ? 'off' : goProxyList(s.goProxy ?? env.GOPROXY, s.cwd);
   const python = s.python;
 
+  // One session: the stub resolver and the closure read each page once.
+  const session = new IndexSession({ cacheDir, ...(s.offline ? { offline: true } : {}) });
   emit({ kind: 'progress', message: 'mochi-pkg lock: reading the Python build…' });
   // The stub directories also resolve names a package imports from elsewhere (the stdlib).
   const build = await (s.makeBuild ?? loadPythonBuild)({ typeshedRoots: stubDirs });
@@ -204,6 +206,7 @@ async function plan(
         indexUrl,
         ...(s.offline ? { offline: true } : {}),
         ...(python ? { python } : {}),
+        session,
       }),
     ],
     build,
@@ -213,7 +216,8 @@ async function plan(
       resolveClosure({
         roots,
         targets: closureTargets(s.targets, python),
-        session: new IndexSession({ cacheDir, ...(s.offline ? { offline: true } : {}) }),
+        defaultIndexUrl: normalizeIndexUrl(indexUrl),
+        session,
         ...(previous?.distributions
           ? {
               previous: previous.distributions.map((d) => ({

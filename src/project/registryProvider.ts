@@ -4,6 +4,7 @@ import type { PythonTarget } from '../python/build/types.js';
 import {
   DEFAULT_TARGET,
   type FetchLike,
+  type IndexSession,
   normalizeIndexUrl,
   RegistryResolver,
   type WheelTarget,
@@ -23,6 +24,11 @@ export interface RegistryProviderOptions {
   readonly fetch?: FetchLike;
   /** Per-request timeout, ms. */
   readonly timeoutMs?: number;
+  /**
+   * Pages and downloads shared with the closure resolver (then `offline`, `fetch` and `timeoutMs`
+   * are the session's); used only while the context's cache is the session's.
+   */
+  readonly session?: IndexSession;
 }
 
 /**
@@ -49,6 +55,9 @@ export function registryProvider(options: RegistryProviderOptions): StubProvider
           ...(options.offline ? { offline: true } : {}),
           ...(options.fetch ? { fetch: options.fetch } : {}),
           ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+          ...(options.session && options.session.cache.root === ctx.cacheDir
+            ? { session: options.session }
+            : {}),
         });
         resolverCache = ctx.cacheDir;
       }

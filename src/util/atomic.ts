@@ -1,6 +1,6 @@
 // Atomic files and directories: temp beside the target, fsync, rename — readers see all or nothing.
 import { randomBytes } from 'node:crypto';
-import { type FileHandle, mkdir, open, rename, rm, unlink } from 'node:fs/promises';
+import { type FileHandle, lstat, mkdir, open, readdir, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { MochiPkgError } from '../errors.js';
 
@@ -124,29 +124,99 @@ export async function removeQuietly(path: string): Promise<void> {
 /**
  * Builds a directory atomically: `fill(tmp)` writes into a fresh, empty temp directory beside
  * `target` (named like {@link tempPathFor}), which is then renamed to `target`, so readers see the
- * whole directory or nothing. On any failure the temp directory is removed and `target` is
- * untouched. When `target` exists by then (another process published it first), `ifExists: 'keep'`
- * keeps theirs and returns false; the default fails with the rename's error.
+ * whole directory or nothing. On any failure the temp directory is removed, `target` is untouched,
+ * and the parent folders this call created for `target` are removed again (each only while empty,
+ * so a folder another process filled in the meantime stays). When `target` exists by then (another
+ * process published it first), `ifExists: 'keep'` keeps theirs and returns false; the default fails
+ * with the rename's error.
  */
 export async function writeDirAtomic(
   target: string,
   fill: (tmp: string) => Promise<void>,
   options: { ifExists?: 'fail' | 'keep' } = {},
 ): Promise<boolean> {
-  await mkdir(dirname(target), { recursive: true });
-  const tmp = tempPathFor(target);
-  await mkdir(tmp);
+  const firstMade = await mkdir(dirname(target), { recursive: true });
+  let published = false;
   try {
-    await fill(tmp);
+    const tmp = tempPathFor(target);
+    await mkdir(tmp);
     try {
-      await rename(tmp, target);
-      return true;
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (options.ifExists === 'keep' && (code === 'EEXIST' || code === 'ENOTEMPTY')) return false;
-      throw e;
+      await fill(tmp);
+      try {
+        await rename(tmp, target);
+        published = true;
+        return true;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (options.ifExists === 'keep' && (code === 'EEXIST' || code === 'ENOTEMPTY')) {
+          published = true;
+          return false;
+        }
+        throw e;
+      }
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
     }
   } finally {
-    await rm(tmp, { recursive: true, force: true });
+    if (!published && firstMade !== undefined) await removeEmptyParents(dirname(target), firstMade);
   }
+}
+
+/** Removes `dir` and its parents up to and including `top` while they are empty; stops at the first that is not. */
+async function removeEmptyParents(dir: string, top: string): Promise<void> {
+  for (let d = dir; ; d = dirname(d)) {
+    try {
+      await rmdir(d);
+    } catch {
+      return; // not empty (someone else's files) or already gone: leave it
+    }
+    if (d === top || dirname(d) === d) return;
+  }
+}
+
+/**
+ * How long a temp folder whose writer cannot be checked (its process id was reused) stays before
+ * {@link sweepStaleTempDirs} takes it for a leftover: a day, far longer than any extraction.
+ */
+export const STALE_TEMP_DIR_MS = 24 * 60 * 60 * 1000;
+
+/** Whether process `pid` runs on this machine (signal 0 probes it; EPERM means it runs as another user). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temp folders {@link writeDirAtomic} left beside `target` when its process was killed
+ * (`.tmp-<name>.<pid>.<random>`). A folder is stale when the process named in it no longer runs on
+ * this machine, or when it was not modified for {@link STALE_TEMP_DIR_MS} (the id was reused); the
+ * folder of a live writer is never touched. Returns how many were removed.
+ */
+export async function sweepStaleTempDirs(target: string, now: number = Date.now()): Promise<number> {
+  const dir = dirname(target);
+  const prefix = `${TEMP_PREFIX}${basename(target)}.`;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0; // no parent yet: nothing to sweep
+  }
+  let removed = 0;
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const m = /^(\d{1,10})\.[0-9a-f]{12}$/.exec(name.slice(prefix.length));
+    if (!m) continue;
+    const path = join(dir, name);
+    const st = await lstat(path).catch(() => undefined);
+    if (!st?.isDirectory()) continue;
+    const pid = Number(m[1]);
+    if (processRuns(pid) && now - st.mtimeMs < STALE_TEMP_DIR_MS) continue;
+    await rm(path, { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
 }

@@ -35,13 +35,18 @@ export interface SafeReadOptions {
   readonly what?: string;
 }
 
-function kindOf(st: {
+/** What kind of file `st` describes, for messages: `a regular file`, `a named pipe (FIFO)`, … */
+export function kindOf(st: {
+  isFile(): boolean;
+  isSymbolicLink(): boolean;
   isDirectory(): boolean;
   isFIFO(): boolean;
   isSocket(): boolean;
   isCharacterDevice(): boolean;
   isBlockDevice(): boolean;
 }): string {
+  if (st.isFile()) return 'a regular file';
+  if (st.isSymbolicLink()) return 'a symbolic link';
   if (st.isDirectory()) return 'a directory';
   if (st.isFIFO()) return 'a named pipe (FIFO)';
   if (st.isSocket()) return 'a socket';

@@ -172,6 +172,6 @@ describe('mochi-pkg go download|verify', () => {
     const { env } = await setup();
     const r = await cli(env, 'go', 'verify', 'example.com/foo@v1.0.0');
     expect(r.code).toBe(1);
-    expect(r.out).toContain('corrupt example.com/foo@v1.0.0');
+    expect(r.out).toContain('missing example.com/foo@v1.0.0: not in cache');
   });
 });

@@ -205,6 +205,38 @@ describe('mochi-pkg lock: the closure decides the versions of index imports', ()
     ]);
   });
 
+  it('resolves an index import with the registry imports: its names pinned, the rest first-index', async () => {
+    // The company's index has corpweather, and a tabulate that must not replace the registry's one.
+    const dir = await tmp();
+    await writeUniverse(dir, {
+      id: 'i',
+      dists: [
+        { name: 'corpweather', typed: true, releases: [rel('1.0', [['httpx', '>=0.27']])] },
+        { name: 'tabulate', releases: [rel('5.0')] },
+      ],
+      roots: [],
+      conflictFree: true,
+    });
+    const internal = await serveIndex(dir, { json: true });
+    try {
+      const root = await tmp();
+      await writeTree(root, {
+        'app.mochi': `import python "corpweather@corp+${internal.url}" as cw\nimport python "tabulate@>=1" as t\n`,
+      });
+      const r = await lock(root, {}, '--index-url', served.url, '--cache-dir', await tmp());
+      expect([r.code, r.err]).toEqual([0, '']);
+      const parsed = parseLock(await readFile(join(root, 'mochi.lock'), 'utf8'));
+      // httpx is on the registry only; tabulate is pinned to the registry by its import.
+      expect((parsed.distributions ?? []).map((d) => `${d.name} ${d.version} ${d.indexUrl}`)).toEqual([
+        `corpweather 1.0 ${internal.url}`,
+        `httpx 0.27 ${served.url}`,
+        `tabulate 1.0 ${served.url}`,
+      ]);
+    } finally {
+      await internal.close();
+    }
+  });
+
   it('explains a conflict from the imports, with their file:line', async () => {
     const root = await tmp();
     await writeTree(root, {

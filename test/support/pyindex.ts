@@ -46,6 +46,26 @@ export interface GenUniverse {
   readonly conflictFree: boolean;
 }
 
+/** A hand-written requirement (active on the target): `name<specifier>[ ; marker]`. */
+export const genDep = (name: string, specifier = '', marker = ''): GenDep => ({
+  text: `${name}${specifier}${marker ? ` ; ${marker}` : ''}`,
+  name,
+  specifier,
+  extras: [],
+  active: true,
+});
+
+/** A hand-written release: one pure-Python wheel, no requirements, unless `over` says otherwise. */
+export const genRelease = (version: string, over: Partial<GenRelease> = {}): GenRelease => ({
+  version,
+  deps: [],
+  extras: {},
+  yanked: false,
+  tags: ['py3-none-any'],
+  metadataFile: false,
+  ...over,
+});
+
 /** Tags usable on CPython 3.11, x86-64 Linux (pip: --python-version 3.11 --platform manylinux2014_x86_64). */
 export const LINUX_TAGS = [
   'py3-none-any',

@@ -1,7 +1,9 @@
 // `mochi-pkg go verify [<module>@<version>...]`: re-hash cache entries against their .ziphash.
 
+import { lstat } from 'node:fs/promises';
 import { redactUrls } from '../../errors.js';
 import { CacheCorruptError } from '../../go/cache/errors.js';
+import type { Cache } from '../../go/cache/store.js';
 import { readIfExists } from '../../go/cache/store.js';
 import { hashGoMod } from '../../go/dirhash/index.js';
 import { SumdbError } from '../../go/sumdb/index.js';
@@ -20,6 +22,28 @@ interface Verdict {
   Removed?: boolean;
 }
 
+/** The verdict of a named entry of which the cache holds no file at all. */
+const NOT_IN_CACHE = 'not in cache';
+
+/** Whether the cache holds any file of `module@version` (a partial entry is there, and corrupt). */
+async function inCache(cache: Cache, module: string, version: string): Promise<boolean> {
+  for (const p of [
+    cache.zipPath(module, version),
+    cache.zipHashPath(module, version),
+    cache.infoPath(module, version),
+    cache.modPath(module, version),
+  ]) {
+    if (
+      await lstat(p).then(
+        () => true,
+        () => false,
+      )
+    )
+      return true;
+  }
+  return false;
+}
+
 export const command: Command = {
   name: 'go verify',
   summary: 're-hash cached module zips and report corrupt entries',
@@ -32,9 +56,11 @@ corrupt. The zip's and the go.mod's hashes are then checked against the checksum
 on stderr (error[sumdb-security]). Entries left incomplete by an interrupted download are not corrupt (the cache does not
 report them as present); they are counted, and the next \`go download\` completes them.
 
-Output: "ok <module>@<version> <h1:sum>", "corrupt <module>@<version>: <why>" or "mismatch
-<module>@<version>: <why>" per entry; with --json one object per line: Path, Version, and Sum
-(with SumDB, the database that vouched for it) or Error (and Removed with --fix).
+Output: "ok <module>@<version> <h1:sum>", "corrupt <module>@<version>: <why>", "mismatch
+<module>@<version>: <why>" (the checksum database disagrees) or, for a named entry the cache
+holds no file of, "missing <module>@<version>: not in cache" per entry; with --json one object
+per line: Path, Version, and Sum (with SumDB, the database that vouched for it) or Error (and
+Removed with --fix).
 
 Flags:
   --fix               remove corrupt entries so that the next download fetches them again
@@ -52,7 +78,8 @@ Exit codes: 0 every entry verified · 1 at least one corrupt or missing entry ·
       json: { type: 'boolean' },
       fix: { type: 'boolean' },
     });
-    const cache = await openCommandCache(ctx, values['cache-dir']);
+    // Verifying only reads: a missing cache is an empty one, and stays missing.
+    const cache = await openCommandCache(ctx, values['cache-dir'], { create: false });
     const sums = openCommandSums(ctx, undefined, cache);
     let targets: { module: string; version: string }[];
     let incomplete = 0;
@@ -75,6 +102,9 @@ Exit codes: 0 every entry verified · 1 at least one corrupt or missing entry ·
       targets,
       2,
       async ({ module, version }): Promise<Verdict> => {
+        if (!(await inCache(cache, module, version))) {
+          return { Path: module, Version: version, Error: NOT_IN_CACHE };
+        }
         try {
           const Sum = await cache.verifyZip(module, version);
           const mod = await readIfExists(cache.modPath(module, version));
@@ -107,6 +137,7 @@ Exit codes: 0 every entry verified · 1 at least one corrupt or missing entry ·
         if (values.json) printJson(ctx, v);
         else if (v.Error === undefined) println(ctx, `ok ${v.Path}@${v.Version} ${v.Sum}`);
         else if (refused.has(v)) println(ctx, `mismatch ${v.Path}@${v.Version}: ${v.Error}`);
+        else if (v.Error === NOT_IN_CACHE) println(ctx, `missing ${v.Path}@${v.Version}: ${NOT_IN_CACHE}`);
         else println(ctx, `corrupt ${v.Path}@${v.Version}: ${v.Error}${v.Removed ? ' (removed)' : ''}`);
       },
     );

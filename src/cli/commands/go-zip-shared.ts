@@ -2,7 +2,7 @@
 import { stat } from 'node:fs/promises';
 import { EXIT_STATUS } from '../../errorCodes.js';
 import { isMochiPkgError, MochiPkgError } from '../../errors.js';
-import { listZip, type ModuleVersion } from '../../go/modzip/index.js';
+import { checkModuleVersion, listZip, type ModuleVersion } from '../../go/modzip/index.js';
 import { type CommandContext, printError, printJson, UsageError } from '../context.js';
 
 /** The flags every go zip command takes: the module@version and --json. */
@@ -54,8 +54,12 @@ export async function moduleOf(
   zip: string,
   flags: { module?: string | undefined; version?: string | undefined },
 ): Promise<ModuleVersion> {
-  if (flags.module !== undefined && flags.version !== undefined)
-    return { path: flags.module, version: flags.version };
+  if (flags.module !== undefined && flags.version !== undefined) {
+    // A bad --module or --version is bad usage (exit 2), whatever the zip holds.
+    const m = { path: flags.module, version: flags.version };
+    checkModuleVersion(m);
+    return m;
+  }
   if (flags.module !== undefined || flags.version !== undefined) {
     throw new UsageError(`${command}: give both --module and --version, or neither`);
   }

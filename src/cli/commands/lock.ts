@@ -25,6 +25,7 @@ import {
   println,
   UsageError,
 } from '../context.js';
+import { checkDirFlag, checkOutputFileFlag } from '../pathFlags.js';
 import { createProgress } from '../progress.js';
 import { PYTHON_TARGET_HELP, parsePythonTarget, pythonTargetFlags } from '../python-target.js';
 
@@ -198,6 +199,8 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
       );
     }
   }
+  for (const flag of ['cache-dir', 'go-cache-dir'] as const) await checkDirFlag(flag, values[flag], ctx.cwd);
+  for (const flag of ['go-sum', 'go-mod'] as const) await checkOutputFileFlag(flag, values[flag], ctx.cwd);
   const progress = createProgress(ctx, values.json === true);
   const settings: LockSettings = {
     cwd: ctx.cwd,

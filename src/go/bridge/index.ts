@@ -4,7 +4,6 @@ export {
   type CacheBridgeOptions,
   cacheBridgeIO,
   type GoModParser,
-  latestQuery,
 } from './io.js';
 export { goModSummary } from './parse.js';
 export { type BridgeGoMod, renderBridgeGoMod, renderGoSumLines, type SumLine } from './render.js';

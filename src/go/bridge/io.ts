@@ -4,12 +4,13 @@ import { join, resolve } from 'node:path';
 import { MochiPkgError } from '../../errors.js';
 import { openZip, readEntries } from '../../util/zip.js';
 import { type Cache, download } from '../cache/index.js';
+import { exists } from '../cache/publish.js';
 import { readIfExists } from '../cache/store.js';
 import { hashGoMod } from '../dirhash/index.js';
 import type { FilesOpener, ModuleFiles } from '../load/packages.js';
 import type { ModSummary, ModuleVersion, SummaryLoader } from '../mvs/index.js';
 import { modKey } from '../mvs/index.js';
-import { isNotFound, type ModuleSource } from '../proxy/index.js';
+import type { ModuleSource } from '../proxy/index.js';
 import type { ModuleSums } from '../sumdb/verifier.js';
 
 /** Parses go.mod bytes into what the graph needs (x/mod's ParseLax for dependencies). */
@@ -37,8 +38,10 @@ export interface CacheBridgeIO {
   readonly modH1: ReadonlyMap<string, string>;
   /** `h1:` of each module zip opened. */
   readonly zipH1: ReadonlyMap<string, string>;
-  /** Makes sure the cache holds the module version's `.info` (what `go list -m` reads). */
+  /** Makes sure the cache holds the module version's `.info` (what `go list -m` reads); once per version. */
   touch(m: ModuleVersion): Promise<void>;
+  /** Waits for the cache writes still under way (go.mod files are stored behind the graph's back). */
+  flush(): Promise<void>;
   /** Directory replacements: module path → directory (as written), for {@link FilesOpener}. */
   setDirs(dirs: ReadonlyMap<string, string>): void;
 }
@@ -61,6 +64,13 @@ export function cacheBridgeIO(o: CacheBridgeOptions): CacheBridgeIO {
   const modH1 = new Map<string, string>();
   const zipH1 = new Map<string, string>();
   let dirs: ReadonlyMap<string, string> = new Map();
+  // Each go.mod is fetched, stored and parsed once per resolution, however often the graph is re-read.
+  const summaries = new Map<string, Promise<ModSummary>>();
+  const pending: Promise<unknown>[] = [];
+  const later = (p: Promise<unknown>): void => {
+    p.catch(() => undefined);
+    pending.push(p);
+  };
   const summary: SummaryLoader = async (actual) => {
     if (actual.version === '') {
       const file = resolve(o.projectRoot, actual.path, 'go.mod');
@@ -75,14 +85,24 @@ export function cacheBridgeIO(o: CacheBridgeOptions): CacheBridgeIO {
         throw new BridgeIOError('go-path-module', `${file}: larger than 16 MiB`);
       return o.parse(file, data);
     }
-    let data: Uint8Array | undefined = await readIfExists(o.cache.modPath(actual.path, actual.version));
-    const fresh = data === undefined;
-    data ??= await o.source.mod(actual.path, actual.version);
-    const h1 = hashGoMod(data);
-    await o.sums?.mod(actual.path, actual.version, h1);
-    if (fresh) await o.cache.storeMod(actual.path, actual.version, data);
-    modH1.set(modKey(actual), h1);
-    return o.parse(`${modKey(actual)}/go.mod`, data);
+    const k = modKey(actual);
+    let p = summaries.get(k);
+    if (!p) {
+      p = (async () => {
+        let data: Uint8Array | undefined = await readIfExists(o.cache.modPath(actual.path, actual.version));
+        const fresh = data === undefined;
+        data ??= await o.source.mod(actual.path, actual.version);
+        const h1 = hashGoMod(data);
+        // Checked before it is stored: nothing the checksum database refuses enters the cache.
+        await o.sums?.mod(actual.path, actual.version, h1);
+        // The graph goes on with the bytes while the cache write finishes (awaited by flush).
+        if (fresh) later(o.cache.storeMod(actual.path, actual.version, data));
+        modH1.set(k, h1);
+        return o.parse(`${k}/go.mod`, data);
+      })();
+      summaries.set(k, p);
+    }
+    return p;
   };
   // Each module is opened (downloaded, verified) once per resolution, however often it is asked for.
   const opened = new Map<string, Promise<ModuleFiles>>();
@@ -106,14 +126,27 @@ export function cacheBridgeIO(o: CacheBridgeOptions): CacheBridgeIO {
     }
     return p;
   };
-  const touch = async (m: ModuleVersion): Promise<void> => {
-    if ((await readIfExists(o.cache.infoPath(m.path, m.version))) !== undefined) return;
-    await o.cache.storeInfo(m.path, m.version, await o.source.info(m.path, m.version));
+  const touched = new Map<string, Promise<void>>();
+  const touch = (m: ModuleVersion): Promise<void> => {
+    const k = modKey(m);
+    let p = touched.get(k);
+    if (!p) {
+      p = (async () => {
+        if (await exists(o.cache.infoPath(m.path, m.version))) return;
+        await o.cache.storeInfo(m.path, m.version, await o.source.info(m.path, m.version));
+      })();
+      touched.set(k, p);
+    }
+    return p;
+  };
+  const flush = async (): Promise<void> => {
+    while (pending.length > 0) await Promise.all(pending.splice(0));
   };
   return {
     summary,
     files,
     touch,
+    flush,
     modH1,
     zipH1,
     setDirs: (d) => {
@@ -189,17 +222,5 @@ async function dirFiles(root: string): Promise<ModuleFiles> {
   return {
     dirs: byDir,
     read: (d, name) => readFile(join(root, d, name), 'utf8'),
-  };
-}
-
-/** `@latest` through a module source, undefined when the module does not exist (404/410). */
-export function latestQuery(source: ModuleSource): (module: string) => Promise<string | undefined> {
-  return async (module) => {
-    try {
-      return (await source.latest(module)).Version;
-    } catch (e) {
-      if (isNotFound(e)) return undefined;
-      throw e;
-    }
   };
 }

@@ -45,6 +45,8 @@ export interface BridgeIO {
    * `go list -m all` reads for modules whose go.mod the graph never needed (their `.info`).
    */
   readonly touch?: (m: ModuleVersion) => Promise<void>;
+  /** Waits for writes the I/O left under way; called before the resolution returns. */
+  readonly flush?: () => Promise<void>;
   /** go.mod reads and module opens at once. */
   readonly jobs?: number;
 }
@@ -97,6 +99,13 @@ export async function resolveBridge(input: BridgeInput, io: BridgeIO): Promise<B
       io.summary,
       { jobs },
     );
+    // The `.info` files of the build list are fetched behind package loading (most modules stay).
+    if (io.touch && round === 0) {
+      const touch = io.touch;
+      for (const m of graph.buildList) {
+        if (m.version !== '' && graph.replacementOf(m) === undefined) touch(m).catch(() => undefined);
+      }
+    }
     missing = new Set<string>();
     packages = await loadPackages(input.packages, {
       roots: graph.roots,
@@ -184,6 +193,7 @@ export async function resolveBridge(input: BridgeInput, io: BridgeIO): Promise<B
       (m) => touch(m),
     );
   }
+  await io.flush?.();
   return {
     main: mainModule(input, finalRequire),
     require: finalRequire,

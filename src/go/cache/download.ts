@@ -1,9 +1,10 @@
 // Download one module version from a module source into the cache, verified, as `go mod download` does.
 
+import { MochiPkgError } from '../../errors.js';
 import { hashGoMod } from '../dirhash/index.js';
 import { canonicalVersion } from '../module/index.js';
 import type { ModuleSource } from '../proxy/client.js';
-import { ProxyFailure } from '../proxy/errors.js';
+import { ProxyFailure, VersionNotFoundError } from '../proxy/errors.js';
 import type { VersionInfo } from '../proxy/info.js';
 import type { ModuleSums } from '../sumdb/verifier.js';
 import type { Cache } from './store.js';
@@ -46,6 +47,28 @@ export interface DownloadOptions {
 export type Downloaded = Required<Omit<DownloadResult, 'Error' | 'SumDB'>> & { SumDB?: string };
 
 /**
+ * Asks the proxy to resolve a non-canonical query. A query that is not even a semantic version
+ * (`v1.0.0.0`, a misspelt branch) and that the proxy does not know is an invalid version, as
+ * cmd/go words it (`<module>@<query>: invalid version: …`), not a missing one.
+ */
+async function resolveQuery(source: ModuleSource, module: string, query: string): Promise<VersionInfo> {
+  try {
+    return await source.info(module, query);
+  } catch (e) {
+    if (!(e instanceof VersionNotFoundError) || canonicalVersion(query) !== '') throw e;
+    const url = e.url === undefined ? '' : ` (${e.url})`;
+    throw new MochiPkgError(
+      'module-version-invalid',
+      `${module}@${query}: invalid version: not a semantic version, and the proxy resolves no such query${url}`,
+      {
+        hint: 'versions look like v1.2.3, v1.2.3-pre or a pseudo-version; run `mochi-pkg go list <module>`',
+        cause: e,
+      },
+    );
+  }
+}
+
+/**
  * Resolves `query` (a version, `latest`, or a non-canonical query the proxy resolves) and makes
  * sure the cache holds the verified version: `.info`, `.mod`, then the zip and its `.ziphash` last.
  * A complete cache entry is used as is (re-hashed with `verify`). Errors are thrown as they come:
@@ -65,7 +88,7 @@ export async function download(
     info = await source.latest(module);
     version = info.Version;
   } else if (canonicalVersion(query) !== query) {
-    info = await source.info(module, query);
+    info = await resolveQuery(source, module, query);
     version = info.Version;
   }
   const paths = {

@@ -54,8 +54,12 @@ export function fingerprintBytes(data: Uint8Array | string): string {
  * `GOPROXY=file://<root>` serves it to the real `go` command.
  *
  * Guarantees, for any number of processes sharing the root and any crash (SIGKILL) at any point:
- * - every file appears whole or not at all (temp file in the same directory, fsync, then
- *   rename or link);
+ * - every file appears whole or not at all (temp file in the same directory, then rename or
+ *   link). As in cmd/go (modfetch's `writeDiskCache` and `downloadZip`), files are not fsynced:
+ *   rename and link are atomic for every reader and for a crashed process; only a power loss or
+ *   kernel crash can leave a published file short, and that is caught on use — a zip is re-hashed
+ *   against its `.ziphash` ({@link verifyZip}, what `download` does by default), a short sidecar
+ *   is not an `h1:` line, and go.mod bytes are hashed against the lock or go.sum;
  * - a `.zip` is hashed and checked before it is published, and a published `.zip` or `.ziphash` is
  *   never replaced (`link(2)` refuses to overwrite); the `.ziphash` is published last, so
  *   `has()` — all four artifacts present — implies `verifyZip()` passes unless someone edits files
@@ -78,10 +82,21 @@ export class Cache {
   /**
    * Opens (creating, with parents) the cache at `root`, by default {@link defaultCacheRoot}.
    * `hasher` checks and hashes zips before they are published (default: x/mod's CheckZip rules
-   * and the h1: hash, on the calling thread).
+   * and the h1: hash, on the calling thread). `create: false` opens a missing cache as an empty
+   * one without creating it (for commands that only read). A root that cannot be created — a
+   * file in the way, a read-only or full disk — is a `file-write` error naming it.
    */
-  static async open(root: string = defaultCacheRoot(), options: { hasher?: ZipHasher } = {}): Promise<Cache> {
-    await mkdir(root, { recursive: true });
+  static async open(
+    root: string = defaultCacheRoot(),
+    options: { hasher?: ZipHasher; create?: boolean } = {},
+  ): Promise<Cache> {
+    if (options.create !== false) {
+      try {
+        await mkdir(root, { recursive: true });
+      } catch (e) {
+        throw asWriteError(root, e);
+      }
+    }
     return new Cache(root, options.hasher ?? inlineHasher);
   }
 
@@ -113,9 +128,12 @@ export class Cache {
     return true;
   }
 
-  /** Writes `data` to `path` atomically, creating parent directories; no temp file is left behind. */
+  /**
+   * Writes `data` to `path` atomically, creating parent directories; no temp file is left behind.
+   * Not fsynced, as cmd/go does not (see the class notes).
+   */
   async writeFile(path: string, data: string | Uint8Array): Promise<void> {
-    await writeFileAtomic(path, data, { mkdirs: true });
+    await writeFileAtomic(path, data, { mkdirs: true, fsync: false });
   }
 
   /** Stores a validated `.info` (rendered with a fixed key order). */
@@ -389,7 +407,7 @@ async function removeStaleTemps(
   return removed;
 }
 
-/** Writes `source` into a new temp file and fsyncs it. */
+/** Writes `source` into a new temp file (not fsynced, as cmd/go: see the {@link Cache} notes). */
 async function writeTemp(tmp: string, source: ZipSource | Buffer): Promise<void> {
   let fh: FileHandle;
   try {
@@ -404,7 +422,7 @@ async function writeTemp(tmp: string, source: ZipSource | Buffer): Promise<void>
     if (source instanceof Uint8Array) {
       await fh.writeFile(source);
     } else if (typeof source === 'function') {
-      // A plain Writable over the handle: the handle stays ours to fsync and close afterwards.
+      // A plain Writable over the handle: the handle stays ours to close afterwards.
       const sink = new Writable({
         highWaterMark: 1 << 20,
         write(chunk: Buffer, _enc, cb) {
@@ -434,7 +452,6 @@ async function writeTemp(tmp: string, source: ZipSource | Buffer): Promise<void>
     } else {
       for await (const chunk of source) await fh.write(chunk);
     }
-    await fh.sync();
   } catch (e) {
     throw asWriteError(tmp, writeError ?? e);
   } finally {

@@ -1,6 +1,5 @@
 // Which modules provide the packages a program imports, and what those packages import (cmd/go's package loader, tidy rules).
 import { MochiPkgError } from '../../errors.js';
-import { mapInOrder } from '../../util/pool.js';
 import type { ModuleGraph, ModuleVersion } from '../mvs/index.js';
 import { shouldBuildAnyTags } from './constraint.js';
 import { readImports } from './imports.js';
@@ -86,46 +85,57 @@ export async function loadPackages(
   for (const r of o.roots) rootVersion.set(r.path, r.version);
   const out = new Map<string, LoadedPackage>();
   const wantTests = o.tests ?? true;
-  // Work list of (path, inAll, importedBy): breadth first, in batches so zips open in parallel.
-  let batch: { path: string; inAll: boolean; by?: string }[] = paths.map((p) => ({ path: p, inAll: true }));
+  // Work queue of (path, inAll, importedBy): a package's imports are queued as soon as it is read, so
+  // module zips download while other packages are still loading (no wait for a whole level).
+  // Failures are collected and the one of the first path (in sort order) is thrown once the queue
+  // drains, so the error does not depend on timing.
+  type Item = { path: string; inAll: boolean; by?: string };
+  const queue: Item[] = paths.map((p) => ({ path: p, inAll: true }));
   const queued = new Map<string, boolean>();
-  for (const b of batch) queued.set(b.path, true);
-  while (batch.length > 0) {
-    const results = await mapInOrder(batch, o.jobs ?? 8, async (item) => {
-      try {
-        return await loadOne(item.path, item.inAll, item.by);
-      } catch (e) {
-        if (!(o.missing && e instanceof PackageLoadError && e.code === 'go-import-missing')) throw e;
-        o.missing.add(item.path);
-        return undefined;
+  for (const b of queue) queued.set(b.path, true);
+  const failures = new Map<string, unknown>();
+  const add = (path: string, inAll: boolean, by: string): void => {
+    if (path === 'C' || isStandardImportPath(path)) {
+      if (path !== 'C' && !isStandardPackage(path) && inAll && !failures.has(path)) {
+        failures.set(
+          path,
+          new PackageLoadError('go-import-not-std', `package ${path} is not in GOROOT (imported by ${by})`),
+        );
       }
-    });
-    const loaded = results.filter((p): p is LoadedPackage => p !== undefined);
-    const next: typeof batch = [];
-    const add = (path: string, inAll: boolean, by: string): void => {
-      if (path === 'C' || isStandardImportPath(path)) {
-        if (path !== 'C' && !isStandardPackage(path) && inAll) {
-          throw new PackageLoadError(
-            'go-import-not-std',
-            `package ${path} is not in GOROOT (imported by ${by})`,
-          );
-        }
-        return;
-      }
-      const was = queued.get(path);
-      if (was === undefined || (inAll && !was)) {
-        queued.set(path, inAll);
-        next.push({ path, inAll, by });
-      }
-    };
-    for (const p of loaded) {
-      const prev = out.get(p.path);
-      out.set(p.path, prev?.inAll ? prev : p);
-      for (const i of p.imports) add(i, p.inAll, p.path);
-      if (wantTests && p.inAll) for (const i of p.testImports) add(i, false, `${p.path} (test)`);
+      return;
     }
-    batch = next;
+    const was = queued.get(path);
+    if (was === undefined || (inAll && !was)) {
+      queued.set(path, inAll);
+      queue.push({ path, inAll, by });
+    }
+  };
+  const handle = (p: LoadedPackage): void => {
+    const prev = out.get(p.path);
+    out.set(p.path, prev?.inAll ? prev : p);
+    for (const i of p.imports) add(i, p.inAll, p.path);
+    if (wantTests && p.inAll) for (const i of p.testImports) add(i, false, `${p.path} (test)`);
+  };
+  const run = async (item: Item): Promise<void> => {
+    try {
+      handle(await loadOne(item.path, item.inAll, item.by));
+    } catch (e) {
+      if (o.missing && e instanceof PackageLoadError && e.code === 'go-import-missing')
+        o.missing.add(item.path);
+      else if (!failures.has(item.path)) failures.set(item.path, e);
+    }
+  };
+  const jobs = Math.max(1, o.jobs ?? 8);
+  const running = new Set<Promise<void>>();
+  while (queue.length > 0 || running.size > 0) {
+    while (queue.length > 0 && running.size < jobs) {
+      const p = run(queue.shift()!);
+      running.add(p);
+      p.finally(() => running.delete(p));
+    }
+    if (running.size > 0) await Promise.race(running);
   }
+  if (failures.size > 0) throw failures.get([...failures.keys()].sort()[0]!);
   return out;
 
   async function loadOne(path: string, inAll: boolean, by: string | undefined): Promise<LoadedPackage> {
@@ -174,9 +184,11 @@ export async function loadPackages(
         if ((f.dirs.get(dir) ?? []).some((n) => n.endsWith('.go'))) mods.push({ module: m, dir });
       }
       if (mods.length > 1) {
+        // Found longest first; cmd/go reports them shortest to longest.
         throw new PackageLoadError(
           'go-import-ambiguous',
-          `ambiguous import: found package ${path} in multiple modules:${mods
+          `ambiguous import: found package ${path} in multiple modules:${[...mods]
+            .reverse()
             .map(
               (x) =>
                 `\n\t${x.module.path} ${x.module.version} (${x.module.path}@${x.module.version}${x.dir ? `/${x.dir}` : ''})`,

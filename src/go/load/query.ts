@@ -3,18 +3,37 @@ import { checkPath, InvalidPathError } from '../module/index.js';
 import type { ModuleVersion } from '../mvs/index.js';
 import { type FilesOpener, PackageLoadError } from './packages.js';
 
-/** Resolves a module path at a query to a version, or undefined when the module does not exist. */
-export type ModuleQuery = (module: string) => Promise<string | undefined>;
+/**
+ * What the module source says of one candidate module at the query: the version it resolves to;
+ * `notFound` (the module or that version does not exist: cmd/go's `fs.ErrNotExist` class); or
+ * `noMatch` (the module exists, no version answers the query). Other failures are thrown.
+ */
+export type PrefixAnswer =
+  | { readonly version: string }
+  | { readonly notFound: Error }
+  | { readonly noMatch: Error };
+
+/** Resolves a candidate module path at the query. */
+export type ModuleQuery = (module: string) => Promise<PrefixAnswer>;
 
 /** Options of {@link findPackageModule}. */
 export interface FindPackageOptions {
   readonly query: ModuleQuery;
   readonly open: FilesOpener;
+  /** The query as written (`latest`, `v1.5.2`, …), for go's `module m@<query> found (v…)` wording. */
+  readonly queryText?: string;
   /**
-   * `error` (as `go get`): several modules providing the package is an ambiguous import;
-   * `longest` (as `go mod tidy` adding a missing import): the longest module path wins.
+   * When several modules provide the package, the first (longest) one this accepts is taken (go
+   * get's `chooseArbitrarily`: modules already required win), else the longest. A real conflict
+   * shows later, when both modules are in the build list, as go's ambiguous import.
    */
-  readonly ambiguity: 'error' | 'longest';
+  readonly prefer?: (module: string, version: string) => boolean;
+}
+
+/** The module chosen for a package, and every module of the query that has the package. */
+export interface PackageModule extends ModuleVersion {
+  /** Every candidate providing the package, longest path first. */
+  readonly providers: readonly ModuleVersion[];
 }
 
 /** The prefixes of `path` that are valid module paths, longest first. */
@@ -33,49 +52,72 @@ export function modulePrefixes(path: string): string[] {
   return out;
 }
 
+/** True when the module's files have the package directory with a `.go` file (cmd/go's `dirInModule`). */
+export async function moduleHasPackage(open: FilesOpener, m: ModuleVersion, path: string): Promise<boolean> {
+  const dir = m.path === path ? '' : path.slice(m.path.length + 1);
+  const files = await open(m);
+  return (files.dirs.get(dir) ?? []).some((n) => n.endsWith('.go'));
+}
+
 /**
- * The module (and version) providing package `path`: each prefix of the path that is a valid
- * module path is queried at once; of those that exist, the ones whose files have the package's
- * directory with `.go` files provide it.
+ * The module (and version) providing package `path`, as cmd/go's `QueryPackages` →
+ * `queryPrefixModules` finds it: every prefix of the path that is a valid module path is queried
+ * at once; the modules that resolve and have the package directory (with a `.go` file, whatever its
+ * build constraints) provide it. When none does, the error is the most useful at the longest
+ * path, in cmd/go's order: a module found without the package (`module m@q found (v), but does not
+ * contain package p`), then no matching version, then not found.
  *
- * @throws {PackageLoadError} `go-import-missing` when no module provides it (a module that exists
- *   but lacks the package is named, as cmd/go does), `go-import-ambiguous` for several with
- *   `ambiguity: 'error'`.
+ * @throws {PackageLoadError} `go-import-missing` when no module provides the package.
+ * @throws the query's errors other than not-found and no-match.
  */
-export async function findPackageModule(path: string, o: FindPackageOptions): Promise<ModuleVersion> {
+export async function findPackageModule(path: string, o: FindPackageOptions): Promise<PackageModule> {
   const prefixes = modulePrefixes(path);
-  const found = await Promise.all(
+  const queryText = o.queryText ?? 'latest';
+  const results = await Promise.all(
     prefixes.map(async (prefix) => {
-      const version = await o.query(prefix);
-      if (version === undefined) return { prefix, version, has: false };
-      const files = await o.open({ path: prefix, version });
-      const dir = prefix === path ? '' : path.slice(prefix.length + 1);
-      return { prefix, version, has: (files.dirs.get(dir) ?? []).some((n) => n.endsWith('.go')) };
+      const answer = await o.query(prefix).then(
+        (a) => a,
+        (e: unknown) => ({ thrown: e }),
+      );
+      if (!('version' in answer)) return { prefix, answer };
+      const m = { path: prefix, version: answer.version };
+      return { prefix, answer, has: await moduleHasPackage(o.open, m, path) };
     }),
   );
-  const providers = found.filter((f) => f.has);
-  if (providers.length > 1 && o.ambiguity === 'error') {
-    throw new PackageLoadError(
-      'go-import-ambiguous',
-      `ambiguous import: found package ${path} in multiple modules:${providers
-        .map((f) => `\n\t${f.prefix} ${f.version}`)
-        .join('')}`,
-      {
-        hint: 'import the package through one module: pin the module whose path you mean, or exclude the other',
-      },
-    );
+  const providers: ModuleVersion[] = [];
+  let noPackage: ModuleVersion | undefined;
+  let noVersion: Error | undefined;
+  let notExist: Error | undefined;
+  let failure: { e: unknown } | undefined;
+  for (const r of results) {
+    const a = r.answer;
+    if ('version' in a) {
+      if (r.has) providers.push({ path: r.prefix, version: a.version });
+      // The path itself is a module without the package (go's `modOnly`), or a shorter module lacks it.
+      else noPackage ??= { path: r.prefix, version: a.version };
+    } else if ('noMatch' in a) noVersion ??= a.noMatch;
+    else if ('notFound' in a) notExist ??= a.notFound;
+    else if (failure === undefined && providers.length === 0 && noPackage === undefined) {
+      failure = { e: a.thrown };
+    }
   }
-  const p = providers[0];
-  if (p) return { path: p.prefix, version: p.version! };
-  const existing = found.find((f) => f.version !== undefined);
-  if (existing) {
+  if (providers.length > 0) {
+    const chosen = providers.find((p) => o.prefer?.(p.path, p.version)) ?? providers[0]!;
+    return { ...chosen, providers };
+  }
+  if (failure) throw failure.e;
+  if (noPackage) {
+    const found = queryText === noPackage.version ? '' : ` (${noPackage.version})`;
     throw new PackageLoadError(
       'go-import-missing',
-      `module ${existing.prefix}@${existing.version} found, but does not contain package ${path}`,
+      `module ${noPackage.path}@${queryText} found${found}, but does not contain package ${path}`,
+      { hint: `import a package of ${noPackage.path}, or the module that provides ${path}` },
     );
   }
+  const cause = noVersion ?? notExist;
   throw new PackageLoadError(
     'go-import-missing',
-    `cannot find module providing package ${path}: no module path prefix of it exists`,
+    cause ? cause.message : `cannot find module providing package ${path}: no prefix is a valid module path`,
+    { ...(cause ? { cause } : {}) },
   );
 }

@@ -1,18 +1,14 @@
 // The whole build list in the lock: the program's pinned modules, resolved as go mod tidy would, become [[go-package]] entries.
 import { relative, resolve, sep } from 'node:path';
-import {
-  type BridgeResolution,
-  cacheBridgeIO,
-  goModSummary,
-  latestQuery,
-  resolveBridge,
-} from '../bridge/index.js';
+import { type BridgeResolution, cacheBridgeIO, goModSummary, resolveBridge } from '../bridge/index.js';
 import type { Cache } from '../cache/index.js';
 import { findPackageModule, modulePrefixes } from '../load/query.js';
 import { type ModuleVersion, modKey } from '../mvs/index.js';
 import type { ModuleSource } from '../proxy/index.js';
+import { Querier } from '../query/index.js';
 import type { ModuleSums } from '../sumdb/verifier.js';
 import { type GoLockEntry, type GoManifest, pathModuleVersion, sortGoManifest } from './entry.js';
+import { prefixQuery } from './lookup.js';
 
 /** The bridge's module path in the go.mod written for a program. */
 export const BRIDGE_MODULE = 'mochi.local/bridge';
@@ -71,7 +67,8 @@ export async function lockBuildList(o: BuildListOptions): Promise<BuildListResul
   const known = new Map(
     (o.previous?.entries ?? []).flatMap((e) => (e.version ? [[e.module, e.version] as const] : [])),
   );
-  const latest = latestQuery(o.source);
+  // `@latest` skips retracted versions, as cmd/go's query does.
+  const latest = prefixQuery(new Querier(o.source), 'latest');
   const resolution = await resolveBridge(
     {
       mainPath: BRIDGE_MODULE,
@@ -95,7 +92,8 @@ export async function lockBuildList(o: BuildListOptions): Promise<BuildListResul
           const dir = prefix === path ? '' : path.slice(prefix.length + 1);
           if ((files.dirs.get(dir) ?? []).some((n) => n.endsWith('.go'))) return { path: prefix, version };
         }
-        return findPackageModule(path, { query: latest, open: io.files, ambiguity: 'longest' });
+        const found = await findPackageModule(path, { query: latest, open: io.files });
+        return { path: found.path, version: found.version };
       },
     },
   );

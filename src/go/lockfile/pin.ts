@@ -4,9 +4,11 @@ import { MochiPkgError } from '../../errors.js';
 import { mapInOrder } from '../../util/pool.js';
 import { resolveProjectPath } from '../../util/project-path.js';
 import { readRegularFileIfExists } from '../../util/read.js';
+import { cacheBridgeIO, goModSummary } from '../bridge/index.js';
 import type { Cache } from '../cache/index.js';
 import { download } from '../cache/index.js';
 import { hashGoMod } from '../dirhash/index.js';
+import { PackageLoadError } from '../load/packages.js';
 import { modulePath } from '../modfile/index.js';
 import { hashModuleDir } from '../modzip/index.js';
 import type { ModuleSource } from '../proxy/index.js';
@@ -14,6 +16,7 @@ import { GoQueryError, Querier } from '../query/index.js';
 import type { ModuleSums } from '../sumdb/verifier.js';
 import { checksumMismatches, GoChecksumError } from './diff.js';
 import { type GoLockEntry, type GoManifest, pathModuleVersion, sortGoManifest } from './entry.js';
+import { providingModule } from './lookup.js';
 import {
   type GoImportSpec,
   GoImportSpecError,
@@ -85,6 +88,8 @@ export interface PinResult {
   readonly modules: readonly PinnedModule[];
   /** Standard-library import paths found (nothing to pin), sorted. */
   readonly std: readonly string[];
+  /** The package paths the imports name (module roots or packages inside modules), sorted. */
+  readonly packages: readonly string[];
   /** Retracted or deprecated modules pinned, by module (empty unless asked for). */
   readonly warnings: readonly PinWarning[];
 }
@@ -148,7 +153,7 @@ export async function resolveQuery(
  */
 export async function pinGoImports(options: PinOptions): Promise<PinResult> {
   const std = new Set<string>();
-  const byModule = new Map<string, { spec: ModuleSpec | PathSpec; imp: GoImport }[]>();
+  const parsed: { spec: ModuleSpec | PathSpec; imp: GoImport }[] = [];
   for (const imp of options.imports) {
     let spec: GoImportSpec;
     try {
@@ -157,16 +162,50 @@ export async function pinGoImports(options: PinOptions): Promise<PinResult> {
       if (!(e instanceof GoImportSpecError) || imp.where === undefined) throw e;
       throw new GoImportSpecError(imp.spec, e.problem, e.hint, e, imp.where);
     }
-    if (spec.kind === 'std') {
-      std.add(spec.path);
-      continue;
-    }
-    const list = byModule.get(spec.module) ?? [];
-    list.push({ spec, imp });
-    byModule.set(spec.module, list);
+    if (spec.kind === 'std') std.add(spec.path);
+    else parsed.push({ spec, imp });
   }
   const previous = new Map((options.previous?.entries ?? []).map((e) => [e.module, e]));
   const querier = new Querier(options.source);
+  // Each import path is a package: the module providing it is found as `go get` finds it.
+  const io = cacheBridgeIO({
+    cache: options.cache,
+    source: options.source,
+    projectRoot: options.projectRoot,
+    parse: goModSummary,
+    ...(options.verify === undefined ? {} : { verify: options.verify }),
+  });
+  const named = new Set(parsed.map((p) => p.spec.module));
+  const located = await mapInOrder(parsed, options.jobs ?? DEFAULT_PIN_JOBS, async (p) => {
+    if (p.spec.kind === 'path') return p;
+    try {
+      const spec = await providingModule(p.spec, {
+        querier,
+        source: options.source,
+        open: io.files,
+        previous,
+        named,
+        cached: (m, v) => options.cache.has(m, v),
+      });
+      return { spec, imp: p.imp };
+    } catch (e) {
+      if (e instanceof GoImportSpecError)
+        throw new GoImportSpecError(p.imp.spec, e.problem, e.hint, e, p.imp.where);
+      if (e instanceof PackageLoadError) {
+        throw new GoPinError('go-query-unresolved', `${describe(p.imp)}: ${e.message}`, {
+          ...(e.hint ? { hint: e.hint } : {}),
+          cause: e,
+        });
+      }
+      throw e;
+    }
+  });
+  const byModule = new Map<string, { spec: ModuleSpec | PathSpec; imp: GoImport }[]>();
+  for (const l of located) {
+    const list = byModule.get(l.spec.module) ?? [];
+    list.push(l);
+    byModule.set(l.spec.module, list);
+  }
   // Modules are resolved and downloaded in parallel; entries and errors come out in module order.
   const pinned = await mapInOrder(
     [...byModule].sort(([a], [b]) => (a < b ? -1 : 1)),
@@ -193,7 +232,8 @@ export async function pinGoImports(options: PinOptions): Promise<PinResult> {
       }
     }
   }
-  return { manifest, modules, std: [...std].sort(), warnings };
+  const packages = [...new Set(parsed.map((p) => p.spec.module))].sort();
+  return { manifest, modules, std: [...std].sort(), packages, warnings };
 }
 
 /** Modules pinned at once by default: downloads overlap, and a project has few Go modules. */

@@ -9,6 +9,7 @@ import {
   checkPath,
   InvalidModuleVersionError,
   InvalidPathError,
+  splitPathVersion,
 } from '../module/index.js';
 import * as semver from '../semver/index.js';
 
@@ -21,11 +22,21 @@ export type GoQuery = 'latest' | `v${number}` | `v${number}.${number}` | `<${str
 /** A parsed `import go` spec. */
 export type GoImportSpec =
   | {
-      /** A module fetched from the module proxy. */
+      /** A package of a module fetched from the module proxy. */
       readonly kind: 'module';
+      /**
+       * The import path as written: a module path, or a package path inside a module (which module
+       * provides it is found at pin time, as `go get <path>@<version>` finds it).
+       */
       readonly module: string;
       /** The canonical version written in the spec (a release, pre-release or pseudo-version). */
       readonly version?: string;
+      /**
+       * A version of major 2 or above written for a path without the `/vN` suffix (`rsc.io/quote@v2.0.0`):
+       * as in cmd/go it is resolved through the proxy's `.info` (to a `+incompatible` or pseudo-version),
+       * and refused with go's words when the module has a go.mod at that major version.
+       */
+      readonly revision?: string;
       /** The query written in the spec; `latest` when neither version nor query is given. */
       readonly query?: GoQuery;
     }
@@ -197,6 +208,18 @@ export function parseGoImportSpec(spec: string): GoImportSpec {
     check(path, rest);
   } catch (e) {
     if (!(e instanceof InvalidModuleVersionError || e instanceof InvalidPathError)) throw e;
+    // cmd/go takes `path@v2.x.y` for a path without a major suffix as a revision the proxy resolves.
+    const split = splitPathVersion(path);
+    if (
+      e instanceof InvalidModuleVersionError &&
+      split !== undefined &&
+      split.pathMajor === '' &&
+      semver.build(rest) === '' &&
+      semver.major(rest) !== 'v0' &&
+      semver.major(rest) !== 'v1'
+    ) {
+      return { kind: 'module', module: path, revision: rest };
+    }
     throw new GoImportSpecError(spec, e.message, e.hint, e);
   }
   return { kind: 'module', module: path, version: rest };

@@ -11,6 +11,7 @@ export {
   type PathKind,
   type PathRule,
   splitPathVersion,
+  versionFitsPath,
 } from './check.js';
 export {
   type EscapedPath,

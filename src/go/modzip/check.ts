@@ -344,6 +344,14 @@ export async function checkDir(dir: string): Promise<CheckedFiles> {
  */
 export function checkModuleVersion(m: ModuleVersion): void {
   const canon = canonicalVersion(m.version);
+  if (canon === '') {
+    // x/mod's module.Check words it so: "<path>@<version>: invalid version: not a semantic version".
+    throw new ModZipError(
+      'zip-bad-module',
+      `${m.path}@${m.version}: invalid version: not a semantic version`,
+      { hint: 'versions look like v1.2.3, v1.2.3-pre or a pseudo-version' },
+    );
+  }
   if (canon !== m.version) {
     throw new ModZipError(
       'zip-bad-module',

@@ -10,8 +10,14 @@ import { ZipError, type ZipErrorCode } from '../../util/zip.js';
  * - `zip-invalid` — the files break module-zip rules; `files` lists each one with its reason.
  * - `zip-bad-module` — the module path or version is not valid or not canonical.
  * - `zip-target-not-empty` — extraction target exists and is not an empty directory.
+ * - `zip-target-invalid` — extraction target is a symbolic link, or lies under a file.
  */
-export type ModZipErrorCode = ZipErrorCode | 'zip-invalid' | 'zip-bad-module' | 'zip-target-not-empty';
+export type ModZipErrorCode =
+  | ZipErrorCode
+  | 'zip-invalid'
+  | 'zip-bad-module'
+  | 'zip-target-not-empty'
+  | 'zip-target-invalid';
 
 /** One file that a check found invalid or omitted, with the reason (x/mod's `FileError`). */
 export interface FileError {

@@ -1,7 +1,9 @@
 // Safe extraction of module zips (x/mod's Unzip): checked first, written to a temp folder, renamed into place.
-import { mkdir, open, readdir, rmdir, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { type FileHandle, lstat, mkdir, open, readdir, readlink, rmdir, stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
-import { writeDirAtomic } from '../../util/atomic.js';
+import { asWriteError, sweepStaleTempDirs, writeDirAtomic } from '../../util/atomic.js';
+import { kindOf } from '../../util/read.js';
 import { openZip, readEntries, type ZipEntry } from '../../util/zip.js';
 import {
   checkArchive,
@@ -18,16 +20,58 @@ export interface ExtractResult {
   readonly files: readonly string[];
 }
 
+/** The nearest ancestor of `path` that exists, with its stats (the root always exists). */
+async function existingAncestor(path: string): Promise<{ path: string; st: Stats }> {
+  for (let p = dirname(path); ; p = dirname(p)) {
+    const st = await lstat(p).catch(() => undefined);
+    if (st !== undefined || dirname(p) === p) return { path: p, st: st ?? (await lstat(p)) };
+  }
+}
+
+/**
+ * Whether the extraction target is missing or an empty directory. A symbolic link (to a folder or
+ * dangling) is refused — following it would write somewhere the user did not name — and so is a
+ * path under a file, named with the file that is in the way.
+ */
 async function targetState(dir: string): Promise<'missing' | 'empty'> {
+  let st: Stats;
+  try {
+    st = await lstat(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+      throw new ModZipError('zip-io', `cannot read target ${dir}: ${(e as Error).message}`, { cause: e });
+    }
+    const up = await existingAncestor(dir);
+    if (up.st.isDirectory()) return 'missing';
+    const link = up.st.isSymbolicLink() ? ' (a dangling symbolic link, or one to a file)' : '';
+    throw new ModZipError(
+      'zip-target-invalid',
+      `cannot extract into ${dir}: ${up.path} is ${kindOf(up.st)}${link}, not a directory`,
+      { hint: 'choose a target whose parent folders are directories', cause: e },
+    );
+  }
+  if (st.isSymbolicLink()) {
+    const to = await readlink(dir).catch(() => '?');
+    throw new ModZipError(
+      'zip-target-invalid',
+      `target ${dir} is a symbolic link (to ${JSON.stringify(to)}); extraction does not write through links`,
+      { hint: 'give the real directory path, or a new path' },
+    );
+  }
+  if (!st.isDirectory()) {
+    throw new ModZipError(
+      'zip-target-not-empty',
+      `target ${dir} exists and is ${kindOf(st)}, not a directory`,
+      {
+        hint: 'extract into a new or empty directory',
+      },
+    );
+  }
   let entries: string[];
   try {
     entries = await readdir(dir);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return 'missing';
-    if (code === 'ENOTDIR') {
-      throw new ModZipError('zip-target-not-empty', `target ${dir} exists and is not a directory`);
-    }
     throw new ModZipError('zip-io', `cannot read target directory ${dir}: ${(e as Error).message}`, {
       cause: e,
     });
@@ -39,6 +83,14 @@ async function targetState(dir: string): Promise<'missing' | 'empty'> {
   }
   return 'empty';
 }
+
+/** The file system calls {@link extract} writes with; tests inject faults (a full disk) here. */
+export interface ExtractFs {
+  /** Creates a file exclusively (`open(path, 'wx', mode)`). */
+  readonly createFile: (path: string, mode: number) => Promise<FileHandle>;
+}
+
+const realFs: ExtractFs = { createFile: (path, mode) => open(path, 'wx', mode) };
 
 /**
  * x/mod's `Unzip`: extracts the module zip `zip` (a path or bytes) for module `m` into `dir`,
@@ -53,9 +105,12 @@ export async function extract(
   zip: string | Uint8Array,
   m: ModuleVersion,
   dir: string,
+  options: { fs?: ExtractFs } = {},
 ): Promise<ExtractResult> {
+  const fs = options.fs ?? realFs;
   const target = resolve(dir);
   const state = await targetState(target);
+  await sweepStaleTempDirs(target);
   checkModuleVersion(m);
   const label = typeof zip === 'string' ? zip : '<zip bytes>';
   const size = typeof zip === 'string' ? (await stat(zip).catch(() => ({ size: 0 }))).size : zip.byteLength;
@@ -75,7 +130,7 @@ export async function extract(
       const rest = e.nameBytes.length - prefixLen;
       return rest > 0 && e.nameBytes[e.nameBytes.length - 1] !== 0x2f;
     });
-    await writeDirAtomic(target, async (tmp) => {
+    const fill = async (tmp: string): Promise<void> => {
       const made = new Set<string>([tmp]);
       await readEntries(archive, files, async (e, body) => {
         const rel = e.nameBytes.subarray(prefixLen).toString('utf8');
@@ -92,7 +147,7 @@ export async function extract(
           await mkdir(parent, { recursive: true });
           made.add(parent);
         }
-        const fh = await open(dst, 'wx', 0o444);
+        const fh = await fs.createFile(dst, 0o444);
         try {
           if (body instanceof Uint8Array) await fh.writeFile(body);
           else for await (const chunk of body) await fh.write(chunk);
@@ -101,7 +156,12 @@ export async function extract(
         }
       });
       if (state === 'empty') await rmdir(target);
-    });
+    };
+    try {
+      await writeDirAtomic(target, fill);
+    } catch (e) {
+      throw asWriteError(dir, e);
+    }
     return { files: files.map((e) => e.nameBytes.subarray(prefixLen).toString('utf8')) };
   } finally {
     await archive.close();

@@ -6,6 +6,7 @@ export {
   checkDir,
   checkedFilesError,
   checkFiles,
+  checkModuleVersion,
   checkZip,
   isVendoredPackage,
   MAX_GO_MOD,
@@ -16,6 +17,6 @@ export {
 } from './check.js';
 export { type CreateFromDirResult, type CreateReport, create, createFromDir } from './create.js';
 export { type FileError, ModZipError, type ModZipErrorCode } from './errors.js';
-export { type ExtractResult, extract } from './extract.js';
+export { type ExtractFs, type ExtractResult, extract } from './extract.js';
 export { hashModuleDir } from './hash.js';
 export { listZip, type ZipEntryInfo } from './list.js';

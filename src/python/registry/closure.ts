@@ -1,7 +1,4 @@
 // An index as the resolver's package source, per target: wheels that fit, their metadata (PEP 658 or METADATA), cached.
-import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { writeFileAtomic } from '../../util/atomic.js';
 import { normalizeName } from '../importspec/index.js';
 import { contains, specifierSetToString, tryParseSpecifierSet } from '../pep440/index.js';
 import {
@@ -12,13 +9,12 @@ import {
   tryParseRequirement,
 } from '../pep508/index.js';
 import type { Dependencies, Dependency, PackageSource } from '../resolver/types.js';
-import { RegistryCache, sha256Hex } from './cache.js';
-import { type FetchLike, IndexClient } from './client.js';
 import { RegistryError } from './errors.js';
-import { type CoreMetadata, parseCoreMetadata, readWheelMetadata } from './metadata.js';
-import { verifyDownload } from './resolve.js';
+import type { IndexSession } from './session.js';
 import type { DistributionFile, ProjectPage } from './simple.js';
 import { DEFAULT_TARGET, parseWheelName, tagRanks, type WheelTarget, wheelRank } from './tags.js';
+
+export { IndexSession, type IndexSessionOptions } from './session.js';
 
 /** A platform a lock can target: its `sys.platform` name and the wheels it accepts. */
 export type TargetPlatform = 'linux' | 'darwin' | 'win32';
@@ -72,142 +68,6 @@ export function closureTarget(python: readonly [number, number], platform: strin
     wheel: { python: [python[0], python[1]], platforms },
     env: { ...defaultEnvironment(version, platforms[0]!) },
   };
-}
-
-/** Knobs of {@link IndexSession}. */
-export interface IndexSessionOptions {
-  /** Root of the shared cache. */
-  readonly cacheDir: string;
-  /** Pages and metadata from the cache only. */
-  readonly offline?: boolean;
-  readonly fetch?: FetchLike;
-  readonly timeoutMs?: number;
-}
-
-/**
- * What one resolution run knows about its indexes: every project page asked for once (and kept
- * for `--offline`), every wheel's core metadata asked for once and kept on disk by the wheel's
- * sha256 (so a warm run downloads nothing but pages). Metadata comes from the PEP 658 file when
- * the index offers one, else from the wheel itself.
- */
-export class IndexSession {
-  private readonly cache: RegistryCache;
-  private readonly clients = new Map<string, IndexClient>();
-  private readonly pages = new Map<string, Promise<ProjectPage>>();
-  private readonly metas = new Map<string, Promise<CoreMetadata>>();
-  /** Files downloaded and metadata files read, for tests and benchmarks. */
-  readonly stats = { pages: 0, metadataFiles: 0, wheels: 0 };
-
-  constructor(private readonly options: IndexSessionOptions) {
-    this.cache = new RegistryCache(options.cacheDir);
-  }
-
-  private client(indexUrl: string): IndexClient {
-    let c = this.clients.get(indexUrl);
-    if (!c) {
-      c = new IndexClient(indexUrl, {
-        ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
-        ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
-      });
-      this.clients.set(indexUrl, c);
-    }
-    return c;
-  }
-
-  /** A project's page; a project the index does not have is an empty page. */
-  page(indexUrl: string, name: string): Promise<ProjectPage> {
-    const key = `${indexUrl}\n${name}`;
-    let p = this.pages.get(key);
-    if (!p) {
-      p = this.loadPage(indexUrl, name);
-      this.pages.set(key, p);
-    }
-    return p;
-  }
-
-  private async loadPage(indexUrl: string, name: string): Promise<ProjectPage> {
-    if (this.options.offline) {
-      const cached = await this.cache.getPage(indexUrl, name);
-      if (cached === undefined) {
-        throw new RegistryError('registry-offline', `offline: no cached page for ${name} from ${indexUrl}`, {
-          hint: 'run once without --offline to fill the cache',
-        });
-      }
-      return cached;
-    }
-    let page: ProjectPage;
-    try {
-      page = await this.client(indexUrl).getProject(name);
-    } catch (e) {
-      if (!(e instanceof RegistryError && e.code === 'registry-not-found')) throw e;
-      page = { name, apiVersion: '1.0', files: [], warnings: [] };
-    }
-    this.stats.pages++;
-    await this.cache.putPage(indexUrl, name, page);
-    return page;
-  }
-
-  /** The core metadata of one wheel (by its sha256; the index must give one). */
-  metadata(indexUrl: string, file: DistributionFile): Promise<CoreMetadata> {
-    const sha = file.hashes.sha256;
-    if (sha === undefined) verifyDownload(file, new Uint8Array()); // throws registry-unhashed
-    let p = this.metas.get(sha!);
-    if (!p) {
-      p = this.loadMetadata(indexUrl, file, sha!);
-      this.metas.set(sha!, p);
-    }
-    return p;
-  }
-
-  private metadataPath(sha: string): string {
-    return join(this.cache.root, 'registry', 'metadata', sha.slice(0, 2), `${sha}.METADATA`);
-  }
-
-  private async loadMetadata(indexUrl: string, file: DistributionFile, sha: string): Promise<CoreMetadata> {
-    const path = this.metadataPath(sha);
-    const cached = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') return undefined;
-      throw e;
-    });
-    if (cached !== undefined) return parseCoreMetadata(cached, file.filename);
-    if (this.options.offline) {
-      throw new RegistryError(
-        'registry-offline',
-        `offline: the metadata of ${file.filename} is not in the cache`,
-        {
-          hint: 'run once without --offline to fill the cache',
-        },
-      );
-    }
-    let text: string;
-    if (file.coreMetadata !== undefined) {
-      const bytes = await this.client(indexUrl).downloadMetadata(file);
-      const want = file.coreMetadata.sha256;
-      if (want !== undefined && sha256Hex(bytes) !== want) {
-        throw new RegistryError(
-          'registry-hash-mismatch',
-          `${file.url}.metadata: sha256 is ${sha256Hex(bytes)}, the index says ${want}`,
-          { hint: 'the file or the index was tampered with or damaged in transit; nothing was cached' },
-        );
-      }
-      this.stats.metadataFiles++;
-      text = bytes.toString('utf8');
-    } else {
-      let bytes = await this.cache.getContent(sha);
-      if (bytes === undefined) {
-        const downloaded = await this.client(indexUrl).download(file);
-        verifyDownload(file, downloaded);
-        await this.cache.putContent(sha, downloaded);
-        this.stats.wheels++;
-        bytes = downloaded;
-      }
-      text = await readWheelMetadata(bytes, file.filename);
-    }
-    const meta = parseCoreMetadata(text, file.filename);
-    await mkdir(join(path, '..'), { recursive: true });
-    await writeFileAtomic(path, text);
-    return meta;
-  }
 }
 
 /** A usable wheel of a release for one target. */

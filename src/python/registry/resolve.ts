@@ -1,13 +1,15 @@
 // Resolving one `registry`/`index` import to stub files: page → version → wheel → verify → cache → stubs.
 import { normalizeName } from '../importspec/index.js';
 import { parseVersion } from '../pep440/index.js';
-import { RegistryCache, sha256Hex } from './cache.js';
-import { type FetchLike, IndexClient, normalizeIndexUrl } from './client.js';
+import { type FetchLike, normalizeIndexUrl } from './client.js';
 import { RegistryError } from './errors.js';
 import { selectRelease } from './select.js';
+import { IndexSession } from './session.js';
 import type { DistributionFile, ProjectPage } from './simple.js';
 import { DEFAULT_TARGET, type WheelTarget } from './tags.js';
 import { extractWheelStubs, type WheelLimits } from './wheel.js';
+
+export { verifyDownload } from './session.js';
 
 /** One import to resolve. */
 export interface StubRequest {
@@ -63,42 +65,8 @@ export interface RegistryResolverOptions {
   /** Per-request timeout, ms. */
   readonly timeoutMs?: number;
   readonly wheelLimits?: WheelLimits;
-}
-
-/**
- * Checks a download against what the index said: its size when given, and its sha256 (required —
- * the cache is addressed by it). Returns the digest.
- *
- * @throws {RegistryError} `registry-unhashed`, `registry-size-mismatch`, `registry-hash-mismatch`
- */
-export function verifyDownload(file: DistributionFile, bytes: Uint8Array): string {
-  const want = file.hashes.sha256;
-  if (want === undefined) {
-    throw new RegistryError(
-      'registry-unhashed',
-      `${file.url}: the index gives no sha256 for ${file.filename}, so it cannot be verified`,
-      {
-        hint: 'use an index that publishes sha256 hashes (PEP 503 #sha256= fragments or PEP 691 hashes)',
-      },
-    );
-  }
-  if (file.size !== undefined && file.size !== bytes.byteLength) {
-    throw new RegistryError(
-      'registry-size-mismatch',
-      `${file.url}: downloaded ${bytes.byteLength} bytes, the index says ${file.size}`,
-    );
-  }
-  const got = sha256Hex(bytes);
-  if (got !== want) {
-    throw new RegistryError(
-      'registry-hash-mismatch',
-      `${file.url}: sha256 is ${got}, the index says ${want}`,
-      {
-        hint: 'the file or the index was tampered with or damaged in transit; nothing was cached',
-      },
-    );
-  }
-  return got;
+  /** Share pages, clients and downloads with other readers of the same indexes (then `offline`, `fetch` and `timeoutMs` are the session's). */
+  readonly session?: IndexSession;
 }
 
 /**
@@ -106,13 +74,18 @@ export function verifyDownload(file: DistributionFile, bytes: Uint8Array): strin
  * resolver remembers the pages it fetched, so many imports of one project ask the index once.
  */
 export class RegistryResolver {
-  private readonly cache: RegistryCache;
-  private readonly clients = new Map<string, IndexClient>();
-  private readonly pages = new Map<string, Promise<ProjectPage>>();
+  private readonly session: IndexSession;
   private readonly target: WheelTarget;
 
   constructor(private readonly options: RegistryResolverOptions) {
-    this.cache = new RegistryCache(options.cacheDir);
+    this.session =
+      options.session ??
+      new IndexSession({
+        cacheDir: options.cacheDir,
+        ...(options.offline ? { offline: true } : {}),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      });
     this.target = options.target ?? DEFAULT_TARGET;
   }
 
@@ -135,7 +108,7 @@ export class RegistryResolver {
   private async resolveInner(req: StubRequest): Promise<ResolvedStubs> {
     const indexUrl = normalizeIndexUrl(req.indexUrl);
     const name = normalizeName(req.name);
-    const page = await this.page(indexUrl, name);
+    const page = await this.session.projectPage(indexUrl, name);
     const warnings = [...page.warnings];
     const sel = selectRelease(page, req.specifier ?? '', this.target, indexUrl);
     if (sel.wheel) {
@@ -144,7 +117,7 @@ export class RegistryResolver {
         return { name, version: sel.version, indexUrl, stubsFrom: used.dist, files: used.files, warnings };
     }
     for (const stubName of [`types-${name}`, `${name}-stubs`]) {
-      const stubPage = await this.page(indexUrl, stubName).catch((e: unknown) => {
+      const stubPage = await this.session.projectPage(indexUrl, stubName).catch((e: unknown) => {
         if (e instanceof RegistryError && (e.code === 'registry-not-found' || e.code === 'registry-offline'))
           return undefined;
         throw e;
@@ -184,62 +157,9 @@ export class RegistryResolver {
     return undefined;
   }
 
-  private client(indexUrl: string): IndexClient {
-    let c = this.clients.get(indexUrl);
-    if (!c) {
-      c = new IndexClient(indexUrl, {
-        ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
-        ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
-      });
-      this.clients.set(indexUrl, c);
-    }
-    return c;
-  }
-
-  private page(indexUrl: string, name: string): Promise<ProjectPage> {
-    const key = `${indexUrl}\n${name}`;
-    let p = this.pages.get(key);
-    if (!p) {
-      p = this.loadPage(indexUrl, name);
-      this.pages.set(key, p);
-    }
-    return p;
-  }
-
-  private async loadPage(indexUrl: string, name: string): Promise<ProjectPage> {
-    if (this.options.offline) {
-      const cached = await this.cache.getPage(indexUrl, name);
-      if (cached === undefined) {
-        throw new RegistryError('registry-offline', `offline: no cached page for ${name} from ${indexUrl}`, {
-          hint: 'run once without --offline to fill the cache',
-        });
-      }
-      return cached;
-    }
-    const page = await this.client(indexUrl).getProject(name);
-    await this.cache.putPage(indexUrl, name, page);
-    return page;
-  }
-
   private async wheelStubs(indexUrl: string, name: string, version: string, file: DistributionFile) {
+    const bytes = await this.session.fileBytes(indexUrl, file);
     const sha = file.hashes.sha256;
-    if (sha === undefined) verifyDownload(file, new Uint8Array()); // throws registry-unhashed
-    let bytes = await this.cache.getContent(sha!);
-    if (bytes === undefined) {
-      if (this.options.offline) {
-        throw new RegistryError(
-          'registry-offline',
-          `offline: ${file.filename} (sha256 ${sha}) is not in the cache`,
-          {
-            hint: 'run once without --offline to fill the cache',
-          },
-        );
-      }
-      const downloaded = await this.client(indexUrl).download(file);
-      verifyDownload(file, downloaded);
-      await this.cache.putContent(sha!, downloaded);
-      bytes = downloaded;
-    }
     const stubs = await extractWheelStubs(bytes, file.filename, this.options.wheelLimits);
     const dist: UsedDistribution = { name, version, filename: file.filename, url: file.url, sha256: sha! };
     return { dist, files: stubs.files };

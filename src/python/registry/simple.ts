@@ -93,11 +93,40 @@ function lastSegment(url: string): string {
 
 const HEX = /^[0-9a-fA-F]+$/;
 
-function cleanHashes(raw: unknown): Record<string, string> {
+/**
+ * Hex digits of the digests downloads are verified with (only sha256); other names are kept as
+ * the index writes them (hex only) and never used for verification.
+ */
+const DIGEST_HEX_LENGTH: Readonly<Record<string, number>> = { sha256: 64 };
+
+/**
+ * Checks a hash an index gives for a file (`name`, `value` as written): a known digest must be
+ * hex of its length, else the page is malformed — a link with `#sha256=abc` names no file a
+ * download could be verified against. Returns the lower-cased pair, or undefined for an unknown name.
+ */
+function checkedHash(name: string, value: string, link: string, where: string): [string, string] | undefined {
+  const algo = name.toLowerCase();
+  const len = DIGEST_HEX_LENGTH[algo];
+  if (len === undefined) return undefined;
+  if (value.length !== len || !HEX.test(value)) {
+    throw new RegistryError(
+      'registry-bad-page',
+      `${where}: link ${JSON.stringify(link)} gives ${algo}=${JSON.stringify(value.slice(0, 200))}, not ${len} hex digits`,
+      { hint: 'the index serves a malformed hash; fix the index or use another one' },
+    );
+  }
+  return [algo, value.toLowerCase()];
+}
+
+/** The hex hashes of `raw`; with `link`, the file hashes of that link, checked by {@link checkedHash}. */
+function cleanHashes(raw: unknown, link?: { href: string; where: string }): Record<string, string> {
   const out: Record<string, string> = {};
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return out;
   for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
-    if (typeof v === 'string' && HEX.test(v)) out[k.toLowerCase()] = v.toLowerCase();
+    if (typeof v !== 'string') continue;
+    const h = link && checkedHash(k, v, link.href, link.where);
+    if (h) out[h[0]] = h[1];
+    else if (HEX.test(v)) out[k.toLowerCase()] = v.toLowerCase();
   }
   return out;
 }
@@ -140,7 +169,7 @@ export function parseJsonPage(body: string, pageUrl: string, name: string): Proj
     return {
       filename: f.filename,
       url,
-      hashes: cleanHashes(f.hashes),
+      hashes: cleanHashes(f.hashes, { href: f.url, where }),
       ...(typeof rp === 'string' ? { requiresPython: rp } : {}),
       yanked,
       ...(typeof size === 'number' && Number.isSafeInteger(size) && size >= 0 ? { size } : {}),
@@ -196,8 +225,15 @@ export function parseHtmlPage(body: string, pageUrl: string, name: string): Proj
   const files = anchors.map((a): DistributionFile => {
     const { url, fragment } = resolveUrl(a.href!, base, where);
     const hashes: Record<string, string> = {};
-    const m = /^([a-z0-9_]+)=([0-9a-fA-F]+)$/i.exec(fragment);
-    if (m) hashes[m[1]!.toLowerCase()] = m[2]!.toLowerCase();
+    const eq = fragment.indexOf('=');
+    if (eq > 0) {
+      const h = checkedHash(fragment.slice(0, eq), fragment.slice(eq + 1), a.href!, where);
+      if (h) hashes[h[0]] = h[1];
+      else {
+        const m = /^([a-z0-9_]+)=([0-9a-fA-F]+)$/i.exec(fragment);
+        if (m) hashes[m[1]!.toLowerCase()] = m[2]!.toLowerCase();
+      }
+    }
     const rp = a['data-requires-python'];
     const yanked = a['data-yanked'];
     const cm = htmlCoreMetadata(a['data-core-metadata'] ?? a['data-dist-info-metadata']);

@@ -27,6 +27,17 @@ export interface LowerContext {
   readonly self?: MochiType;
   /** Names class references; default: the dotted Python name `module.Class`. */
   readonly className?: ClassNamer;
+  /**
+   * Types bound to TypeVars, by `module.name` of the TypeVar: the type arguments a subclass gives
+   * a generic base (`class C(Mapping[str, int])` binds `typing._KT` to `string` in Mapping's members).
+   */
+  readonly typeArgs?: ReadonlyMap<string, MochiType>;
+  /**
+   * The class whose body the annotation is written in: its nested classes are visible by their
+   * bare names there (`def row(self) -> Row` inside `class Table` with a `class Row`), as type
+   * checkers read it. `module` is where the class is defined.
+   */
+  readonly classBody?: { readonly def: ClassDef; readonly module: string; readonly external: boolean };
 }
 
 /** Annotations nest at most this deep before they are refused as `complex` (hostile input guard). */
@@ -126,7 +137,13 @@ export function lowerType(expr: TypeExpr, ctx: LowerContext): LowerResult {
   try {
     return {
       ok: true,
-      type: lower(expr, { ctx, module: ctx.module, depth: 0, aliases: NO_ALIASES, args: NO_ARGS }),
+      type: lower(expr, {
+        ctx,
+        module: ctx.module,
+        depth: 0,
+        aliases: NO_ALIASES,
+        args: ctx.typeArgs ?? NO_ARGS,
+      }),
     };
   } catch (e) {
     if (e instanceof Refused) return { ok: false, reason: e.reason, detail: e.detail };
@@ -148,7 +165,7 @@ function lower(e: TypeExpr, s0: State): MochiType {
     case 'none':
       return scalar('None');
     case 'name':
-      return lowerName(e.name, s.ctx.scope.resolve(s.module, e.name), s);
+      return lowerName(e.name, resolveName(e.name, s), s);
     case 'subscript':
       return lowerSubscript(e, s);
     case 'union':
@@ -168,6 +185,20 @@ function lower(e: TypeExpr, s0: State): MochiType {
     case 'other':
       return refuse('unsupported-construct', `${e.text} is not a supported type expression`);
   }
+}
+
+/** A name as seen from where the annotation is written: the class body's nested classes first. */
+function resolveName(name: string, s: State): Resolution {
+  const body = s.ctx.classBody;
+  if (body !== undefined && s.module === s.ctx.module) {
+    const parts = name.split('.');
+    let def = body.def.classes.find((c) => c.name === parts[0]);
+    for (let i = 1; def !== undefined && i < parts.length; i++) {
+      def = def.classes.find((c) => c.name === parts[i]);
+    }
+    if (def !== undefined) return { kind: 'class', module: body.module, def, external: body.external };
+  }
+  return s.ctx.scope.resolve(s.module, name);
 }
 
 function isAnyLike(e: TypeExpr, s: State): boolean {
@@ -261,7 +292,7 @@ function arg(args: readonly TypeExpr[], i: number): TypeExpr {
 function lowerSubscript(e: Extract<TypeExpr, { kind: 'subscript' }>, s: State): MochiType {
   if (e.base.kind !== 'name')
     return refuse('unsupported-construct', `${exprText(e)} is not a type expression`);
-  const r = s.ctx.scope.resolve(s.module, e.base.name);
+  const r = resolveName(e.base.name, s);
   if (r.kind === 'class') return { kind: 'ref', name: classRef(r.module, r.def, r.external, s) };
   if (r.kind === 'alias') return expandAlias(r, e.args, s);
   if (r.kind !== 'special') return lowerName(e.base.name, r, s);

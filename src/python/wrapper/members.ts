@@ -8,6 +8,7 @@ import {
   type Refusal,
   UNKNOWN,
 } from '../typemap/lower.js';
+import { render } from '../typemap/render.js';
 import type { PackageScope } from '../typemap/scope.js';
 import type { MochiParam, MochiType, SkipReport } from '../typemap/types.js';
 import { decorated, lowerGroup, type Receiver } from './signature.js';
@@ -26,6 +27,8 @@ export interface MemberHost {
   readonly className: ClassNamer;
   /** The surface of module `name` (package or external). */
   moduleOf(name: string): ModuleSurface;
+  /** How {@link className} names a class that is not one of the module's items (`module.Outer.Inner`). */
+  defaultClassName(module: string, def: ClassDef): string;
 }
 
 /** Bases are followed at most this deep (hostile-input bound; typeshed's deepest is far below). */
@@ -40,15 +43,193 @@ function baseName(e: TypeExpr): string | undefined {
 // MROs depend only on the scope (immutable surfaces and externals): one memo per scope.
 const MROS = new WeakMap<PackageScope, WeakMap<ClassDef, readonly ClassPart[]>>();
 
-/** The bases of `part` that resolve to classes (typing constructs, `object` and unknown names drop out). */
-export function resolvedBases(host: MemberHost, part: ClassPart): ClassPart[] {
-  const out: ClassPart[] = [];
+/**
+ * Generic containers the type mapper knows by name (`Mapping[str, int]` lowers to a map) but which,
+ * as a base class, are the classes typeshed defines: `typing.Mapping`, `builtins.dict`, …
+ */
+const GENERIC_BASES: ReadonlyMap<string, readonly [string, string]> = new Map([
+  ...(['list', 'dict', 'set', 'frozenset', 'tuple'] as const).map(
+    (n) => [n, ['builtins', n]] as [string, [string, string]],
+  ),
+  ['List', ['builtins', 'list']],
+  ['Dict', ['builtins', 'dict']],
+  ['Set', ['builtins', 'set']],
+  ['FrozenSet', ['builtins', 'frozenset']],
+  ['Tuple', ['builtins', 'tuple']],
+  ['deque', ['collections', 'deque']],
+  ['Deque', ['collections', 'deque']],
+  ['defaultdict', ['collections', 'defaultdict']],
+  ['DefaultDict', ['collections', 'defaultdict']],
+  ['OrderedDict', ['collections', 'OrderedDict']],
+  ...(
+    [
+      'Mapping',
+      'MutableMapping',
+      'Sequence',
+      'MutableSequence',
+      'AbstractSet',
+      'MutableSet',
+      'Collection',
+      'Iterable',
+      'Iterator',
+      'Reversible',
+      'Generator',
+      'AsyncIterator',
+      'AsyncIterable',
+      'AsyncGenerator',
+      'Awaitable',
+      'Coroutine',
+      'Container',
+      'KeysView',
+      'ValuesView',
+      'ItemsView',
+      'MappingView',
+    ] as const
+  ).map((n) => [n, ['typing', n]] as [string, [string, string]]),
+]);
+
+/** One base of a class: the class it resolves to and the type arguments written (`[]` when bare). */
+export interface BaseLink {
+  readonly part: ClassPart;
+  readonly args: readonly TypeExpr[];
+}
+
+const LINKS = new WeakMap<PackageScope, WeakMap<ClassDef, readonly BaseLink[]>>();
+
+/**
+ * The bases of `part` that resolve to classes, with their type arguments: classes of the package,
+ * other modules and packages, and the generic containers typeshed defines (`Mapping[K, V]` is
+ * `typing.Mapping`); `Generic`, `Protocol`, `object` and unknown names drop out.
+ */
+export function baseLinks(host: MemberHost, part: ClassPart): readonly BaseLink[] {
+  let memo = LINKS.get(host.scope);
+  if (!memo) {
+    memo = new WeakMap();
+    LINKS.set(host.scope, memo);
+  }
+  const hit = memo.get(part.def);
+  if (hit) return hit;
+  const out: BaseLink[] = [];
   for (const b of part.def.bases) {
     const name = baseName(b);
     const r = name === undefined ? undefined : host.scope.resolve(part.module, name);
-    if (r?.kind === 'class' && r.def !== part.def) out.push({ def: r.def, module: host.moduleOf(r.module) });
+    const args = b.kind === 'subscript' ? b.args : [];
+    if (r?.kind === 'class') {
+      if (r.def !== part.def) out.push({ part: { def: r.def, module: host.moduleOf(r.module) }, args });
+    } else if (r?.kind === 'special') {
+      const where = GENERIC_BASES.get(r.name);
+      const mod = where === undefined ? undefined : host.scope.module(where[0])?.mod;
+      const def = mod?.classes.find((c) => c.name === where![1]);
+      if (mod && def && def !== part.def) out.push({ part: { def, module: mod }, args });
+    }
+  }
+  memo.set(part.def, out);
+  return out;
+}
+
+/** The bases of `part` that resolve to classes (see {@link baseLinks}). */
+export function resolvedBases(host: MemberHost, part: ClassPart): ClassPart[] {
+  return baseLinks(host, part).map((l) => l.part);
+}
+
+const PARAMS = new WeakMap<PackageScope, WeakMap<ClassDef, readonly string[]>>();
+
+/** The TypeVars named inside `e`, in order of first appearance, as `module.name`. */
+function typeVarsIn(host: MemberHost, module: ModuleSurface, e: TypeExpr, out: string[], depth = 0): void {
+  if (depth > 16) return;
+  if (e.kind === 'name') {
+    const r = host.scope.resolve(module, e.name);
+    if (r.kind === 'typevar' && r.def.kind === 'TypeVar') {
+      const key = `${r.module}.${r.def.name}`;
+      if (!out.includes(key)) out.push(key);
+    }
+  } else if (e.kind === 'subscript') {
+    for (const a of e.args) typeVarsIn(host, module, a, out, depth + 1);
+  } else if (e.kind === 'union') {
+    for (const m of e.members) typeVarsIn(host, module, m, out, depth + 1);
+  } else if (e.kind === 'list') {
+    for (const m of e.elems) typeVarsIn(host, module, m, out, depth + 1);
+  }
+}
+
+/**
+ * A class's type parameters, as CPython orders `__parameters__`: those of `Generic[...]` (or
+ * `Protocol[...]`) when the bases name one, else every TypeVar of the bases in order of appearance.
+ */
+export function typeParams(host: MemberHost, part: ClassPart): readonly string[] {
+  let memo = PARAMS.get(host.scope);
+  if (!memo) {
+    memo = new WeakMap();
+    PARAMS.set(host.scope, memo);
+  }
+  const hit = memo.get(part.def);
+  if (hit) return hit;
+  const out: string[] = [];
+  const explicit = part.def.bases.find((b) => {
+    if (b.kind !== 'subscript') return false;
+    const name = baseName(b);
+    const r = name === undefined ? undefined : host.scope.resolve(part.module, name);
+    return r?.kind === 'special' && (r.name === 'Generic' || r.name === 'Protocol');
+  });
+  for (const b of explicit ? [explicit] : part.def.bases) typeVarsIn(host, part.module, b, out);
+  memo.set(part.def, out);
+  return out;
+}
+
+const NO_BINDINGS: ReadonlyMap<string, MochiType> = new Map();
+
+/**
+ * What each class of an MRO binds its bases' TypeVars to: `class C(Mapping[str, V])` binds
+ * Mapping's `_KT` to `string` and its `_VT_co` to whatever `V` is bound to in C (itself, unless a
+ * subclass of C gives it). The class itself binds nothing; a base written bare (`Mapping`) or with
+ * the wrong number of arguments has `any` for each parameter, as at run time; an argument that
+ * does not lower leaves its parameter a type variable. A class reached twice takes the first path
+ * of the MRO (CPython requires them to agree).
+ */
+function mroBindings(
+  host: MemberHost,
+  parts: readonly ClassPart[],
+): Map<ClassDef, ReadonlyMap<string, MochiType>> {
+  const out = new Map<ClassDef, ReadonlyMap<string, MochiType>>();
+  for (const p of parts) {
+    const mine = out.get(p.def) ?? NO_BINDINGS;
+    if (!out.has(p.def)) out.set(p.def, mine);
+    for (const link of baseLinks(host, p)) {
+      if (out.has(link.part.def)) continue;
+      const params = typeParams(host, link.part);
+      if (params.length === 0) {
+        out.set(link.part.def, NO_BINDINGS);
+        continue;
+      }
+      const bound = new Map<string, MochiType>();
+      const fits = link.args.length === params.length;
+      const ctx: LowerContext = {
+        scope: host.scope,
+        module: p.module,
+        className: host.className,
+        typeArgs: mine,
+      };
+      params.forEach((key, i) => {
+        if (!fits) {
+          bound.set(key, UNKNOWN);
+          return;
+        }
+        const r = lowerType(link.args[i]!, ctx);
+        if (r.ok) bound.set(key, r.type);
+      });
+      out.set(link.part.def, bound);
+    }
   }
   return out;
+}
+
+/** A cache key for a binding map ('' when empty). */
+function bindingKey(b: ReadonlyMap<string, MochiType>): string {
+  if (b.size === 0) return '';
+  return [...b]
+    .map(([k, t]) => `${k}=${render(t)}`)
+    .sort()
+    .join(';');
 }
 
 /**
@@ -167,10 +348,9 @@ interface CacheEntry {
  * class, `Exception`) is lowered once per package instead of once per subclass. An entry is kept
  * only when its lowering named no class by a wrapper-specific name (see `classNamed`).
  */
-const CACHES = new WeakMap<
-  PackageScope,
-  { readonly members: WeakMap<object, CacheEntry>; readonly ctors: WeakMap<object, CacheEntry> }
->();
+type MemberCache = WeakMap<object, Map<string, CacheEntry>>;
+
+const CACHES = new WeakMap<PackageScope, { readonly members: MemberCache; readonly ctors: MemberCache }>();
 
 function cacheOf(scope: PackageScope) {
   let c = CACHES.get(scope);
@@ -268,31 +448,50 @@ export function classMembers(
     });
   };
   /** Looks a member up in the cache, or lowers it with a context that records what it used. */
+  const bindings = mroBindings(host, parts);
+  const keys = new Map<ClassDef, string>();
   const lowered = (
     key: object,
-    map: WeakMap<object, CacheEntry>,
-    module: ModuleSurface,
+    map: MemberCache,
+    from: ClassPart,
     lower: (ctx: LowerContext) => Lowered,
   ): CacheEntry => {
-    const hit = map.get(key);
+    const typeArgs = bindings.get(from.def) ?? NO_BINDINGS;
+    let bkey = keys.get(from.def);
+    if (bkey === undefined) {
+      bkey = bindingKey(typeArgs);
+      keys.set(from.def, bkey);
+    }
+    let byArgs = map.get(key);
+    const hit = byArgs?.get(bkey);
     if (hit) return hit;
     let usedSelf = false;
     let specific = false;
     const ctx: LowerContext = {
       scope: host.scope,
-      module,
+      module: from.module,
       get self() {
         usedSelf = true;
         return SELF;
       },
       className: (m, def, external) => {
         const named = host.className(m, def, external);
-        if (named !== `${m}.${def.name}`) specific = true;
+        if (named !== host.defaultClassName(m, def)) specific = true;
         return named;
       },
+      ...(typeArgs.size > 0 ? { typeArgs } : {}),
+      ...(from.def.classes.length > 0
+        ? { classBody: { def: from.def, module: from.module.name, external: false } }
+        : {}),
     };
     const entry: CacheEntry = { lowered: lower(ctx), self: usedSelf };
-    if (!specific) map.set(key, entry);
+    if (!specific) {
+      if (!byArgs) {
+        byArgs = new Map();
+        map.set(key, byArgs);
+      }
+      byArgs.set(bkey, entry);
+    }
     return entry;
   };
 
@@ -306,7 +505,7 @@ export function classMembers(
         self: false,
       });
     } else if (found) {
-      const entry = lowered(found.group, cache.ctors, found.part.module, (ctx) => {
+      const entry = lowered(found.group, cache.ctors, found.part, (ctx) => {
         const r = lowerGroup(found.group, ctx, 'first', SELF);
         return r.ok
           ? { ok: true, kind: 'constructor', type: r.sig.type, async: false, settable: false }
@@ -336,7 +535,7 @@ export function classMembers(
       place(
         f.name,
         p,
-        lowered(f, cache.members, p.module, (ctx) => lowerField(f, ctx)),
+        lowered(f, cache.members, p, (ctx) => lowerField(f, ctx)),
       );
     }
     for (const g of p.def.methods) {
@@ -345,7 +544,7 @@ export function classMembers(
       place(
         g.name,
         p,
-        lowered(g, cache.members, p.module, (ctx) => lowerMethod(g, ctx)),
+        lowered(g, cache.members, p, (ctx) => lowerMethod(g, ctx)),
       );
     }
   }

@@ -108,7 +108,12 @@ class Wrapping implements MemberHost {
   }
 
   readonly className = (m: string, def: ClassDef): string =>
-    this.publicClasses.get(def) ?? `${m}.${def.name}`;
+    this.publicClasses.get(def) ?? this.defaultClassName(m, def);
+
+  /** `module.Class` (`module.Outer.Inner` for a nested class): how a class that is not an item is named. */
+  defaultClassName(m: string, def: ClassDef): string {
+    return `${m}.${qualifiedName(this.moduleOf(m), def)}`;
+  }
 
   ctx(module: ModuleSurface, self?: MochiType): LowerContext {
     const className = this.className;
@@ -194,7 +199,7 @@ class Wrapping implements MemberHost {
   }
 
   wrapClass(name: string, def: ClassDef, module: ModuleSurface, path: string): Outcome {
-    const mName = mochiName(name);
+    const mName = itemName(name);
     const self: MochiType = { kind: 'ref', name: mName };
     const kind = this.classKind(def, module);
     if (kind === 'class') {
@@ -257,7 +262,7 @@ class Wrapping implements MemberHost {
   }
 
   wrapProtocol(name: string, def: ClassDef, module: ModuleSurface, path: string): Outcome {
-    const mName = mochiName(name);
+    const mName = itemName(name);
     // Members of protocol bases come first; a redefinition in a subclass replaces them by name.
     const fields = new Map<string, MochiField>();
     const methods = new Map<string, MochiMethod>();
@@ -345,6 +350,51 @@ class Wrapping implements MemberHost {
         return undefined;
     }
   }
+}
+
+/** The Mochi name of an item: `Outer.Inner` for a nested class, each part a Mochi name. */
+function itemName(python: string): string {
+  return python.includes('.') ? python.split('.').map(mochiName).join('.') : mochiName(python);
+}
+
+/** Nested classes are followed at most this deep (hostile-input bound). */
+const MAX_NESTING = 8;
+
+// Qualified names (`Outer.Inner`) of the classes of a module surface, nested ones included.
+const QUALNAMES = new WeakMap<ModuleSurface, WeakMap<ClassDef, string>>();
+
+/** `def`'s name inside `mod`: `Outer.Inner` for a nested class, else its own name. */
+function qualifiedName(mod: ModuleSurface, def: ClassDef): string {
+  let names = QUALNAMES.get(mod);
+  if (!names) {
+    const found = new WeakMap<ClassDef, string>();
+    const walk = (defs: readonly ClassDef[], prefix: string, depth: number) => {
+      for (const d of defs) {
+        if (found.has(d)) continue;
+        found.set(d, `${prefix}${d.name}`);
+        if (depth < MAX_NESTING) walk(d.classes, `${prefix}${d.name}.`, depth + 1);
+      }
+    };
+    walk(mod.classes, '', 0);
+    names = found;
+    QUALNAMES.set(mod, names);
+  }
+  return names.get(def) ?? def.name;
+}
+
+/**
+ * The public classes nested in a public class, recursively: `[Outer.Inner, def]` pairs (a name
+ * starting with `_` is private to its class, like any member).
+ */
+function nestedClasses(name: string, def: ClassDef, depth = 0): [string, ClassDef][] {
+  if (depth >= MAX_NESTING) return [];
+  const out: [string, ClassDef][] = [];
+  for (const c of def.classes) {
+    if (isPrivate(c.name)) continue;
+    const n = `${name}.${c.name}`;
+    out.push([n, c], ...nestedClasses(n, c, depth + 1));
+  }
+  return out;
 }
 
 // Dunder members (`__call__`, `__len__`) are part of a protocol's contract; `_x` members are not.
@@ -441,13 +491,23 @@ export function wrapModule(
   const w = new Wrapping(surface, mod, options.externals);
   const names = publicNames(w.scope, mod).sort();
   const resolved = names.map((n) => [n, w.scope.resolve(mod, n)] as const);
-  for (const [n, r] of resolved) if (r.kind === 'class') w.publicClasses.set(r.def, mochiName(n));
-  const items: WrapperItem[] = [];
+  // A public class's public nested classes are items of their own, named `Outer.Inner`.
+  const nested: [string, ClassDef, string][] = [];
   for (const [n, r] of resolved) {
-    const out = w.wrapName(n, r);
+    if (r.kind !== 'class') continue;
+    w.publicClasses.set(r.def, mochiName(n));
+    for (const [inner, def] of nestedClasses(n, r.def)) {
+      w.publicClasses.set(def, itemName(inner));
+      nested.push([inner, def, r.module]);
+    }
+  }
+  const items: WrapperItem[] = [];
+  const add = (out: Outcome) => {
     if (out && 'item' in out) items.push(out.item);
     else if (out) w.skipped.push(out.skip);
-  }
+  };
+  for (const [n, r] of resolved) add(w.wrapName(n, r));
+  for (const [n, def, m] of nested) add(w.wrapClass(n, def, w.moduleOf(m), `${mod.name}.${n}`));
   const listed = new Set(names);
   const privates = [...mod.functions, ...mod.classes, ...mod.constants].map((d) => d.name).filter(isPrivate);
   for (const n of new Set(privates)) {

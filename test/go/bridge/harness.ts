@@ -9,7 +9,6 @@ import {
   type BridgeResolution,
   cacheBridgeIO,
   goModSummary,
-  latestQuery,
   renderBridgeGoMod,
   renderGoSumLines,
   resolveBridge,
@@ -17,8 +16,10 @@ import {
 } from '../../../src/go/bridge/index.js';
 import { Cache } from '../../../src/go/cache/index.js';
 import { findPackageModule } from '../../../src/go/load/query.js';
+import { prefixQuery } from '../../../src/go/lockfile/lookup.js';
 import { type ModuleVersion, modKey, renderBuildList } from '../../../src/go/mvs/index.js';
 import { Client } from '../../../src/go/proxy/index.js';
+import { Querier } from '../../../src/go/query/index.js';
 import { goCommandEnv } from '../../support/oracles.js';
 
 const run = promisify(execFile);
@@ -85,8 +86,13 @@ export async function accept(proxyUrl: string, program: Program): Promise<Verdic
     },
     {
       ...io,
-      queryPackage: (path) =>
-        findPackageModule(path, { query: latestQuery(source), open: io.files, ambiguity: 'longest' }),
+      queryPackage: async (path) => {
+        const found = await findPackageModule(path, {
+          query: prefixQuery(new Querier(source), 'latest'),
+          open: io.files,
+        });
+        return { path: found.path, version: found.version };
+      },
     },
   );
   const goMod = renderBridgeGoMod({

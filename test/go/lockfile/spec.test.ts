@@ -28,6 +28,11 @@ describe('parseGoImportSpec: accepted specs', () => {
       'example.com/m@v2.0.0+incompatible',
       { kind: 'module', module: 'example.com/m', version: 'v2.0.0+incompatible' },
     ],
+    [
+      // A v2+ version of a path without /vN is a revision the proxy resolves, as in cmd/go.
+      'example.com/m@v2.0.0',
+      { kind: 'module', module: 'example.com/m', revision: 'v2.0.0' },
+    ],
     ['gopkg.in/yaml.v3@v3.0.1', { kind: 'module', module: 'gopkg.in/yaml.v3', version: 'v3.0.1' }],
     [
       'example.com/Upper/Case@v1.0.0',
@@ -65,7 +70,6 @@ describe('parseGoImportSpec: refused specs say what is wrong', () => {
     ['example.com/m@>v1', /not a semantic version/], // cmd/go: ambiguous
     ['example.com/m@>=vx', /not a semantic version/],
     ['example.com/m/v2@v1.0.0', /should be v2, not v1/],
-    ['example.com/m@v2.0.0', /should be v0 or v1, not v2/],
     ['example.com/m/v1@v1.0.0', /not a valid module path/],
     ['Example.com/m@v1.0.0', /not a valid module path/],
     ['example.com/aux@v1.0.0', /not a valid import path/],

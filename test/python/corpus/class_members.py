@@ -1,7 +1,7 @@
 # The reference for class members: what CPython's own `ast` sees in .pyi files for one target.
 # argv: a JSON file listing .pyi paths, the Python version "X.Y", the platform ("linux", "win32").
-# Prints {path: {class: [public member, ...]}} for every top-level class in the branches the target
-# takes; members are methods (properties included) and annotated attributes whose names do not
+# Prints {path: {class: [public member, ...]}} for every class in the branches the target takes,
+# nested classes as "Outer.Inner"; members are methods (properties included) and annotated attributes whose names do not
 # start with "_", in the branches the target takes inside the class body too.
 import ast
 import json
@@ -49,10 +49,14 @@ def main():
     for path in paths:
         tree = ast.parse(open(path, "rb").read(), path)
         classes = {}
-        for stmt in statements(tree.body, env):
-            if isinstance(stmt, ast.ClassDef):
-                # A class defined twice in one branch set: the last definition wins, as at run time.
-                classes[stmt.name] = members(stmt, env)
+        def collect(body, prefix):
+            for stmt in statements(body, env):
+                if isinstance(stmt, ast.ClassDef):
+                    # A class defined twice in one branch set: the last definition wins, as at run time.
+                    classes[prefix + stmt.name] = members(stmt, env)
+                    collect(stmt.body, prefix + stmt.name + ".")
+
+        collect(tree.body, "")
         result[path] = classes
     json.dump(result, sys.stdout, sort_keys=True)
 

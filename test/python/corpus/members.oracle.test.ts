@@ -72,6 +72,7 @@ async function compare(python: PythonTarget) {
   let classes = 0;
   let members = 0;
   let outOfScope = 0;
+  let nested = 0;
   for (const j of jobs) {
     const ref = reference[j.path];
     expect(ref, j.path).toBeDefined();
@@ -85,13 +86,14 @@ async function compare(python: PythonTarget) {
         continue;
       }
       classes++;
+      if (cls.includes('.')) nested++;
       for (const n of names) {
         members++;
         if (!have.has(n)) missing.push(`${j.mod.name}.${cls}.${n}`);
       }
     }
   }
-  return { missing, classes, members, outOfScope };
+  return { missing, classes, nested, members, outOfScope };
 }
 
 describeWithOracle(pythonOracle(), 'class members of the typeshed corpus against CPython ast', () => {

@@ -15,30 +15,10 @@ import { resolveClosure } from '../../../src/python/registry/lockClosure.js';
 import { parseCoreMetadata } from '../../../src/python/registry/metadata.js';
 import { parseHtmlPage, parseJsonPage } from '../../../src/python/registry/simple.js';
 import { ResolverError } from '../../../src/python/resolver/index.js';
-import {
-  type GenDep,
-  type GenDist,
-  type GenRelease,
-  serveIndex,
-  writeUniverse,
-} from '../../support/pyindex.js';
+import { type GenDist, genDep, genRelease, serveIndex, writeUniverse } from '../../support/pyindex.js';
 
-const dep = (name: string, specifier = '', marker = ''): GenDep => ({
-  text: `${name}${specifier}${marker ? ` ; ${marker}` : ''}`,
-  name,
-  specifier,
-  extras: [],
-  active: true,
-});
-const rel = (version: string, over: Partial<GenRelease> = {}): GenRelease => ({
-  version,
-  deps: [],
-  extras: {},
-  yanked: false,
-  tags: ['py3-none-any'],
-  metadataFile: false,
-  ...over,
-});
+const dep = genDep;
+const rel = genRelease;
 
 const DISTS: GenDist[] = [
   {

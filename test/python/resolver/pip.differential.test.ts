@@ -3,8 +3,7 @@
 // --platform manylinux2014_x86_64` (pip 23 wants --target with platform options; nothing is installed).
 // Default 30 universes; MOCHI_PIP_UNIVERSES=<n> runs more (pip costs about a second per call, so
 // universes pip should solve are batched — independent name spaces — and only failures run alone).
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -13,74 +12,16 @@ import { parseRequirement } from '../../../src/python/pep508/index.js';
 import { closureTarget, IndexSession, TargetSource } from '../../../src/python/registry/closure.js';
 import { ResolverError, resolve } from '../../../src/python/resolver/index.js';
 import { describeWithOracle, pythonOracle } from '../../support/oracles.js';
+import { type PipOutcome, pipDryRun } from '../../support/pip.js';
 import { type GenUniverse, generateUniverse, serveIndex, writeUniverse } from '../../support/pyindex.js';
 
 const COUNT = Number(process.env.MOCHI_PIP_UNIVERSES ?? 30);
 const BATCH = 12;
 
-interface Outcome {
-  readonly ok: boolean;
-  /** name → [version, wheel file name] */
-  readonly picks: Map<string, [string, string]>;
-  readonly message: string;
-}
+type Outcome = PipOutcome;
 
-function runPip(indexUrl: string, roots: readonly string[], work: string, tag: string): Promise<Outcome> {
-  const report = join(work, `report-${tag}.json`);
-  const args = [
-    '-m',
-    'pip',
-    'install',
-    '--dry-run',
-    '--ignore-installed',
-    '--report',
-    report,
-    '--index-url',
-    indexUrl,
-    '--only-binary=:all:',
-    '--python-version',
-    '3.11',
-    '--platform',
-    'manylinux2014_x86_64',
-    '--target',
-    join(work, `target-${tag}`),
-    '--no-cache-dir',
-    '--disable-pip-version-check',
-    '--quiet',
-    ...roots,
-  ];
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn('python3', args, {
-      env: { ...process.env, PIP_CONFIG_FILE: '/dev/null', PIP_NO_INPUT: '1' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let err = '';
-    child.stderr.on('data', (c: Buffer) => {
-      err += c.toString();
-    });
-    const timer = setTimeout(() => child.kill(), 120_000);
-    child.on('error', reject);
-    child.on('close', async (code) => {
-      clearTimeout(timer);
-      if (code !== 0) {
-        resolvePromise({ ok: false, picks: new Map(), message: err });
-        return;
-      }
-      const doc = JSON.parse(await readFile(report, 'utf8')) as {
-        install: { metadata: { name: string; version: string }; download_info: { url: string } }[];
-      };
-      const picks = new Map<string, [string, string]>();
-      for (const i of doc.install) {
-        const url = i.download_info.url;
-        picks.set(i.metadata.name.toLowerCase(), [
-          i.metadata.version,
-          decodeURIComponent(url.slice(url.lastIndexOf('/') + 1)),
-        ]);
-      }
-      resolvePromise({ ok: true, picks, message: '' });
-    });
-  });
-}
+const runPip = (indexUrl: string, roots: readonly string[], work: string, tag: string) =>
+  pipDryRun([indexUrl], roots, work, tag);
 
 /** pip's way of saying "no solution" (as opposed to a crash or a network error). */
 function pipSaysImpossible(message: string): boolean {

@@ -165,6 +165,48 @@ describe('class members', () => {
   });
 });
 
+describe('nested classes', () => {
+  it('wraps a public nested class as an item named Outer.Inner, visible by its bare name in the body', async () => {
+    const w = await wrap(
+      [
+        'class Table:',
+        '    class Row:',
+        '        cells: list[str]',
+        '        class Cell:',
+        '            value: int',
+        '        def first(self) -> Cell: ...',
+        '    class _Hidden:',
+        '        x: int',
+        '    def row(self, i: int) -> Row: ...',
+        '    def cell(self) -> Table.Row.Cell: ...',
+        'def make() -> Table.Row: ...',
+        'class _Private:',
+        '    class Inner:',
+        '        y: int',
+        'def hidden() -> _Private.Inner: ...',
+        '',
+      ].join('\n'),
+    );
+    expect(w.members('Table')).toEqual([
+      'method cell: fun(): Table.Row.Cell',
+      'method row: fun(i: int): Table.Row',
+    ]);
+    expect(w.members('Table.Row')).toEqual([
+      'attribute cells: list<string> settable',
+      'method first: fun(): Table.Row.Cell',
+    ]);
+    expect(w.members('Table.Row.Cell')).toEqual(['attribute value: int settable']);
+    expect(w.shim).toContain(
+      'extern python type Table.Row {\n  cells: list<string>\n  fun first(): Table.Row.Cell\n}\n',
+    );
+    expect(w.shim).toContain('extern python fun make(): Table.Row\n');
+    // A class nested in a private class is not an item; it is named by its full Python path.
+    expect(w.shim).toContain('extern python fun hidden(): m._Private.Inner\n');
+    expect(w.shim).not.toContain('_Hidden');
+    expect(w.skips).toEqual(['m._Private private-name: _Private is private']);
+  });
+});
+
 describe('parameters as Python has them', () => {
   it('keeps positional-only, defaults, keyword-only, *args and **kwargs; an unannotated parameter is any', async () => {
     const w = await wrap(

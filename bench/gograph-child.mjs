@@ -1,20 +1,18 @@
 // One timed run of mochi-pkg's Go-side resolution for the gograph bench: graph, packages, downloads into a fresh cache.
-// Usage: node --import tsx bench/gograph-child.ts <proxy base URL> <cache dir> <program.json> [go.mod out]
+// It runs the built package (dist/, what the mochi-pkg binary runs), so the timing includes no TypeScript transpiling.
+// Usage: node bench/gograph-child.mjs <proxy base URL> <cache dir> <program.json> [go.mod out]
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cacheBridgeIO, goModSummary, renderBridgeGoMod, resolveBridge } from '../src/go/bridge/index.js';
-import { Cache } from '../src/go/cache/index.js';
-import type { ModuleVersion } from '../src/go/mvs/index.js';
-import { Client } from '../src/go/proxy/index.js';
+import { cacheBridgeIO, goModSummary, renderBridgeGoMod, resolveBridge } from '../dist/go/bridge/index.js';
+import { Cache } from '../dist/go/cache/index.js';
+import { Client } from '../dist/go/proxy/index.js';
 
 const [base, cacheDir, programFile, goModOut] = process.argv.slice(2);
-const program = JSON.parse(readFileSync(programFile!, 'utf8')) as {
-  require: ModuleVersion[];
-  packages: string[];
-};
-const cache = await Cache.open(cacheDir!);
+/** @type {{ require: { path: string, version: string }[], packages: string[] }} */
+const program = JSON.parse(readFileSync(programFile, 'utf8'));
+const cache = await Cache.open(cacheDir);
 const io = cacheBridgeIO({
   cache,
-  source: new Client({ baseUrl: base! }),
+  source: new Client({ baseUrl: base }),
   projectRoot: '.',
   parse: goModSummary,
 });
