@@ -112,6 +112,8 @@ export async function download(
       return { ...paths, Sum, GoModSum, ...sumdbOf(byZip ?? byMod) };
     }
   }
+  // The database lookup runs while the module downloads.
+  options.sums?.prefetch?.(module, version);
   const [gotInfo, mod] = await Promise.all([
     info ? Promise.resolve(info) : source.info(module, version),
     source.mod(module, version),

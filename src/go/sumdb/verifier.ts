@@ -23,6 +23,11 @@ export interface ModuleSums {
   zip(path: string, version: string, h1: string): Promise<string | undefined>;
   /** The hash of the go.mod (go.sum's `<path> <version>/go.mod h1:…`). */
   mod(path: string, version: string, h1: string): Promise<string | undefined>;
+  /**
+   * Starts looking up a module version that is about to be downloaded, so that the lookup overlaps
+   * the download; its outcome is what the next {@link zip} or {@link mod} call sees.
+   */
+  prefetch?(path: string, version: string): void;
 }
 
 /** Options of {@link openModuleSums}. */
@@ -61,14 +66,14 @@ export function sumdbCacheDir(cacheRoot: string): string {
  */
 export function openModuleSums(o: ModuleSumsOptions): ModuleSums {
   let client: Promise<SumdbClient> | undefined;
+  // GOSUMDB is read when a module first needs it (a project without Go modules never does).
+  const open = (): Promise<SumdbClient> => {
+    client ??= Promise.resolve().then(() => connect(parseGosumdb(o.env.GOSUMDB) as SumdbConfig, o));
+    return client;
+  };
   const check = async (path: string, version: string, h1: string): Promise<string | undefined> => {
     if (!useSumdb(o.env, path)) return undefined;
-    if (client === undefined) {
-      // GOSUMDB is read when a module first needs it (a project without Go modules never does).
-      const config = parseGosumdb(o.env.GOSUMDB) as SumdbConfig;
-      client = connect(config, o);
-    }
-    const c = await client;
+    const c = await open();
     const base = version.endsWith('/go.mod') ? version.slice(0, -'/go.mod'.length) : version;
     await c.verify(path, base, version === base ? { zip: h1 } : { mod: h1 });
     return c.name;
@@ -76,6 +81,13 @@ export function openModuleSums(o: ModuleSumsOptions): ModuleSums {
   return {
     zip: (path, version, h1) => check(path, version, h1),
     mod: (path, version, h1) => check(path, `${version}/go.mod`, h1),
+    prefetch: (path, version) => {
+      if (!useSumdb(o.env, path)) return;
+      // Failures are reported by the check that follows (the client does not remember them).
+      open()
+        .then((c) => c.lookup(path, version))
+        .catch(() => {});
+    },
   };
 }
 
@@ -127,11 +139,24 @@ function reachError(config: SumdbConfig, e: SumdbError): SumdbError {
  */
 export function withKnownSums(sums: ModuleSums, known: Iterable<string>): ModuleSums {
   const lines = new Set(known);
+  const versions = new Set(
+    [...lines].map((l) =>
+      l
+        .split(' ')
+        .slice(0, 2)
+        .join(' ')
+        .replace(/\/go\.mod$/, ''),
+    ),
+  );
   return {
     zip: async (path, version, h1) =>
       lines.has(`${path} ${version} ${h1}`) ? undefined : sums.zip(path, version, h1),
     mod: async (path, version, h1) =>
       lines.has(`${path} ${version}/go.mod ${h1}`) ? undefined : sums.mod(path, version, h1),
+    // A module the known lines cover needs no lookup.
+    prefetch: (path, version) => {
+      if (!versions.has(`${path} ${version}`)) sums.prefetch?.(path, version);
+    },
   };
 }
 
@@ -154,6 +179,7 @@ export function recordingSums(sums: ModuleSums): { sums: ModuleSums; verified():
     sums: {
       zip: async (p, v, h) => note(p, v, await sums.zip(p, v, h)),
       mod: async (p, v, h) => note(p, v, await sums.mod(p, v, h)),
+      prefetch: (p, v) => sums.prefetch?.(p, v),
     },
     verified: () =>
       [...seen.values()].sort((a, b) =>
