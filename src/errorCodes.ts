@@ -30,6 +30,9 @@ export const ERROR_CODES = {
   usage: usage('the command line is wrong: unknown command or flag, missing or extra argument'),
   internal: { exit: 'internal', meaning: 'an unexpected failure inside mochi-pkg (please report it)' },
   'lock-missing': usage('`lock --check` found no mochi.lock to check'),
+  'settings-invalid': usage(
+    'mochi.toml is not TOML, or has an unknown table or key, or a value of the wrong type',
+  ),
 
   // Mochi project sources
   'project-syntax': usage('a .mochi file cannot be read: unterminated string or comment'),
@@ -202,6 +205,25 @@ export const ERROR_CODES = {
   'registry-offline': problem('`--offline`, and what is needed is not in the cache'),
   'registry-bad-metadata': problem("a distribution's core metadata (METADATA or PEP 658 file) is unusable"),
   'registry-bad-target': usage('a lock target names a platform other than linux, darwin or win32'),
+
+  // installing locked wheels (sync)
+  'install-bad-wheel': problem(
+    'a wheel cannot be installed: unsafe or duplicate path, symlink, bad .data key, missing or malformed dist-info',
+  ),
+  'install-record-mismatch': problem(
+    "a wheel's RECORD does not match its contents (missing row, wrong hash or size)",
+  ),
+  'install-bad-entry-point': problem('a console or GUI entry point is not `name = module:attr`'),
+  'install-conflict': problem('two locked distributions install the same file'),
+  'install-store-corrupt': problem(
+    'an unpacked wheel in the store no longer matches its manifest (it is re-unpacked)',
+  ),
+  'sync-locked': problem('another sync of this project holds the environment lock'),
+  'sync-out-of-date': problem(
+    'mochi.lock is out of date with the .mochi sources (run `mochi-pkg lock`, or pass --frozen)',
+  ),
+  'sync-drift': problem('`sync --check`: the environment does not match mochi.lock'),
+  'sync-missing-wheel': problem('a locked wheel is neither in the cache nor on its index'),
 
   // Python dependency resolution
   'resolver-conflict': problem(

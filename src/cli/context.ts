@@ -8,6 +8,7 @@ export type ParsedArgs<O extends Options> = ReturnType<
 >;
 
 import { MochiPkgError, redactUrls } from '../errors.js';
+import { nearestWord } from '../util/nearest.js';
 import { printable } from '../util/printable.js';
 
 /** Exit codes scripts can rely on (documented in the README). */
@@ -35,7 +36,14 @@ export interface CommandContext {
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
+  /** `--quiet` (errors only), `--verbose` (also how the command decided), else normal. */
+  readonly verbosity?: Verbosity;
+  /** Whether to color stderr (`--color`, `NO_COLOR`, a terminal); default no color. */
+  readonly color?: boolean;
 }
+
+/** How much a command says besides its result and errors. */
+export type Verbosity = 'quiet' | 'normal' | 'verbose';
 
 export interface Command {
   /** Full name as typed, e.g. `go hash`. */
@@ -47,7 +55,10 @@ export interface Command {
   run(ctx: CommandContext): Promise<number>;
 }
 
-/** parseArgs with strict flags; unknown flags and missing values become a UsageError. */
+/**
+ * parseArgs with strict flags; unknown flags and missing values become a UsageError. An unknown
+ * flag's hint names the nearest flag the command has, when one is close.
+ */
 export function parseCommandArgs<O extends Options>(
   ctx: CommandContext,
   command: string,
@@ -57,7 +68,17 @@ export function parseCommandArgs<O extends Options>(
     return parseArgs({ args: [...ctx.argv], options, allowPositionals: true, strict: true });
   } catch (e) {
     if (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS')) {
-      throw new UsageError(`${command}: ${e.message}`, `run \`mochi-pkg ${command} --help\` for usage`);
+      const unknown = /^Unknown option '(-{1,2}[^'=]+)/.exec(e.message)?.[1];
+      const flags = [...Object.keys(options).map((o) => `--${o}`), '--help'];
+      const near = unknown === undefined ? undefined : nearestWord(unknown, flags);
+      // Node's message suggests `--` for positionals that start with a dash; keep its first sentence.
+      const message = unknown === undefined ? e.message : `unknown flag ${unknown}`;
+      throw new UsageError(
+        `${command}: ${message}`,
+        near
+          ? `did you mean ${near}? (run \`mochi-pkg ${command} --help\` for usage)`
+          : `run \`mochi-pkg ${command} --help\` for usage`,
+      );
     }
     throw e;
   }
@@ -82,14 +103,32 @@ export function eprintln(ctx: CommandContext, text: string): void {
  */
 export function printError(ctx: CommandContext, e: MochiPkgError): void {
   // A message may list several lines on purpose (each problem of a check); every other control
-  // character is escaped, so no line can move the cursor or rewrite what came before. Leading tabs
-  // stay tabs: evidence is indented with them, as cmd/go prints it (SECURITY ERROR).
-  const lines = `mochi-pkg: error[${e.code}]: ${redactUrls(e.message)}`.split('\n');
-  for (const line of lines) {
+  // character is escaped, so no line can move the cursor or rewrite what came before.
+  const [first = '', ...rest] = redactUrls(e.message).split('\n');
+  const label = `error[${e.code}]`;
+  // Color codes are added after escaping, so they are the only escape sequences on the line.
+  ctx.stderr.write(`mochi-pkg: ${paint(ctx, '31;1', label)}: ${printable(first)}\n`);
+  // Leading tabs stay tabs: evidence is indented with them, as cmd/go prints it (SECURITY ERROR).
+  for (const line of rest) {
     const indent = /^\t*/.exec(line)?.[0] ?? '';
     ctx.stderr.write(`${indent}${printable(line.slice(indent.length))}\n`);
   }
-  if (e.hint) eprintln(ctx, `  hint: ${redactUrls(e.hint)}`);
+  if (e.hint) ctx.stderr.write(`  ${paint(ctx, '36', 'hint:')} ${printable(redactUrls(e.hint))}\n`);
+}
+
+/** `text` in an SGR color when the context colors output, else as is. */
+export function paint(ctx: CommandContext, sgr: string, text: string): string {
+  return ctx.color ? `\x1b[${sgr}m${text}\x1b[0m` : text;
+}
+
+/** A `note:` line on stderr, unless `--quiet`. */
+export function note(ctx: CommandContext, text: string): void {
+  if (ctx.verbosity !== 'quiet') eprintln(ctx, `note: ${text}`);
+}
+
+/** A line on stderr only with `--verbose`. */
+export function verbose(ctx: CommandContext, text: string): void {
+  if (ctx.verbosity === 'verbose') eprintln(ctx, text);
 }
 
 /** Writes a value as one line of JSON to stdout. */

@@ -1,10 +1,18 @@
 // The mochi-pkg command line: parse argv, find the command, run it, map errors to exit codes.
 import { EXIT_STATUS } from '../errorCodes.js';
 import { MochiPkgError, redactUrls } from '../errors.js';
+import { nearestWord } from '../util/nearest.js';
 import { printable } from '../util/printable.js';
 import { VERSION } from '../version.js';
 import { type CommandEntry, commands, groups, subgroups } from './commands/index.js';
-import { type CommandContext, ExitCode, printError, UsageError } from './context.js';
+import {
+  type CommandContext,
+  ExitCode,
+  printError,
+  printJson,
+  UsageError,
+  type Verbosity,
+} from './context.js';
 
 const USAGE = `mochi-pkg ${VERSION}: safe, reproducible foreign imports for Mochi
 
@@ -13,9 +21,13 @@ Usage:
   mochi-pkg <command> --help      details and examples for one command
   mochi-pkg <group> --help        the commands of one group (go, go zip, python)
 
-Global flags:
+Global flags (accepted by every command, anywhere before \`--\`):
   -h, --help       show this help
-  -V, --version    print the version
+  -V, --version    print the version (with --json: version, Node.js, platform, cache dirs)
+  -q, --quiet      print results and errors only: no notes, warnings or progress
+  -v, --verbose    also print how the command decided (settings and where they came from)
+  --color <when>   color error labels on stderr: auto (default: on a terminal, unless NO_COLOR
+                   is set or TERM=dumb), always, never
 `;
 
 function groupOf(name: string): string {
@@ -80,8 +92,80 @@ function findCommand(argv: readonly string[]): { entry: CommandEntry; rest: stri
   return best;
 }
 
+/** The global flags, taken out of argv (up to a `--`), and what is left for the command. */
+interface GlobalFlags {
+  readonly argv: string[];
+  readonly verbosity: Verbosity;
+  readonly color: 'auto' | 'always' | 'never';
+}
+
+const COLOR_WHEN = ['auto', 'always', 'never'] as const;
+
+function takeGlobalFlags(argv: readonly string[]): GlobalFlags {
+  const rest: string[] = [];
+  let verbosity: Verbosity = 'normal';
+  let color: GlobalFlags['color'] = 'auto';
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (a === '-q' || a === '--quiet') verbosity = 'quiet';
+    else if (a === '-v' || a === '--verbose') verbosity = 'verbose';
+    else if (a === '--color' || a.startsWith('--color=')) {
+      const when = a === '--color' ? argv[++i] : a.slice('--color='.length);
+      if (!COLOR_WHEN.includes(when as GlobalFlags['color'])) {
+        throw new UsageError(
+          `--color ${JSON.stringify(when ?? '')} is not auto, always or never`,
+          'e.g. --color=never',
+        );
+      }
+      color = when as GlobalFlags['color'];
+    } else rest.push(a);
+  }
+  return { argv: rest, verbosity, color };
+}
+
+/** Whether stderr gets color: `always`, `never`, or (auto) a terminal without NO_COLOR and not TERM=dumb. */
+function wantsColor(ctx: CommandContext, when: GlobalFlags['color']): boolean {
+  if (when !== 'auto') return when === 'always';
+  return ctx.stderr.isTTY === true && !ctx.env.NO_COLOR && ctx.env.TERM !== 'dumb';
+}
+
+/** `--version --json`: what a bug report needs. */
+async function versionDetails(ctx: CommandContext): Promise<Record<string, unknown>> {
+  const { loadSettings } = await import('../project/settingsFile.js');
+  const settings = await loadSettings({ cwd: ctx.cwd, env: ctx.env });
+  return {
+    version: VERSION,
+    node: process.versions.node,
+    platform: process.platform,
+    arch: process.arch,
+    caches: {
+      python: settings.string('python.cache-dir') ?? null,
+      go: settings.string('go.cache-dir') ?? null,
+    },
+    settingsFile: settings.file ?? null,
+  };
+}
+
 /** Runs the CLI with the given context and returns the exit code. Never calls process.exit. */
-export async function main(ctx: CommandContext): Promise<number> {
+export async function main(context: CommandContext): Promise<number> {
+  let ctx = context;
+  try {
+    const global = takeGlobalFlags(context.argv);
+    ctx = {
+      ...context,
+      argv: global.argv,
+      verbosity: global.verbosity,
+      color: wantsColor(context, global.color),
+    };
+  } catch (e) {
+    if (!(e instanceof MochiPkgError)) throw e;
+    printError(context, e);
+    return ExitCode.usage;
+  }
   const argv = ctx.argv;
   try {
     if (argv.length === 0 || argv[0] === '-h' || argv[0] === '--help' || argv[0] === 'help') {
@@ -89,7 +173,14 @@ export async function main(ctx: CommandContext): Promise<number> {
       return argv.length === 0 ? ExitCode.usage : ExitCode.ok;
     }
     if (argv[0] === '-V' || argv[0] === '--version') {
-      ctx.stdout.write(`mochi-pkg ${VERSION}\n`);
+      const rest = argv.slice(1);
+      if (rest.some((a) => a !== '--json')) {
+        throw new UsageError(
+          `--version takes only --json, not ${JSON.stringify(rest.find((a) => a !== '--json'))}`,
+        );
+      }
+      if (rest.length > 0) printJson(ctx, await versionDetails(ctx));
+      else ctx.stdout.write(`mochi-pkg ${VERSION}\n`);
       return ExitCode.ok;
     }
     const found = findCommand(argv);
@@ -103,20 +194,26 @@ export async function main(ctx: CommandContext): Promise<number> {
           ctx.stdout.write(renderGroupHelp(prefix));
           return rest.length > 0 ? ExitCode.ok : ExitCode.usage;
         }
-        const names = commands
-          .filter((c) => c.name.startsWith(`${prefix} `))
-          .map((c) => `mochi-pkg ${c.name}`);
+        const inGroup = commands.filter((c) => c.name.startsWith(`${prefix} `));
+        const names = inGroup.map((c) => `mochi-pkg ${c.name}`);
+        const near = nearestWord(
+          argv[depth] ?? '',
+          inGroup.map((c) => c.name.split(' ')[depth]!),
+        );
         throw new UsageError(
           `unknown ${prefix} command: ${JSON.stringify(argv.slice(0, depth + 1).join(' '))}`,
           names.length
-            ? `available: ${names.join(', ')}`
+            ? `${near ? `did you mean \`mochi-pkg ${prefix} ${near}\`? ` : ''}available: ${names.join(', ')}`
             : `the ${prefix} group has no commands in this build`,
         );
       }
       const group = argv[0] ?? '';
+      const near = nearestWord(group, [...new Set(commands.map((c) => c.name.split(' ')[0]!))]);
       throw new UsageError(
         `unknown command: ${JSON.stringify(group)}`,
-        'run `mochi-pkg --help` for the list',
+        near
+          ? `did you mean \`mochi-pkg ${near}\`? (\`mochi-pkg --help\` lists every command)`
+          : 'run `mochi-pkg --help` for the list',
       );
     }
     const { command } = await found.entry.load();

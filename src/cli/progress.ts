@@ -17,7 +17,7 @@ export function wantsProgress(ctx: CommandContext): boolean {
 
 /** A progress line for long work; a no-op when piped, under CI, or when `quiet` is set. */
 export function createProgress(ctx: CommandContext, quiet = false): Progress {
-  if (quiet || !wantsProgress(ctx)) return silent;
+  if (quiet || ctx.verbosity === 'quiet' || !wantsProgress(ctx)) return silent;
   let last = 0;
   let shown = false;
   return {

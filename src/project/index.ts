@@ -65,6 +65,15 @@ export {
   selectStubPackage,
 } from './stubs.js';
 export {
+  type Interpreter,
+  probePython,
+  type SyncEvent,
+  type SyncResult,
+  type SyncSettings,
+  syncProject,
+  wantedFor,
+} from './syncProject.js';
+export {
   checkWrapperFolders,
   WRAP_DIR,
   type WrapperFileProblem,

@@ -1,7 +1,6 @@
 // `lock` and `lock --check` as library calls: settings from flags and environment, plan, write or compare.
 import { mkdir, realpath } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { basename, delimiter, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MochiPkgError } from '../errors.js';
 import { Cache, defaultCacheRoot } from '../go/cache/index.js';
@@ -22,15 +21,15 @@ import {
 import type { PythonTarget } from '../python/build/types.js';
 import { LockfileError } from '../python/lockfile/index.js';
 import { type ClosureTarget, closureTarget, IndexSession } from '../python/registry/closure.js';
-import { normalizeIndexUrl, RegistryError, registryIndexUrl } from '../python/registry/index.js';
+import { normalizeIndexUrl, RegistryError } from '../python/registry/index.js';
 import { resolveClosure } from '../python/registry/lockClosure.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { cachedBuild } from './buildCache.js';
 import { LockMissingError } from './errors.js';
 import { goProxyList, lazyGoSource } from './goSource.js';
 import {
   absoluteIndexUrl,
   type BuildFn,
-  defaultCacheDir,
   LOCK_FILE,
   type LockPlan,
   loadPythonBuild,
@@ -42,6 +41,7 @@ import {
 import { compareLocks, type Lock, type LockDiffEntry, parseLock } from './lockdoc.js';
 import { typeshedProvider } from './provider.js';
 import { registryProvider } from './registryProvider.js';
+import { loadSettings } from './settingsFile.js';
 import {
   checkWrapperFolders,
   type WrapperFileProblem,
@@ -179,22 +179,38 @@ async function plan(
 ): Promise<LockPlan> {
   const emit = s.onEvent ?? (() => {});
   const env = s.env ?? process.env;
-  const stubDirs = (
-    s.stubsDirs ?? (env.MOCHI_PYTHON_STUBS ?? '').split(delimiter).filter((d) => d !== '')
-  ).map((d) => resolve(s.cwd, d));
-  const cacheDir =
-    s.cacheDir === undefined ? defaultCacheDir(env, process.platform, homedir()) : resolve(s.cwd, s.cacheDir);
-  const indexUrl = indexUrlOf(registryIndexUrl(s.indexUrl, env), s.cwd);
-  const goCacheDir = s.goCacheDir === undefined ? defaultCacheRoot(env) : resolve(s.cwd, s.goCacheDir);
+  const settings = await loadSettings({
+    cwd: s.cwd,
+    project: s.project,
+    env,
+    flags: {
+      'python.stubs-dirs': s.stubsDirs,
+      'python.cache-dir': s.cacheDir,
+      'python.index-url': s.indexUrl,
+      'python.targets': s.targets,
+      'go.proxy': s.goProxy,
+      'go.cache-dir': s.goCacheDir,
+    },
+  });
+  const stubDirs = settings.list('python.stubs-dirs');
+  const cacheDir = settings.string('python.cache-dir')!;
+  const indexUrl = indexUrlOf(settings.string('python.index-url')!, s.cwd);
+  const goCacheDir = settings.string('go.cache-dir')!;
+  const goEnv = { ...env, ...settings.goEnv() };
   // Offline, Go modules come from the cache only (GOPROXY=off), as Python stubs do.
-  const goProxy = s.offline ? 'off' : goProxyList(s.goProxy ?? env.GOPROXY, s.cwd);
+  const goProxy = s.offline ? 'off' : goProxyList(goEnv.GOPROXY, s.cwd);
+  const targets = settings.list('python.targets');
   const python = s.python;
 
   // One session: the stub resolver and the closure read each page once.
   const session = new IndexSession({ cacheDir, ...(s.offline ? { offline: true } : {}) });
   emit({ kind: 'progress', message: 'mochi-pkg lock: reading the Python build…' });
   // The stub directories also resolve names a package imports from elsewhere (the stdlib).
-  const build = await (s.makeBuild ?? loadPythonBuild)({ typeshedRoots: stubDirs });
+  const makeBuild = s.makeBuild ?? loadPythonBuild;
+  const load = () => makeBuild({ typeshedRoots: stubDirs });
+  // The real build is cached (verified, keyed by every input); an injected one always runs.
+  const build =
+    makeBuild === loadPythonBuild ? cachedBuild(join(cacheDir, 'builds'), stubDirs, load) : await load();
   emit({ kind: 'progress', message: `mochi-pkg lock: scanning ${root}…` });
   return planLock({
     root,
@@ -215,7 +231,7 @@ async function plan(
     closure: (roots) =>
       resolveClosure({
         roots,
-        targets: closureTargets(s.targets, python),
+        targets: closureTargets(targets, python),
         defaultIndexUrl: normalizeIndexUrl(indexUrl),
         session,
         ...(previous?.distributions
@@ -229,7 +245,7 @@ async function plan(
       }),
     go: async () => ({
       cache: await Cache.open(goCacheDir),
-      source: lazyGoSource(goProxy, env),
+      source: lazyGoSource(goProxy, goEnv),
       ...(previous ? { previous: previous.go } : {}),
       ...(sumdb ? { sums: sumdb.sums } : {}),
       warnings: true,

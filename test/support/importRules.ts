@@ -58,6 +58,9 @@ export const PURE: readonly string[] = [
   'src/python/typemap/',
   'src/python/wrapper/',
   'src/python/lockfile/',
+  'src/python/install/plan.ts',
+  'src/python/install/errors.ts',
+  'src/project/settings.ts',
 ];
 
 /**

@@ -27,6 +27,8 @@ export interface TestEntry {
   flags?: number;
   /** Local header offset to declare (default: the real one). */
   declaredOffset?: number;
+  /** Unix mode in the external attributes (default 0o100644). */
+  mode?: number;
 }
 
 export interface BuildOptions {
@@ -122,7 +124,7 @@ export function buildZip(entries: readonly TestEntry[], options: BuildOptions = 
         u16(0),
         u16(0),
         u16(0),
-        u32(0o100644 << 16),
+        u32((e.mode ?? 0o100644) * 0x10000),
         u32(e.zip64 ? 0xffffffff : declaredOffset),
         name,
         extra,

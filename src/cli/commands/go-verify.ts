@@ -143,7 +143,10 @@ Exit codes: 0 every entry verified · 1 at least one corrupt or missing entry ·
     );
     progress.done();
     if (incomplete > 0 && !values.json) {
-      ctx.stderr.write(`mochi-pkg: ${incomplete} incomplete entr${incomplete === 1 ? 'y' : 'ies'} skipped\n`);
+      if (ctx.verbosity !== 'quiet')
+        ctx.stderr.write(
+          `mochi-pkg: ${incomplete} incomplete entr${incomplete === 1 ? 'y' : 'ies'} skipped\n`,
+        );
     }
     return verdicts.some((v) => v.Error !== undefined) ? ExitCode.failure : ExitCode.ok;
   },

@@ -12,6 +12,10 @@ export const groups: Readonly<Record<string, string>> = {
   go: 'Go modules: hashes, module zips, the GOPROXY client and the verified cache',
   python: 'Python imports: .pyi stubs, Mochi wrappers and their hashes',
   lock: 'mochi.lock: pin foreign imports, and check the lock for drift',
+  sync: 'the project environment: install exactly what mochi.lock pins',
+  config: 'project settings: mochi.toml under the environment and flags',
+  tree: 'the locked graph of both ecosystems, and why a package is there',
+  outdated: 'newer versions of locked Go modules and Python distributions',
 };
 
 /** Groups inside a group, with what each is for (shown by `mochi-pkg <group> --help`). */
@@ -79,5 +83,27 @@ export const commands: readonly CommandEntry[] = [
     name: 'lock',
     summary: 'pin Python and Go imports in mochi.lock; --check verifies it (CI)',
     load: () => import('./lock.js'),
+  },
+  // -- sync
+  {
+    name: 'sync',
+    summary: 'install exactly what mochi.lock pins into the project environment; --check reports drift',
+    load: () => import('./sync.js'),
+  },
+  {
+    name: 'tree',
+    summary: 'show the locked graph: imports, then the Python distributions and Go modules they need',
+    load: () => import('./tree.js'),
+  },
+  {
+    name: 'outdated',
+    summary: 'show, per locked Go module and Python distribution, the newest version allowed and overall',
+    load: () => import('./outdated.js'),
+  },
+  // -- settings
+  {
+    name: 'config',
+    summary: 'show each project setting (mochi.toml, environment, flags) and where it came from',
+    load: () => import('./config.js'),
   },
 ];

@@ -13,21 +13,25 @@ import {
   lockProject,
   type PythonBuildOptions,
 } from '../../project/index.js';
+import { loadSettings } from '../../project/settingsFile.js';
 import { LockfileError } from '../../python/lockfile/index.js';
 import {
   type Command,
   type CommandContext,
   ExitCode,
   eprintln,
+  note,
   parseCommandArgs,
   printError,
   printJson,
   println,
   UsageError,
+  verbose,
 } from '../context.js';
 import { checkDirFlag, checkOutputFileFlag } from '../pathFlags.js';
 import { createProgress } from '../progress.js';
 import { PYTHON_TARGET_HELP, parsePythonTarget, pythonTargetFlags } from '../python-target.js';
+import { settingsFromFlags } from '../settings-flags.js';
 
 const HELP = `mochi-pkg lock: pin every \`import python\` and \`import go\` of a Mochi project in mochi.lock
 
@@ -64,6 +68,11 @@ whose SHA-256 is the entry's wrapper-sha256; SKIPPED.txt: one line per name not 
 manifest.json), each only when its bytes change, and removes the folders of aliases no longer
 imported.
 
+Settings: the project's mochi.toml ([python] and [go] tables) holds the stub directories, index,
+targets, GOPROXY, GOPRIVATE, GONOSUMDB, GOSUMDB and cache directories. A flag wins over its
+environment variable, which wins over mochi.toml; \`mochi-pkg config\` shows each effective value
+and where it came from (docs/settings.md).
+
 Flags:
   --check              compare mochi.lock with what lock would write; exit 1 on drift
   --json               machine-readable output (with --check: {"upToDate", "diff": [{kind, key, fields}],
@@ -71,24 +80,26 @@ Flags:
   --skipped            also list the names that were not wrapped, and why
   --cwd <dir>          the project directory (default: the current directory)
   --stubs-dir <dir>    a typeshed-style stub directory (stubs/<Distribution>/, stdlib/); repeatable.
-                       Default: $MOCHI_PYTHON_STUBS (a ${delimiter}-separated list)
+                       Default: $MOCHI_PYTHON_STUBS (a ${delimiter}-separated list),
+                       else mochi.toml python.stubs-dirs
   --index-url <url>    Simple API index of registry imports (PEP 691 JSON or PEP 503 HTML; http,
                        https, file:// or a local directory). Default: $MOCHI_PYTHON_INDEX_URL,
-                       else https://pypi.org/simple/
+                       else mochi.toml python.index-url, else https://pypi.org/simple/
   --offline            resolve index imports from the cache only (pages and wheels fetched before),
                        and Go modules from the module cache only (as --go-proxy off)
-  --cache-dir <dir>    cache for git and index sources (default: $MOCHI_PYTHON_CACHE, else
-                       $XDG_CACHE_HOME/mochi-pkg/python)
+  --cache-dir <dir>    cache for git and index sources (default: $MOCHI_PYTHON_CACHE, else mochi.toml
+                       python.cache-dir, else $XDG_CACHE_HOME/mochi-pkg/python)
 ${PYTHON_TARGET_HELP}
   --target <X.Y-plat>  an environment the closure of the index imports is locked for (e.g.
                        3.12-linux, 3.11-darwin, 3.13-win32); repeatable. Default: the
-                       --python/--platform pair. Each target gets the wheel pip would install;
+                       --python/--platform pair (or mochi.toml python.targets). Each target gets
+                       the wheel pip would install;
                        a distribution without a wheel for a target is an error (no sdist builds)
   --go-proxy <list>    GOPROXY list for import go (https://…, http://…, file://…, off; a path
                        starting with . or / is a file:// proxy directory). Default: $GOPROXY,
-                       else https://proxy.golang.org
-  --go-cache-dir <dir> the verified Go module cache (default: $MOCHI_GO_BRIDGE_CACHE, else
-                       $XDG_CACHE_HOME/mochi-pkg/go)
+                       else mochi.toml go.proxy, else https://proxy.golang.org
+  --go-cache-dir <dir> the verified Go module cache (default: $MOCHI_GO_BRIDGE_CACHE, else mochi.toml
+                       go.cache-dir, else $XDG_CACHE_HOME/mochi-pkg/go)
   --go-sum <file>      after locking, also write the go.sum lines of the locked Go modules to <file>
   --go-mod <file>      after locking, also write the go.mod of the program's Go bridge to <file>
                        (module ${BRIDGE_MODULE}; with --go-sum, \`go build\` needs no network)
@@ -159,6 +170,7 @@ function entries(n: number): string {
 
 /** As `go get` does: deprecations, then retractions (the pin is kept; the user decides). */
 function printGoWarnings(ctx: CommandContext, plan: LockPlan): void {
+  if (ctx.verbosity === 'quiet') return;
   const goWarnings = plan.go?.warnings ?? [];
   for (const w of goWarnings) {
     ctx.stderr.write(w.kind === 'deprecated' ? `go: ${w.message}\n` : `go: warning: ${w.message}\n`);
@@ -202,6 +214,20 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
   for (const flag of ['cache-dir', 'go-cache-dir'] as const) await checkDirFlag(flag, values[flag], ctx.cwd);
   for (const flag of ['go-sum', 'go-mod'] as const) await checkOutputFileFlag(flag, values[flag], ctx.cwd);
   const progress = createProgress(ctx, values.json === true);
+  if (ctx.verbosity === 'verbose') {
+    const settings = await loadSettings({
+      cwd: ctx.cwd,
+      project: values.cwd,
+      env: ctx.env,
+      flags: settingsFromFlags(values),
+    });
+    verbose(ctx, `lock: settings${settings.file ? ` (${settings.file})` : ''}:`);
+    for (const s of settings.all()) {
+      const v =
+        s.value === undefined ? '(unset)' : typeof s.value === 'string' ? s.value : `[${s.value.join(', ')}]`;
+      verbose(ctx, `  ${s.key} = ${redactUrls(v)}  (${s.origin})`);
+    }
+  }
   const settings: LockSettings = {
     cwd: ctx.cwd,
     env: ctx.env,
@@ -219,8 +245,9 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     onEvent: (e) => {
       if (e.kind === 'progress') progress.update(e.message);
       else
-        ctx.stderr.write(
-          `note: --force: replacing the unreadable ${LOCK_FILE} (${e.code}); its Go pins are resolved afresh\n`,
+        note(
+          ctx,
+          `--force: replacing the unreadable ${LOCK_FILE} (${e.code}); its Go pins are resolved afresh`,
         );
     },
   };
@@ -238,9 +265,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
       } else if (r.upToDate) {
         println(ctx, `${LOCK_FILE} is up to date (${entries(r.totals.entries)})`);
         if (!r.canonical)
-          ctx.stderr.write(
-            `note: ${LOCK_FILE} is not in canonical form; \`mochi-pkg lock\` would rewrite it\n`,
-          );
+          note(ctx, `${LOCK_FILE} is not in canonical form; \`mochi-pkg lock\` would rewrite it`);
       } else {
         for (const d of r.diff) println(ctx, formatLockDiff(d));
         for (const w of r.wrappers) println(ctx, `${w.problem} ${w.path}`);

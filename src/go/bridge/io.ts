@@ -136,6 +136,8 @@ export function cacheBridgeIO(o: CacheBridgeOptions): CacheBridgeIO {
         await o.cache.storeInfo(m.path, m.version, await o.source.info(m.path, m.version));
       })();
       touched.set(k, p);
+      // Waited for by flush, errors left to whoever awaits the touch itself.
+      later(p.catch(() => undefined));
     }
     return p;
   };

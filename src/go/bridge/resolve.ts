@@ -80,6 +80,18 @@ function mainModule(input: BridgeInput, require: readonly MainRequirement[]): Ma
  *    module that could provide a loaded package (cmd/go's `keepSums`).
  */
 export async function resolveBridge(input: BridgeInput, io: BridgeIO): Promise<BridgeResolution> {
+  try {
+    const r = await resolve(input, io);
+    await io.flush?.();
+    return r;
+  } catch (e) {
+    // Writes still under way finish (or clean up their temp files) before the error is reported.
+    await io.flush?.().catch(() => undefined);
+    throw e;
+  }
+}
+
+async function resolve(input: BridgeInput, io: BridgeIO): Promise<BridgeResolution> {
   const jobs = io.jobs ?? 16;
   const direct = new Set([...input.require.map((m) => m.path), ...input.dirs.map((d) => d.path)]);
   let require: ModuleVersion[] = [
@@ -193,7 +205,6 @@ export async function resolveBridge(input: BridgeInput, io: BridgeIO): Promise<B
       (m) => touch(m),
     );
   }
-  await io.flush?.();
   return {
     main: mainModule(input, finalRequire),
     require: finalRequire,

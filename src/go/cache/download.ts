@@ -7,6 +7,7 @@ import type { ModuleSource } from '../proxy/client.js';
 import { ProxyFailure, VersionNotFoundError } from '../proxy/errors.js';
 import type { VersionInfo } from '../proxy/info.js';
 import type { ModuleSums } from '../sumdb/verifier.js';
+import { exists } from './publish.js';
 import type { Cache } from './store.js';
 import { isZipContentError, readIfExists } from './store.js';
 
@@ -114,16 +115,21 @@ export async function download(
   }
   // The database lookup runs while the module downloads.
   options.sums?.prefetch?.(module, version);
+  // A `.info` or `.mod` already cached (stored from the proxy by an earlier step, such as the
+  // module graph reading go.mod files) is not fetched again; only the zip is missing then.
+  const [cachedInfo, cachedMod] = await Promise.all([exists(paths.Info), readIfExists(paths.GoMod)]);
+  const fetchInfo = !cachedInfo || info !== undefined;
+  // Both are fetched before either is stored: a failure leaves nothing half-written behind.
   const [gotInfo, mod] = await Promise.all([
-    info ? Promise.resolve(info) : source.info(module, version),
-    source.mod(module, version),
+    fetchInfo ? (info ?? source.info(module, version)) : undefined,
+    cachedMod ?? source.mod(module, version),
   ]);
   // Nothing of a module enters the cache before its go.mod is vouched for.
   const byMod = await options.sums?.mod(module, version, hashGoMod(mod));
   let byZip: string | undefined;
   const [, GoModSum] = await Promise.all([
-    cache.storeInfo(module, version, gotInfo),
-    cache.storeMod(module, version, mod),
+    gotInfo ? cache.storeInfo(module, version, gotInfo) : undefined,
+    cachedMod !== undefined ? hashGoMod(cachedMod) : cache.storeMod(module, version, mod),
   ]);
   const attempts = Math.max(1, options.zipAttempts ?? 2);
   for (let attempt = 1; ; attempt++) {

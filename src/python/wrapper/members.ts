@@ -27,8 +27,8 @@ export interface MemberHost {
   readonly className: ClassNamer;
   /** The surface of module `name` (package or external). */
   moduleOf(name: string): ModuleSurface;
-  /** How {@link className} names a class that is not one of the module's items (`module.Outer.Inner`). */
-  defaultClassName(module: string, def: ClassDef): string;
+  /** Whether {@link className} names `def` by a name of this wrapper (one of its items) rather than its dotted path. */
+  isItem(def: ClassDef): boolean;
 }
 
 /** Bases are followed at most this deep (hostile-input bound; typeshed's deepest is far below). */
@@ -178,6 +178,11 @@ export function typeParams(host: MemberHost, part: ClassPart): readonly string[]
 
 const NO_BINDINGS: ReadonlyMap<string, MochiType> = new Map();
 
+/** What each class of an MRO binds (see {@link mroBindings}). */
+type Bindings = ReadonlyMap<ClassDef, ReadonlyMap<string, MochiType>>;
+const NO_MRO_BINDINGS: Bindings = new Map();
+const BINDINGS = new WeakMap<PackageScope, WeakMap<ClassDef, Bindings>>();
+
 /**
  * What each class of an MRO binds its bases' TypeVars to: `class C(Mapping[str, V])` binds
  * Mapping's `_KT` to `string` and its `_VT_co` to whatever `V` is bound to in C (itself, unless a
@@ -186,10 +191,24 @@ const NO_BINDINGS: ReadonlyMap<string, MochiType> = new Map();
  * does not lower leaves its parameter a type variable. A class reached twice takes the first path
  * of the MRO (CPython requires them to agree).
  */
-function mroBindings(
-  host: MemberHost,
-  parts: readonly ClassPart[],
-): Map<ClassDef, ReadonlyMap<string, MochiType>> {
+function mroBindings(host: MemberHost, parts: readonly ClassPart[]): Bindings {
+  let memo = BINDINGS.get(host.scope);
+  if (!memo) {
+    memo = new WeakMap();
+    BINDINGS.set(host.scope, memo);
+  }
+  const hit = memo.get(parts[0]!.def);
+  if (hit) return hit;
+  // Most classes have no generic base anywhere in their MRO: one shared empty answer.
+  if (!parts.some((p) => baseLinks(host, p).some((l) => typeParams(host, l.part).length > 0))) {
+    memo.set(parts[0]!.def, NO_MRO_BINDINGS);
+    return NO_MRO_BINDINGS;
+  }
+  let specific = false;
+  const className: ClassNamer = (m, def, external) => {
+    if (host.isItem(def)) specific = true;
+    return host.className(m, def, external);
+  };
   const out = new Map<ClassDef, ReadonlyMap<string, MochiType>>();
   for (const p of parts) {
     const mine = out.get(p.def) ?? NO_BINDINGS;
@@ -206,7 +225,7 @@ function mroBindings(
       const ctx: LowerContext = {
         scope: host.scope,
         module: p.module,
-        className: host.className,
+        className,
         typeArgs: mine,
       };
       params.forEach((key, i) => {
@@ -220,16 +239,25 @@ function mroBindings(
       out.set(link.part.def, bound);
     }
   }
+  // Kept only when no argument named a class by a name of this wrapper (see `classMembers`).
+  if (!specific) memo.set(parts[0]!.def, out);
   return out;
 }
+
+const BINDING_KEYS = new WeakMap<ReadonlyMap<string, MochiType>, string>();
 
 /** A cache key for a binding map ('' when empty). */
 function bindingKey(b: ReadonlyMap<string, MochiType>): string {
   if (b.size === 0) return '';
-  return [...b]
-    .map(([k, t]) => `${k}=${render(t)}`)
-    .sort()
-    .join(';');
+  let key = BINDING_KEYS.get(b);
+  if (key === undefined) {
+    key = [...b]
+      .map(([k, t]) => `${k}=${render(t)}`)
+      .sort()
+      .join(';');
+    BINDING_KEYS.set(b, key);
+  }
+  return key;
 }
 
 /**
@@ -449,7 +477,6 @@ export function classMembers(
   };
   /** Looks a member up in the cache, or lowers it with a context that records what it used. */
   const bindings = mroBindings(host, parts);
-  const keys = new Map<ClassDef, string>();
   const lowered = (
     key: object,
     map: MemberCache,
@@ -457,11 +484,7 @@ export function classMembers(
     lower: (ctx: LowerContext) => Lowered,
   ): CacheEntry => {
     const typeArgs = bindings.get(from.def) ?? NO_BINDINGS;
-    let bkey = keys.get(from.def);
-    if (bkey === undefined) {
-      bkey = bindingKey(typeArgs);
-      keys.set(from.def, bkey);
-    }
+    const bkey = bindingKey(typeArgs);
     let byArgs = map.get(key);
     const hit = byArgs?.get(bkey);
     if (hit) return hit;
@@ -476,7 +499,7 @@ export function classMembers(
       },
       className: (m, def, external) => {
         const named = host.className(m, def, external);
-        if (named !== host.defaultClassName(m, def)) specific = true;
+        if (host.isItem(def)) specific = true;
         return named;
       },
       ...(typeArgs.size > 0 ? { typeArgs } : {}),

@@ -115,6 +115,10 @@ class Wrapping implements MemberHost {
     return `${m}.${qualifiedName(this.moduleOf(m), def)}`;
   }
 
+  isItem(def: ClassDef): boolean {
+    return this.publicClasses.has(def);
+  }
+
   ctx(module: ModuleSurface, self?: MochiType): LowerContext {
     const className = this.className;
     return self ? { scope: this.scope, module, self, className } : { scope: this.scope, module, className };

@@ -1,0 +1,105 @@
+// `mochi-pkg outdated`: for each locked Go module and Python distribution, the newest version the
+// imports allow and the newest overall, from the project's module proxy and package index.
+import { join, resolve } from 'node:path';
+import { LockMissingError } from '../../project/errors.js';
+import { goProxyList, lazyGoSource } from '../../project/goSource.js';
+import { absoluteIndexUrl, LOCK_FILE, readLock } from '../../project/lock.js';
+import { parseLock } from '../../project/lockdoc.js';
+import { goOutdated, type OutdatedRow, pythonOutdated, renderOutdated } from '../../project/outdated.js';
+import { scanProject } from '../../project/scan.js';
+import { loadSettings } from '../../project/settingsFile.js';
+import { specifierSetToString } from '../../python/pep440/index.js';
+import { canonicalizeName, tryParseRequirement } from '../../python/pep508/index.js';
+import { closureTarget, IndexSession, TargetSource } from '../../python/registry/index.js';
+import { type Command, ExitCode, parseCommandArgs, printJson, UsageError } from '../context.js';
+import { settingFlagHelp, settingFlags, settingsFromFlags } from '../settings-flags.js';
+
+export const command: Command = {
+  name: 'outdated',
+  summary: 'show, per locked Go module and Python distribution, the newest version allowed and overall',
+  help: `Usage: mochi-pkg outdated [--cwd <dir>] [--json] [setting flags]
+
+For each Go module and each Python distribution mochi.lock pins from a module proxy or a package
+index, prints the locked version, the newest version the imports allow, and the newest overall
+(releases only; a prerelease only when a module has nothing else). Go: an import's query bounds
+it (\`@v1\`: the newest v1.x; \`@v1.2\`: v1.2.x; an exact version: that version; \`@latest\` or an
+indirect module: any version of its path). Python: the specifiers of its import and of the locked
+distributions that require it, on the first target the lock names (versions with a wheel for that
+target, not yanked). Versions come from go.proxy and the index each distribution was locked from
+(see \`mochi-pkg config\`). Changes nothing; exit 0 whether or not something is outdated.
+
+Flags:
+  --cwd <dir>          the project directory (default: the current directory)
+  --json               {"rows": [{ecosystem, name, locked, allowed, newest}]}
+${settingFlagHelp}
+  -h, --help           show this help
+
+Examples:
+  mochi-pkg outdated --cwd examples/weather-report
+  mochi-pkg outdated --json | jq '.rows[] | select(.allowed != .locked)'
+
+Exit codes: 0 shown · 1 a proxy or index could not be read · 2 bad usage, mochi.lock missing or unreadable`,
+  async run(ctx) {
+    const { values, positionals } = parseCommandArgs(ctx, 'outdated', {
+      cwd: { type: 'string' },
+      json: { type: 'boolean' },
+      ...settingFlags,
+    });
+    if (positionals.length > 0) {
+      throw new UsageError(`outdated: unexpected argument ${JSON.stringify(positionals[0])}`);
+    }
+    const root = resolve(ctx.cwd, values.cwd ?? '.');
+    const bytes = await readLock(root);
+    if (bytes === undefined) throw new LockMissingError(join(root, LOCK_FILE));
+    const lock = parseLock(bytes, { fileName: join(root, LOCK_FILE) });
+    const settings = await loadSettings({
+      cwd: ctx.cwd,
+      project: values.cwd,
+      env: ctx.env,
+      flags: settingsFromFlags(values),
+    });
+    const rows: OutdatedRow[] = [];
+
+    // Go: the queries of each module's imports, by alias.
+    const scan = await scanProject(root);
+    const queryOf = new Map<string, string>();
+    for (const imp of scan.imports) {
+      if (imp.language !== 'go') continue;
+      const at = imp.spec.indexOf('@');
+      queryOf.set(imp.alias, at < 0 ? '' : imp.spec.slice(at + 1));
+    }
+    const goEnv = { ...ctx.env, ...settings.goEnv() };
+    const source = lazyGoSource(goProxyList(goEnv.GOPROXY, ctx.cwd), goEnv);
+    for (const e of lock.go.entries) {
+      if (e.version === undefined || e.source !== 'module-proxy') continue;
+      const queries = e.aliases.map((a) => queryOf.get(a) ?? '');
+      rows.push(goOutdated(e.module, e.version, queries, await source.list(e.module)));
+    }
+
+    // Python: each locked distribution, bounded by its import's specifier and its dependents'.
+    const dists = lock.distributions ?? [];
+    const specifiers = new Map<string, string[]>();
+    const add = (name: string, spec: string) => {
+      const k = canonicalizeName(name);
+      specifiers.set(k, [...(specifiers.get(k) ?? []), spec]);
+    };
+    for (const e of lock.python.entries) if (e.specifier !== undefined) add(e.name, e.specifier);
+    for (const d of dists) {
+      for (const dep of d.dependencies) {
+        const req = tryParseRequirement(dep);
+        if (req) add(req.name, specifierSetToString(req.specifier));
+      }
+    }
+    const session = new IndexSession({ cacheDir: settings.string('python.cache-dir')! });
+    for (const d of dists) {
+      const m = /^(\d+)\.(\d+)-([a-z0-9_]+)$/.exec(d.targets[0] ?? '3.12-linux');
+      const target = closureTarget([Number(m?.[1] ?? 3), Number(m?.[2] ?? 12)], m?.[3] ?? 'linux');
+      const from = new TargetSource(session, absoluteIndexUrl(d.indexUrl, root), target);
+      const versions = (await from.versions(d.name)).filter((v) => !v.yanked).map((v) => v.version);
+      rows.push(pythonOutdated(d.name, d.version, specifiers.get(canonicalizeName(d.name)) ?? [], versions));
+    }
+    if (values.json) printJson(ctx, { rows });
+    else ctx.stdout.write(renderOutdated(rows));
+    return ExitCode.ok;
+  },
+};

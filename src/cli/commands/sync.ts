@@ -1,0 +1,163 @@
+// `mochi-pkg sync`: install exactly what mochi.lock pins into the project's Python environment.
+import { EXIT_STATUS } from '../../errorCodes.js';
+import { isMochiPkgError } from '../../errors.js';
+import type { SyncResult, SyncSettings } from '../../project/syncProject.js';
+import { syncProject } from '../../project/syncProject.js';
+import {
+  type Command,
+  type CommandContext,
+  ExitCode,
+  parseCommandArgs,
+  printError,
+  printJson,
+  println,
+} from '../context.js';
+import { createProgress } from '../progress.js';
+
+const HELP = `mochi-pkg sync: make the project's Python environment match mochi.lock exactly
+
+Usage:
+  mochi-pkg sync [flags]             install, replace and remove distributions
+  mochi-pkg sync --check [flags]     report what differs; change nothing (exit 1 on a difference)
+
+Reads mochi.lock only (it never resolves again) and installs the [[python-distribution]] wheels
+of one target into <project>/.mochi/python/<target>/, laid out as \`pip install --target\` lays
+it out: packages and modules at the top, scripts in bin/, headers in include/python/<name>/.
+Put that folder on sys.path (or PYTHONPATH) to use it. Every wheel is checked against the lock's
+sha256, against its own RECORD, and for unsafe paths before it is unpacked, once, into a store
+shared by every project (<cache-dir>/installed); environments hard-link the store's files. The
+new environment is built beside the old one and switched in one rename: an interrupted sync
+leaves the old environment or the new one. Distributions not in the lock are removed. Unless
+--frozen, mochi.lock must be up to date with the .mochi sources (as \`lock --check\` checks).
+When the lock pins Go modules, the Go bridge's go.mod and go.sum are written to
+<project>/.mochi/go/ from the [[go-package]] tables (only when their bytes change).
+
+Flags:
+  --check, --dry-run   print what would change, write nothing; exit 1 when something would
+  --frozen             install mochi.lock as it is, without checking it against the sources
+  --target <X.Y-plat>  the lock target to install (default: the interpreter's X.Y on this platform)
+  --interpreter <cmd>  the Python that scripts are written for (default: python3 on PATH, asked
+                       for its sys.executable; an absolute path with --target is used as given)
+  --offline            use cached wheels only; a missing one is an error
+  --json               machine-readable output: {target, env, upToDate, added, removed, changed, unchanged}
+  --cwd <dir>          the project directory (default: the current directory)
+  --cache-dir <dir>    the Python cache (default: $MOCHI_PYTHON_CACHE, else
+                       $XDG_CACHE_HOME/mochi-pkg/python)
+  -h, --help           show this help
+
+Examples:
+  mochi-pkg sync
+  mochi-pkg sync --check --json
+  PYTHONPATH=.mochi/python/3.12-linux python3 -c "import httpx"
+
+Exit codes:
+  0  the environment matches mochi.lock (after this run)
+  1  with --check, the environment differs; or a wheel failed its checks, could not be fetched,
+     or the lock is out of date with the sources (sync-out-of-date)
+  2  bad usage, or mochi.lock missing or unreadable
+  3  internal error
+`;
+
+function names(list: readonly { name: string; version: string }[]): string {
+  return list.map((d) => `${d.name}==${d.version}`).join(', ');
+}
+
+function summary(r: SyncResult, check: boolean): string[] {
+  const c = r.changes;
+  if (c.upToDate) return [`${r.env}: up to date (${r.distributions} distributions, target ${r.target})`];
+  const verb = check ? 'would ' : '';
+  const lines: string[] = [];
+  if (c.added.length > 0) lines.push(`${verb}install ${names(c.added)}`);
+  if (c.changed.length > 0) lines.push(`${verb}replace ${names(c.changed)}`);
+  if (c.removed.length > 0) lines.push(`${verb}remove ${names(c.removed)}`);
+  if (c.added.length + c.changed.length + c.removed.length === 0)
+    lines.push(`${verb}rebuild the environment`);
+  lines.push(
+    `${r.env}: ${check ? 'differs from' : 'synced with'} mochi.lock (${r.distributions} distributions, target ${r.target})`,
+  );
+  return lines;
+}
+
+/** Runs `sync` with settings tests may extend (interpreter probe, lock wait). */
+export async function runSync(ctx: CommandContext, extra: Partial<SyncSettings> = {}): Promise<number> {
+  const { values } = parseCommandArgs(ctx, 'sync', {
+    check: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+    frozen: { type: 'boolean' },
+    target: { type: 'string' },
+    interpreter: { type: 'string' },
+    offline: { type: 'boolean' },
+    json: { type: 'boolean' },
+    cwd: { type: 'string' },
+    'cache-dir': { type: 'string' },
+  });
+  const check = values.check === true || values['dry-run'] === true;
+  const progress = createProgress(ctx, values.json === true);
+  try {
+    const r = await syncProject({
+      cwd: ctx.cwd,
+      env: ctx.env,
+      project: values.cwd,
+      cacheDir: values['cache-dir'],
+      offline: values.offline,
+      target: values.target,
+      interpreter: values.interpreter,
+      frozen: values.frozen,
+      dryRun: check,
+      makeBuild: async (options) => (await import('../../project/lock.js')).loadPythonBuild(options),
+      onEvent: (e) => {
+        if (e.kind === 'progress') progress.update(e.message);
+      },
+      onSyncEvent: (e) => {
+        if (e.kind === 'ready') progress.update(`sync: ${e.done}/${e.total} ${e.name}`);
+        else if (e.kind === 'download') progress.update(`sync: downloading ${e.wheel}`);
+        else ctx.stderr.write(`warning: ${e.message}; unpacking it again\n`);
+      },
+      ...extra,
+    });
+    progress.done();
+    const c = r.changes;
+    if (values.json) {
+      printJson(ctx, {
+        target: r.target,
+        env: r.env,
+        upToDate: c.upToDate,
+        added: c.added,
+        removed: c.removed,
+        changed: c.changed,
+        unchanged: c.unchanged,
+        ...(r.go === undefined ? {} : { go: r.go }),
+      });
+    } else {
+      for (const line of summary(r, check)) println(ctx, line);
+      if (r.go !== undefined) {
+        println(
+          ctx,
+          `${r.go.dir}: go.mod and go.sum ${r.go.upToDate ? 'up to date' : check ? 'differ from mochi.lock' : 'written'} (${r.go.modules} Go modules)`,
+        );
+      }
+      if (check && (!c.upToDate || (r.go !== undefined && !r.go.upToDate))) {
+        ctx.stderr.write(
+          'error[sync-drift]: the environment does not match mochi.lock\n  hint: run `mochi-pkg sync`\n',
+        );
+      }
+    }
+    const drift = !c.upToDate || (r.go !== undefined && !r.go.upToDate);
+    return check && drift ? ExitCode.failure : ExitCode.ok;
+  } catch (e) {
+    progress.done();
+    if (isMochiPkgError(e)) {
+      printError(ctx, e);
+      return EXIT_STATUS[e.exitClass];
+    }
+    throw e;
+  }
+}
+
+/** The `sync` command. */
+export const command: Command = {
+  name: 'sync',
+  summary: 'install exactly what mochi.lock pins into the project environment; --check reports drift',
+  help: HELP,
+  run: (ctx) => runSync(ctx),
+};

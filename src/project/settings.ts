@@ -1,0 +1,443 @@
+// Project settings: mochi.toml's [python] and [go] tables parsed strictly, and every setting resolved
+// flag > environment > project file > default, each value with where it came from. Pure: the file's
+// text, the flags, the environment and the defaults come in; nothing is read here.
+import { isAbsolute, resolve } from 'node:path';
+import { parse as parseToml, TomlError } from 'smol-toml';
+import { MochiPkgError } from '../errors.js';
+import { nearestWord } from '../util/nearest.js';
+
+/** The settings file at a project's root. */
+export const SETTINGS_FILE = 'mochi.toml';
+
+/** The largest mochi.toml read (a settings file is a few lines). */
+export const SETTINGS_MAX_BYTES = 256 * 1024;
+
+/** Where a value came from, in precedence order. */
+export type SettingSource = 'flag' | 'env' | 'file' | 'default';
+
+/** How a setting's text is read. */
+type SettingKind =
+  /** A string kept as written. */
+  | 'string'
+  /** A comma-separated list (GOPRIVATE-style); the file may also give an array of strings. */
+  | 'pattern-list'
+  /** A directory, relative to the file (or to the working directory for flags and environment). */
+  | 'path'
+  /** Directories; the environment gives them separated by the path delimiter. */
+  | 'path-list'
+  /** A URL, or a local directory (resolved like a path). */
+  | 'url-or-path'
+  /** A GOPROXY list: entries starting with `.` or `/` are directories (resolved like paths). */
+  | 'proxy-list'
+  /** `<X.Y>-<platform>` strings. */
+  | 'target-list';
+
+/** One setting: its key in mochi.toml, its flag and environment variable, and what it means. */
+export interface SettingSpec {
+  /** `python.index-url`: the table and the key. */
+  readonly key: SettingKey;
+  readonly kind: SettingKind;
+  /** The `lock` flag that sets it (`--index-url`), when there is one. */
+  readonly flag?: string;
+  /** The environment variable that sets it, when there is one. */
+  readonly env?: string;
+  /** One line for `mochi-pkg config` and the docs. */
+  readonly about: string;
+}
+
+/** Every key mochi.toml accepts, as `<table>.<key>`. */
+export type SettingKey =
+  | 'python.index-url'
+  | 'python.stubs-dirs'
+  | 'python.cache-dir'
+  | 'python.targets'
+  | 'go.proxy'
+  | 'go.private'
+  | 'go.nosumdb'
+  | 'go.sumdb'
+  | 'go.cache-dir';
+
+/** The settings, in the order `mochi-pkg config` lists them. */
+export const SETTINGS: readonly SettingSpec[] = [
+  {
+    key: 'python.index-url',
+    kind: 'url-or-path',
+    flag: '--index-url',
+    env: 'MOCHI_PYTHON_INDEX_URL',
+    about: 'Simple API index of registry imports (a URL, or a local directory)',
+  },
+  {
+    key: 'python.stubs-dirs',
+    kind: 'path-list',
+    flag: '--stubs-dir',
+    env: 'MOCHI_PYTHON_STUBS',
+    about: 'typeshed-style stub directories, searched before the index',
+  },
+  {
+    key: 'python.cache-dir',
+    kind: 'path',
+    flag: '--cache-dir',
+    env: 'MOCHI_PYTHON_CACHE',
+    about: 'cache of git and index stub sources',
+  },
+  {
+    key: 'python.targets',
+    kind: 'target-list',
+    flag: '--target',
+    about: 'environments the closure of the index imports is locked for (<X.Y>-<platform>)',
+  },
+  {
+    key: 'go.proxy',
+    kind: 'proxy-list',
+    flag: '--go-proxy',
+    env: 'GOPROXY',
+    about: 'GOPROXY list (URLs, off, or directories served as file:// proxies)',
+  },
+  {
+    key: 'go.private',
+    kind: 'pattern-list',
+    env: 'GOPRIVATE',
+    about: 'module path patterns that are private (GOPRIVATE)',
+  },
+  {
+    key: 'go.nosumdb',
+    kind: 'pattern-list',
+    env: 'GONOSUMDB',
+    about: 'module path patterns the checksum database does not verify (GONOSUMDB)',
+  },
+  {
+    key: 'go.sumdb',
+    kind: 'string',
+    env: 'GOSUMDB',
+    about: 'the checksum database (GOSUMDB: off, a name, a key, or a key and a URL)',
+  },
+  {
+    key: 'go.cache-dir',
+    kind: 'path',
+    flag: '--go-cache-dir',
+    env: 'MOCHI_GO_BRIDGE_CACHE',
+    about: 'the verified Go module cache',
+  },
+];
+
+/** The value type of each kind. */
+type ValueOf<K extends SettingKind> = K extends 'path-list' | 'target-list' ? string[] : string;
+
+/** One effective setting. */
+export interface ResolvedSetting {
+  readonly key: SettingKey;
+  /** The value; paths absolute, lists possibly empty. `undefined`: no layer set it and it has no default. */
+  readonly value: string | readonly string[] | undefined;
+  readonly source: SettingSource;
+  /** Where exactly: `--index-url`, `$GOPROXY`, `mochi.toml:4`, or `default`. */
+  readonly origin: string;
+}
+
+/** A flag value as parsed (a string, or the list of a repeatable flag). */
+export type FlagValue = string | readonly string[] | undefined;
+
+/** What {@link resolveSettings} combines. */
+export interface SettingsInput {
+  /** The shell's working directory: flag and environment paths are relative to it. */
+  readonly cwd: string;
+  /** Flag values by setting key; an absent or `undefined` value is not set. */
+  readonly flags?: Partial<Record<SettingKey, FlagValue>>;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The parsed project file, when the project has one. */
+  readonly file?: SettingsFile | undefined;
+  /** Default values (cache directories depend on the machine, so the caller computes them). */
+  readonly defaults?: Partial<Record<SettingKey, string | readonly string[]>>;
+  /** The path delimiter of list environment variables (`:`; `;` on Windows). */
+  readonly delimiter?: string;
+}
+
+/** The effective settings: every key, and a typed getter for the values commands ask for. */
+export class Settings {
+  private readonly byKey: ReadonlyMap<SettingKey, ResolvedSetting>;
+  /** The project file the settings read, if any. */
+  readonly file: string | undefined;
+
+  constructor(entries: readonly ResolvedSetting[], file: string | undefined) {
+    this.byKey = new Map(entries.map((e) => [e.key, e]));
+    this.file = file;
+  }
+
+  /** Every setting in {@link SETTINGS} order. */
+  all(): ResolvedSetting[] {
+    return SETTINGS.map((s) => this.byKey.get(s.key)!);
+  }
+
+  /** One setting with its source. */
+  get(key: SettingKey): ResolvedSetting {
+    return this.byKey.get(key)!;
+  }
+
+  /** A string setting's value (`undefined` when unset with no default). */
+  string(key: SettingKey): string | undefined {
+    const v = this.get(key).value;
+    return typeof v === 'string' ? v : undefined;
+  }
+
+  /** A list setting's value (empty when unset). */
+  list(key: SettingKey): readonly string[] {
+    const v = this.get(key).value;
+    return v === undefined ? [] : typeof v === 'string' ? [v] : v;
+  }
+
+  /**
+   * The Go variables as cmd/go names them (GOPROXY, GOPRIVATE, GONOSUMDB, GOSUMDB), each only when
+   * some layer set it: merge over the process environment to hand to Go code.
+   */
+  goEnv(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [key, name] of [
+      ['go.proxy', 'GOPROXY'],
+      ['go.private', 'GOPRIVATE'],
+      ['go.nosumdb', 'GONOSUMDB'],
+      ['go.sumdb', 'GOSUMDB'],
+    ] as const) {
+      const v = this.string(key);
+      if (v !== undefined && this.get(key).source !== 'default') out[name] = v;
+    }
+    return out;
+  }
+}
+
+/** mochi.toml cannot be used: not TOML, an unknown key, or a value of the wrong type (code `settings-invalid`). */
+export class SettingsError extends MochiPkgError {
+  declare readonly code: 'settings-invalid';
+  /** 1-based line and column, when known. */
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+  constructor(file: string, message: string, at: { line?: number; column?: number }, hint?: string) {
+    const where =
+      at.line === undefined ? file : `${file}:${at.line}${at.column === undefined ? '' : `:${at.column}`}`;
+    super('settings-invalid', `${where}: ${message}`, {
+      hint: hint ?? `see docs/settings.md for the keys of ${SETTINGS_FILE}`,
+    });
+    this.line = at.line;
+    this.column = at.column;
+  }
+}
+
+/** A parsed project file: each key's value (paths still as written) and its line. */
+export interface SettingsFile {
+  /** The file's path (for messages and `config`). */
+  readonly path: string;
+  /** Its directory: relative paths in it are relative to this. */
+  readonly dir: string;
+  readonly values: ReadonlyMap<
+    SettingKey,
+    { readonly value: string | readonly string[]; readonly line: number }
+  >;
+}
+
+const TABLES = ['python', 'go'] as const;
+const TARGET_RE = /^\d+\.\d+-[a-z][a-z0-9_]*$/;
+
+/** Finds the line and column of a key (or table header) in the source; only used on the way to a message. */
+function locate(lines: readonly string[], table: string, key?: string): { line?: number; column?: number } {
+  let current = '';
+  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const keyRe = (k: string) => new RegExp(`^(\\s*)(?:${esc(k)}|"${esc(k)}"|'${esc(k)}')\\s*=`);
+  for (const [i, line] of lines.entries()) {
+    const header = /^\s*\[\s*([^\]\s]+)\s*\]/.exec(line);
+    if (header) {
+      current = header[1]!.replace(/^["']|["']$/g, '');
+      if (key === undefined && current === table) return { line: i + 1, column: line.indexOf('[') + 1 };
+      continue;
+    }
+    const m =
+      key === undefined
+        ? current === '' && keyRe(table).exec(line)
+        : current === table
+          ? keyRe(key).exec(line)
+          : current === '' && keyRe(`${table}.${key}`).exec(line);
+    if (m) return { line: i + 1, column: m[1]!.length + 1 };
+  }
+  return {};
+}
+
+function isTable(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
+}
+
+function kindOf(v: unknown): string {
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'bigint' || typeof v === 'number') return 'a number';
+  if (isTable(v)) return 'a table';
+  if (v instanceof Date || (v !== null && typeof v === 'object')) return 'a date-time';
+  return `a ${typeof v}`;
+}
+
+/**
+ * Parses mochi.toml strictly: only the [python] and [go] tables, only the keys of {@link SETTINGS},
+ * each of its type. A problem is a {@link SettingsError} naming `path:line:column`.
+ */
+export function parseSettingsFile(text: string, path: string, dir: string): SettingsFile {
+  if (text.length > SETTINGS_MAX_BYTES) {
+    throw new SettingsError(path, `is larger than ${SETTINGS_MAX_BYTES} bytes`, {});
+  }
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseToml(text) as Record<string, unknown>;
+  } catch (e) {
+    if (e instanceof TomlError) {
+      const first = e.message.replace(/^Invalid TOML document: /, '').split('\n')[0];
+      throw new SettingsError(path, `not valid TOML: ${first}`, { line: e.line, column: e.column });
+    }
+    throw e;
+  }
+  const lines = text.split(/\r?\n/);
+  const values = new Map<SettingKey, { value: string | readonly string[]; line: number }>();
+  for (const [table, body] of Object.entries(doc)) {
+    if (!(TABLES as readonly string[]).includes(table)) {
+      const near = nearestWord(table, TABLES);
+      throw new SettingsError(
+        path,
+        `unknown table or key ${JSON.stringify(table)}; ${SETTINGS_FILE} has the tables [python] and [go]`,
+        locate(lines, table),
+        near ? `did you mean [${near}]?` : undefined,
+      );
+    }
+    if (!isTable(body)) {
+      throw new SettingsError(path, `${table} must be a table, not ${kindOf(body)}`, locate(lines, table));
+    }
+    const known = SETTINGS.filter((s) => s.key.startsWith(`${table}.`));
+    for (const [name, raw] of Object.entries(body)) {
+      const spec = known.find((s) => s.key === `${table}.${name}`);
+      const at = locate(lines, table, name);
+      if (!spec) {
+        const near = nearestWord(
+          name,
+          known.map((s) => s.key.slice(table.length + 1)),
+        );
+        throw new SettingsError(
+          path,
+          `unknown key ${JSON.stringify(name)} in [${table}]; the keys are ${known.map((s) => s.key.slice(table.length + 1)).join(', ')}`,
+          at,
+          near ? `did you mean ${near}?` : undefined,
+        );
+      }
+      values.set(spec.key, { value: fileValue(spec, raw, path, at), line: at.line ?? 1 });
+    }
+  }
+  return { path, dir, values };
+}
+
+function fileValue(
+  spec: SettingSpec,
+  raw: unknown,
+  path: string,
+  at: { line?: number; column?: number },
+): string | readonly string[] {
+  const list = spec.kind === 'path-list' || spec.kind === 'target-list';
+  const wrong = (expected: string) =>
+    new SettingsError(path, `${spec.key} must be ${expected}, not ${kindOf(raw)}`, at);
+  if (list || spec.kind === 'pattern-list') {
+    if (typeof raw === 'string' && spec.kind === 'pattern-list') return raw;
+    if (!Array.isArray(raw) || raw.some((x) => typeof x !== 'string')) {
+      throw wrong(spec.kind === 'pattern-list' ? 'a string or an array of strings' : 'an array of strings');
+    }
+    const items = raw as string[];
+    if (spec.kind === 'target-list') {
+      const bad = items.find((t) => !TARGET_RE.test(t));
+      if (bad !== undefined) {
+        throw new SettingsError(
+          path,
+          `${spec.key}: ${JSON.stringify(bad)} is not <X.Y>-<platform> (e.g. "3.12-linux")`,
+          at,
+        );
+      }
+    }
+    return spec.kind === 'pattern-list' ? items.join(',') : items;
+  }
+  if (typeof raw !== 'string') throw wrong('a string');
+  if (raw === '' && spec.kind !== 'string')
+    throw new SettingsError(path, `${spec.key} must not be empty`, at);
+  return raw;
+}
+
+const URL_RE = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/** Makes a value's relative paths absolute against `base` (the file's directory, or the working directory). */
+function absolute(
+  kind: SettingKind,
+  value: string | readonly string[],
+  base: string,
+): string | readonly string[] {
+  const path = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  switch (kind) {
+    case 'path':
+      return path(value as string);
+    case 'path-list':
+      return (value as readonly string[]).map(path);
+    case 'url-or-path':
+      return URL_RE.test(value as string) ? value : path(value as string);
+    case 'proxy-list':
+      return (value as string)
+        .split(/([,|])/)
+        .map((part) => {
+          const t = part.trim();
+          return t.startsWith('.') || t.startsWith('/') ? path(t) : part;
+        })
+        .join('');
+    default:
+      return value;
+  }
+}
+
+/** An environment value as a setting value (lists split on the path delimiter, empties dropped). */
+function envValue(spec: SettingSpec, text: string, delimiter: string): string | readonly string[] {
+  if (spec.kind === 'path-list' || spec.kind === 'target-list')
+    return text.split(delimiter).filter((d) => d !== '');
+  return text;
+}
+
+/**
+ * Resolves every setting: a flag wins over the environment, the environment over the project file,
+ * the file over the default. Paths become absolute: a flag's and the environment's against `cwd`, the
+ * file's against the file's directory. An empty environment variable counts as unset.
+ */
+export function resolveSettings(input: SettingsInput): Settings {
+  const delimiter = input.delimiter ?? ':';
+  const out: ResolvedSetting[] = [];
+  for (const spec of SETTINGS) {
+    const flag = input.flags?.[spec.key];
+    const env = spec.env === undefined ? undefined : input.env[spec.env];
+    const fromFile = input.file?.values.get(spec.key);
+    const dflt = input.defaults?.[spec.key];
+    let r: ResolvedSetting;
+    if (flag !== undefined && !(Array.isArray(flag) && flag.length === 0)) {
+      r = {
+        key: spec.key,
+        value: absolute(spec.kind, flag, input.cwd),
+        source: 'flag',
+        origin: spec.flag ?? 'flag',
+      };
+    } else if (env !== undefined && env !== '') {
+      r = {
+        key: spec.key,
+        value: absolute(spec.kind, envValue(spec, env, delimiter), input.cwd),
+        source: 'env',
+        origin: `$${spec.env}`,
+      };
+    } else if (fromFile && input.file) {
+      r = {
+        key: spec.key,
+        value: absolute(spec.kind, fromFile.value, input.file.dir),
+        source: 'file',
+        origin: `${SETTINGS_FILE}:${fromFile.line}`,
+      };
+    } else {
+      r = {
+        key: spec.key,
+        value: dflt as ValueOf<SettingKind> | undefined,
+        source: 'default',
+        origin: 'default',
+      };
+    }
+    out.push(r);
+  }
+  return new Settings(out, input.file?.path);
+}

@@ -1,0 +1,72 @@
+// Reading a project's settings: mochi.toml at the project root (the only I/O), then the pure resolver.
+import { homedir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { defaultCacheRoot } from '../go/cache/layout.js';
+import { DEFAULT_PROXY_URL } from '../go/proxy/goproxy.js';
+import { defaultPythonCacheRoot } from '../python/registry/cache.js';
+import { DEFAULT_INDEX_URL } from '../python/registry/client.js';
+import { readRegularFileIfExists } from '../util/read.js';
+import {
+  type FlagValue,
+  parseSettingsFile,
+  resolveSettings,
+  SETTINGS_FILE,
+  SETTINGS_MAX_BYTES,
+  type SettingKey,
+  type Settings,
+  SettingsError,
+  type SettingsFile,
+} from './settings.js';
+
+/** What {@link loadSettings} needs. */
+export interface LoadSettingsOptions {
+  /** The shell's working directory (flag and environment paths are relative to it). */
+  readonly cwd: string;
+  /** The project directory (`--cwd`), relative to `cwd`; default `cwd`. */
+  readonly project?: string | undefined;
+  readonly env?: NodeJS.ProcessEnv | undefined;
+  /** Flag values by setting key. */
+  readonly flags?: Partial<Record<SettingKey, FlagValue>>;
+}
+
+/** Reads `<dir>/mochi.toml` when it exists; throws {@link SettingsError} when it cannot be used. */
+export async function readSettingsFile(dir: string): Promise<SettingsFile | undefined> {
+  const path = join(dir, SETTINGS_FILE);
+  const bytes = await readRegularFileIfExists(path, { maxBytes: SETTINGS_MAX_BYTES, what: SETTINGS_FILE });
+  if (bytes === undefined) return undefined;
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new SettingsError(path, 'is not UTF-8 text', {});
+  }
+  return parseSettingsFile(text, path, dir);
+}
+
+/**
+ * The project's effective settings: its mochi.toml (if any) under the flags and the environment,
+ * over the machine's defaults.
+ */
+export async function loadSettings(options: LoadSettingsOptions): Promise<Settings> {
+  const env = options.env ?? process.env;
+  const root = resolve(options.cwd, options.project ?? '.');
+  const file = await readSettingsFile(root);
+  // The defaults are the machine's, not the environment's (the environment is its own layer).
+  const bare = { ...env, MOCHI_PYTHON_CACHE: undefined, MOCHI_GO_BRIDGE_CACHE: undefined };
+  return resolveSettings({
+    cwd: options.cwd,
+    env,
+    file,
+    delimiter,
+    ...(options.flags ? { flags: options.flags } : {}),
+    defaults: {
+      'python.index-url': DEFAULT_INDEX_URL,
+      'python.stubs-dirs': [],
+      'python.cache-dir': defaultPythonCacheRoot(bare, process.platform, homedir()),
+      'python.targets': [],
+      'go.proxy': DEFAULT_PROXY_URL,
+      'go.sumdb': 'sum.golang.org',
+      'go.cache-dir': defaultCacheRoot(bare),
+    },
+  });
+}

@@ -1,0 +1,250 @@
+// `mochi-pkg sync`: make the project's Python environment match mochi.lock, never re-resolving.
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { MochiPkgError } from '../errors.js';
+import { MAX_LOCK_BYTES } from '../lock/errors.js';
+import {
+  type EnvChanges,
+  envPath,
+  lockEnvironments,
+  syncEnvironment,
+  type WantedDistribution,
+} from '../python/install/env.js';
+import { InstallError } from '../python/install/errors.js';
+import { WheelStore } from '../python/install/store.js';
+import type { LockedDistribution } from '../python/lockfile/index.js';
+import { defaultPythonCacheRoot, RegistryCache, sha256Hex } from '../python/registry/cache.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { readRegularFileIfExists } from '../util/read.js';
+import { LockMissingError } from './errors.js';
+import { parseLock } from './lockdoc.js';
+import type { LockSettings } from './lockProject.js';
+
+// The lock flow (stub builds, resolver) and the index client load only when needed, so a
+// `--frozen` sync that finds nothing to do starts fast.
+const LOCK_FILE = 'mochi.lock';
+
+/** The interpreter scripts are written for: its absolute path and `X.Y`. */
+export interface Interpreter {
+  readonly executable: string;
+  readonly version: string;
+}
+
+/** What `sync` reads besides the project (tests replace the interpreter probe and the index client). */
+export interface SyncSettings extends LockSettings {
+  /** The lock target to install (`3.12-linux`); default the interpreter's version on this platform. */
+  readonly target?: string | undefined;
+  /** The Python to write into scripts (`python3` on PATH by default). */
+  readonly interpreter?: string | undefined;
+  /** Skip the check that mochi.lock is up to date with the .mochi sources. */
+  readonly frozen?: boolean | undefined;
+  /** Compute what would change; write nothing. */
+  readonly dryRun?: boolean | undefined;
+  /** How long to wait for another sync of the project (ms, default 10 s). */
+  readonly lockWaitMs?: number | undefined;
+  readonly probeInterpreter?: ((command: string) => Promise<Interpreter>) | undefined;
+  readonly onSyncEvent?: ((e: SyncEvent) => void) | undefined;
+}
+
+/** What sync reports while it works. */
+export type SyncEvent =
+  | { readonly kind: 'ready'; readonly name: string; readonly done: number; readonly total: number }
+  | { readonly kind: 'corrupt'; readonly name: string; readonly message: string }
+  | { readonly kind: 'download'; readonly name: string; readonly wheel: string };
+
+/** What sync did (or, dry run, would do). */
+export interface SyncResult {
+  readonly target: string;
+  /** The environment link (`<project>/.mochi/python/<target>`). */
+  readonly env: string;
+  readonly interpreter: Interpreter;
+  readonly changes: EnvChanges;
+  readonly distributions: number;
+  /** The Go bridge's go.mod and go.sum under `.mochi/go/`, when the lock pins Go modules. */
+  readonly go?: { readonly dir: string; readonly modules: number; readonly upToDate: boolean };
+}
+
+/** Writes (or, dry run, compares) `.mochi/go/go.mod` and `go.sum` from the lock's [[go-package]] tables. */
+async function syncGoBridge(
+  root: string,
+  lock: ReturnType<typeof parseLock>,
+  dryRun: boolean,
+): Promise<SyncResult['go']> {
+  if (lock.go.entries.length === 0) return undefined;
+  const { BRIDGE_GO_VERSION, BRIDGE_MODULE, renderGoMod, renderGoSum, replaceDir } = await import(
+    '../go/lockfile/index.js'
+  );
+  const dir = join(root, '.mochi', 'go');
+  const files = new Map([
+    [
+      'go.mod',
+      renderGoMod(lock.go, BRIDGE_MODULE, BRIDGE_GO_VERSION, (e) =>
+        replaceDir(root, e.localPath ?? '.', dir),
+      ),
+    ],
+    ['go.sum', renderGoSum(lock.go)],
+  ]);
+  let upToDate = true;
+  for (const [name, text] of files) {
+    const have = await readFile(join(dir, name), 'utf8').catch(() => undefined);
+    if (have === text) continue;
+    upToDate = false;
+    if (!dryRun) await writeFileAtomic(join(dir, name), text, { mkdirs: true });
+  }
+  return { dir, modules: lock.go.entries.length, upToDate };
+}
+
+const run = promisify(execFile);
+
+/** `sys.executable` and `X.Y` of a Python command. */
+export async function probePython(command: string): Promise<Interpreter> {
+  try {
+    const { stdout } = await run(
+      command,
+      ['-c', 'import sys; print(sys.executable); print("%d.%d" % sys.version_info[:2])'],
+      {
+        timeout: 20_000,
+      },
+    );
+    const [executable = '', version = ''] = stdout.trim().split('\n');
+    if (!executable.startsWith('/') || !/^\d+\.\d+$/.test(version))
+      throw new Error(`unexpected output ${JSON.stringify(stdout)}`);
+    return { executable, version };
+  } catch (cause) {
+    throw new MochiPkgError('usage', `sync: cannot run the Python interpreter ${JSON.stringify(command)}`, {
+      cause,
+      hint: 'install python3, or name one with --interpreter <path>',
+    });
+  }
+}
+
+/** The distributions and wheels a target installs (pure). */
+export function wantedFor(
+  distributions: readonly LockedDistribution[],
+  target: string,
+): WantedDistribution[] {
+  const out: WantedDistribution[] = [];
+  for (const d of distributions) {
+    if (!d.targets.includes(target)) continue;
+    const wheel = d.wheels.find((w) => w.targets.includes(target));
+    if (wheel === undefined) continue;
+    out.push({ name: d.name, version: d.version, wheel: wheel.file, sha256: wheel.sha256 });
+  }
+  return out;
+}
+
+/**
+ * Brings `<project>/.mochi/python/<target>` to exactly the wheels mochi.lock pins for the target:
+ * unless `frozen`, the lock must be up to date with the sources (`sync-out-of-date`); wheels come
+ * from the verified cache or their index (not with `offline`), each checked against the lock's
+ * sha256 before it is unpacked; the switch is atomic, and a second sync of the project waits.
+ *
+ * @throws {LockMissingError} no mochi.lock
+ */
+export async function syncProject(s: SyncSettings): Promise<SyncResult> {
+  const root = resolve(s.cwd, s.project ?? '.');
+  const path = join(root, LOCK_FILE);
+  const bytes = await readRegularFileIfExists(path, { maxBytes: MAX_LOCK_BYTES, what: 'lock file' });
+  if (bytes === undefined) throw new LockMissingError(path);
+  const lock = parseLock(bytes, { fileName: path });
+  if (!s.frozen) {
+    const { checkLock } = await import('./lockProject.js');
+    const check = await checkLock(s);
+    if (!check.upToDate) {
+      throw new MochiPkgError(
+        'sync-out-of-date',
+        `${path} is out of date with the project's .mochi sources`,
+        {
+          hint: 'run `mochi-pkg lock` first, or `mochi-pkg sync --frozen` to install the lock as it is',
+        },
+      );
+    }
+  }
+  // An absolute interpreter path with an explicit target is used as given (no process started).
+  const interpreter =
+    s.interpreter?.startsWith('/') && s.target !== undefined
+      ? { executable: s.interpreter, version: s.target.split('-')[0] as string }
+      : await (s.probeInterpreter ?? probePython)(s.interpreter ?? 'python3');
+  const platform = process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux';
+  const target = s.target ?? `${interpreter.version}-${platform}`;
+  const pythonVersion = target.split('-')[0] as string;
+  const wanted = wantedFor(lock.distributions ?? [], target);
+  const cacheRoot =
+    s.cacheDir === undefined
+      ? defaultPythonCacheRoot(s.env ?? process.env, process.platform, homedir())
+      : resolve(s.cwd, s.cacheDir);
+  const cache = new RegistryCache(cacheRoot);
+  const store = new WheelStore(join(cacheRoot, 'installed'));
+  const fetchWheel = async (d: WantedDistribution): Promise<Uint8Array> => {
+    const cached = await cache.getContent(d.sha256);
+    if (cached !== undefined) return cached;
+    const locked = (lock.distributions ?? []).find((x) => x.name === d.name && x.version === d.version);
+    if (s.offline || locked === undefined) {
+      throw new MochiPkgError(
+        'sync-missing-wheel',
+        `${d.wheel} (sha256 ${d.sha256}) is not in the cache ${cacheRoot}`,
+        {
+          hint: s.offline
+            ? 'run `mochi-pkg sync` once without --offline'
+            : 'run `mochi-pkg lock` to refresh the lock',
+        },
+      );
+    }
+    s.onSyncEvent?.({ kind: 'download', name: d.name, wheel: d.wheel });
+    const { IndexClient } = await import('../python/registry/client.js');
+    const client = new IndexClient(locked.indexUrl, {});
+    const page = await client.getProject(d.name);
+    const file = page.files.find((f) => f.filename === d.wheel);
+    if (file === undefined) {
+      throw new MochiPkgError('sync-missing-wheel', `${locked.indexUrl} no longer lists ${d.wheel}`, {
+        hint: 'run `mochi-pkg lock` to pick a wheel the index still has',
+      });
+    }
+    const body = await client.download(file);
+    if (sha256Hex(body) !== d.sha256) {
+      throw new InstallError(
+        'install-bad-wheel',
+        `${file.url}: sha256 is ${sha256Hex(body)}; mochi.lock pins ${d.sha256}`,
+        {
+          hint: 'the index serves different bytes than when the lock was made; it was not installed',
+        },
+      );
+    }
+    await cache.putContent(d.sha256, body);
+    return body;
+  };
+  const options = {
+    projectRoot: root,
+    target,
+    install: { interpreter: interpreter.executable, pythonVersion },
+    store,
+    fetchWheel,
+    onReady: (d: WantedDistribution, done: number, total: number) =>
+      s.onSyncEvent?.({ kind: 'ready', name: d.name, done, total }),
+    onCorrupt: (d: WantedDistribution, e: InstallError) =>
+      s.onSyncEvent?.({ kind: 'corrupt', name: d.name, message: e.message }),
+  };
+  let changes: EnvChanges;
+  if (s.dryRun) {
+    changes = await syncEnvironment(wanted, { ...options, dryRun: true });
+  } else {
+    const release = await lockEnvironments(root, s.lockWaitMs ?? 10_000);
+    try {
+      changes = await syncEnvironment(wanted, options);
+    } finally {
+      await release();
+    }
+  }
+  const go = await syncGoBridge(root, lock, s.dryRun === true);
+  return {
+    target,
+    env: envPath(root, target),
+    interpreter,
+    changes,
+    distributions: wanted.length,
+    ...(go === undefined ? {} : { go }),
+  };
+}

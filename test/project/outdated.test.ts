@@ -1,0 +1,52 @@
+import { appendFile, cp, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { goOutdated, pythonOutdated, renderOutdated } from '../../src/project/outdated.js';
+import { cliWithEnv } from '../support/cli.js';
+
+describe('outdated choices', () => {
+  const versions = ['v1.0.0', 'v1.1.0', 'v1.2.0-rc.1', 'v1.10.0', 'v2.0.0'];
+  it('bounds a Go module by its import queries, releases first', () => {
+    expect(goOutdated('m', 'v1.0.0', ['v1'], versions)).toMatchObject({
+      allowed: 'v1.10.0',
+      newest: 'v2.0.0',
+    });
+    expect(goOutdated('m', 'v1.0.0', ['v1.1'], versions).allowed).toBe('v1.1.0');
+    expect(goOutdated('m', 'v1.0.0', ['v1.0.0'], versions).allowed).toBe('v1.0.0');
+    expect(goOutdated('m', 'v1.0.0', [], versions).allowed).toBe('v2.0.0');
+    expect(goOutdated('m', 'v0.1.0-pre', [], ['v0.1.0-pre']).newest).toBe('v0.1.0-pre');
+  });
+
+  it('bounds a Python distribution by every specifier on it', () => {
+    const r = pythonOutdated('p', '1.0', ['>=1', '<2', ''], ['0.9', '1.0', '1.5', '2.0', '3.0rc1']);
+    expect(r).toMatchObject({ allowed: '1.5', newest: '2.0' });
+    expect(renderOutdated([r])).toBe(
+      '        NAME  LOCKED  ALLOWED  NEWEST\npython  p     1.0     1.5      2.0\n',
+    );
+  });
+});
+
+describe('mochi-pkg outdated', () => {
+  it('reads the project proxy: an @v1 import moves within v1, an exact one stays', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'outdated-'));
+    await cp('examples/weather-report', dir, { recursive: true });
+    await appendFile(join(dir, 'go/proxy/example.com/geo/@v/list'), 'v1.3.0\n');
+    await appendFile(join(dir, 'go/proxy/example.com/fmtx/v2/@v/list'), 'v2.2.0\n');
+    const r = await cliWithEnv({}, 'outdated', '--cwd', dir, '--json', '--cache-dir', join(dir, '.cache'));
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.out).rows as { name: string }[];
+    expect(rows.find((x) => x.name === 'example.com/geo')).toEqual({
+      ecosystem: 'go',
+      name: 'example.com/geo',
+      locked: 'v1.1.0',
+      allowed: 'v1.3.0',
+      newest: 'v1.3.0',
+    });
+    expect(rows.find((x) => x.name === 'example.com/fmtx/v2')).toMatchObject({
+      allowed: 'v2.1.0',
+      newest: 'v2.2.0',
+    });
+    expect(rows.find((x) => x.name === 'toposort')).toMatchObject({ ecosystem: 'python', locked: '1.10' });
+  });
+});
