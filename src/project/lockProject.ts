@@ -3,7 +3,7 @@ import { mkdir, realpath } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MochiPkgError } from '../errors.js';
-import { Cache } from '../go/cache/index.js';
+import { Cache, defaultCacheRoot } from '../go/cache/index.js';
 import {
   BRIDGE_GO_VERSION,
   BRIDGE_MODULE,
@@ -13,6 +13,13 @@ import {
   renderGoSum,
   replaceDir,
 } from '../go/lockfile/index.js';
+import {
+  openModuleSums,
+  recordingSums,
+  SumdbError,
+  type SumdbVerdict,
+  withKnownSums,
+} from '../go/sumdb/index.js';
 import type { PythonTarget } from '../python/build/types.js';
 import { LockfileError } from '../python/lockfile/index.js';
 import { type ClosureTarget, closureTarget, IndexSession } from '../python/registry/closure.js';
@@ -146,6 +153,8 @@ export interface LockProjectResult {
   readonly goMod?: { readonly path: string };
   /** Go module and Python distribution versions that differ from the lock on disk. */
   readonly changes: readonly LockChange[];
+  /** The Go module versions a checksum database vouched for in this run (not those the lock held). */
+  readonly sumdb: readonly SumdbVerdict[];
 }
 
 /** What {@link checkLock} found. */
@@ -180,7 +189,12 @@ function totalsOf(plan: LockPlan): LockTotals {
 }
 
 /** Computes the lock the project needs now, with `previous` lending its Go versions. */
-async function plan(s: LockSettings, root: string, previous: Lock | undefined): Promise<LockPlan> {
+async function plan(
+  s: LockSettings,
+  root: string,
+  previous: Lock | undefined,
+  sumdb?: ReturnType<typeof recordingSums>,
+): Promise<LockPlan> {
   const emit = s.onEvent ?? (() => {});
   const env = s.env ?? process.env;
   const settings = await loadSettings({
@@ -251,6 +265,7 @@ async function plan(s: LockSettings, root: string, previous: Lock | undefined): 
       cache: await Cache.open(goCacheDir),
       source: lazyGoSource(goProxy, goEnv),
       ...(previous ? { previous: previous.go } : {}),
+      ...(sumdb ? { sums: sumdb.sums } : {}),
       warnings: true,
     }),
   });
@@ -317,10 +332,13 @@ export async function lockProject(options: LockProjectOptions): Promise<LockProj
   }
   const requests = (options.upgradePackages ?? []).map(parseUpgradeRequest);
   const upgrading = options.upgrade === true || requests.length > 0;
+  // The lock's hashes stay trusted (as go.sum lines are) even for the pins allowed to move.
+  const sums = goSums(options, previous);
   const p = await plan(
     options,
     root,
     upgrading ? preferredLock(previous, requests, options.upgrade === true) : previous,
+    sums,
   );
   if (previous && upgrading) {
     // A dropped pin still guards its version: the same module version must keep its hashes.
@@ -369,7 +387,34 @@ export async function lockProject(options: LockProjectOptions): Promise<LockProj
     ...(goSum ? { goSum } : {}),
     ...(goMod ? { goMod } : {}),
     changes: lockChanges(previous, p.lock),
+    sumdb: sums.verified(),
   };
+}
+
+/**
+ * The checksum database checks of a `lock` (GOSUMDB, GONOSUMDB, GOPRIVATE from the environment;
+ * through the Go proxy list first, as cmd/go reaches it). The previous lock's hashes are trusted as
+ * go.sum lines are, so a module already locked is not looked up again. `--offline` asks no
+ * database: lookups and tiles verified earlier are read from the cache, anything else fails.
+ */
+const offlineSumdb = (base: string) => async (path: string) => {
+  throw new SumdbError(
+    'sumdb-http',
+    `${base}${path}: not in the cache, and --offline asks no checksum database`,
+  );
+};
+
+function goSums(s: LockSettings, previous: Lock | undefined): ReturnType<typeof recordingSums> {
+  const env = s.env ?? process.env;
+  const goCacheDir = s.goCacheDir === undefined ? defaultCacheRoot(env) : resolve(s.cwd, s.goCacheDir);
+  const sums = openModuleSums({
+    env,
+    goproxy: goProxyList(s.goProxy ?? env.GOPROXY, s.cwd),
+    cacheRoot: goCacheDir,
+    ...(s.offline ? { fetchFor: offlineSumdb, probe: async () => 404 } : {}),
+  });
+  const known = previous ? renderGoSum(previous.go).split('\n') : [];
+  return recordingSums(withKnownSums(sums, known));
 }
 
 /**
