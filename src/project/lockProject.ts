@@ -3,7 +3,7 @@ import { mkdir, realpath } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MochiPkgError } from '../errors.js';
-import { Cache, defaultCacheRoot } from '../go/cache/index.js';
+import { Cache } from '../go/cache/index.js';
 import {
   BRIDGE_GO_VERSION,
   BRIDGE_MODULE,
@@ -193,7 +193,7 @@ async function plan(
   s: LockSettings,
   root: string,
   previous: Lock | undefined,
-  sumdb?: ReturnType<typeof recordingSums>,
+  openSums?: (go: GoSettings) => ReturnType<typeof recordingSums>,
 ): Promise<LockPlan> {
   const emit = s.onEvent ?? (() => {});
   const env = s.env ?? process.env;
@@ -219,6 +219,8 @@ async function plan(
   const goProxy = s.offline ? 'off' : goProxyList(goEnv.GOPROXY, s.cwd);
   const targets = settings.list('python.targets');
   const python = s.python;
+  // The checksum database follows the same settings as the proxy (mochi.toml's go.sumdb included).
+  const sumdb = openSums?.({ env: goEnv, proxy: goProxyList(goEnv.GOPROXY, s.cwd), cacheDir: goCacheDir });
 
   // One session: the stub resolver and the closure read each page once.
   const session = new IndexSession({ cacheDir, ...(s.offline ? { offline: true } : {}) });
@@ -333,12 +335,15 @@ export async function lockProject(options: LockProjectOptions): Promise<LockProj
   const requests = (options.upgradePackages ?? []).map(parseUpgradeRequest);
   const upgrading = options.upgrade === true || requests.length > 0;
   // The lock's hashes stay trusted (as go.sum lines are) even for the pins allowed to move.
-  const sums = goSums(options, previous);
+  let sums: ReturnType<typeof recordingSums> | undefined;
   const p = await plan(
     options,
     root,
     upgrading ? preferredLock(previous, requests, options.upgrade === true) : previous,
-    sums,
+    (go) => {
+      sums = goSums(options, previous, go);
+      return sums;
+    },
   );
   if (previous && upgrading) {
     // A dropped pin still guards its version: the same module version must keep its hashes.
@@ -387,7 +392,7 @@ export async function lockProject(options: LockProjectOptions): Promise<LockProj
     ...(goSum ? { goSum } : {}),
     ...(goMod ? { goMod } : {}),
     changes: lockChanges(previous, p.lock),
-    sumdb: sums.verified(),
+    sumdb: sums?.verified() ?? [],
   };
 }
 
@@ -404,13 +409,23 @@ const offlineSumdb = (base: string) => async (path: string) => {
   );
 };
 
-function goSums(s: LockSettings, previous: Lock | undefined): ReturnType<typeof recordingSums> {
-  const env = s.env ?? process.env;
-  const goCacheDir = s.goCacheDir === undefined ? defaultCacheRoot(env) : resolve(s.cwd, s.goCacheDir);
+/** The Go settings of a `lock` run, after flags, environment and mochi.toml. */
+interface GoSettings {
+  readonly env: NodeJS.ProcessEnv;
+  /** The GOPROXY list (as if online; absent: the default). */
+  readonly proxy: string | undefined;
+  readonly cacheDir: string;
+}
+
+function goSums(
+  s: LockSettings,
+  previous: Lock | undefined,
+  go: GoSettings,
+): ReturnType<typeof recordingSums> {
   const sums = openModuleSums({
-    env,
-    goproxy: goProxyList(s.goProxy ?? env.GOPROXY, s.cwd),
-    cacheRoot: goCacheDir,
+    env: go.env,
+    goproxy: go.proxy,
+    cacheRoot: go.cacheDir,
     ...(s.offline ? { fetchFor: offlineSumdb, probe: async () => 404 } : {}),
   });
   const known = previous ? renderGoSum(previous.go).split('\n') : [];
