@@ -3,7 +3,7 @@ import { mkdir, realpath } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MochiPkgError } from '../errors.js';
-import { Cache, defaultCacheRoot } from '../go/cache/index.js';
+import { Cache } from '../go/cache/index.js';
 import {
   BRIDGE_GO_VERSION,
   BRIDGE_MODULE,
@@ -175,7 +175,7 @@ async function plan(
   s: LockSettings,
   root: string,
   previous: Lock | undefined,
-  sumdb?: ReturnType<typeof recordingSums>,
+  checked?: { sums?: ReturnType<typeof recordingSums> },
 ): Promise<LockPlan> {
   const emit = s.onEvent ?? (() => {});
   const env = s.env ?? process.env;
@@ -198,9 +198,13 @@ async function plan(
   const goCacheDir = settings.string('go.cache-dir')!;
   const goEnv = { ...env, ...settings.goEnv() };
   // Offline, Go modules come from the cache only (GOPROXY=off), as Python stubs do.
-  const goProxy = s.offline ? 'off' : goProxyList(goEnv.GOPROXY, s.cwd);
+  const proxyList = goProxyList(goEnv.GOPROXY, s.cwd);
+  const goProxy = s.offline ? 'off' : proxyList;
   const targets = settings.list('python.targets');
   const python = s.python;
+  // `lock` checks new Go hashes against the checksum database named by the effective settings.
+  const sumdb = checked ? goSums(s, previous, goEnv, proxyList, goCacheDir) : undefined;
+  if (checked && sumdb) checked.sums = sumdb;
 
   // One session: the stub resolver and the closure read each page once.
   const session = new IndexSession({ cacheDir, ...(s.offline ? { offline: true } : {}) });
@@ -312,8 +316,9 @@ export async function lockProject(options: LockProjectOptions): Promise<LockProj
     if (!(e instanceof LockfileError) || !options.force) throw e;
     options.onEvent?.({ kind: 'lock-unreadable', path, code: e.code });
   }
-  const sums = goSums(options, previous);
-  const p = await plan(options, root, previous, sums);
+  const checked: { sums?: ReturnType<typeof recordingSums> } = {};
+  const p = await plan(options, root, previous, checked);
+  const sums = checked.sums!;
   const written = await writeLockIfChanged(root, p.text);
   const wrappers = await writeWrapperFolders(
     root,
@@ -364,12 +369,16 @@ const offlineSumdb = (base: string) => async (path: string) => {
   );
 };
 
-function goSums(s: LockSettings, previous: Lock | undefined): ReturnType<typeof recordingSums> {
-  const env = s.env ?? process.env;
-  const goCacheDir = s.goCacheDir === undefined ? defaultCacheRoot(env) : resolve(s.cwd, s.goCacheDir);
+function goSums(
+  s: LockSettings,
+  previous: Lock | undefined,
+  env: NodeJS.ProcessEnv,
+  goproxy: string | undefined,
+  goCacheDir: string,
+): ReturnType<typeof recordingSums> {
   const sums = openModuleSums({
     env,
-    goproxy: goProxyList(s.goProxy ?? env.GOPROXY, s.cwd),
+    goproxy,
     cacheRoot: goCacheDir,
     ...(s.offline ? { fetchFor: offlineSumdb, probe: async () => 404 } : {}),
   });
