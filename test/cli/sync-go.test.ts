@@ -10,6 +10,8 @@ import { beforeAll, expect, it } from 'vitest';
 import { runLock } from '../../src/cli/commands/lock.js';
 import { runSync } from '../../src/cli/commands/sync.js';
 import { Cache } from '../../src/go/cache/index.js';
+import { fillCache, GoChecksumError } from '../../src/go/lockfile/index.js';
+import { openGoSource } from '../../src/project/goSource.js';
 import { haveCmdGoTestdata, writeCmdGoProxy } from '../go/support/cmdgoproxy.js';
 import { captureStreams } from '../support/files.js';
 import { describeWithOracle, goCommandEnv, goOracle, type Oracle } from '../support/oracles.js';
@@ -132,4 +134,34 @@ describeWithOracle(oracle, 'sync: locked Go modules in the cache, buildable offl
     expect(fixed).toMatchObject({ code: 0, err: '' });
     expect(await readFile(zip)).toEqual(good);
   }, 120_000);
+});
+
+describeWithOracle(oracle, 'fillCache: served bytes must match the lock', () => {
+  it('a zip or go.mod the proxy serves with other hashes than the lock pins is a go-checksum-mismatch, and not kept', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'fill-'));
+    await writeCmdGoProxy(join(work, 'proxy'));
+    const source = await openGoSource(pathToFileURL(join(work, 'proxy')).href, {});
+    const cache = await Cache.open(join(work, 'cache'));
+    const fake = 'h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+    const manifest = {
+      entries: [
+        {
+          module: 'rsc.io/sampler',
+          version: 'v1.3.0',
+          source: 'module-proxy' as const,
+          zipH1: fake,
+          graphModH1: [`v1.2.1 ${fake}`],
+          aliases: [],
+        },
+      ],
+    };
+    const e = await fillCache(cache, source, manifest).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(GoChecksumError);
+    expect((e as GoChecksumError).mismatches.map((m) => [m.version, m.key, m.locked])).toEqual([
+      ['v1.3.0', 'zip-h1', fake],
+      ['v1.2.1', 'mod-h1', fake],
+    ]);
+    expect(await cache.has('rsc.io/sampler', 'v1.3.0')).toBe(false);
+    expect(await readFile(cache.modPath('rsc.io/sampler', 'v1.2.1')).catch(() => undefined)).toBeUndefined();
+  }, 60_000);
 });
