@@ -152,6 +152,13 @@ export const ERROR_CODES = {
   ),
   'sumdb-http': problem('the checksum database could not be reached or answered an unexpected status'),
 
+  // mochi-pkg serve
+  'serve-config': usage('a `serve` flag or setting cannot work: storage, listen address, upstream, limits'),
+  'serve-storage': problem('the store behind `serve` refused or failed an operation'),
+  'serve-verify': problem(
+    'an upstream artifact failed its hash, checksum-database or size check; it was neither stored nor served',
+  ),
+
   // Python import specs, versions, stubs
   'importspec-invalid': usage('an `import python` spec is malformed'),
   'pep440-invalid-version': problem('a string is not a PEP 440 version'),

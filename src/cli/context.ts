@@ -108,7 +108,11 @@ export function printError(ctx: CommandContext, e: MochiPkgError): void {
   const label = `error[${e.code}]`;
   // Color codes are added after escaping, so they are the only escape sequences on the line.
   ctx.stderr.write(`mochi-pkg: ${paint(ctx, '31;1', label)}: ${printable(first)}\n`);
-  for (const line of rest) eprintln(ctx, line);
+  // Leading tabs stay tabs: evidence is indented with them, as cmd/go prints it (SECURITY ERROR).
+  for (const line of rest) {
+    const indent = /^\t*/.exec(line)?.[0] ?? '';
+    ctx.stderr.write(`${indent}${printable(line.slice(indent.length))}\n`);
+  }
   if (e.hint) ctx.stderr.write(`  ${paint(ctx, '36', 'hint:')} ${printable(redactUrls(e.hint))}\n`);
 }
 

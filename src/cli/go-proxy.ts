@@ -5,6 +5,7 @@ import { defaultCacheRoot } from '../go/cache/layout.js';
 import { Cache } from '../go/cache/store.js';
 import { checkPath, escapeVersion, InvalidModuleVersionError, InvalidPathError } from '../go/module/index.js';
 import type { ModuleSource } from '../go/proxy/client.js';
+import { type ModuleSums, openModuleSums } from '../go/sumdb/index.js';
 import { openGoSource } from '../project/goSource.js';
 import { type CommandContext, UsageError } from './context.js';
 import { checkDirFlag } from './pathFlags.js';
@@ -27,7 +28,11 @@ export const SHARED_HELP = `  --proxy <list>      GOPROXY list to use instead of
 Environment:
   GOPROXY                 proxy list: URLs (https, http, file) separated by "," (fall through on
                           not-found) or "|" (fall through on any error); "off" disables downloads
-  NETRC, ~/.netrc         credentials for proxy hosts (never printed)`;
+  NETRC, ~/.netrc         credentials for proxy hosts (never printed)
+  GOSUMDB                 checksum database every module is checked against: unset means
+                          sum.golang.org (reached through GOPROXY first); "off", a name, a key, or
+                          "<key> <url>"; a disagreement is a SECURITY ERROR (exit 1)
+  GONOSUMDB, GOPRIVATE    module path prefix globs not checked (GOINSECURE does not disable it)`;
 
 /** The help lines for --cache-dir and the cache's environment. */
 export const CACHE_HELP = `  --cache-dir <dir>   cache root (default $MOCHI_GO_BRIDGE_CACHE, else
@@ -79,4 +84,13 @@ export function parseModuleArg(command: string, arg: string, needVersion = true)
     throw e;
   }
   return { module, query };
+}
+
+/**
+ * The checksum database checks of a command (GOSUMDB, GONOSUMDB, GOPRIVATE), reaching the
+ * database through `--proxy` / `$GOPROXY` first; the latest verified tree, tiles and lookups are
+ * kept in the cache.
+ */
+export function openCommandSums(ctx: CommandContext, proxy: string | undefined, cache: Cache): ModuleSums {
+  return openModuleSums({ env: ctx.env, goproxy: proxy ?? ctx.env.GOPROXY, cacheRoot: cache.root });
 }

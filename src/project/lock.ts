@@ -13,6 +13,7 @@ import {
   pinGoImports,
 } from '../go/lockfile/index.js';
 import type { ModuleSource } from '../go/proxy/index.js';
+import type { ModuleSums } from '../go/sumdb/index.js';
 import { typeshedExternals } from '../python/build/externals.js';
 import { buildWith, DEFAULT_PYTHON } from '../python/build/index.js';
 import type { BuildRequest, BuildResult, BuildTarget, PythonTarget } from '../python/build/types.js';
@@ -129,6 +130,8 @@ export interface GoPlanOptions {
   readonly verify?: boolean;
   /** Read each module's latest go.mod for retractions and deprecations, as `go get` warns (default false). */
   readonly warnings?: boolean;
+  /** Checks every module's hashes (the checksum database) before they are accepted. */
+  readonly sums?: ModuleSums;
 }
 
 /** One locked import and what its build produced. */
@@ -238,6 +241,7 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
         ...(goOptions.previous ? { previous: goOptions.previous } : {}),
         ...(goOptions.verify === undefined ? {} : { verify: goOptions.verify }),
         ...(goOptions.warnings === undefined ? {} : { warnings: goOptions.warnings }),
+        ...(goOptions.sums === undefined ? {} : { sums: goOptions.sums }),
       });
       // The whole build list: what the imported modules need, as go mod tidy would resolve it.
       const built = await lockBuildList({
@@ -248,6 +252,7 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
         source: goOptions.source,
         ...(goOptions.previous ? { previous: goOptions.previous } : {}),
         ...(goOptions.verify === undefined ? {} : { verify: goOptions.verify }),
+        ...(goOptions.sums === undefined ? {} : { sums: goOptions.sums }),
       });
       if (goOptions.previous) {
         const bad = checksumMismatches(goOptions.previous, built.manifest);

@@ -3,7 +3,7 @@ import { mkdir, realpath } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MochiPkgError } from '../errors.js';
-import { Cache } from '../go/cache/index.js';
+import { Cache, defaultCacheRoot } from '../go/cache/index.js';
 import {
   BRIDGE_GO_VERSION,
   BRIDGE_MODULE,
@@ -11,6 +11,13 @@ import {
   renderGoSum,
   replaceDir,
 } from '../go/lockfile/index.js';
+import {
+  openModuleSums,
+  recordingSums,
+  SumdbError,
+  type SumdbVerdict,
+  withKnownSums,
+} from '../go/sumdb/index.js';
 import type { PythonTarget } from '../python/build/types.js';
 import { LockfileError } from '../python/lockfile/index.js';
 import { type ClosureTarget, closureTarget, IndexSession } from '../python/registry/closure.js';
@@ -128,6 +135,8 @@ export interface LockProjectResult {
   readonly goSum?: { readonly path: string; readonly lines: number };
   /** The Go bridge's go.mod written, when asked for. */
   readonly goMod?: { readonly path: string };
+  /** The Go module versions a checksum database vouched for in this run (not those the lock held). */
+  readonly sumdb: readonly SumdbVerdict[];
 }
 
 /** What {@link checkLock} found. */
@@ -162,7 +171,12 @@ function totalsOf(plan: LockPlan): LockTotals {
 }
 
 /** Computes the lock the project needs now, with `previous` lending its Go versions. */
-async function plan(s: LockSettings, root: string, previous: Lock | undefined): Promise<LockPlan> {
+async function plan(
+  s: LockSettings,
+  root: string,
+  previous: Lock | undefined,
+  sumdb?: ReturnType<typeof recordingSums>,
+): Promise<LockPlan> {
   const emit = s.onEvent ?? (() => {});
   const env = s.env ?? process.env;
   const settings = await loadSettings({
@@ -233,6 +247,7 @@ async function plan(s: LockSettings, root: string, previous: Lock | undefined): 
       cache: await Cache.open(goCacheDir),
       source: lazyGoSource(goProxy, goEnv),
       ...(previous ? { previous: previous.go } : {}),
+      ...(sumdb ? { sums: sumdb.sums } : {}),
       warnings: true,
     }),
   });
@@ -274,7 +289,19 @@ function rootOf(s: LockSettings): string {
 export async function lockProject(options: LockProjectOptions): Promise<LockProjectResult> {
   const root = rootOf(options);
   const path = join(root, LOCK_FILE);
-  if (options.goSum !== undefined) await checkGoSumTarget(resolve(options.cwd, options.goSum), root);
+  if (options.goSum !== undefined)
+    await checkOutputTarget('go-sum', resolve(options.cwd, options.goSum), root);
+  if (options.goMod !== undefined)
+    await checkOutputTarget('go-mod', resolve(options.cwd, options.goMod), root);
+  if (
+    options.goSum !== undefined &&
+    options.goMod !== undefined &&
+    resolve(options.cwd, options.goSum) === resolve(options.cwd, options.goMod)
+  ) {
+    throw new MochiPkgError('usage', `lock: --go-sum and --go-mod name one file, ${options.goSum}`, {
+      hint: 'write them to two files, e.g. --go-mod bridge/go.mod --go-sum bridge/go.sum',
+    });
+  }
   let previous: Lock | undefined;
   try {
     const bytes = await readLock(root);
@@ -285,7 +312,8 @@ export async function lockProject(options: LockProjectOptions): Promise<LockProj
     if (!(e instanceof LockfileError) || !options.force) throw e;
     options.onEvent?.({ kind: 'lock-unreadable', path, code: e.code });
   }
-  const p = await plan(options, root, previous);
+  const sums = goSums(options, previous);
+  const p = await plan(options, root, previous, sums);
   const written = await writeLockIfChanged(root, p.text);
   const wrappers = await writeWrapperFolders(
     root,
@@ -319,7 +347,34 @@ export async function lockProject(options: LockProjectOptions): Promise<LockProj
     wrappers,
     ...(goSum ? { goSum } : {}),
     ...(goMod ? { goMod } : {}),
+    sumdb: sums.verified(),
   };
+}
+
+/**
+ * The checksum database checks of a `lock` (GOSUMDB, GONOSUMDB, GOPRIVATE from the environment;
+ * through the Go proxy list first, as cmd/go reaches it). The previous lock's hashes are trusted as
+ * go.sum lines are, so a module already locked is not looked up again. `--offline` asks no
+ * database: lookups and tiles verified earlier are read from the cache, anything else fails.
+ */
+const offlineSumdb = (base: string) => async (path: string) => {
+  throw new SumdbError(
+    'sumdb-http',
+    `${base}${path}: not in the cache, and --offline asks no checksum database`,
+  );
+};
+
+function goSums(s: LockSettings, previous: Lock | undefined): ReturnType<typeof recordingSums> {
+  const env = s.env ?? process.env;
+  const goCacheDir = s.goCacheDir === undefined ? defaultCacheRoot(env) : resolve(s.cwd, s.goCacheDir);
+  const sums = openModuleSums({
+    env,
+    goproxy: goProxyList(s.goProxy ?? env.GOPROXY, s.cwd),
+    cacheRoot: goCacheDir,
+    ...(s.offline ? { fetchFor: offlineSumdb, probe: async () => 404 } : {}),
+  });
+  const known = previous ? renderGoSum(previous.go).split('\n') : [];
+  return recordingSums(withKnownSums(sums, known));
 }
 
 /**
@@ -359,10 +414,10 @@ export async function checkLock(settings: LockSettings): Promise<CheckLockResult
 }
 
 /**
- * Refuses a go.sum path that would overwrite the lock or a Mochi source (also through a symbolic
- * link): go.sum lines there would destroy the project's own files.
+ * Refuses a `--go-sum`/`--go-mod` path that would overwrite the lock or a Mochi source (also
+ * through a symbolic link): go.sum lines or a go.mod there would destroy the project's own files.
  */
-async function checkGoSumTarget(target: string, root: string): Promise<void> {
+async function checkOutputTarget(flag: 'go-sum' | 'go-mod', target: string, root: string): Promise<void> {
   const real = async (p: string) => {
     try {
       return await realpath(p);
@@ -380,8 +435,9 @@ async function checkGoSumTarget(target: string, root: string): Promise<void> {
         ? 'a Mochi source'
         : undefined;
   if (what !== undefined) {
-    throw new MochiPkgError('usage', `lock: --go-sum ${target} is ${what}; go.sum lines would overwrite it`, {
-      hint: 'write go.sum lines to their own file, e.g. --go-sum go.sum',
+    const [written, example] = flag === 'go-sum' ? ['go.sum lines', 'go.sum'] : ['a go.mod', 'bridge/go.mod'];
+    throw new MochiPkgError('usage', `lock: --${flag} ${target} is ${what}; ${written} would overwrite it`, {
+      hint: `write it to its own file, e.g. --${flag} ${example}`,
     });
   }
 }

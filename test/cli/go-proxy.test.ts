@@ -20,7 +20,7 @@ afterEach(async () => {
 async function setup() {
   server = await serveModules([foo1, foo2, cobra]);
   const cacheDir = await mkdtemp(join(tmpdir(), 'cli-cache-'));
-  return { env: { GOPROXY: server.base, MOCHI_GO_BRIDGE_CACHE: cacheDir }, cacheDir };
+  return { env: { GOPROXY: server.base, MOCHI_GO_BRIDGE_CACHE: cacheDir, GOSUMDB: 'off' }, cacheDir };
 }
 
 describe('mochi-pkg go list|info|mod', () => {

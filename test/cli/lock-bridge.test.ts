@@ -25,7 +25,7 @@ async function lock(root: string, cache: string, proxy: string, ...argv: string[
     argv: [...argv, '--cwd', root, '--go-proxy', proxy, '--cache-dir', join(cache, 'py')],
     stdout,
     stderr,
-    env: { MOCHI_GO_BRIDGE_CACHE: join(cache, 'go') },
+    env: { MOCHI_GO_BRIDGE_CACHE: join(cache, 'go'), GOSUMDB: 'off' },
     cwd: root,
   };
   const code = await runLock(ctx, {

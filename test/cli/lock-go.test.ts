@@ -49,7 +49,7 @@ function context(root: string, proxy: string, argv: string[]) {
       argv: [...argv, ...flags, '--go-proxy', proxy],
       stdout,
       stderr,
-      env: { MOCHI_GO_BRIDGE_CACHE: goCache },
+      env: { MOCHI_GO_BRIDGE_CACHE: goCache, GOSUMDB: 'off' },
       cwd: root,
     },
     seen,
@@ -299,7 +299,7 @@ describe('lock with import go on the example project (offline, bundled file:// p
     await rm(zip);
     await createFromDir(src, { path: 'example.com/geo', version: 'v1.1.0' }, zip);
     const { ctx, seen } = context(root, './go/proxy', ['lock', '--check']);
-    const code = await main({ ...ctx, env: { MOCHI_GO_BRIDGE_CACHE: await tmp() } });
+    const code = await main({ ...ctx, env: { MOCHI_GO_BRIDGE_CACHE: await tmp(), GOSUMDB: 'off' } });
     expect(code).toBe(1);
     expect(seen.out).toBe('');
     expect(seen.err).toMatch(
@@ -327,7 +327,7 @@ describe('lock with import go on the example project (offline, bundled file:// p
         ],
         stdout,
         stderr,
-        env: { MOCHI_GO_BRIDGE_CACHE: await tmp() },
+        env: { MOCHI_GO_BRIDGE_CACHE: await tmp(), GOSUMDB: 'off' },
         cwd: root,
       },
       { makeBuild: async () => build },
@@ -362,7 +362,7 @@ describe('lock with import go on the example project (offline, bundled file:// p
       const run = async (env: NodeJS.ProcessEnv) => {
         const { ctx, seen } = context(root, proxy, ['--check']);
         const code = await runLock(
-          { ...ctx, env: { ...env, MOCHI_GO_BRIDGE_CACHE: await tmp() } },
+          { ...ctx, env: { ...env, MOCHI_GO_BRIDGE_CACHE: await tmp(), GOSUMDB: 'off' } },
           {
             makeBuild: async () => build,
           },
@@ -387,7 +387,7 @@ describe('lock with import go on the example project (offline, bundled file:// p
     expect((await lock(root, './go/proxy', '--check')).code).toBe(0);
     // With an empty Go cache, --offline must not fall back to the proxy.
     const { ctx, seen } = context(root, './go/proxy', ['lock', '--check', '--offline']);
-    const code = await main({ ...ctx, env: { MOCHI_GO_BRIDGE_CACHE: await tmp() } });
+    const code = await main({ ...ctx, env: { MOCHI_GO_BRIDGE_CACHE: await tmp(), GOSUMDB: 'off' } });
     expect(code).toBe(1);
     expect(seen.err).toMatch(/error\[proxy-off\]/);
     // With the filled cache, the same check passes offline.

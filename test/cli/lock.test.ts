@@ -33,7 +33,7 @@ async function tmp(): Promise<string> {
 /** Runs `mochi-pkg lock …` in-process through the CLI shell, capturing output. */
 async function lock(cwd: string, ...argv: string[]) {
   const { stdout, stderr, seen } = captureStreams();
-  const env = { MOCHI_GO_BRIDGE_CACHE: join(cache, 'go') };
+  const env = { MOCHI_GO_BRIDGE_CACHE: join(cache, 'go'), GOSUMDB: 'off' };
   const code = await main({ argv: ['lock', ...argv, '--cache-dir', cache], stdout, stderr, env, cwd });
   return { code, ...seen };
 }
@@ -176,7 +176,10 @@ describe('bundled example (examples/weather-report)', () => {
     expect(block).toMatch(/^npm install && npm run build && node bin\/mochi-pkg\.js lock /);
     const runs = block!.split(' && ').filter((c) => c.startsWith('node bin/mochi-pkg.js '));
     expect(runs.map((c) => c.split(' ')[2] === 'lock' && c.includes('--check'))).toEqual([false, true]);
-    const env = { ...process.env, MOCHI_PYTHON_CACHE: cache, MOCHI_GO_BRIDGE_CACHE: await tmp() };
+    // GOSUMDB as the user has it (unset: sum.golang.org): the committed lock's hashes are trusted as
+    // go.sum lines, so the main job asks no checksum database and runs offline.
+    const { GOSUMDB: _, ...userEnv } = process.env;
+    const env = { ...userEnv, MOCHI_PYTHON_CACHE: cache, MOCHI_GO_BRIDGE_CACHE: await tmp() };
     const [first, second] = runs.map((c) =>
       execFileSync(process.execPath, c.split(' ').slice(1), { cwd: repo, env, encoding: 'utf8' }),
     );

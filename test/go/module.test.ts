@@ -260,6 +260,7 @@ describe('public surface', () => {
       'splitPathVersion',
       'unescapePath',
       'unescapeVersion',
+      'versionFitsPath',
     ]);
   });
 });

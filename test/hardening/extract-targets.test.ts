@@ -76,6 +76,26 @@ describe('extract targets that are links or lie under a file', () => {
   });
 });
 
+describe('links among the parents of a target', () => {
+  it('a parent that links to a directory is followed (only the target itself must not be a link)', async () => {
+    const { dir, zip } = await withZip();
+    await mkdir(join(dir, 'real'));
+    await symlink('real', join(dir, 'link'));
+    await extract(zip, M, join(dir, 'link/new/out'));
+    expect((await readdir(join(dir, 'real/new/out'))).sort()).toEqual(['go.mod', 'm.go', 'sub']);
+  });
+
+  it('a parent that is a dangling link is zip-target-invalid naming it', async () => {
+    const { dir, zip } = await withZip();
+    await symlink(join(dir, 'nowhere'), join(dir, 'dangling'));
+    await expect(extract(zip, M, join(dir, 'dangling/out'))).rejects.toMatchObject({
+      code: 'zip-target-invalid',
+      message: `cannot extract into ${join(dir, 'dangling/out')}: ${join(dir, 'dangling')} is a symbolic link to nothing, not a directory`,
+    });
+    expect(await exists(join(dir, 'nowhere'))).toBe(false);
+  });
+});
+
 describe('a failed extraction leaves nothing behind', () => {
   it('parent folders it created are removed again; existing ones stay', async () => {
     const { dir } = await withZip();
@@ -110,6 +130,20 @@ describe('a failed extraction leaves nothing behind', () => {
       /cannot write .*p\/out: no space left on the device \(ENOSPC\)/,
     );
     expect(await exists(join(dir, 'p'))).toBe(false);
+    expect(await temps(dir)).toEqual([]);
+  });
+});
+
+describe('concurrent extractions into one target', () => {
+  it('one wins; the others end in zip-target-not-empty, never an internal error, and leave no temp folder', async () => {
+    const { dir } = await withZip();
+    const target = join(dir, 'out');
+    const r = await Promise.allSettled([1, 2, 3, 4].map(() => extract(mod.zip, M, target)));
+    expect(r.filter((x) => x.status === 'fulfilled')).toHaveLength(1);
+    for (const x of r) {
+      if (x.status === 'rejected') expect(x.reason).toMatchObject({ code: 'zip-target-not-empty' });
+    }
+    expect((await readdir(target)).sort()).toEqual(['go.mod', 'm.go', 'sub']);
     expect(await temps(dir)).toEqual([]);
   });
 });

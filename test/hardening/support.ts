@@ -64,7 +64,7 @@ export async function goProject(
       argv: ['lock', '--cwd', root, '--cache-dir', join(base, 'py'), '--go-proxy', proxy, ...argv],
       stdout,
       stderr,
-      env: { MOCHI_GO_BRIDGE_CACHE: cache },
+      env: { MOCHI_GO_BRIDGE_CACHE: cache, GOSUMDB: 'off' },
       cwd: root,
     };
     const code = await main(ctx);

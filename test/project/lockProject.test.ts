@@ -46,7 +46,7 @@ async function project(): Promise<string> {
 function settings(root: string, events: LockEvent[] = []) {
   return {
     cwd: root,
-    env: { MOCHI_GO_BRIDGE_CACHE: join(cache, 'go') },
+    env: { MOCHI_GO_BRIDGE_CACHE: join(cache, 'go'), GOSUMDB: 'off' },
     stubsDirs: ['typeshed'],
     cacheDir: cache,
     makeBuild: async () => build,

@@ -69,6 +69,7 @@ export const PURE: readonly string[] = [
  */
 const LAYERS: readonly (readonly string[])[] = [
   ['src/cli/'],
+  ['src/serve/'],
   ['src/project/'],
   ['src/go/', 'src/python/'],
   ['src/lock/'],

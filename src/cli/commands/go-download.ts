@@ -19,6 +19,7 @@ import {
   cacheFlags,
   type ModuleArg,
   openCommandCache,
+  openCommandSums,
   openSource,
   parseModuleArg,
   proxyFlags,
@@ -40,7 +41,10 @@ Versions already in the cache are not fetched again. Downloads run in parallel (
 ${DEFAULT_JOBS}); output follows the order of the arguments.
 
 Output: "<module> <version> <h1:sum>" per module; with --json one object per line with the field
-names of \`go mod download -json\`: Path, Version, Info, GoMod, Zip, Sum, GoModSum, or Error.
+names of \`go mod download -json\`: Path, Version, Info, GoMod, Zip, Sum, GoModSum, or Error; and
+SumDB, the checksum database that vouched for Sum and GoModSum (absent when GOSUMDB=off or the
+module is matched by GONOSUMDB/GOPRIVATE). A module the database disagrees with is refused before
+it enters the cache (error[sumdb-security], "SECURITY ERROR").
 A progress line is shown on a terminal (not when piped or under CI).
 
 Flags:
@@ -95,6 +99,7 @@ async function downloadAll(
 ): Promise<number> {
   const cache = await openCommandCache(ctx, values['cache-dir'], { hasher });
   const source = await openSource(ctx, values.proxy);
+  const sums = openCommandSums(ctx, values.proxy, cache);
   const progress = createProgress(ctx);
   let finished = 0;
   let failed = 0;
@@ -105,7 +110,7 @@ async function downloadAll(
     jobs,
     async ({ module, query }): Promise<DownloadResult> => {
       try {
-        return await download(cache, source, module, query, { verify: values.verify === true });
+        return await download(cache, source, module, query, { verify: values.verify === true, sums });
       } catch (e) {
         if (!(e instanceof MochiPkgError)) throw e;
         failed++;

@@ -4,15 +4,20 @@ import { lstat } from 'node:fs/promises';
 import { redactUrls } from '../../errors.js';
 import { CacheCorruptError } from '../../go/cache/errors.js';
 import type { Cache } from '../../go/cache/store.js';
+import { readIfExists } from '../../go/cache/store.js';
+import { hashGoMod } from '../../go/dirhash/index.js';
+import { SumdbError } from '../../go/sumdb/index.js';
 import { mapInOrder } from '../../util/pool.js';
-import { type Command, ExitCode, parseCommandArgs, printJson, println } from '../context.js';
-import { CACHE_HELP, cacheFlags, openCommandCache, parseModuleArg } from '../go-proxy.js';
+import { type Command, ExitCode, parseCommandArgs, printError, printJson, println } from '../context.js';
+import { CACHE_HELP, cacheFlags, openCommandCache, openCommandSums, parseModuleArg } from '../go-proxy.js';
 import { createProgress } from '../progress.js';
 
 interface Verdict {
   Path: string;
   Version: string;
   Sum?: string;
+  /** The checksum database that vouched for Sum and the go.mod's hash. */
+  SumDB?: string;
   Error?: string;
   Removed?: boolean;
 }
@@ -46,12 +51,16 @@ export const command: Command = {
 
 Re-hashes each named cache entry's zip (or every complete entry when none is named) and compares
 it with its .ziphash sidecar. A missing file, an unreadable zip or a mismatch is reported as
-corrupt. Entries left incomplete by an interrupted download are not corrupt (the cache does not
+corrupt. The zip's and the go.mod's hashes are then checked against the checksum database
+(GOSUMDB, as for go download): a disagreement is reported as "mismatch" with the SECURITY ERROR
+on stderr (error[sumdb-security]). Entries left incomplete by an interrupted download are not corrupt (the cache does not
 report them as present); they are counted, and the next \`go download\` completes them.
 
-Output: "ok <module>@<version> <h1:sum>", "corrupt <module>@<version>: <why>" or, for a named
-entry the cache holds no file of, "missing <module>@<version>: not in cache" per entry; with
---json one object per line: Path, Version, and Sum or Error (and Removed with --fix).
+Output: "ok <module>@<version> <h1:sum>", "corrupt <module>@<version>: <why>", "mismatch
+<module>@<version>: <why>" (the checksum database disagrees) or, for a named entry the cache
+holds no file of, "missing <module>@<version>: not in cache" per entry; with --json one object
+per line: Path, Version, and Sum (with SumDB, the database that vouched for it) or Error (and
+Removed with --fix).
 
 Flags:
   --fix               remove corrupt entries so that the next download fetches them again
@@ -71,6 +80,7 @@ Exit codes: 0 every entry verified · 1 at least one corrupt or missing entry ·
     });
     // Verifying only reads: a missing cache is an empty one, and stays missing.
     const cache = await openCommandCache(ctx, values['cache-dir'], { create: false });
+    const sums = openCommandSums(ctx, undefined, cache);
     let targets: { module: string; version: string }[];
     let incomplete = 0;
     if (positionals.length > 0) {
@@ -86,6 +96,8 @@ Exit codes: 0 every entry verified · 1 at least one corrupt or missing entry ·
     }
     const progress = createProgress(ctx);
     let checked = 0;
+    // Entries the checksum database disagrees with (the cache itself is consistent).
+    const refused = new Set<Verdict>();
     const verdicts = await mapInOrder(
       targets,
       2,
@@ -94,8 +106,21 @@ Exit codes: 0 every entry verified · 1 at least one corrupt or missing entry ·
           return { Path: module, Version: version, Error: NOT_IN_CACHE };
         }
         try {
-          return { Path: module, Version: version, Sum: await cache.verifyZip(module, version) };
+          const Sum = await cache.verifyZip(module, version);
+          const mod = await readIfExists(cache.modPath(module, version));
+          const [byZip, byMod] = await Promise.all([
+            sums.zip(module, version, Sum),
+            mod === undefined ? undefined : sums.mod(module, version, hashGoMod(mod)),
+          ]);
+          const by = byZip ?? byMod;
+          return { Path: module, Version: version, Sum, ...(by === undefined ? {} : { SumDB: by }) };
         } catch (e) {
+          if (e instanceof SumdbError && e.code === 'sumdb-security') {
+            if (!values.json) printError(ctx, e);
+            const v = { Path: module, Version: version, Error: redactUrls(e.message.split('\n')[0] ?? '') };
+            refused.add(v);
+            return v;
+          }
           if (!(e instanceof CacheCorruptError)) throw e;
           const v: Verdict = { Path: module, Version: version, Error: redactUrls(e.message) };
           if (values.fix) {
@@ -111,6 +136,7 @@ Exit codes: 0 every entry verified · 1 at least one corrupt or missing entry ·
         progress.done();
         if (values.json) printJson(ctx, v);
         else if (v.Error === undefined) println(ctx, `ok ${v.Path}@${v.Version} ${v.Sum}`);
+        else if (refused.has(v)) println(ctx, `mismatch ${v.Path}@${v.Version}: ${v.Error}`);
         else if (v.Error === NOT_IN_CACHE) println(ctx, `missing ${v.Path}@${v.Version}: ${NOT_IN_CACHE}`);
         else println(ctx, `corrupt ${v.Path}@${v.Version}: ${v.Error}${v.Removed ? ' (removed)' : ''}`);
       },

@@ -78,6 +78,12 @@ export const commands: readonly CommandEntry[] = [
     summary: 'show the Mochi wrapper of a .pyi stub file or package: items, skips, shim and its SHA-256',
     load: () => import('./python-inspect.js'),
   },
+  // -- serve
+  {
+    name: 'serve',
+    summary: 'serve a verified GOPROXY (pull-through) and checksum-database proxy from a directory or S3',
+    load: () => import('./serve.js'),
+  },
   // -- lock
   {
     name: 'lock',

@@ -56,6 +56,12 @@ module is downloaded into the verified module cache; \`<module>@path+<dir>\` has
 directory instead, and standard-library paths (\`strings\`) are not pinned. With every module
 cached, --check makes no network request. A locked hash that differs from what the proxy serves
 for the same version is a security error (go-checksum-mismatch), never drift.
+Before a module's hashes enter the lock they are checked against the checksum database as cmd/go
+does (GOSUMDB, default sum.golang.org, reached through the Go proxy list first; GONOSUMDB and
+GOPRIVATE exclude module path prefixes; GOSUMDB=off turns it off): a disagreement is a SECURITY
+ERROR (sumdb-security) and nothing is written. Hashes the lock already holds are trusted as go.sum
+lines are and not looked up again; --check asks no checksum database. With --json, "sumdb" lists
+each module version a database vouched for in this run.
 
 Wrapper files: lock writes python_wrap/<alias>/ for each Python import (wrapper.mochi: the shim,
 whose SHA-256 is the entry's wrapper-sha256; SKIPPED.txt: one line per name not wrapped, and why;
@@ -285,6 +291,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
         ...sum,
         ...(goSum ? { goSum } : {}),
         ...(goMod ? { goMod } : {}),
+        ...(r.sumdb.length > 0 ? { sumdb: r.sumdb } : {}),
         ...(values.skipped
           ? { skips: plan.targets.flatMap((t) => t.skipped.map((s) => ({ alias: t.import.alias, ...s }))) }
           : {}),

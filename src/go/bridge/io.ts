@@ -11,6 +11,7 @@ import type { FilesOpener, ModuleFiles } from '../load/packages.js';
 import type { ModSummary, ModuleVersion, SummaryLoader } from '../mvs/index.js';
 import { modKey } from '../mvs/index.js';
 import type { ModuleSource } from '../proxy/index.js';
+import type { ModuleSums } from '../sumdb/verifier.js';
 
 /** Parses go.mod bytes into what the graph needs (x/mod's ParseLax for dependencies). */
 export type GoModParser = (fileName: string, data: Uint8Array) => ModSummary;
@@ -25,6 +26,8 @@ export interface CacheBridgeOptions {
   readonly parse: GoModParser;
   /** Re-hash cached zips (default true). */
   readonly verify?: boolean;
+  /** Checks every go.mod and zip hash before it is accepted (the checksum database). */
+  readonly sums?: ModuleSums;
 }
 
 /** A bridge I/O over the cache, and the hashes it saw (keyed `path@version`). */
@@ -87,12 +90,14 @@ export function cacheBridgeIO(o: CacheBridgeOptions): CacheBridgeIO {
     if (!p) {
       p = (async () => {
         let data: Uint8Array | undefined = await readIfExists(o.cache.modPath(actual.path, actual.version));
-        if (data === undefined) {
-          data = await o.source.mod(actual.path, actual.version);
-          // The graph goes on with the bytes while the cache write finishes (awaited by flush).
-          later(o.cache.storeMod(actual.path, actual.version, data));
-        }
-        modH1.set(k, hashGoMod(data));
+        const fresh = data === undefined;
+        data ??= await o.source.mod(actual.path, actual.version);
+        const h1 = hashGoMod(data);
+        // Checked before it is stored: nothing the checksum database refuses enters the cache.
+        await o.sums?.mod(actual.path, actual.version, h1);
+        // The graph goes on with the bytes while the cache write finishes (awaited by flush).
+        if (fresh) later(o.cache.storeMod(actual.path, actual.version, data));
+        modH1.set(k, h1);
         return o.parse(`${k}/go.mod`, data);
       })();
       summaries.set(k, p);
@@ -104,7 +109,10 @@ export function cacheBridgeIO(o: CacheBridgeOptions): CacheBridgeIO {
   const open = async (m: ModuleVersion): Promise<ModuleFiles> => {
     const dir = dirs.get(m.path);
     if (dir !== undefined) return dirFiles(resolve(o.projectRoot, dir));
-    const got = await download(o.cache, o.source, m.path, m.version, { verify: o.verify ?? true });
+    const got = await download(o.cache, o.source, m.path, m.version, {
+      verify: o.verify ?? true,
+      ...(o.sums === undefined ? {} : { sums: o.sums }),
+    });
     zipH1.set(modKey(m), got.Sum);
     modH1.set(modKey(m), got.GoModSum);
     return zipFiles(got.Zip, `${m.path}@${m.version}/`);

@@ -6,6 +6,7 @@ import { canonicalVersion } from '../module/index.js';
 import type { ModuleSource } from '../proxy/client.js';
 import { ProxyFailure, VersionNotFoundError } from '../proxy/errors.js';
 import type { VersionInfo } from '../proxy/info.js';
+import type { ModuleSums } from '../sumdb/verifier.js';
 import { exists } from './publish.js';
 import type { Cache } from './store.js';
 import { isZipContentError, readIfExists } from './store.js';
@@ -22,6 +23,8 @@ export interface DownloadResult {
   Zip?: string;
   Sum?: string;
   GoModSum?: string;
+  /** The checksum database that vouched for Sum and GoModSum (absent when none was asked). */
+  SumDB?: string;
   /** Set instead of the paths when the download failed. */
   Error?: string;
 }
@@ -34,7 +37,15 @@ export interface DownloadOptions {
   zipAttempts?: number;
   /** Progress of the zip transfer in bytes. */
   onProgress?: (bytes: number) => void;
+  /**
+   * Checks both hashes (checksum database) before they are accepted: a new go.mod before it is
+   * stored, a new zip after it is hashed and before it is published. A cached entry is checked too.
+   */
+  sums?: ModuleSums;
 }
+
+/** What {@link download} returns: every field but `Error`. */
+export type Downloaded = Required<Omit<DownloadResult, 'Error' | 'SumDB'>> & { SumDB?: string };
 
 /**
  * Asks the proxy to resolve a non-canonical query. A query that is not even a semantic version
@@ -71,7 +82,7 @@ export async function download(
   module: string,
   query: string,
   options: DownloadOptions = {},
-): Promise<Required<Omit<DownloadResult, 'Error'>>> {
+): Promise<Downloaded> {
   let info: VersionInfo | undefined;
   let version = query;
   if (query === 'latest') {
@@ -93,8 +104,17 @@ export async function download(
       ? await cache.verifyZip(module, version)
       : await cache.readZipHash(module, version);
     const mod = await readIfExists(paths.GoMod);
-    if (Sum !== undefined && mod !== undefined) return { ...paths, Sum, GoModSum: hashGoMod(mod) };
+    if (Sum !== undefined && mod !== undefined) {
+      const GoModSum = hashGoMod(mod);
+      const [byMod, byZip] = await Promise.all([
+        options.sums?.mod(module, version, GoModSum),
+        options.sums?.zip(module, version, Sum),
+      ]);
+      return { ...paths, Sum, GoModSum, ...sumdbOf(byZip ?? byMod) };
+    }
   }
+  // The database lookup runs while the module downloads.
+  options.sums?.prefetch?.(module, version);
   // A `.info` or `.mod` already cached (stored from the proxy by an earlier step, such as the
   // module graph reading go.mod files) is not fetched again; only the zip is missing then.
   const [cachedInfo, cachedMod] = await Promise.all([exists(paths.Info), readIfExists(paths.GoMod)]);
@@ -104,6 +124,9 @@ export async function download(
     fetchInfo ? (info ?? source.info(module, version)) : undefined,
     cachedMod ?? source.mod(module, version),
   ]);
+  // Nothing of a module enters the cache before its go.mod is vouched for.
+  const byMod = await options.sums?.mod(module, version, hashGoMod(mod));
+  let byZip: string | undefined;
   const [, GoModSum] = await Promise.all([
     gotInfo ? cache.storeInfo(module, version, gotInfo) : undefined,
     cachedMod !== undefined ? hashGoMod(cachedMod) : cache.storeMod(module, version, mod),
@@ -112,16 +135,25 @@ export async function download(
   for (let attempt = 1; ; attempt++) {
     let url: string | undefined;
     try {
-      const Sum = await cache.storeZip(module, version, async (sink) => {
-        const r = await source.zip(
-          module,
-          version,
-          sink,
-          options.onProgress ? { onProgress: options.onProgress } : {},
-        );
-        url = r.url;
-      });
-      return { ...paths, Sum, GoModSum };
+      const Sum = await cache.storeZip(
+        module,
+        version,
+        async (sink) => {
+          const r = await source.zip(
+            module,
+            version,
+            sink,
+            options.onProgress ? { onProgress: options.onProgress } : {},
+          );
+          url = r.url;
+        },
+        options.sums
+          ? async (digest) => {
+              byZip = await options.sums?.zip(module, version, digest);
+            }
+          : undefined,
+      );
+      return { ...paths, Sum, GoModSum, ...sumdbOf(byZip ?? byMod) };
     } catch (e) {
       if (url !== undefined && isZipContentError(e)) {
         // The bytes arrived whole but are not a valid module zip: the proxy's fault, named as such.
@@ -138,4 +170,8 @@ export async function download(
       if (!transient || attempt >= attempts) throw e;
     }
   }
+}
+
+function sumdbOf(name: string | undefined): { SumDB?: string } {
+  return name === undefined ? {} : { SumDB: name };
 }

@@ -155,13 +155,20 @@ export class Cache {
    * ({@link CacheConflictError} otherwise) and the stored one is kept. Any failure removes the temp
    * file and leaves the published state as it was.
    */
-  async storeZip(module: string, version: string, source: ZipSource): Promise<string> {
+  async storeZip(
+    module: string,
+    version: string,
+    source: ZipSource,
+    accept?: (digest: string) => Promise<void>,
+  ): Promise<string> {
     const zipPath = this.zipPath(module, version);
     const tmp = tempPathFor(zipPath);
     let digest: string;
     try {
       await writeTemp(tmp, source);
       digest = await this.hasher.checkAndHash(tmp, module, version);
+      // The caller's last word on the hash (the checksum database) before anything is published.
+      await accept?.(digest);
     } catch (e) {
       await removeQuietly(tmp);
       throw e;

@@ -6,6 +6,7 @@ import { findPackageModule, modulePrefixes } from '../load/query.js';
 import { type ModuleVersion, modKey } from '../mvs/index.js';
 import type { ModuleSource } from '../proxy/index.js';
 import { Querier } from '../query/index.js';
+import type { ModuleSums } from '../sumdb/verifier.js';
 import { type GoLockEntry, type GoManifest, pathModuleVersion, sortGoManifest } from './entry.js';
 import { prefixQuery } from './lookup.js';
 
@@ -26,6 +27,8 @@ export interface BuildListOptions {
   /** The lock on disk: modules it already has answer test imports offline, as before. */
   readonly previous?: GoManifest;
   readonly verify?: boolean;
+  /** Checks every go.mod and zip hash (the checksum database) before it is accepted. */
+  readonly sums?: ModuleSums;
   readonly jobs?: number;
 }
 
@@ -58,6 +61,7 @@ export async function lockBuildList(o: BuildListOptions): Promise<BuildListResul
     projectRoot: o.projectRoot,
     parse: goModSummary,
     ...(o.verify === undefined ? {} : { verify: o.verify }),
+    ...(o.sums === undefined ? {} : { sums: o.sums }),
   });
   io.setDirs(new Map(dirs.map((d) => [d.path, d.dir])));
   const known = new Map(

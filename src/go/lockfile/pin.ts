@@ -13,6 +13,7 @@ import { modulePath } from '../modfile/index.js';
 import { hashModuleDir } from '../modzip/index.js';
 import type { ModuleSource } from '../proxy/index.js';
 import { GoQueryError, Querier } from '../query/index.js';
+import type { ModuleSums } from '../sumdb/verifier.js';
 import { checksumMismatches, GoChecksumError } from './diff.js';
 import { type GoLockEntry, type GoManifest, pathModuleVersion, sortGoManifest } from './entry.js';
 import { providingModule } from './lookup.js';
@@ -51,6 +52,8 @@ export interface PinOptions {
   readonly previous?: GoManifest;
   /** Re-hash cached zips instead of trusting their `.ziphash` sidecars. Default true. */
   readonly verify?: boolean;
+  /** Checks each module's hashes (the checksum database) before they are accepted. */
+  readonly sums?: ModuleSums;
   /** Modules resolved and downloaded at once. Default 8. */
   readonly jobs?: number;
   /**
@@ -307,6 +310,7 @@ async function pinModule(
   }
   const got = await download(options.cache, options.source, module, version, {
     verify: options.verify ?? true,
+    ...(options.sums === undefined ? {} : { sums: options.sums }),
   });
   return {
     entry: { module, version, source: 'module-proxy', zipH1: got.Sum, modH1: got.GoModSum, aliases },

@@ -20,11 +20,14 @@ export interface ExtractResult {
   readonly files: readonly string[];
 }
 
-/** The nearest ancestor of `path` that exists, with its stats (the root always exists). */
+/**
+ * The nearest ancestor of `path` that exists, with its stats after following links (a parent that
+ * links to a directory is fine), or its own stats when it is a dangling link.
+ */
 async function existingAncestor(path: string): Promise<{ path: string; st: Stats }> {
   for (let p = dirname(path); ; p = dirname(p)) {
-    const st = await lstat(p).catch(() => undefined);
-    if (st !== undefined || dirname(p) === p) return { path: p, st: st ?? (await lstat(p)) };
+    const st = (await stat(p).catch(() => undefined)) ?? (await lstat(p).catch(() => undefined));
+    if (st !== undefined || dirname(p) === p) return { path: p, st: st ?? (await stat(p)) };
   }
 }
 
@@ -44,10 +47,10 @@ async function targetState(dir: string): Promise<'missing' | 'empty'> {
     }
     const up = await existingAncestor(dir);
     if (up.st.isDirectory()) return 'missing';
-    const link = up.st.isSymbolicLink() ? ' (a dangling symbolic link, or one to a file)' : '';
+    const dangling = up.st.isSymbolicLink() ? ' to nothing' : '';
     throw new ModZipError(
       'zip-target-invalid',
-      `cannot extract into ${dir}: ${up.path} is ${kindOf(up.st)}${link}, not a directory`,
+      `cannot extract into ${dir}: ${up.path} is ${kindOf(up.st)}${dangling}, not a directory`,
       { hint: 'choose a target whose parent folders are directories', cause: e },
     );
   }
@@ -160,6 +163,18 @@ export async function extract(
     try {
       await writeDirAtomic(target, fill);
     } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOTEMPTY' || code === 'EEXIST') {
+        // Another process published the target between the check and the rename.
+        throw new ModZipError(
+          'zip-target-not-empty',
+          `target directory ${dir} was filled by another process meanwhile`,
+          {
+            hint: 'extract into a new or empty directory',
+            cause: e,
+          },
+        );
+      }
       throw asWriteError(dir, e);
     }
     return { files: files.map((e) => e.nameBytes.subarray(prefixLen).toString('utf8')) };

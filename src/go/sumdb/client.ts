@@ -43,6 +43,10 @@ export interface ClientOptions {
   key: string;
   fetch: SumdbFetch;
   state?: SumdbState;
+  /**
+   * Verified tiles and lookup answers by path (`tile/…`, `lookup/…`): a warm run reads them here
+   * instead of asking the database; each is checked against the signed tree again when read.
+   */
   tileCache?: TileCache;
   /** Tile height; sum.golang.org and x/mod's server use 8. */
   tileHeight?: number;
@@ -54,10 +58,19 @@ const MAX_NOTE_BYTES = 64 << 10;
 
 const EMPTY: Tree = { n: 0, hash: new Uint8Array(HASH_SIZE) };
 
-/** The SECURITY ERROR cmd/go prints when a download disagrees with the checksum database. */
-export function mismatchMessage(mod: string, downloaded: string, db: string, reported: string): string {
+/**
+ * The SECURITY ERROR cmd/go (1.19, modfetch.checkSumDB) prints when a download disagrees with the
+ * checksum database; `mod` is `path@version`, `noun` says which hash (`module` or `go.mod`).
+ */
+export function mismatchMessage(
+  mod: string,
+  noun: 'module' | 'go.mod',
+  downloaded: string,
+  db: string,
+  reported: string,
+): string {
   return [
-    `verifying ${mod}: checksum mismatch`,
+    `${mod}: verifying ${noun}: checksum mismatch`,
     `\tdownloaded: ${downloaded}`,
     `\t${db}: ${reported}`,
     '',
@@ -84,6 +97,10 @@ export class SumdbClient {
   private latestMsg: Uint8Array = new Uint8Array(0);
   private loaded = false;
   private readonly tiles = new Map<string, Uint8Array>();
+  /** Tiles being read, so that concurrent lookups share one request per tile. */
+  private readonly tileReads = new Map<string, Promise<Uint8Array>>();
+  /** Go.sum lines of each module version looked up, by `path@version` (one request for zip and go.mod). */
+  private readonly records = new Map<string, Promise<string[]>>();
 
   constructor(opts: ClientOptions) {
     this.verifier = newVerifier(opts.key);
@@ -136,15 +153,31 @@ export class SumdbClient {
    * after checking that the record is in the signed tree.
    */
   async lookup(path: string, version: string): Promise<string[]> {
-    await this.init();
     const base = version.endsWith('/go.mod') ? version.slice(0, -'/go.mod'.length) : version;
-    const remote = `/lookup/${escapePath(path)}@${escapeVersion(base)}`;
-    const data = await this.opts.fetch(remote, MAX_LOOKUP_BYTES);
+    const key = `${path}@${base}`;
+    let lines = this.records.get(key);
+    if (lines === undefined) {
+      lines = this.fetchRecord(path, base);
+      this.records.set(key, lines);
+      // A failed lookup is not remembered: the next caller asks again (and fails on its own).
+      lines.catch(() => this.records.delete(key));
+    }
+    const prefix = `${path} ${version} `;
+    return (await lines).filter((l) => l.startsWith(prefix));
+  }
+
+  /** The record of `path@version` (cached or fetched), checked against the signed tree. */
+  private async fetchRecord(path: string, version: string): Promise<string[]> {
+    await this.init();
+    const remote = `/lookup/${escapePath(path)}@${escapeVersion(version)}`;
+    const cacheKey = `${this.name}${remote}`;
+    const cached = await this.opts.tileCache?.get(cacheKey);
+    const data = cached ?? (await this.opts.fetch(remote, MAX_LOOKUP_BYTES));
     const { id, text, rest } = parseRecord(data);
     await this.mergeLatest(rest);
     await this.checkRecord(id, text);
-    const prefix = `${path} ${version} `;
-    return text.split('\n').filter((l) => l.startsWith(prefix));
+    if (cached === undefined) await this.opts.tileCache?.put(cacheKey, data);
+    return text.split('\n');
   }
 
   /**
@@ -158,9 +191,14 @@ export class SumdbClient {
       const want = `${path} ${v} ${h}`;
       if (lines.includes(want)) return;
       const reported = lines[0]?.slice(`${path} ${v} `.length) ?? '(no record)';
-      throw new SumdbError('sumdb-security', mismatchMessage(`${path}@${v}`, h, this.name, reported), {
-        hint: 'do not use this module version; report it if the origin or your network is to blame',
-      });
+      const noun = v === version ? 'module' : 'go.mod';
+      throw new SumdbError(
+        'sumdb-security',
+        mismatchMessage(`${path}@${version}`, noun, h, this.name, reported),
+        {
+          hint: 'do not use this module version; report it if the origin or your network is to blame',
+        },
+      );
     };
     if (hashes.zip !== undefined) await check(version, hashes.zip);
     if (hashes.mod !== undefined) await check(`${version}/go.mod`, hashes.mod);
@@ -168,6 +206,8 @@ export class SumdbClient {
 
   private async mergeLatest(msg: Uint8Array): Promise<void> {
     if (msg.length === 0) return; // the unsigned empty timeline
+    // The note verified last time, byte for byte: nothing new to check (most lookups in a run).
+    if (Buffer.from(msg).equals(this.latestMsg)) return;
     const tree = this.openTree(msg, 'tree note');
     // Concurrent lookups may move the latest tree while tiles are fetched: check against a
     // snapshot and go around again if it moved (as x/mod's mergeLatestMem does).
@@ -267,10 +307,19 @@ export class SumdbClient {
     };
   }
 
-  private async readTile(t: Tile): Promise<Uint8Array> {
+  private readTile(t: Tile): Promise<Uint8Array> {
     const p = tilePath(t);
     const mem = this.tiles.get(p);
-    if (mem !== undefined) return mem;
+    if (mem !== undefined) return Promise.resolve(mem);
+    let reading = this.tileReads.get(p);
+    if (reading === undefined) {
+      reading = this.fetchTile(t, p).finally(() => this.tileReads.delete(p));
+      this.tileReads.set(p, reading);
+    }
+    return reading;
+  }
+
+  private async fetchTile(t: Tile, p: string): Promise<Uint8Array> {
     const cached = await this.opts.tileCache?.get(`${this.name}/${p}`);
     if (cached !== undefined) return cached;
     // One byte over the exact size lets an overlong tile be seen (and refused) rather than cut.

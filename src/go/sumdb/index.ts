@@ -8,7 +8,14 @@ export {
   type TileCache,
 } from './client.js';
 export { SumdbError, type SumdbErrorCode } from './errors.js';
-export { fileSumdbState, httpSumdbFetch } from './io.js';
+export {
+  fileSumdbFetch,
+  fileSumdbState,
+  fileTileCache,
+  httpSumdbFetch,
+  urlStatusProbe,
+  urlSumdbFetch,
+} from './io.js';
 export {
   generateKey,
   type Note,
@@ -33,3 +40,13 @@ export {
   useSumdb,
 } from './policy.js';
 export * as tlog from './tlog.js';
+export {
+  type ModuleSums,
+  type ModuleSumsOptions,
+  openModuleSums,
+  recordingSums,
+  type SumdbVerdict,
+  sumdbCacheDir,
+  sumdbConfigDir,
+  withKnownSums,
+} from './verifier.js';

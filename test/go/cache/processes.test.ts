@@ -78,7 +78,7 @@ describe('one cache, many processes', () => {
 
   it('8 processes downloading the same 20 modules: no error, no corruption', async () => {
     const root = await mkdtemp(join(tmpdir(), 'multi-'));
-    const env = { GOPROXY: server.base, MOCHI_GO_BRIDGE_CACHE: root };
+    const env = { GOPROXY: server.base, MOCHI_GO_BRIDGE_CACHE: root, GOSUMDB: 'off' };
     const runs = await Promise.all(
       Array.from({ length: 8 }, () => start(env, ['go', 'download', '--json', '-j', '4', ...args]).done),
     );
@@ -111,11 +111,11 @@ describe('one cache, many processes', () => {
 
   it('SIGKILL at random points never leaves a present-but-corrupt entry, and a rerun completes', async () => {
     const root = await mkdtemp(join(tmpdir(), 'crash-'));
-    const env = { GOPROXY: server.base, MOCHI_GO_BRIDGE_CACHE: root };
+    const env = { GOPROXY: server.base, MOCHI_GO_BRIDGE_CACHE: root, GOSUMDB: 'off' };
     // How long a full run takes here, to aim the kills inside it.
     const probeRoot = await mkdtemp(join(tmpdir(), 'crash-probe-'));
     const t0 = performance.now();
-    const probe = await start({ ...env, MOCHI_GO_BRIDGE_CACHE: probeRoot }, [
+    const probe = await start({ ...env, MOCHI_GO_BRIDGE_CACHE: probeRoot, GOSUMDB: 'off' }, [
       'go',
       'download',
       '-j',

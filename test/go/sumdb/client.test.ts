@@ -1,16 +1,15 @@
 // The checksum database client against a real log: x/mod's sumdb.NewServer over NewTestServer, on 127.0.0.1.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SumdbClient, type SumdbFetch } from '../../../src/go/sumdb/client.js';
 import { SumdbError } from '../../../src/go/sumdb/errors.js';
 import { fileSumdbState, httpSumdbFetch } from '../../../src/go/sumdb/io.js';
 import { generateKey, newVerifier, openNote, verifierList } from '../../../src/go/sumdb/note.js';
 import { parseTree } from '../../../src/go/sumdb/tlog.js';
-import { buildGoProgram, describeWithOracle, goOracle } from '../../support/oracles.js';
+import { describeWithOracle, goOracle } from '../../support/oracles.js';
+import { startLog } from './server.js';
 
 const NAME = 'sumdb.test';
 const { skey, vkey } = generateKey(NAME, new Uint8Array(32).fill(42));
@@ -22,23 +21,13 @@ const RECORDS: Record<string, string> = Object.fromEntries(
   MODS.map((m) => [`${m}@v1.0.0`, `${m} v1.0.0 ${h1(`${m} zip`)}\n${m} v1.0.0/go.mod ${h1(`${m} mod`)}\n`]),
 );
 
-const servers: ChildProcess[] = [];
+const stops: (() => void)[] = [];
 let work = '';
 
 async function startServer(key: string): Promise<string> {
-  const bin = buildGoProgram(join(import.meta.dirname, '../../oracles/sumdb/main.go'));
-  const records = join(work, `records-${servers.length}.json`);
-  writeFileSync(records, JSON.stringify(RECORDS));
-  // The server stops itself after 120 s, or as soon as its stdin closes (afterAll).
-  const child = spawn(bin, ['serve', key, records, '120'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  servers.push(child);
-  const rl = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  const url = await new Promise<string>((resolve, reject) => {
-    rl.once('line', resolve);
-    child.once('exit', (c) => reject(new Error(`sumdb test server exited (${c})`)));
-  });
-  rl.close();
-  return url;
+  const log = await startLog(work, key, RECORDS);
+  stops.push(log.stop);
+  return log.url;
 }
 
 async function codeOf(f: () => Promise<unknown>): Promise<[string, string]> {
@@ -58,7 +47,7 @@ describeWithOracle(goOracle(), 'sumdb client against x/mod test server', () => {
     url = await startServer(skey);
   });
   afterAll(() => {
-    for (const s of servers) s.stdin?.end();
+    for (const stop of stops) stop();
     rmSync(work, { recursive: true, force: true });
   });
 
@@ -96,7 +85,7 @@ describeWithOracle(goOracle(), 'sumdb client against x/mod test server', () => {
     const c = new SumdbClient({ key: vkey, fetch: httpSumdbFetch(url) });
     const [code, msg] = await codeOf(() => c.verify('example.com/a', 'v1.0.0', { zip: h1('evil') }));
     expect(code).toBe('sumdb-security');
-    expect(msg).toContain('verifying example.com/a@v1.0.0: checksum mismatch');
+    expect(msg).toContain('example.com/a@v1.0.0: verifying module: checksum mismatch');
     expect(msg).toContain(`\tdownloaded: ${h1('evil')}\n\t${NAME}: ${h1('example.com/a zip')}`);
     expect(msg).toContain(
       'SECURITY ERROR\nThis download does NOT match the one reported by the checksum server.',

@@ -50,7 +50,10 @@ describe('httpSumdbFetch', () => {
   });
   it('refuses a body over the cap', async () => {
     const e = await failure(httpSumdbFetch(url)('/huge', 1 << 16));
-    expect([e.code, e.message]).toEqual(['sumdb-http', `${url}/huge: answer exceeds 65536 bytes`]);
+    expect([e.code, e.message]).toEqual([
+      'sumdb-http',
+      `${url}/huge: response body exceeds the 64 KiB limit`,
+    ]);
   });
   it('gives up on a server that stalls', async () => {
     const e = await failure(httpSumdbFetch(url, { timeoutMs: 300 })('/stall', 1 << 16));

@@ -1,0 +1,123 @@
+// `mochi-pkg serve`: run the verified GOPROXY and checksum-database proxy until SIGTERM or SIGINT.
+import { defaultCacheRoot } from '../../go/cache/index.js';
+import { ServeError, startServeFromConfig } from '../../serve/index.js';
+import { type Command, ExitCode, eprintln, parseCommandArgs, UsageError } from '../context.js';
+
+const flags = {
+  listen: { type: 'string' },
+  storage: { type: 'string' },
+  'go-proxy': { type: 'string' },
+  sumdb: { type: 'string' },
+  'no-sumdb': { type: 'string' },
+  private: { type: 'string' },
+  'private-mode': { type: 'string' },
+  'max-zip-bytes': { type: 'string' },
+  'rate-limit': { type: 'string' },
+  'list-ttl': { type: 'string' },
+  'access-log': { type: 'string' },
+  'tmp-dir': { type: 'string' },
+} as const;
+
+function positiveInt(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) <= 0) {
+    throw new UsageError(`serve: --${name} must be a positive integer, got ${JSON.stringify(value)}`);
+  }
+  return Number(value);
+}
+
+export const command: Command = {
+  name: 'serve',
+  summary: 'serve a verified GOPROXY (pull-through) and checksum-database proxy from a directory or S3',
+  help: `Usage: mochi-pkg serve [flags]
+
+Serves the GOPROXY protocol (@v/list, .info, .mod, .zip, @latest) from a store, pulling missing
+versions from the upstream GOPROXY. Every pulled .zip is checked against the module zip rules and
+hashed (and, with --sumdb, compared with the checksum database), every .mod compared with the
+database, before it is stored or served. Not found answers 404, so GOPROXY=<serve>,direct falls
+through. /sumdb/<name>/… proxies the checksum database; /healthz and /metrics (Prometheus) for
+operations; one JSON access-log line per request. SIGTERM or SIGINT stops it gracefully.
+
+Flags:
+  --listen <host:port>   address to listen on (default 127.0.0.1:3000; :3000 for every interface)
+  --storage <store>      dir:<path> (a mochi-pkg module cache is served as it is) or
+                         s3://<bucket>[/<prefix>] (endpoint from $AWS_ENDPOINT_URL_S3 or
+                         $AWS_ENDPOINT_URL, credentials from the AWS SDK's default chain)
+                         (default: the mochi-pkg Go cache, $MOCHI_GO_BRIDGE_CACHE)
+  --go-proxy <list>      upstream GOPROXY list; off serves the store only (default https://proxy.golang.org)
+  --sumdb <db>           GOSUMDB-style: off, sum.golang.org, <key> or "<key> <url>" (default off)
+  --no-sumdb <globs>     modules not checked against the database (GONOSUMDB-style)
+  --private <globs>      private modules (GOPRIVATE-style): refused or passed through, never stored
+  --private-mode <mode>  refuse (404, so the client falls through; default) or pass (fetched, unstored)
+  --max-zip-bytes <n>    refuse upstream zips larger than n bytes (default 524288000)
+  --rate-limit <n>       requests per second per client address (default: no limit)
+  --list-ttl <seconds>   how long an upstream @v/list or @latest answer is reused (default 60)
+  --access-log <dest>    stderr (default), stdout, or off
+  --tmp-dir <dir>        scratch space for downloads being verified (default: the OS temp dir)
+
+Credentials for private upstreams come from netrc ($NETRC or ~/.netrc); they are never logged.
+
+Examples:
+  mochi-pkg serve --storage dir:/var/cache/mochi-go --listen :3000
+  AWS_ENDPOINT_URL=http://minio:9000 mochi-pkg serve --storage s3://go-modules/prod --sumdb sum.golang.org
+  GOPROXY=http://127.0.0.1:3000,direct go mod download
+
+Exit codes: 0 stopped by a signal · 1 the store or a port failed · 2 bad usage`,
+  async run(ctx) {
+    const { values, positionals } = parseCommandArgs(ctx, 'serve', flags);
+    if (positionals.length > 0) throw new UsageError('serve: takes no arguments');
+    const mode = values['private-mode'];
+    if (mode !== undefined && mode !== 'refuse' && mode !== 'pass') {
+      throw new UsageError(`serve: --private-mode is refuse or pass, got ${JSON.stringify(mode)}`);
+    }
+    const logDest = values['access-log'] ?? 'stderr';
+    if (!['stderr', 'stdout', 'off'].includes(logDest)) {
+      throw new UsageError(`serve: --access-log is stderr, stdout or off, got ${JSON.stringify(logDest)}`);
+    }
+    const out = logDest === 'stdout' ? ctx.stdout : ctx.stderr;
+    const maxZip = positiveInt('max-zip-bytes', values['max-zip-bytes']);
+    const rate = positiveInt('rate-limit', values['rate-limit']);
+    const ttl = positiveInt('list-ttl', values['list-ttl']);
+    const inst = await startServeFromConfig({
+      listen: values.listen ?? '127.0.0.1:3000',
+      storage: values.storage ?? `dir:${defaultCacheRoot(ctx.env)}`,
+      goProxy: values['go-proxy'] ?? 'https://proxy.golang.org',
+      sumdb: values.sumdb ?? 'off',
+      ...(values['no-sumdb'] === undefined ? {} : { noSumdb: values['no-sumdb'] }),
+      ...(values.private === undefined ? {} : { privatePatterns: values.private }),
+      ...(mode === undefined ? {} : { privateMode: mode }),
+      ...(maxZip === undefined ? {} : { maxZipBytes: maxZip }),
+      ...(rate === undefined ? {} : { ratePerSecond: rate }),
+      ...(ttl === undefined ? {} : { listTtlMs: ttl * 1000 }),
+      ...(values['tmp-dir'] === undefined ? {} : { tmpDir: values['tmp-dir'] }),
+      ...(logDest === 'off' ? {} : { log: (line: string) => void out.write(`${line}\n`) }),
+      cwd: ctx.cwd,
+      env: ctx.env,
+    }).catch((e: unknown) => {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+        throw new ServeError(
+          'serve-config',
+          `cannot listen on ${values.listen ?? '127.0.0.1:3000'}: ${code}`,
+          {
+            cause: e,
+          },
+        );
+      }
+      throw e;
+    });
+    eprintln(ctx, `mochi-pkg serve: listening on ${inst.url} (storage ${inst.storage.describe})`);
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        process.off('SIGTERM', stop);
+        process.off('SIGINT', stop);
+        resolve();
+      };
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
+    });
+    eprintln(ctx, 'mochi-pkg serve: shutting down');
+    await inst.shutdown(10_000);
+    return ExitCode.ok;
+  },
+};

@@ -1,0 +1,409 @@
+// The GOPROXY protocol side of `serve`: list, info, mod, zip and @latest from the store, pulled through and verified.
+
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { MochiPkgError } from '../errors.js';
+import { inlineHasher, type ZipHasher } from '../go/cache/index.js';
+import { hashGoMod } from '../go/dirhash/index.js';
+import {
+  canonicalVersion,
+  escapePath,
+  escapeVersion,
+  unescapePath,
+  unescapeVersion,
+} from '../go/module/index.js';
+import {
+  isNotFound,
+  type ModuleSource,
+  renderInfo,
+  type VersionInfo,
+  VersionNotFoundError,
+} from '../go/proxy/index.js';
+import { isPseudoVersion, isValid, sort as semverSort } from '../go/semver/index.js';
+import { matchPrefixPatterns, type SumdbClient } from '../go/sumdb/index.js';
+import { ServeError } from './errors.js';
+import type { Metrics } from './metrics.js';
+import { SingleFlight } from './singleflight.js';
+import type { Storage, StoredObject } from './storage.js';
+
+/** An answer of the proxy: a status, a content type, and bytes or a stored object. */
+export interface Reply {
+  readonly status: number;
+  readonly type: string;
+  readonly body: Uint8Array | StoredObject;
+  /** How it was answered, for logs and metrics. */
+  readonly source: 'store' | 'upstream' | 'pass' | 'none';
+}
+
+/** What to do with modules matching the private patterns. */
+export type PrivateMode = 'refuse' | 'pass';
+
+export interface GoProxyOptions {
+  readonly storage: Storage;
+  /** Where missing artifacts come from; none: serve the store only. */
+  readonly upstream?: ModuleSource;
+  /** Checks every pulled `.zip` and `.mod` against the checksum database when given. */
+  readonly sumdb?: SumdbClient;
+  /** Modules never checked against the database (GONOSUMDB-style globs). */
+  readonly noSumdb?: string;
+  /** GOPRIVATE-style globs: modules that are refused (404) or passed through unstored. */
+  readonly privatePatterns?: string;
+  readonly privateMode?: PrivateMode;
+  /** A pulled `.zip` over this many bytes is refused (default 500 MiB, the module zip limit). */
+  readonly maxZipBytes?: number;
+  /** Scratch directory for downloads being verified. */
+  readonly tmpDir: string;
+  readonly hasher?: ZipHasher;
+  /** How long an upstream `@v/list` or `@latest` answer is reused (ms, default 60 s). */
+  readonly listTtlMs?: number;
+  readonly metrics?: Metrics;
+  readonly now?: () => number;
+}
+
+const JSON_TYPE = 'application/json';
+const TEXT_TYPE = 'text/plain; charset=utf-8';
+const ZIP_TYPE = 'application/zip';
+const DEFAULT_MAX_ZIP = 500 << 20;
+
+function text(status: number, body: string): Reply {
+  return { status, type: TEXT_TYPE, body: Buffer.from(body), source: 'none' };
+}
+
+/** `not found: …` as a 404: cmd/go moves on to the next GOPROXY entry after `,`. */
+export function notFound(message: string): Reply {
+  return text(404, `not found: ${message}\n`);
+}
+
+type Request =
+  | { kind: 'list'; module: string }
+  | { kind: 'latest'; module: string }
+  | { kind: 'info' | 'mod' | 'zip'; module: string; version: string };
+
+/** Parses a GOPROXY request path (`/<escaped>/@v/<escaped>.zip`); undefined when it is not one. */
+export function parseGoPath(path: string): Request | undefined {
+  const p = path.replace(/^\/+/, '');
+  try {
+    if (p.endsWith('/@latest'))
+      return { kind: 'latest', module: unescapePath(p.slice(0, -'/@latest'.length)) };
+    const at = p.lastIndexOf('/@v/');
+    if (at <= 0) return undefined;
+    const module = unescapePath(p.slice(0, at));
+    const file = p.slice(at + 4);
+    if (file === 'list') return { kind: 'list', module };
+    const m = /^(.+)\.(info|mod|zip)$/.exec(file);
+    if (!m) return undefined;
+    return { kind: m[2] as 'info' | 'mod' | 'zip', module, version: unescapeVersion(m[1] as string) };
+  } catch (e) {
+    if (e instanceof MochiPkgError) return undefined;
+    throw e;
+  }
+}
+
+function key(module: string, version: string, ext: string): string {
+  return `${escapePath(module)}/@v/${escapeVersion(version)}.${ext}`;
+}
+
+/**
+ * Answers GOPROXY requests from a {@link Storage}, pulling what is missing from the upstream.
+ * Nothing reaches the store or a client unverified: a `.zip` is checked against the module zip
+ * rules and hashed (and compared with the checksum database when one is configured) before its
+ * `.ziphash` — written last — makes it servable; a `.mod` is compared with the database. Concurrent
+ * requests for the same missing artifact share one upstream fetch.
+ */
+export class GoProxy {
+  private readonly flights = new SingleFlight<Reply>();
+  private readonly memo = new Map<string, { at: number; reply: Promise<Reply> }>();
+  private readonly hasher: ZipHasher;
+  private readonly maxZip: number;
+  private readonly now: () => number;
+
+  constructor(private readonly o: GoProxyOptions) {
+    this.hasher = o.hasher ?? inlineHasher;
+    this.maxZip = o.maxZipBytes ?? DEFAULT_MAX_ZIP;
+    this.now = o.now ?? Date.now;
+  }
+
+  /** Answers one GET for `path` (the URL path, still escaped). */
+  async handle(path: string): Promise<Reply> {
+    const req = parseGoPath(path);
+    if (req === undefined) return notFound(`${path}: not a module proxy path`);
+    const priv =
+      this.o.privatePatterns !== undefined && matchPrefixPatterns(this.o.privatePatterns, req.module);
+    if (priv && (this.o.privateMode ?? 'refuse') === 'refuse') {
+      return notFound(`${req.module}: private module, not served by this proxy`);
+    }
+    try {
+      if (req.kind === 'list') return await this.list(req.module, priv);
+      if (req.kind === 'latest') return await this.latest(req.module, priv);
+      if (req.kind === 'info') return await this.info(req.module, req.version, priv);
+      if (canonicalVersion(req.version) !== req.version) {
+        return notFound(`${req.module}@${req.version}: not a canonical version`);
+      }
+      if (req.kind === 'mod') return await this.mod(req.module, req.version, priv);
+      return await this.zip(req.module, req.version, priv);
+    } catch (e) {
+      if (isNotFound(e)) return notFound(e.message);
+      throw e;
+    }
+  }
+
+  private async upstreamCall<T>(
+    what: string,
+    ctx: { module: string; version?: string },
+    f: (u: ModuleSource) => Promise<T>,
+  ): Promise<T> {
+    const u = this.o.upstream;
+    if (u === undefined)
+      throw new VersionNotFoundError(ctx, 'not in the store, and no upstream is configured');
+    const t0 = performance.now();
+    try {
+      return await f(u);
+    } finally {
+      this.o.metrics?.upstream(what, performance.now() - t0);
+    }
+  }
+
+  /** A short-lived memo of mutable upstream answers (list, latest), shared by concurrent callers. */
+  private remember(k: string, f: () => Promise<Reply>): Promise<Reply> {
+    const ttl = this.o.listTtlMs ?? 60_000;
+    const hit = this.memo.get(k);
+    if (hit !== undefined && this.now() - hit.at < ttl) return hit.reply;
+    const reply = f();
+    this.memo.set(k, { at: this.now(), reply });
+    reply.catch(() => this.memo.delete(k));
+    if (this.memo.size > 10_000) {
+      for (const [mk, v] of this.memo) if (this.now() - v.at >= ttl) this.memo.delete(mk);
+    }
+    return reply;
+  }
+
+  private async storedVersions(module: string): Promise<string[]> {
+    const names = await this.o.storage.list(`${escapePath(module)}/@v/`);
+    const out = new Set<string>();
+    for (const n of names) {
+      const m = /^(.+)\.info$/.exec(n);
+      if (!m) continue;
+      try {
+        const v = unescapeVersion(m[1] as string);
+        if (isValid(v) && !isPseudoVersion(v)) out.add(v);
+      } catch (e) {
+        if (!(e instanceof MochiPkgError)) throw e;
+      }
+    }
+    return [...out];
+  }
+
+  private async list(module: string, priv: boolean): Promise<Reply> {
+    return this.remember(`list ${module}`, async () => {
+      const stored = priv ? [] : await this.storedVersions(module);
+      let remote: string[] = [];
+      let missing = false;
+      if (this.o.upstream !== undefined) {
+        try {
+          remote = await this.upstreamCall('list', { module }, (u) => u.list(module));
+        } catch (e) {
+          if (!isNotFound(e)) {
+            // The upstream is down: what the store holds is still a true (if partial) answer.
+            if (stored.length === 0) throw e;
+          } else missing = true;
+        }
+      } else missing = true;
+      const all = semverSort([...new Set([...stored, ...remote])]);
+      if (all.length === 0 && missing) return notFound(`${module}: no versions`);
+      return {
+        status: 200,
+        type: TEXT_TYPE,
+        body: Buffer.from(all.map((v) => `${v}\n`).join('')),
+        source: remote.length > 0 ? 'upstream' : 'store',
+      };
+    });
+  }
+
+  private async latest(module: string, priv: boolean): Promise<Reply> {
+    return this.remember(`latest ${module}`, async () => {
+      if (this.o.upstream !== undefined) {
+        try {
+          const info = await this.upstreamCall('latest', { module }, (u) => u.latest(module));
+          return { status: 200, type: JSON_TYPE, body: Buffer.from(renderInfo(info)), source: 'upstream' };
+        } catch (e) {
+          if (priv || !(e instanceof MochiPkgError)) throw e;
+          const fallback = await this.storedLatest(module);
+          if (fallback === undefined) throw e;
+          return fallback;
+        }
+      }
+      const fallback = priv ? undefined : await this.storedLatest(module);
+      return fallback ?? notFound(`${module}@latest: not in the store`);
+    });
+  }
+
+  private async storedLatest(module: string): Promise<Reply | undefined> {
+    const versions = semverSort(await this.storedVersions(module));
+    const release = versions.filter((v) => !v.includes('-'));
+    const best = (release.length > 0 ? release : versions).at(-1);
+    if (best === undefined) return undefined;
+    const obj = await this.o.storage.get(key(module, best, 'info'));
+    return obj === undefined ? undefined : { status: 200, type: JSON_TYPE, body: obj, source: 'store' };
+  }
+
+  private async fromStore(k: string, type: string): Promise<Reply | undefined> {
+    const obj = await this.o.storage.get(k);
+    if (obj === undefined) return undefined;
+    this.o.metrics?.cache(true);
+    return { status: 200, type, body: obj, source: 'store' };
+  }
+
+  private async info(module: string, version: string, priv: boolean): Promise<Reply> {
+    const k = key(module, version, 'info');
+    if (!priv) {
+      const hit = await this.fromStore(k, JSON_TYPE);
+      if (hit) return hit;
+    }
+    return this.flights.do(k, async () => {
+      this.o.metrics?.cache(false);
+      const info: VersionInfo = await this.upstreamCall('info', { module, version }, (u) =>
+        u.info(module, version),
+      );
+      const bytes = Buffer.from(renderInfo(info));
+      // A query (`master.info`) resolves to some version: answered, not stored under the query.
+      if (!priv && info.Version === version) {
+        await this.o.storage.putIfAbsent(k, bytes);
+      }
+      return { status: 200, type: JSON_TYPE, body: bytes, source: priv ? 'pass' : 'upstream' };
+    });
+  }
+
+  private useSumdb(module: string, priv: boolean): SumdbClient | undefined {
+    if (priv || this.o.sumdb === undefined) return undefined;
+    if (this.o.noSumdb !== undefined && matchPrefixPatterns(this.o.noSumdb, module)) return undefined;
+    return this.o.sumdb;
+  }
+
+  private async mod(module: string, version: string, priv: boolean): Promise<Reply> {
+    const k = key(module, version, 'mod');
+    if (!priv) {
+      const hit = await this.fromStore(k, TEXT_TYPE);
+      if (hit) return hit;
+    }
+    return this.flights.do(k, async () => {
+      this.o.metrics?.cache(false);
+      const bytes = await this.upstreamCall('mod', { module, version }, (u) => u.mod(module, version));
+      const digest = hashGoMod(bytes);
+      await this.checkSumdb(module, version, { mod: digest }, priv);
+      if (!priv) await this.o.storage.putIfAbsent(k, bytes);
+      return { status: 200, type: TEXT_TYPE, body: bytes, source: priv ? 'pass' : 'upstream' };
+    });
+  }
+
+  private async checkSumdb(
+    module: string,
+    version: string,
+    hashes: { zip?: string; mod?: string },
+    priv: boolean,
+  ): Promise<void> {
+    const db = this.useSumdb(module, priv);
+    if (db === undefined) return;
+    try {
+      await db.verify(module, version, hashes);
+    } catch (e) {
+      if (e instanceof MochiPkgError && e.code === 'sumdb-security') {
+        this.o.metrics?.rejected();
+        throw new ServeError('serve-verify', e.message, { cause: e });
+      }
+      throw e;
+    }
+  }
+
+  private async zip(module: string, version: string, priv: boolean): Promise<Reply> {
+    const zk = key(module, version, 'zip');
+    const hk = key(module, version, 'ziphash');
+    if (!priv && (await this.o.storage.head(hk)) !== undefined) {
+      const hit = await this.fromStore(zk, ZIP_TYPE);
+      if (hit) return hit;
+    }
+    return this.flights.do(zk, async () => {
+      this.o.metrics?.cache(false);
+      await mkdir(this.o.tmpDir, { recursive: true });
+      const tmp = join(this.o.tmpDir, `.tmp-zip-${process.pid}-${randomBytes(6).toString('hex')}`);
+      try {
+        await this.download(module, version, tmp);
+        let digest: string;
+        try {
+          digest = await this.hasher.checkAndHash(tmp, module, version);
+        } catch (e) {
+          if (!(e instanceof MochiPkgError)) throw e;
+          this.o.metrics?.rejected();
+          throw new ServeError('serve-verify', `${module}@${version}: upstream .zip refused: ${e.message}`, {
+            cause: e,
+          });
+        }
+        await this.checkSumdb(module, version, { zip: digest }, priv);
+        const size = (await stat(tmp)).size;
+        if (priv) {
+          const { readFile } = await import('node:fs/promises');
+          return { status: 200, type: ZIP_TYPE, body: await readFile(tmp), source: 'pass' };
+        }
+        await this.o.storage.putIfAbsent(zk, { file: tmp, size });
+        if ((await this.o.storage.putIfAbsent(hk, Buffer.from(digest))) === 'exists') {
+          const stored = await this.readSmall(hk);
+          if (stored !== digest) {
+            throw new ServeError(
+              'serve-verify',
+              `${module}@${version}: the store already holds a .zip hashing to ${stored}, upstream sent ${digest}`,
+              { hint: 'enable the checksum database (--sumdb) so only the one true zip is ever stored' },
+            );
+          }
+        }
+        const obj = await this.o.storage.get(zk);
+        if (obj === undefined)
+          throw new ServeError('serve-storage', `${zk}: missing right after it was stored`);
+        return { status: 200, type: ZIP_TYPE, body: obj, source: 'upstream' };
+      } finally {
+        await rm(tmp, { force: true });
+      }
+    });
+  }
+
+  private async readSmall(k: string): Promise<string | undefined> {
+    const obj = await this.o.storage.get(k);
+    if (obj === undefined || obj.size > 256) return undefined;
+    const chunks: Buffer[] = [];
+    for await (const c of await obj.open()) chunks.push(c as Buffer);
+    return Buffer.concat(chunks).toString('utf8').trim();
+  }
+
+  /** Streams the upstream `.zip` into `tmp`, refusing more than the size cap. */
+  private async download(module: string, version: string, tmp: string): Promise<void> {
+    const out = createWriteStream(tmp, { flags: 'wx' });
+    let bytes = 0;
+    const max = this.maxZip;
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        bytes += chunk.length;
+        if (bytes > max) {
+          cb(new ServeError('serve-verify', `${module}@${version}: upstream .zip exceeds ${max} bytes`));
+          return;
+        }
+        if (out.write(chunk)) cb();
+        else out.once('drain', () => cb());
+      },
+    });
+    try {
+      await this.upstreamCall('zip', { module, version }, (u) => u.zip(module, version, sink));
+    } catch (e) {
+      out.destroy();
+      if (bytes > max) {
+        this.o.metrics?.rejected();
+        throw new ServeError('serve-verify', `${module}@${version}: upstream .zip exceeds ${max} bytes`, {
+          cause: e,
+        });
+      }
+      throw e;
+    }
+    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    this.o.metrics?.upstreamBytes(bytes);
+  }
+}

@@ -1,0 +1,135 @@
+// `mochi-pkg serve`: a verified GOPROXY and checksum-database proxy over a directory or an S3 bucket.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ModuleSource } from '../go/proxy/index.js';
+import { httpSumdbFetch, parseGosumdb, SumdbClient, type SumdbConfig } from '../go/sumdb/index.js';
+import { openGoSource } from '../project/goSource.js';
+import { ServeError } from './errors.js';
+import { GoProxy, type PrivateMode } from './goproxy.js';
+import { Metrics } from './metrics.js';
+import { type RunningServe, startServe } from './server.js';
+import { openStorage, type Storage } from './storage.js';
+import { SumdbProxy } from './sumdb.js';
+
+export { ServeError } from './errors.js';
+export {
+  GoProxy,
+  type GoProxyOptions,
+  notFound,
+  type PrivateMode,
+  parseGoPath,
+  type Reply,
+} from './goproxy.js';
+export { Metrics } from './metrics.js';
+export { type RunningServe, type ServeOptions, serveHandler, startServe } from './server.js';
+export { DirStorage, openStorage, type PutSource, type Storage, type StoredObject } from './storage.js';
+export { SumdbProxy, type SumdbUpstream } from './sumdb.js';
+
+/** Everything `serve` is configured with (the CLI's flags). */
+export interface ServeConfig {
+  /** `host:port`; port 0 picks a free one. */
+  readonly listen: string;
+  /** `dir:<path>`, a path, or `s3://bucket/prefix`. */
+  readonly storage: string;
+  /** The upstream GOPROXY list; `off`: serve the store only. */
+  readonly goProxy: string;
+  /** GOSUMDB-style: `off`, `sum.golang.org`, `<key>` or `<key> <url>`. */
+  readonly sumdb: string;
+  readonly noSumdb?: string;
+  readonly privatePatterns?: string;
+  readonly privateMode?: PrivateMode;
+  readonly maxZipBytes?: number;
+  readonly ratePerSecond?: number;
+  readonly listTtlMs?: number;
+  /** The clock of rate limits and list reuse (tests stop it). */
+  readonly now?: () => number;
+  readonly tmpDir?: string;
+  readonly log?: (line: string) => void;
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** A started `serve`: the server plus what it was built from (tests read the metrics). */
+export interface ServeInstance extends RunningServe {
+  readonly metrics: Metrics;
+  readonly storage: Storage;
+  /** Closes the listener (see {@link RunningServe.close}), then the store. */
+  shutdown(graceMs?: number): Promise<void>;
+}
+
+/** Splits `host:port` (`[::1]:8080`, `:8080` = all interfaces). */
+export function parseListen(value: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(value);
+  const port = m ? Number(m[3]) : Number.NaN;
+  if (!m || port > 65535) {
+    throw new ServeError('serve-config', `--listen ${JSON.stringify(value)} is not <host>:<port>`, {
+      hint: 'e.g. --listen 127.0.0.1:3000 (behind a reverse proxy) or --listen :3000',
+    });
+  }
+  return { host: m[1] ?? (m[2] === '' ? '0.0.0.0' : (m[2] as string)), port };
+}
+
+function sumdbUrl(cfg: SumdbConfig): string {
+  return cfg.url ?? cfg.direct;
+}
+
+/** Builds the store, the upstreams and the server from `c`, and starts listening. */
+export async function startServeFromConfig(c: ServeConfig): Promise<ServeInstance> {
+  const { host, port } = parseListen(c.listen);
+  const storage = await openStorage(c.storage, { cwd: c.cwd, env: c.env });
+  const metrics = new Metrics();
+  const upstream: ModuleSource | undefined =
+    c.goProxy.trim() === 'off' ? undefined : await openGoSource(c.goProxy, c.env);
+  const db = parseGosumdb(c.sumdb);
+  let sumdb: SumdbClient | undefined;
+  let sumdbProxy: SumdbProxy | undefined;
+  if (db !== 'off') {
+    const base = sumdbUrl(db).replace(/\/+$/, '');
+    sumdb = new SumdbClient({ key: db.key, fetch: httpSumdbFetch(base) });
+    sumdbProxy = new SumdbProxy(db.name, rawFetch(base), storage);
+  }
+  const go = new GoProxy({
+    storage,
+    ...(upstream === undefined ? {} : { upstream }),
+    ...(sumdb === undefined ? {} : { sumdb }),
+    ...(c.noSumdb === undefined ? {} : { noSumdb: c.noSumdb }),
+    ...(c.privatePatterns === undefined ? {} : { privatePatterns: c.privatePatterns }),
+    ...(c.privateMode === undefined ? {} : { privateMode: c.privateMode }),
+    ...(c.maxZipBytes === undefined ? {} : { maxZipBytes: c.maxZipBytes }),
+    ...(c.listTtlMs === undefined ? {} : { listTtlMs: c.listTtlMs }),
+    tmpDir: c.tmpDir ?? join(tmpdir(), `mochi-pkg-serve-${process.pid}`),
+    metrics,
+    ...(c.now === undefined ? {} : { now: c.now }),
+  });
+  const running = await startServe(
+    {
+      go,
+      ...(sumdbProxy === undefined ? {} : { sumdb: sumdbProxy }),
+      metrics,
+      ...(c.log === undefined ? {} : { log: c.log }),
+      ...(c.ratePerSecond === undefined ? {} : { ratePerSecond: c.ratePerSecond }),
+      ...(c.now === undefined ? {} : { now: c.now }),
+    },
+    host,
+    port,
+  );
+  return {
+    ...running,
+    metrics,
+    storage,
+    async shutdown(graceMs) {
+      await running.close(graceMs);
+      await storage.close();
+    },
+  };
+}
+
+/** A bounded GET of the checksum database, status and body (for pass-through). */
+function rawFetch(base: string): (path: string) => Promise<{ status: number; body: Uint8Array }> {
+  return async (path) => {
+    const res = await fetch(`${base}${path}`, { redirect: 'error', signal: AbortSignal.timeout(30_000) });
+    const body = new Uint8Array(await res.arrayBuffer());
+    if (body.length > 16 << 20) return { status: 502, body: new Uint8Array(0) };
+    return { status: res.status, body };
+  };
+}

@@ -1,0 +1,141 @@
+// Where `serve` keeps artifacts: a directory (the module cache's own layout) or an object store.
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { publishNoReplace } from '../go/cache/index.js';
+import { asWriteError, openExclusive, removeQuietly, TEMP_PREFIX, tempPathFor } from '../util/atomic.js';
+import { ServeError } from './errors.js';
+
+/** One stored object: its size and a way to stream it. */
+export interface StoredObject {
+  readonly size: number;
+  /** The bytes; each call opens a new stream. */
+  open(): Promise<Readable>;
+}
+
+/** What a put stores: bytes in memory, or a finished local file (e.g. a verified download). */
+export type PutSource = Uint8Array | { readonly file: string; readonly size: number };
+
+/**
+ * The storage `serve` needs. Keys are `/`-separated relative paths (`golang.org/x/mod/@v/v0.8.0.zip`).
+ * Every key names immutable content (a verified artifact of one module version, a sha256-named
+ * file), so a store is only ever asked to create a key, never to change one: `putIfAbsent`
+ * keeps what is there. Readers see a whole object or none.
+ */
+export interface Storage {
+  /** A short description for logs (no credentials). */
+  readonly describe: string;
+  get(key: string): Promise<StoredObject | undefined>;
+  /** The size of `key`, or undefined when absent. */
+  head(key: string): Promise<number | undefined>;
+  /** Stores `data` under `key` unless it exists; `'exists'` when another writer was first. */
+  putIfAbsent(key: string, data: PutSource): Promise<'stored' | 'exists'>;
+  /** The keys directly under `prefix` (which ends in `/`), names only, sorted; `[]` when none. */
+  list(prefix: string): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** Refuses keys that could leave the store's root or that name a temp file. */
+export function checkKey(key: string): void {
+  const parts = key.split('/');
+  if (
+    key.length === 0 ||
+    key.length > 1024 ||
+    parts.some((p) => p === '' || p === '.' || p === '..' || p.startsWith(TEMP_PREFIX)) ||
+    key.includes('\\') ||
+    key.includes('\0')
+  ) {
+    throw new ServeError('serve-storage', `invalid storage key ${JSON.stringify(key)}`);
+  }
+}
+
+/**
+ * A directory laid out like `GOMODCACHE/cache/download` (the mochi-pkg module cache), so a
+ * machine's cache is served as it is. Objects are written to a temp file beside the target,
+ * fsynced, and hard-linked into place (`link(2)` never replaces), so concurrent writers and
+ * crashes leave a whole object or none.
+ */
+export class DirStorage implements Storage {
+  constructor(readonly root: string) {}
+
+  get describe(): string {
+    return `dir:${this.root}`;
+  }
+
+  private path(key: string): string {
+    checkKey(key);
+    return join(this.root, ...key.split('/'));
+  }
+
+  async get(key: string): Promise<StoredObject | undefined> {
+    const p = this.path(key);
+    const size = await this.head(key);
+    if (size === undefined) return undefined;
+    return { size, open: async () => createReadStream(p) };
+  }
+
+  async head(key: string): Promise<number | undefined> {
+    try {
+      const st = await stat(this.path(key));
+      return st.isFile() ? st.size : undefined;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw e;
+    }
+  }
+
+  async putIfAbsent(key: string, data: PutSource): Promise<'stored' | 'exists'> {
+    const target = this.path(key);
+    const tmp = tempPathFor(target);
+    try {
+      const fh = await openExclusive(tmp, 0o644, true);
+      try {
+        if (data instanceof Uint8Array) await fh.writeFile(data);
+        else for await (const chunk of createReadStream(data.file)) await fh.write(chunk as Buffer);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    } catch (e) {
+      await removeQuietly(tmp);
+      throw asWriteError(target, e);
+    }
+    return (await publishNoReplace(tmp, target)) === 'published' ? 'stored' : 'exists';
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const dir = prefix === '' ? this.root : this.path(prefix.replace(/\/$/, ''));
+    try {
+      const entries = await readdir(dir, { withFileTypes: true });
+      return entries
+        .filter((d) => d.isFile() && !d.name.startsWith('.'))
+        .map((d) => d.name)
+        .sort();
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+      throw e;
+    }
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** Opens the storage a `--storage` value names: `dir:<path>` (or a bare path) or `s3://bucket/prefix`. */
+export async function openStorage(
+  spec: string,
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<Storage> {
+  if (spec.startsWith('s3://')) {
+    const { S3Storage, parseS3Spec } = await import('./s3.js');
+    return S3Storage.create(parseS3Spec(spec, options.env));
+  }
+  const path = spec.startsWith('dir:') ? spec.slice(4) : spec;
+  if (path === '') throw new ServeError('serve-config', '--storage dir: needs a directory path');
+  const { resolve } = await import('node:path');
+  const root = resolve(options.cwd, path);
+  await mkdir(root, { recursive: true });
+  return new DirStorage(root);
+}

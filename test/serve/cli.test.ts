@@ -1,0 +1,88 @@
+// `mochi-pkg serve` as a process: it answers, logs JSON lines, and stops gracefully on SIGTERM; limits.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startServeFromConfig } from '../../src/serve/index.js';
+import { cli } from '../support/cli.js';
+
+const child = fileURLToPath(new URL('../go/support/cli-child.ts', import.meta.url));
+let work = '';
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'mochi-serve-cli-'));
+});
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
+it('serves until SIGTERM, logging one JSON line per request, and exits 0', async () => {
+  const proc = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      child,
+      'serve',
+      '--listen',
+      '127.0.0.1:0',
+      '--storage',
+      `dir:${work}/store`,
+      '--go-proxy',
+      'off',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } },
+  );
+  const lines: string[] = [];
+  const rl = createInterface({ input: proc.stderr as NodeJS.ReadableStream });
+  const url = await new Promise<string>((resolve, reject) => {
+    rl.on('line', (l) => {
+      lines.push(l);
+      const m = /listening on (\S+)/.exec(l);
+      if (m) resolve(m[1] as string);
+    });
+    proc.once('exit', (c) => reject(new Error(`serve exited early (${c})`)));
+  });
+  expect(await (await fetch(`${url}/healthz`)).text()).toBe('ok\n');
+  expect((await fetch(`${url}/example.com/x/@v/list`)).status).toBe(404);
+  const code = await new Promise<number | null>((resolve) => {
+    proc.once('exit', resolve);
+    proc.kill('SIGTERM');
+  });
+  expect(code).toBe(0);
+  const logs = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  expect(logs.map((l) => [l.method, l.path, l.status])).toEqual([
+    ['GET', '/healthz', 200],
+    ['GET', '/example.com/x/@v/list', 404],
+  ]);
+  expect(lines.at(-1)).toContain('shutting down');
+});
+
+it('answers 429 past the per-address rate limit', async () => {
+  const inst = await startServeFromConfig({
+    listen: '127.0.0.1:0',
+    storage: `dir:${work}/store2`,
+    goProxy: 'off',
+    sumdb: 'off',
+    ratePerSecond: 2,
+    now: () => 0,
+    cwd: work,
+    env: {},
+  });
+  try {
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await fetch(`${inst.url}/healthz`)).status);
+    // Burst of two seconds' worth (4), then refused while the clock stands still.
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+  } finally {
+    await inst.shutdown(100);
+  }
+});
+
+it('refuses bad flags with usage errors', async () => {
+  expect((await cli('serve', '--private-mode', 'maybe')).code).toBe(2);
+  expect((await cli('serve', '--listen', 'nope', '--go-proxy', 'off')).err).toContain('serve-config');
+  expect((await cli('serve', '--storage', 's3://B')).err).toContain('is not s3://');
+});

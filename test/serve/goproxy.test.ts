@@ -1,0 +1,228 @@
+// `serve` as users run it: the real `go` builds a module graph through it (checksum database proxied
+// too), falls through its 404s, and a hostile upstream never gets a byte into the store.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { checkAndHashZip } from '../../src/go/cache/index.js';
+import { hashGoMod } from '../../src/go/dirhash/index.js';
+import { generateKey } from '../../src/go/sumdb/index.js';
+import { GoProxy } from '../../src/serve/goproxy.js';
+import { type ServeInstance, startServeFromConfig } from '../../src/serve/index.js';
+import { DirStorage } from '../../src/serve/storage.js';
+import { type FixtureModule, fixtureModule, serveModules } from '../go/support/modules.js';
+import type { TestServer } from '../go/support/server.js';
+import { buildGoProgram, describeWithOracle, goCommandEnv, goOracle } from '../support/oracles.js';
+
+const NAME = 'sumdb.serve.test';
+const { skey, vkey } = generateKey(NAME, new Uint8Array(32).fill(7));
+const CHAIN = 8;
+
+/** Runs `go` without blocking the event loop: the server under test lives in this process. */
+async function go(args: string[], options: { cwd?: string; env: NodeJS.ProcessEnv }): Promise<string> {
+  const { stdout } = await promisify(execFile)('go', args, { ...options, maxBuffer: 1 << 24 });
+  return stdout;
+}
+
+/** A chain example.com/s/m0 → m1 → … (two versions each; each package imports the next). */
+function graph(): FixtureModule[] {
+  const mods: FixtureModule[] = [];
+  for (let i = 0; i < CHAIN; i++) {
+    const path = `example.com/s/m${i}`;
+    for (const version of ['v1.0.0', 'v1.1.0']) {
+      const next = i + 1 < CHAIN ? `example.com/s/m${i + 1}` : undefined;
+      const gomod = `module ${path}\n\ngo 1.19\n${next ? `\nrequire ${next} v1.0.0\n` : ''}`;
+      const src = next ? `package m${i}\n\nimport _ "${next}"\n` : `package m${i}\n`;
+      mods.push(fixtureModule(path, version, { 'go.mod': gomod, 'p.go': src }));
+    }
+  }
+  mods.push(fixtureModule('example.com/s/Extra', 'v1.0.0'));
+  mods.push(fixtureModule('example.com/bad/liar', 'v1.0.0'));
+  mods.push(fixtureModule('example.com/bad/wrongzip', 'v1.0.0'));
+  // Hex of a hash chain: hardly compressible, so the zip is well over the 3000-byte cap.
+  let noise = '';
+  for (let h = 'seed'; noise.length < 12_000; ) {
+    h = createHash('sha256').update(h).digest('hex');
+    noise += h;
+  }
+  mods.push(fixtureModule('example.com/bad/big', 'v1.0.0', { 'big.go': `package big\n\n// ${noise}\n` }));
+  mods.push(fixtureModule('example.com/priv/secret', 'v1.0.0'));
+  return mods;
+}
+
+let work = '';
+let upstream: TestServer;
+let sumdbChild: ChildProcess;
+let sumdbUrl = '';
+let serve: ServeInstance;
+const mods = graph();
+
+async function sumRecords(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const m of mods) {
+    let zipHash = await checkAndHashZip(`${m.path}.zip`, m.path, m.version, m.zip);
+    let modHash = hashGoMod(m.mod);
+    // The database's record of the liar says other bytes than the upstream serves.
+    if (m.path === 'example.com/bad/liar') {
+      const other = fixtureModule(m.path, m.version, { 'foo.go': 'package foo // the real one\n' });
+      zipHash = await checkAndHashZip('other.zip', m.path, m.version, other.zip);
+      modHash = hashGoMod(Buffer.from(`module ${m.path}\n\ngo 1.20\n`));
+    }
+    out[`${m.path}@${m.version}`] =
+      `${m.path} ${m.version} ${zipHash}\n${m.path} ${m.version}/go.mod ${modHash}\n`;
+  }
+  return out;
+}
+
+describeWithOracle(goOracle(), 'serve: GOPROXY with the real go', () => {
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'mochi-serve-go-'));
+    upstream = await serveModules(mods, (req, res) => {
+      // A hostile upstream: this zip is a module zip of another module.
+      if (req.url === '/example.com/bad/wrongzip/@v/v1.0.0.zip') {
+        const z = fixtureModule('example.com/bad/other', 'v1.0.0').zip;
+        res.writeHead(200, { 'content-length': String(z.length) }).end(z);
+        return true;
+      }
+      return false;
+    });
+    const records = join(work, 'records.json');
+    writeFileSync(records, JSON.stringify(await sumRecords()));
+    const bin = buildGoProgram(join(import.meta.dirname, '../oracles/sumdb/main.go'));
+    sumdbChild = spawn(bin, ['serve', skey, records, '120'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const rl = createInterface({ input: sumdbChild.stdout as NodeJS.ReadableStream });
+    sumdbUrl = await new Promise<string>((resolve) => rl.once('line', resolve));
+    rl.close();
+    serve = await startServeFromConfig({
+      listen: '127.0.0.1:0',
+      storage: `dir:${join(work, 'store')}`,
+      goProxy: upstream.base,
+      sumdb: `${vkey} ${sumdbUrl}`,
+      privatePatterns: 'example.com/priv',
+      maxZipBytes: 3000,
+      tmpDir: join(work, 'tmp'),
+      cwd: work,
+      env: {},
+    });
+  });
+  afterAll(async () => {
+    await serve?.shutdown(100);
+    await upstream?.close();
+    sumdbChild?.stdin?.end();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  const goEnv = (dir: string, goproxy: string, gosumdb: string) => ({
+    ...goCommandEnv(dir, goproxy),
+    GOSUMDB: gosumdb,
+    GOFLAGS: '-modcacherw -mod=mod',
+  });
+
+  it('go builds a module graph through serve, checking sums through its checksum-database proxy', async () => {
+    const dir = mkdtempSync(join(work, 'go-'));
+    const main = join(dir, 'main');
+    mkdirSync(main);
+    writeFileSync(
+      join(main, 'go.mod'),
+      'module example.com/main\n\ngo 1.19\n\nrequire example.com/s/m0 v1.1.0\n',
+    );
+    writeFileSync(join(main, 'main.go'), 'package main\n\nimport _ "example.com/s/m0"\n\nfunc main() {}\n');
+    // GOSUMDB names the key only: go asks the proxy's /sumdb/<name>/supported and uses it.
+    await go(['build', './...'], { cwd: main, env: goEnv(dir, serve.url, vkey) });
+    const sum = (await go(['list', '-m', 'all'], { cwd: main, env: goEnv(dir, serve.url, vkey) }))
+      .trim()
+      .split('\n');
+    expect(sum).toEqual([
+      'example.com/main',
+      ...Array.from({ length: CHAIN }, (_, i) => `example.com/s/m${i} ${i === 0 ? 'v1.1.0' : 'v1.0.0'}`),
+    ]);
+    const stored = readdirSync(join(work, 'store', 'example.com', 's', 'm3', '@v')).sort();
+    expect(stored).toEqual(['v1.0.0.info', 'v1.0.0.mod', 'v1.0.0.zip', 'v1.0.0.ziphash']);
+  });
+
+  it('a store-only instance serves what was pulled; go falls through its 404 to the next proxy', async () => {
+    const storeOnly = await startServeFromConfig({
+      listen: '127.0.0.1:0',
+      storage: `dir:${join(work, 'store')}`,
+      goProxy: 'off',
+      sumdb: 'off',
+      cwd: work,
+      env: {},
+    });
+    try {
+      const dir = mkdtempSync(join(work, 'go-'));
+      const env = goEnv(dir, storeOnly.url, 'off');
+      const out = await go(['mod', 'download', '-json', 'example.com/s/m5@v1.0.0'], { env });
+      expect(JSON.parse(out)).toMatchObject({ Path: 'example.com/s/m5', Version: 'v1.0.0' });
+      expect(storeOnly.metrics.render()).toMatch(/mochi_serve_cache_total\{result="hit"\} [1-9]/);
+      // Not in the store: 404, so `go` moves on to the upstream after the comma.
+      const env2 = goEnv(dir, `${storeOnly.url},${upstream.base}`, 'off');
+      const extra = await go(['mod', 'download', '-json', 'example.com/s/Extra@v1.0.0'], { env: env2 });
+      expect(JSON.parse(extra)).toMatchObject({ Path: 'example.com/s/Extra' });
+      const r = await fetch(`${storeOnly.url}/example.com/s/!extra/@v/v1.0.0.info`);
+      expect(r.status).toBe(404);
+      expect(await r.text()).toMatch(/^not found: /);
+    } finally {
+      await storeOnly.shutdown(100);
+    }
+  });
+
+  it('refuses what the upstream lies about, and stores none of it', async () => {
+    const cases: [string, RegExp][] = [
+      [
+        '/example.com/bad/liar/@v/v1.0.0.zip',
+        /serve-verify: verifying example.com\/bad\/liar@v1.0.0: checksum mismatch/,
+      ],
+      ['/example.com/bad/liar/@v/v1.0.0.mod', /serve-verify: .*checksum mismatch/],
+      [
+        '/example.com/bad/wrongzip/@v/v1.0.0.zip',
+        /serve-verify: example.com\/bad\/wrongzip@v1.0.0: upstream .zip refused/,
+      ],
+      ['/example.com/bad/big/@v/v1.0.0.zip', /serve-verify: .*exceeds 3000 bytes/],
+    ];
+    for (const [path, message] of cases) {
+      const r = await fetch(`${serve.url}${path}`);
+      expect([path, r.status]).toEqual([path, 502]);
+      expect(await r.text()).toMatch(message);
+    }
+    for (const m of ['liar', 'wrongzip', 'big']) {
+      const names = (await serve.storage.list(`example.com/bad/${m}/@v/`)).filter(
+        (n) => !n.endsWith('.info'),
+      );
+      expect([m, names]).toEqual([m, []]);
+    }
+    expect(readdirSync(join(work, 'tmp'))).toEqual([]);
+    expect(serve.metrics.render()).toMatch(/mochi_serve_rejected_total [4-9]/);
+  });
+
+  it('fetches a missing zip once for many concurrent requests', async () => {
+    const store = new DirStorage(mkdtempSync(join(work, 'sf-')));
+    const go = new GoProxy({
+      storage: store,
+      upstream: (await import('../../src/go/proxy/index.js')).fromGoProxy(upstream.base),
+      tmpDir: join(work, 'tmp-sf'),
+    });
+    const path = '/example.com/s/m7/@v/v1.1.0.zip';
+    const before = upstream.log.filter((l) => l.url === path).length;
+    const replies = await Promise.all(Array.from({ length: 30 }, () => go.handle(path)));
+    expect(replies.map((r) => r.status)).toEqual(replies.map(() => 200));
+    expect(upstream.log.filter((l) => l.url === path).length - before).toBe(1);
+  });
+
+  it('refuses private modules with a 404, answers /healthz and /metrics, rejects other methods', async () => {
+    const priv = await fetch(`${serve.url}/example.com/priv/secret/@v/v1.0.0.info`);
+    expect(priv.status).toBe(404);
+    expect(await priv.text()).toContain('private module');
+    expect(upstream.log.some((l) => l.url.includes('/priv/'))).toBe(false);
+    expect(await (await fetch(`${serve.url}/healthz`)).text()).toBe('ok\n');
+    const metrics = await (await fetch(`${serve.url}/metrics`)).text();
+    expect(metrics).toMatch(/mochi_serve_requests_total\{area="go",code="200"\} [1-9]/);
+    expect(metrics).toMatch(/mochi_serve_upstream_seconds_count\{op="zip"\} [1-9]/);
+    expect((await fetch(`${serve.url}/x/@v/list`, { method: 'POST' })).status).toBe(405);
+    expect((await fetch(`${serve.url}/not-a-path`)).status).toBe(404);
+  });
+});
