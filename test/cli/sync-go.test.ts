@@ -30,7 +30,7 @@ async function cli(
   argv: string[],
 ): Promise<{ code: number; out: string; err: string }> {
   const { stdout, stderr, seen } = captureStreams();
-  const ctx = { argv: [...argv, '--cwd', root], stdout, stderr, env: {}, cwd: root };
+  const ctx = { argv: [...argv, '--cwd', root], stdout, stderr, env: { GOSUMDB: 'off' }, cwd: root };
   const code =
     command === runLock
       ? await runLock(ctx, {
