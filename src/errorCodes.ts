@@ -238,6 +238,9 @@ export const ERROR_CODES = {
   ),
   'sync-drift': problem('`sync --check`: the environment does not match mochi.lock'),
   'sync-missing-wheel': problem('a locked wheel is neither in the cache nor on its index'),
+  'sync-missing-module': problem(
+    'with --offline, a locked Go module (zip or go.mod) is not in the Go module cache',
+  ),
 
   // Python dependency resolution
   'resolver-conflict': problem(

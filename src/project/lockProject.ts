@@ -193,7 +193,7 @@ async function plan(
   s: LockSettings,
   root: string,
   previous: Lock | undefined,
-  openSums?: (go: GoSettings) => ReturnType<typeof recordingSums>,
+  checked?: { sums?: ReturnType<typeof recordingSums>; trusted?: Lock },
 ): Promise<LockPlan> {
   const emit = s.onEvent ?? (() => {});
   const env = s.env ?? process.env;
@@ -216,11 +216,13 @@ async function plan(
   const goCacheDir = settings.string('go.cache-dir')!;
   const goEnv = { ...env, ...settings.goEnv() };
   // Offline, Go modules come from the cache only (GOPROXY=off), as Python stubs do.
-  const goProxy = s.offline ? 'off' : goProxyList(goEnv.GOPROXY, s.cwd);
+  const proxyList = goProxyList(goEnv.GOPROXY, s.cwd);
+  const goProxy = s.offline ? 'off' : proxyList;
   const targets = settings.list('python.targets');
   const python = s.python;
-  // The checksum database follows the same settings as the proxy (mochi.toml's go.sumdb included).
-  const sumdb = openSums?.({ env: goEnv, proxy: goProxyList(goEnv.GOPROXY, s.cwd), cacheDir: goCacheDir });
+  // `lock` checks new Go hashes against the checksum database named by the effective settings.
+  const sumdb = checked ? goSums(s, checked?.trusted ?? previous, goEnv, proxyList, goCacheDir) : undefined;
+  if (checked && sumdb) checked.sums = sumdb;
 
   // One session: the stub resolver and the closure read each page once.
   const session = new IndexSession({ cacheDir, ...(s.offline ? { offline: true } : {}) });
@@ -335,16 +337,16 @@ export async function lockProject(options: LockProjectOptions): Promise<LockProj
   const requests = (options.upgradePackages ?? []).map(parseUpgradeRequest);
   const upgrading = options.upgrade === true || requests.length > 0;
   // The lock's hashes stay trusted (as go.sum lines are) even for the pins allowed to move.
-  let sums: ReturnType<typeof recordingSums> | undefined;
+  const checked: { sums?: ReturnType<typeof recordingSums>; trusted?: Lock } = previous
+    ? { trusted: previous }
+    : {};
   const p = await plan(
     options,
     root,
     upgrading ? preferredLock(previous, requests, options.upgrade === true) : previous,
-    (go) => {
-      sums = goSums(options, previous, go);
-      return sums;
-    },
+    checked,
   );
+  const sums = checked.sums!;
   if (previous && upgrading) {
     // A dropped pin still guards its version: the same module version must keep its hashes.
     const bad = checksumMismatches(previous.go, p.lock.go);
@@ -392,7 +394,7 @@ export async function lockProject(options: LockProjectOptions): Promise<LockProj
     ...(goSum ? { goSum } : {}),
     ...(goMod ? { goMod } : {}),
     changes: lockChanges(previous, p.lock),
-    sumdb: sums?.verified() ?? [],
+    sumdb: sums.verified(),
   };
 }
 
@@ -409,23 +411,17 @@ const offlineSumdb = (base: string) => async (path: string) => {
   );
 };
 
-/** The Go settings of a `lock` run, after flags, environment and mochi.toml. */
-interface GoSettings {
-  readonly env: NodeJS.ProcessEnv;
-  /** The GOPROXY list (as if online; absent: the default). */
-  readonly proxy: string | undefined;
-  readonly cacheDir: string;
-}
-
 function goSums(
   s: LockSettings,
   previous: Lock | undefined,
-  go: GoSettings,
+  env: NodeJS.ProcessEnv,
+  goproxy: string | undefined,
+  goCacheDir: string,
 ): ReturnType<typeof recordingSums> {
   const sums = openModuleSums({
-    env: go.env,
-    goproxy: go.proxy,
-    cacheRoot: go.cacheDir,
+    env,
+    goproxy,
+    cacheRoot: goCacheDir,
     ...(s.offline ? { fetchFor: offlineSumdb, probe: async () => 404 } : {}),
   });
   const known = previous ? renderGoSum(previous.go).split('\n') : [];

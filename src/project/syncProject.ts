@@ -53,7 +53,8 @@ export interface SyncSettings extends LockSettings {
 export type SyncEvent =
   | { readonly kind: 'ready'; readonly name: string; readonly done: number; readonly total: number }
   | { readonly kind: 'corrupt'; readonly name: string; readonly message: string }
-  | { readonly kind: 'download'; readonly name: string; readonly wheel: string };
+  | { readonly kind: 'download'; readonly name: string; readonly wheel: string }
+  | { readonly kind: 'go-download'; readonly module: string; readonly version: string };
 
 /** What sync did (or, dry run, would do). */
 export interface SyncResult {
@@ -64,17 +65,26 @@ export interface SyncResult {
   readonly changes: EnvChanges;
   readonly distributions: number;
   /** The Go bridge's go.mod and go.sum under `.mochi/go/`, when the lock pins Go modules. */
-  readonly go?: { readonly dir: string; readonly modules: number; readonly upToDate: boolean };
+  readonly go?: {
+    readonly dir: string;
+    readonly modules: number;
+    readonly upToDate: boolean;
+    /** The verified Go module cache holding every locked module (not with a dry run). */
+    readonly cache?: string;
+    /** Zips and go.mod files fetched into it by this run. */
+    readonly downloaded?: number;
+  };
 }
 
 /** Writes (or, dry run, compares) `.mochi/go/go.mod` and `go.sum` from the lock's [[go-package]] tables. */
 async function syncGoBridge(
+  s: SyncSettings,
   root: string,
   lock: ReturnType<typeof parseLock>,
   dryRun: boolean,
 ): Promise<SyncResult['go']> {
   if (lock.go.entries.length === 0) return undefined;
-  const { BRIDGE_GO_VERSION, BRIDGE_MODULE, renderGoMod, renderGoSum, replaceDir } = await import(
+  const { BRIDGE_GO_VERSION, BRIDGE_MODULE, fillCache, renderGoMod, renderGoSum, replaceDir } = await import(
     '../go/lockfile/index.js'
   );
   const dir = join(root, '.mochi', 'go');
@@ -94,7 +104,34 @@ async function syncGoBridge(
     upToDate = false;
     if (!dryRun) await writeFileAtomic(join(dir, name), text, { mkdirs: true });
   }
-  return { dir, modules: lock.go.entries.length, upToDate };
+  if (dryRun) return { dir, modules: lock.go.entries.length, upToDate };
+  // Every locked module into the verified cache, so the bridge builds offline (GOPROXY=off).
+  const env = s.env ?? process.env;
+  const { loadSettings } = await import('./settingsFile.js');
+  const settings = await loadSettings({
+    cwd: s.cwd,
+    project: s.project,
+    env,
+    flags: { 'go.proxy': s.goProxy, 'go.cache-dir': s.goCacheDir },
+  });
+  const goEnv = { ...env, ...settings.goEnv() };
+  const { Cache } = await import('../go/cache/index.js');
+  const { goProxyList, lazyGoSource } = await import('./goSource.js');
+  const cache = await Cache.open(settings.string('go.cache-dir')!);
+  const source = lazyGoSource(s.offline ? 'off' : goProxyList(goEnv.GOPROXY, s.cwd), goEnv);
+  const filled = await fillCache(cache, source, lock.go, {
+    ...(s.offline ? { offline: true } : {}),
+    onDownload: (module, version) => s.onSyncEvent?.({ kind: 'go-download', module, version }),
+    onRefused: (module, version, why) =>
+      s.onSyncEvent?.({ kind: 'corrupt', name: `${module}@${version}`, message: why }),
+  });
+  return {
+    dir,
+    modules: lock.go.entries.length,
+    upToDate,
+    cache: cache.root,
+    downloaded: filled.downloaded + filled.goModsFetched,
+  };
 }
 
 const run = promisify(execFile);
@@ -238,7 +275,7 @@ export async function syncProject(s: SyncSettings): Promise<SyncResult> {
       await release();
     }
   }
-  const go = await syncGoBridge(root, lock, s.dryRun === true);
+  const go = await syncGoBridge(s, root, lock, s.dryRun === true);
   return {
     target,
     env: envPath(root, target),

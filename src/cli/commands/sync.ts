@@ -30,7 +30,10 @@ new environment is built beside the old one and switched in one rename: an inter
 leaves the old environment or the new one. Distributions not in the lock are removed. Unless
 --frozen, mochi.lock must be up to date with the .mochi sources (as \`lock --check\` checks).
 When the lock pins Go modules, the Go bridge's go.mod and go.sum are written to
-<project>/.mochi/go/ from the [[go-package]] tables (only when their bytes change).
+<project>/.mochi/go/ from the [[go-package]] tables (only when their bytes change), and every
+locked module's zip and go.mod is put in the Go module cache, each checked against the lock's
+h1: sums (a cached entry that differs is removed and fetched again). With that cache at
+$GOMODCACHE/cache/download, \`go build -mod=readonly\` of the bridge works with GOPROXY=off.
 
 Flags:
   --check, --dry-run   print what would change, write nothing; exit 1 when something would
@@ -38,7 +41,11 @@ Flags:
   --target <X.Y-plat>  the lock target to install (default: the interpreter's X.Y on this platform)
   --interpreter <cmd>  the Python that scripts are written for (default: python3 on PATH, asked
                        for its sys.executable; an absolute path with --target is used as given)
-  --offline            use cached wheels only; a missing one is an error
+  --offline            use cached wheels and Go modules only; a missing one is an error
+  --go-proxy <list>    GOPROXY list Go modules are fetched from (default: $GOPROXY); entries
+                       starting with . or / are directories
+  --go-cache-dir <dir> the verified Go module cache (default: $MOCHI_GO_BRIDGE_CACHE, else
+                       $XDG_CACHE_HOME/mochi-pkg/go); laid out as GOMODCACHE/cache/download
   --json               machine-readable output: {target, env, upToDate, added, removed, changed, unchanged}
   --cwd <dir>          the project directory (default: the current directory)
   --cache-dir <dir>    the Python cache (default: $MOCHI_PYTHON_CACHE, else
@@ -90,6 +97,8 @@ export async function runSync(ctx: CommandContext, extra: Partial<SyncSettings> 
     json: { type: 'boolean' },
     cwd: { type: 'string' },
     'cache-dir': { type: 'string' },
+    'go-proxy': { type: 'string' },
+    'go-cache-dir': { type: 'string' },
   });
   const check = values.check === true || values['dry-run'] === true;
   const progress = createProgress(ctx, values.json === true);
@@ -99,6 +108,8 @@ export async function runSync(ctx: CommandContext, extra: Partial<SyncSettings> 
       env: ctx.env,
       project: values.cwd,
       cacheDir: values['cache-dir'],
+      goProxy: values['go-proxy'],
+      goCacheDir: values['go-cache-dir'],
       offline: values.offline,
       target: values.target,
       interpreter: values.interpreter,
@@ -111,6 +122,7 @@ export async function runSync(ctx: CommandContext, extra: Partial<SyncSettings> 
       onSyncEvent: (e) => {
         if (e.kind === 'ready') progress.update(`sync: ${e.done}/${e.total} ${e.name}`);
         else if (e.kind === 'download') progress.update(`sync: downloading ${e.wheel}`);
+        else if (e.kind === 'go-download') progress.update(`sync: downloading ${e.module}@${e.version}`);
         else ctx.stderr.write(`warning: ${e.message}; unpacking it again\n`);
       },
       ...extra,

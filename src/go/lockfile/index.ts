@@ -28,6 +28,7 @@ export {
   pathModuleVersion,
   sortGoManifest,
 } from './entry.js';
+export { type FillOptions, type FillResult, fillCache } from './fill.js';
 export { renderGoMod } from './gomod.js';
 export { renderGoSum } from './gosum.js';
 export { decodeGoPackages } from './parse.js';

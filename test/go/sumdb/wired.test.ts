@@ -262,4 +262,22 @@ describeWithOracle(goOracle(), 'checksum database in go download, go verify and 
     expect((refused as SumdbError).code).toBe('sumdb-security');
     expect(await readFile(join(root, 'mochi.lock'), 'utf8')).toBe(locked);
   });
+  it("lock takes GOSUMDB from mochi.toml's [go] sumdb when the environment does not set it", async () => {
+    mode = 'pass';
+    const root = await mkdtemp(join(work, 'project-'));
+    const { GOSUMDB: _unset, ...env } = await envFor();
+    const settings = { cwd: root, env, makeBuild: async () => build };
+    await writeFile(join(root, 'main.mochi'), 'import go "example.com/evil@v1.0.0" as e\n');
+    await writeFile(join(root, 'mochi.toml'), `[go]\nsumdb = "${vkey}"\n`);
+    const refused = await lockProject(settings).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((refused as SumdbError).code).toBe('sumdb-security');
+    expect(existsSync(join(root, 'mochi.lock'))).toBe(false);
+    await writeFile(join(root, 'mochi.toml'), '[go]\nsumdb = "off"\n');
+    const off = await lockProject(settings);
+    expect(off.sumdb).toEqual([]);
+    expect(await readFile(join(root, 'mochi.lock'), 'utf8')).toContain('example.com/evil');
+  });
 });
