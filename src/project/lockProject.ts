@@ -188,7 +188,11 @@ function totalsOf(plan: LockPlan): LockTotals {
   };
 }
 
-/** Computes the lock the project needs now, with `previous` lending its Go versions. */
+/**
+ * Computes the lock the project needs now, with `previous` lending its Go versions. With `checked`,
+ * new Go hashes are checked against the checksum database (`checked.sums` receives the recorder);
+ * the hashes of `checked.trusted` (default `previous`) are trusted as go.sum lines are.
+ */
 async function plan(
   s: LockSettings,
   root: string,
