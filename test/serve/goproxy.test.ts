@@ -175,7 +175,7 @@ describeWithOracle(goOracle(), 'serve: GOPROXY with the real go', () => {
     const cases: [string, RegExp][] = [
       [
         '/example.com/bad/liar/@v/v1.0.0.zip',
-        /serve-verify: verifying example.com\/bad\/liar@v1.0.0: checksum mismatch/,
+        /serve-verify: example.com\/bad\/liar@v1.0.0: verifying module: checksum mismatch\n\tdownloaded: h1:/,
       ],
       ['/example.com/bad/liar/@v/v1.0.0.mod', /serve-verify: .*checksum mismatch/],
       [
