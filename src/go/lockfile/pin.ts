@@ -176,10 +176,13 @@ export async function pinGoImports(options: PinOptions): Promise<PinResult> {
     ...(options.verify === undefined ? {} : { verify: options.verify }),
   });
   const named = new Set(parsed.map((p) => p.spec.module));
-  const located = await mapInOrder(parsed, options.jobs ?? DEFAULT_PIN_JOBS, async (p) => {
-    if (p.spec.kind === 'path') return p;
-    try {
-      const spec = await providingModule(p.spec, {
+  // One lookup per distinct spec: a project may import one package under thousands of aliases.
+  const lookups = new Map<string, Promise<ModuleSpec>>();
+  const lookup = (spec: ModuleSpec): Promise<ModuleSpec> => {
+    const key = JSON.stringify(spec);
+    let found = lookups.get(key);
+    if (found === undefined) {
+      found = providingModule(spec, {
         querier,
         source: options.source,
         open: io.files,
@@ -187,6 +190,14 @@ export async function pinGoImports(options: PinOptions): Promise<PinResult> {
         named,
         cached: (m, v) => options.cache.has(m, v),
       });
+      lookups.set(key, found);
+    }
+    return found;
+  };
+  const located = await mapInOrder(parsed, options.jobs ?? DEFAULT_PIN_JOBS, async (p) => {
+    if (p.spec.kind === 'path') return p;
+    try {
+      const spec = await lookup(p.spec);
       return { spec, imp: p.imp };
     } catch (e) {
       if (e instanceof GoImportSpecError)
