@@ -30,9 +30,9 @@ import type { SkipReport } from '../python/typemap/types.js';
 import { wrapperFiles } from '../python/wrapper/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { FileReadError, readRegularFileIfExists } from '../util/read.js';
-import { formatLocation, ProjectError } from './errors.js';
+import { formatLocation, LockMissingError, ProjectError } from './errors.js';
 import { type ForeignImport, uniqueImports } from './imports.js';
-import { type Lock, renderLock } from './lockdoc.js';
+import { type Lock, parseLock, renderLock } from './lockdoc.js';
 import { resolveStubs, type StubProvider } from './provider.js';
 import { type ScanOptions, scanProject } from './scan.js';
 import { StubSourceError, type StubTreeLimits } from './stubs.js';
@@ -383,6 +383,20 @@ export async function readLock(root: string): Promise<Buffer | undefined> {
     }
     throw e;
   }
+}
+
+/**
+ * The project's `mochi.lock`, read with {@link readLock} and parsed: what the commands that start
+ * from the lock alone (`tree`, `outdated`) read first.
+ *
+ * @throws {LockMissingError} (`lock-missing`) when there is none; {@link LockfileError} when it
+ *   cannot be read or parsed.
+ */
+export async function readProjectLock(root: string): Promise<Lock> {
+  const path = join(root, LOCK_FILE);
+  const bytes = await readLock(root);
+  if (bytes === undefined) throw new LockMissingError(path);
+  return parseLock(bytes, { fileName: path });
 }
 
 /**

@@ -1,10 +1,8 @@
 // `mochi-pkg outdated`: for each locked Go module and Python distribution, the newest version the
 // imports allow and the newest overall, from the project's module proxy and package index.
-import { join, resolve } from 'node:path';
-import { LockMissingError } from '../../project/errors.js';
+import { resolve } from 'node:path';
 import { goProxyList, lazyGoSource } from '../../project/goSource.js';
-import { absoluteIndexUrl, LOCK_FILE, readLock } from '../../project/lock.js';
-import { parseLock } from '../../project/lockdoc.js';
+import { absoluteIndexUrl, readProjectLock } from '../../project/lock.js';
 import { goOutdated, type OutdatedRow, pythonOutdated, renderOutdated } from '../../project/outdated.js';
 import { scanProject } from '../../project/scan.js';
 import { loadSettings } from '../../project/settingsFile.js';
@@ -49,9 +47,7 @@ Exit codes: 0 shown · 1 a proxy or index could not be read · 2 bad usage, moch
       throw new UsageError(`outdated: unexpected argument ${JSON.stringify(positionals[0])}`);
     }
     const root = resolve(ctx.cwd, values.cwd ?? '.');
-    const bytes = await readLock(root);
-    if (bytes === undefined) throw new LockMissingError(join(root, LOCK_FILE));
-    const lock = parseLock(bytes, { fileName: join(root, LOCK_FILE) });
+    const lock = await readProjectLock(root);
     const settings = await loadSettings({
       cwd: ctx.cwd,
       project: values.cwd,

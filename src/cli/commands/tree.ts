@@ -1,11 +1,9 @@
 // `mochi-pkg tree`: the resolved graph of both ecosystems from mochi.lock, or inverted (why is this here).
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { artifactPath } from '../../go/cache/layout.js';
 import { parseLax } from '../../go/modfile/index.js';
-import { LockMissingError } from '../../project/errors.js';
-import { LOCK_FILE, readLock } from '../../project/lock.js';
-import { parseLock } from '../../project/lockdoc.js';
+import { LOCK_FILE, readProjectLock } from '../../project/lock.js';
 import { loadSettings } from '../../project/settingsFile.js';
 import { invertedTree, lockTree, renderTree } from '../../project/tree.js';
 import { type Command, ExitCode, note, parseCommandArgs, printJson, UsageError } from '../context.js';
@@ -60,9 +58,7 @@ Exit codes: 0 shown · 2 bad usage, mochi.lock missing or unreadable, or --inver
       depth = Number(values.depth);
     }
     const root = resolve(ctx.cwd, values.cwd ?? '.');
-    const bytes = await readLock(root);
-    if (bytes === undefined) throw new LockMissingError(join(root, LOCK_FILE));
-    const lock = parseLock(bytes, { fileName: join(root, LOCK_FILE) });
+    const lock = await readProjectLock(root);
     const settings = await loadSettings({
       cwd: ctx.cwd,
       project: values.cwd,
