@@ -160,8 +160,17 @@ describeWithOracle(s3Oracle(), 'serve on S3 (moto_server)', () => {
     };
   }
 
+  /** `p`, or a named failure after `ms` (so a stuck step says which one it was). */
+  function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+    });
+    return Promise.race([p, late]).finally(() => clearTimeout(timer));
+  }
+
   describe('an instance killed mid-upload', () => {
-    it('leaves no partial object visible to readers', async () => {
+    it('leaves no partial object visible to readers', { timeout: 120_000 }, async () => {
       const s3port = Number(new URL(s3.endpoint).port);
       const relay = await stallingRelay(
         s3port,
@@ -198,6 +207,9 @@ describeWithOracle(s3Oracle(), 'serve on S3 (moto_server)', () => {
             stdio: ['ignore', 'ignore', 'pipe'],
           },
         );
+        // Made before the kill: the exit can come before the aborted request settles, and a
+        // listener added after it would wait forever.
+        const exited = new Promise<void>((r) => proc?.once('exit', () => r()));
         const rl = createInterface({ input: proc.stderr as NodeJS.ReadableStream });
         const url = await new Promise<string>((resolve, reject) => {
           rl.on('line', (l) => {
@@ -207,11 +219,11 @@ describeWithOracle(s3Oracle(), 'serve on S3 (moto_server)', () => {
           proc?.once('exit', (c) => reject(new Error(`serve exited early (${c})`)));
         });
         const request = fetch(`${url}/example.com/load/big/@v/v1.0.0.zip`).catch((e: unknown) => e);
-        await relay.stalled;
+        await within(relay.stalled, 30_000, 'the upload of the big zip to reach the relay');
         proc.kill('SIGKILL');
-        const answer = await request;
+        await within(exited, 10_000, 'the killed serve to exit');
+        const answer = await within(request, 10_000, 'the request to the killed serve to fail');
         expect(answer).toBeInstanceOf(Error);
-        await new Promise((r) => proc?.once('exit', r));
       } finally {
         if (proc && proc.exitCode === null) proc.kill('SIGKILL');
         await relay.close();
