@@ -82,6 +82,8 @@ export interface LockSettings {
   readonly cacheDir?: string | undefined;
   /** Simple API index: a URL, or a local directory (`--index-url`). */
   readonly indexUrl?: string | undefined;
+  /** Named indexes, `<name>=<url>` (`--index`), merged by name over `$MOCHI_PYTHON_INDEX` and mochi.toml. */
+  readonly indexes?: readonly string[] | undefined;
   /**
    * Let `path+<dir>` imports (Python and Go) name a directory outside the project
    * (`--allow-outside-project`); the lock still records the path as written, never an absolute one.
@@ -209,6 +211,7 @@ async function plan(
       'python.stubs-dirs': s.stubsDirs,
       'python.cache-dir': s.cacheDir,
       'python.index-url': s.indexUrl,
+      'python.index': s.indexes,
       'python.targets': s.targets,
       'go.proxy': s.goProxy,
       'go.cache-dir': s.goCacheDir,
@@ -217,6 +220,13 @@ async function plan(
   const stubDirs = settings.list('python.stubs-dirs');
   const cacheDir = settings.string('python.cache-dir')!;
   const indexUrl = indexUrlOf(settings.string('python.index-url')!, s.cwd);
+  // Named indexes (settings values are URLs or absolute directories) and the names pinned to them.
+  const indexes = settings
+    .indexes()
+    .map((i) => ({ name: i.name, url: normalizeIndexUrl(indexUrlOf(i.url, s.cwd)), explicit: i.explicit }));
+  const sources = new Map(
+    [...settings.sources()].map(([dist, index]) => [dist, indexes.find((i) => i.name === index)!.url]),
+  );
   const goCacheDir = settings.string('go.cache-dir')!;
   const goEnv = { ...env, ...settings.goEnv() };
   // Offline, Go modules come from the cache only (GOPROXY=off), as Python stubs do.
@@ -246,6 +256,7 @@ async function plan(
       ...stubDirs.map((d) => typeshedProvider(d)),
       registryProvider({
         indexUrl,
+        sources,
         ...(s.offline ? { offline: true } : {}),
         ...(python ? { python } : {}),
         session,
@@ -259,6 +270,8 @@ async function plan(
         roots,
         targets: closureTargets(targets, python),
         defaultIndexUrl: normalizeIndexUrl(indexUrl),
+        indexes,
+        sources,
         session,
         ...(previous?.distributions
           ? {

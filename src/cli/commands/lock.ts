@@ -90,6 +90,10 @@ Flags:
   --index-url <url>    Simple API index of registry imports (PEP 691 JSON or PEP 503 HTML; http,
                        https, file:// or a local directory). Default: $MOCHI_PYTHON_INDEX_URL,
                        else mochi.toml python.index-url, else https://pypi.org/simple/
+  --index <name>=<url> a named index (mochi.toml [[python.index]]): searched before the default
+                       index, or, for a name mochi.toml declares, its URL replaced (explicit
+                       kept); repeatable. Default: $MOCHI_PYTHON_INDEX (space-separated), then
+                       mochi.toml. [python.sources] pins distributions to a named index
   --offline            resolve index imports from the cache only (pages and wheels fetched before),
                        and Go modules from the module cache only (as --go-proxy off)
   --cache-dir <dir>    cache for git and index sources (default: $MOCHI_PYTHON_CACHE, else mochi.toml
@@ -211,6 +215,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     ...pythonTargetFlags,
     target: { type: 'string', multiple: true },
     'index-url': { type: 'string' },
+    index: { type: 'string', multiple: true },
     offline: { type: 'boolean' },
     'go-proxy': { type: 'string' },
     'go-cache-dir': { type: 'string' },
@@ -262,6 +267,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     stubsDirs: values['stubs-dir'],
     cacheDir: values['cache-dir'],
     indexUrl: values['index-url'],
+    indexes: values.index,
     offline: values.offline,
     python: parsePythonTarget('lock', values),
     targets: values.target,
