@@ -12,7 +12,10 @@ export interface GenDep {
   readonly name: string;
   readonly specifier: string;
   readonly extras: readonly string[];
-  /** Whether its marker is true on the target (3.11 on x86-64 Linux) with no extra. */
+  /**
+   * Whether its marker is true with no extra on the machine pip runs on (CPython 3.11 on x86-64
+   * Linux): pip evaluates markers there whatever `--platform` says, and so does the differential.
+   */
   readonly active: boolean;
 }
 
@@ -72,7 +75,26 @@ export const LINUX_TAGS = [
   'cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64',
   'cp311-abi3-manylinux2014_x86_64',
 ];
-const OTHER_TAGS = ['cp311-cp311-win_amd64', 'cp312-cp312-manylinux2014_x86_64'];
+/** A native wheel for each platform the lock targets: linux x86-64, macOS arm64, Windows x64. */
+const NATIVE_TAGS = [LINUX_TAGS[1]!, 'cp311-cp311-macosx_11_0_arm64', 'cp311-cp311-win_amd64'];
+/** The same, with a universal2 wheel that claims macOS 10.9 (an arm64 Mac still installs it). */
+const NATIVE_OLD_MAC_TAGS = [LINUX_TAGS[1]!, 'cp311-cp311-macosx_10_9_universal2', 'cp311-cp311-win_amd64'];
+/** Wheels for some targets only, or for none (cp312 on a 3.11 target, 32-bit Windows, Intel macOS). */
+const ONE_PLATFORM_TAGS = [
+  'cp311-cp311-win_amd64',
+  'cp312-cp312-manylinux2014_x86_64',
+  'cp311-cp311-macosx_10_9_universal2',
+  'cp311-cp311-macosx_11_0_x86_64',
+  'cp311-cp311-win32',
+];
+/** Several wheels per platform, so tag priority decides: newer macOS first, abi3 over none-any. */
+const RANKED_TAGS = [
+  LINUX_TAGS[0]!,
+  LINUX_TAGS[2]!,
+  'cp310-abi3-macosx_12_0_universal2',
+  'cp311-cp311-macosx_14_0_arm64',
+  'cp311-none-win_amd64',
+];
 
 function rng(seed: number) {
   let s = seed >>> 0 || 1;
@@ -88,9 +110,9 @@ function rng(seed: number) {
 
 /**
  * A random universe: 3–7 distributions with 1–4 releases, diamonds, extras, markers,
- * requires-python, yanked files, platform-only wheels. A conflict-free universe keeps every
- * requirement satisfiable by the newest release, which is never yanked, always has a linux wheel
- * and admits 3.11; the others may backtrack deeply or have no solution.
+ * requires-python, yanked files, platform-only wheels (linux, macOS, Windows). A conflict-free
+ * universe keeps every requirement satisfiable by the newest release, which is never yanked, has a
+ * wheel for every platform and admits 3.11; the others may backtrack deeply or have no solution.
  */
 export function generateUniverse(seed: number, conflictFree: boolean): GenUniverse {
   const r = rng(seed * 7919 + (conflictFree ? 1 : 0));
@@ -165,11 +187,13 @@ export function generateUniverse(seed: number, conflictFree: boolean): GenUniver
       const tagRoll = r(6);
       const tags =
         tagRoll === 0
-          ? [LINUX_TAGS[1]!, OTHER_TAGS[0]!]
+          ? r(2) === 0
+            ? NATIVE_TAGS
+            : NATIVE_OLD_MAC_TAGS
           : tagRoll === 1 && !(conflictFree && newest)
-            ? [OTHER_TAGS[r(2)]!]
+            ? [ONE_PLATFORM_TAGS[r(ONE_PLATFORM_TAGS.length)]!]
             : tagRoll === 2
-              ? [LINUX_TAGS[0]!, LINUX_TAGS[2]!]
+              ? RANKED_TAGS.filter((_, k) => k === 0 || r(3) !== 0)
               : [LINUX_TAGS[0]!];
       return {
         version,
