@@ -38,6 +38,8 @@ export interface GenDist {
   readonly releases: readonly GenRelease[];
   /** Ship `py.typed` and an `__init__.pyi` (so `mochi-pkg lock` can wrap it). */
   readonly typed?: boolean;
+  /** Add a file of this many incompressible bytes before the `.dist-info` (a large wheel). */
+  readonly padBytes?: number;
 }
 
 export interface GenUniverse {
@@ -229,7 +231,18 @@ function metadataText(d: GenDist, rel: GenRelease): string {
   return `${lines.join('\n')}\n\nA generated distribution.\n`;
 }
 
-function zip(entries: [string, string][]): Promise<Buffer> {
+/** `n` deterministic bytes that do not compress. */
+function noise(n: number, seed: string): Buffer {
+  const out = Buffer.alloc(n);
+  let block = createHash('sha256').update(seed).digest();
+  for (let at = 0; at < n; at += block.length) {
+    block.copy(out, at);
+    block = createHash('sha256').update(block).digest();
+  }
+  return out;
+}
+
+function zip(entries: [string, string | Buffer][]): Promise<Buffer> {
   const z = new yazl.ZipFile();
   for (const [name, data] of entries) z.addBuffer(Buffer.from(data), name, { mtime: new Date(0) });
   z.end();
@@ -262,6 +275,9 @@ export async function writeUniverse(dir: string, u: GenUniverse): Promise<void> 
         const info = `${d.name}-${rel.version}.dist-info`;
         const bytes = await zip([
           [`${d.name}/__init__.py`, ''],
+          ...(d.padBytes
+            ? ([[`${d.name}/_data.bin`, noise(d.padBytes, filename)]] as [string, Buffer][])
+            : []),
           ...(d.typed
             ? ([
                 [`${d.name}/py.typed`, ''],
@@ -319,15 +335,34 @@ export async function writeUniverse(dir: string, u: GenUniverse): Promise<void> 
   }
 }
 
+/** The one range of a `Range: bytes=…` header (`a-b`, `a-`, `-n`) within `size`, or undefined. */
+function byteRange(header: string | undefined, size: number): [number, number] | undefined {
+  const m = header === undefined ? null : /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return undefined;
+  if (m[1] === '') return [Math.max(0, size - Number(m[2])), size - 1];
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  return start <= end ? [start, end] : undefined;
+}
+
 /**
  * Serves `dir` on 127.0.0.1: `/simple/<name>/` as PEP 691 JSON when the client asks for it and
- * `json` is set, else PEP 503 HTML; `/files/…` as bytes. Closes itself after `lifetimeMs`.
+ * `json` is set, else PEP 503 HTML; `/files/…` as bytes, honouring a single `Range` with `206`
+ * when `ranges` is set (else the whole file, as a server without range support). Closes itself
+ * after `lifetimeMs`. `fileBytes()` counts the body bytes of `/files/…` answers.
  */
 export async function serveIndex(
   dir: string,
-  options: { json: boolean; lifetimeMs?: number },
-): Promise<{ url: string; server: Server; requests: () => number; close: () => Promise<void> }> {
+  options: { json: boolean; lifetimeMs?: number; ranges?: boolean },
+): Promise<{
+  url: string;
+  server: Server;
+  requests: () => number;
+  fileBytes: () => number;
+  close: () => Promise<void>;
+}> {
   let requests = 0;
+  let fileBytes = 0;
   const server = createServer(async (req, res) => {
     requests++;
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -350,6 +385,19 @@ export async function serveIndex(
       }
       if (path.startsWith('/files/')) {
         const body = await readFile(join(dir, path));
+        const range = options.ranges ? byteRange(req.headers.range, body.length) : undefined;
+        if (range) {
+          const part = body.subarray(range[0], range[1] + 1);
+          fileBytes += part.length;
+          res.writeHead(206, {
+            'content-type': 'application/octet-stream',
+            'content-length': part.length,
+            'content-range': `bytes ${range[0]}-${range[1]}/${body.length}`,
+          });
+          res.end(part);
+          return;
+        }
+        fileBytes += body.length;
         res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
         res.end(body);
         return;
@@ -367,6 +415,7 @@ export async function serveIndex(
     url: `http://127.0.0.1:${port}/simple/`,
     server,
     requests: () => requests,
+    fileBytes: () => fileBytes,
     close: () =>
       new Promise<void>((resolve) => {
         clearTimeout(timer);
