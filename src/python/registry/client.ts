@@ -196,6 +196,7 @@ export class IndexClient {
       },
       file.filename,
       this.maxFile,
+      file.size,
     );
   }
 

@@ -65,12 +65,15 @@ function parseContentRange(v: string | undefined): { start: number; end: number;
  * {@link MAX_RANGE_REQUESTS} requests or {@link MAX_RANGE_BYTES} bytes, is `unsupported`.
  *
  * @param maxSize  the largest wheel accepted (bytes), as for a whole download
+ * @param expectedSize  the size the index page gives, if any: a server that reports another is
+ *   `unsupported` (the whole download then fails its size check)
  * @throws {RegistryError} `registry-bad-wheel`, `registry-too-large` for a broken or hostile wheel
  */
 export async function lazyWheelMetadata(
   fetchPart: PartFetcher,
   label: string,
   maxSize: number,
+  expectedSize?: number,
 ): Promise<LazyWheelResult> {
   let requests = 1;
   let fetched = 0;
@@ -90,6 +93,9 @@ export async function lazyWheelMetadata(
     );
   }
   if (range.start === 0) return { kind: 'whole', bytes: first.body, requests, fetched };
+  if (expectedSize !== undefined && range.total !== expectedSize) {
+    return done(`the server says the wheel is ${range.total} bytes, the index ${expectedSize}`);
+  }
   if (range.total > maxSize) return done(`the wheel is ${range.total} bytes, over the ${maxSize}-byte limit`);
   const segments: { start: number; bytes: Uint8Array }[] = [{ start: range.start, bytes: first.body }];
   const reader: RangeReader = {

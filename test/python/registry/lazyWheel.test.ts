@@ -134,6 +134,8 @@ describe('wheel METADATA by range requests', () => {
     expect(cut).toMatchObject({ kind: 'unsupported', requests: 2 });
     const tooBig = await lazyWheelMetadata(memoryFetcher(big), bigFile, 1024);
     expect(tooBig.kind).toBe('unsupported');
+    const otherSize = await lazyWheelMetadata(memoryFetcher(big), bigFile, 1 << 30, big.length + 1);
+    expect(otherSize.kind).toBe('unsupported');
   });
 
   it('refuses a damaged METADATA read by ranges (CRC-32 checked)', async () => {
