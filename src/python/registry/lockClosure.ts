@@ -144,7 +144,7 @@ class MultiIndexSource implements PackageSource {
     }
     for (const [name, url] of [...this.choice.pinned].sort(([a], [b]) => cmp(a, b))) {
       const why = this.choice.why.get(name) ?? 'the index its import names';
-      if (this.choice.order.length < 2 && !this.choice.why.has(name)) break;
+      if (this.choice.order.length < 2 && !this.choice.why.has(name)) continue;
       if ((await this.session.page(url, name)).files.length > 0) continue;
       lines.push(
         `note: ${name} is taken only from ${url}, ${why}, and that index has no files for it; other indexes are never asked for it`,
