@@ -43,6 +43,8 @@ export interface SyncSettings extends LockSettings {
   readonly frozen?: boolean | undefined;
   /** Compute what would change; write nothing. */
   readonly dryRun?: boolean | undefined;
+  /** Also write the Go bridge's vendor/ as `go mod vendor` (Go 1.19) writes it. */
+  readonly goVendor?: boolean | undefined;
   /** How long to wait for another sync of the project (ms, default 10 s). */
   readonly lockWaitMs?: number | undefined;
   readonly probeInterpreter?: ((command: string) => Promise<Interpreter>) | undefined;
@@ -73,6 +75,14 @@ export interface SyncResult {
     readonly cache?: string;
     /** Zips and go.mod files fetched into it by this run. */
     readonly downloaded?: number;
+    /** With `goVendor`: the bridge's vendor/ (written unless it already matched). */
+    readonly vendor?: {
+      readonly dir: string;
+      readonly modules: number;
+      readonly packages: number;
+      readonly files: number;
+      readonly upToDate: boolean;
+    };
   };
 }
 
@@ -125,13 +135,49 @@ async function syncGoBridge(
     onRefused: (module, version, why) =>
       s.onSyncEvent?.({ kind: 'corrupt', name: `${module}@${version}`, message: why }),
   });
+  const vendor = s.goVendor ? await vendorBridge(root, dir, lock, cache) : undefined;
   return {
     dir,
     modules: lock.go.entries.length,
     upToDate,
     cache: cache.root,
     downloaded: filled.downloaded + filled.goModsFetched,
+    ...(vendor === undefined ? {} : { vendor }),
   };
+}
+
+/** `go mod vendor` for the bridge in `dir`, its build list taken from the lock (every module already in `cache`). */
+async function vendorBridge(
+  root: string,
+  dir: string,
+  lock: ReturnType<typeof parseLock>,
+  cache: import('../go/cache/index.js').Cache,
+) {
+  const { BRIDGE_GO_VERSION, BRIDGE_MODULE, pathModuleVersion, replaceDir } = await import(
+    '../go/lockfile/index.js'
+  );
+  const { vendorMainModule } = await import('../go/vendor/index.js');
+  const modules = lock.go.entries.flatMap((e): import('../go/vendor/index.js').BuildListModule[] => {
+    if (e.source === 'path') {
+      const written = replaceDir(root, e.localPath ?? '.', dir);
+      return [
+        {
+          module: { path: e.module, version: pathModuleVersion(e.module) },
+          dir: { written, abs: resolve(dir, written) },
+          explicit: true,
+        },
+      ];
+    }
+    if (e.version === undefined) return [];
+    return [
+      {
+        module: { path: e.module, version: e.version },
+        explicit: !e.indirect || e.require === true,
+        ...(e.zipH1 === undefined ? { noZip: true } : {}),
+      },
+    ];
+  });
+  return vendorMainModule({ dir, mainPath: BRIDGE_MODULE, goVersion: BRIDGE_GO_VERSION, modules, cache });
 }
 
 const run = promisify(execFile);
