@@ -9,9 +9,10 @@ import { promisify } from 'node:util';
 import { beforeAll, expect, it } from 'vitest';
 import { runLock } from '../../src/cli/commands/lock.js';
 import { runSync } from '../../src/cli/commands/sync.js';
+import { haveCmdGoTestdata, writeCmdGoProxy } from '../go/support/cmdgoproxy.js';
 import { fixtureModule, writeProxyTree } from '../go/support/modules.js';
 import { captureStreams } from '../support/files.js';
-import { describeWithOracle, goCommandEnv, goOracle } from '../support/oracles.js';
+import { describeWithOracle, goCommandEnv, goOracle, type Oracle } from '../support/oracles.js';
 
 const run = promisify(execFile);
 const interp = { executable: '/usr/bin/python3', version: '3.11' };
@@ -62,7 +63,10 @@ const MODS = [
     'a_test.go': 'package a\n\nimport _ "example.com/c"\n',
     'x_test.go': 'package a_test\n\nimport "embed"\n\n//go:embed testonly.txt\nvar T embed.FS\n',
     'testonly.txt': 'test embed\n',
-    'ignored.go': '//go:build ignore\n\npackage main\n\nimport _ "example.com/nowhere"\n',
+    // Tagged ignore, another package clause: not copied, yet its embeds are (go/build reads every file).
+    'ignored.go':
+      '//go:build ignore\n\npackage main\n\nimport (\n\t"embed"\n\t_ "example.com/nowhere"\n)\n\n//go:embed extra\nvar M embed.FS\n',
+    'extra/e.txt': 'e\n',
     'linux.go': '//go:build linux\n\npackage a\n',
     '_under.go': 'package a\n',
     'doc.txt': 'not go\n',
@@ -122,7 +126,9 @@ describeWithOracle(
     ];
     beforeAll(async () => {
       work = await mkdtemp(join(tmpdir(), 'sync-vendor-'));
-      await writeProxyTree(join(work, 'proxy'), MODS);
+      // Hand-made modules and cmd/go's own test modules (rsc.io/quote → sampler → golang.org/x/text).
+    await writeCmdGoProxy(join(work, 'proxy'));
+    await writeProxyTree(join(work, 'proxy'), MODS);
       proxy = pathToFileURL(join(work, 'proxy')).href;
       root = join(work, 'project');
       await mkdir(join(root, 'local', 'inner'), { recursive: true });
@@ -137,6 +143,7 @@ describeWithOracle(
           'import go "example.com/a@v1.0.0" as a',
           'import go "example.com/d@v1.1.0" as d',
           'import go "example.com/local@path+local" as local',
+        'import go "rsc.io/quote@v1.5.2" as quote',
           '',
         ].join('\n'),
       );
@@ -154,7 +161,7 @@ describeWithOracle(
       await mkdir(join(bridge, 'tools'), { recursive: true });
       await writeFile(
         join(bridge, 'main.go'),
-        'package main\n\nimport (\n\t_ "example.com/a"\n\t_ "example.com/local"\n)\n\nfunc main() {}\n',
+        'package main\n\nimport (\n\t_ "example.com/a"\n\t_ "example.com/local"\n\t_ "rsc.io/quote"\n)\n\nfunc main() {}\n',
       );
       await writeFile(join(bridge, 'main_test.go'), 'package main\n\nimport _ "example.com/d"\n');
       await writeFile(
@@ -167,7 +174,7 @@ describeWithOracle(
       const s = await cli(runSync, root, [...syncArgs(), '--json']);
       expect(s).toMatchObject({ code: 0, err: '' });
       const vendor = JSON.parse(s.out).go.vendor;
-      expect(vendor).toMatchObject({ upToDate: false, packages: 6 });
+      expect(vendor).toMatchObject({ upToDate: false, packages: 9 });
       const ours = await snapshot(join(bridge, 'vendor'));
 
       // The reference: the same bridge (go.mod, go.sum, Go files) in a copy, vendored by go.
@@ -188,6 +195,8 @@ describeWithOracle(
       expect(ours.has('example.com/a/testonly.txt')).toBe(true);
       expect(ours.has('example.com/a/a_test.go')).toBe(false);
       expect(ours.has('example.com/c')).toBe(false);
+    expect(ours.has('example.com/a/ignored.go')).toBe(false);
+    expect(ours.has('example.com/a/extra/e.txt')).toBe(true);
 
       await run('go', ['build', '-mod=vendor', '-o', join(work, 'bridge.bin'), '.'], {
         cwd: bridge,

@@ -182,23 +182,16 @@ async function vendorPackage(
     p = dirOf(p);
     src = dirOf(src);
   }
-  // Embedded files: go/build with UseAllFiles (every .go file not starting with `_` or `.`, tests
-  // too); a file whose package clause differs from the first file's is left out (MultiplePackageError).
+  // Embedded files: go/build with UseAllFiles reads every .go file not starting with `_` or `.`
+  // (tests and files of another package clause too: a MultiplePackageError keeps their embeds).
   const patterns: string[] = [];
-  let name0: string | undefined;
   let goFiles = 0;
   for (const name of names) {
     if (!name.endsWith('.go') || name.startsWith('_') || name.startsWith('.')) continue;
     const src = await text(name);
-    let pkgName = packageName(src);
-    if (pkgName === 'documentation') continue;
+    if (packageName(src) === 'documentation') continue;
     goFiles++;
-    if (pkgName !== undefined && name.endsWith('_test.go') && pkgName.endsWith('_test') && pkgName !== name0)
-      pkgName = pkgName.slice(0, -'_test'.length);
-    if (name0 === undefined) name0 = pkgName ?? '';
-    else if ((pkgName ?? '') !== name0) continue;
-    const r = readImports(src);
-    if (r.imports.includes('embed')) patterns.push(...embedPatterns(src));
+    if (readImports(src).imports.includes('embed')) patterns.push(...embedPatterns(src));
   }
   if (goFiles === 0 || patterns.length === 0) return;
   const unique = [...new Set(patterns)].sort();
