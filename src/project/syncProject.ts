@@ -5,7 +5,6 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { MochiPkgError } from '../errors.js';
-import { MAX_LOCK_BYTES } from '../lock/errors.js';
 import {
   type EnvChanges,
   envPath,
@@ -18,14 +17,12 @@ import { WheelStore } from '../python/install/store.js';
 import type { LockedDistribution } from '../python/lockfile/index.js';
 import { defaultPythonCacheRoot, RegistryCache, sha256Hex } from '../python/registry/cache.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import { readRegularFileIfExists } from '../util/read.js';
-import { LockMissingError } from './errors.js';
-import { parseLock } from './lockdoc.js';
+import type { parseLock } from './lockdoc.js';
 import type { LockSettings } from './lockProject.js';
+import { LOCK_FILE, readProjectLock } from './lockRead.js';
 
 // The lock flow (stub builds, resolver) and the index client load only when needed, so a
 // `--frozen` sync that finds nothing to do starts fast.
-const LOCK_FILE = 'mochi.lock';
 
 /** The interpreter scripts are written for: its absolute path and `X.Y`. */
 export interface Interpreter {
@@ -230,9 +227,7 @@ export function wantedFor(
 export async function syncProject(s: SyncSettings): Promise<SyncResult> {
   const root = resolve(s.cwd, s.project ?? '.');
   const path = join(root, LOCK_FILE);
-  const bytes = await readRegularFileIfExists(path, { maxBytes: MAX_LOCK_BYTES, what: 'lock file' });
-  if (bytes === undefined) throw new LockMissingError(path);
-  const lock = parseLock(bytes, { fileName: path });
+  const lock = await readProjectLock(root);
   if (!s.frozen) {
     const { checkLock } = await import('./lockProject.js');
     const check = await checkLock(s);
