@@ -91,9 +91,14 @@ async function syncGoBridge(
   dryRun: boolean,
 ): Promise<SyncResult['go']> {
   if (lock.go.entries.length === 0) return undefined;
-  const { BRIDGE_GO_VERSION, BRIDGE_MODULE, fillCache, renderGoMod, renderGoSum, replaceDir } = await import(
-    '../go/lockfile/index.js'
-  );
+  // The modules themselves, not the lockfile index (which loads pinning and the bridge resolver).
+  const [{ BRIDGE_GO_VERSION, BRIDGE_MODULE, replaceDir }, { fillCache }, { renderGoMod }, { renderGoSum }] =
+    await Promise.all([
+      import('../go/lockfile/bridgeModule.js'),
+      import('../go/lockfile/fill.js'),
+      import('../go/lockfile/gomod.js'),
+      import('../go/lockfile/gosum.js'),
+    ]);
   const dir = join(root, '.mochi', 'go');
   const files = new Map([
     [
@@ -150,9 +155,10 @@ async function vendorBridge(
   lock: ReturnType<typeof parseLock>,
   cache: import('../go/cache/index.js').Cache,
 ) {
-  const { BRIDGE_GO_VERSION, BRIDGE_MODULE, pathModuleVersion, replaceDir } = await import(
-    '../go/lockfile/index.js'
-  );
+  const [{ BRIDGE_GO_VERSION, BRIDGE_MODULE, replaceDir }, { pathModuleVersion }] = await Promise.all([
+    import('../go/lockfile/bridgeModule.js'),
+    import('../go/lockfile/entry.js'),
+  ]);
   const { vendorMainModule } = await import('../go/vendor/index.js');
   const modules = lock.go.entries.flatMap((e): import('../go/vendor/index.js').BuildListModule[] => {
     if (e.source === 'path') {
