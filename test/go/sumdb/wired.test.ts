@@ -30,6 +30,11 @@ const good = [
 const evil = fixtureModule('example.com/evil', 'v1.0.0', { 'e.go': 'package evil\n' });
 /** Not in the database at all. */
 const priv = fixtureModule('corp.example/priv', 'v1.0.0', { 'p.go': 'package priv\n' });
+/** Records that exist but lack a line, or hold extra ones (cmd/go's checkSumDB reads them in order). */
+const half = fixtureModule('example.com/half', 'v1.0.0', { 'h.go': 'package half\n' });
+const alg = fixtureModule('example.com/alg', 'v1.0.0', { 'a.go': 'package alg\n' });
+const dup = fixtureModule('example.com/dup', 'v1.0.0', { 'd.go': 'package dup\n' });
+const wrongHash = `h1:${Buffer.alloc(32, 1).toString('base64')}`;
 
 async function sumLines(m: FixtureModule): Promise<string[]> {
   return [
@@ -39,8 +44,11 @@ async function sumLines(m: FixtureModule): Promise<string[]> {
 }
 
 /** How the proxy's `/sumdb/<name>/…` front treats the database's answers. */
-type Mode = 'pass' | 'bad-signature' | 'other-key' | 'huge' | 'short-tile' | 'tampered';
+type Mode = 'pass' | 'bad-signature' | 'other-key' | 'huge' | 'short-tile' | 'tampered' | 'auth' | 'stall';
 let mode: Mode = 'pass';
+/** In `stall` mode, the answers to paths starting with this stop halfway. */
+const stallOn = '/lookup/';
+const BASIC = `Basic ${Buffer.from('gopher:s3cret').toString('base64')}`;
 let sumdbRequests: string[] = [];
 
 let work = '';
@@ -81,14 +89,32 @@ describeWithOracle(goOracle(), 'checksum database in go download, go verify and 
     const records: Record<string, string> = {};
     for (const m of good) records[`${m.path}@${m.version}`] = `${(await sumLines(m)).join('\n')}\n`;
     const [, evilMod] = await sumLines(evil);
-    records[`${evil.path}@${evil.version}`] =
-      `${evil.path} ${evil.version} h1:${Buffer.alloc(32, 1).toString('base64')}\n${evilMod}\n`;
+    records[`${evil.path}@${evil.version}`] = `${evil.path} ${evil.version} ${wrongHash}\n${evilMod}\n`;
+    const [halfZip] = await sumLines(half);
+    records[`${half.path}@${half.version}`] = `${halfZip}\n`;
+    const [algZip, algMod] = await sumLines(alg);
+    records[`${alg.path}@${alg.version}`] = `${algZip!.replace(' h1:', ' h2:')}\n${algMod}\n`;
+    const [dupZip, dupMod] = await sumLines(dup);
+    records[`${dup.path}@${dup.version}`] = `${dup.path} ${dup.version} ${wrongHash}\n${dupZip}\n${dupMod}\n`;
     db = await startSumdbServer(work, skey, records, other.skey);
-    proxy = await serveModules([...good, evil, priv], (req, res) => {
+    proxy = await serveModules([...good, evil, priv, half, alg, dup], (req, res) => {
       const prefix = `/sumdb/${NAME}`;
       if (!req.url?.startsWith(`${prefix}/`)) return false;
-      front(req.url.slice(prefix.length)).then(
-        ({ status, body }) => res.writeHead(status, { 'content-length': String(body.length) }).end(body),
+      const path = req.url.slice(prefix.length);
+      if (mode === 'auth' && req.headers.authorization !== BASIC) {
+        sumdbRequests.push(`401 ${path}`);
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="sumdb"' }).end();
+        return true;
+      }
+      front(path).then(
+        ({ status, body }) => {
+          const stalls = mode === 'stall' && status === 200 && path.startsWith(stallOn);
+          if (!stalls) return res.writeHead(status, { 'content-length': String(body.length) }).end(body);
+          // Headers and half the body, then silence; the socket is dropped after 10 s in any case.
+          res.writeHead(200, { 'content-length': String(body.length) });
+          res.write(body.subarray(0, body.length >> 1));
+          setTimeout(() => res.destroy(), 10_000).unref();
+        },
         () => res.writeHead(502).end(),
       );
       return true;
