@@ -104,6 +104,8 @@ export class SumdbClient {
   private latestMsg: Uint8Array = new Uint8Array(0);
   private loaded = false;
   private readonly tiles = new Map<string, Uint8Array>();
+  /** Tiles checked against a tree, per tree (`<n> <hash>`), for the last few trees used. */
+  private readonly verifiedTiles = new Map<string, Map<string, Uint8Array>>();
   /** Tiles being read, so that concurrent lookups share one request per tile. */
   private readonly tileReads = new Map<string, Promise<Uint8Array>>();
   /** Go.sum lines of each module version looked up, by `path@version` (one request for zip and go.mod). */
@@ -297,7 +299,7 @@ export class SumdbClient {
     newer: Tree,
     newerMsg: Uint8Array,
   ): Promise<void> {
-    const thr = tileHashReader(newer, this.tileReader());
+    const thr = this.hashReader(newer);
     const h = await treeHash(older.n, thr);
     if (hashEqual(h, older.hash)) return;
     let text = 'SECURITY ERROR\ngo.sum database server misbehavior detected!\n\n';
@@ -314,10 +316,24 @@ export class SumdbClient {
     if (id < 0 || id >= this.latest.n) {
       throw new SumdbError('sumdb-security', `cannot validate record ${id} in tree of size ${this.latest.n}`);
     }
-    const [h] = await tileHashReader(this.latest, this.tileReader())([storedHashIndex(0, id)]);
+    const [h] = await this.hashReader(this.latest)([storedHashIndex(0, id)]);
     if (!hashEqual(h as Hash, recordHash(text))) {
       throw new SumdbError('sumdb-security', 'cannot authenticate record data in server response');
     }
+  }
+
+  /** A hash reader over the tiles of `tree`, remembering which tiles were checked against it. */
+  private hashReader(tree: Tree) {
+    const key = `${tree.n} ${formatHash(tree.hash)}`;
+    let verified = this.verifiedTiles.get(key);
+    if (verified === undefined) {
+      // A run sees a handful of trees (the stored one, then the database's); keep the last four.
+      if (this.verifiedTiles.size >= 4)
+        this.verifiedTiles.delete(this.verifiedTiles.keys().next().value as string);
+      verified = new Map();
+      this.verifiedTiles.set(key, verified);
+    }
+    return tileHashReader(tree, this.tileReader(), verified);
   }
 
   private tileReader() {
