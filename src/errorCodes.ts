@@ -158,6 +158,10 @@ export const ERROR_CODES = {
     'the checksum database disagrees with itself or with a download: SECURITY ERROR, nothing is accepted',
   ),
   'sumdb-http': problem('the checksum database could not be reached or answered an unexpected status'),
+  'sumdb-timeout': problem('the checksum database stopped answering: no data within the request timeout'),
+  'sumdb-locked': problem(
+    "another process held the checksum database state file's lock for longer than the wait allows",
+  ),
 
   // mochi-pkg serve
   'serve-config': usage('a `serve` flag or setting cannot work: storage, listen address, upstream, limits'),

@@ -26,6 +26,7 @@ import { type ClosureTarget, closureTarget, IndexSession } from '../python/regis
 import { normalizeIndexUrl, RegistryError } from '../python/registry/index.js';
 import { resolveClosure } from '../python/registry/lockClosure.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { netrcPath } from '../util/netrc.js';
 import { cachedBuild } from './buildCache.js';
 import { LockMissingError } from './errors.js';
 import { goProxyList, lazyGoSource } from './goSource.js';
@@ -439,6 +440,7 @@ function goSums(
     env,
     goproxy,
     cacheRoot: goCacheDir,
+    netrc: netrcPath(env),
     ...(s.offline ? { fetchFor: offlineSumdb, probe: async () => 404 } : {}),
   });
   const known = previous ? renderGoSum(previous.go).split('\n') : [];

@@ -61,7 +61,9 @@ does (GOSUMDB, default sum.golang.org, reached through the Go proxy list first; 
 GOPRIVATE exclude module path prefixes; GOSUMDB=off turns it off): a disagreement is a SECURITY
 ERROR (sumdb-security) and nothing is written. Hashes the lock already holds are trusted as go.sum
 lines are and not looked up again; --check asks no checksum database. With --json, "sumdb" lists
-each module version a database vouched for in this run.
+each module version a database vouched for in this run. Database requests carry netrc credentials
+($NETRC, else ~/.netrc) and time out after 30 s without data (sumdb-timeout; MOCHI_SUMDB_TIMEOUT_MS
+sets it in ms).
 
 Wrapper files: lock writes python_wrap/<alias>/ for each Python import (wrapper.mochi: the shim,
 whose SHA-256 is the entry's wrapper-sha256; SKIPPED.txt: one line per name not wrapped, and why;

@@ -22,6 +22,8 @@ export interface SumdbEnv {
   GOSUMDB?: string | undefined;
   GONOSUMDB?: string | undefined;
   GOPRIVATE?: string | undefined;
+  /** The per-request timeout of the database client in ms (for tests and slow links); default 30 s. */
+  MOCHI_SUMDB_TIMEOUT_MS?: string | undefined;
 }
 
 const envOr = (v: string | undefined, def: string): string => (v === undefined || v === '' ? def : v);
