@@ -11,7 +11,8 @@
 //   the matching tsc output, dist/<x>.js, so worker scripts (`new URL('./hash-worker.js', import.meta.url)`),
 //   the build cache's code stamp (dist/python/), package.json and the tree-sitter wasm are found exactly
 //   where the unbundled build finds them. Worker threads run the tsc output.
-import { readFile, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
@@ -41,6 +42,24 @@ const metaUrlOfTscOutput: Plugin = {
   },
 };
 
+/**
+ * The bundle's build id: a SHA-256 over package.json and every file under src/ (path and bytes). It
+ * names the code in the memo of `lock --check` (src/project/checkMemo.ts), so that a rebuilt CLI never
+ * reuses an answer of another build.
+ */
+async function buildId(): Promise<string> {
+  const h = createHash('sha256');
+  h.update(await readFile(join(REPO, 'package.json')));
+  const files = (await readdir(join(REPO, 'src'), { recursive: true })).sort();
+  for (const rel of files) {
+    const path = join(REPO, 'src', rel);
+    if (!(await stat(path)).isFile()) continue;
+    h.update(`\0${rel.split('\\').join('/')}\0`);
+    h.update(await readFile(path));
+  }
+  return h.digest('hex');
+}
+
 /** Builds the CLI bundle; returns the files written. */
 export async function bundleCli(): Promise<string[]> {
   await rm(join(REPO, BUNDLE_DIR), { recursive: true, force: true });
@@ -63,6 +82,7 @@ export async function bundleCli(): Promise<string[]> {
     metafile: true,
     logLevel: 'warning',
     plugins: [metaUrlOfTscOutput],
+    define: { __MOCHI_BUILD_ID__: JSON.stringify(await buildId()) },
   });
   return Object.keys(r.metafile.outputs).sort();
 }

@@ -1,4 +1,5 @@
 // From a Mochi project to its mochi.lock: scan imports, resolve stubs, build, pin, and write or check.
+
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMochiPkgError } from '../errors.js';
@@ -33,6 +34,7 @@ import { FileReadError, readRegularFileIfExists } from '../util/read.js';
 import { formatLocation, LockMissingError, ProjectError } from './errors.js';
 import { type ForeignImport, uniqueImports } from './imports.js';
 import { type Lock, parseLock, renderLock } from './lockdoc.js';
+import { LOCK_FILE } from './lockFile.js';
 import { resolveStubs, type StubProvider } from './provider.js';
 import { type ScanOptions, scanProject } from './scan.js';
 import { StubSourceError, type StubTreeLimits } from './stubs.js';
@@ -85,8 +87,7 @@ export async function loadPythonBuild(options: PythonBuildOptions = {}): Promise
   };
 }
 
-/** The lock's file name inside the project directory. */
-export const LOCK_FILE = 'mochi.lock';
+export { LOCK_FILE };
 
 /** Builds wrappers and shims from targets: the Python build of `mochi-pkg/python`, injected. */
 export type BuildFn = (req: BuildRequest) => BuildResult | Promise<BuildResult>;

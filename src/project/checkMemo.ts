@@ -1,0 +1,315 @@
+// The memo of `lock --check`: when nothing a check reads has changed since a check found the lock up
+// to date, the answer is the same, and it is given without loading the planner.
+//
+// The memo is a SHA-256 over every input of a check, taken when a full check found the lock up to date:
+// - the code (the build id of the bundle, else the sources' file stamps) and the version;
+// - the project directory, the working directory, the check's options, the effective settings
+//   (flags over environment over mochi.toml) and every GO*, MOCHI_* and XDG_* variable, HOME and NETRC;
+// - every file under the project (node_modules and .git skipped, as the scan does): the content of
+//   mochi.lock, mochi.toml and each *.mochi file, and path, size, mtime, ctime and inode of all others
+//   (wrapper files, stubs, path+ modules, a file:// index or proxy kept in the project);
+// - the same stamps of every file under each stub directory, a file:// index or Go proxy directory
+//   outside the project, the Go module cache and the Python registry cache (pages, wheels, metadata).
+// A check whose answer could depend on anything else is never memoised: one that reaches a network
+// (an http(s) index or proxy, unless --offline), a git stub source, a path+ import outside the project
+// or under a skipped folder, a symbolic link anywhere in the stamped trees, or an answer with drift,
+// a non-canonical lock or Go warnings. The inputs are stamped before and after the full check; the
+// memo is kept only when the project's and the directories' stamps did not move meanwhile.
+import { createHash } from 'node:crypto';
+import { lstat, readdir, readFile } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isMochiPkgError } from '../errors.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { VERSION } from '../version.js';
+import { goProxyList } from './goProxyList.js';
+import type { CheckLockResult } from './lockProject.js';
+import type { FlagValue, SettingKey, Settings } from './settings.js';
+import { loadSettings } from './settingsFile.js';
+
+/** Bumped when what the key covers changes. */
+const FORMAT = 1;
+/** The most files one stamped tree may hold; a larger tree is not memoised. */
+const MAX_FILES = 200_000;
+/** Folders the project scan skips (scan.ts `SKIPPED_DIRS`), skipped here too. */
+const SKIPPED = new Set(['node_modules', '.git']);
+/** Files whose content (not only their stamp) goes into the key. */
+const BY_CONTENT = /(^|[\\/])(mochi\.lock|mochi\.toml|[^\\/]*\.mochi)$/;
+
+/** The inputs of a check that {@link recallCheck} and {@link rememberCheck} need (a subset of LockSettings). */
+export interface MemoSettings {
+  readonly cwd: string;
+  readonly env?: NodeJS.ProcessEnv | undefined;
+  readonly project?: string | undefined;
+  readonly stubsDirs?: readonly string[] | undefined;
+  readonly cacheDir?: string | undefined;
+  readonly indexUrl?: string | undefined;
+  readonly offline?: boolean | undefined;
+  readonly python?: unknown;
+  readonly targets?: readonly string[] | undefined;
+  readonly goProxy?: string | undefined;
+  readonly goCacheDir?: string | undefined;
+  readonly allowOutsideProject?: boolean | undefined;
+}
+
+/** What a full check found, as far as the memo needs it. */
+interface CheckedAnswer {
+  readonly upToDate: boolean;
+  readonly canonical: boolean;
+  readonly entries: number;
+  readonly goWarnings: number;
+}
+
+/** The settings flags of a lock run (shared with lockProject's plan, so both resolve alike). */
+export function lockSettingsFlags(s: MemoSettings): Partial<Record<SettingKey, FlagValue>> {
+  return {
+    'python.stubs-dirs': s.stubsDirs,
+    'python.cache-dir': s.cacheDir,
+    'python.index-url': s.indexUrl,
+    'python.targets': s.targets,
+    'go.proxy': s.goProxy,
+    'go.cache-dir': s.goCacheDir,
+  };
+}
+
+/** A tree that cannot be memoised (a symbolic link, too many files). */
+class Unstampable extends Error {}
+
+/**
+ * Path, size, mtime, ctime, inode and mode of every file under `dir` (sorted; skipped folders and
+ * `.tmp-` files being written left out), with the SHA-256 of those `contentOf` picks; missing → a marker.
+ */
+async function treeStamp(dir: string, contentOf: (rel: string) => boolean = () => false): Promise<string> {
+  let names: string[];
+  try {
+    const top = await lstat(dir);
+    if (top.isSymbolicLink()) throw new Unstampable(`${dir} is a symbolic link`);
+    if (!top.isDirectory()) return `${dir}: not a directory`;
+    names = await readdir(dir, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return `${dir}: missing`;
+    throw e;
+  }
+  if (names.length > MAX_FILES) throw new Unstampable(`${dir} holds more than ${MAX_FILES} files`);
+  const lines: string[] = [dir];
+  for (const rel of names.sort()) {
+    const parts = rel.split(sep);
+    if (parts.some((part) => SKIPPED.has(part)) || parts.at(-1)!.startsWith('.tmp-')) continue;
+    const st = await lstat(join(dir, rel), { bigint: true });
+    if (st.isSymbolicLink()) throw new Unstampable(`${join(dir, rel)} is a symbolic link`);
+    if (st.isDirectory()) continue;
+    let line = `${rel} ${st.size} ${st.mtimeNs} ${st.ctimeNs} ${st.ino} ${st.mode}`;
+    if (contentOf(rel))
+      line += ` ${createHash('sha256')
+        .update(await readFile(join(dir, rel)))
+        .digest('hex')}`;
+    lines.push(line);
+  }
+  return lines.join('\n');
+}
+
+/** The directory of a `file://` URL, else undefined. */
+function fileUrlDir(url: string): string | undefined {
+  return /^file:\/\//i.test(url) ? fileURLToPath(url) : undefined;
+}
+
+declare const __MOCHI_BUILD_ID__: string | undefined;
+
+let codeIdentity: Promise<string> | undefined;
+
+/** The bundle's build id (a hash of the sources it was built from), else the sources' file stamps. */
+function codeId(): Promise<string> {
+  codeIdentity ??=
+    typeof __MOCHI_BUILD_ID__ === 'string'
+      ? Promise.resolve(`build ${__MOCHI_BUILD_ID__}`)
+      : treeStamp(fileURLToPath(new URL('../', import.meta.url)));
+  return codeIdentity;
+}
+
+interface Parts {
+  /** Code, options, settings, environment: fixed for the run. */
+  readonly fixed: string;
+  /** The project and the directories it names (the check does not write them). */
+  readonly trees: string;
+  /** The module and registry caches (the check may add to them). */
+  readonly caches: string;
+  /** Where the memo lives. */
+  readonly file: string;
+}
+
+/** Every input of the check, or undefined when the settings reach a network. */
+async function inputs(s: MemoSettings, settings: Settings): Promise<Parts | undefined> {
+  const env = s.env ?? process.env;
+  const root = resolve(s.cwd, s.project ?? '.');
+  const dirs = new Set<string>(settings.list('python.stubs-dirs').map((d) => resolve(s.cwd, d)));
+  // The index as lockProject reads it: a URL, or a local directory relative to cwd.
+  const indexSetting = settings.string('python.index-url') ?? '';
+  const index = /^[a-z][a-z0-9+.-]*:\/\//i.test(indexSetting)
+    ? fileUrlDir(indexSetting)
+    : resolve(s.cwd, indexSetting);
+  if (index !== undefined) dirs.add(index);
+  else if (!s.offline) return undefined;
+  // The GOPROXY list as lockProject reads it (offline: the module cache only).
+  const goproxy = goProxyList({ ...env, ...settings.goEnv() }.GOPROXY, s.cwd);
+  if (!s.offline) {
+    if (goproxy === undefined) return undefined;
+    for (const p of goproxy.split(/[,|]/).map((x) => x.trim())) {
+      if (p === 'off') continue;
+      const d = fileUrlDir(p);
+      if (d === undefined) return undefined;
+      dirs.add(d);
+    }
+  }
+  const pythonCache = settings.string('python.cache-dir') ?? '';
+  const goCache = settings.string('go.cache-dir') ?? '';
+  const envLines = Object.keys(env)
+    .filter((k) => /^(GO|MOCHI_|XDG_)/.test(k) || k === 'HOME' || k === 'NETRC')
+    .sort()
+    .map((k) => `${k}=${env[k]}`);
+  const fixed = [
+    `mochi-pkg-check-memo ${FORMAT} ${VERSION}`,
+    await codeId(),
+    JSON.stringify({
+      root,
+      cwd: s.cwd,
+      offline: s.offline === true,
+      python: s.python ?? null,
+      outside: s.allowOutsideProject === true,
+    }),
+    JSON.stringify(settings.all().map((x) => [x.key, x.value ?? null])),
+    ...envLines,
+  ].join('\n');
+  const trees: string[] = [await treeStamp(root, (rel) => BY_CONTENT.test(rel))];
+  for (const d of [...dirs].sort()) trees.push(await treeStamp(d));
+  const caches = [await treeStamp(join(pythonCache, 'registry')), await treeStamp(goCache)].join('\n');
+  const id = createHash('sha256').update(root).digest('hex').slice(0, 32);
+  return { fixed, trees: trees.join('\n'), caches, file: join(pythonCache, 'checks', `${id}.json`) };
+}
+
+function keyOf(p: Parts): string {
+  return createHash('sha256').update(`${p.fixed}\n\0${p.trees}\n\0${p.caches}`).digest('hex');
+}
+
+/** The settings a check runs with. */
+function checkSettings(s: MemoSettings): Promise<Settings> {
+  return loadSettings({
+    cwd: s.cwd,
+    project: s.project,
+    env: s.env ?? process.env,
+    flags: lockSettingsFlags(s),
+  });
+}
+
+/** Reads the inputs of a check; undefined when it cannot be memoised (a network, a link, unusable settings). */
+async function readInputs(s: MemoSettings): Promise<Parts | undefined> {
+  try {
+    return await inputs(s, await checkSettings(s));
+  } catch (e) {
+    // Settings the full check reports (settings-invalid), a tree that vanished or cannot be read: no memo.
+    if (e instanceof Unstampable || isMochiPkgError(e) || isErrno(e)) return undefined;
+    throw e;
+  }
+}
+
+function isErrno(e: unknown): e is NodeJS.ErrnoException {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && 'errno' in e;
+}
+
+/** The memo's answer when its key matches these inputs. */
+async function recalled(p: Parts): Promise<number | undefined> {
+  let text: string;
+  try {
+    text = await readFile(p.file, 'utf8');
+  } catch (e) {
+    if (isErrno(e)) return undefined;
+    throw e;
+  }
+  try {
+    const memo = JSON.parse(text) as { key?: unknown; entries?: unknown };
+    return memo.key === keyOf(p) && typeof memo.entries === 'number' ? memo.entries : undefined;
+  } catch (e) {
+    // A damaged memo is a miss.
+    if (e instanceof SyntaxError) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Records a full check's answer when it can be reused: the lock up to date and canonical, no Go
+ * warning, no git source or path into a skipped folder, no URL when online, and no input of the
+ * project or its directories moved while the check ran. A memo that cannot be written only costs
+ * the next check its full run. Returns whether it was written.
+ */
+async function remember(
+  s: MemoSettings,
+  before: Parts,
+  lockText: string,
+  answer: CheckedAnswer,
+): Promise<boolean> {
+  if (!answer.upToDate || !answer.canonical || answer.goWarnings > 0 || s.allowOutsideProject) return false;
+  // Sources the stamps do not cover: git checkouts, and paths into folders the project walk skips.
+  if (/git\+|node_modules|(^|[\\/"])\.git([\\/"]|$)/m.test(lockText)) return false;
+  if (!s.offline && /\bhttps?:\/\//i.test(lockText)) return false;
+  const after = await readInputs(s);
+  if (after === undefined || after.fixed !== before.fixed || after.trees !== before.trees) return false;
+  const memo = `${JSON.stringify({ key: keyOf(after), entries: answer.entries })}\n`;
+  try {
+    await writeFileAtomic(after.file, memo, { mkdirs: true, fsync: false });
+  } catch (e) {
+    if (isMochiPkgError(e, 'file-write')) return false;
+    throw e;
+  }
+  return true;
+}
+
+/** A check answered from the memo: up to date, canonical, nothing to report. */
+export interface RecalledCheck {
+  readonly upToDate: true;
+  readonly diff: readonly [];
+  readonly wrappers: readonly [];
+  readonly canonical: true;
+  readonly totals: { readonly entries: number };
+  readonly plan: undefined;
+  readonly recalled: true;
+}
+
+/**
+ * `lock --check` behind its memo: the memo's answer when no input changed since a full check found
+ * the lock up to date, else `run()` (the full check), whose answer is remembered when it can be.
+ */
+export async function memoisedCheck(
+  s: MemoSettings,
+  run: () => Promise<CheckLockResult>,
+  onRecall?: () => void,
+): Promise<CheckLockResult | RecalledCheck> {
+  const before = await readInputs(s);
+  const entries = before === undefined ? undefined : await recalled(before);
+  if (entries !== undefined) {
+    onRecall?.();
+    return {
+      upToDate: true,
+      diff: [],
+      wrappers: [],
+      canonical: true,
+      totals: { entries },
+      plan: undefined,
+      recalled: true,
+    };
+  }
+  const r = await run();
+  if (before !== undefined) {
+    await remember(s, before, r.plan.text, {
+      upToDate: r.upToDate,
+      canonical: r.canonical,
+      entries: r.totals.entries,
+      goWarnings: r.plan.go?.warnings.length ?? 0,
+    });
+  }
+  return r;
+}
+
+/** The memo file of a project (undefined when its checks cannot be memoised). */
+export async function memoFileOf(s: MemoSettings): Promise<string | undefined> {
+  return (await readInputs(s))?.file;
+}
