@@ -43,13 +43,13 @@ const metaUrlOfTscOutput: Plugin = {
 };
 
 /**
- * The bundle's build id: a SHA-256 over package.json and every file under src/ (path and bytes). It
+ * The bundle's build id: a SHA-256 over package.json, package-lock.json and every file under src/ (path and bytes). It
  * names the code in the memo of `lock --check` (src/project/checkMemo.ts), so that a rebuilt CLI never
  * reuses an answer of another build.
  */
 async function buildId(): Promise<string> {
   const h = createHash('sha256');
-  h.update(await readFile(join(REPO, 'package.json')));
+  for (const f of ['package.json', 'package-lock.json']) h.update(await readFile(join(REPO, f)));
   const files = (await readdir(join(REPO, 'src'), { recursive: true })).sort();
   for (const rel of files) {
     const path = join(REPO, 'src', rel);

@@ -17,7 +17,8 @@
 // memo is kept only when the project's and the directories' stamps did not move meanwhile.
 import { createHash } from 'node:crypto';
 import { lstat, readdir, readFile } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMochiPkgError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -76,6 +77,16 @@ export function lockSettingsFlags(s: MemoSettings): Partial<Record<SettingKey, F
 class Unstampable extends Error {}
 
 /**
+ * A file changed this recently (ns) may change again within the same timestamp tick (2 s on the
+ * coarsest file systems) without its stamp moving: no memo is written until the project has been
+ * still that long.
+ */
+const RACY_NS = 2_000_000_000n;
+
+/** The newest mtime or ctime seen by {@link treeStamp} in this process, in ns since the epoch. */
+let newestSeen = 0n;
+
+/**
  * Path, size, mtime, ctime, inode and mode of every file under `dir` (sorted; skipped folders and
  * `.tmp-` files being written left out), with the SHA-256 of those `contentOf` picks; missing → a marker.
  */
@@ -99,6 +110,8 @@ async function treeStamp(dir: string, contentOf: (rel: string) => boolean = () =
     const st = await lstat(join(dir, rel), { bigint: true });
     if (st.isSymbolicLink()) throw new Unstampable(`${join(dir, rel)} is a symbolic link`);
     if (st.isDirectory()) continue;
+    if (st.mtimeNs > newestSeen) newestSeen = st.mtimeNs;
+    if (st.ctimeNs > newestSeen) newestSeen = st.ctimeNs;
     let line = `${rel} ${st.size} ${st.mtimeNs} ${st.ctimeNs} ${st.ino} ${st.mode}`;
     if (contentOf(rel))
       line += ` ${createHash('sha256')
@@ -118,12 +131,29 @@ declare const __MOCHI_BUILD_ID__: string | undefined;
 
 let codeIdentity: Promise<string> | undefined;
 
-/** The bundle's build id (a hash of the sources it was built from), else the sources' file stamps. */
+/** The runtime dependencies whose code shapes an answer (the .pyi parser, the bundled typeshed, TOML). */
+const DEPENDENCIES = ['pyright', 'web-tree-sitter', 'tree-sitter-python', 'smol-toml', 'htmlparser2'];
+
+/**
+ * The code: the bundle's build id (a hash of the sources, package.json and package-lock.json it was
+ * built from), else the sources' file stamps; and the stamp of each dependency's package.json as
+ * installed now (an `npm install` without a rebuild).
+ */
 function codeId(): Promise<string> {
-  codeIdentity ??=
-    typeof __MOCHI_BUILD_ID__ === 'string'
-      ? Promise.resolve(`build ${__MOCHI_BUILD_ID__}`)
-      : treeStamp(fileURLToPath(new URL('../', import.meta.url)));
+  codeIdentity ??= (async () => {
+    const own =
+      typeof __MOCHI_BUILD_ID__ === 'string'
+        ? `build ${__MOCHI_BUILD_ID__}`
+        : await treeStamp(fileURLToPath(new URL('../', import.meta.url)));
+    // The node_modules folder the package's dependencies are installed in (pyright exports its package.json).
+    const modules = dirname(dirname(createRequire(import.meta.url).resolve('pyright/package.json')));
+    const deps: string[] = [];
+    for (const d of DEPENDENCIES) {
+      const st = await lstat(join(modules, d, 'package.json'), { bigint: true });
+      deps.push(`${d} ${st.size} ${st.mtimeNs} ${st.ctimeNs} ${st.ino}`);
+    }
+    return [own, ...deps].join('\n');
+  })();
   return codeIdentity;
 }
 
@@ -134,6 +164,8 @@ interface Parts {
   readonly trees: string;
   /** The module and registry caches (the check may add to them). */
   readonly caches: string;
+  /** The newest mtime or ctime in the project and its directories (ns). */
+  readonly newest: bigint;
   /** Where the memo lives. */
   readonly file: string;
 }
@@ -180,11 +212,19 @@ async function inputs(s: MemoSettings, settings: Settings): Promise<Parts | unde
     JSON.stringify(settings.all().map((x) => [x.key, x.value ?? null])),
     ...envLines,
   ].join('\n');
+  newestSeen = 0n;
   const trees: string[] = [await treeStamp(root, (rel) => BY_CONTENT.test(rel))];
   for (const d of [...dirs].sort()) trees.push(await treeStamp(d));
+  const newest = newestSeen;
   const caches = [await treeStamp(join(pythonCache, 'registry')), await treeStamp(goCache)].join('\n');
   const id = createHash('sha256').update(root).digest('hex').slice(0, 32);
-  return { fixed, trees: trees.join('\n'), caches, file: join(pythonCache, 'checks', `${id}.json`) };
+  return {
+    fixed,
+    trees: trees.join('\n'),
+    caches,
+    newest,
+    file: join(pythonCache, 'checks', `${id}.json`),
+  };
 }
 
 function keyOf(p: Parts): string {
@@ -253,6 +293,7 @@ async function remember(
   if (!s.offline && /\bhttps?:\/\//i.test(lockText)) return false;
   const after = await readInputs(s);
   if (after === undefined || after.fixed !== before.fixed || after.trees !== before.trees) return false;
+  if (after.newest > BigInt(Date.now()) * 1_000_000n - RACY_NS) return false;
   const memo = `${JSON.stringify({ key: keyOf(after), entries: answer.entries })}\n`;
   try {
     await writeFileAtomic(after.file, memo, { mkdirs: true, fsync: false });
