@@ -9,7 +9,8 @@
 //   mochi.lock, mochi.toml and each *.mochi file, and path, size, mtime, ctime and inode of all others
 //   (wrapper files, stubs, path+ modules, a file:// index or proxy kept in the project);
 // - the same stamps of every file under each stub directory, a file:// index or Go proxy directory
-//   outside the project, the Go module cache and the Python registry cache (pages, wheels, metadata).
+//   outside the project, the Go module cache and the Python registry cache (wheels, metadata; pages
+//   only with --offline: online, every check fetches them again).
 // A check whose answer could depend on anything else is never memoised: one that reaches a network
 // (an http(s) index or proxy, unless --offline), a git stub source, a path+ import outside the project
 // or under a skipped folder, a symbolic link anywhere in the stamped trees, or an answer with drift,
@@ -90,7 +91,11 @@ let newestSeen = 0n;
  * Path, size, mtime, ctime, inode and mode of every file under `dir` (sorted; skipped folders and
  * `.tmp-` files being written left out), with the SHA-256 of those `contentOf` picks; missing → a marker.
  */
-async function treeStamp(dir: string, contentOf: (rel: string) => boolean = () => false): Promise<string> {
+async function treeStamp(
+  dir: string,
+  contentOf: (rel: string) => boolean = () => false,
+  skipTop: ReadonlySet<string> = new Set(),
+): Promise<string> {
   let names: string[];
   try {
     const top = await lstat(dir);
@@ -107,6 +112,7 @@ async function treeStamp(dir: string, contentOf: (rel: string) => boolean = () =
   for (const rel of names.sort()) {
     const parts = rel.split(sep);
     if (parts.some((part) => SKIPPED.has(part)) || parts.at(-1)!.startsWith('.tmp-')) continue;
+    if (skipTop.has(parts[0]!)) continue;
     const st = await lstat(join(dir, rel), { bigint: true });
     if (st.isSymbolicLink()) throw new Unstampable(`${join(dir, rel)} is a symbolic link`);
     if (st.isDirectory()) continue;
@@ -216,7 +222,14 @@ async function inputs(s: MemoSettings, settings: Settings): Promise<Parts | unde
   const trees: string[] = [await treeStamp(root, (rel) => BY_CONTENT.test(rel))];
   for (const d of [...dirs].sort()) trees.push(await treeStamp(d));
   const newest = newestSeen;
-  const caches = [await treeStamp(join(pythonCache, 'registry')), await treeStamp(goCache)].join('\n');
+  // Online, index pages are fetched again by every check (and only written to the cache): they are read
+  // from the cache offline only.
+  const registry = await treeStamp(
+    join(pythonCache, 'registry'),
+    undefined,
+    new Set(s.offline ? [] : ['pages']),
+  );
+  const caches = [registry, await treeStamp(goCache)].join('\n');
   const id = createHash('sha256').update(root).digest('hex').slice(0, 32);
   return {
     fixed,
