@@ -241,6 +241,12 @@ export const ERROR_CODES = {
   'sync-missing-module': problem(
     'with --offline, a locked Go module (zip or go.mod) is not in the Go module cache',
   ),
+  'go-vendor': problem(
+    '`sync --go-vendor`: a module directory cannot be vendored (too deep, too many files)',
+  ),
+  'go-vendor-embed': problem(
+    "`sync --go-vendor`: a vendored package's //go:embed pattern matches nothing or something go refuses to embed",
+  ),
 
   // Python dependency resolution
   'resolver-conflict': problem(
