@@ -1,4 +1,5 @@
 // From a Mochi project to its mochi.lock: scan imports, resolve stubs, build, pin, and write or check.
+
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMochiPkgError } from '../errors.js';

@@ -28,6 +28,7 @@ import { resolveClosure } from '../python/registry/lockClosure.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { netrcPath } from '../util/netrc.js';
 import { cachedBuild } from './buildCache.js';
+import { lockSettingsFlags } from './checkMemo.js';
 import { LockMissingError } from './errors.js';
 import { goProxyList, lazyGoSource } from './goSource.js';
 import {
@@ -208,15 +209,7 @@ async function plan(
     cwd: s.cwd,
     project: s.project,
     env,
-    flags: {
-      'python.stubs-dirs': s.stubsDirs,
-      'python.cache-dir': s.cacheDir,
-      'python.index-url': s.indexUrl,
-      'python.index': s.indexes,
-      'python.targets': s.targets,
-      'go.proxy': s.goProxy,
-      'go.cache-dir': s.goCacheDir,
-    },
+    flags: lockSettingsFlags(s),
   });
   const stubDirs = settings.list('python.stubs-dirs');
   const cacheDir = settings.string('python.cache-dir')!;

@@ -4,9 +4,9 @@ import { LockfileError, MAX_LOCK_BYTES } from '../lock/errors.js';
 import { FileReadError, readRegularFileIfExists } from '../util/read.js';
 import { LockMissingError } from './errors.js';
 import { type Lock, parseLock } from './lockdoc.js';
+import { LOCK_FILE } from './lockFile.js';
 
-/** The lock's file name in the project folder. */
-export const LOCK_FILE = 'mochi.lock';
+export { LOCK_FILE };
 
 /**
  * The bytes of `<root>/mochi.lock`, or undefined when there is none. The lock must be a regular

@@ -1,20 +1,10 @@
 // `mochi-pkg lock` and `mochi-pkg lock --check`: pin a project's Python and Go imports in mochi.lock, or verify it.
 import { delimiter } from 'node:path';
 import { isMochiPkgError, redactUrls } from '../../errors.js';
-import { BRIDGE_MODULE } from '../../go/lockfile/index.js';
-import {
-  type BuildFn,
-  checkLock,
-  formatLockDiff,
-  LOCK_FILE,
-  type LockPlan,
-  type LockSettings,
-  loadPythonBuild,
-  lockProject,
-  type PythonBuildOptions,
-} from '../../project/index.js';
+import type { BuildFn, LockPlan, LockSettings, PythonBuildOptions } from '../../project/index.js';
+import { LOCK_FILE } from '../../project/lockFile.js';
 import { loadSettings } from '../../project/settingsFile.js';
-import { LockfileError } from '../../python/lockfile/index.js';
+import type { LockfileError } from '../../python/lockfile/index.js';
 import {
   type Command,
   type CommandContext,
@@ -113,7 +103,7 @@ ${PYTHON_TARGET_HELP}
                        go.cache-dir, else $XDG_CACHE_HOME/mochi-pkg/go)
   --go-sum <file>      after locking, also write the go.sum lines of the locked Go modules to <file>
   --go-mod <file>      after locking, also write the go.mod of the program's Go bridge to <file>
-                       (module ${BRIDGE_MODULE}; with --go-sum, \`go build\` needs no network)
+                       (module mochi.local/bridge; with --go-sum, \`go build\` needs no network)
   --allow-outside-project
                        let \`path+<dir>\` imports (Python and Go) name a directory outside the
                        project; by default they must lie inside it. The lock records the relative
@@ -160,11 +150,14 @@ Exit codes:
 
 /** What `lock` needs that tests replace. */
 export interface LockDeps {
-  /** Makes the Python build (loads the .pyi parser). */
-  readonly makeBuild: (options: PythonBuildOptions) => Promise<BuildFn>;
+  /**
+   * Makes the Python build (default: the real one, which loads the .pyi parser, behind the verified
+   * build cache). With one given, `lock --check` keeps no memo.
+   */
+  readonly makeBuild?: (options: PythonBuildOptions) => Promise<BuildFn>;
 }
 
-const defaultDeps: LockDeps = { makeBuild: loadPythonBuild };
+const defaultDeps: LockDeps = {};
 
 /**
  * `lock` without --force on a lock it cannot read: exit 2 with the reader's error, and a hint that
@@ -191,9 +184,9 @@ function entries(n: number): string {
 }
 
 /** As `go get` does: deprecations, then retractions (the pin is kept; the user decides). */
-function printGoWarnings(ctx: CommandContext, plan: LockPlan): void {
+function printGoWarnings(ctx: CommandContext, plan: LockPlan | undefined): void {
   if (ctx.verbosity === 'quiet') return;
-  const goWarnings = plan.go?.warnings ?? [];
+  const goWarnings = plan?.go?.warnings ?? [];
   for (const w of goWarnings) {
     ctx.stderr.write(w.kind === 'deprecated' ? `go: ${w.message}\n` : `go: warning: ${w.message}\n`);
   }
@@ -288,7 +281,14 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
   };
   try {
     if (values.check) {
-      const r = await checkLock(settings);
+      const full = async () => (await import('../../project/lockProject.js')).checkLock(settings);
+      // The real build's checks are memoised: unchanged inputs give the last check's answer.
+      const r =
+        deps.makeBuild === undefined
+          ? await (await import('../../project/checkMemo.js')).memoisedCheck(settings, full, () =>
+              verbose(ctx, 'lock --check: no input changed since the last check found the lock up to date'),
+            )
+          : await full();
       progress.done();
       printGoWarnings(ctx, r.plan);
       if (values.json) {
@@ -302,6 +302,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
         if (!r.canonical)
           note(ctx, `${LOCK_FILE} is not in canonical form; \`mochi-pkg lock\` would rewrite it`);
       } else {
+        const { formatLockDiff } = await import('../../project/lockdoc.js');
         for (const d of r.diff) println(ctx, formatLockDiff(d));
         for (const w of r.wrappers) println(ctx, `${w.problem} ${w.path}`);
         const what = r.diff.length > 0 ? `${LOCK_FILE} is out of date` : 'the wrapper files are out of date';
@@ -309,6 +310,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
       }
       return r.upToDate ? ExitCode.ok : ExitCode.failure;
     }
+    const { lockProject } = await import('../../project/lockProject.js');
     const r = await lockProject({
       ...settings,
       force: values.force,
@@ -366,7 +368,10 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     }
     return ExitCode.ok;
   } catch (e) {
-    if (!values.check && e instanceof LockfileError) return refuseUnreadable(ctx, e);
+    if (!values.check && isMochiPkgError(e)) {
+      const { LockfileError } = await import('../../python/lockfile/index.js');
+      if (e instanceof LockfileError) return refuseUnreadable(ctx, e);
+    }
     // Runs outside the shell (tests, embedding) still get the exit status of unusable input.
     if (isMochiPkgError(e) && e.exitClass === 'usage') {
       printError(ctx, e);

@@ -11,16 +11,13 @@ import {
 import type { Credentials } from '../../util/netrc.js';
 import { joinUrlPath } from '../../util/url.js';
 import { normalizeName } from '../importspec/index.js';
+import { DEFAULT_INDEX_URL, INDEX_URL_ENV } from './defaults.js';
 import { RegistryError } from './errors.js';
 import { type LazyWheelResult, lazyWheelMetadata } from './lazyWheel.js';
 import { ACCEPT, type DistributionFile, type ProjectPage, parseProjectPage } from './simple.js';
 
-/** The default index of `registry` imports. */
-export const DEFAULT_INDEX_URL = 'https://pypi.org/simple/';
-/** Environment variable naming the index for `registry` imports. */
-export const INDEX_URL_ENV = 'MOCHI_PYTHON_INDEX_URL';
-
 export type { FetchLike };
+export { DEFAULT_INDEX_URL, INDEX_URL_ENV };
 
 /** Knobs of {@link IndexClient}. */
 export interface IndexClientOptions {
