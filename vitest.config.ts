@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     globalSetup: ['test/support/tmp-root.ts'],
+    setupFiles: ['test/support/fuzz-seed.ts'],
   },
 });

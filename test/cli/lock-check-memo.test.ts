@@ -163,5 +163,21 @@ describe('lock --check memo', () => {
     expect(await memoFileOf({ ...settings, goProxy: 'https://proxy.golang.org', offline: true })).toMatch(
       /checks/,
     );
+    expect(
+      await memoFileOf({ ...settings, indexes: ['extra=https://pypi.example/simple/'] }),
+    ).toBeUndefined();
+  });
+
+  it('sees a named index: its setting, and a change in its local directory', async () => {
+    const extra = await tmp();
+    const flag = ['--index', `extra=${extra}`];
+    await settle();
+    expect(await check({}, ...flag)).toMatchObject({ code: 0, out: UP_TO_DATE, recalled: false });
+    expect(await check({}, ...flag)).toMatchObject({ code: 0, recalled: true });
+    // The same index under another name is another setting.
+    expect(await check({}, '--index', `other=${extra}`)).toMatchObject({ code: 0, recalled: false });
+    await writeFile(join(extra, 'index.html'), '<!DOCTYPE html>\n');
+    await settle();
+    expect(await check({}, ...flag)).toMatchObject({ code: 0, recalled: false });
   });
 });
