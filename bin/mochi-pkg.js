@@ -7,6 +7,15 @@ import module from 'node:module';
 // $NODE_COMPILE_CACHE; NODE_DISABLE_COMPILE_CACHE=1 turns it off). Node 20 has no such cache.
 module.enableCompileCache?.();
 
+// A reader that goes away (`mochi-pkg … | head`) ends the output: stop quietly with 141 (128 + SIGPIPE,
+// what a shell reports for a command killed by SIGPIPE), not with an unhandled EPIPE and a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e.code === 'EPIPE') process.exit(141);
+    throw e;
+  });
+}
+
 const { main } = await import('../dist/cli-bundle/main.js');
 const code = await main({
   argv: process.argv.slice(2),

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -107,6 +107,22 @@ describe('built package (npm run build)', () => {
       { cwd: repo, encoding: 'utf8' },
     );
     expect(JSON.parse(out)).toMatchObject({ items: expect.any(Array) });
+  });
+
+  it('stops quietly with 141 when the reader of its output goes away (`| head -1`)', async () => {
+    const builtins = join(repo, 'node_modules/pyright/dist/typeshed-fallback/stdlib/builtins.pyi');
+    const child = spawn(process.execPath, [`${repo}/bin/mochi-pkg.js`, 'python', 'inspect', builtins], {
+      cwd: repo,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    // The first chunk read, the pipe is closed, as `head -1` does.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((r) => child.once('close', (c) => r(c)));
+    expect({ code, err }).toEqual({ code: 141, err: '' });
   });
 
   it('hashes on worker threads started from dist/', async () => {
