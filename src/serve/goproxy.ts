@@ -36,6 +36,8 @@ export interface Reply {
   readonly body: Uint8Array | StoredObject;
   /** How it was answered, for logs and metrics. */
   readonly source: 'store' | 'upstream' | 'pass' | 'none';
+  /** Extra response headers (`location` of a redirect, `vary`). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** What to do with modules matching the private patterns. */

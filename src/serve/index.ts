@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import type { ModuleSource } from '../go/proxy/index.js';
 import { httpSumdbFetch, parseGosumdb, SumdbClient, type SumdbConfig } from '../go/sumdb/index.js';
 import { openGoSource } from '../project/goSource.js';
+import { loadNetrc, lookupNetrc, netrcPath } from '../util/netrc.js';
 import { ServeError } from './errors.js';
 import { GoProxy, type PrivateMode } from './goproxy.js';
 import { Metrics } from './metrics.js';
+import { PythonMirror } from './pyindex.js';
 import { type RunningServe, startServe } from './server.js';
 import { openStorage, type Storage } from './storage.js';
 import { SumdbProxy } from './sumdb.js';
@@ -21,7 +23,9 @@ export {
   type Reply,
 } from './goproxy.js';
 export { Metrics } from './metrics.js';
+export { PYTHON_FILES, PythonMirror, type PythonMirrorOptions } from './pyindex.js';
 export { type RunningServe, type ServeOptions, serveHandler, startServe } from './server.js';
+export { negotiate, type SimpleFormat } from './simple.js';
 export { DirStorage, openStorage, type PutSource, type Storage, type StoredObject } from './storage.js';
 export { SumdbProxy, type SumdbUpstream } from './sumdb.js';
 
@@ -35,6 +39,8 @@ export interface ServeConfig {
   readonly goProxy: string;
   /** GOSUMDB-style: `off`, `sum.golang.org`, `<key>` or `<key> <url>`. */
   readonly sumdb: string;
+  /** Upstream Python simple indexes, asked in order; empty or absent: the mirror serves the store only. */
+  readonly indexUrls?: readonly string[];
   readonly noSumdb?: string;
   readonly privatePatterns?: string;
   readonly privateMode?: PrivateMode;
@@ -101,9 +107,20 @@ export async function startServeFromConfig(c: ServeConfig): Promise<ServeInstanc
     metrics,
     ...(c.now === undefined ? {} : { now: c.now }),
   });
+  const indexUrls = c.indexUrls ?? [];
+  const netrc = indexUrls.length > 0 ? await loadNetrc(netrcPath(c.env)) : [];
+  const python = new PythonMirror({
+    storage,
+    indexUrls,
+    client: { credentials: (u) => lookupNetrc(netrc, u.host) },
+    ...(c.listTtlMs === undefined ? {} : { pageTtlMs: c.listTtlMs }),
+    metrics,
+    ...(c.now === undefined ? {} : { now: c.now }),
+  });
   const running = await startServe(
     {
       go,
+      python,
       ...(sumdbProxy === undefined ? {} : { sumdb: sumdbProxy }),
       metrics,
       ...(c.log === undefined ? {} : { log: c.log }),

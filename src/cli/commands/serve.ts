@@ -1,5 +1,6 @@
 // `mochi-pkg serve`: run the verified GOPROXY and checksum-database proxy until SIGTERM or SIGINT.
 import { defaultCacheRoot } from '../../go/cache/index.js';
+import { DEFAULT_INDEX_URL } from '../../python/registry/index.js';
 import { ServeError, startServeFromConfig } from '../../serve/index.js';
 import { type Command, ExitCode, eprintln, parseCommandArgs, UsageError } from '../context.js';
 
@@ -8,6 +9,7 @@ const flags = {
   storage: { type: 'string' },
   'go-proxy': { type: 'string' },
   sumdb: { type: 'string' },
+  'index-url': { type: 'string', multiple: true },
   'no-sumdb': { type: 'string' },
   private: { type: 'string' },
   'private-mode': { type: 'string' },
@@ -28,14 +30,16 @@ function positiveInt(name: string, value: string | undefined): number | undefine
 
 export const command: Command = {
   name: 'serve',
-  summary: 'serve a verified GOPROXY (pull-through) and checksum-database proxy from a directory or S3',
+  summary: 'serve a verified GOPROXY, checksum-database proxy and Python index mirror from a directory or S3',
   help: `Usage: mochi-pkg serve [flags]
 
 Serves the GOPROXY protocol (@v/list, .info, .mod, .zip, @latest) from a store, pulling missing
 versions from the upstream GOPROXY. Every pulled .zip is checked against the module zip rules and
 hashed (and, with --sumdb, compared with the checksum database), every .mod compared with the
 database, before it is stored or served. Not found answers 404, so GOPROXY=<serve>,direct falls
-through. /sumdb/<name>/… proxies the checksum database; /healthz and /metrics (Prometheus) for
+through. /sumdb/<name>/… proxies the checksum database; /simple/ mirrors Python indexes (PEP 691
+JSON and PEP 503 HTML, PEP 658 metadata files), every file checked against the sha256 its upstream
+page gives before it is stored or served; /healthz and /metrics (Prometheus) for
 operations; one JSON access-log line per request. SIGTERM or SIGINT stops it gracefully.
 
 Flags:
@@ -45,6 +49,9 @@ Flags:
                          $AWS_ENDPOINT_URL, credentials from the AWS SDK's default chain)
                          (default: the mochi-pkg Go cache, $MOCHI_GO_BRIDGE_CACHE)
   --go-proxy <list>      upstream GOPROXY list; off serves the store only (default https://proxy.golang.org)
+  --index-url <url>      upstream Python simple index (PEP 691/503) mirrored at /simple/; repeat for
+                         more (asked in order, the first that has a project serves it); off:
+                         serve the store only (default https://pypi.org/simple/)
   --sumdb <db>           GOSUMDB-style: off, sum.golang.org, <key> or "<key> <url>" (default off)
   --no-sumdb <globs>     modules not checked against the database (GONOSUMDB-style)
   --private <globs>      private modules (GOPRIVATE-style): refused or passed through, never stored
@@ -61,6 +68,7 @@ Examples:
   mochi-pkg serve --storage dir:/var/cache/mochi-go --listen :3000
   AWS_ENDPOINT_URL=http://minio:9000 mochi-pkg serve --storage s3://go-modules/prod --sumdb sum.golang.org
   GOPROXY=http://127.0.0.1:3000,direct go mod download
+  pip install --index-url http://127.0.0.1:3000/simple/ requests
 
 Exit codes: 0 stopped by a signal · 1 the store or a port failed · 2 bad usage`,
   async run(ctx) {
@@ -78,11 +86,17 @@ Exit codes: 0 stopped by a signal · 1 the store or a port failed · 2 bad usage
     const maxZip = positiveInt('max-zip-bytes', values['max-zip-bytes']);
     const rate = positiveInt('rate-limit', values['rate-limit']);
     const ttl = positiveInt('list-ttl', values['list-ttl']);
+    const indexFlags = values['index-url'] ?? [DEFAULT_INDEX_URL];
+    const indexUrls = indexFlags.includes('off') ? [] : indexFlags;
+    if (indexFlags.includes('off') && indexFlags.length > 1) {
+      throw new UsageError('serve: --index-url off cannot be combined with index URLs');
+    }
     const inst = await startServeFromConfig({
       listen: values.listen ?? '127.0.0.1:3000',
       storage: values.storage ?? `dir:${defaultCacheRoot(ctx.env)}`,
       goProxy: values['go-proxy'] ?? 'https://proxy.golang.org',
       sumdb: values.sumdb ?? 'off',
+      indexUrls,
       ...(values['no-sumdb'] === undefined ? {} : { noSumdb: values['no-sumdb'] }),
       ...(values.private === undefined ? {} : { privatePatterns: values.private }),
       ...(mode === undefined ? {} : { privateMode: mode }),
