@@ -1,5 +1,5 @@
 // Issue 13 item 8 (and the ENOSPC cases of item 9): a full disk is a coded error, exit 1, no temp file left.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -7,29 +7,10 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureModule, serveModules, writeProxyTree } from '../go/support/modules.js';
 import type { TestServer } from '../go/support/server.js';
-import { cleanup, tempDir } from './support.js';
+import { canMountTmpfs, cleanup, tempDir } from './support.js';
 
 const run = promisify(execFile);
 
-/**
- * The tests mount a small tmpfs in a private user + mount namespace (no root needed). Where the
- * kernel forbids that, they are skipped — unless MOCHI_REQUIRE_ORACLES=1 asks for every check.
- */
-function canMountTmpfs(): boolean {
-  try {
-    execFileSync(
-      'unshare',
-      ['--user', '--map-root-user', '--mount', 'sh', '-c', 'mount -t tmpfs -o size=4k tmpfs /tmp'],
-      {
-        stdio: 'ignore',
-      },
-    );
-    return true;
-  } catch (e) {
-    if (process.env.MOCHI_REQUIRE_ORACLES === '1') throw e;
-    return false;
-  }
-}
 const fullDisk = canMountTmpfs();
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const child = fileURLToPath(new URL('../go/support/cli-child.ts', import.meta.url));

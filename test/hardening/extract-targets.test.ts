@@ -10,7 +10,7 @@ import { type ExtractFs, extract } from '../../src/go/modzip/index.js';
 import { STALE_TEMP_DIR_MS } from '../../src/util/atomic.js';
 import { fixtureModule } from '../go/support/modules.js';
 import { buildZip } from '../support/zipbuild.js';
-import { cleanup, cli, tempDir } from './support.js';
+import { canMountTmpfs, cleanup, cli, tempDir } from './support.js';
 
 afterAll(cleanup);
 
@@ -184,26 +184,6 @@ describe('temp folders of a killed extraction are swept on the next run', () => 
     expect(await exists(reused)).toBe(false);
   });
 });
-
-/**
- * A real full disk: a 256 KiB tmpfs in a private user + mount namespace (no root needed). Where
- * the kernel forbids that, the test is skipped unless MOCHI_REQUIRE_ORACLES=1.
- */
-function canMountTmpfs(): boolean {
-  try {
-    execFileSync(
-      'unshare',
-      ['--user', '--map-root-user', '--mount', 'sh', '-c', 'mount -t tmpfs -o size=4k tmpfs /tmp'],
-      {
-        stdio: 'ignore',
-      },
-    );
-    return true;
-  } catch (e) {
-    if (process.env.MOCHI_REQUIRE_ORACLES === '1') throw e;
-    return false;
-  }
-}
 
 describe.runIf(canMountTmpfs())('go zip extract onto a full disk', () => {
   it('error[file-write] naming ENOSPC, exit 1, no temp folder and no target left', async () => {

@@ -1,4 +1,5 @@
 // Helpers of the hardening tests: throwaway projects with Go imports, a file:// proxy, CLI runs captured.
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,4 +72,23 @@ export async function goProject(
     return { code, ...seen };
   };
   return { root, proxy, cache, lock };
+}
+
+/**
+ * Whether a small tmpfs can be mounted in a private user + mount namespace (no root needed), for
+ * the tests that need a real full disk. Where the kernel forbids that, those tests are skipped —
+ * unless MOCHI_REQUIRE_ORACLES=1 asks for every check, when this throws.
+ */
+export function canMountTmpfs(): boolean {
+  try {
+    execFileSync(
+      'unshare',
+      ['--user', '--map-root-user', '--mount', 'sh', '-c', 'mount -t tmpfs -o size=4k tmpfs /tmp'],
+      { stdio: 'ignore' },
+    );
+    return true;
+  } catch (e) {
+    if (process.env.MOCHI_REQUIRE_ORACLES === '1') throw e;
+    return false;
+  }
 }

@@ -1,5 +1,6 @@
 // Wheels as hostile input: safe names, bounded inflate, and the stub files (.pyi, or py.typed .py) inside.
 import { type EntryBody, openZip, readEntries, type ZipEntry, ZipError } from '../../util/zip.js';
+import { unsafeMemberName } from '../install/plan.js';
 import { RegistryError } from './errors.js';
 
 /** Caps applied to one wheel. */
@@ -26,20 +27,11 @@ export interface WheelStubs {
 }
 
 /**
- * Why an entry name is unsafe to treat as a path, or undefined when it is safe: no NUL or
- * backslash, not absolute, no drive letter, no empty, `.` or `..` segment (directories may end in `/`).
+ * Why an entry name is unsafe to treat as a path, or undefined when it is safe — the same rule an
+ * install applies to a wheel's members ({@link unsafeMemberName}).
  */
 export function unsafeEntryName(entry: Pick<ZipEntry, 'name' | 'nameIsUtf8'>): string | undefined {
-  const { name } = entry;
-  if (!entry.nameIsUtf8) return 'is not valid UTF-8';
-  if (name === '') return 'is empty';
-  if (name.includes('\0')) return 'contains NUL';
-  if (name.includes('\\')) return 'contains a backslash';
-  if (name.startsWith('/')) return 'is absolute';
-  if (/^[A-Za-z]:/.test(name)) return 'starts with a drive letter';
-  const segs = (name.endsWith('/') ? name.slice(0, -1) : name).split('/');
-  if (segs.some((s) => s === '' || s === '.' || s === '..')) return 'has an empty, "." or ".." segment';
-  return undefined;
+  return unsafeMemberName(entry.name, entry.nameIsUtf8);
 }
 
 const DIST_INFO = /^[^/]+\.(?:dist-info|data)\//;
