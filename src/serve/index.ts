@@ -92,7 +92,7 @@ export async function startServeFromConfig(c: ServeConfig): Promise<ServeInstanc
   if (db !== 'off') {
     const base = sumdbUrl(db).replace(/\/+$/, '');
     sumdb = new SumdbClient({ key: db.key, fetch: httpSumdbFetch(base) });
-    sumdbProxy = new SumdbProxy(db.name, rawFetch(base), storage);
+    sumdbProxy = new SumdbProxy(db.name, rawFetch(base), storage, sumdb, metrics);
   }
   const go = new GoProxy({
     storage,
