@@ -24,7 +24,7 @@ import {
   SIMPLE_TYPES,
 } from './simple.js';
 import { SingleFlight } from './singleflight.js';
-import type { Storage } from './storage.js';
+import { readObject, type Storage } from './storage.js';
 
 export interface PythonMirrorOptions {
   readonly storage: Storage;
@@ -62,6 +62,28 @@ interface FileRecord {
   readonly requiresPython?: string;
   readonly yanked: false | string;
   readonly coreMetadata?: { readonly sha256?: string };
+}
+
+/** A stored file record, or undefined when the text is not one. */
+function parseRecord(text: string): FileRecord | undefined {
+  let r: unknown;
+  try {
+    r = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (r === null || typeof r !== 'object') return undefined;
+  const o = r as Record<string, unknown>;
+  const ok =
+    typeof o.filename === 'string' &&
+    FILENAME.test(o.filename) &&
+    typeof o.sha256 === 'string' &&
+    SHA.test(o.sha256) &&
+    typeof o.size === 'number' &&
+    (o.yanked === false || typeof o.yanked === 'string') &&
+    (o.requiresPython === undefined || typeof o.requiresPython === 'string') &&
+    (o.coreMetadata === undefined || (typeof o.coreMetadata === 'object' && o.coreMetadata !== null));
+  return ok ? (o as unknown as FileRecord) : undefined;
 }
 
 /**
@@ -217,9 +239,9 @@ export class PythonMirror {
     for (const entry of await this.o.storage.list(`python/projects/${name}/`)) {
       const obj = await this.o.storage.get(`python/projects/${name}/${entry}`);
       if (obj === undefined || obj.size > 64 << 10) continue;
-      const chunks: Buffer[] = [];
-      for await (const c of await obj.open()) chunks.push(c as Buffer);
-      const r = JSON.parse(Buffer.concat(chunks).toString('utf8')) as FileRecord;
+      const r = parseRecord((await readObject(obj)).toString('utf8'));
+      // A record that is not one this mirror writes (damaged, or another tool's) is left off.
+      if (r === undefined || `${r.sha256}.json` !== entry) continue;
       const file: DistributionFile = {
         filename: r.filename,
         url: '',
@@ -357,9 +379,7 @@ export class PythonMirror {
   private async readStored(key: string): Promise<Uint8Array> {
     const obj = await this.o.storage.get(key);
     if (obj === undefined) throw new ServeError('serve-storage', `${key}: missing right after it was found`);
-    const chunks: Buffer[] = [];
-    for await (const c of await obj.open()) chunks.push(c as Buffer);
-    return Buffer.concat(chunks);
+    return readObject(obj);
   }
 }
 

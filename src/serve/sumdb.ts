@@ -5,7 +5,7 @@ import { ServeError } from './errors.js';
 import type { Reply } from './goproxy.js';
 import type { Metrics } from './metrics.js';
 import { SingleFlight } from './singleflight.js';
-import type { Storage } from './storage.js';
+import { readObject, type Storage } from './storage.js';
 
 /** Fetches a path of the upstream database; resolves to the status and body (bounded). */
 export type SumdbUpstream = (path: string) => Promise<{ status: number; body: Uint8Array }>;
@@ -91,11 +91,7 @@ export class SumdbProxy {
   private async rawTile(t: tlog.Tile): Promise<Uint8Array> {
     const path = tlog.tilePath(t);
     const hit = await this.storage.get(`sumdb/${this.name}/${path}`);
-    if (hit !== undefined && hit.size <= MAX_BODY) {
-      const chunks: Buffer[] = [];
-      for await (const c of await hit.open()) chunks.push(c as Buffer);
-      return Buffer.concat(chunks);
-    }
+    if (hit !== undefined && hit.size <= MAX_BODY) return readObject(hit);
     const { status, body } = await this.upstream(`/${path}`);
     if (status !== 200) throw new TileStatus(status);
     if (body.length > MAX_BODY) throw new TileStatus(502);
