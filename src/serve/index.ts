@@ -7,6 +7,7 @@ import { openGoSource } from '../project/goSource.js';
 import { loadNetrc, lookupNetrc, netrcPath } from '../util/netrc.js';
 import { ServeError } from './errors.js';
 import { GoProxy, type PrivateMode } from './goproxy.js';
+import { MemoryCachedStorage } from './memcache.js';
 import { Metrics } from './metrics.js';
 import { PythonMirror } from './pyindex.js';
 import { type RunningServe, startServe } from './server.js';
@@ -22,6 +23,7 @@ export {
   parseGoPath,
   type Reply,
 } from './goproxy.js';
+export { MemoryCachedStorage } from './memcache.js';
 export { Metrics } from './metrics.js';
 export { PYTHON_FILES, PythonMirror, type PythonMirrorOptions } from './pyindex.js';
 export { type RunningServe, type ServeOptions, serveHandler, startServe } from './server.js';
@@ -45,6 +47,11 @@ export interface ServeConfig {
   readonly privatePatterns?: string;
   readonly privateMode?: PrivateMode;
   readonly maxZipBytes?: number;
+  /**
+   * Bytes of small stored objects (≤ 1 MiB each) an instance keeps in memory; default 64 MiB for
+   * an S3 store, 0 (none) for a directory, which the OS page cache already serves.
+   */
+  readonly memoryCacheBytes?: number;
   readonly ratePerSecond?: number;
   readonly listTtlMs?: number;
   /** The clock of rate limits and list reuse (tests stop it). */
@@ -82,7 +89,9 @@ function sumdbUrl(cfg: SumdbConfig): string {
 /** Builds the store, the upstreams and the server from `c`, and starts listening. */
 export async function startServeFromConfig(c: ServeConfig): Promise<ServeInstance> {
   const { host, port } = parseListen(c.listen);
-  const storage = await openStorage(c.storage, { cwd: c.cwd, env: c.env });
+  const opened = await openStorage(c.storage, { cwd: c.cwd, env: c.env });
+  const cacheBytes = c.memoryCacheBytes ?? (c.storage.startsWith('s3://') ? 64 << 20 : 0);
+  const storage = cacheBytes > 0 ? new MemoryCachedStorage(opened, cacheBytes) : opened;
   const metrics = new Metrics();
   const upstream: ModuleSource | undefined =
     c.goProxy.trim() === 'off' ? undefined : await openGoSource(c.goProxy, c.env);

@@ -14,6 +14,7 @@ const flags = {
   private: { type: 'string' },
   'private-mode': { type: 'string' },
   'max-zip-bytes': { type: 'string' },
+  'memory-cache': { type: 'string' },
   'rate-limit': { type: 'string' },
   'list-ttl': { type: 'string' },
   'access-log': { type: 'string' },
@@ -57,6 +58,8 @@ Flags:
   --private <globs>      private modules (GOPRIVATE-style): refused or passed through, never stored
   --private-mode <mode>  refuse (404, so the client falls through; default) or pass (fetched, unstored)
   --max-zip-bytes <n>    refuse upstream zips larger than n bytes (default 524288000)
+  --memory-cache <n>     bytes of small stored objects (≤ 1 MiB each) kept in memory; 0: none
+                         (default 67108864 for an s3:// store, 0 for a directory)
   --rate-limit <n>       requests per second per client address (default: no limit)
   --list-ttl <seconds>   how long an upstream @v/list or @latest answer is reused (default 60)
   --access-log <dest>    stderr (default), stdout, or off
@@ -85,6 +88,12 @@ Exit codes: 0 stopped by a signal · 1 the store or a port failed · 2 bad usage
     const out = logDest === 'stdout' ? ctx.stdout : ctx.stderr;
     const maxZip = positiveInt('max-zip-bytes', values['max-zip-bytes']);
     const rate = positiveInt('rate-limit', values['rate-limit']);
+    const memCache = values['memory-cache'];
+    if (memCache !== undefined && !/^\d+$/.test(memCache)) {
+      throw new UsageError(
+        `serve: --memory-cache must be a number of bytes, got ${JSON.stringify(memCache)}`,
+      );
+    }
     const ttl = positiveInt('list-ttl', values['list-ttl']);
     const indexFlags = values['index-url'] ?? [DEFAULT_INDEX_URL];
     const indexUrls = indexFlags.includes('off') ? [] : indexFlags;
@@ -101,6 +110,7 @@ Exit codes: 0 stopped by a signal · 1 the store or a port failed · 2 bad usage
       ...(values.private === undefined ? {} : { privatePatterns: values.private }),
       ...(mode === undefined ? {} : { privateMode: mode }),
       ...(maxZip === undefined ? {} : { maxZipBytes: maxZip }),
+      ...(memCache === undefined ? {} : { memoryCacheBytes: Number(memCache) }),
       ...(rate === undefined ? {} : { ratePerSecond: rate }),
       ...(ttl === undefined ? {} : { listTtlMs: ttl * 1000 }),
       ...(values['tmp-dir'] === undefined ? {} : { tmpDir: values['tmp-dir'] }),
