@@ -64,6 +64,15 @@ interface FileRecord {
   readonly coreMetadata?: { readonly sha256?: string };
 }
 
+/**
+ * Whether a listed file can be mirrored: it has a sha256 to verify it by and a plain file name,
+ * and a `file:` URL only on a `file:` index (an http page must not make serve read local files).
+ */
+function servable(client: IndexClient, f: DistributionFile): boolean {
+  if (f.hashes.sha256 === undefined || !FILENAME.test(f.filename)) return false;
+  return !f.url.startsWith('file:') || client.indexUrl.startsWith('file:');
+}
+
 /** A stored file record, or undefined when the text is not one. */
 function parseRecord(text: string): FileRecord | undefined {
   let r: unknown;
@@ -212,19 +221,19 @@ export class PythonMirror {
    * — no upstream, or it failed — the files the store holds.
    */
   private async listing(name: string): Promise<{ files: ServedFile[]; source: Reply['source'] } | undefined> {
-    let page: ProjectPage | undefined;
+    let up: Upstream | undefined;
     let failure: unknown;
     if (this.clients.length > 0) {
       try {
-        page = (await this.upstreamPage(name))?.page;
+        up = await this.upstreamPage(name);
       } catch (e) {
         if (!(e instanceof MochiPkgError)) throw e;
         failure = e;
       }
     }
-    if (page !== undefined) {
-      const files = page.files
-        .filter((f) => f.hashes.sha256 !== undefined && FILENAME.test(f.filename))
+    if (up !== undefined) {
+      const files = up.page.files
+        .filter((f) => servable(up.client, f))
         .map((f) => ({ file: f, href: this.href(name, f) }));
       return { files, source: 'upstream' };
     }
@@ -290,7 +299,9 @@ export class PythonMirror {
   private async findUpstream(name: string, sha: string, filename: string): Promise<Found | undefined> {
     if (this.clients.length === 0) return undefined;
     const up = await this.upstreamPage(name);
-    const file = up?.page.files.find((f) => f.hashes.sha256 === sha && f.filename === filename);
+    const file = up?.page.files.find(
+      (f) => f.hashes.sha256 === sha && f.filename === filename && servable(up.client, f),
+    );
     return up === undefined || file === undefined ? undefined : { file, client: up.client };
   }
 

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHtmlPage, parseJsonPage } from '../../src/python/registry/index.js';
 import { negotiate, type ServeInstance, startServeFromConfig } from '../../src/serve/index.js';
@@ -240,6 +241,31 @@ describe('a hostile upstream', () => {
     } finally {
       await inst.shutdown(100);
       await evil.close();
+    }
+  });
+});
+
+describe('an http upstream listing local files', () => {
+  it('is not followed: a file: URL on an http page is left off and not fetched', async () => {
+    const dir = join(work, 'local-links');
+    await writeUniverse(dir, UNIVERSE);
+    const page = join(dir, 'simple/pmbeta/index.json');
+    const json = JSON.parse(readFileSync(page, 'utf8')) as {
+      files: { filename: string; url: string; hashes: { sha256: string } }[];
+    };
+    const f = json.files[0]!;
+    f.url = pathToFileURL(join(dir, 'files', f.filename)).href;
+    writeFileSync(page, JSON.stringify(json));
+    const up = await serveIndex(dir, { json: true });
+    const inst = await start('store-local-links', [up.url]);
+    try {
+      const res = await fetch(`${inst.url}/simple/pmbeta/`, { headers: { accept: JSON_ACCEPT } });
+      expect(parseJsonPage(await res.text(), `${inst.url}/simple/pmbeta/`, 'pmbeta').files).toEqual([]);
+      const direct = await fetch(`${inst.url}/python/files/pmbeta/${f.hashes.sha256}/${f.filename}`);
+      expect(direct.status).toBe(404);
+    } finally {
+      await inst.shutdown(100);
+      await up.close();
     }
   });
 });
