@@ -61,7 +61,8 @@ Flags:
   --memory-cache <n>     bytes of small stored objects (≤ 1 MiB each) kept in memory; 0: none
                          (default 67108864 for an s3:// store, 0 for a directory)
   --rate-limit <n>       requests per second per client address (default: no limit)
-  --list-ttl <seconds>   how long an upstream @v/list or @latest answer is reused (default 60)
+  --list-ttl <seconds>   how long an upstream @v/list, @latest or Python project page is reused
+                         (default 60)
   --access-log <dest>    stderr (default), stdout, or off
   --tmp-dir <dir>        scratch space for downloads being verified (default: the OS temp dir)
 
