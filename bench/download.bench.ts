@@ -1,6 +1,6 @@
 // `mochi-pkg go download` against `go mod download`: ~200 real module trees from one local HTTP
 // proxy, fresh caches, same run; then peak RSS of downloading and verifying a ~400 MiB module zip.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { escapePath } from '../src/go/module/index.js';
 import { buildGoProgram, goCommandEnv, runOracle } from '../test/support/oracles.js';
+import { startProxy } from './gograph-setup.js';
 import { measureCommand, ratioLine } from './support.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -53,17 +54,6 @@ export function buildProxy(root: string): string[] {
     args.push(`${path}@${version}`);
   }
   return args;
-}
-
-async function startProxy(root: string): Promise<{ base: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(repo, 'bench/proxy-server.ts'), root], {
-    cwd: repo,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<string>((resolve) =>
-    proc.stdout?.once('data', (d) => resolve(String(d).trim())),
-  );
-  return { base: `http://127.0.0.1:${port}`, proc };
 }
 
 function totalSize(dir: string): number {

@@ -1,48 +1,24 @@
 // Resolving and downloading a generated module graph: mochi-pkg (graph + packages + zips of package modules) against
 // `go mod download all` on the same main module, fresh caches, one local HTTP proxy, same run; then peak RSS at 2,000 modules.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateGraph, writePackageProxy } from '../test/go/support/gengraph.js';
 import { goCommandEnv } from '../test/support/oracles.js';
+import { graphScenario, startProxy } from './gograph-setup.js';
 import { measureCommand, ratioLine } from './support.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
-
-async function startProxy(root: string): Promise<{ base: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(repo, 'bench/proxy-server.ts'), root], {
-    cwd: repo,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<string>((resolve) =>
-    proc.stdout?.once('data', (d) => resolve(String(d).trim())),
-  );
-  return { base: `http://127.0.0.1:${port}`, proc };
-}
 
 function ours(base: string, cache: string, program: string, goMod?: string) {
   const args = [join(repo, 'bench/gograph-child.mjs'), base, cache, program];
   return measureCommand(process.execPath, goMod ? [...args, goMod] : args);
 }
 
-async function scenario(work: string, seed: number, modules: number, mainRequire: number) {
-  const g = generateGraph({ seed, modules, versions: 2, maxRequire: 4, mainRequire });
-  const proxyRoot = join(work, `proxy-${seed}`);
-  await writePackageProxy(proxyRoot, g, seed);
-  const program = join(work, `program-${seed}.json`);
-  writeFileSync(
-    program,
-    JSON.stringify({ require: g.main.require, packages: g.main.require.map((r) => r.path) }),
-  );
-  return { proxyRoot, program };
-}
-
 export default async function bench(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'bench-gograph-'));
   try {
-    const s = await scenario(work, 300, 300, 40);
+    const s = await graphScenario(work, 300, 300, 40);
     const { base, proc } = await startProxy(s.proxyRoot);
     try {
       // The main module both tools resolve: the go.mod mochi-pkg writes (untimed warm-up run).
@@ -76,7 +52,7 @@ export default async function bench(): Promise<void> {
     } finally {
       proc.kill('SIGTERM');
     }
-    const big = await scenario(work, 2000, 2000, 200);
+    const big = await graphScenario(work, 2000, 2000, 200);
     const p2 = await startProxy(big.proxyRoot);
     try {
       const r = ours(p2.base, join(work, 'ours-2000'), big.program);

@@ -1,7 +1,7 @@
 // Checksum database verification: `mochi-pkg go download` of 200 modules checked against x/mod's
 // sumdb server on 127.0.0.1 (lookups + tiles, cold tile cache) beside `go mod download` with the
 // same GOSUMDB, fresh caches, same run; then a warm run's database requests.
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,23 +11,13 @@ import { generateKey } from '../src/go/sumdb/index.js';
 import { startLog } from '../test/go/sumdb/server.js';
 import { fixtureModule, writeProxyTree } from '../test/go/support/modules.js';
 import { goCommandEnv } from '../test/support/oracles.js';
+import { startProxy } from './gograph-setup.js';
 import { measureCommand, ratioLine } from './support.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(repo, 'bin', 'mochi-pkg.js');
 const COUNT = Number(process.env.BENCH_SUMDB_COUNT ?? 200);
 const NAME = 'sumdb.bench';
-
-async function startProxy(root: string): Promise<{ base: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(repo, 'bench/proxy-server.ts'), root], {
-    cwd: repo,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<string>((resolve) =>
-    proc.stdout?.once('data', (d) => resolve(String(d).trim())),
-  );
-  return { base: `http://127.0.0.1:${port}`, proc };
-}
 
 export default async function bench(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'bench-sumdb-'));

@@ -38,3 +38,17 @@ export function ratioLine(label: string, oursMs: number, refMs: number, target?:
         : ` (target ≤ ${target}: NOT met)`;
   return `${label}: ours ${oursMs.toFixed(1)} ms, reference ${refMs.toFixed(1)} ms, ratio ${ratio.toFixed(2)}${verdict}`;
 }
+
+/** Wall time, user + system CPU time and peak RSS of a command (GNU time). */
+export function measureCpu(cmd: string, args: string[], env?: NodeJS.ProcessEnv) {
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/env', ['time', '-f', '%M %U %S', cmd, ...args], {
+    env: env ?? process.env,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr}`);
+  const [kib = '0', user = '0', sys = '0'] = (r.stderr.trim().split('\n').pop() ?? '').split(' ');
+  return { ms, cpuMs: (Number(user) + Number(sys)) * 1000, peakRssMiB: Number(kib) / 1024 };
+}

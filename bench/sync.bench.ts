@@ -1,6 +1,6 @@
 // `mochi-pkg sync` of 150 distributions from a warm cache against `pip install --no-deps --no-index
 // --find-links --target` of the same wheels, and a no-op re-sync, in one run, as ratios.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,21 +10,7 @@ import { parseLock, renderLock } from '../src/project/lockdoc.js';
 import type { LockedDistribution } from '../src/python/lockfile/index.js';
 import { RegistryCache } from '../src/python/registry/cache.js';
 import { wheelFiles, wheelZip } from '../test/python/install/wheels.js';
-import { ratioLine } from './support.js';
-
-/** Wall time, user + system CPU time and peak RSS of a command (GNU time). */
-function measureCpu(cmd: string, args: string[], env?: NodeJS.ProcessEnv) {
-  const t0 = performance.now();
-  const r = spawnSync('/usr/bin/env', ['time', '-f', '%M %U %S', cmd, ...args], {
-    env: env ?? process.env,
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-  });
-  const ms = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr}`);
-  const [kib = '0', user = '0', sys = '0'] = (r.stderr.trim().split('\n').pop() ?? '').split(' ');
-  return { ms, cpuMs: (Number(user) + Number(sys)) * 1000, peakRssMiB: Number(kib) / 1024 };
-}
+import { measureCpu, ratioLine } from './support.js';
 
 const DISTS = 150;
 const FILES = 40;

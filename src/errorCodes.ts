@@ -158,6 +158,10 @@ export const ERROR_CODES = {
     'the checksum database disagrees with itself or with a download: SECURITY ERROR, nothing is accepted',
   ),
   'sumdb-http': problem('the checksum database could not be reached or answered an unexpected status'),
+  'sumdb-timeout': problem('the checksum database stopped answering: no data within the request timeout'),
+  'sumdb-locked': problem(
+    "another process held the checksum database state file's lock for longer than the wait allows",
+  ),
 
   // mochi-pkg serve
   'serve-config': usage('a `serve` flag or setting cannot work: storage, listen address, upstream, limits'),
@@ -240,6 +244,12 @@ export const ERROR_CODES = {
   'sync-missing-wheel': problem('a locked wheel is neither in the cache nor on its index'),
   'sync-missing-module': problem(
     'with --offline, a locked Go module (zip or go.mod) is not in the Go module cache',
+  ),
+  'go-vendor': problem(
+    '`sync --go-vendor`: a module directory cannot be vendored (too deep, too many files)',
+  ),
+  'go-vendor-embed': problem(
+    "`sync --go-vendor`: a vendored package's //go:embed pattern matches nothing or something go refuses to embed",
   ),
 
   // Python dependency resolution

@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BUNDLE_DIR, bundleCli } from '../scripts/bundle.js';
 import { hashZip } from '../src/go/dirhash/index.js';
 import * as go from '../src/go/index.js';
 import * as root from '../src/index.js';
@@ -55,9 +56,10 @@ describe('public surface', () => {
 
 describe('built package (npm run build)', () => {
   // Built here, so that these tests check the sources of this run and never a stale dist/.
-  beforeAll(() => {
+  beforeAll(async () => {
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
     execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: repo, stdio: 'pipe' });
+    await bundleCli();
   }, 180_000);
 
   it('resolves its own subpath exports by self-reference', () => {
@@ -78,6 +80,33 @@ describe('built package (npm run build)', () => {
       encoding: 'utf8',
     });
     expect(out).toMatch(/^mochi-pkg /);
+  });
+
+  it('bundles the CLI so that each file its code finds next to itself is the tsc output in dist/', async () => {
+    const dir = join(repo, BUNDLE_DIR);
+    const targets = new Set<string>();
+    for (const f of await readdir(dir)) {
+      const text = await readFile(join(dir, f), 'utf8');
+      for (const m of text.matchAll(/new URL\("(\.\.\/[^"]+)", import\.meta\.url\)/g)) targets.add(m[1]!);
+    }
+    // The worker script, the build cache's code stamp, package.json's reader and the .pyi parser.
+    expect([...targets].sort()).toEqual(
+      expect.arrayContaining([
+        '../go/cache/hasher.js',
+        '../project/buildCache.js',
+        '../python/stubs/parser.js',
+      ]),
+    );
+    for (const t of targets) await expect(stat(join(dir, t))).resolves.toBeTruthy();
+  });
+
+  it('parses .pyi stubs through the bin (the grammar wasm is found from the bundle)', () => {
+    const out = execFileSync(
+      process.execPath,
+      [`${repo}/bin/mochi-pkg.js`, 'python', 'inspect', 'examples/weather-report/stubs/weatherapi', '--json'],
+      { cwd: repo, encoding: 'utf8' },
+    );
+    expect(JSON.parse(out)).toMatchObject({ items: expect.any(Array) });
   });
 
   it('hashes on worker threads started from dist/', async () => {

@@ -7,6 +7,7 @@ import { checkPath, escapeVersion, InvalidModuleVersionError, InvalidPathError }
 import type { ModuleSource } from '../go/proxy/client.js';
 import { type ModuleSums, openModuleSums } from '../go/sumdb/index.js';
 import { openGoSource } from '../project/goSource.js';
+import { netrcPath } from '../util/netrc.js';
 import { type CommandContext, UsageError } from './context.js';
 import { checkDirFlag } from './pathFlags.js';
 
@@ -28,11 +29,12 @@ export const SHARED_HELP = `  --proxy <list>      GOPROXY list to use instead of
 Environment:
   GOPROXY                 proxy list: URLs (https, http, file) separated by "," (fall through on
                           not-found) or "|" (fall through on any error); "off" disables downloads
-  NETRC, ~/.netrc         credentials for proxy hosts (never printed)
+  NETRC, ~/.netrc         credentials for proxy and checksum database hosts (never printed)
   GOSUMDB                 checksum database every module is checked against: unset means
                           sum.golang.org (reached through GOPROXY first); "off", a name, a key, or
                           "<key> <url>"; a disagreement is a SECURITY ERROR (exit 1)
-  GONOSUMDB, GOPRIVATE    module path prefix globs not checked (GOINSECURE does not disable it)`;
+  GONOSUMDB, GOPRIVATE    module path prefix globs not checked (GOINSECURE does not disable it)
+  MOCHI_SUMDB_TIMEOUT_MS  checksum database request timeout in ms (default 30000)`;
 
 /** The help lines for --cache-dir and the cache's environment. */
 export const CACHE_HELP = `  --cache-dir <dir>   cache root (default $MOCHI_GO_BRIDGE_CACHE, else
@@ -92,5 +94,10 @@ export function parseModuleArg(command: string, arg: string, needVersion = true)
  * kept in the cache.
  */
 export function openCommandSums(ctx: CommandContext, proxy: string | undefined, cache: Cache): ModuleSums {
-  return openModuleSums({ env: ctx.env, goproxy: proxy ?? ctx.env.GOPROXY, cacheRoot: cache.root });
+  return openModuleSums({
+    env: ctx.env,
+    goproxy: proxy ?? ctx.env.GOPROXY,
+    cacheRoot: cache.root,
+    netrc: netrcPath(ctx.env),
+  });
 }

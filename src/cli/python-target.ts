@@ -1,5 +1,5 @@
 // The one `--python X.Y` / `--platform P` parser of every command that evaluates stubs for a target.
-import { DEFAULT_PYTHON } from '../python/build/build.js';
+import { DEFAULT_PYTHON } from '../python/build/defaults.js';
 import type { PythonTarget } from '../python/build/types.js';
 import { UsageError } from './context.js';
 

@@ -4,6 +4,7 @@ import type { FlagValue, SettingKey } from '../project/settings.js';
 /** parseArgs options of the setting flags. */
 export const settingFlags = {
   'index-url': { type: 'string' },
+  index: { type: 'string', multiple: true },
   'stubs-dir': { type: 'string', multiple: true },
   'cache-dir': { type: 'string' },
   target: { type: 'string', multiple: true },
@@ -13,6 +14,7 @@ export const settingFlags = {
 
 /** Help lines of the setting flags. */
 export const settingFlagHelp = `  --index-url <url>    python.index-url
+  --index <name>=<url> python.index: a named index, or another URL for one (repeatable)
   --stubs-dir <dir>    python.stubs-dirs (repeatable)
   --cache-dir <dir>    python.cache-dir
   --target <X.Y-plat>  python.targets (repeatable)
@@ -22,6 +24,7 @@ export const settingFlagHelp = `  --index-url <url>    python.index-url
 /** The setting flags' values by setting key. */
 export function settingsFromFlags(values: {
   readonly 'index-url'?: string | undefined;
+  readonly index?: string[] | undefined;
   readonly 'stubs-dir'?: string[] | undefined;
   readonly 'cache-dir'?: string | undefined;
   readonly target?: string[] | undefined;
@@ -30,6 +33,7 @@ export function settingsFromFlags(values: {
 }): Partial<Record<SettingKey, FlagValue>> {
   return {
     'python.index-url': values['index-url'],
+    'python.index': values.index,
     'python.stubs-dirs': values['stubs-dir'],
     'python.cache-dir': values['cache-dir'],
     'python.targets': values.target,

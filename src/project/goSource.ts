@@ -1,24 +1,10 @@
 // Where `lock` gets Go modules from: the GOPROXY list as a project states it, and a lazily built source.
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { fromGoProxy, type ModuleSource } from '../go/proxy/index.js';
 import { loadNetrc, lookupNetrc, netrcPath } from '../util/netrc.js';
 import { VERSION } from '../version.js';
+import { goProxyList } from './goProxyList.js';
 
-/**
- * A GOPROXY list as cmd/go reads it, except that an entry starting with `.` or `/` is a directory
- * served as a `file://` proxy (resolved against `cwd`). `undefined` stays undefined (the default proxy).
- */
-export function goProxyList(value: string | undefined, cwd: string): string | undefined {
-  if (value === undefined) return undefined;
-  return value
-    .split(/([,|])/)
-    .map((part) => {
-      const t = part.trim();
-      return t.startsWith('.') || t.startsWith('/') ? pathToFileURL(resolve(cwd, t)).href : part;
-    })
-    .join('');
-}
+export { goProxyList };
 
 /**
  * The module source for a GOPROXY list (`undefined`: the default proxy), with credentials from

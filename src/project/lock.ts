@@ -1,4 +1,5 @@
 // From a Mochi project to its mochi.lock: scan imports, resolve stubs, build, pin, and write or check.
+
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMochiPkgError } from '../errors.js';
@@ -20,7 +21,7 @@ import type { BuildRequest, BuildResult, BuildTarget, PythonTarget } from '../py
 import { parseImportSpec } from '../python/importspec/index.js';
 import type { LockedDistribution } from '../python/lockfile/distribution.js';
 import type { Resolution } from '../python/lockfile/fromBuild.js';
-import { fromBuildResult, LockfileError, MAX_LOCK_BYTES, type Manifest } from '../python/lockfile/index.js';
+import { fromBuildResult, type Manifest } from '../python/lockfile/index.js';
 import { defaultPythonCacheRoot, RegistryError } from '../python/registry/index.js';
 import type { ClosureRoot } from '../python/registry/lockClosure.js';
 import { ResolverError } from '../python/resolver/errors.js';
@@ -29,10 +30,9 @@ import type { ExternalModules } from '../python/typemap/scope.js';
 import type { SkipReport } from '../python/typemap/types.js';
 import { wrapperFiles } from '../python/wrapper/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import { FileReadError, readRegularFileIfExists } from '../util/read.js';
-import { formatLocation, LockMissingError, ProjectError } from './errors.js';
+import { formatLocation, ProjectError } from './errors.js';
 import { type ForeignImport, uniqueImports } from './imports.js';
-import { type Lock, parseLock, renderLock } from './lockdoc.js';
+import { type Lock, renderLock } from './lockdoc.js';
 import { resolveStubs, type StubProvider } from './provider.js';
 import { type ScanOptions, scanProject } from './scan.js';
 import { StubSourceError, type StubTreeLimits } from './stubs.js';
@@ -86,7 +86,9 @@ export async function loadPythonBuild(options: PythonBuildOptions = {}): Promise
 }
 
 /** The lock's file name inside the project directory. */
-export const LOCK_FILE = 'mochi.lock';
+import { LOCK_FILE, readLock } from './lockRead.js';
+
+export { LOCK_FILE, readLock, readProjectLock } from './lockRead.js';
 
 /** Builds wrappers and shims from targets: the Python build of `mochi-pkg/python`, injected. */
 export type BuildFn = (req: BuildRequest) => BuildResult | Promise<BuildResult>;
@@ -356,47 +358,6 @@ export function absoluteIndexUrl(indexUrl: string, root: string): string {
   return indexUrl.startsWith('./')
     ? new URL(indexUrl.slice(2), pathToFileURL(join(root, '/'))).href
     : indexUrl;
-}
-
-/**
- * The bytes of `<root>/mochi.lock`, or undefined when there is none. The lock must be a regular
- * file (after following links) of at most {@link MAX_LOCK_BYTES} bytes, enforced while reading.
- *
- * @throws {LockfileError} `lockfile-too-large`; {@link FileReadError} `file-not-regular` /
- *   `file-unreadable` for a directory, FIFO, device, link loop or unreadable file.
- */
-export async function readLock(root: string): Promise<Buffer | undefined> {
-  const path = join(root, LOCK_FILE);
-  try {
-    return await readRegularFileIfExists(path, { maxBytes: MAX_LOCK_BYTES, what: 'lock file' });
-  } catch (e) {
-    if (e instanceof FileReadError && e.code === 'file-too-large') {
-      throw new LockfileError(
-        'lockfile-too-large',
-        `${path}: larger than ${MAX_LOCK_BYTES} bytes`,
-        {},
-        {
-          hint: 'a lock of this size is not one mochi-pkg wrote; delete it and run `mochi-pkg lock`',
-          cause: e,
-        },
-      );
-    }
-    throw e;
-  }
-}
-
-/**
- * The project's `mochi.lock`, read with {@link readLock} and parsed: what the commands that start
- * from the lock alone (`tree`, `outdated`) read first.
- *
- * @throws {LockMissingError} (`lock-missing`) when there is none; {@link LockfileError} when it
- *   cannot be read or parsed.
- */
-export async function readProjectLock(root: string): Promise<Lock> {
-  const path = join(root, LOCK_FILE);
-  const bytes = await readLock(root);
-  if (bytes === undefined) throw new LockMissingError(path);
-  return parseLock(bytes, { fileName: path });
 }
 
 /**

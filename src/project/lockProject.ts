@@ -26,7 +26,9 @@ import { type ClosureTarget, closureTarget, IndexSession } from '../python/regis
 import { normalizeIndexUrl, RegistryError } from '../python/registry/index.js';
 import { resolveClosure } from '../python/registry/lockClosure.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { netrcPath } from '../util/netrc.js';
 import { cachedBuild } from './buildCache.js';
+import { lockSettingsFlags } from './checkMemo.js';
 import { LockMissingError } from './errors.js';
 import { goProxyList, lazyGoSource } from './goSource.js';
 import {
@@ -82,6 +84,8 @@ export interface LockSettings {
   readonly cacheDir?: string | undefined;
   /** Simple API index: a URL, or a local directory (`--index-url`). */
   readonly indexUrl?: string | undefined;
+  /** Named indexes, `<name>=<url>` (`--index`), merged by name over `$MOCHI_PYTHON_INDEX` and mochi.toml. */
+  readonly indexes?: readonly string[] | undefined;
   /**
    * Let `path+<dir>` imports (Python and Go) name a directory outside the project
    * (`--allow-outside-project`); the lock still records the path as written, never an absolute one.
@@ -205,18 +209,18 @@ async function plan(
     cwd: s.cwd,
     project: s.project,
     env,
-    flags: {
-      'python.stubs-dirs': s.stubsDirs,
-      'python.cache-dir': s.cacheDir,
-      'python.index-url': s.indexUrl,
-      'python.targets': s.targets,
-      'go.proxy': s.goProxy,
-      'go.cache-dir': s.goCacheDir,
-    },
+    flags: lockSettingsFlags(s),
   });
   const stubDirs = settings.list('python.stubs-dirs');
   const cacheDir = settings.string('python.cache-dir')!;
   const indexUrl = indexUrlOf(settings.string('python.index-url')!, s.cwd);
+  // Named indexes (settings values are URLs or absolute directories) and the names pinned to them.
+  const indexes = settings
+    .indexes()
+    .map((i) => ({ name: i.name, url: normalizeIndexUrl(indexUrlOf(i.url, s.cwd)), explicit: i.explicit }));
+  const sources = new Map(
+    [...settings.sources()].map(([dist, index]) => [dist, indexes.find((i) => i.name === index)!.url]),
+  );
   const goCacheDir = settings.string('go.cache-dir')!;
   const goEnv = { ...env, ...settings.goEnv() };
   // Offline, Go modules come from the cache only (GOPROXY=off), as Python stubs do.
@@ -246,6 +250,7 @@ async function plan(
       ...stubDirs.map((d) => typeshedProvider(d)),
       registryProvider({
         indexUrl,
+        sources,
         ...(s.offline ? { offline: true } : {}),
         ...(python ? { python } : {}),
         session,
@@ -259,6 +264,8 @@ async function plan(
         roots,
         targets: closureTargets(targets, python),
         defaultIndexUrl: normalizeIndexUrl(indexUrl),
+        indexes,
+        sources,
         session,
         ...(previous?.distributions
           ? {
@@ -426,6 +433,7 @@ function goSums(
     env,
     goproxy,
     cacheRoot: goCacheDir,
+    netrc: netrcPath(env),
     ...(s.offline ? { fetchFor: offlineSumdb, probe: async () => 404 } : {}),
   });
   const known = previous ? renderGoSum(previous.go).split('\n') : [];

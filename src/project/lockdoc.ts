@@ -1,5 +1,7 @@
 // The whole mochi.lock: its [[python-package]] and [[go-package]] tables read, rendered and compared together.
-import { compareGoManifests, type GoDiffEntry, type GoManifest } from '../go/lockfile/index.js';
+// The Go table modules directly, not the lockfile index (which loads pinning, the proxy client and the cache).
+import { compareGoManifests, type GoDiffEntry } from '../go/lockfile/diff.js';
+import type { GoManifest } from '../go/lockfile/entry.js';
 import { decodeGoPackages } from '../go/lockfile/parse.js';
 import { renderGoTables } from '../go/lockfile/render.js';
 import { readLockDocument } from '../lock/document.js';

@@ -16,6 +16,11 @@ import { selectStubPackage } from './stubs.js';
 export interface RegistryProviderOptions {
   /** The index of `registry` imports (see `registry.registryIndexUrl`); `index` imports use their own. */
   readonly indexUrl: string;
+  /**
+   * Distribution name (PEP 503) → the index URL a `registry` import of it resolves on instead of
+   * `indexUrl` (mochi.toml `[python.sources]`).
+   */
+  readonly sources?: ReadonlyMap<string, string>;
   /** Resolve from the cache only. */
   readonly offline?: boolean;
   /** The Python the lock targets: its version filters `Requires-Python` and ranks wheel tags. */
@@ -64,7 +69,7 @@ export function registryProvider(options: RegistryProviderOptions): StubProvider
       const r = await resolver.resolve({
         name: spec.name,
         specifier: spec.source === 'registry' ? (spec.specifier ?? '') : '',
-        indexUrl: spec.source === 'index' ? spec.indexUrl : indexUrl,
+        indexUrl: spec.source === 'index' ? spec.indexUrl : (options.sources?.get(spec.name) ?? indexUrl),
         where: `import python ${JSON.stringify(spec.spec)}`,
       });
       const where = `${r.stubsFrom.filename} (${redactUrls(r.indexUrl)})`;

@@ -4,6 +4,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { MochiPkgError } from '../errors.js';
+import { isValidName, normalizeName } from '../python/importspec/parse.js';
 import { nearestWord } from '../util/nearest.js';
 
 /** The settings file at a project's root. */
@@ -30,7 +31,11 @@ type SettingKind =
   /** A GOPROXY list: entries starting with `.` or `/` are directories (resolved like paths). */
   | 'proxy-list'
   /** `<X.Y>-<platform>` strings. */
-  | 'target-list';
+  | 'target-list'
+  /** Named indexes: `[[python.index]]` tables in the file, `<name>=<url>` in flags and the environment. */
+  | 'index-list'
+  /** `[python.sources]`: distribution name → `{ index = "<name>" }` (file only). */
+  | 'source-list';
 
 /** One setting: its key in mochi.toml, its flag and environment variable, and what it means. */
 export interface SettingSpec {
@@ -48,6 +53,8 @@ export interface SettingSpec {
 /** Every key mochi.toml accepts, as `<table>.<key>`. */
 export type SettingKey =
   | 'python.index-url'
+  | 'python.index'
+  | 'python.sources'
   | 'python.stubs-dirs'
   | 'python.cache-dir'
   | 'python.targets'
@@ -65,6 +72,18 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: '--index-url',
     env: 'MOCHI_PYTHON_INDEX_URL',
     about: 'Simple API index of registry imports (a URL, or a local directory)',
+  },
+  {
+    key: 'python.index',
+    kind: 'index-list',
+    flag: '--index',
+    env: 'MOCHI_PYTHON_INDEX',
+    about: 'named indexes (<name>=<url>), searched in order before the default index unless explicit',
+  },
+  {
+    key: 'python.sources',
+    kind: 'source-list',
+    about: 'distributions pinned to a named index ([python.sources] name = { index = "<name>" })',
   },
   {
     key: 'python.stubs-dirs',
@@ -121,7 +140,31 @@ export const SETTINGS: readonly SettingSpec[] = [
 ];
 
 /** The value type of each kind. */
-type ValueOf<K extends SettingKind> = K extends 'path-list' | 'target-list' ? string[] : string;
+type ValueOf<K extends SettingKind> = K extends 'path-list' | 'target-list' | 'index-list' | 'source-list'
+  ? string[]
+  : string;
+
+/** One entry of a setting made of named entries (`python.index`, `python.sources`). */
+export interface SettingItem {
+  /** The index name, or the distribution name of a source. */
+  readonly name: string;
+  /** The index URL (absolute path or URL), or the index name a source pins to. */
+  readonly value: string;
+  /** Where this entry came from (`--index`, `$MOCHI_PYTHON_INDEX`, `mochi.toml:7`). */
+  readonly origin: string;
+  /** A named index that serves only the distributions `[python.sources]` pins to it. */
+  readonly explicit?: boolean;
+}
+
+/** A named index as lock uses it. */
+export interface NamedIndex {
+  readonly name: string;
+  /** A URL, or an absolute local directory. */
+  readonly url: string;
+  /** Serves only the distributions pinned to it, never a name looked up by order. */
+  readonly explicit: boolean;
+  readonly origin: string;
+}
 
 /** One effective setting. */
 export interface ResolvedSetting {
@@ -131,6 +174,8 @@ export interface ResolvedSetting {
   readonly source: SettingSource;
   /** Where exactly: `--index-url`, `$GOPROXY`, `mochi.toml:4`, or `default`. */
   readonly origin: string;
+  /** The entries of a named-entry setting, each with its own origin (the value lists them as `name=value`). */
+  readonly items?: readonly SettingItem[];
 }
 
 /** A flag value as parsed (a string, or the list of a repeatable flag). */
@@ -184,6 +229,21 @@ export class Settings {
     return v === undefined ? [] : typeof v === 'string' ? [v] : v;
   }
 
+  /** The named indexes in search order (`python.index`). */
+  indexes(): NamedIndex[] {
+    return (this.get('python.index').items ?? []).map((i) => ({
+      name: i.name,
+      url: i.value,
+      explicit: i.explicit === true,
+      origin: i.origin,
+    }));
+  }
+
+  /** Distribution name (PEP 503-normalised) → the name of the index it is pinned to (`python.sources`). */
+  sources(): ReadonlyMap<string, string> {
+    return new Map((this.get('python.sources').items ?? []).map((i) => [i.name, i.value]));
+  }
+
   /**
    * The Go variables as cmd/go names them (GOPROXY, GOPRIVATE, GONOSUMDB, GOSUMDB), each only when
    * some layer set it: merge over the process environment to hand to Go code.
@@ -230,6 +290,18 @@ export interface SettingsFile {
     SettingKey,
     { readonly value: string | readonly string[]; readonly line: number }
   >;
+  /** `[[python.index]]` entries in file order, paths as written. */
+  readonly indexes?: readonly FileEntry[];
+  /** `[python.sources]` entries, names normalised. */
+  readonly sources?: readonly FileEntry[];
+}
+
+/** One named entry of the file, with its line. */
+export interface FileEntry {
+  readonly name: string;
+  readonly value: string;
+  readonly line: number;
+  readonly explicit?: boolean;
 }
 
 const TABLES = ['python', 'go'] as const;
@@ -290,6 +362,8 @@ export function parseSettingsFile(text: string, path: string, dir: string): Sett
   }
   const lines = text.split(/\r?\n/);
   const values = new Map<SettingKey, { value: string | readonly string[]; line: number }>();
+  let indexes: FileEntry[] | undefined;
+  let sources: FileEntry[] | undefined;
   for (const [table, body] of Object.entries(doc)) {
     if (!(TABLES as readonly string[]).includes(table)) {
       const near = nearestWord(table, TABLES);
@@ -319,10 +393,151 @@ export function parseSettingsFile(text: string, path: string, dir: string): Sett
           near ? `did you mean ${near}?` : undefined,
         );
       }
+      if (spec.kind === 'index-list') {
+        indexes = fileIndexes(raw, path, lines, at);
+        values.set(spec.key, { value: indexes.map((i) => `${i.name}=${i.value}`), line: at.line ?? 1 });
+        continue;
+      }
+      if (spec.kind === 'source-list') {
+        sources = fileSources(raw, path, lines, at);
+        values.set(spec.key, { value: sources.map((i) => `${i.name}=${i.value}`), line: at.line ?? 1 });
+        continue;
+      }
       values.set(spec.key, { value: fileValue(spec, raw, path, at), line: at.line ?? 1 });
     }
   }
-  return { path, dir, values };
+  return { path, dir, values, ...(indexes ? { indexes } : {}), ...(sources ? { sources } : {}) };
+}
+
+/** The most named indexes, and sources, a file may declare. */
+const MAX_ENTRIES = 256;
+/** An index name: what an `index` import's id may be (`name@<id>+<url>`). */
+const INDEX_NAME_RE = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+const INDEX_KEYS = ['name', 'url', 'explicit'] as const;
+
+/** The line of the `n`-th `[[python.index]]` header (0-based), or of `key` inside that entry. */
+function locateIndexEntry(
+  lines: readonly string[],
+  n: number,
+  fallback: { line?: number; column?: number },
+  key?: string,
+): { line?: number; column?: number } {
+  const header = /^\s*\[\[\s*python\s*\.\s*index\s*\]\]/;
+  let seen = -1;
+  for (const [i, line] of lines.entries()) {
+    if (!header.test(line)) continue;
+    seen++;
+    if (seen !== n) continue;
+    if (key === undefined) return { line: i + 1, column: line.indexOf('[') + 1 };
+    for (let j = i + 1; j < lines.length && !/^\s*\[/.test(lines[j]!); j++) {
+      const m = new RegExp(`^(\\s*)["']?${key}["']?\\s*=`).exec(lines[j]!);
+      if (m) return { line: j + 1, column: m[1]!.length + 1 };
+    }
+    return { line: i + 1, column: line.indexOf('[') + 1 };
+  }
+  return fallback;
+}
+
+/** `[[python.index]]`: each a table of `name`, `url` and optionally `explicit`; names unique. */
+function fileIndexes(
+  raw: unknown,
+  path: string,
+  lines: readonly string[],
+  at: { line?: number; column?: number },
+): FileEntry[] {
+  if (!Array.isArray(raw) || raw.length > MAX_ENTRIES) {
+    throw new SettingsError(
+      path,
+      `python.index must be an array of tables ([[python.index]]) of at most ${MAX_ENTRIES}, not ${kindOf(raw)}`,
+      at,
+    );
+  }
+  const out: FileEntry[] = [];
+  for (const [n, entry] of raw.entries()) {
+    const where = (key?: string) => locateIndexEntry(lines, n, at, key);
+    if (!isTable(entry)) {
+      throw new SettingsError(path, `python.index entries must be tables, not ${kindOf(entry)}`, where());
+    }
+    for (const key of Object.keys(entry)) {
+      if (!(INDEX_KEYS as readonly string[]).includes(key)) {
+        const near = nearestWord(key, INDEX_KEYS);
+        throw new SettingsError(
+          path,
+          `unknown key ${JSON.stringify(key)} in [[python.index]]; the keys are ${INDEX_KEYS.join(', ')}`,
+          where(key),
+          near ? `did you mean ${near}?` : undefined,
+        );
+      }
+    }
+    const { name, url, explicit } = entry;
+    if (typeof name !== 'string' || !INDEX_NAME_RE.test(name)) {
+      throw new SettingsError(
+        path,
+        `[[python.index]] needs a name of letters, digits and . _ - inside, not ${name === undefined ? 'nothing' : JSON.stringify(name)}`,
+        where(name === undefined ? undefined : 'name'),
+      );
+    }
+    if (typeof url !== 'string' || url === '') {
+      throw new SettingsError(
+        path,
+        `[[python.index]] ${JSON.stringify(name)} needs a url (a URL, or a local directory)`,
+        where(url === undefined ? undefined : 'url'),
+      );
+    }
+    if (explicit !== undefined && typeof explicit !== 'boolean') {
+      throw new SettingsError(
+        path,
+        `[[python.index]] ${JSON.stringify(name)}: explicit must be true or false, not ${kindOf(explicit)}`,
+        where('explicit'),
+      );
+    }
+    if (out.some((o) => o.name === name)) {
+      throw new SettingsError(
+        path,
+        `the index name ${JSON.stringify(name)} is declared twice`,
+        where('name'),
+      );
+    }
+    out.push({ name, value: url, line: where().line ?? 1, ...(explicit ? { explicit: true } : {}) });
+  }
+  return out;
+}
+
+/** `[python.sources]`: `<distribution> = { index = "<name>" }`; names PEP 503-normalised and unique. */
+function fileSources(
+  raw: unknown,
+  path: string,
+  lines: readonly string[],
+  at: { line?: number; column?: number },
+): FileEntry[] {
+  if (!isTable(raw)) throw new SettingsError(path, `python.sources must be a table, not ${kindOf(raw)}`, at);
+  const out: FileEntry[] = [];
+  for (const [dist, value] of Object.entries(raw)) {
+    const where =
+      locate(lines, 'python.sources', dist).line === undefined ? at : locate(lines, 'python.sources', dist);
+    if (!isValidName(dist)) {
+      throw new SettingsError(
+        path,
+        `python.sources: ${JSON.stringify(dist)} is not a distribution name`,
+        where,
+      );
+    }
+    if (!isTable(value) || Object.keys(value).some((k) => k !== 'index') || typeof value.index !== 'string') {
+      throw new SettingsError(
+        path,
+        `python.sources.${dist} must be { index = "<name of a [[python.index]]>" }`,
+        where,
+      );
+    }
+    const name = normalizeName(dist);
+    if (out.some((o) => o.name === name)) {
+      throw new SettingsError(path, `python.sources names ${name} twice`, where);
+    }
+    if (out.length >= MAX_ENTRIES)
+      throw new SettingsError(path, `python.sources has over ${MAX_ENTRIES} entries`, where);
+    out.push({ name, value: value.index, line: where.line ?? 1 });
+  }
+  return out;
 }
 
 function fileValue(
@@ -403,6 +618,14 @@ export function resolveSettings(input: SettingsInput): Settings {
   const delimiter = input.delimiter ?? ':';
   const out: ResolvedSetting[] = [];
   for (const spec of SETTINGS) {
+    if (spec.kind === 'index-list') {
+      out.push(resolveIndexes(spec, input));
+      continue;
+    }
+    if (spec.kind === 'source-list') {
+      out.push(resolveSources(spec, input, out.find((r) => r.key === 'python.index')?.items ?? []));
+      continue;
+    }
     const flag = input.flags?.[spec.key];
     const env = spec.env === undefined ? undefined : input.env[spec.env];
     const fromFile = input.file?.values.get(spec.key);
@@ -440,4 +663,101 @@ export function resolveSettings(input: SettingsInput): Settings {
     out.push(r);
   }
   return new Settings(out, input.file?.path);
+}
+
+/** Splits `<name>=<url>` entries of a flag or the environment. */
+function namedEntries(texts: readonly string[], origin: string, base: string): SettingItem[] {
+  const out: SettingItem[] = [];
+  for (const t of texts) {
+    const eq = t.indexOf('=');
+    const name = t.slice(0, eq);
+    const url = t.slice(eq + 1);
+    if (eq < 0 || !INDEX_NAME_RE.test(name) || url === '') {
+      throw new SettingsError(
+        origin,
+        `${JSON.stringify(t)} is not <name>=<url>`,
+        {},
+        'e.g. internal=https://pkgs.example/simple/',
+      );
+    }
+    out.push({ name, value: absolute('url-or-path', url, base) as string, origin });
+  }
+  return out;
+}
+
+/**
+ * `python.index`, merged by name: the file's `[[python.index]]` entries in file order, each URL
+ * replaced by the environment's and then a flag's entry of that name (keeping `explicit`); names
+ * only a flag gives come first, then names only the environment gives.
+ */
+function resolveIndexes(spec: SettingSpec, input: SettingsInput): ResolvedSetting {
+  const flagValue = input.flags?.[spec.key];
+  const flags = namedEntries(
+    flagValue === undefined ? [] : typeof flagValue === 'string' ? [flagValue] : flagValue,
+    spec.flag!,
+    input.cwd,
+  );
+  const envText = input.env[spec.env!] ?? '';
+  const env = namedEntries(
+    envText.split(/\s+/).filter((t) => t !== ''),
+    `$${spec.env}`,
+    input.cwd,
+  );
+  const file: SettingItem[] = (input.file?.indexes ?? []).map((e) => ({
+    name: e.name,
+    value: absolute('url-or-path', e.value, input.file!.dir) as string,
+    origin: `${SETTINGS_FILE}:${e.line}`,
+    ...(e.explicit ? { explicit: true } : {}),
+  }));
+  const last = new Map<string, SettingItem>();
+  for (const layer of [env, flags]) for (const e of layer) last.set(e.name, e);
+  const merged = (e: SettingItem): SettingItem => {
+    const over = last.get(e.name);
+    return over ? { ...e, value: over.value, origin: `${e.origin}, url from ${over.origin}` } : e;
+  };
+  const fileNames = new Set(file.map((e) => e.name));
+  const items: SettingItem[] = [];
+  for (const e of [...flags, ...env]) {
+    if (!fileNames.has(e.name) && !items.some((i) => i.name === e.name)) items.push(last.get(e.name)!);
+  }
+  for (const e of file) items.push(merged(e));
+  const source: SettingSource =
+    flags.length > 0 ? 'flag' : env.length > 0 ? 'env' : file.length > 0 ? 'file' : 'default';
+  const origins = [...new Set(items.map((i) => i.origin))];
+  return {
+    key: spec.key,
+    value: items.map((i) => `${i.name}=${i.value}`),
+    source,
+    origin: origins.length === 0 ? 'default' : origins.join('; '),
+    items,
+  };
+}
+
+/** `python.sources` (file only); every source must name an index of `indexes`. */
+function resolveSources(
+  spec: SettingSpec,
+  input: SettingsInput,
+  indexes: readonly SettingItem[],
+): ResolvedSetting {
+  const entries = input.file?.sources ?? [];
+  const names = indexes.map((i) => i.name);
+  for (const e of entries) {
+    if (!names.includes(e.value)) {
+      const near = nearestWord(e.value, names);
+      throw new SettingsError(
+        input.file!.path,
+        `python.sources.${e.name} names the index ${JSON.stringify(e.value)}, which no [[python.index]] declares${names.length ? ` (the indexes are ${names.join(', ')})` : ''}`,
+        { line: e.line },
+        near ? `did you mean ${near}?` : 'declare it: [[python.index]] name = "…" url = "…"',
+      );
+    }
+  }
+  const items = entries.map((e) => ({ name: e.name, value: e.value, origin: `${SETTINGS_FILE}:${e.line}` }));
+  return {
+    key: spec.key,
+    value: items.map((i) => `${i.name}=${i.value}`),
+    source: items.length > 0 ? 'file' : 'default',
+    origin: items.length > 0 ? [...new Set(items.map((i) => i.origin))].join('; ') : 'default',
+    items,
+  };
 }

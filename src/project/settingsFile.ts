@@ -4,7 +4,7 @@ import { delimiter, join, resolve } from 'node:path';
 import { defaultCacheRoot } from '../go/cache/layout.js';
 import { DEFAULT_PROXY_URL } from '../go/proxy/goproxy.js';
 import { defaultPythonCacheRoot } from '../python/registry/cache.js';
-import { DEFAULT_INDEX_URL } from '../python/registry/client.js';
+import { DEFAULT_INDEX_URL } from '../python/registry/defaults.js';
 import { readRegularFileIfExists } from '../util/read.js';
 import {
   type FlagValue,

@@ -5,7 +5,6 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { MochiPkgError } from '../errors.js';
-import { MAX_LOCK_BYTES } from '../lock/errors.js';
 import {
   type EnvChanges,
   envPath,
@@ -18,14 +17,12 @@ import { WheelStore } from '../python/install/store.js';
 import type { LockedDistribution } from '../python/lockfile/index.js';
 import { defaultPythonCacheRoot, RegistryCache, sha256Hex } from '../python/registry/cache.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import { readRegularFileIfExists } from '../util/read.js';
-import { LockMissingError } from './errors.js';
-import { parseLock } from './lockdoc.js';
+import type { parseLock } from './lockdoc.js';
 import type { LockSettings } from './lockProject.js';
+import { LOCK_FILE, readProjectLock } from './lockRead.js';
 
 // The lock flow (stub builds, resolver) and the index client load only when needed, so a
 // `--frozen` sync that finds nothing to do starts fast.
-const LOCK_FILE = 'mochi.lock';
 
 /** The interpreter scripts are written for: its absolute path and `X.Y`. */
 export interface Interpreter {
@@ -43,6 +40,8 @@ export interface SyncSettings extends LockSettings {
   readonly frozen?: boolean | undefined;
   /** Compute what would change; write nothing. */
   readonly dryRun?: boolean | undefined;
+  /** Also write the Go bridge's vendor/ as `go mod vendor` (Go 1.19) writes it. */
+  readonly goVendor?: boolean | undefined;
   /** How long to wait for another sync of the project (ms, default 10 s). */
   readonly lockWaitMs?: number | undefined;
   readonly probeInterpreter?: ((command: string) => Promise<Interpreter>) | undefined;
@@ -73,6 +72,14 @@ export interface SyncResult {
     readonly cache?: string;
     /** Zips and go.mod files fetched into it by this run. */
     readonly downloaded?: number;
+    /** With `goVendor`: the bridge's vendor/ (written unless it already matched). */
+    readonly vendor?: {
+      readonly dir: string;
+      readonly modules: number;
+      readonly packages: number;
+      readonly files: number;
+      readonly upToDate: boolean;
+    };
   };
 }
 
@@ -84,9 +91,14 @@ async function syncGoBridge(
   dryRun: boolean,
 ): Promise<SyncResult['go']> {
   if (lock.go.entries.length === 0) return undefined;
-  const { BRIDGE_GO_VERSION, BRIDGE_MODULE, fillCache, renderGoMod, renderGoSum, replaceDir } = await import(
-    '../go/lockfile/index.js'
-  );
+  // The modules themselves, not the lockfile index (which loads pinning and the bridge resolver).
+  const [{ BRIDGE_GO_VERSION, BRIDGE_MODULE, replaceDir }, { fillCache }, { renderGoMod }, { renderGoSum }] =
+    await Promise.all([
+      import('../go/lockfile/bridgeModule.js'),
+      import('../go/lockfile/fill.js'),
+      import('../go/lockfile/gomod.js'),
+      import('../go/lockfile/gosum.js'),
+    ]);
   const dir = join(root, '.mochi', 'go');
   const files = new Map([
     [
@@ -125,13 +137,50 @@ async function syncGoBridge(
     onRefused: (module, version, why) =>
       s.onSyncEvent?.({ kind: 'corrupt', name: `${module}@${version}`, message: why }),
   });
+  const vendor = s.goVendor ? await vendorBridge(root, dir, lock, cache) : undefined;
   return {
     dir,
     modules: lock.go.entries.length,
     upToDate,
     cache: cache.root,
     downloaded: filled.downloaded + filled.goModsFetched,
+    ...(vendor === undefined ? {} : { vendor }),
   };
+}
+
+/** `go mod vendor` for the bridge in `dir`, its build list taken from the lock (every module already in `cache`). */
+async function vendorBridge(
+  root: string,
+  dir: string,
+  lock: ReturnType<typeof parseLock>,
+  cache: import('../go/cache/index.js').Cache,
+) {
+  const [{ BRIDGE_GO_VERSION, BRIDGE_MODULE, replaceDir }, { pathModuleVersion }] = await Promise.all([
+    import('../go/lockfile/bridgeModule.js'),
+    import('../go/lockfile/entry.js'),
+  ]);
+  const { vendorMainModule } = await import('../go/vendor/index.js');
+  const modules = lock.go.entries.flatMap((e): import('../go/vendor/index.js').BuildListModule[] => {
+    if (e.source === 'path') {
+      const written = replaceDir(root, e.localPath ?? '.', dir);
+      return [
+        {
+          module: { path: e.module, version: pathModuleVersion(e.module) },
+          dir: { written, abs: resolve(dir, written) },
+          explicit: true,
+        },
+      ];
+    }
+    if (e.version === undefined) return [];
+    return [
+      {
+        module: { path: e.module, version: e.version },
+        explicit: !e.indirect || e.require === true,
+        ...(e.zipH1 === undefined ? { noZip: true } : {}),
+      },
+    ];
+  });
+  return vendorMainModule({ dir, mainPath: BRIDGE_MODULE, goVersion: BRIDGE_GO_VERSION, modules, cache });
 }
 
 const run = promisify(execFile);
@@ -184,9 +233,7 @@ export function wantedFor(
 export async function syncProject(s: SyncSettings): Promise<SyncResult> {
   const root = resolve(s.cwd, s.project ?? '.');
   const path = join(root, LOCK_FILE);
-  const bytes = await readRegularFileIfExists(path, { maxBytes: MAX_LOCK_BYTES, what: 'lock file' });
-  if (bytes === undefined) throw new LockMissingError(path);
-  const lock = parseLock(bytes, { fileName: path });
+  const lock = await readProjectLock(root);
   if (!s.frozen) {
     const { checkLock } = await import('./lockProject.js');
     const check = await checkLock(s);

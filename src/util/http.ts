@@ -261,7 +261,7 @@ export interface RequestOptions {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** A whole small body: status, final URL, headers and bytes (empty unless the status is 200). */
+/** A whole small body: status, final URL, headers and bytes (empty unless the status is 200, or 206 for a range). */
 export interface BytesResponse {
   readonly status: number;
   readonly url: string;
@@ -321,9 +321,28 @@ export class Http<C> {
    * handed out yet.
    */
   async getBytes(url: string, ctx: C, limit: number, options: RequestOptions = {}): Promise<BytesResponse> {
+    return this.bytes(url, ctx, limit, options, false);
+  }
+
+  /**
+   * GETs part of a resource with `Range: <range>` (e.g. `bytes=-65536`, `bytes=100-199`). A `206`
+   * body (the part, with its `Content-Range`) or a `200` body (a server that ignores ranges sends the
+   * whole resource) is read whole, bounded by `limit`; any other status comes back without a body.
+   */
+  async getRange(url: string, ctx: C, range: string, limit: number): Promise<BytesResponse> {
+    return this.bytes(url, ctx, limit, { headers: { range } }, true);
+  }
+
+  private async bytes(
+    url: string,
+    ctx: C,
+    limit: number,
+    options: RequestOptions,
+    partial: boolean,
+  ): Promise<BytesResponse> {
     for (let attempt = 0; ; attempt++) {
       const res = await this.get(url, ctx, options);
-      if (res.status !== 200) {
+      if (res.status !== 200 && !(partial && res.status === 206)) {
         await res.discard();
         return { status: res.status, url: res.url, header: res.header, body: new Uint8Array(0) };
       }
@@ -345,7 +364,7 @@ export class Http<C> {
           }
           parts.push(chunk);
         }
-        return { status: 200, url: res.url, header: res.header, body: concat(parts, n) };
+        return { status: res.status, url: res.url, header: res.header, body: concat(parts, n) };
       } catch (e) {
         const kind = typeof e === 'object' && e !== null ? this.kinds.get(e) : undefined;
         const retryable = kind === 'truncated' || kind === 'timeout';

@@ -174,6 +174,15 @@ export class WorkerPool<Req, Res> {
     return this.slots.some((s) => s.ready && s.jobs.size === 0);
   }
 
+  /**
+   * Whether a ready thread holds fewer than `jobsPerThread` jobs (a job given now is sent at once,
+   * to start when the thread's current one ends).
+   */
+  hasRoom(): boolean {
+    const most = Math.max(1, this.options.jobsPerThread ?? 1);
+    return this.slots.some((s) => s.ready && s.jobs.size < most);
+  }
+
   /** Whether any thread is still alive (started, starting, or busy). */
   get alive(): number {
     return this.slots.length;

@@ -226,6 +226,36 @@ export async function openZip(input: string | Uint8Array, limits: ZipLimits = {}
   }
 }
 
+/** Bytes read by position from somewhere else (e.g. HTTP range requests): the whole size is known. */
+export interface RangeReader {
+  readonly size: number;
+  /** What messages call the archive. */
+  readonly label: string;
+  /** Exactly `len` bytes at `pos` (a reader that cannot must throw). */
+  read(pos: number, len: number): Promise<Uint8Array>;
+}
+
+/**
+ * Opens a zip read through `reader`: the same checks as {@link openZip}, reading only the end
+ * records and the central directory (bodies are read by {@link readEntries}, which should then be
+ * given a `window` so it reads no more than the entries it is asked for).
+ */
+export async function openZipReader(reader: RangeReader, limits: ZipLimits = {}): Promise<ZipArchive> {
+  const source: Source = {
+    size: reader.size,
+    label: reader.label,
+    read: async (pos, len) => {
+      if (pos < 0 || pos + len > reader.size)
+        throw corrupt(reader.label, `read past the end at offset ${pos}`);
+      const b = await reader.read(pos, len);
+      if (b.byteLength !== len) throw corrupt(reader.label, `short read at offset ${pos}`);
+      return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+    },
+    close: async () => {},
+  };
+  return readDirectory(source, limits);
+}
+
 async function readDirectory(source: Source, limits: ZipLimits): Promise<ZipArchive> {
   const { label, size } = source;
   const maxZip = limits.maxZipSize ?? MAX_ZIP_FILE;
@@ -420,6 +450,13 @@ export type EntryBody = Buffer | AsyncIterable<Buffer>;
 export interface ReadOptions {
   /** Bodies up to this many uncompressed bytes are inflated in one piece; larger ones stream. Default 4 MiB. */
   readonly wholeLimit?: number;
+  /**
+   * Bytes read at once (default 8 MiB, with the next window read ahead). A smaller window with no
+   * read-ahead suits a reader where every read costs a request ({@link openZipReader}).
+   */
+  readonly window?: number;
+  /** Read the next window ahead while the current one is used (default true). */
+  readonly readAhead?: boolean;
 }
 
 const WINDOW = 8 * 1024 * 1024;
@@ -441,6 +478,8 @@ export async function readEntries(
 ): Promise<void> {
   const { source, label } = archive;
   const wholeLimit = options.wholeLimit ?? 4 * 1024 * 1024;
+  const windowSize = Math.max(1, options.window ?? WINDOW);
+  const readAhead = options.readAhead ?? true;
   const ordered = [...entries].sort((a, b) => a.headerOffset - b.headerOffset);
   // A read window with a prefetch of the next one, so file reads overlap with inflating. The two
   // window buffers are reused in turn (no 8 MiB allocation per window, which kept peak RSS high):
@@ -451,9 +490,9 @@ export async function readEntries(
   let turn = 0;
   let prefetch: { start: number; data: Promise<Buffer> } | undefined;
   const windowRead = (pos: number) => {
-    const len = Math.min(WINDOW, source.size - pos);
+    const len = Math.min(windowSize, source.size - pos);
     turn ^= 1;
-    buffers[turn] ??= Buffer.allocUnsafe(WINDOW);
+    buffers[turn] ??= Buffer.allocUnsafe(windowSize);
     const data = source.read(pos, len, buffers[turn]);
     data.catch(() => {}); // observed when awaited; avoids an unhandled rejection if never used
     return { start: pos, data };
@@ -463,17 +502,21 @@ export async function readEntries(
       throw corrupt(label, `entry data runs past the end of the file (offset ${pos})`);
     if (pos >= winStart && pos + len <= winStart + win.length)
       return win.subarray(pos - winStart, pos - winStart + len);
-    if (len > WINDOW) return source.read(pos, len);
+    if (len > windowSize) return source.read(pos, len);
     let next = prefetch;
     prefetch = undefined;
-    if (!next || pos < next.start || pos + len > next.start + Math.min(WINDOW, source.size - next.start)) {
+    if (
+      !next ||
+      pos < next.start ||
+      pos + len > next.start + Math.min(windowSize, source.size - next.start)
+    ) {
       // The prefetch (if any) is into the other buffer; wait for it so two reads never share one.
       if (next) await next.data;
       next = windowRead(pos);
     }
     win = await next.data;
     winStart = next.start;
-    if (winStart + win.length < source.size) prefetch = windowRead(winStart + win.length);
+    if (readAhead && winStart + win.length < source.size) prefetch = windowRead(winStart + win.length);
     return win.subarray(pos - winStart, pos - winStart + len);
   };
 

@@ -237,6 +237,49 @@ describe('mochi-pkg lock: the closure decides the versions of index imports', ()
     }
   });
 
+  it("pins imports and dependencies to mochi.toml's named indexes; an explicit one serves nothing else", async () => {
+    // The company's index: corpweather, and an httpx 9.0 that only a searched index would offer.
+    const dir = await tmp();
+    await writeUniverse(dir, {
+      id: 'n',
+      dists: [
+        { name: 'corpweather', typed: true, releases: [rel('1.0', [['httpx', '>=0.27']])] },
+        { name: 'httpx', releases: [rel('9.0')] },
+      ],
+      roots: [],
+      conflictFree: true,
+    });
+    const internal = await serveIndex(dir, { json: true });
+    try {
+      const root = await tmp();
+      const toml = (explicit: boolean) =>
+        `[python]\nindex-url = "${served.url}"\n\n[[python.index]]\nname = "corp"\nurl = "http://127.0.0.1:9/unused/"\nexplicit = ${explicit}\n\n[python.sources]\ncorpweather = { index = "corp" }\n`;
+      await writeTree(root, {
+        'mochi.toml': toml(true),
+        'app.mochi': 'import python "corpweather" as cw\n',
+      });
+      const cache = await tmp();
+      // The file's URL is replaced by the environment's; the file keeps saying it is explicit.
+      const env = { MOCHI_PYTHON_INDEX: `corp=${internal.url}` };
+      const r = await lock(root, env, '--cache-dir', cache);
+      expect([r.code, r.err]).toEqual([0, '']);
+      const dists = async () =>
+        (parseLock(await readFile(join(root, 'mochi.lock'), 'utf8')).distributions ?? []).map(
+          (d) => `${d.name} ${d.version} ${d.indexUrl}`,
+        );
+      expect(await dists()).toEqual([`corpweather 1.0 ${internal.url}`, `httpx 0.27 ${served.url}`]);
+      expect((await lock(root, env, '--check', '--cache-dir', cache)).code).toBe(0);
+      // Not explicit: the named index is searched first for every name, so httpx moves to it.
+      await writeTree(root, { 'mochi.toml': toml(false) });
+      const check = await lock(root, env, '--check', '--cache-dir', cache);
+      expect(check.code).toBe(1);
+      expect((await lock(root, env, '--cache-dir', cache)).code).toBe(0);
+      expect(await dists()).toEqual([`corpweather 1.0 ${internal.url}`, `httpx 9.0 ${internal.url}`]);
+    } finally {
+      await internal.close();
+    }
+  });
+
   it('explains a conflict from the imports, with their file:line', async () => {
     const root = await tmp();
     await writeTree(root, {

@@ -25,10 +25,10 @@ function failure(text: string): SettingsError {
 describe('mochi.toml parsing', () => {
   it('reads every key of both tables with its line', () => {
     const f = parse(
-      '[python]\nindex-url = "idx"\nstubs-dirs = ["a", "/abs"]\ncache-dir = "c"\ntargets = ["3.12-linux", "3.11-darwin"]\n\n[go]\nproxy = "./proxy,off"\nprivate = ["a.example/*", "b.example"]\nnosumdb = "c.example"\nsumdb = "off"\ncache-dir = "gc"\n',
+      '[python]\nindex-url = "idx"\nstubs-dirs = ["a", "/abs"]\ncache-dir = "c"\ntargets = ["3.12-linux", "3.11-darwin"]\nindex = [{ name = "i", url = "u" }]\nsources = { x = { index = "i" } }\n\n[go]\nproxy = "./proxy,off"\nprivate = ["a.example/*", "b.example"]\nnosumdb = "c.example"\nsumdb = "off"\ncache-dir = "gc"\n',
     );
     expect([...f.values.keys()].sort()).toEqual(SETTINGS.map((s) => s.key).sort());
-    expect(f.values.get('go.private')).toEqual({ value: 'a.example/*,b.example', line: 9 });
+    expect(f.values.get('go.private')).toEqual({ value: 'a.example/*,b.example', line: 11 });
     expect(f.values.get('python.targets')?.line).toBe(5);
   });
 
@@ -67,6 +67,112 @@ describe('mochi.toml parsing', () => {
     expect(e.exitClass).toBe('usage');
     expect(e.message).toContain(message);
     if (hint) expect(e.hint).toBe(hint);
+  });
+});
+
+describe('named indexes and sources', () => {
+  const text = [
+    '[python]',
+    'index-url = "https://pypi.example/simple/"',
+    '',
+    '[[python.index]]',
+    'name = "internal"',
+    'url = "./wheels/simple"',
+    'explicit = true',
+    '',
+    '[[python.index]]',
+    'name = "mirror"',
+    'url = "https://mirror.example/simple/"',
+    '',
+    '[python.sources]',
+    'Corp_Lib = { index = "internal" }',
+    'corp-app = { index = "internal" }',
+    '',
+  ].join('\n');
+
+  it('reads [[python.index]] and [python.sources] with their lines, paths relative to the file', () => {
+    const s = resolveSettings({ cwd: '/work', file: parse(text), env: {} });
+    expect(s.indexes()).toEqual([
+      { name: 'internal', url: '/p/wheels/simple', explicit: true, origin: 'mochi.toml:4' },
+      { name: 'mirror', url: 'https://mirror.example/simple/', explicit: false, origin: 'mochi.toml:9' },
+    ]);
+    expect([...s.sources()]).toEqual([
+      ['corp-lib', 'internal'],
+      ['corp-app', 'internal'],
+    ]);
+    expect(s.get('python.sources')).toMatchObject({
+      source: 'file',
+      value: ['corp-lib=internal', 'corp-app=internal'],
+    });
+    expect(s.get('python.index').source).toBe('file');
+  });
+
+  it('merges flag and environment indexes by name: new names first, a known name gets a new URL', () => {
+    const s = resolveSettings({
+      cwd: '/work',
+      file: parse(text),
+      env: { MOCHI_PYTHON_INDEX: ' internal=/env/idx  extra=https://extra.example/simple/ ' },
+      flags: { 'python.index': ['cli=./cli-idx', 'internal=https://ci.example/simple/'] },
+    });
+    expect(s.indexes()).toEqual([
+      { name: 'cli', url: '/work/cli-idx', explicit: false, origin: '--index' },
+      { name: 'extra', url: 'https://extra.example/simple/', explicit: false, origin: '$MOCHI_PYTHON_INDEX' },
+      // The flag's URL beats the environment's; the file's explicit stays.
+      {
+        name: 'internal',
+        url: 'https://ci.example/simple/',
+        explicit: true,
+        origin: 'mochi.toml:4, url from --index',
+      },
+      { name: 'mirror', url: 'https://mirror.example/simple/', explicit: false, origin: 'mochi.toml:9' },
+    ]);
+    expect(s.get('python.index').source).toBe('flag');
+    const none = resolveSettings({ cwd: '/work', env: {} });
+    expect(none.indexes()).toEqual([]);
+    expect(none.get('python.index')).toMatchObject({ value: [], source: 'default', origin: 'default' });
+  });
+
+  it.each([
+    [
+      '[[python.index]]\nname = "a"\nurl = "u"\nexplicit = "yes"\n',
+      'mochi.toml:4:1: [[python.index]] "a": explicit must be true or false, not a string',
+    ],
+    [
+      '[[python.index]]\nname = "a"\nurl = "u"\n\n[[python.index]]\nname = "a"\nurl = "v"\n',
+      'mochi.toml:6:1: the index name "a" is declared twice',
+    ],
+    ['[[python.index]]\nname = "a"\nurll = "u"\n', 'mochi.toml:3:1: unknown key "urll" in [[python.index]]'],
+    ['[[python.index]]\nname = "a b"\nurl = "u"\n', 'mochi.toml:2:1: [[python.index]] needs a name'],
+    ['[[python.index]]\nname = "a"\n', 'mochi.toml:1:1: [[python.index]] "a" needs a url'],
+    ['[python]\nindex = "https://x"\n', 'mochi.toml:2:1: python.index must be an array of tables'],
+    ['[python.sources]\nfoo = "internal"\n', 'mochi.toml:2:1: python.sources.foo must be { index = '],
+    ['[python.sources]\nfoo = { index = "a", extra = 1 }\n', 'mochi.toml:2:1: python.sources.foo must be'],
+    [
+      '[python.sources]\n"no good" = { index = "a" }\n',
+      'python.sources: "no good" is not a distribution name',
+    ],
+  ])('rejects %j', (bad, message) => {
+    expect(failure(bad).message).toContain(message);
+  });
+
+  it('rejects a source naming no declared index, at its line, with the nearest name', () => {
+    const f = parse(
+      '[[python.index]]\nname = "internal"\nurl = "u"\n[python.sources]\nfoo = { index = "intenral" }\n',
+    );
+    let e: unknown;
+    try {
+      resolveSettings({ cwd: '/w', file: f, env: {} });
+    } catch (err) {
+      e = err;
+    }
+    expect(e).toBeInstanceOf(SettingsError);
+    expect((e as SettingsError).message).toContain(
+      'mochi.toml:5: python.sources.foo names the index "intenral"',
+    );
+    expect((e as SettingsError).hint).toBe('did you mean internal?');
+    expect(() => resolveSettings({ cwd: '/w', env: { MOCHI_PYTHON_INDEX: 'nourl' } })).toThrow(
+      '$MOCHI_PYTHON_INDEX: "nourl" is not <name>=<url>',
+    );
   });
 });
 
@@ -142,6 +248,25 @@ describe('mochi-pkg config', () => {
       source: 'file',
       origin: 'mochi.toml:3',
     });
+  });
+
+  it('lists each named index and source on its own line, with its origin', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'settings-'));
+    await writeFile(
+      join(dir, 'mochi.toml'),
+      '[[python.index]]\nname = "corp"\nurl = "https://u:secret@corp.example/simple/"\nexplicit = true\n[python.sources]\nlib = { index = "corp" }\n',
+    );
+    const text = await cliWithEnv({}, 'config', '--cwd', dir, '--index', 'extra=./x');
+    expect(text.code).toBe(0);
+    expect(text.out).toContain(`python.index.extra  ${join(process.cwd(), 'x')}  (--index)`);
+    expect(text.out).toContain(
+      'python.index.corp  https://***@corp.example/simple/ explicit  (mochi.toml:1)',
+    );
+    expect(text.out).toContain('python.sources.lib  corp  (mochi.toml:6)');
+    const json = JSON.parse((await cliWithEnv({}, 'config', '--cwd', dir, '--json')).out);
+    expect(json.settings.find((s: { key: string }) => s.key === 'python.index').items).toEqual([
+      { name: 'corp', value: 'https://***@corp.example/simple/', explicit: true, origin: 'mochi.toml:1' },
+    ]);
   });
 
   it('exits 2 naming file:line for an unknown key', async () => {

@@ -47,6 +47,8 @@ export const PURE: readonly string[] = [
   'src/go/bridge/resolve.ts',
   'src/go/bridge/render.ts',
   'src/go/bridge/parse.ts',
+  'src/go/vendor/plan.ts',
+  'src/go/vendor/embed.ts',
   'src/go/sumdb/client.ts',
   'src/go/sumdb/errors.ts',
   'src/go/sumdb/note.ts',

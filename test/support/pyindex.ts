@@ -12,7 +12,10 @@ export interface GenDep {
   readonly name: string;
   readonly specifier: string;
   readonly extras: readonly string[];
-  /** Whether its marker is true on the target (3.11 on x86-64 Linux) with no extra. */
+  /**
+   * Whether its marker is true with no extra on the machine pip runs on (CPython 3.11 on x86-64
+   * Linux): pip evaluates markers there whatever `--platform` says, and so does the differential.
+   */
   readonly active: boolean;
 }
 
@@ -35,6 +38,8 @@ export interface GenDist {
   readonly releases: readonly GenRelease[];
   /** Ship `py.typed` and an `__init__.pyi` (so `mochi-pkg lock` can wrap it). */
   readonly typed?: boolean;
+  /** Add a file of this many incompressible bytes before the `.dist-info` (a large wheel). */
+  readonly padBytes?: number;
 }
 
 export interface GenUniverse {
@@ -72,7 +77,26 @@ export const LINUX_TAGS = [
   'cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64',
   'cp311-abi3-manylinux2014_x86_64',
 ];
-const OTHER_TAGS = ['cp311-cp311-win_amd64', 'cp312-cp312-manylinux2014_x86_64'];
+/** A native wheel for each platform the lock targets: linux x86-64, macOS arm64, Windows x64. */
+const NATIVE_TAGS = [LINUX_TAGS[1]!, 'cp311-cp311-macosx_11_0_arm64', 'cp311-cp311-win_amd64'];
+/** The same, with a universal2 wheel that claims macOS 10.9 (an arm64 Mac still installs it). */
+const NATIVE_OLD_MAC_TAGS = [LINUX_TAGS[1]!, 'cp311-cp311-macosx_10_9_universal2', 'cp311-cp311-win_amd64'];
+/** Wheels for some targets only, or for none (cp312 on a 3.11 target, 32-bit Windows, Intel macOS). */
+const ONE_PLATFORM_TAGS = [
+  'cp311-cp311-win_amd64',
+  'cp312-cp312-manylinux2014_x86_64',
+  'cp311-cp311-macosx_10_9_universal2',
+  'cp311-cp311-macosx_11_0_x86_64',
+  'cp311-cp311-win32',
+];
+/** Several wheels per platform, so tag priority decides: newer macOS first, abi3 over none-any. */
+const RANKED_TAGS = [
+  LINUX_TAGS[0]!,
+  LINUX_TAGS[2]!,
+  'cp310-abi3-macosx_12_0_universal2',
+  'cp311-cp311-macosx_14_0_arm64',
+  'cp311-none-win_amd64',
+];
 
 function rng(seed: number) {
   let s = seed >>> 0 || 1;
@@ -88,9 +112,9 @@ function rng(seed: number) {
 
 /**
  * A random universe: 3–7 distributions with 1–4 releases, diamonds, extras, markers,
- * requires-python, yanked files, platform-only wheels. A conflict-free universe keeps every
- * requirement satisfiable by the newest release, which is never yanked, always has a linux wheel
- * and admits 3.11; the others may backtrack deeply or have no solution.
+ * requires-python, yanked files, platform-only wheels (linux, macOS, Windows). A conflict-free
+ * universe keeps every requirement satisfiable by the newest release, which is never yanked, has a
+ * wheel for every platform and admits 3.11; the others may backtrack deeply or have no solution.
  */
 export function generateUniverse(seed: number, conflictFree: boolean): GenUniverse {
   const r = rng(seed * 7919 + (conflictFree ? 1 : 0));
@@ -165,11 +189,13 @@ export function generateUniverse(seed: number, conflictFree: boolean): GenUniver
       const tagRoll = r(6);
       const tags =
         tagRoll === 0
-          ? [LINUX_TAGS[1]!, OTHER_TAGS[0]!]
+          ? r(2) === 0
+            ? NATIVE_TAGS
+            : NATIVE_OLD_MAC_TAGS
           : tagRoll === 1 && !(conflictFree && newest)
-            ? [OTHER_TAGS[r(2)]!]
+            ? [ONE_PLATFORM_TAGS[r(ONE_PLATFORM_TAGS.length)]!]
             : tagRoll === 2
-              ? [LINUX_TAGS[0]!, LINUX_TAGS[2]!]
+              ? RANKED_TAGS.filter((_, k) => k === 0 || r(3) !== 0)
               : [LINUX_TAGS[0]!];
       return {
         version,
@@ -205,7 +231,18 @@ function metadataText(d: GenDist, rel: GenRelease): string {
   return `${lines.join('\n')}\n\nA generated distribution.\n`;
 }
 
-function zip(entries: [string, string][]): Promise<Buffer> {
+/** `n` deterministic bytes that do not compress. */
+function noise(n: number, seed: string): Buffer {
+  const out = Buffer.alloc(n);
+  let block = createHash('sha256').update(seed).digest();
+  for (let at = 0; at < n; at += block.length) {
+    block.copy(out, at);
+    block = createHash('sha256').update(block).digest();
+  }
+  return out;
+}
+
+function zip(entries: [string, string | Buffer][]): Promise<Buffer> {
   const z = new yazl.ZipFile();
   for (const [name, data] of entries) z.addBuffer(Buffer.from(data), name, { mtime: new Date(0) });
   z.end();
@@ -238,6 +275,9 @@ export async function writeUniverse(dir: string, u: GenUniverse): Promise<void> 
         const info = `${d.name}-${rel.version}.dist-info`;
         const bytes = await zip([
           [`${d.name}/__init__.py`, ''],
+          ...(d.padBytes
+            ? ([[`${d.name}/_data.bin`, noise(d.padBytes, filename)]] as [string, Buffer][])
+            : []),
           ...(d.typed
             ? ([
                 [`${d.name}/py.typed`, ''],
@@ -295,15 +335,34 @@ export async function writeUniverse(dir: string, u: GenUniverse): Promise<void> 
   }
 }
 
+/** The one range of a `Range: bytes=…` header (`a-b`, `a-`, `-n`) within `size`, or undefined. */
+function byteRange(header: string | undefined, size: number): [number, number] | undefined {
+  const m = header === undefined ? null : /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return undefined;
+  if (m[1] === '') return [Math.max(0, size - Number(m[2])), size - 1];
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  return start <= end ? [start, end] : undefined;
+}
+
 /**
  * Serves `dir` on 127.0.0.1: `/simple/<name>/` as PEP 691 JSON when the client asks for it and
- * `json` is set, else PEP 503 HTML; `/files/…` as bytes. Closes itself after `lifetimeMs`.
+ * `json` is set, else PEP 503 HTML; `/files/…` as bytes, honouring a single `Range` with `206`
+ * when `ranges` is set (else the whole file, as a server without range support). Closes itself
+ * after `lifetimeMs`. `fileBytes()` counts the body bytes of `/files/…` answers.
  */
 export async function serveIndex(
   dir: string,
-  options: { json: boolean; lifetimeMs?: number },
-): Promise<{ url: string; server: Server; requests: () => number; close: () => Promise<void> }> {
+  options: { json: boolean; lifetimeMs?: number; ranges?: boolean },
+): Promise<{
+  url: string;
+  server: Server;
+  requests: () => number;
+  fileBytes: () => number;
+  close: () => Promise<void>;
+}> {
   let requests = 0;
+  let fileBytes = 0;
   const server = createServer(async (req, res) => {
     requests++;
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -326,6 +385,19 @@ export async function serveIndex(
       }
       if (path.startsWith('/files/')) {
         const body = await readFile(join(dir, path));
+        const range = options.ranges ? byteRange(req.headers.range, body.length) : undefined;
+        if (range) {
+          const part = body.subarray(range[0], range[1] + 1);
+          fileBytes += part.length;
+          res.writeHead(206, {
+            'content-type': 'application/octet-stream',
+            'content-length': part.length,
+            'content-range': `bytes ${range[0]}-${range[1]}/${body.length}`,
+          });
+          res.end(part);
+          return;
+        }
+        fileBytes += body.length;
         res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
         res.end(body);
         return;
@@ -343,6 +415,7 @@ export async function serveIndex(
     url: `http://127.0.0.1:${port}/simple/`,
     server,
     requests: () => requests,
+    fileBytes: () => fileBytes,
     close: () =>
       new Promise<void>((resolve) => {
         clearTimeout(timer);

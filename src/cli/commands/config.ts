@@ -29,7 +29,8 @@ ${SETTINGS.map((s) => `  ${s.key.padEnd(keyWidth)}  ${(s.flag ?? '-').padEnd(14)
 
 Flags:
   --cwd <dir>          the project directory (default: the current directory)
-  --json               {"file": path|null, "settings": [{key, value, source, origin}]}
+  --json               {"file": path|null, "settings": [{key, value, source, origin, items?}]}
+                       (items: the named indexes and sources, [{name, value, explicit?, origin}])
 ${settingFlagHelp}
   -h, --help           show this help
 
@@ -66,6 +67,16 @@ Exit codes: 0 shown · 2 bad usage, or ${SETTINGS_FILE} cannot be used (settings
                 : s.value.map((v) => redactUrls(v)),
           source: s.source,
           origin: s.origin,
+          ...(s.items
+            ? {
+                items: s.items.map((i) => ({
+                  name: i.name,
+                  value: redactUrls(i.value),
+                  ...(i.explicit ? { explicit: true } : {}),
+                  origin: i.origin,
+                })),
+              }
+            : {}),
         })),
       });
       return ExitCode.ok;
@@ -75,6 +86,17 @@ Exit codes: 0 shown · 2 bad usage, or ${SETTINGS_FILE} cannot be used (settings
       `# ${settings.file ?? `no ${SETTINGS_FILE} in the project; flags, environment and defaults`}`,
     );
     for (const s of settings.all()) {
+      if (s.items && s.items.length > 0) {
+        // One line per named index or source, each with its own origin.
+        for (const i of s.items) {
+          const key = `${s.key}.${i.name}`;
+          println(
+            ctx,
+            `${key.padEnd(keyWidth)}  ${show(i.value)}${i.explicit ? ' explicit' : ''}  (${i.origin})`,
+          );
+        }
+        continue;
+      }
       println(ctx, `${s.key.padEnd(keyWidth)}  ${show(s.value)}  (${s.origin})`);
     }
     return ExitCode.ok;

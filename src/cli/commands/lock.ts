@@ -1,20 +1,10 @@
 // `mochi-pkg lock` and `mochi-pkg lock --check`: pin a project's Python and Go imports in mochi.lock, or verify it.
 import { delimiter } from 'node:path';
 import { isMochiPkgError, redactUrls } from '../../errors.js';
-import { BRIDGE_MODULE } from '../../go/lockfile/index.js';
-import {
-  type BuildFn,
-  checkLock,
-  formatLockDiff,
-  LOCK_FILE,
-  type LockPlan,
-  type LockSettings,
-  loadPythonBuild,
-  lockProject,
-  type PythonBuildOptions,
-} from '../../project/index.js';
+import type { BuildFn, LockPlan, LockSettings, PythonBuildOptions } from '../../project/index.js';
+import { LOCK_FILE } from '../../project/lockFile.js';
 import { loadSettings } from '../../project/settingsFile.js';
-import { LockfileError } from '../../python/lockfile/index.js';
+import type { LockfileError } from '../../python/lockfile/index.js';
 import {
   type Command,
   type CommandContext,
@@ -61,7 +51,9 @@ does (GOSUMDB, default sum.golang.org, reached through the Go proxy list first; 
 GOPRIVATE exclude module path prefixes; GOSUMDB=off turns it off): a disagreement is a SECURITY
 ERROR (sumdb-security) and nothing is written. Hashes the lock already holds are trusted as go.sum
 lines are and not looked up again; --check asks no checksum database. With --json, "sumdb" lists
-each module version a database vouched for in this run.
+each module version a database vouched for in this run. Database requests carry netrc credentials
+($NETRC, else ~/.netrc) and time out after 30 s without data (sumdb-timeout; MOCHI_SUMDB_TIMEOUT_MS
+sets it in ms).
 
 Wrapper files: lock writes python_wrap/<alias>/ for each Python import (wrapper.mochi: the shim,
 whose SHA-256 is the entry's wrapper-sha256; SKIPPED.txt: one line per name not wrapped, and why;
@@ -90,6 +82,10 @@ Flags:
   --index-url <url>    Simple API index of registry imports (PEP 691 JSON or PEP 503 HTML; http,
                        https, file:// or a local directory). Default: $MOCHI_PYTHON_INDEX_URL,
                        else mochi.toml python.index-url, else https://pypi.org/simple/
+  --index <name>=<url> a named index (mochi.toml [[python.index]]): searched before the default
+                       index, or, for a name mochi.toml declares, its URL replaced (explicit
+                       kept); repeatable. Default: $MOCHI_PYTHON_INDEX (space-separated), then
+                       mochi.toml. [python.sources] pins distributions to a named index
   --offline            resolve index imports from the cache only (pages and wheels fetched before),
                        and Go modules from the module cache only (as --go-proxy off)
   --cache-dir <dir>    cache for git and index sources (default: $MOCHI_PYTHON_CACHE, else mochi.toml
@@ -107,7 +103,7 @@ ${PYTHON_TARGET_HELP}
                        go.cache-dir, else $XDG_CACHE_HOME/mochi-pkg/go)
   --go-sum <file>      after locking, also write the go.sum lines of the locked Go modules to <file>
   --go-mod <file>      after locking, also write the go.mod of the program's Go bridge to <file>
-                       (module ${BRIDGE_MODULE}; with --go-sum, \`go build\` needs no network)
+                       (module mochi.local/bridge; with --go-sum, \`go build\` needs no network)
   --allow-outside-project
                        let \`path+<dir>\` imports (Python and Go) name a directory outside the
                        project; by default they must lie inside it. The lock records the relative
@@ -154,11 +150,14 @@ Exit codes:
 
 /** What `lock` needs that tests replace. */
 export interface LockDeps {
-  /** Makes the Python build (loads the .pyi parser). */
-  readonly makeBuild: (options: PythonBuildOptions) => Promise<BuildFn>;
+  /**
+   * Makes the Python build (default: the real one, which loads the .pyi parser, behind the verified
+   * build cache). With one given, `lock --check` keeps no memo.
+   */
+  readonly makeBuild?: (options: PythonBuildOptions) => Promise<BuildFn>;
 }
 
-const defaultDeps: LockDeps = { makeBuild: loadPythonBuild };
+const defaultDeps: LockDeps = {};
 
 /**
  * `lock` without --force on a lock it cannot read: exit 2 with the reader's error, and a hint that
@@ -185,9 +184,9 @@ function entries(n: number): string {
 }
 
 /** As `go get` does: deprecations, then retractions (the pin is kept; the user decides). */
-function printGoWarnings(ctx: CommandContext, plan: LockPlan): void {
+function printGoWarnings(ctx: CommandContext, plan: LockPlan | undefined): void {
   if (ctx.verbosity === 'quiet') return;
-  const goWarnings = plan.go?.warnings ?? [];
+  const goWarnings = plan?.go?.warnings ?? [];
   for (const w of goWarnings) {
     ctx.stderr.write(w.kind === 'deprecated' ? `go: ${w.message}\n` : `go: warning: ${w.message}\n`);
   }
@@ -211,6 +210,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     ...pythonTargetFlags,
     target: { type: 'string', multiple: true },
     'index-url': { type: 'string' },
+    index: { type: 'string', multiple: true },
     offline: { type: 'boolean' },
     'go-proxy': { type: 'string' },
     'go-cache-dir': { type: 'string' },
@@ -262,6 +262,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     stubsDirs: values['stubs-dir'],
     cacheDir: values['cache-dir'],
     indexUrl: values['index-url'],
+    indexes: values.index,
     offline: values.offline,
     python: parsePythonTarget('lock', values),
     targets: values.target,
@@ -280,7 +281,14 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
   };
   try {
     if (values.check) {
-      const r = await checkLock(settings);
+      const full = async () => (await import('../../project/lockProject.js')).checkLock(settings);
+      // The real build's checks are memoised: unchanged inputs give the last check's answer.
+      const r =
+        deps.makeBuild === undefined
+          ? await (await import('../../project/checkMemo.js')).memoisedCheck(settings, full, () =>
+              verbose(ctx, 'lock --check: no input changed since the last check found the lock up to date'),
+            )
+          : await full();
       progress.done();
       printGoWarnings(ctx, r.plan);
       if (values.json) {
@@ -294,6 +302,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
         if (!r.canonical)
           note(ctx, `${LOCK_FILE} is not in canonical form; \`mochi-pkg lock\` would rewrite it`);
       } else {
+        const { formatLockDiff } = await import('../../project/lockdoc.js');
         for (const d of r.diff) println(ctx, formatLockDiff(d));
         for (const w of r.wrappers) println(ctx, `${w.problem} ${w.path}`);
         const what = r.diff.length > 0 ? `${LOCK_FILE} is out of date` : 'the wrapper files are out of date';
@@ -301,6 +310,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
       }
       return r.upToDate ? ExitCode.ok : ExitCode.failure;
     }
+    const { lockProject } = await import('../../project/lockProject.js');
     const r = await lockProject({
       ...settings,
       force: values.force,
@@ -358,7 +368,10 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     }
     return ExitCode.ok;
   } catch (e) {
-    if (!values.check && e instanceof LockfileError) return refuseUnreadable(ctx, e);
+    if (!values.check && isMochiPkgError(e)) {
+      const { LockfileError } = await import('../../python/lockfile/index.js');
+      if (e instanceof LockfileError) return refuseUnreadable(ctx, e);
+    }
     // Runs outside the shell (tests, embedding) still get the exit status of unusable input.
     if (isMochiPkgError(e) && e.exitClass === 'usage') {
       printError(ctx, e);

@@ -33,7 +33,9 @@ When the lock pins Go modules, the Go bridge's go.mod and go.sum are written to
 <project>/.mochi/go/ from the [[go-package]] tables (only when their bytes change), and every
 locked module's zip and go.mod is put in the Go module cache, each checked against the lock's
 h1: sums (a cached entry that differs is removed and fetched again). With that cache at
-$GOMODCACHE/cache/download, \`go build -mod=readonly\` of the bridge works with GOPROXY=off.
+$GOMODCACHE/cache/download, \`go build -mod=readonly\` of the bridge works with GOPROXY=off. With --go-vendor, vendor/ is
+built beside the old one from the packages the bridge's own .go files import (and their tests),
+then swapped in, so \`go build -mod=vendor\` needs no module cache at all.
 
 Flags:
   --check, --dry-run   print what would change, write nothing; exit 1 when something would
@@ -44,6 +46,8 @@ Flags:
   --offline            use cached wheels and Go modules only; a missing one is an error
   --go-proxy <list>    GOPROXY list Go modules are fetched from (default: $GOPROXY); entries
                        starting with . or / are directories
+  --go-vendor          also write the bridge's vendor/ and vendor/modules.txt exactly as
+                       \`go mod vendor\` (Go 1.19) writes them, from the locked modules
   --go-cache-dir <dir> the verified Go module cache (default: $MOCHI_GO_BRIDGE_CACHE, else
                        $XDG_CACHE_HOME/mochi-pkg/go); laid out as GOMODCACHE/cache/download
   --json               machine-readable output: {target, env, upToDate, added, removed, changed, unchanged}
@@ -99,6 +103,7 @@ export async function runSync(ctx: CommandContext, extra: Partial<SyncSettings> 
     'cache-dir': { type: 'string' },
     'go-proxy': { type: 'string' },
     'go-cache-dir': { type: 'string' },
+    'go-vendor': { type: 'boolean' },
   });
   const check = values.check === true || values['dry-run'] === true;
   const progress = createProgress(ctx, values.json === true);
@@ -110,6 +115,7 @@ export async function runSync(ctx: CommandContext, extra: Partial<SyncSettings> 
       cacheDir: values['cache-dir'],
       goProxy: values['go-proxy'],
       goCacheDir: values['go-cache-dir'],
+      goVendor: values['go-vendor'],
       offline: values.offline,
       target: values.target,
       interpreter: values.interpreter,
@@ -147,6 +153,13 @@ export async function runSync(ctx: CommandContext, extra: Partial<SyncSettings> 
           ctx,
           `${r.go.dir}: go.mod and go.sum ${r.go.upToDate ? 'up to date' : check ? 'differ from mochi.lock' : 'written'} (${r.go.modules} Go modules)`,
         );
+        const v = r.go.vendor;
+        if (v !== undefined) {
+          println(
+            ctx,
+            `${v.dir}: ${v.upToDate ? 'up to date' : 'written'} (${v.modules} modules, ${v.packages} packages, ${v.files} files)`,
+          );
+        }
       }
       if (check && (!c.upToDate || (r.go !== undefined && !r.go.upToDate))) {
         ctx.stderr.write(

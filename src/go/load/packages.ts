@@ -46,10 +46,16 @@ export class PackageLoadError extends MochiPkgError {
 export interface LoadPackagesOptions {
   /** The main module's requirements (its graph roots): searched first, as with a pruned graph. */
   readonly roots: readonly ModuleVersion[];
-  readonly graph: ModuleGraph;
+  /** The selected version of each module path (`none` when none). */
+  readonly graph: Pick<ModuleGraph, 'selected'>;
   readonly open: FilesOpener;
   /** Load the tests of packages in `all` too (what `go mod tidy` does). Default true. */
   readonly tests?: boolean;
+  /**
+   * Which loaded packages' tests to load (with `tests`): default all in `all` (`go mod tidy`);
+   * `go mod vendor` loads the main module's only.
+   */
+  readonly testsOf?: (p: LoadedPackage) => boolean;
   /** Module file sets opened at once. Default 8. */
   readonly jobs?: number;
   /**
@@ -114,7 +120,8 @@ export async function loadPackages(
     const prev = out.get(p.path);
     out.set(p.path, prev?.inAll ? prev : p);
     for (const i of p.imports) add(i, p.inAll, p.path);
-    if (wantTests && p.inAll) for (const i of p.testImports) add(i, false, `${p.path} (test)`);
+    if (wantTests && p.inAll && (o.testsOf?.(p) ?? true))
+      for (const i of p.testImports) add(i, false, `${p.path} (test)`);
   };
   const run = async (item: Item): Promise<void> => {
     try {

@@ -1,5 +1,4 @@
 // The whole build list in the lock: the program's pinned modules, resolved as go mod tidy would, become [[go-package]] entries.
-import { relative, resolve, sep } from 'node:path';
 import { type BridgeResolution, cacheBridgeIO, goModSummary, resolveBridge } from '../bridge/index.js';
 import type { Cache } from '../cache/index.js';
 import { findPackageModule, modulePrefixes } from '../load/query.js';
@@ -7,13 +6,11 @@ import { type ModuleVersion, modKey } from '../mvs/index.js';
 import type { ModuleSource } from '../proxy/index.js';
 import { Querier } from '../query/index.js';
 import type { ModuleSums } from '../sumdb/verifier.js';
+import { BRIDGE_GO_VERSION, BRIDGE_MODULE } from './bridgeModule.js';
 import { type GoLockEntry, type GoManifest, pathModuleVersion, sortGoManifest } from './entry.js';
 import { prefixQuery } from './lookup.js';
 
-/** The bridge's module path in the go.mod written for a program. */
-export const BRIDGE_MODULE = 'mochi.local/bridge';
-/** The bridge go.mod's `go` version: the reference toolchain's, so the graph is pruned. */
-export const BRIDGE_GO_VERSION = '1.19';
+export { BRIDGE_GO_VERSION, BRIDGE_MODULE, replaceDir } from './bridgeModule.js';
 
 /** Options of {@link lockBuildList}. */
 export interface BuildListOptions {
@@ -143,10 +140,4 @@ export async function lockBuildList(o: BuildListOptions): Promise<BuildListResul
     }
   }
   return { manifest: sortGoManifest({ entries }), resolution };
-}
-
-/** The directory of a `path` entry, relative to `from` (a go.mod's folder), as a go.mod `replace` target. */
-export function replaceDir(projectRoot: string, localPath: string, from: string): string {
-  const rel = relative(from, resolve(projectRoot, localPath)).split(sep).join('/');
-  return rel === '..' || rel.startsWith('../') ? rel : `./${rel}`;
 }

@@ -1,5 +1,6 @@
 // Make every module a lock pins available in the module cache, verified against the lock's h1: sums.
 import { MochiPkgError } from '../../errors.js';
+import { mapInOrder } from '../../util/pool.js';
 import { download } from '../cache/download.js';
 import { CacheCorruptError } from '../cache/errors.js';
 import type { Cache } from '../cache/store.js';
@@ -7,7 +8,7 @@ import { readIfExists } from '../cache/store.js';
 import { hashGoMod } from '../dirhash/index.js';
 import type { ModuleSource } from '../proxy/client.js';
 import { type ChecksumMismatch, GoChecksumError } from './diff.js';
-import type { GoManifest } from './entry.js';
+import type { GoLockEntry, GoManifest } from './entry.js';
 
 /** What {@link fillCache} did. */
 export interface FillResult {
@@ -27,6 +28,8 @@ export interface FillOptions {
   readonly offline?: boolean;
   /** Called for each module version fetched. */
   readonly onDownload?: (module: string, version: string) => void;
+  /** Entries checked and fetched at once (default 16). */
+  readonly jobs?: number;
   /** Called when a cache entry is refused (it is removed and fetched again unless offline). */
   readonly onRefused?: (module: string, version: string, why: string) => void;
 }
@@ -80,60 +83,86 @@ export async function fillCache(
   manifest: GoManifest,
   options: FillOptions = {},
 ): Promise<FillResult> {
+  // Entries are checked and fetched concurrently (bounded); results are gathered in lock order,
+  // and an offline miss throws for the first such entry in lock order, whatever finished first.
+  const parts = await mapInOrder(manifest.entries, Math.max(1, options.jobs ?? 16), (e) =>
+    fillEntry(cache, source, e, options),
+  );
   let cached = 0;
   let downloaded = 0;
   let goModsFetched = 0;
   const refused: string[] = [];
   const mismatches: ChecksumMismatch[] = [];
-  for (const e of manifest.entries) {
-    if (e.source !== 'module-proxy' || e.version === undefined || e.zipH1 === undefined) continue;
-    const { module, version, zipH1, modH1 } = e;
-    const state = await checkCached(cache, module, version, zipH1, modH1);
-    if (state === 'ok') {
-      cached++;
-    } else {
-      if (state !== 'absent') {
-        refused.push(`${module}@${version}`);
-        options.onRefused?.(module, version, state);
-        await cache.remove(module, version);
-      }
-      if (options.offline) throw missing(module, version, cache.root, 'the module zip');
-      options.onDownload?.(module, version);
-      const r = await download(cache, source, module, version, { verify: true });
-      downloaded++;
-      const bad: ChecksumMismatch[] = [];
-      if (r.Sum !== zipH1) bad.push({ module, version, key: 'zip-h1', locked: zipH1, actual: r.Sum });
-      if (modH1 !== undefined && r.GoModSum !== modH1)
-        bad.push({ module, version, key: 'mod-h1', locked: modH1, actual: r.GoModSum });
-      if (bad.length > 0) {
-        await cache.remove(module, version);
-        mismatches.push(...bad);
-      }
-    }
-    for (const line of e.graphModH1 ?? []) {
-      const [v = '', h1 = ''] = line.split(' ');
-      if (v === '' || h1 === '') continue;
-      const have = await readIfExists(cache.modPath(module, v));
-      if (have !== undefined && hashGoMod(have) === h1) continue;
-      if (have !== undefined) {
-        refused.push(`${module}@${v}/go.mod`);
-        options.onRefused?.(
-          module,
-          v,
-          `${module}@${v}: cached go.mod hashes ${hashGoMod(have)}, mochi.lock pins ${h1}`,
-        );
-      }
-      if (options.offline) throw missing(module, v, cache.root, 'the go.mod');
-      const body = await source.mod(module, v);
-      const got = hashGoMod(body);
-      if (got !== h1) {
-        mismatches.push({ module, version: v, key: 'mod-h1', locked: h1, actual: got });
-        continue;
-      }
-      await cache.storeMod(module, v, body);
-      goModsFetched++;
-    }
+  for (const p of parts) {
+    cached += p.cached;
+    downloaded += p.downloaded;
+    goModsFetched += p.goModsFetched;
+    refused.push(...p.refused);
+    mismatches.push(...p.mismatches);
   }
   if (mismatches.length > 0) throw new GoChecksumError(mismatches);
   return { cached, downloaded, goModsFetched, refused };
+}
+
+/** {@link fillCache} for one entry: its zip and go.mod, then the go.mod files of its other graph versions. */
+async function fillEntry(
+  cache: Cache,
+  source: ModuleSource,
+  e: GoLockEntry,
+  options: FillOptions,
+): Promise<FillResult & { mismatches: ChecksumMismatch[] }> {
+  let cached = 0;
+  let downloaded = 0;
+  let goModsFetched = 0;
+  const refused: string[] = [];
+  const mismatches: ChecksumMismatch[] = [];
+  const result = () => ({ cached, downloaded, goModsFetched, refused, mismatches });
+  if (e.source !== 'module-proxy' || e.version === undefined || e.zipH1 === undefined) return result();
+  const { module, version, zipH1, modH1 } = e;
+  const state = await checkCached(cache, module, version, zipH1, modH1);
+  if (state === 'ok') {
+    cached++;
+  } else {
+    if (state !== 'absent') {
+      refused.push(`${module}@${version}`);
+      options.onRefused?.(module, version, state);
+      await cache.remove(module, version);
+    }
+    if (options.offline) throw missing(module, version, cache.root, 'the module zip');
+    options.onDownload?.(module, version);
+    const r = await download(cache, source, module, version, { verify: true });
+    downloaded++;
+    const bad: ChecksumMismatch[] = [];
+    if (r.Sum !== zipH1) bad.push({ module, version, key: 'zip-h1', locked: zipH1, actual: r.Sum });
+    if (modH1 !== undefined && r.GoModSum !== modH1)
+      bad.push({ module, version, key: 'mod-h1', locked: modH1, actual: r.GoModSum });
+    if (bad.length > 0) {
+      await cache.remove(module, version);
+      mismatches.push(...bad);
+    }
+  }
+  for (const line of e.graphModH1 ?? []) {
+    const [v = '', h1 = ''] = line.split(' ');
+    if (v === '' || h1 === '') continue;
+    const have = await readIfExists(cache.modPath(module, v));
+    if (have !== undefined && hashGoMod(have) === h1) continue;
+    if (have !== undefined) {
+      refused.push(`${module}@${v}/go.mod`);
+      options.onRefused?.(
+        module,
+        v,
+        `${module}@${v}: cached go.mod hashes ${hashGoMod(have)}, mochi.lock pins ${h1}`,
+      );
+    }
+    if (options.offline) throw missing(module, v, cache.root, 'the go.mod');
+    const body = await source.mod(module, v);
+    const got = hashGoMod(body);
+    if (got !== h1) {
+      mismatches.push({ module, version: v, key: 'mod-h1', locked: h1, actual: got });
+      continue;
+    }
+    await cache.storeMod(module, v, body);
+    goModsFetched++;
+  }
+  return result();
 }

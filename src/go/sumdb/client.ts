@@ -25,11 +25,18 @@ import {
  */
 export type SumdbFetch = (path: string, maxBytes: number) => Promise<Uint8Array>;
 
-/** Where the latest verified signed tree of one database is kept between runs. */
+/**
+ * Where the latest verified signed tree of one database is kept between runs, shared by
+ * concurrent processes.
+ */
 export interface SumdbState {
   read(): Promise<Uint8Array | undefined>;
-  /** Replaces the stored note (atomically: readers see the old or the new one). */
-  write(note: Uint8Array): Promise<void>;
+  /**
+   * Replaces the stored note with `next` if it still holds `old` (or nothing): a compare-and-swap,
+   * atomic across processes. Resolves false, writing nothing, when another process stored
+   * something else meanwhile; the caller reads and merges that, then tries again.
+   */
+  swap(old: Uint8Array, next: Uint8Array): Promise<boolean>;
 }
 
 /** A cache of verified tiles, by tile path (only tiles checked against a signed tree go in). */
@@ -97,6 +104,8 @@ export class SumdbClient {
   private latestMsg: Uint8Array = new Uint8Array(0);
   private loaded = false;
   private readonly tiles = new Map<string, Uint8Array>();
+  /** Tiles checked against a tree, per tree (`<n> <hash>`), for the last few trees used. */
+  private readonly verifiedTiles = new Map<string, Map<string, Uint8Array>>();
   /** Tiles being read, so that concurrent lookups share one request per tile. */
   private readonly tileReads = new Map<string, Promise<Uint8Array>>();
   /** Go.sum lines of each module version looked up, by `path@version` (one request for zip and go.mod). */
@@ -118,11 +127,7 @@ export class SumdbClient {
     if (this.loaded) return;
     this.loaded = true;
     const msg = await this.opts.state?.read();
-    if (msg !== undefined && msg.length > 0) {
-      const tree = this.openTree(msg, 'the stored latest tree');
-      this.latest = tree;
-      this.latestMsg = msg;
-    }
+    if (msg !== undefined) await this.mergeLatestMem(msg, 'stored');
   }
 
   private openTree(msg: Uint8Array, what: string): Tree {
@@ -181,85 +186,110 @@ export class SumdbClient {
   }
 
   /**
-   * Checks a downloaded module's hashes against the database: `zip` is the `h1:` of the module,
-   * `mod` the `h1:` of its go.mod. Throws `sumdb-security` with cmd/go's SECURITY ERROR text when
-   * the database reports other hashes.
+   * Checks a downloaded module's hashes against the database as cmd/go 1.19 does
+   * (modfetch.checkSumDB): the record's lines for the version are read in order; the first that
+   * equals the download's line accepts it, the first other `h1:` line is a `sumdb-security`
+   * error with cmd/go's SECURITY ERROR text. A record without an `h1:` line for it (cmd/go
+   * accepts the download then) vouches for nothing. Resolves to whether the database vouched
+   * for every hash given.
    */
-  async verify(path: string, version: string, hashes: { zip?: string; mod?: string }): Promise<void> {
-    const check = async (v: string, h: string) => {
+  async verify(path: string, version: string, hashes: { zip?: string; mod?: string }): Promise<boolean> {
+    const check = async (v: string, h: string): Promise<boolean> => {
       const lines = await this.lookup(path, v);
       const want = `${path} ${v} ${h}`;
-      if (lines.includes(want)) return;
-      const reported = lines[0]?.slice(`${path} ${v} `.length) ?? '(no record)';
-      const noun = v === version ? 'module' : 'go.mod';
-      throw new SumdbError(
-        'sumdb-security',
-        mismatchMessage(`${path}@${version}`, noun, h, this.name, reported),
-        {
-          hint: 'do not use this module version; report it if the origin or your network is to blame',
-        },
-      );
+      const prefix = `${path} ${v} h1:`;
+      for (const line of lines) {
+        if (line === want) return true;
+        if (!line.startsWith(prefix)) continue;
+        const noun = v === version ? 'module' : 'go.mod';
+        const reported = line.slice(prefix.length - 'h1:'.length);
+        throw new SumdbError(
+          'sumdb-security',
+          mismatchMessage(`${path}@${version}`, noun, h, this.name, reported),
+          {
+            hint: 'do not use this module version; report it if the origin or your network is to blame',
+          },
+        );
+      }
+      return false;
     };
-    if (hashes.zip !== undefined) await check(version, hashes.zip);
-    if (hashes.mod !== undefined) await check(`${version}/go.mod`, hashes.mod);
+    let vouched = true;
+    if (hashes.zip !== undefined) vouched = (await check(version, hashes.zip)) && vouched;
+    if (hashes.mod !== undefined) vouched = (await check(`${version}/go.mod`, hashes.mod)) && vouched;
+    return vouched;
   }
 
+  /**
+   * Merges a signed tree into the timeline, in memory and then in the state file (x/mod's
+   * mergeLatest): the file is replaced by compare-and-swap only, so a newer tree another process
+   * stored meanwhile is merged (and proven consistent) rather than overwritten.
+   */
   private async mergeLatest(msg: Uint8Array): Promise<void> {
-    if (msg.length === 0) return; // the unsigned empty timeline
+    if ((await this.mergeLatestMem(msg, 'server')) !== 'future') return;
+    const state = this.opts.state;
+    if (state === undefined) return;
+    for (let round = 0; ; round++) {
+      const disk = (await state.read()) ?? new Uint8Array(0);
+      if ((await this.mergeLatestMem(disk, 'stored')) !== 'past') return;
+      if (await state.swap(disk, this.latestMsg)) return;
+      // Every conflict means another process stored a tree; trees only grow, so this ends.
+      if (round >= 1000) {
+        throw new SumdbError('sumdb-locked', `${this.name}: the stored latest tree keeps changing`);
+      }
+    }
+  }
+
+  /**
+   * Merges a signed tree into the in-memory timeline: `past` (a prefix of the latest tree),
+   * `present` (the latest tree) or `future` (newer, proven to extend it, now the latest).
+   * `from` says whether the tree came from the database or from the state file.
+   */
+  private async mergeLatestMem(
+    msg: Uint8Array,
+    from: 'server' | 'stored',
+  ): Promise<'past' | 'present' | 'future'> {
+    if (msg.length === 0) return this.latest.n === 0 ? 'present' : 'past'; // the unsigned empty timeline
     // The note verified last time, byte for byte: nothing new to check (most lookups in a run).
-    if (Buffer.from(msg).equals(this.latestMsg)) return;
-    const tree = this.openTree(msg, 'tree note');
+    if (Buffer.from(msg).equals(this.latestMsg)) return 'present';
+    const tree = this.openTree(msg, from === 'stored' ? 'the stored latest tree' : 'tree note');
     // Concurrent lookups may move the latest tree while tiles are fetched: check against a
     // snapshot and go around again if it moved (as x/mod's mergeLatestMem does).
     for (;;) {
       const latest = this.latest;
       const latestMsg = this.latestMsg;
       if (tree.n <= latest.n) {
-        await this.checkOlder(tree, msg, latest, latestMsg);
-        return;
+        await this.provable(tree, msg, latest, latestMsg);
+        return tree.n < latest.n ? 'past' : 'present';
       }
-      await this.checkTrees(latest, latestMsg, tree, msg);
+      if (from === 'stored') await this.provable(latest, latestMsg, tree, msg);
+      else await this.checkTrees(latest, latestMsg, tree, msg);
       if (this.latest !== latest) continue;
       this.latest = tree;
       this.latestMsg = msg;
-      await this.saveLatest();
-      return;
+      return 'future';
     }
   }
 
-  /** Checks that a tree no newer than the latest one is part of it. */
-  private async checkOlder(tree: Tree, msg: Uint8Array, latest: Tree, latestMsg: Uint8Array): Promise<void> {
+  /**
+   * Checks that `older` is part of `newer`, one of which was verified earlier: a database that
+   * cannot serve the tiles to prove it was rolled back, or is another log signed with the same key.
+   */
+  private async provable(
+    older: Tree,
+    olderMsg: Uint8Array,
+    newer: Tree,
+    newerMsg: Uint8Array,
+  ): Promise<void> {
     try {
-      await this.checkTrees(tree, msg, latest, latestMsg);
+      await this.checkTrees(older, olderMsg, newer, newerMsg);
     } catch (e) {
-      // The server cannot serve the tiles of a tree this machine already verified: it was
-      // rolled back, or it is another log signed with the same key.
       if (!(e instanceof SumdbError && e.code === 'sumdb-http' && e.status === 404)) throw e;
       throw new SumdbError(
         'sumdb-security',
-        `SECURITY ERROR\n${this.name} served tree #${tree.n} but cannot prove it is part of tree #${latest.n}, which was verified earlier (rolled back or forked log)\n\nold database:\n\t${indent(latestMsg)}\nnew database:\n\t${indent(msg)}`,
+        `SECURITY ERROR\n${this.name} cannot prove that tree #${older.n} is part of tree #${newer.n}, one of which was verified earlier (rolled back or forked log)\n\nold database:\n\t${indent(olderMsg)}\nnew database:\n\t${indent(newerMsg)}`,
         { cause: e },
       );
     }
-  }
-
-  /** Writes the latest tree unless another process stored a newer one on the same timeline. */
-  private async saveLatest(): Promise<void> {
-    const state = this.opts.state;
-    if (state === undefined) return;
-    const disk = await state.read();
-    if (disk !== undefined && disk.length > 0) {
-      const onDisk = this.openTree(disk, 'the stored latest tree');
-      if (onDisk.n > this.latest.n) {
-        await this.checkTrees(this.latest, this.latestMsg, onDisk, disk);
-        this.latest = onDisk;
-        this.latestMsg = disk;
-        return;
-      }
-      await this.checkTrees(onDisk, disk, this.latest, this.latestMsg);
-      if (onDisk.n === this.latest.n) return;
-    }
-    await state.write(this.latestMsg);
   }
 
   /** Checks that `older` is a prefix of `newer`; a fork is a SECURITY ERROR with the evidence. */
@@ -269,7 +299,7 @@ export class SumdbClient {
     newer: Tree,
     newerMsg: Uint8Array,
   ): Promise<void> {
-    const thr = tileHashReader(newer, this.tileReader());
+    const thr = this.hashReader(newer);
     const h = await treeHash(older.n, thr);
     if (hashEqual(h, older.hash)) return;
     let text = 'SECURITY ERROR\ngo.sum database server misbehavior detected!\n\n';
@@ -286,10 +316,24 @@ export class SumdbClient {
     if (id < 0 || id >= this.latest.n) {
       throw new SumdbError('sumdb-security', `cannot validate record ${id} in tree of size ${this.latest.n}`);
     }
-    const [h] = await tileHashReader(this.latest, this.tileReader())([storedHashIndex(0, id)]);
+    const [h] = await this.hashReader(this.latest)([storedHashIndex(0, id)]);
     if (!hashEqual(h as Hash, recordHash(text))) {
       throw new SumdbError('sumdb-security', 'cannot authenticate record data in server response');
     }
+  }
+
+  /** A hash reader over the tiles of `tree`, remembering which tiles were checked against it. */
+  private hashReader(tree: Tree) {
+    const key = `${tree.n} ${formatHash(tree.hash)}`;
+    let verified = this.verifiedTiles.get(key);
+    if (verified === undefined) {
+      // A run sees a handful of trees (the stored one, then the database's); keep the last four.
+      if (this.verifiedTiles.size >= 4)
+        this.verifiedTiles.delete(this.verifiedTiles.keys().next().value as string);
+      verified = new Map();
+      this.verifiedTiles.set(key, verified);
+    }
+    return tileHashReader(tree, this.tileReader(), verified);
   }
 
   private tileReader() {

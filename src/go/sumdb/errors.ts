@@ -10,7 +10,9 @@ export type SumdbErrorCode =
   | 'sumdb-bad-signature'
   | 'sumdb-malformed'
   | 'sumdb-security'
-  | 'sumdb-http';
+  | 'sumdb-http'
+  | 'sumdb-timeout'
+  | 'sumdb-locked';
 
 /** An error of the checksum database protocol (notes, tlog, client). */
 export class SumdbError extends MochiPkgError {

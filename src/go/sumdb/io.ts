@@ -3,24 +3,34 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../../util/atomic.js';
+import { withFileLock } from '../../util/fileLock.js';
 import { Http } from '../../util/http.js';
+import type { Credentials } from '../../util/netrc.js';
 import { FileReadError, readRegularFileIfExists } from '../../util/read.js';
 import type { SumdbFetch, SumdbState, TileCache } from './client.js';
 import { SumdbError } from './errors.js';
 import type { StatusProbe } from './policy.js';
 
+/** How the checksum database is reached over HTTP(S). */
+export interface SumdbHttpOptions {
+  /** Per-request timeout: no response or no body data for this long (default 30 s). */
+  readonly timeoutMs?: number;
+  /** Credentials for a request URL's host (netrc, as cmd/go sends them); URL user-info wins. */
+  readonly credentials?: (url: URL) => Credentials | undefined;
+}
+
 /**
  * A {@link SumdbFetch} over HTTP(S) at `baseUrl`, on the project's one HTTP layer (keep-alive,
- * redirects as cmd/go follows them, retries of network errors and 5xx): a timeout per request and
- * a body cap, both failing with `sumdb-http`, as does any status but 200 (a 404: the database does
- * not know the module or tile).
+ * redirects as cmd/go follows them, retries of network errors and 5xx, netrc credentials): a
+ * timeout per request (`sumdb-timeout`) and a body cap (`sumdb-http`), as is any status but 200
+ * (a 404: the database does not know the module or tile).
  */
-export function httpSumdbFetch(baseUrl: string, opts: { timeoutMs?: number } = {}): SumdbFetch {
+export function httpSumdbFetch(baseUrl: string, opts: SumdbHttpOptions = {}): SumdbFetch {
   const base = baseUrl.replace(/\/+$/, '');
   const ms = opts.timeoutMs ?? 30_000;
   const client = new Http<undefined>(
-    (_kind, message, _ctx, url, cause) =>
-      new SumdbError('sumdb-http', `${url}: ${message}`, {
+    (kind, message, _ctx, url, cause) =>
+      new SumdbError(kind === 'timeout' ? 'sumdb-timeout' : 'sumdb-http', `${url}: ${message}`, {
         ...(cause === undefined ? {} : { cause }),
       }),
     {
@@ -29,6 +39,7 @@ export function httpSumdbFetch(baseUrl: string, opts: { timeoutMs?: number } = {
       totalTimeoutMs: Math.max(ms, 60_000),
       // A stalled database fails within the timeout, not after retries of it.
       ...(opts.timeoutMs === undefined ? {} : { retries: 0 }),
+      ...(opts.credentials === undefined ? {} : { credentials: opts.credentials }),
     },
   );
   return async (path, maxBytes) => {
@@ -41,20 +52,41 @@ export function httpSumdbFetch(baseUrl: string, opts: { timeoutMs?: number } = {
   };
 }
 
-/** A {@link SumdbState} in one file, replaced atomically (temp file, fsync, rename). */
-export function fileSumdbState(file: string): SumdbState {
+/**
+ * A {@link SumdbState} in one file, replaced atomically (temp file, fsync, rename) and only under
+ * the cross-process lock `<file>.lock`, after checking that the file still holds what the caller
+ * read: concurrent processes never overwrite a newer tree they have not merged (cmd/go's
+ * lockedfile compare-and-swap of `GOMODCACHE/cache/download/sumdb/<name>/latest`, as a lock file).
+ */
+export function fileSumdbState(file: string, opts: { lockWaitMs?: number } = {}): SumdbState {
+  const read = async (): Promise<Uint8Array | undefined> => {
+    try {
+      return new Uint8Array(await readFile(file));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+  };
   return {
-    async read() {
-      try {
-        return new Uint8Array(await readFile(file));
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw e;
-      }
-    },
-    async write(note) {
-      await writeFileAtomic(file, note, { mkdirs: true });
-    },
+    read,
+    swap: (old, next) =>
+      withFileLock(
+        `${file}.lock`,
+        async () => {
+          const now = await read();
+          // An empty file is what a crash can leave; anything else must be what the caller merged.
+          if (now !== undefined && now.length > 0 && !Buffer.from(now).equals(old)) return false;
+          await writeFileAtomic(file, next, { mkdirs: true });
+          return true;
+        },
+        {
+          ...(opts.lockWaitMs === undefined ? {} : { waitMs: opts.lockWaitMs }),
+          onTimeout: (owner) =>
+            new SumdbError('sumdb-locked', `${file}.lock: held by process ${owner || '?'} for too long`, {
+              hint: 'another mochi-pkg is updating the checksum database state; if none runs, remove the lock file',
+            }),
+        },
+      ),
   };
 }
 
@@ -80,12 +112,12 @@ export function fileSumdbFetch(baseUrl: string): SumdbFetch {
 }
 
 /** The fetch for a database base URL: `file://` or `http(s)://`. */
-export function urlSumdbFetch(baseUrl: string, opts: { timeoutMs?: number } = {}): SumdbFetch {
+export function urlSumdbFetch(baseUrl: string, opts: SumdbHttpOptions = {}): SumdbFetch {
   return baseUrl.startsWith('file:') ? fileSumdbFetch(baseUrl) : httpSumdbFetch(baseUrl, opts);
 }
 
 /** A {@link StatusProbe} over HTTP(S) and `file://` (200 when the file exists, else 404). */
-export function urlStatusProbe(opts: { timeoutMs?: number } = {}): StatusProbe {
+export function urlStatusProbe(opts: SumdbHttpOptions = {}): StatusProbe {
   return async (url) => {
     const slash = url.lastIndexOf('/');
     try {

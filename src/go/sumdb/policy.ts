@@ -22,6 +22,8 @@ export interface SumdbEnv {
   GOSUMDB?: string | undefined;
   GONOSUMDB?: string | undefined;
   GOPRIVATE?: string | undefined;
+  /** The per-request timeout of the database client in ms (for tests and slow links); default 30 s. */
+  MOCHI_SUMDB_TIMEOUT_MS?: string | undefined;
 }
 
 const envOr = (v: string | undefined, def: string): string => (v === undefined || v === '' ? def : v);
@@ -77,64 +79,176 @@ export function parseGosumdb(value: string | undefined): SumdbConfig | 'off' {
   return { name, key, direct: `https://${name}`, url };
 }
 
+// Go's path.Match, ported step for step rather than translated to a regular expression: Go's
+// matcher does not backtrack once a chunk after a `*` has matched (`*?[^b][*/[^b]*` does not match
+// `.**/` in Go, though a backtracking matcher finds a way), and it works on UTF-8 bytes, decoding
+// runes only for `?` and classes. GOPRIVATE/GONOSUMDB decisions must be Go's exactly.
+
+const enc = new TextEncoder();
+const STAR = 0x2a;
+const SLASH = 0x2f;
+const BACKSLASH = 0x5c;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+const CARET = 0x5e;
+const DASH = 0x2d;
+const QUESTION = 0x3f;
+const RUNE_ERROR = 0xfffd;
+
+/** Go's utf8.DecodeRune: the rune at `b[i]` and its length (RuneError, 1 for invalid bytes). */
+function decodeRune(b: Uint8Array, i: number): [number, number] {
+  const c0 = b[i] as number;
+  if (c0 < 0x80) return [c0, 1];
+  const need = c0 >= 0xf0 && c0 <= 0xf4 ? 4 : c0 >= 0xe0 ? (c0 <= 0xef ? 3 : 0) : c0 >= 0xc2 ? 2 : 0;
+  if (need === 0 || i + need > b.length) return [RUNE_ERROR, 1];
+  let r = need === 2 ? c0 & 0x1f : need === 3 ? c0 & 0x0f : c0 & 0x07;
+  for (let k = 1; k < need; k++) {
+    const c = b[i + k] as number;
+    if ((c & 0xc0) !== 0x80) return [RUNE_ERROR, 1];
+    r = (r << 6) | (c & 0x3f);
+  }
+  // Overlong forms, surrogates and values past U+10FFFF are invalid, as in Go.
+  if (
+    (need === 3 && r < 0x800) ||
+    (need === 4 && (r < 0x10000 || r > 0x10ffff)) ||
+    (r >= 0xd800 && r <= 0xdfff)
+  )
+    return [RUNE_ERROR, 1];
+  return [r, need];
+}
+
+/** Go's scanChunk: whether stars lead, and where the chunk after them ends. */
+function scanChunk(p: Uint8Array, at: number): { star: boolean; start: number; end: number } {
+  let star = false;
+  while (at < p.length && p[at] === STAR) {
+    at++;
+    star = true;
+  }
+  let inRange = false;
+  let i = at;
+  for (; i < p.length; i++) {
+    const c = p[i];
+    if (c === BACKSLASH) {
+      if (i + 1 < p.length) i++;
+    } else if (c === LBRACKET) inRange = true;
+    else if (c === RBRACKET) inRange = false;
+    else if (c === STAR && !inRange) break;
+  }
+  return { star, start: at, end: i };
+}
+
+/** Go's getEsc: one possibly escaped rune of a class; undefined for a syntax error. */
+function getEsc(p: Uint8Array, i: number, end: number): [number, number] | undefined {
+  if (i >= end || p[i] === DASH || p[i] === RBRACKET) return undefined;
+  if (p[i] === BACKSLASH) {
+    i++;
+    if (i >= end) return undefined;
+  }
+  const [r, n] = decodeRune(p.subarray(0, end), i);
+  if (r === RUNE_ERROR && n === 1) return undefined;
+  if (i + n >= end) return undefined;
+  return [r, i + n];
+}
+
+const BAD = -2;
+const FAIL = -1;
+
 /**
- * path.Match as a regular expression: `*` is any run of non-`/` characters, `?` one non-`/`
- * character, `[...]` a class (`^` negates, `a-z` ranges, `\` escapes). Undefined for a malformed
- * pattern (which, as in Go, matches nothing).
+ * Go's matchChunk of `p[start:end]` against `s` from `at`: the offset after the match, FAIL, or
+ * BAD for a malformed chunk (checked to its end even after the match failed).
  */
-function globRegExp(glob: string): RegExp | undefined {
-  let re = '';
-  const cs = [...glob];
-  // Every non-alphanumeric character as a \u{…} escape: literal both inside and outside classes.
-  const lit = (c: string) =>
-    /^[A-Za-z0-9]$/.test(c) ? c : `\\u{${(c.codePointAt(0) as number).toString(16)}}`;
-  for (let i = 0; i < cs.length; i++) {
-    const c = cs[i] as string;
-    if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '\\') {
-      if (++i >= cs.length) return undefined;
-      re += lit(cs[i] as string);
-    } else if (c === '[') {
+function matchChunk(p: Uint8Array, start: number, end: number, s: Uint8Array, at: number): number {
+  let failed = false;
+  let i = start;
+  while (i < end) {
+    if (!failed && at >= s.length) failed = true;
+    const c = p[i] as number;
+    if (c === LBRACKET) {
+      let r = 0;
+      if (!failed) {
+        const [rr, n] = decodeRune(s, at);
+        r = rr;
+        at += n;
+      }
       i++;
-      let neg = false;
-      if (cs[i] === '^') {
-        neg = true;
+      let negated = false;
+      if (i < end && p[i] === CARET) {
+        negated = true;
         i++;
       }
-      let cls = '';
-      let n = 0;
+      let match = false;
+      let nrange = 0;
       for (;;) {
-        if (i >= cs.length) return undefined;
-        if (cs[i] === ']' && n > 0) break;
-        // Go's getEsc: an unescaped `-` or `]` cannot start or end a range; `\` escapes one character.
-        const esc = (): string | undefined => {
-          let c = cs[i];
-          if (c === undefined || c === '-' || c === ']') return undefined;
-          if (c === '\\') c = cs[++i];
+        if (i < end && p[i] === RBRACKET && nrange > 0) {
           i++;
-          return c;
-        };
-        const lo = esc();
-        if (lo === undefined) return undefined;
-        let hi = lo;
-        if (cs[i] === '-') {
-          i++;
-          const h = esc();
-          if (h === undefined) return undefined;
-          hi = h;
+          break;
         }
-        // A reversed range is valid in Go and matches nothing.
-        if ((hi.codePointAt(0) as number) >= (lo.codePointAt(0) as number)) {
-          cls += lo === hi ? lit(lo) : `${lit(lo)}-${lit(hi)}`;
+        const lo = getEsc(p, i, end);
+        if (lo === undefined) return BAD;
+        let hi = lo[0];
+        i = lo[1];
+        if (p[i] === DASH) {
+          const h = getEsc(p, i + 1, end);
+          if (h === undefined) return BAD;
+          hi = h[0];
+          i = h[1];
         }
-        n++;
+        if (lo[0] <= r && r <= hi) match = true;
+        nrange++;
       }
-      if (cls === '') re += neg ? '[\\s\\S]' : '[^\\s\\S]';
-      else re += neg ? `[^${cls}]` : `[${cls}]`;
-    } else re += lit(c);
+      if (match === negated) failed = true;
+    } else if (c === QUESTION) {
+      if (!failed) {
+        if (s[at] === SLASH) failed = true;
+        at += decodeRune(s, at)[1];
+      }
+      i++;
+    } else {
+      if (c === BACKSLASH) {
+        i++;
+        if (i >= end) return BAD;
+      }
+      if (!failed) {
+        if (p[i] !== s[at]) failed = true;
+        at++;
+      }
+      i++;
+    }
   }
-  return new RegExp(`^${re}$`, 'u');
+  return failed ? FAIL : at;
+}
+
+/** Go's path.Match; a malformed pattern (Go's ErrBadPattern) is false, as MatchPrefixPatterns reads it. */
+export function goPathMatch(pattern: string, name: string): boolean {
+  const p = enc.encode(pattern);
+  const s = enc.encode(name);
+  let pi = 0;
+  let at = 0;
+  outer: while (pi < p.length) {
+    const { star, start, end } = scanChunk(p, pi);
+    pi = end;
+    if (star && start === end) return s.indexOf(SLASH, at) < 0;
+    const t = matchChunk(p, start, end, s, at);
+    if (t >= 0 && (t === s.length || pi < p.length)) {
+      at = t;
+      continue;
+    }
+    if (t === BAD) return false;
+    if (star) {
+      for (let i = at; i < s.length && s[i] !== SLASH; i++) {
+        const t2 = matchChunk(p, start, end, s, i + 1);
+        if (t2 >= 0) {
+          if (pi === p.length && t2 < s.length) continue;
+          at = t2;
+          continue outer;
+        }
+        if (t2 === BAD) return false;
+      }
+    }
+    // Go checks the rest of the pattern's syntax before answering false; either way it is false.
+    return false;
+  }
+  return at === s.length;
 }
 
 /**
@@ -157,7 +271,7 @@ export function matchPrefixPatterns(globs: string, target: string): boolean {
       }
     }
     if (n > 0) continue;
-    if (globRegExp(glob)?.test(prefix)) return true;
+    if (goPathMatch(glob, prefix)) return true;
   }
   return false;
 }

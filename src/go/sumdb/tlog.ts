@@ -504,8 +504,12 @@ function tileParent(t: Tile, k: number, n: number): Tile | undefined {
  * A {@link HashReader} that reads hashes from the tiles of `tree`, checking every tile it reads
  * against the tree hash (and each lower tile against its parent) before any hash is used or any
  * tile saved. A tile that does not fit is `sumdb-security` ("downloaded inconsistent tile").
+ *
+ * `verified` (optional, owned by the caller and used for this one tree only) remembers the tiles
+ * already checked against `tree`: a read whose tiles are all there is answered from them without
+ * reading or hashing the tiles again (a run of lookups against one tree checks its tiles once).
  */
-export function tileHashReader(tree: Tree, tr: TileReader): HashReader {
+export function tileHashReader(tree: Tree, tr: TileReader, verified?: Map<string, Uint8Array>): HashReader {
   return async (indexes) => {
     const h = tr.height;
     const tileOrder = new Map<string, number>();
@@ -545,6 +549,13 @@ export function tileHashReader(tree: Tree, tr: TileReader): HashReader {
         tiles.push(p);
       }
     }
+    const known = verified === undefined ? undefined : tiles.map((t) => verified.get(tileKey(t)));
+    if (known?.every((d) => d !== undefined)) {
+      return indexes.map((x, i) => {
+        const j = indexTileOrder[i] as number;
+        return hashFromTile(tiles[j] as Tile, known[j] as Uint8Array, x);
+      });
+    }
     const data = await tr.readTiles(tiles);
     if (data.length !== tiles.length) throw malformed('tile reader returned a wrong number of tiles');
     tiles.forEach((t, i) => {
@@ -578,6 +589,8 @@ export function tileHashReader(tree: Tree, tr: TileReader): HashReader {
       }
     }
     await tr.saveTiles(tiles, data);
+    if (verified !== undefined)
+      for (const [i, t] of tiles.entries()) verified.set(tileKey(t), data[i] as Uint8Array);
     return indexes.map((x, i) => {
       const j = indexTileOrder[i] as number;
       return hashFromTile(tiles[j] as Tile, data[j] as Uint8Array, x);

@@ -1,8 +1,9 @@
 // Checking downloaded modules against the checksum database as cmd/go does (modfetch.checkModSum): policy, go.sum-like known lines, one client per run.
 import { join } from 'node:path';
+import { loadNetrc, lookupNetrc } from '../../util/netrc.js';
 import { SumdbClient, type SumdbFetch } from './client.js';
 import { SumdbError } from './errors.js';
-import { fileSumdbState, fileTileCache, urlStatusProbe, urlSumdbFetch } from './io.js';
+import { fileSumdbState, fileTileCache, type SumdbHttpOptions, urlStatusProbe, urlSumdbFetch } from './io.js';
 import {
   parseGosumdb,
   type StatusProbe,
@@ -46,8 +47,16 @@ export interface ModuleSumsOptions {
   readonly fetchFor?: (baseUrl: string) => SumdbFetch;
   /** How to probe `<proxy>/sumdb/<name>/supported` (default: HTTP(S) and `file://`). */
   readonly probe?: StatusProbe;
-  /** Per-request timeout of the default fetch. */
+  /**
+   * Per-request timeout of the default fetch (ms); default `MOCHI_SUMDB_TIMEOUT_MS` from `env`,
+   * else 30 s.
+   */
   readonly timeoutMs?: number;
+  /**
+   * The netrc file (`$NETRC` or `~/.netrc`) whose credentials are sent to the database's host, as
+   * cmd/go sends them; read when the database is first reached.
+   */
+  readonly netrc?: string;
 }
 
 /** The folder under the cache root where each database's latest verified tree is kept. */
@@ -75,8 +84,8 @@ export function openModuleSums(o: ModuleSumsOptions): ModuleSums {
     if (!useSumdb(o.env, path)) return undefined;
     const c = await open();
     const base = version.endsWith('/go.mod') ? version.slice(0, -'/go.mod'.length) : version;
-    await c.verify(path, base, version === base ? { zip: h1 } : { mod: h1 });
-    return c.name;
+    // A record without a line for this hash is accepted, as cmd/go does, but vouches for nothing.
+    return (await c.verify(path, base, version === base ? { zip: h1 } : { mod: h1 })) ? c.name : undefined;
   };
   return {
     zip: (path, version, h1) => check(path, version, h1),
@@ -92,7 +101,13 @@ export function openModuleSums(o: ModuleSumsOptions): ModuleSums {
 }
 
 async function connect(config: SumdbConfig, o: ModuleSumsOptions): Promise<SumdbClient> {
-  const probe = o.probe ?? urlStatusProbe(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs });
+  const timeoutMs = o.timeoutMs ?? sumdbTimeout(o.env.MOCHI_SUMDB_TIMEOUT_MS);
+  const netrc = o.netrc === undefined ? [] : await loadNetrc(o.netrc);
+  const httpOpts: SumdbHttpOptions = {
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(netrc.length === 0 ? {} : { credentials: (u: URL) => lookupNetrc(netrc, u.host) }),
+  };
+  const probe = o.probe ?? urlStatusProbe(httpOpts);
   let base: string;
   try {
     base = await sumdbBaseUrl(config, o.goproxy, probe);
@@ -100,16 +115,13 @@ async function connect(config: SumdbConfig, o: ModuleSumsOptions): Promise<Sumdb
     if (!(e instanceof SumdbError)) throw e;
     throw reachError(config, e);
   }
-  const fetchFor =
-    o.fetchFor ??
-    ((b: string) => urlSumdbFetch(b, o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }));
-  const raw = fetchFor(base);
+  const raw = (o.fetchFor ?? ((b: string) => urlSumdbFetch(b, httpOpts)))(base);
   const fetch: SumdbFetch = async (path, max) => {
     try {
       return await raw(path, max);
     } catch (e) {
       // A 404 is an answer (the log has no such tile or module); the rest means no database.
-      if (!(e instanceof SumdbError) || e.code !== 'sumdb-http' || e.status === 404) throw e;
+      if (!(e instanceof SumdbError) || !REACH_CODES.has(e.code) || e.status === 404) throw e;
       throw reachError(config, e);
     }
   };
@@ -125,12 +137,32 @@ async function connect(config: SumdbConfig, o: ModuleSumsOptions): Promise<Sumdb
   });
 }
 
+/** The codes of a database that could not be reached or stopped answering. */
+const REACH_CODES: ReadonlySet<string> = new Set(['sumdb-http', 'sumdb-timeout']);
+
+/** `MOCHI_SUMDB_TIMEOUT_MS`: a positive whole number of milliseconds, or unset. */
+function sumdbTimeout(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const ms = /^[0-9]{1,9}$/.test(value) ? Number(value) : 0;
+  if (ms <= 0) {
+    throw new SumdbError('sumdb-config', `invalid MOCHI_SUMDB_TIMEOUT_MS ${JSON.stringify(value)}`, {
+      hint: 'MOCHI_SUMDB_TIMEOUT_MS is a whole number of milliseconds above 0, or unset',
+    });
+  }
+  return ms;
+}
+
 function reachError(config: SumdbConfig, e: SumdbError): SumdbError {
-  return new SumdbError('sumdb-http', `checksum database ${config.name}: ${e.message}`, {
-    cause: e,
-    ...(e.status === undefined ? {} : { status: e.status }),
-    hint: `every module is checked against ${config.name} (GOSUMDB) before its hashes are accepted; without network set GOSUMDB=off, or GONOSUMDB/GOPRIVATE for private modules`,
-  });
+  const timeout = e.code === 'sumdb-timeout';
+  return new SumdbError(
+    timeout ? 'sumdb-timeout' : 'sumdb-http',
+    `checksum database ${config.name}: ${e.message}`,
+    {
+      cause: e,
+      ...(e.status === undefined ? {} : { status: e.status }),
+      hint: `${timeout ? 'a slow link may need a longer MOCHI_SUMDB_TIMEOUT_MS (milliseconds); ' : ''}every module is checked against ${config.name} (GOSUMDB) before its hashes are accepted; without network set GOSUMDB=off, or GONOSUMDB/GOPRIVATE for private modules`,
+    },
+  );
 }
 
 /**

@@ -5,13 +5,13 @@ import type { ModuleSurface, PackageSurface } from '../stubs/types.js';
 import type { ExternalModules } from '../typemap/scope.js';
 import { renderShim, shimSha256 } from '../wrapper/shim.js';
 import { wrapModule } from '../wrapper/wrap.js';
+import { DEFAULT_PYTHON } from './defaults.js';
 import type { BuildRequest, BuildResult, PythonTarget, StubFiles, TargetResult } from './types.js';
 
 /** A refused build request. Codes: `build-no-targets`, `build-empty-alias`, `build-duplicate-alias`. */
 export class BuildError extends MochiPkgError {}
 
-/** The Python a build targets when the request does not say: 3.12 on linux. */
-export const DEFAULT_PYTHON: PythonTarget = { version: [3, 12], platform: 'linux' };
+export { DEFAULT_PYTHON };
 
 /** Turns one target's stub files into a package surface (the .pyi parser, injected). */
 export type ParsePackage = (stubs: StubFiles, python: PythonTarget) => PackageSurface;

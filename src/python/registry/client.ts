@@ -11,15 +11,13 @@ import {
 import type { Credentials } from '../../util/netrc.js';
 import { joinUrlPath } from '../../util/url.js';
 import { normalizeName } from '../importspec/index.js';
+import { DEFAULT_INDEX_URL, INDEX_URL_ENV } from './defaults.js';
 import { RegistryError } from './errors.js';
+import { type LazyWheelResult, lazyWheelMetadata } from './lazyWheel.js';
 import { ACCEPT, type DistributionFile, type ProjectPage, parseProjectPage } from './simple.js';
 
-/** The default index of `registry` imports. */
-export const DEFAULT_INDEX_URL = 'https://pypi.org/simple/';
-/** Environment variable naming the index for `registry` imports. */
-export const INDEX_URL_ENV = 'MOCHI_PYTHON_INDEX_URL';
-
 export type { FetchLike };
+export { DEFAULT_INDEX_URL, INDEX_URL_ENV };
 
 /** Knobs of {@link IndexClient}. */
 export interface IndexClientOptions {
@@ -175,6 +173,28 @@ export class IndexClient {
     if (file.url.startsWith('file:')) return this.readLocal(file.url, this.maxFile);
     const { body } = await this.request(file.url, '*/*', this.maxFile, file.url, undefined, file.size);
     return body;
+  }
+
+  /**
+   * Reads a wheel's METADATA with HTTP range requests ({@link lazyWheelMetadata}); the caller
+   * verifies a `whole` answer like a download.
+   */
+  lazyMetadata(file: DistributionFile): Promise<LazyWheelResult> {
+    if (file.size !== undefined && file.size > this.maxFile) {
+      throw new RegistryError(
+        'registry-too-large',
+        `${file.url} is ${file.size} bytes; the limit is ${this.maxFile}`,
+      );
+    }
+    return lazyWheelMetadata(
+      async (range) => {
+        const res = await this.http.getRange(file.url, { what: file.url }, range, this.maxFile);
+        return { status: res.status, contentRange: res.header('content-range'), body: res.body };
+      },
+      file.filename,
+      this.maxFile,
+      file.size,
+    );
   }
 
   /** A `file://` distribution or metadata file, bounded by `max`. */

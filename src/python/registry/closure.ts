@@ -31,17 +31,24 @@ export interface ClosureTarget {
   readonly env: MarkerEnvironment;
 }
 
+/**
+ * macOS 14 on Apple silicon, as packaging's `mac_platforms((14, 0), "arm64")` lists it: arm64 and
+ * universal2 from 14.0 down to 11.0, then universal2 back to 10.4 (a universal2 wheel's x86-64 half
+ * may claim an older macOS; its arm64 half still runs).
+ */
 function macPlatforms(): string[] {
   const out: string[] = [];
   for (let major = 14; major >= 11; major--) {
     out.push(`macosx_${major}_0_arm64`, `macosx_${major}_0_universal2`);
   }
+  for (let minor = 16; minor >= 4; minor--) out.push(`macosx_10_${minor}_universal2`);
   return out;
 }
 
 /**
  * The target for CPython `python` on `platform`: linux is x86-64 (manylinux 2.39 down to
- * manylinux1, then linux), darwin is Apple silicon (macOS 14 down to 11, arm64 and universal2),
+ * manylinux1, then linux), darwin is Apple silicon (macOS 14 down to 11, arm64 and universal2, then
+ * universal2 down to 10.4),
  * win32 is 64-bit Windows (win_amd64).
  *
  * @throws {RegistryError} `registry-bad-target` for another platform

@@ -32,6 +32,20 @@ export interface ClosureRequest {
    * only the roots' indexes are searched.
    */
   readonly defaultIndexUrl?: string;
+  /**
+   * The project's named indexes (mochi.toml `[[python.index]]`, normalised URLs), in search order.
+   * An `explicit` one serves only the names {@link sources} pins to it.
+   */
+  readonly indexes?: readonly ClosureIndex[];
+  /** Distribution name → the normalised URL of the named index it must come from (`[python.sources]`). */
+  readonly sources?: ReadonlyMap<string, string>;
+}
+
+/** A named index of the project. */
+export interface ClosureIndex {
+  readonly name: string;
+  readonly url: string;
+  readonly explicit: boolean;
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -54,6 +68,8 @@ class IndexChoice {
     private readonly session: IndexSession,
     readonly pinned: ReadonlyMap<string, string>,
     readonly order: readonly string[],
+    /** Why each pinned name is pinned, for notes: "the index its import names". */
+    readonly why: ReadonlyMap<string, string> = new Map(),
   ) {}
 
   of(name: string): Promise<string> {
@@ -127,10 +143,11 @@ class MultiIndexSource implements PackageSource {
       if (n !== '') lines.push(n);
     }
     for (const [name, url] of [...this.choice.pinned].sort(([a], [b]) => cmp(a, b))) {
-      if (this.choice.order.length < 2) break;
+      const why = this.choice.why.get(name) ?? 'the index its import names';
+      if (this.choice.order.length < 2 && !this.choice.why.has(name)) continue;
       if ((await this.session.page(url, name)).files.length > 0) continue;
       lines.push(
-        `note: ${name} is taken only from ${url}, the index its import names, and that index has no files for it; other indexes are never asked for it`,
+        `note: ${name} is taken only from ${url}, ${why}, and that index has no files for it; other indexes are never asked for it`,
       );
     }
     return lines.join('\n');
@@ -138,14 +155,39 @@ class MultiIndexSource implements PackageSource {
 }
 
 /**
- * Builds the index order and the pins of a run from its roots.
+ * Builds the index order and the pins of a run from its roots, the project's named indexes and
+ * `[python.sources]`.
  *
  * @throws {ResolverError} `resolver-index-conflict` when two imports pin one name, or one index id, to different indexes
  */
-function indexPlan(req: ClosureRequest): { pinned: Map<string, string>; order: string[] } {
+function indexPlan(req: ClosureRequest): {
+  pinned: Map<string, string>;
+  order: string[];
+  why: Map<string, string>;
+} {
   const pinned = new Map<string, { url: string; label: string }>();
   const ids = new Map<string, { url: string; label: string }>();
+  const named = new Map((req.indexes ?? []).map((i) => [i.name, i]));
+  const why = new Map<string, string>();
+  for (const [name, url] of req.sources ?? []) {
+    const index = (req.indexes ?? []).find((i) => i.url === url);
+    const label = `mochi.toml's [python.sources] ${name} = { index = ${JSON.stringify(index?.name ?? url)} }`;
+    pinned.set(name, { url, label });
+    why.set(name, "the index mochi.toml's [python.sources] names");
+  }
   for (const r of req.roots) {
+    if (r.indexId !== undefined) {
+      const declared = named.get(r.indexId);
+      if (declared !== undefined && declared.url !== r.indexUrl) {
+        throw new ResolverError(
+          'resolver-index-conflict',
+          `${r.label} names the index ${JSON.stringify(r.indexId)} with ${r.indexUrl}, but mochi.toml's [[python.index]] ${JSON.stringify(r.indexId)} is ${declared.url}`,
+          {
+            hint: `write the import as "${r.name}" and pin it with [python.sources] ${r.name} = { index = "${r.indexId}" }`,
+          },
+        );
+      }
+    }
     const had = pinned.get(r.name);
     if (had !== undefined && had.url !== r.indexUrl) {
       throw new ResolverError(
@@ -167,15 +209,18 @@ function indexPlan(req: ClosureRequest): { pinned: Map<string, string>; order: s
       ids.set(r.indexId, { url: r.indexUrl, label: r.label });
     }
   }
-  // Named indexes by id, then any other root index by URL, the default index last.
+  // mochi.toml's named indexes in their order, then the imports' index ids, then any other root
+  // index by URL, the default index last; an explicit index is never searched by order.
+  const explicit = new Set((req.indexes ?? []).filter((i) => i.explicit).map((i) => i.url));
   const order: string[] = [];
   const add = (url: string) => {
-    if (url !== req.defaultIndexUrl && !order.includes(url)) order.push(url);
+    if (url !== req.defaultIndexUrl && !explicit.has(url) && !order.includes(url)) order.push(url);
   };
+  for (const i of req.indexes ?? []) add(i.url);
   for (const [, { url }] of [...ids].sort(([a], [b]) => cmp(a, b))) add(url);
   for (const url of [...new Set(req.roots.map((r) => r.indexUrl))].sort(cmp)) add(url);
   if (req.defaultIndexUrl !== undefined) order.push(req.defaultIndexUrl);
-  return { pinned: new Map([...pinned].map(([n, { url }]) => [n, url])), order };
+  return { pinned: new Map([...pinned].map(([n, { url }]) => [n, url])), order, why };
 }
 
 /**
@@ -192,7 +237,7 @@ function indexPlan(req: ClosureRequest): { pinned: Map<string, string>; order: s
 export async function resolveClosure(req: ClosureRequest): Promise<LockedDistribution[]> {
   if (req.roots.length === 0) return [];
   const plan = indexPlan(req);
-  const choice = new IndexChoice(req.session, plan.pinned, plan.order);
+  const choice = new IndexChoice(req.session, plan.pinned, plan.order, plan.why);
   const merged = new Map<
     string,
     {

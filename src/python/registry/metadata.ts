@@ -1,5 +1,5 @@
 // Core metadata (the METADATA file of a wheel, or the PEP 658 `.metadata` file): the fields resolution needs.
-import { type EntryBody, openZip, readEntries } from '../../util/zip.js';
+import { type EntryBody, openZip, readEntries, type ZipArchive } from '../../util/zip.js';
 import { RegistryError } from './errors.js';
 import { wrapZip as wrap } from './wheel.js';
 
@@ -66,41 +66,55 @@ export function parseCoreMetadata(text: string, label: string): CoreMetadata {
  * @throws {RegistryError} `registry-bad-wheel`, `registry-too-large`
  */
 export async function readWheelMetadata(bytes: Uint8Array, label: string): Promise<string> {
-  let archive: Awaited<ReturnType<typeof openZip>>;
+  let archive: ZipArchive;
   try {
     archive = await openZip(bytes);
   } catch (e) {
     throw wrap(e, label);
   }
   try {
-    const found = archive.entries.filter((e) => /^[^/]+\.dist-info\/METADATA$/.test(e.name));
-    if (found.length !== 1) {
-      throw new RegistryError(
-        'registry-bad-wheel',
-        `${label}: the wheel has ${found.length === 0 ? 'no' : found.length} .dist-info/METADATA file${found.length > 1 ? 's' : ''}`,
-        { hint: 'the wheel is broken; use another version' },
-      );
-    }
-    const entry = found[0]!;
-    if (entry.uncompressedSize > MAX_METADATA_BYTES) {
-      throw new RegistryError(
-        'registry-too-large',
-        `${label}: ${entry.name} is ${entry.uncompressedSize} bytes; the limit is ${MAX_METADATA_BYTES}`,
-      );
-    }
-    let text = '';
-    await readEntries(archive, [entry], async (_e, body: EntryBody) => {
+    return await metadataOfArchive(archive, label);
+  } finally {
+    await archive.close();
+  }
+}
+
+/**
+ * The METADATA file of an opened wheel (see {@link readWheelMetadata}). With `ranged`, the entry is
+ * read in one window of exactly its own bytes, so a reader that fetches by range asks for no more.
+ */
+export async function metadataOfArchive(archive: ZipArchive, label: string, ranged = false): Promise<string> {
+  const found = archive.entries.filter((e) => /^[^/]+\.dist-info\/METADATA$/.test(e.name));
+  if (found.length !== 1) {
+    throw new RegistryError(
+      'registry-bad-wheel',
+      `${label}: the wheel has ${found.length === 0 ? 'no' : found.length} .dist-info/METADATA file${found.length > 1 ? 's' : ''}`,
+      { hint: 'the wheel is broken; use another version' },
+    );
+  }
+  const entry = found[0]!;
+  if (entry.uncompressedSize > MAX_METADATA_BYTES) {
+    throw new RegistryError(
+      'registry-too-large',
+      `${label}: ${entry.name} is ${entry.uncompressedSize} bytes; the limit is ${MAX_METADATA_BYTES}`,
+    );
+  }
+  let text = '';
+  const options = ranged ? { window: entry.limit - entry.headerOffset, readAhead: false } : {};
+  await readEntries(
+    archive,
+    [entry],
+    async (_e, body: EntryBody) => {
       if (Buffer.isBuffer(body)) text = body.toString('utf8');
       else {
         const chunks: Buffer[] = [];
         for await (const c of body) chunks.push(c);
         text = Buffer.concat(chunks).toString('utf8');
       }
-    }).catch((e: unknown) => {
-      throw wrap(e, label);
-    });
-    return text;
-  } finally {
-    await archive.close();
-  }
+    },
+    options,
+  ).catch((e: unknown) => {
+    throw wrap(e, label);
+  });
+  return text;
 }

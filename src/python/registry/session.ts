@@ -54,6 +54,11 @@ export interface IndexSessionOptions {
   readonly fetch?: FetchLike;
   /** Per-request timeout, ms. */
   readonly timeoutMs?: number;
+  /**
+   * Read a wheel's METADATA with HTTP range requests when the index has no PEP 658 file (default
+   * true); false downloads the whole wheel, as before.
+   */
+  readonly rangeRequests?: boolean;
 }
 
 const offlineHint = { hint: 'run once without --offline to fill the cache' };
@@ -70,8 +75,12 @@ export class IndexSession {
   private readonly clients = new Map<string, IndexClient>();
   private readonly pages = new Map<string, Promise<ProjectPage>>();
   private readonly metas = new Map<string, Promise<CoreMetadata>>();
-  /** Files downloaded and metadata files read, for tests and benchmarks. */
-  readonly stats = { pages: 0, metadataFiles: 0, wheels: 0 };
+  /**
+   * Files downloaded and metadata files read, for tests and benchmarks: `ranged` METADATA files
+   * read by range requests, `rangeRequests` and `rangeBytes` spent on them (including attempts
+   * that ended in a whole download).
+   */
+  readonly stats = { pages: 0, metadataFiles: 0, wheels: 0, ranged: 0, rangeRequests: 0, rangeBytes: 0 };
 
   constructor(private readonly options: IndexSessionOptions) {
     this.cache = new RegistryCache(options.cacheDir);
@@ -180,6 +189,33 @@ export class IndexSession {
     return p;
   }
 
+  /**
+   * The METADATA of a wheel the index has no PEP 658 file for: from the cached wheel, else by range
+   * requests (http(s) only), else from the whole wheel downloaded and verified. Read by ranges, the
+   * metadata is not checked against the wheel's sha256 (as with pip's lazy wheel and uv): the
+   * wheel's bytes are verified when `sync` installs it.
+   */
+  private async wheelMetadata(indexUrl: string, file: DistributionFile, sha: string): Promise<string> {
+    const cached = await this.cache.getContent(sha);
+    if (cached !== undefined) return readWheelMetadata(cached, file.filename);
+    if (this.options.rangeRequests !== false && /^https?:/i.test(file.url)) {
+      const r = await this.client(indexUrl).lazyMetadata(file);
+      this.stats.rangeRequests += r.requests;
+      this.stats.rangeBytes += r.fetched;
+      if (r.kind === 'metadata') {
+        this.stats.ranged++;
+        return r.text;
+      }
+      if (r.kind === 'whole') {
+        verifyDownload(file, r.bytes);
+        await this.cache.putContent(sha, r.bytes);
+        this.stats.wheels++;
+        return readWheelMetadata(r.bytes, file.filename);
+      }
+    }
+    return readWheelMetadata(await this.fileBytes(indexUrl, file), file.filename);
+  }
+
   private metadataPath(sha: string): string {
     return join(this.cache.root, 'registry', 'metadata', sha.slice(0, 2), `${sha}.METADATA`);
   }
@@ -212,7 +248,7 @@ export class IndexSession {
       this.stats.metadataFiles++;
       text = bytes.toString('utf8');
     } else {
-      text = await readWheelMetadata(await this.fileBytes(indexUrl, file), file.filename);
+      text = await this.wheelMetadata(indexUrl, file, sha);
     }
     const meta = parseCoreMetadata(text, file.filename);
     await mkdir(join(path, '..'), { recursive: true });

@@ -88,8 +88,17 @@ interface Task {
   outcome?: { surface: ModuleSurface } | { error: StubParseError };
 }
 
-/** Files of at most about this many characters go to a worker together (fewer messages). */
-const BATCH_CHARS = 200_000;
+/**
+ * Files of at most about this many characters go to a worker together (fewer messages); small
+ * enough that the last batches finish close together on every thread.
+ */
+const BATCH_CHARS = 100_000;
+
+/**
+ * Batches a worker holds at once: its next batch is already there when it finishes one, rather
+ * than waiting for this thread (busy parsing or extracting) to send it.
+ */
+const BATCHES_PER_WORKER = 2;
 
 /**
  * Parses every package of `jobs` for `target` and returns their surfaces in job order, exactly as
@@ -197,12 +206,13 @@ async function runBatches(
   const pool = new WorkerPool<FlatRequest, FlatReply>({
     script: new URL('./parse-worker.js', import.meta.url),
     threads: workerCount,
+    jobsPerThread: BATCHES_PER_WORKER,
     onIdle: notify,
   });
   // Workers load the grammar while this thread parses; a batch goes to a worker only once it is ready.
   pool.start();
   const send = () => {
-    while (pool.hasIdle() && queue.length > 0) {
+    while (pool.hasRoom() && queue.length > 0) {
       const batch = queue.shift() as Task[];
       busy++;
       pool.run({ files: batch.map((t) => ({ text: t.text, file: t.path })) }).then(

@@ -44,13 +44,14 @@ function baseName(e: TypeExpr): string | undefined {
 const MROS = new WeakMap<PackageScope, WeakMap<ClassDef, readonly ClassPart[]>>();
 
 /**
- * Generic containers the type mapper knows by name (`Mapping[str, int]` lowers to a map) but which,
- * as a base class, are the classes typeshed defines: `typing.Mapping`, `builtins.dict`, …
+ * Builtin classes and generic containers the type mapper knows by name (`str` lowers to `string`,
+ * `Mapping[str, int]` to a map) but which, as a base class, are the classes typeshed defines:
+ * `builtins.str`, `typing.Mapping`, `builtins.dict`, … (`object` has no public member).
  */
 const GENERIC_BASES: ReadonlyMap<string, readonly [string, string]> = new Map([
-  ...(['list', 'dict', 'set', 'frozenset', 'tuple'] as const).map(
-    (n) => [n, ['builtins', n]] as [string, [string, string]],
-  ),
+  ...(
+    ['list', 'dict', 'set', 'frozenset', 'tuple', 'str', 'bytes', 'int', 'float', 'bool', 'type'] as const
+  ).map((n) => [n, ['builtins', n]] as [string, [string, string]]),
   ['List', ['builtins', 'list']],
   ['Dict', ['builtins', 'dict']],
   ['Set', ['builtins', 'set']],
@@ -244,6 +245,14 @@ function mroBindings(host: MemberHost, parts: readonly ClassPart[]): Bindings {
   return out;
 }
 
+/**
+ * What each class of `part`'s MRO binds its TypeVars to (see {@link mroBindings}): the type
+ * arguments to lower a base's annotations with, for records and protocols as for classes.
+ */
+export function inheritedTypeArgs(host: MemberHost, part: ClassPart): Bindings {
+  return mroBindings(host, mro(host, part));
+}
+
 const BINDING_KEYS = new WeakMap<ReadonlyMap<string, MochiType>, string>();
 
 /** A cache key for a binding map ('' when empty). */
@@ -328,6 +337,11 @@ export interface Members {
 export interface MemberOptions {
   /** Leave out the class's own instance fields and the constructor (records). */
   readonly recordFields?: boolean;
+  /**
+   * With `recordFields`: the classes whose instance fields are the record's (the class and its
+   * same-kind bases); default the class alone.
+   */
+  readonly recordParts?: ReadonlySet<ClassDef>;
   /**
    * Parameters of a dataclass's generated `__init__`, used when no class of the MRO declares a
    * constructor.
@@ -542,7 +556,8 @@ export function classMembers(
   for (const p of parts) {
     // Fields of an enum class's own `enum` base (`_value_`, `name`) are the Enum API, not members.
     const enumMembers = isEnum && !isEnumModule(p.module.name);
-    const skipFields = options.recordFields === true && p.def === part.def;
+    const skipFields =
+      options.recordFields === true && (options.recordParts?.has(p.def) ?? p.def === part.def);
     for (const f of p.def.fields) {
       if (!isPublicMember(f.name) || seen.has(f.name)) continue;
       seen.add(f.name);
@@ -623,7 +638,7 @@ function constructorOf(
     const g =
       p.def.methods.find((m) => m.name === '__init__') ?? p.def.methods.find((m) => m.name === '__new__');
     if (g) return { group: g, part: p };
-    if (p === part && options.dataclassInit) return 'dataclass';
+    if (p.def === part.def && options.dataclassInit) return 'dataclass';
   }
   return undefined;
 }

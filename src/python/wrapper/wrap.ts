@@ -12,7 +12,7 @@ import { type LowerContext, type LowerResult, lowerType, type Refusal, UNKNOWN }
 import { iface, record } from '../typemap/render.js';
 import { absoluteModule, type ExternalModules, PackageScope, type Resolution } from '../typemap/scope.js';
 import type { MochiField, MochiMethod, MochiParam, MochiType, SkipReport } from '../typemap/types.js';
-import { classMembers, type MemberHost, type MemberOptions } from './members.js';
+import { classMembers, inheritedTypeArgs, type MemberHost, type MemberOptions } from './members.js';
 import { decorated, lowerGroup } from './signature.js';
 import type { Wrapper, WrapperItem } from './types.js';
 
@@ -119,9 +119,15 @@ class Wrapping implements MemberHost {
     return this.publicClasses.has(def);
   }
 
-  ctx(module: ModuleSurface, self?: MochiType): LowerContext {
+  ctx(module: ModuleSurface, self?: MochiType, typeArgs?: ReadonlyMap<string, MochiType>): LowerContext {
     const className = this.className;
-    return self ? { scope: this.scope, module, self, className } : { scope: this.scope, module, className };
+    return {
+      scope: this.scope,
+      module,
+      className,
+      ...(self ? { self } : {}),
+      ...(typeArgs && typeArgs.size > 0 ? { typeArgs } : {}),
+    };
   }
 
   moduleOf(name: string): ModuleSurface {
@@ -219,8 +225,11 @@ class Wrapping implements MemberHost {
     const kwOnly = def.decorators.some(
       (d) => /(^|\.)dataclass$/.test(d.name) && d.keywords.kw_only === 'True',
     );
-    for (const part of this.recordFields(def, module, kind)) {
-      const ctx = this.ctx(part.module, self);
+    // A base written with type arguments (`Base[int]`) has its fields lowered with them bound.
+    const typeArgs = inheritedTypeArgs(this, { def, module });
+    const parts = this.recordFields(def, module, kind);
+    for (const part of parts) {
+      const ctx = this.ctx(part.module, self, typeArgs.get(part.def));
       for (const f of part.def.fields) {
         if (f.classVar) continue;
         const r: LowerResult = f.annotation
@@ -252,7 +261,10 @@ class Wrapping implements MemberHost {
       const members = this.members(def, module, self, path, initFailed ? {} : { dataclassInit: init });
       return { item: { name: mName, sourceName: name, kind: 'type', type: self, async: false, ...members } };
     }
-    const members = this.members(def, module, self, path, { recordFields: true });
+    const members = this.members(def, module, self, path, {
+      recordFields: true,
+      recordParts: new Set(parts.map((p) => p.def)),
+    });
     return {
       item: {
         name: mName,
@@ -280,8 +292,9 @@ class Wrapping implements MemberHost {
       if (m) methods.set(n, m);
       if (skip) failed.set(n, { itemPath: member(n), reason: skip.reason, detail: skip.detail });
     };
+    const typeArgs = inheritedTypeArgs(this, { def, module });
     for (const part of this.recordFields(def, module, 'protocol')) {
-      const ctx = this.ctx(part.module, { kind: 'ref', name: mName });
+      const ctx = this.ctx(part.module, { kind: 'ref', name: mName }, typeArgs.get(part.def));
       for (const f of part.def.fields) {
         // Dunder attributes (`__slots__`, `__match_args__`, `__hash__: ClassVar[None]`) are class
         // machinery, not part of what a Mochi value of the protocol offers.

@@ -1,7 +1,9 @@
 // The checksum database client against a real log: x/mod's sumdb.NewServer over NewTestServer, on 127.0.0.1.
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SumdbClient, type SumdbFetch } from '../../../src/go/sumdb/client.js';
 import { SumdbError } from '../../../src/go/sumdb/errors.js';
@@ -11,6 +13,7 @@ import { parseTree } from '../../../src/go/sumdb/tlog.js';
 import { describeWithOracle, goOracle } from '../../support/oracles.js';
 import { startLog } from './server.js';
 
+const run = promisify(execFile);
 const NAME = 'sumdb.test';
 const { skey, vkey } = generateKey(NAME, new Uint8Array(32).fill(42));
 const other = generateKey(NAME, new Uint8Array(32).fill(43));
@@ -28,6 +31,20 @@ async function startServer(key: string): Promise<string> {
   const log = await startLog(work, key, RECORDS);
   stops.push(log.stop);
   return log.url;
+}
+
+const CHILD = join(import.meta.dirname, 'state-child.ts');
+
+/** Runs one lookup process (state-child.ts) and returns what it printed. */
+async function runChild(
+  url: string,
+  stateFile: string,
+  mods: string[],
+): Promise<{ n?: number; code?: string }> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', CHILD, vkey, url, stateFile, ...mods], {
+    timeout: 60_000,
+  });
+  return JSON.parse(stdout);
 }
 
 async function codeOf(f: () => Promise<unknown>): Promise<[string, string]> {
@@ -154,6 +171,40 @@ describeWithOracle(goOracle(), 'sumdb client against x/mod test server', () => {
     });
     const [code, msg] = await codeOf(() => c.lookup('example.com/a', 'v1.0.0'));
     expect(code).toBe('sumdb-security');
-    expect(msg).toMatch(/cannot prove it is part of tree #|downloaded inconsistent tile/);
+    expect(msg).toMatch(/cannot prove that tree #\d+ is part of tree #|downloaded inconsistent tile/);
+  });
+  it('keeps the newest tree, and always detects a fork, when processes share the state file', async () => {
+    const many = (tag: string) =>
+      Object.fromEntries(
+        Array.from({ length: 12 }, (_, i) => {
+          const m = `example.com/m${i}`;
+          return [`${m}@v1.0.0`, `${m} v1.0.0 ${h1(`${m} ${tag}`)}\n`];
+        }),
+      );
+    const logA = await startLog(work, skey, many('a'));
+    const logB = await startLog(work, skey, many('b')); // same key, other history: a fork
+    stops.push(logA.stop, logB.stop);
+    const mods = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => `example.com/m${from + i}@v1.0.0`);
+    // Three processes grow log A at once: the file ends with the log's newest tree, whoever wrote last.
+    const shared = join(work, 'shared-state');
+    const grown = await Promise.all([0, 1, 2].map((k) => runChild(logA.url, shared, mods(k * 4, 4))));
+    expect(grown).toEqual([0, 1, 2].map(() => ({ n: expect.any(Number) })));
+    const top = (await new SumdbClient({ key: vkey, fetch: httpSumdbFetch(logA.url) }).refresh()).n;
+    expect(top).toBe(12);
+    expect(parseTree(openNote(readFileSync(shared), verifierList(newVerifier(vkey))).text).n).toBe(top);
+    // Two processes on each log, one state file: never do processes of both logs all succeed.
+    const forked = join(work, 'forked-state');
+    const runs = await Promise.all([
+      runChild(logA.url, forked, mods(0, 3)),
+      runChild(logB.url, forked, mods(0, 3)),
+      runChild(logA.url, forked, mods(3, 3)),
+      runChild(logB.url, forked, mods(3, 3)),
+    ]);
+    for (const r of runs)
+      expect(r).toEqual(r.code === undefined ? { n: expect.any(Number) } : { code: 'sumdb-security' });
+    const okA = runs[0]?.code === undefined || runs[2]?.code === undefined;
+    const okB = runs[1]?.code === undefined || runs[3]?.code === undefined;
+    expect([okA, okB]).not.toEqual([true, true]);
   });
 });

@@ -57,7 +57,7 @@ describe('httpSumdbFetch', () => {
   });
   it('gives up on a server that stalls', async () => {
     const e = await failure(httpSumdbFetch(url, { timeoutMs: 300 })('/stall', 1 << 16));
-    expect(e.code).toBe('sumdb-http');
+    expect(e.code).toBe('sumdb-timeout');
   });
   it('reports the status of a missing path', async () => {
     const e = await failure(httpSumdbFetch(url)('/lookup/x@v1.0.0', 1 << 16));
@@ -66,14 +66,17 @@ describe('httpSumdbFetch', () => {
 });
 
 describe('fileSumdbState', () => {
-  it('reads nothing at first, then the last note written, leaving no temp files', async () => {
+  it('swaps only from what is stored, leaving no temp or lock files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mochi-sumdb-state-'));
     try {
       const st = fileSumdbState(join(dir, 'sub', 'sum.golang.org'));
+      const text = async () => Buffer.from((await st.read()) as Uint8Array).toString();
       expect(await st.read()).toBeUndefined();
-      await st.write(Buffer.from('one'));
-      await st.write(Buffer.from('two'));
-      expect(Buffer.from((await st.read()) as Uint8Array).toString()).toBe('two');
+      expect(await st.swap(new Uint8Array(0), Buffer.from('one'))).toBe(true);
+      expect(await st.swap(new Uint8Array(0), Buffer.from('lost'))).toBe(false);
+      expect(await text()).toBe('one');
+      expect(await st.swap(Buffer.from('one'), Buffer.from('two'))).toBe(true);
+      expect(await text()).toBe('two');
       expect(readdirSync(join(dir, 'sub'))).toEqual(['sum.golang.org']);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -156,6 +156,44 @@ describe('the tree of 100 records (TestTree, tile height 2)', () => {
     expect(await codeOf(() => make((d) => new Uint8Array([...d, 0]))([0]))).toBe('sumdb-security');
     expect(saved).toBe(0);
   });
+
+  it('answers from tiles already checked against the same tree, and remembers no refused tile', async () => {
+    const storage: Hash[] = [];
+    const reader = (ix: number[]) => ix.map((x) => storage[x] as Hash);
+    for (let i = 0; i < 9; i++)
+      storage.push(...(await storedHashesForRecordHash(i, recordHash(`r${i}`), reader)));
+    const tree = { n: 9, hash: await treeHash(9, reader) };
+    let reads = 0;
+    let bad = false;
+    const verified = new Map<string, Uint8Array>();
+    const thr = tileHashReader(
+      tree,
+      {
+        height: 2,
+        readTiles: (ts) => {
+          reads++;
+          return Promise.all(
+            ts.map(async (t) => {
+              const d = new Uint8Array(await readTileData(t, reader));
+              if (bad) d[0] = (d[0] as number) ^ 1;
+              return d;
+            }),
+          );
+        },
+        saveTiles: () => {},
+      },
+      verified,
+    );
+    bad = true;
+    expect(await codeOf(() => thr([storedHashIndex(0, 0)]))).toBe('sumdb-security');
+    expect(verified.size).toBe(0);
+    bad = false;
+    const want = await Promise.all(Array.from({ length: 9 }, (_, j) => reader([storedHashIndex(0, j)])));
+    for (let j = 0; j < 9; j++) expect(await thr([storedHashIndex(0, j)])).toEqual(want[j]);
+    const after = reads;
+    for (let j = 0; j < 9; j++) expect(await thr([storedHashIndex(0, j)])).toEqual(want[j]);
+    expect(reads).toBe(after);
+  });
 });
 
 describe('stored hash indexes', () => {

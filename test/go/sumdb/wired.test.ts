@@ -1,14 +1,14 @@
 // The checksum database wired into `go download`, `go verify` and `lock`: x/mod's server, the real `go` beside ours, and a hostile front.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Cache } from '../../../src/go/cache/index.js';
 import { hashGoMod, hashZip } from '../../../src/go/dirhash/index.js';
-import { generateKey, SumdbError } from '../../../src/go/sumdb/index.js';
+import { generateKey, newVerifier, openNote, SumdbError, verifierList } from '../../../src/go/sumdb/index.js';
 import { type BuildFn, checkLock, loadPythonBuild, lockProject } from '../../../src/project/index.js';
 import { cliWithEnv as cli } from '../../support/cli.js';
 import { describeWithOracle, goCommandEnv, goOracle } from '../../support/oracles.js';
@@ -30,6 +30,11 @@ const good = [
 const evil = fixtureModule('example.com/evil', 'v1.0.0', { 'e.go': 'package evil\n' });
 /** Not in the database at all. */
 const priv = fixtureModule('corp.example/priv', 'v1.0.0', { 'p.go': 'package priv\n' });
+/** Records that exist but lack a line, or hold extra ones (cmd/go's checkSumDB reads them in order). */
+const half = fixtureModule('example.com/half', 'v1.0.0', { 'h.go': 'package half\n' });
+const alg = fixtureModule('example.com/alg', 'v1.0.0', { 'a.go': 'package alg\n' });
+const dup = fixtureModule('example.com/dup', 'v1.0.0', { 'd.go': 'package dup\n' });
+const wrongHash = `h1:${Buffer.alloc(32, 1).toString('base64')}`;
 
 async function sumLines(m: FixtureModule): Promise<string[]> {
   return [
@@ -39,8 +44,11 @@ async function sumLines(m: FixtureModule): Promise<string[]> {
 }
 
 /** How the proxy's `/sumdb/<name>/…` front treats the database's answers. */
-type Mode = 'pass' | 'bad-signature' | 'other-key' | 'huge' | 'short-tile' | 'tampered';
+type Mode = 'pass' | 'bad-signature' | 'other-key' | 'huge' | 'short-tile' | 'tampered' | 'auth' | 'stall';
 let mode: Mode = 'pass';
+/** In `stall` mode, the answers to paths starting with this stop halfway. */
+let stallOn = '/lookup/';
+const BASIC = `Basic ${Buffer.from('gopher:s3cret').toString('base64')}`;
 let sumdbRequests: string[] = [];
 
 let work = '';
@@ -81,14 +89,32 @@ describeWithOracle(goOracle(), 'checksum database in go download, go verify and 
     const records: Record<string, string> = {};
     for (const m of good) records[`${m.path}@${m.version}`] = `${(await sumLines(m)).join('\n')}\n`;
     const [, evilMod] = await sumLines(evil);
-    records[`${evil.path}@${evil.version}`] =
-      `${evil.path} ${evil.version} h1:${Buffer.alloc(32, 1).toString('base64')}\n${evilMod}\n`;
+    records[`${evil.path}@${evil.version}`] = `${evil.path} ${evil.version} ${wrongHash}\n${evilMod}\n`;
+    const [halfZip] = await sumLines(half);
+    records[`${half.path}@${half.version}`] = `${halfZip}\n`;
+    const [algZip, algMod] = await sumLines(alg);
+    records[`${alg.path}@${alg.version}`] = `${algZip!.replace(' h1:', ' h2:')}\n${algMod}\n`;
+    const [dupZip, dupMod] = await sumLines(dup);
+    records[`${dup.path}@${dup.version}`] = `${dup.path} ${dup.version} ${wrongHash}\n${dupZip}\n${dupMod}\n`;
     db = await startSumdbServer(work, skey, records, other.skey);
-    proxy = await serveModules([...good, evil, priv], (req, res) => {
+    proxy = await serveModules([...good, evil, priv, half, alg, dup], (req, res) => {
       const prefix = `/sumdb/${NAME}`;
       if (!req.url?.startsWith(`${prefix}/`)) return false;
-      front(req.url.slice(prefix.length)).then(
-        ({ status, body }) => res.writeHead(status, { 'content-length': String(body.length) }).end(body),
+      const path = req.url.slice(prefix.length);
+      if (mode === 'auth' && req.headers.authorization !== BASIC) {
+        sumdbRequests.push(`401 ${path}`);
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="sumdb"' }).end();
+        return true;
+      }
+      front(path).then(
+        ({ status, body }) => {
+          const stalls = mode === 'stall' && status === 200 && path.startsWith(stallOn);
+          if (!stalls) return res.writeHead(status, { 'content-length': String(body.length) }).end(body);
+          // Headers and half the body, then silence; the socket is dropped after 10 s in any case.
+          res.writeHead(200, { 'content-length': String(body.length) });
+          res.write(body.subarray(0, body.length >> 1));
+          setTimeout(() => res.destroy(), 10_000).unref();
+        },
         () => res.writeHead(502).end(),
       );
       return true;
@@ -279,5 +305,98 @@ describeWithOracle(goOracle(), 'checksum database in go download, go verify and 
     const off = await lockProject(settings);
     expect(off.sumdb).toEqual([]);
     expect(await readFile(join(root, 'mochi.lock'), 'utf8')).toContain('example.com/evil');
+  });
+  it('sends netrc credentials on checksum database requests, as cmd/go does', async () => {
+    mode = 'auth';
+    const netrc = join(work, 'netrc');
+    await writeFile(netrc, `machine ${new URL(proxy.base).host} login gopher password s3cret\n`);
+    sumdbRequests = [];
+    const ok = await cli(await envFor({ NETRC: netrc }), 'go', 'download', '--json', ...args([good[0]!]));
+    expect([ok.code, ok.err]).toEqual([0, '']);
+    expect(JSON.parse(ok.out).SumDB).toBe(NAME);
+    expect(sumdbRequests.some((p) => p.startsWith('/lookup/'))).toBe(true);
+    expect(sumdbRequests.filter((p) => p.startsWith('401'))).toEqual([]);
+    const none = await cli(
+      await envFor({ NETRC: join(work, 'absent') }),
+      'go',
+      'download',
+      ...args([good[0]!]),
+    );
+    expect(none.code).toBe(1);
+    expect(none.err).toContain('error[sumdb-http]');
+    expect(none.err).toContain('401');
+    expect(none.err).not.toContain('s3cret');
+    mode = 'pass';
+  });
+
+  it('reads a lookup record line by line as go does: no line for a hash accepts, a wrong h1 line first refuses', async () => {
+    mode = 'pass';
+    const goWork = await mkdtemp(join(work, 'go-records-'));
+    const mainDir = join(goWork, 'main');
+    await mkdir(mainDir);
+    await writeFile(join(mainDir, 'go.mod'), 'module example.com/main\n\ngo 1.19\n');
+    const goEnv = { ...goCommandEnv(goWork, proxy.base), GOSUMDB: vkey };
+    const goGet = (m: FixtureModule) =>
+      run('go', ['get', ...args([m])], { cwd: mainDir, env: goEnv }).then(
+        () => '',
+        (e: { stderr: string }) => e.stderr,
+      );
+    expect(await goGet(half)).toBe('');
+    expect(await goGet(alg)).toBe('');
+    const goRefusal = await goGet(dup);
+    const goSum = (await readFile(join(mainDir, 'go.sum'), 'utf8')).trim().split('\n').sort();
+    const ours = await cli(await envFor(), 'go', 'download', '--json', ...args([half, alg]));
+    expect([ours.code, ours.err]).toEqual([0, '']);
+    const oursLines = ours.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .flatMap((g) => [`${g.Path} ${g.Version} ${g.Sum}`, `${g.Path} ${g.Version}/go.mod ${g.GoModSum}`])
+      .sort();
+    expect(oursLines).toEqual(goSum);
+    // The same evidence as go prints: the record's first h1 line disagrees, though a later one matches.
+    const evidence = goRefusal
+      .split('\n')
+      .filter((l) => l.includes('checksum mismatch') || l.startsWith('\t'))
+      .map((l) => l.replace(/^go: /, ''));
+    expect(evidence).toEqual([
+      'example.com/dup@v1.0.0: verifying module: checksum mismatch',
+      `\tdownloaded: ${(await sumLines(dup))[0]!.split(' ')[2]}`,
+      `\t${NAME}: ${wrongHash}`,
+    ]);
+    const refused = await cli(await envFor(), 'go', 'download', ...args([dup]));
+    expect(refused.code).toBe(1);
+    for (const line of evidence) expect(refused.err).toContain(line);
+  });
+
+  it('stops with sumdb-timeout when the database stalls mid-answer, leaving no partial state, zip or lock', async () => {
+    mode = 'stall';
+    stallOn = '/lookup/';
+    const env = await envFor({ MOCHI_SUMDB_TIMEOUT_MS: '300' });
+    const r = await cli(env, 'go', 'download', ...args([good[1]!]));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('error[sumdb-timeout]');
+    const cache = await Cache.open(env.MOCHI_GO_BRIDGE_CACHE!);
+    expect(existsSync(cache.zipPath(good[1]!.path, good[1]!.version))).toBe(false);
+    expect(existsSync(join(env.MOCHI_GO_BRIDGE_CACHE!, 'config', 'sumdb', NAME))).toBe(false);
+    // lock, stalled on a tile after the lookup: the tree it verified is on disk whole, or not at all.
+    stallOn = '/tile/';
+    const root = await mkdtemp(join(work, 'project-'));
+    await writeFile(join(root, 'main.mochi'), `import go "${good[2]!.path}@${good[2]!.version}" as u\n`);
+    const lenv = await envFor({ MOCHI_SUMDB_TIMEOUT_MS: '300' });
+    const failed = await lockProject({ cwd: root, env: lenv, makeBuild: async () => build }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(failed).toBeInstanceOf(SumdbError);
+    expect((failed as SumdbError).code).toBe('sumdb-timeout');
+    expect(existsSync(join(root, 'mochi.lock'))).toBe(false);
+    const stateDir = join(lenv.MOCHI_GO_BRIDGE_CACHE!, 'config', 'sumdb', NAME);
+    for (const f of existsSync(stateDir) ? await readdir(stateDir) : []) {
+      expect(f).toBe('latest');
+      expect(() => openNote(readFileSync(join(stateDir, f)), verifierList(newVerifier(vkey)))).not.toThrow();
+    }
+    mode = 'pass';
+    stallOn = '/lookup/';
   });
 });

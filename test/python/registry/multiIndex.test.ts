@@ -175,6 +175,107 @@ describe('resolveClosure over several indexes', () => {
     expect((ids as ResolverError).code).toBe('resolver-index-conflict');
     expect((ids as ResolverError).message).toContain('the index id "internal" names');
   });
+
+  describe("mochi.toml's named indexes and [python.sources]", () => {
+    // A registry import pinned by [python.sources] resolves on the named index, with no index id.
+    const pinnedRoot = (name: string): ClosureRoot => ({
+      name,
+      specifier: '',
+      indexUrl: internal.url,
+      label: `your import of \`${name}\` (app.mochi:1)`,
+    });
+    const named = (explicit: boolean) => [{ name: 'internal', url: internal.url, explicit }];
+
+    it('searches an explicit index only for the names pinned to it', async () => {
+      const only = await resolveClosure({
+        roots: [pinnedRoot('corpapp')],
+        targets,
+        session: session(),
+        defaultIndexUrl: publicUrl,
+        indexes: named(true),
+        sources: new Map([['corpapp', internal.url]]),
+      });
+      // corplib is not pinned and the explicit index is never searched: the public one answers.
+      expect(names(only)).toEqual([
+        `corpapp 1.0 ${internal.url}`,
+        `corplib 99.0 ${publicUrl}`,
+        `evil 1.0 ${publicUrl}`,
+        `utillite 2.0 ${publicUrl}`,
+      ]);
+      const pinned = await resolveClosure({
+        roots: [pinnedRoot('corpapp')],
+        targets,
+        session: session(),
+        defaultIndexUrl: publicUrl,
+        indexes: named(true),
+        sources: new Map([
+          ['corpapp', internal.url],
+          ['corplib', internal.url],
+        ]),
+      });
+      // A source pins a dependency anywhere in the closure, not only an import.
+      expect(names(pinned)).toEqual([
+        `corpapp 1.0 ${internal.url}`,
+        `corplib 1.1 ${internal.url}`,
+        `utillite 2.0 ${publicUrl}`,
+      ]);
+    });
+
+    it('searches a named index that is not explicit before the default index', async () => {
+      const list = await resolveClosure({
+        roots: [pinnedRoot('corpapp')],
+        targets,
+        session: session(),
+        defaultIndexUrl: publicUrl,
+        indexes: named(false),
+        sources: new Map([['corpapp', internal.url]]),
+      });
+      // corplib, not pinned, comes from the first index that has it: the named one.
+      expect(names(list)).toEqual([
+        `corpapp 1.0 ${internal.url}`,
+        `corplib 1.1 ${internal.url}`,
+        `utillite 2.0 ${publicUrl}`,
+      ]);
+    });
+
+    it('explains a pinned name the named index lacks, and refuses imports that disagree with mochi.toml', async () => {
+      const err = await resolveClosure({
+        roots: [fromDefault('tool')],
+        targets,
+        session: session(),
+        defaultIndexUrl: publicUrl,
+        indexes: named(true),
+        sources: new Map([['sharedcore', internal.url]]),
+      }).catch((e: unknown) => e);
+      expect((err as ResolverError).code).toBe('resolver-conflict');
+      expect((err as ResolverError).message).toContain(
+        `note: sharedcore is taken only from ${internal.url}, the index mochi.toml's [python.sources] names`,
+      );
+      const byId = await resolveClosure({
+        roots: [{ ...fromDefault('tool'), indexId: 'internal' }],
+        targets,
+        session: session(),
+        defaultIndexUrl: publicUrl,
+        indexes: named(false),
+      }).catch((e: unknown) => e);
+      expect((byId as ResolverError).code).toBe('resolver-index-conflict');
+      expect((byId as ResolverError).message).toContain(
+        `but mochi.toml's [[python.index]] "internal" is ${internal.url}`,
+      );
+      const bySource = await resolveClosure({
+        roots: [fromDefault('corplib')],
+        targets,
+        session: session(),
+        defaultIndexUrl: publicUrl,
+        indexes: named(true),
+        sources: new Map([['corplib', internal.url]]),
+      }).catch((e: unknown) => e);
+      expect((bySource as ResolverError).code).toBe('resolver-index-conflict');
+      expect((bySource as ResolverError).message).toContain(
+        `mochi.toml's [python.sources] corplib = { index = "internal" } takes corplib from ${internal.url}`,
+      );
+    });
+  });
 });
 
 describeWithOracle(pythonOracle(), 'several indexes against pip (names on one index each)', () => {

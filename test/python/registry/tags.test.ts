@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { normalizeVersion } from '../../../src/python/pep440/index.js';
+import { closureTarget } from '../../../src/python/registry/closure.js';
 import {
   DEFAULT_TARGET,
   parseWheelName,
@@ -48,6 +49,20 @@ print(json.dumps([str(x) for x in t]))`,
       ),
     ) as string[];
     expect(supportedTags(DEFAULT_TARGET)).toEqual(want);
+  });
+
+  it('accepts, on macOS and Windows targets, the platforms pip derives from --platform', () => {
+    // pip --platform macosx_14_0_arm64 / win_amd64 expands the tag as packaging's mac_platforms does.
+    const want = JSON.parse(
+      runPython(
+        `import json
+from pip._vendor.packaging import tags
+print(json.dumps({"darwin": list(tags.mac_platforms((14, 0), "arm64")), "win32": ["win_amd64"]}))`,
+      ),
+    ) as Record<string, string[]>;
+    for (const p of ['darwin', 'win32'] as const) {
+      expect(closureTarget([3, 11], p).wheel.platforms, p).toEqual(want[p]);
+    }
   });
 
   it('parses wheel names as packaging.utils.parse_wheel_filename does', () => {

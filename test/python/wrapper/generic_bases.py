@@ -28,7 +28,7 @@ def bindings(cls):
             continue
         for base in getattr(anc, "__orig_bases__", ()):
             origin = typing.get_origin(base) or base
-            if origin is typing.Generic or origin in env:
+            if origin in (typing.Generic, typing.Protocol) or origin in env:
                 continue
             params = getattr(base, "__parameters__", ())
             if params:

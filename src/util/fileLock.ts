@@ -1,0 +1,96 @@
+// A cross-process lock on a path, held for a short critical section (read, compare, replace a small file).
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/** Options of {@link withFileLock}. */
+export interface FileLockOptions {
+  /** Longest wait for the lock before `onTimeout` is thrown (ms). Default 60 s. */
+  readonly waitMs?: number;
+  /**
+   * A lock file untouched this long is a leftover even when its pid runs (the pid was reused):
+   * the section it guards takes milliseconds. Default 30 s.
+   */
+  readonly staleMs?: number;
+  /** The error thrown when the lock cannot be taken within `waitMs`. */
+  readonly onTimeout: (owner: string) => Error;
+}
+
+/** Whether process `pid` runs on this machine (signal 0 probes it; EPERM means it runs as another user). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs `fn` while holding the lock file `path` (created exclusively, holding `<pid> <random>`), so
+ * that no other process using the same lock runs its section at the same time. Node has no
+ * `flock`; a lock left by a killed process is recognised by its pid no longer running, or by its
+ * age, and taken over (by renaming it aside and checking it was the one seen, so a live lock that
+ * replaced it in between is put back). The lock is removed afterwards only if it is still ours.
+ */
+export async function withFileLock<T>(path: string, fn: () => Promise<T>, o: FileLockOptions): Promise<T> {
+  const waitMs = o.waitMs ?? 60_000;
+  const staleMs = o.staleMs ?? 30_000;
+  const token = `${process.pid} ${randomBytes(8).toString('hex')}\n`;
+  const deadline = Date.now() + waitMs;
+  await mkdir(dirname(path), { recursive: true });
+  for (let spin = 0; ; spin++) {
+    try {
+      const fh = await open(path, 'wx', 0o644);
+      try {
+        await fh.writeFile(token);
+      } finally {
+        await fh.close();
+      }
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const owner = await readFile(path, 'utf8').catch(() => undefined);
+    if (owner === undefined) continue; // released between our attempt and the read
+    const pid = Number.parseInt(owner, 10);
+    const age = await stat(path).then(
+      (s) => Date.now() - s.mtimeMs,
+      () => 0,
+    );
+    // An empty file is a lock being written (open, then write): only its age makes it stale.
+    const dead = owner !== '' && (!Number.isInteger(pid) || pid <= 0 || !processRuns(pid));
+    if (dead || age > staleMs) {
+      await takeOver(path, owner);
+      continue;
+    }
+    if (Date.now() >= deadline) throw o.onTimeout(owner.trim());
+    // The section is short: poll fast at first, then back off a little.
+    await sleep(Math.min(2 + spin, 25));
+  }
+  try {
+    return await fn();
+  } finally {
+    const now = await readFile(path, 'utf8').catch(() => '');
+    if (now === token) await unlink(path).catch(() => {});
+  }
+}
+
+/** Removes the stale lock `path` whose content was `seen`; a different (live) lock found there is put back. */
+async function takeOver(path: string, seen: string): Promise<void> {
+  const aside = `${path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await rename(path, aside);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  const got = await readFile(aside, 'utf8').catch(() => seen);
+  if (got !== seen) {
+    // Someone took the lock after we looked: restore it unless yet another lock is there now.
+    await link(aside, path).catch(() => {});
+  }
+  await unlink(aside).catch(() => {});
+}

@@ -1,0 +1,233 @@
+// `sync --go-vendor` against the real `go mod vendor` (Go 1.19): the same files, byte for byte, the same modules.txt,
+// on modules that exercise its rules (tests, ignored files, license files of parent folders, embeds, replacements).
+import { execFile } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, expect, it } from 'vitest';
+import { runLock } from '../../src/cli/commands/lock.js';
+import { runSync } from '../../src/cli/commands/sync.js';
+import { haveCmdGoTestdata, writeCmdGoProxy } from '../go/support/cmdgoproxy.js';
+import { fixtureModule, writeProxyTree } from '../go/support/modules.js';
+import { captureStreams } from '../support/files.js';
+import { describeWithOracle, goCommandEnv, goOracle, type Oracle } from '../support/oracles.js';
+
+const run = promisify(execFile);
+const interp = { executable: '/usr/bin/python3', version: '3.11' };
+
+async function cli(
+  command: typeof runLock | typeof runSync,
+  root: string,
+  argv: string[],
+): Promise<{ code: number; out: string; err: string }> {
+  const { stdout, stderr, seen } = captureStreams();
+  const ctx = { argv: [...argv, '--cwd', root], stdout, stderr, env: { GOSUMDB: 'off' }, cwd: root };
+  const code =
+    command === runLock
+      ? await runLock(ctx, {
+          makeBuild: async () => () => {
+            throw new Error('no Python imports here');
+          },
+        })
+      : await runSync(ctx, { probeInterpreter: async () => interp });
+  return { code, out: seen.out, err: seen.err };
+}
+
+/** Every file and folder under `dir`: relative path → bytes (`null` for a folder). */
+async function snapshot(dir: string): Promise<Map<string, string | null>> {
+  const out = new Map<string, string | null>();
+  const walk = async (rel: string): Promise<void> => {
+    for (const e of await readdir(join(dir, rel), { withFileTypes: true })) {
+      const p = rel === '' ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory()) {
+        out.set(p, null);
+        await walk(p);
+      } else out.set(p, (await readFile(join(dir, p))).toString('base64'));
+    }
+  };
+  await walk('');
+  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+// The modules: `a` is what the program imports; its test imports `c` (a dependency's test: not
+// vendored); `b` has no go directive and license files at several levels; `d` only the bridge's
+// own test imports; `local` replaces a module by a project folder.
+const MODS = [
+  fixtureModule('example.com/a', 'v1.0.0', {
+    'go.mod':
+      'module example.com/a\n\ngo 1.18\n\nrequire (\n\texample.com/b v1.2.0\n\texample.com/c v1.0.0\n)\n',
+    'a.go':
+      'package a\n\nimport (\n\t"embed"\n\n\t_ "example.com/b/sub"\n)\n\n//go:embed static/*.txt "all:data" `more`\nvar FS embed.FS\n\nvar s = "//go:embed nope"\n',
+    'a_test.go': 'package a\n\nimport _ "example.com/c"\n',
+    'x_test.go': 'package a_test\n\nimport "embed"\n\n//go:embed testonly.txt\nvar T embed.FS\n',
+    'testonly.txt': 'test embed\n',
+    // Tagged ignore, another package clause: not copied, yet its embeds are (go/build reads every file).
+    'ignored.go':
+      '//go:build ignore\n\npackage main\n\nimport (\n\t"embed"\n\t_ "example.com/nowhere"\n)\n\n//go:embed extra\nvar M embed.FS\n',
+    'extra/e.txt': 'e\n',
+    'linux.go': '//go:build linux\n\npackage a\n',
+    '_under.go': 'package a\n',
+    'doc.txt': 'not go\n',
+    LICENSE: 'license a\n',
+    'README.md': 'readme\n',
+    'static/x.txt': 'x\n',
+    'static/y.bin': 'y\n',
+    'static/.hidden.txt': 'hidden\n',
+    'data/_u.txt': 'u\n',
+    'data/.v': 'v\n',
+    'data/sub/w.txt': 'w\n',
+    'more/m.txt': 'm\n',
+    'more/_skip.txt': 'skip\n',
+    'testdata/t.txt': 't\n',
+    'unused/u.go': 'package unused\n',
+  }),
+  fixtureModule('example.com/b', 'v1.2.0', {
+    'go.mod': 'module example.com/b\n',
+    'b.go': 'package b\n',
+    LICENSE: 'license b\n',
+    'NOTICE.md': 'notice b\n',
+    'sub/sub.go': 'package sub\n\nimport _ "example.com/b/sub/deeper"\n',
+    'sub/COPYING': 'copying sub\n',
+    'sub/deeper/d.go': 'package deeper\n',
+    'sub/deeper/d_test.go': 'package deeper\n',
+    'sub/deeper/go.sum': 'not copied\n',
+    'other/AUTHORS': 'authors other\n',
+    'other/o.go': 'package other\n',
+  }),
+  fixtureModule('example.com/c', 'v1.0.0', { 'c.go': 'package c\n' }),
+  fixtureModule('example.com/d', 'v1.1.0', {
+    'd.go': 'package d\n',
+    'd_test.go': 'package d\n\nimport _ "example.com/c"\n',
+    PATENTS: 'patents d\n',
+  }),
+];
+
+const oracle: Oracle =
+  goOracle().available && !haveCmdGoTestdata()
+    ? { available: false, reason: "cmd/go's testdata/mod is missing (apt-get install golang-1.19-src)" }
+    : goOracle();
+
+describeWithOracle(oracle, 'sync --go-vendor: the files and modules.txt of go mod vendor (Go 1.19)', () => {
+  let work: string;
+  let root: string;
+  let proxy: string;
+  let bridge: string;
+  const syncArgs = () => [
+    '--frozen',
+    '--target',
+    '3.11-linux',
+    '--cache-dir',
+    join(work, 'py'),
+    '--go-cache-dir',
+    join(work, 'gomodcache', 'cache', 'download'),
+    '--go-proxy',
+    proxy,
+    '--go-vendor',
+  ];
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'sync-vendor-'));
+    // Hand-made modules and cmd/go's own test modules (rsc.io/quote → sampler → golang.org/x/text).
+    await writeCmdGoProxy(join(work, 'proxy'));
+    await writeProxyTree(join(work, 'proxy'), MODS);
+    proxy = pathToFileURL(join(work, 'proxy')).href;
+    root = join(work, 'project');
+    await mkdir(join(root, 'local', 'inner'), { recursive: true });
+    await writeFile(join(root, 'local', 'go.mod'), 'module example.com/local\n\ngo 1.17\n');
+    await writeFile(join(root, 'local', 'l.go'), 'package local\n\nimport _ "example.com/local/inner"\n');
+    await writeFile(join(root, 'local', 'LICENSE'), 'license local\n');
+    await writeFile(join(root, 'local', 'inner', 'i.go'), 'package inner\n');
+    await writeFile(join(root, 'local', 'inner', 'i_test.go'), 'package inner\n');
+    await writeFile(
+      join(root, 'main.mochi'),
+      [
+        'import go "example.com/a@v1.0.0" as a',
+        'import go "example.com/d@v1.1.0" as d',
+        'import go "example.com/local@path+local" as local',
+        'import go "rsc.io/quote@v1.5.2" as quote',
+        '',
+      ].join('\n'),
+    );
+    const l = await cli(runLock, root, [
+      '--go-proxy',
+      proxy,
+      '--go-cache-dir',
+      join(work, 'lockcache'),
+      '--cache-dir',
+      join(work, 'py'),
+    ]);
+    expect(l).toMatchObject({ code: 0, err: '' });
+    // The bridge's own Go files: a main package and its test (d is imported by the test only).
+    bridge = join(root, '.mochi', 'go');
+    await mkdir(join(bridge, 'tools'), { recursive: true });
+    await writeFile(
+      join(bridge, 'main.go'),
+      'package main\n\nimport (\n\t_ "example.com/a"\n\t_ "example.com/local"\n\t_ "rsc.io/quote"\n)\n\nfunc main() {}\n',
+    );
+    await writeFile(join(bridge, 'main_test.go'), 'package main\n\nimport _ "example.com/d"\n');
+    await writeFile(
+      join(bridge, 'tools', 'ignored.go'),
+      '//go:build ignore\n\npackage tools\n\nimport _ "example.com/c"\n',
+    );
+  }, 60_000);
+
+  it('writes the same vendor/ as go mod vendor, and go build -mod=vendor works offline', async () => {
+    const s = await cli(runSync, root, [...syncArgs(), '--json']);
+    expect(s).toMatchObject({ code: 0, err: '' });
+    const vendor = JSON.parse(s.out).go.vendor;
+    expect(vendor).toMatchObject({ upToDate: false, packages: 9 });
+    const ours = await snapshot(join(bridge, 'vendor'));
+
+    // The reference: the same bridge (go.mod, go.sum, Go files) in a copy, vendored by go.
+    // (beside it, so that its `replace … => ../../local` names the same folder).
+    const ref = join(root, '.mochi', 'goref');
+    await cp(bridge, ref, { recursive: true, filter: (p) => !p.includes('/vendor') });
+    const env = { ...goCommandEnv(join(work, 'go'), proxy), GOFLAGS: '-mod=mod -modcacherw' };
+    await run('go', ['mod', 'vendor'], { cwd: ref, env });
+    const theirs = await snapshot(join(ref, 'vendor'));
+    expect(Buffer.from(ours.get('modules.txt') as string, 'base64').toString()).toBe(
+      Buffer.from(theirs.get('modules.txt') as string, 'base64').toString(),
+    );
+    expect([...ours.keys()]).toEqual([...theirs.keys()]);
+    expect(ours).toEqual(theirs);
+    // Sanity of the case itself: the rules it is meant to exercise did apply.
+    expect(ours.has('example.com/a/static/x.txt')).toBe(true);
+    expect(ours.has('example.com/a/data/_u.txt')).toBe(true);
+    expect(ours.has('example.com/a/testonly.txt')).toBe(true);
+    expect(ours.has('example.com/a/a_test.go')).toBe(false);
+    expect(ours.has('example.com/c')).toBe(false);
+    expect(ours.has('example.com/a/ignored.go')).toBe(false);
+    expect(ours.has('example.com/a/extra/e.txt')).toBe(true);
+
+    await run('go', ['build', '-mod=vendor', '-o', join(work, 'bridge.bin'), '.'], {
+      cwd: bridge,
+      env: { ...goCommandEnv(join(work, 'go-off'), 'off'), GOFLAGS: '-mod=vendor' },
+    });
+
+    // Again: nothing changes, and vendor/ is reported up to date.
+    const again = await cli(runSync, root, [...syncArgs(), '--json', '--offline']);
+    expect(again).toMatchObject({ code: 0, err: '' });
+    expect(JSON.parse(again.out).go.vendor).toMatchObject({ upToDate: true });
+    expect(await snapshot(join(bridge, 'vendor'))).toEqual(ours);
+  }, 60_000);
+
+  it('replaces a vendor/ that differs (extra, changed and missing files) and recovers one moved aside', async () => {
+    const vendorDir = join(bridge, 'vendor');
+    const want = await snapshot(vendorDir);
+    await writeFile(join(vendorDir, 'extra.txt'), 'extra\n');
+    await writeFile(join(vendorDir, 'example.com', 'a', 'a.go'), 'package changed\n');
+    await rm(join(vendorDir, 'example.com', 'b', 'LICENSE'));
+    const s = await cli(runSync, root, [...syncArgs(), '--json', '--offline']);
+    expect(s).toMatchObject({ code: 0, err: '' });
+    expect(JSON.parse(s.out).go.vendor).toMatchObject({ upToDate: false });
+    expect(await snapshot(vendorDir)).toEqual(want);
+    // A run that died after moving the old vendor/ aside: the next run starts from it.
+    await cp(vendorDir, join(bridge, '.vendor.old'), { recursive: true });
+    await rm(vendorDir, { recursive: true });
+    const again = await cli(runSync, root, [...syncArgs(), '--json', '--offline']);
+    expect(JSON.parse(again.out).go.vendor).toMatchObject({ upToDate: true });
+    expect(await snapshot(vendorDir)).toEqual(want);
+    expect(await readdir(bridge)).not.toContain('.vendor.old');
+  }, 60_000);
+});

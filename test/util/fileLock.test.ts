@@ -1,0 +1,64 @@
+// The cross-process lock file: one section at a time, leftovers of killed processes taken over, a live holder waited for.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { withFileLock } from '../../src/util/fileLock.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mochi-filelock-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const onTimeout = (owner: string) => new Error(`held by ${owner}`);
+
+it('runs one section at a time and leaves no lock behind', async () => {
+  const lock = join(dir, 'count.lock');
+  const file = join(dir, 'count');
+  writeFileSync(file, '0');
+  let inside = 0;
+  let most = 0;
+  await Promise.all(
+    Array.from({ length: 12 }, () =>
+      withFileLock(
+        lock,
+        async () => {
+          inside++;
+          most = Math.max(most, inside);
+          const n = Number(await readFile(file, 'utf8'));
+          await new Promise((r) => setImmediate(r));
+          await writeFile(file, String(n + 1));
+          inside--;
+        },
+        { onTimeout },
+      ),
+    ),
+  );
+  expect([readFileSync(file, 'utf8'), most]).toEqual(['12', 1]);
+  expect(readdirSync(dir).filter((f) => f.includes('.lock'))).toEqual([]);
+});
+
+it('takes over the lock of a process that is gone, or one untouched for longer than staleMs', async () => {
+  const gone = spawnSync(process.execPath, ['-e', '']).pid as number;
+  const lock = join(dir, 'stale.lock');
+  writeFileSync(lock, `${gone} 0123456789abcdef\n`);
+  expect(await withFileLock(lock, async () => 'ran', { onTimeout })).toBe('ran');
+  writeFileSync(lock, `${process.pid} live-but-old\n`);
+  utimesSync(lock, new Date(Date.now() - 120_000), new Date(Date.now() - 120_000));
+  expect(await withFileLock(lock, async () => 'ran', { onTimeout, staleMs: 60_000 })).toBe('ran');
+  expect(readdirSync(dir).filter((f) => f.startsWith('stale'))).toEqual([]);
+});
+
+it('waits for a live holder, then fails with the caller error, leaving its lock alone', async () => {
+  const lock = join(dir, 'live.lock');
+  writeFileSync(lock, `${process.pid} someone-else\n`);
+  let ran = false;
+  const err = await withFileLock(
+    lock,
+    async () => {
+      ran = true;
+    },
+    { onTimeout, waitMs: 50 },
+  ).catch((e: unknown) => e);
+  expect([ran, (err as Error).message]).toEqual([false, `held by ${process.pid} someone-else`]);
+  expect(readFileSync(lock, 'utf8')).toBe(`${process.pid} someone-else\n`);
+});
