@@ -27,7 +27,7 @@ import { matchPrefixPatterns, type SumdbClient } from '../go/sumdb/index.js';
 import { ServeError } from './errors.js';
 import type { Metrics } from './metrics.js';
 import { SingleFlight } from './singleflight.js';
-import type { Storage, StoredObject } from './storage.js';
+import { readObject, type Storage, type StoredObject } from './storage.js';
 
 /** An answer of the proxy: a status, a content type, and bytes or a stored object. */
 export interface Reply {
@@ -36,6 +36,8 @@ export interface Reply {
   readonly body: Uint8Array | StoredObject;
   /** How it was answered, for logs and metrics. */
   readonly source: 'store' | 'upstream' | 'pass' | 'none';
+  /** Extra response headers (`location` of a redirect, `vary`). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** What to do with modules matching the private patterns. */
@@ -370,9 +372,7 @@ export class GoProxy {
   private async readSmall(k: string): Promise<string | undefined> {
     const obj = await this.o.storage.get(k);
     if (obj === undefined || obj.size > 256) return undefined;
-    const chunks: Buffer[] = [];
-    for await (const c of await obj.open()) chunks.push(c as Buffer);
-    return Buffer.concat(chunks).toString('utf8').trim();
+    return (await readObject(obj)).toString('utf8').trim();
   }
 
   /** Streams the upstream `.zip` into `tmp`, refusing more than the size cap. */

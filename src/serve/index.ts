@@ -4,9 +4,12 @@ import { join } from 'node:path';
 import type { ModuleSource } from '../go/proxy/index.js';
 import { httpSumdbFetch, parseGosumdb, SumdbClient, type SumdbConfig } from '../go/sumdb/index.js';
 import { openGoSource } from '../project/goSource.js';
+import { loadNetrc, lookupNetrc, netrcPath } from '../util/netrc.js';
 import { ServeError } from './errors.js';
 import { GoProxy, type PrivateMode } from './goproxy.js';
+import { MemoryCachedStorage } from './memcache.js';
 import { Metrics } from './metrics.js';
+import { PythonMirror } from './pyindex.js';
 import { type RunningServe, startServe } from './server.js';
 import { openStorage, type Storage } from './storage.js';
 import { SumdbProxy } from './sumdb.js';
@@ -20,8 +23,11 @@ export {
   parseGoPath,
   type Reply,
 } from './goproxy.js';
+export { MemoryCachedStorage } from './memcache.js';
 export { Metrics } from './metrics.js';
+export { PYTHON_FILES, PythonMirror, type PythonMirrorOptions } from './pyindex.js';
 export { type RunningServe, type ServeOptions, serveHandler, startServe } from './server.js';
+export { negotiate, type SimpleFormat } from './simple.js';
 export { DirStorage, openStorage, type PutSource, type Storage, type StoredObject } from './storage.js';
 export { SumdbProxy, type SumdbUpstream } from './sumdb.js';
 
@@ -35,10 +41,17 @@ export interface ServeConfig {
   readonly goProxy: string;
   /** GOSUMDB-style: `off`, `sum.golang.org`, `<key>` or `<key> <url>`. */
   readonly sumdb: string;
+  /** Upstream Python simple indexes, asked in order; empty or absent: the mirror serves the store only. */
+  readonly indexUrls?: readonly string[];
   readonly noSumdb?: string;
   readonly privatePatterns?: string;
   readonly privateMode?: PrivateMode;
   readonly maxZipBytes?: number;
+  /**
+   * Bytes of small stored objects (≤ 1 MiB each) an instance keeps in memory; default 64 MiB for
+   * an S3 store, 0 (none) for a directory, which the OS page cache already serves.
+   */
+  readonly memoryCacheBytes?: number;
   readonly ratePerSecond?: number;
   readonly listTtlMs?: number;
   /** The clock of rate limits and list reuse (tests stop it). */
@@ -76,7 +89,9 @@ function sumdbUrl(cfg: SumdbConfig): string {
 /** Builds the store, the upstreams and the server from `c`, and starts listening. */
 export async function startServeFromConfig(c: ServeConfig): Promise<ServeInstance> {
   const { host, port } = parseListen(c.listen);
-  const storage = await openStorage(c.storage, { cwd: c.cwd, env: c.env });
+  const opened = await openStorage(c.storage, { cwd: c.cwd, env: c.env });
+  const cacheBytes = c.memoryCacheBytes ?? (c.storage.startsWith('s3://') ? 64 << 20 : 0);
+  const storage = cacheBytes > 0 ? new MemoryCachedStorage(opened, cacheBytes) : opened;
   const metrics = new Metrics();
   const upstream: ModuleSource | undefined =
     c.goProxy.trim() === 'off' ? undefined : await openGoSource(c.goProxy, c.env);
@@ -86,7 +101,7 @@ export async function startServeFromConfig(c: ServeConfig): Promise<ServeInstanc
   if (db !== 'off') {
     const base = sumdbUrl(db).replace(/\/+$/, '');
     sumdb = new SumdbClient({ key: db.key, fetch: httpSumdbFetch(base) });
-    sumdbProxy = new SumdbProxy(db.name, rawFetch(base), storage);
+    sumdbProxy = new SumdbProxy(db.name, rawFetch(base), storage, sumdb, metrics);
   }
   const go = new GoProxy({
     storage,
@@ -101,9 +116,20 @@ export async function startServeFromConfig(c: ServeConfig): Promise<ServeInstanc
     metrics,
     ...(c.now === undefined ? {} : { now: c.now }),
   });
+  const indexUrls = c.indexUrls ?? [];
+  const netrc = indexUrls.length > 0 ? await loadNetrc(netrcPath(c.env)) : [];
+  const python = new PythonMirror({
+    storage,
+    indexUrls,
+    client: { credentials: (u) => lookupNetrc(netrc, u.host) },
+    ...(c.listTtlMs === undefined ? {} : { pageTtlMs: c.listTtlMs }),
+    metrics,
+    ...(c.now === undefined ? {} : { now: c.now }),
+  });
   const running = await startServe(
     {
       go,
+      python,
       ...(sumdbProxy === undefined ? {} : { sumdb: sumdbProxy }),
       metrics,
       ...(c.log === undefined ? {} : { log: c.log }),

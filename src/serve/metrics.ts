@@ -63,7 +63,9 @@ export class Metrics {
     out.push('# HELP mochi_serve_response_bytes_total Body bytes sent to clients.');
     out.push('# TYPE mochi_serve_response_bytes_total counter');
     out.push(`mochi_serve_response_bytes_total ${this.bytesOut}`);
-    out.push('# HELP mochi_serve_upstream_bytes_total Module zip bytes pulled from upstreams.');
+    out.push(
+      '# HELP mochi_serve_upstream_bytes_total Artifact bytes pulled from upstreams (module zips, Python files).',
+    );
     out.push('# TYPE mochi_serve_upstream_bytes_total counter');
     out.push(`mochi_serve_upstream_bytes_total ${this.bytesUp}`);
     out.push(

@@ -5,11 +5,14 @@ import { pipeline } from 'node:stream/promises';
 import { MochiPkgError } from '../errors.js';
 import type { GoProxy, Reply } from './goproxy.js';
 import { Metrics } from './metrics.js';
+import { PythonMirror } from './pyindex.js';
 import type { SumdbProxy } from './sumdb.js';
 
 export interface ServeOptions {
   readonly go: GoProxy;
   readonly sumdb?: SumdbProxy;
+  /** The Python simple index mirror (`/simple/…`, `/python/files/…`); absent: those paths are 404. */
+  readonly python?: PythonMirror;
   readonly metrics: Metrics;
   /** Receives one JSON access-log line per request (no trailing newline). */
   readonly log?: (line: string) => void;
@@ -37,7 +40,9 @@ const TEXT = 'text/plain; charset=utf-8';
 /** The cache headers of a reply: versioned artifacts never change, lists and @latest do. */
 function cacheControl(path: string, status: number): string {
   if (status !== 200) return 'no-store';
-  return /\/@v\/[^/]+\.(info|mod|zip)$/.test(path) || path.includes('/tile/')
+  return /\/@v\/[^/]+\.(info|mod|zip)$/.test(path) ||
+    path.includes('/tile/') ||
+    path.startsWith('/python/files/')
     ? 'public, max-age=31536000, immutable'
     : 'public, max-age=60';
 }
@@ -72,7 +77,8 @@ export function serveHandler(o: ServeOptions): (req: IncomingMessage, res: Serve
   return (req, res) => {
     const t0 = performance.now();
     const raw = req.url ?? '/';
-    const path = raw.split('?')[0] ?? '/';
+    const q = raw.indexOf('?');
+    const path = q < 0 ? raw : raw.slice(0, q);
     let area = 'go';
     let source: Reply['source'] = 'none';
     let sent = 0;
@@ -125,6 +131,15 @@ export function serveHandler(o: ServeOptions): (req: IncomingMessage, res: Serve
       if (path.startsWith('/sumdb/')) {
         area = 'sumdb';
         reply = o.sumdb ? await o.sumdb.handle(path) : notFoundReply('no checksum database is proxied');
+      } else if (PythonMirror.owns(path)) {
+        area = 'python';
+        reply = o.python
+          ? await o.python.handle(
+              path,
+              req.headers.accept,
+              new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)),
+            )
+          : notFoundReply('no Python index is mirrored');
       } else {
         reply = await o.go.handle(path);
       }
@@ -132,6 +147,7 @@ export function serveHandler(o: ServeOptions): (req: IncomingMessage, res: Serve
       const headers: Record<string, string> = {
         'content-type': reply.type,
         'cache-control': cacheControl(path, reply.status),
+        ...reply.headers,
       };
       if (reply.body instanceof Uint8Array) {
         res.writeHead(reply.status, { ...headers, 'content-length': String(reply.body.length) });

@@ -14,6 +14,13 @@ export interface StoredObject {
   open(): Promise<Readable>;
 }
 
+/** The whole of a stored object, in memory (callers bound `obj.size` first). */
+export async function readObject(obj: StoredObject): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of await obj.open()) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
 /** What a put stores: bytes in memory, or a finished local file (e.g. a verified download). */
 export type PutSource = Uint8Array | { readonly file: string; readonly size: number };
 

@@ -85,4 +85,9 @@ it('refuses bad flags with usage errors', async () => {
   expect((await cli('serve', '--private-mode', 'maybe')).code).toBe(2);
   expect((await cli('serve', '--listen', 'nope', '--go-proxy', 'off')).err).toContain('serve-config');
   expect((await cli('serve', '--storage', 's3://B')).err).toContain('is not s3://');
+  const both = await cli('serve', '--index-url', 'off', '--index-url', 'https://pypi.org/simple/');
+  expect([both.code, both.err]).toEqual([2, expect.stringContaining('--index-url off cannot be combined')]);
+  expect((await cli('serve', '--memory-cache', 'lots')).code).toBe(2);
+  const badIndex = await cli('serve', '--index-url', 'ftp://x/simple/', '--go-proxy', 'off');
+  expect(badIndex.err).toContain('registry-bad-url');
 });

@@ -10,10 +10,11 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { checkAndHashZip } from '../../src/go/cache/index.js';
 import { hashGoMod } from '../../src/go/dirhash/index.js';
-import { generateKey } from '../../src/go/sumdb/index.js';
+import { generateKey, httpSumdbFetch, SumdbClient } from '../../src/go/sumdb/index.js';
 import { GoProxy } from '../../src/serve/goproxy.js';
 import { type ServeInstance, startServeFromConfig } from '../../src/serve/index.js';
 import { DirStorage } from '../../src/serve/storage.js';
+import { SumdbProxy, type SumdbUpstream } from '../../src/serve/sumdb.js';
 import { type FixtureModule, fixtureModule, serveModules } from '../go/support/modules.js';
 import type { TestServer } from '../go/support/server.js';
 import { buildGoProgram, describeWithOracle, goCommandEnv, goOracle } from '../support/oracles.js';
@@ -224,5 +225,50 @@ describeWithOracle(goOracle(), 'serve: GOPROXY with the real go', () => {
     expect(metrics).toMatch(/mochi_serve_upstream_seconds_count\{op="zip"\} [1-9]/);
     expect((await fetch(`${serve.url}/x/@v/list`, { method: 'POST' })).status).toBe(405);
     expect((await fetch(`${serve.url}/not-a-path`)).status).toBe(404);
+  });
+
+  it('verifies checksum-database tiles against the signed tree before storing them', async () => {
+    const note = await (await fetch(`${serve.url}/sumdb/${NAME}/latest`)).text();
+    const size = Number(note.split('\n')[1]);
+    expect(size).toBeGreaterThan(0);
+    expect(size).toBeLessThan(256);
+    const tiles = [`tile/8/0/000.p/${size}`, `tile/8/data/000.p/${size}`];
+    for (const tile of tiles) {
+      const r = await fetch(`${serve.url}/sumdb/${NAME}/${tile}`);
+      expect([tile, r.status]).toEqual([tile, 200]);
+      const direct = Buffer.from(await (await fetch(`${sumdbUrl}/${tile}`)).arrayBuffer());
+      expect(Buffer.from(await r.arrayBuffer()).equals(direct)).toBe(true);
+      expect(await serve.storage.head(`sumdb/${NAME}/${tile}`)).toBe(direct.length);
+    }
+    // A tile beyond the signed tree is not found (go falls back to the database).
+    expect((await fetch(`${serve.url}/sumdb/${NAME}/tile/8/0/001`)).status).toBe(404);
+
+    // A database (or a path to it) that alters one kind of tile: nothing of it is stored.
+    const lying =
+      (kind: '/0/' | '/data/'): SumdbUpstream =>
+      async (path) => {
+        const res = await fetch(`${sumdbUrl}${path}`);
+        const body = new Uint8Array(await res.arrayBuffer());
+        if (path.includes(kind) && body.length > 40) {
+          // In a data tile, a digit of an h1: hash; in a hash tile, a byte of a hash.
+          const at = kind === '/data/' ? Buffer.from(body).indexOf('h1:') + 5 : 7;
+          body[at] = body[at] === 0x41 ? 0x42 : 0x41;
+        }
+        return { status: res.status, body };
+      };
+    for (const [kind, tile] of [
+      ['/0/', tiles[0]],
+      ['/data/', tiles[1]],
+    ] as const) {
+      const store = new DirStorage(mkdtempSync(join(work, 'tiles-')));
+      const proxy = new SumdbProxy(
+        NAME,
+        lying(kind),
+        store,
+        new SumdbClient({ key: vkey, fetch: httpSumdbFetch(sumdbUrl) }),
+      );
+      await expect(proxy.handle(`/sumdb/${NAME}/${tile}`)).rejects.toMatchObject({ code: 'serve-verify' });
+      expect(await store.head(`sumdb/${NAME}/${tile}`)).toBeUndefined();
+    }
   });
 });

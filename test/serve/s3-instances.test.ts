@@ -1,5 +1,6 @@
-// Two `serve` instances on one S3 store (s3rver on 127.0.0.1) under bounded concurrent load, and an
-// instance killed in the middle of an upload.
+// Two `serve` instances on one S3 store (moto_server on 127.0.0.1) under bounded concurrent load, and an
+// instance killed in the middle of an upload. The load here is 50 clients × 4 requests; the full
+// 50 × 200 runs in `npm run bench -- serve-s3` (it takes 40 s or more against moto on these machines).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';

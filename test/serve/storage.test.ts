@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cache } from '../../src/go/cache/index.js';
 import { GoProxy } from '../../src/serve/goproxy.js';
+import { MemoryCachedStorage } from '../../src/serve/memcache.js';
 import { parseS3Spec } from '../../src/serve/s3.js';
 import { DirStorage, openStorage, type Storage } from '../../src/serve/storage.js';
 import { fixtureModule } from '../go/support/modules.js';
@@ -141,5 +142,51 @@ describe('s3:// storage spec', () => {
       forcePathStyle: false,
     });
     expect(() => parseS3Spec('s3://B', {})).toThrow(/is not s3:/);
+  });
+});
+
+describe('memory-cached storage', () => {
+  it('answers repeated reads of small objects from memory, bounded, and never remembers an absence', async () => {
+    const dir = new DirStorage(mkdtempSync(join(work, 'mem-')));
+    const calls = { get: 0, head: 0 };
+    const counting: Storage = {
+      describe: dir.describe,
+      get: (k) => {
+        calls.get++;
+        return dir.get(k);
+      },
+      head: (k) => {
+        calls.head++;
+        return dir.head(k);
+      },
+      putIfAbsent: (k, d) => dir.putIfAbsent(k, d),
+      list: (p) => dir.list(p),
+      close: () => dir.close(),
+    };
+    const mem = new MemoryCachedStorage(counting, 10, 6);
+    expect(await read(mem, 'a')).toBeUndefined();
+    await dir.putIfAbsent('a', Buffer.from('aaaa'));
+    // The absence was not remembered.
+    expect(await read(mem, 'a')).toBe('aaaa');
+    expect(await read(mem, 'a')).toBe('aaaa');
+    expect(await mem.head('a')).toBe(4);
+    expect(calls).toEqual({ get: 2, head: 0 });
+    // Written through this instance: kept; over the per-object cap: never kept.
+    expect(await mem.putIfAbsent('b', Buffer.from('bbbb'))).toBe('stored');
+    await dir.putIfAbsent('big', Buffer.from('0123456789'));
+    expect(await read(mem, 'b')).toBe('bbbb');
+    expect(await read(mem, 'big')).toBe('0123456789');
+    expect(await read(mem, 'big')).toBe('0123456789');
+    expect(calls.get).toBe(4);
+    // A third small object pushes the least recently used (a) out of the 10-byte budget.
+    await dir.putIfAbsent('c', Buffer.from('cccc'));
+    expect(await read(mem, 'c')).toBe('cccc');
+    expect(await read(mem, 'b')).toBe('bbbb');
+    expect(calls.get).toBe(5);
+    expect(await read(mem, 'a')).toBe('aaaa');
+    expect(calls.get).toBe(6);
+    // A put that lost to another writer keeps nothing of its own bytes.
+    expect(await mem.putIfAbsent('c', Buffer.from('CCCC'))).toBe('exists');
+    expect(await read(mem, 'c')).toBe('cccc');
   });
 });

@@ -1,5 +1,6 @@
 // `mochi-pkg serve`: run the verified GOPROXY and checksum-database proxy until SIGTERM or SIGINT.
 import { defaultCacheRoot } from '../../go/cache/index.js';
+import { DEFAULT_INDEX_URL } from '../../python/registry/index.js';
 import { ServeError, startServeFromConfig } from '../../serve/index.js';
 import { type Command, ExitCode, eprintln, parseCommandArgs, UsageError } from '../context.js';
 
@@ -8,10 +9,12 @@ const flags = {
   storage: { type: 'string' },
   'go-proxy': { type: 'string' },
   sumdb: { type: 'string' },
+  'index-url': { type: 'string', multiple: true },
   'no-sumdb': { type: 'string' },
   private: { type: 'string' },
   'private-mode': { type: 'string' },
   'max-zip-bytes': { type: 'string' },
+  'memory-cache': { type: 'string' },
   'rate-limit': { type: 'string' },
   'list-ttl': { type: 'string' },
   'access-log': { type: 'string' },
@@ -28,14 +31,16 @@ function positiveInt(name: string, value: string | undefined): number | undefine
 
 export const command: Command = {
   name: 'serve',
-  summary: 'serve a verified GOPROXY (pull-through) and checksum-database proxy from a directory or S3',
+  summary: 'serve a verified GOPROXY, checksum-database proxy and Python index mirror from a directory or S3',
   help: `Usage: mochi-pkg serve [flags]
 
 Serves the GOPROXY protocol (@v/list, .info, .mod, .zip, @latest) from a store, pulling missing
 versions from the upstream GOPROXY. Every pulled .zip is checked against the module zip rules and
 hashed (and, with --sumdb, compared with the checksum database), every .mod compared with the
 database, before it is stored or served. Not found answers 404, so GOPROXY=<serve>,direct falls
-through. /sumdb/<name>/… proxies the checksum database; /healthz and /metrics (Prometheus) for
+through. /sumdb/<name>/… proxies the checksum database; /simple/ mirrors Python indexes (PEP 691
+JSON and PEP 503 HTML, PEP 658 metadata files), every file checked against the sha256 its upstream
+page gives before it is stored or served; /healthz and /metrics (Prometheus) for
 operations; one JSON access-log line per request. SIGTERM or SIGINT stops it gracefully.
 
 Flags:
@@ -45,13 +50,19 @@ Flags:
                          $AWS_ENDPOINT_URL, credentials from the AWS SDK's default chain)
                          (default: the mochi-pkg Go cache, $MOCHI_GO_BRIDGE_CACHE)
   --go-proxy <list>      upstream GOPROXY list; off serves the store only (default https://proxy.golang.org)
+  --index-url <url>      upstream Python simple index (PEP 691/503) mirrored at /simple/; repeat for
+                         more (asked in order, the first that has a project serves it); off:
+                         serve the store only (default https://pypi.org/simple/)
   --sumdb <db>           GOSUMDB-style: off, sum.golang.org, <key> or "<key> <url>" (default off)
   --no-sumdb <globs>     modules not checked against the database (GONOSUMDB-style)
   --private <globs>      private modules (GOPRIVATE-style): refused or passed through, never stored
   --private-mode <mode>  refuse (404, so the client falls through; default) or pass (fetched, unstored)
   --max-zip-bytes <n>    refuse upstream zips larger than n bytes (default 524288000)
+  --memory-cache <n>     bytes of small stored objects (≤ 1 MiB each) kept in memory; 0: none
+                         (default 67108864 for an s3:// store, 0 for a directory)
   --rate-limit <n>       requests per second per client address (default: no limit)
-  --list-ttl <seconds>   how long an upstream @v/list or @latest answer is reused (default 60)
+  --list-ttl <seconds>   how long an upstream @v/list, @latest or Python project page is reused
+                         (default 60)
   --access-log <dest>    stderr (default), stdout, or off
   --tmp-dir <dir>        scratch space for downloads being verified (default: the OS temp dir)
 
@@ -61,6 +72,7 @@ Examples:
   mochi-pkg serve --storage dir:/var/cache/mochi-go --listen :3000
   AWS_ENDPOINT_URL=http://minio:9000 mochi-pkg serve --storage s3://go-modules/prod --sumdb sum.golang.org
   GOPROXY=http://127.0.0.1:3000,direct go mod download
+  pip install --index-url http://127.0.0.1:3000/simple/ requests
 
 Exit codes: 0 stopped by a signal · 1 the store or a port failed · 2 bad usage`,
   async run(ctx) {
@@ -77,16 +89,29 @@ Exit codes: 0 stopped by a signal · 1 the store or a port failed · 2 bad usage
     const out = logDest === 'stdout' ? ctx.stdout : ctx.stderr;
     const maxZip = positiveInt('max-zip-bytes', values['max-zip-bytes']);
     const rate = positiveInt('rate-limit', values['rate-limit']);
+    const memCache = values['memory-cache'];
+    if (memCache !== undefined && !/^\d+$/.test(memCache)) {
+      throw new UsageError(
+        `serve: --memory-cache must be a number of bytes, got ${JSON.stringify(memCache)}`,
+      );
+    }
     const ttl = positiveInt('list-ttl', values['list-ttl']);
+    const indexFlags = values['index-url'] ?? [DEFAULT_INDEX_URL];
+    const indexUrls = indexFlags.includes('off') ? [] : indexFlags;
+    if (indexFlags.includes('off') && indexFlags.length > 1) {
+      throw new UsageError('serve: --index-url off cannot be combined with index URLs');
+    }
     const inst = await startServeFromConfig({
       listen: values.listen ?? '127.0.0.1:3000',
       storage: values.storage ?? `dir:${defaultCacheRoot(ctx.env)}`,
       goProxy: values['go-proxy'] ?? 'https://proxy.golang.org',
       sumdb: values.sumdb ?? 'off',
+      indexUrls,
       ...(values['no-sumdb'] === undefined ? {} : { noSumdb: values['no-sumdb'] }),
       ...(values.private === undefined ? {} : { privatePatterns: values.private }),
       ...(mode === undefined ? {} : { privateMode: mode }),
       ...(maxZip === undefined ? {} : { maxZipBytes: maxZip }),
+      ...(memCache === undefined ? {} : { memoryCacheBytes: Number(memCache) }),
       ...(rate === undefined ? {} : { ratePerSecond: rate }),
       ...(ttl === undefined ? {} : { listTtlMs: ttl * 1000 }),
       ...(values['tmp-dir'] === undefined ? {} : { tmpDir: values['tmp-dir'] }),
