@@ -10,6 +10,7 @@ import { parseLock, renderLock } from '../src/project/lockdoc.js';
 import type { LockedDistribution } from '../src/python/lockfile/index.js';
 import { RegistryCache } from '../src/python/registry/cache.js';
 import { wheelFiles, wheelZip } from '../test/python/install/wheels.js';
+import { pipTargetInstall } from '../test/support/pip.js';
 import { measureCpu, ratioLine } from './support.js';
 
 const DISTS = 150;
@@ -89,25 +90,12 @@ export default async function bench(): Promise<void> {
     // Warm cache: a second project links from the store.
     const warm = sync(project('p-warm'));
     const noop = sync(join(work, 'p-warm'));
-    const pipEnv = { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1', PIP_ROOT_USER_ACTION: 'ignore' };
-    const pip = measureCpu(
-      'python3',
-      [
-        '-m',
-        'pip',
-        'install',
-        '-q',
-        '--no-deps',
-        '--no-index',
-        '--no-compile',
-        '--find-links',
-        links,
-        '--target',
-        join(work, 'pip-target'),
-        ...dists.map((d) => d.name),
-      ],
-      pipEnv,
+    const install = pipTargetInstall(
+      links,
+      join(work, 'pip-target'),
+      dists.map((d) => d.name),
     );
+    const pip = measureCpu('python3', install.args, install.env);
     console.log(ratioLine(`sync ${DISTS} dists, cold store (unpack)`, cold.ms, pip.ms));
     console.log(ratioLine(`sync ${DISTS} dists, warm cache (link from store)`, warm.ms, pip.ms, 0.2));
     console.log(

@@ -188,3 +188,24 @@ export function pipDryRun(
     });
   });
 }
+
+/**
+ * The argv and environment of the install the sync oracle and bench compare with: `python3 -m pip install
+ * -q --no-deps --no-index --no-compile --find-links <links> --target <target> <names…>` (pip 23), with
+ * pip's version check, root warning and script-location warning off.
+ */
+export function pipTargetInstall(
+  links: string,
+  target: string,
+  names: readonly string[],
+): { args: string[]; env: NodeJS.ProcessEnv } {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PIP_DISABLE_PIP_VERSION_CHECK: '1',
+    PIP_ROOT_USER_ACTION: 'ignore',
+    PIP_NO_WARN_SCRIPT_LOCATION: '1',
+  };
+  delete env.ENSUREPIP_OPTIONS;
+  const args = ['-m', 'pip', 'install', '-q', '--no-deps', '--no-index', '--no-compile'];
+  return { args: [...args, '--find-links', links, '--target', target, ...names], env };
+}

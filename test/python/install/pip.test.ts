@@ -9,6 +9,7 @@ import { envPath, syncEnvironment, type WantedDistribution } from '../../../src/
 import { parseCsv } from '../../../src/python/install/plan.js';
 import { WheelStore } from '../../../src/python/install/store.js';
 import { describeWithOracle, pythonOracle, runPython } from '../../support/oracles.js';
+import { pipTargetInstall } from '../../support/pip.js';
 import { type TestFile, wheelFiles, wheelZip } from './wheels.js';
 
 const DEBIAN_WHEELS = '/usr/share/python-wheels';
@@ -138,31 +139,12 @@ describeWithOracle(pythonOracle(), 'sync against pip install --target (generated
       .split('\n') as [string, string];
     wheels = [...generated(), ...debian()];
     for (const w of wheels) writeFileSync(join(links, w.file), w.bytes);
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PIP_DISABLE_PIP_VERSION_CHECK: '1',
-      PIP_ROOT_USER_ACTION: 'ignore',
-      PIP_NO_WARN_SCRIPT_LOCATION: '1',
-    };
-    delete env.ENSUREPIP_OPTIONS;
-    execFileSync(
-      'python3',
-      [
-        '-m',
-        'pip',
-        'install',
-        '-q',
-        '--no-deps',
-        '--no-index',
-        '--no-compile',
-        '--find-links',
-        links,
-        '--target',
-        pipDir,
-        ...wheels.map((w) => w.file.split('-')[0] as string),
-      ],
-      { env, stdio: ['ignore', 'ignore', 'pipe'] },
+    const install = pipTargetInstall(
+      links,
+      pipDir,
+      wheels.map((w) => w.file.split('-')[0] as string),
     );
+    execFileSync('python3', install.args, { env: install.env, stdio: ['ignore', 'ignore', 'pipe'] });
     store = new WheelStore(join(work, 'store'));
     wanted = wheels.map((w) => ({
       name: (w.file.split('-')[0] as string).toLowerCase(),
