@@ -38,8 +38,12 @@ function pipTarget(platform: PipPlatform): ClosureTarget {
 }
 
 /** pip's way of saying "no solution" (as opposed to a crash or a network error). */
+/**
+ * Whether pip's failure means "no solution": a conflict, no matching version, or (pip's own wording
+ * when every candidate of a requirement is for another Python) "requires a different Python".
+ */
 function pipSaysImpossible(message: string): boolean {
-  return /ResolutionImpossible|Could not find a version that satisfies|No matching distribution found/.test(
+  return /ResolutionImpossible|Could not find a version that satisfies|No matching distribution found|requires a different Python/.test(
     message,
   );
 }
