@@ -181,7 +181,7 @@ async function removeEmptyParents(dir: string, top: string): Promise<void> {
 export const STALE_TEMP_DIR_MS = 24 * 60 * 60 * 1000;
 
 /** Whether process `pid` runs on this machine (signal 0 probes it; EPERM means it runs as another user). */
-function processRuns(pid: number): boolean {
+export function processRuns(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { processRuns } from './atomic.js';
 
 /** Options of {@link withFileLock}. */
 export interface FileLockOptions {
@@ -14,16 +15,6 @@ export interface FileLockOptions {
   readonly staleMs?: number;
   /** The error thrown when the lock cannot be taken within `waitMs`. */
   readonly onTimeout: (owner: string) => Error;
-}
-
-/** Whether process `pid` runs on this machine (signal 0 probes it; EPERM means it runs as another user). */
-function processRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

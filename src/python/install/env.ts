@@ -23,6 +23,7 @@ import {
 } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MochiPkgError } from '../../errors.js';
+import { processRuns } from '../../util/atomic.js';
 import { InstallError } from './errors.js';
 import type { InstallOptions } from './plan.js';
 import type { StoredWheel, WheelStore } from './store.js';
@@ -126,15 +127,6 @@ export class SyncLockedError extends MochiPkgError {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Takes `.mochi/python/.sync.lock` (created exclusively, holding the owner's pid). A lock whose
  * owner is gone (killed) is taken over; a live owner is waited for up to `waitMs`, then
@@ -167,7 +159,7 @@ export async function lockEnvironments(
     }
     const owner = await readFile(path, 'utf8').catch(() => '');
     const pid = Number.parseInt(owner, 10);
-    if (owner !== '' && (!Number.isInteger(pid) || !alive(pid))) {
+    if (owner !== '' && (!Number.isInteger(pid) || !processRuns(pid))) {
       // The owner died (or wrote garbage): take the lock over, once, by replacing it atomically.
       const stale = `${path}.stale-${process.pid}`;
       await rename(path, stale).catch(() => {});
