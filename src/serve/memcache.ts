@@ -1,13 +1,8 @@
 // A bounded in-memory copy of small stored objects in front of a remote store (every key is immutable).
-import { Readable } from 'node:stream';
-import { type PutSource, readObject, type Storage, type StoredObject } from './storage.js';
+import { inMemoryObject, type PutSource, readObject, type Storage, type StoredObject } from './storage.js';
 
 /** Objects over this size are never held in memory (zips of big modules, wheels). */
 const DEFAULT_MAX_OBJECT = 1 << 20;
-
-function inMemory(bytes: Buffer): StoredObject {
-  return { size: bytes.length, open: async () => Readable.from([bytes]) };
-}
 
 /**
  * Keeps the most recently read small objects of `inner` in memory, up to `maxBytes` in all
@@ -52,12 +47,12 @@ export class MemoryCachedStorage implements Storage {
 
   async get(key: string): Promise<StoredObject | undefined> {
     const hit = this.recall(key);
-    if (hit !== undefined) return inMemory(hit);
+    if (hit !== undefined) return inMemoryObject(hit);
     const obj = await this.inner.get(key);
     if (obj === undefined || obj.size > this.maxObject) return obj;
     const data = await readObject(obj);
     this.remember(key, data);
-    return inMemory(data);
+    return inMemoryObject(data);
   }
 
   async head(key: string): Promise<number | undefined> {

@@ -6,6 +6,7 @@ import { MochiPkgError } from '../errors.js';
 import type { GoProxy, Reply } from './goproxy.js';
 import { Metrics } from './metrics.js';
 import { PythonMirror } from './pyindex.js';
+import type { StoredObject } from './storage.js';
 import type { SumdbProxy } from './sumdb.js';
 
 export interface ServeOptions {
@@ -149,19 +150,23 @@ export function serveHandler(o: ServeOptions): (req: IncomingMessage, res: Serve
         'cache-control': cacheControl(path, reply.status),
         ...reply.headers,
       };
-      if (reply.body instanceof Uint8Array) {
-        res.writeHead(reply.status, { ...headers, 'content-length': String(reply.body.length) });
-        res.end(req.method === 'HEAD' ? undefined : reply.body);
-        sent = req.method === 'HEAD' ? 0 : reply.body.length;
+      const bytes = reply.body instanceof Uint8Array ? reply.body : reply.body.bytes;
+      if (bytes !== undefined) {
+        headers['content-length'] = String(bytes.length);
+        res.writeHead(reply.status, headers);
+        res.end(req.method === 'HEAD' ? undefined : bytes);
+        sent = req.method === 'HEAD' ? 0 : bytes.length;
       } else {
-        res.writeHead(reply.status, { ...headers, 'content-length': String(reply.body.size) });
+        const obj = reply.body as StoredObject;
+        headers['content-length'] = String(obj.size);
+        res.writeHead(reply.status, headers);
         if (req.method === 'HEAD') {
           // An object store may have opened the body already: release it.
-          (await reply.body.open()).destroy();
+          (await obj.open()).destroy();
           res.end();
         } else {
-          await pipeline(await reply.body.open(), res);
-          sent = reply.body.size;
+          await pipeline(await obj.open(), res);
+          sent = obj.size;
         }
       }
       return { status: reply.status };

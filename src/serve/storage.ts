@@ -1,8 +1,8 @@
 // Where `serve` keeps artifacts: a directory (the module cache's own layout) or an object store.
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { publishNoReplace } from '../go/cache/index.js';
 import { asWriteError, openExclusive, removeQuietly, TEMP_PREFIX, tempPathFor } from '../util/atomic.js';
 import { ServeError } from './errors.js';
@@ -12,10 +12,18 @@ export interface StoredObject {
   readonly size: number;
   /** The bytes; each call opens a new stream. */
   open(): Promise<Readable>;
+  /** The whole object, when the store already holds it in memory (small objects): sent as it is. */
+  readonly bytes?: Buffer;
+}
+
+/** A stored object whose bytes are in memory. */
+export function inMemoryObject(bytes: Buffer): StoredObject {
+  return { size: bytes.length, bytes, open: async () => Readable.from([bytes]) };
 }
 
 /** The whole of a stored object, in memory (callers bound `obj.size` first). */
 export async function readObject(obj: StoredObject): Promise<Buffer> {
+  if (obj.bytes !== undefined) return obj.bytes;
   const chunks: Buffer[] = [];
   for await (const c of await obj.open()) chunks.push(c as Buffer);
   return Buffer.concat(chunks);
@@ -57,6 +65,14 @@ export function checkKey(key: string): void {
   }
 }
 
+/** Objects up to this size are read whole by {@link DirStorage.get} (`.info`, `.mod`, `.ziphash`, small zips). */
+const SMALL_OBJECT = 64 << 10;
+
+function absent(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
 /**
  * A directory laid out like `GOMODCACHE/cache/download` (the mochi-pkg module cache), so a
  * machine's cache is served as it is. Objects are written to a temp file beside the target,
@@ -77,9 +93,33 @@ export class DirStorage implements Storage {
 
   async get(key: string): Promise<StoredObject | undefined> {
     const p = this.path(key);
-    const size = await this.head(key);
-    if (size === undefined) return undefined;
-    return { size, open: async () => createReadStream(p) };
+    // One open and one fstat; a small object is read whole on the same descriptor (no stream to
+    // set up per request), a larger one is streamed when the caller opens it.
+    let fh: FileHandle;
+    try {
+      fh = await open(p, 'r');
+    } catch (e) {
+      if (absent(e)) return undefined;
+      throw e;
+    }
+    try {
+      const st = await fh.stat();
+      if (!st.isFile()) return undefined;
+      if (st.size > SMALL_OBJECT) return { size: st.size, open: async () => createReadStream(p) };
+      const bytes = Buffer.allocUnsafe(st.size);
+      let got = 0;
+      while (got < bytes.length) {
+        const { bytesRead } = await fh.read(bytes, got, bytes.length - got, got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      // Stored objects never change; a shorter read means the file is not what was published.
+      if (got !== bytes.length)
+        throw new ServeError('serve-storage', `${key}: short read (${got} of ${bytes.length} bytes)`);
+      return inMemoryObject(bytes);
+    } finally {
+      await fh.close();
+    }
   }
 
   async head(key: string): Promise<number | undefined> {
@@ -87,8 +127,7 @@ export class DirStorage implements Storage {
       const st = await stat(this.path(key));
       return st.isFile() ? st.size : undefined;
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      if (absent(e)) return undefined;
       throw e;
     }
   }

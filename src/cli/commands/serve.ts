@@ -59,7 +59,7 @@ Flags:
   --private-mode <mode>  refuse (404, so the client falls through; default) or pass (fetched, unstored)
   --max-zip-bytes <n>    refuse upstream zips larger than n bytes (default 524288000)
   --memory-cache <n>     bytes of small stored objects (≤ 1 MiB each) kept in memory; 0: none
-                         (default 67108864 for an s3:// store, 0 for a directory)
+                         (default 67108864)
   --rate-limit <n>       requests per second per client address (default: no limit)
   --list-ttl <seconds>   how long an upstream @v/list, @latest or Python project page is reused
                          (default 60)
