@@ -7,7 +7,7 @@ import { Cache } from '../../src/go/cache/index.js';
 import { GoProxy } from '../../src/serve/goproxy.js';
 import { MemoryCachedStorage } from '../../src/serve/memcache.js';
 import { parseS3Spec } from '../../src/serve/s3.js';
-import { DirStorage, openStorage, type Storage } from '../../src/serve/storage.js';
+import { DirStorage, openStorage, type Storage, type StoredObject } from '../../src/serve/storage.js';
 import { fixtureModule } from '../go/support/modules.js';
 import { describeWithOracle } from '../support/oracles.js';
 import { s3Oracle, startTestS3, type TestS3 } from '../support/s3.js';
@@ -30,6 +30,30 @@ afterAll(() => {
 
 describe('dir storage', () => {
   contract(() => openStorage(`dir:${mkdtempSync(join(work, 'dir-'))}`, { cwd: work, env: {} }));
+
+  it('hands small objects over whole in memory and streams large ones, the same bytes either way', async () => {
+    const s = new DirStorage(mkdtempSync(join(work, 'dir-')));
+    const file = join(work, `big-${Math.random()}`);
+    const { writeFileSync } = await import('node:fs');
+    for (const size of [0, 1, 64 << 10, (64 << 10) + 1, 300_000]) {
+      const bytes = Buffer.alloc(size);
+      for (let i = 0; i < size; i++) bytes[i] = (i * 7919) % 251;
+      writeFileSync(file, bytes);
+      const key = `a.example/m/@v/v1.0.${size}.zip`;
+      expect(await s.putIfAbsent(key, { file, size })).toBe('stored');
+      const obj = await s.get(key);
+      expect(obj?.size).toBe(size);
+      // Up to 64 KiB: read whole at get; larger: only opened when streamed.
+      expect(obj?.bytes !== undefined).toBe(size <= 64 << 10);
+      const chunks: Buffer[] = [];
+      for await (const c of await (obj as StoredObject).open()) chunks.push(c as Buffer);
+      expect(Buffer.concat(chunks).equals(bytes)).toBe(true);
+      expect(await s.head(key)).toBe(size);
+    }
+    // A directory where an object would be is no object.
+    expect(await s.get('a.example/m/@v')).toBeUndefined();
+    expect(await s.get('a.example/m/@v/v1.0.1.zip/x')).toBeUndefined();
+  });
 });
 
 describeWithOracle(s3Oracle(), 's3 storage (moto_server)', () => {
