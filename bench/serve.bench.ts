@@ -182,6 +182,20 @@ export default async function bench(): Promise<void> {
           `(${(cpu / sorted.length).toFixed(3)} ms/request)`,
       );
     }
+    // Reference in the same run: bench/proxy-server.ts, a bare Node static file server (stat +
+    // stream, no verification, no metrics), over the same store and paths. It has no `@v/list`
+    // files and answers those 404, which costs it no more than a hit.
+    const bare = await startUpstream(warmStore);
+    procs.push(bare.proc);
+    for (const pass of ['fresh instance', 'second pass']) {
+      const r = goLoad(load, bare.base, paths);
+      const sorted = [...r.latencies].sort((a, b) => a - b);
+      console.log(
+        `  reference: a bare Node static file server, same load (${pass}): ${r.connections} connections, ` +
+          `${((sorted.length / r.wallMs) * 1000).toFixed(0)} req/s, p50 ${percentile(sorted, 50).toFixed(1)} ms, ` +
+          `p99 ${percentile(sorted, 99).toFixed(1)} ms`,
+      );
+    }
   } finally {
     for (const p of procs) p.kill('SIGTERM');
     rmSync(work, { recursive: true, force: true });
