@@ -11,19 +11,17 @@ import {
   link,
   lstat,
   mkdir,
-  open,
   readdir,
   readFile,
   readlink,
   rename,
   rm,
   symlink,
-  unlink,
   writeFile,
 } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MochiPkgError } from '../../errors.js';
-import { processRuns } from '../../util/atomic.js';
+import { acquireFileLock } from '../../util/fileLock.js';
 import { InstallError } from './errors.js';
 import type { InstallOptions } from './plan.js';
 import type { StoredWheel, WheelStore } from './store.js';
@@ -128,52 +126,24 @@ export class SyncLockedError extends MochiPkgError {
 }
 
 /**
- * Takes `.mochi/python/.sync.lock` (created exclusively, holding the owner's pid). A lock whose
- * owner is gone (killed) is taken over; a live owner is waited for up to `waitMs`, then
+ * Takes `.mochi/python/.sync.lock` (see `util/fileLock`). A lock whose owner is gone (killed) is
+ * taken over; a live owner is waited for up to `waitMs`, however long it has held the lock, then
  * `sync-locked`. Returns the release function.
  */
-export async function lockEnvironments(
-  projectRoot: string,
-  waitMs: number,
-  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
-): Promise<() => Promise<void>> {
-  const dir = join(projectRoot, '.mochi', 'python');
-  await mkdir(dir, { recursive: true });
-  const path = join(dir, '.sync.lock');
-  const token = `${process.pid} ${randomBytes(8).toString('hex')}\n`;
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    try {
-      const fh = await open(path, 'wx', 0o644);
-      try {
-        await fh.writeFile(token);
-      } finally {
-        await fh.close();
-      }
-      return async () => {
-        const now = await readFile(path, 'utf8').catch(() => '');
-        if (now === token) await unlink(path).catch(() => {});
-      };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-    const owner = await readFile(path, 'utf8').catch(() => '');
-    const pid = Number.parseInt(owner, 10);
-    if (owner !== '' && (!Number.isInteger(pid) || !processRuns(pid))) {
-      // The owner died (or wrote garbage): take the lock over, once, by replacing it atomically.
-      const stale = `${path}.stale-${process.pid}`;
-      await rename(path, stale).catch(() => {});
-      await rm(stale, { force: true });
-      continue;
-    }
-    if (Date.now() >= deadline) {
-      throw new SyncLockedError(
+export async function lockEnvironments(projectRoot: string, waitMs: number): Promise<() => Promise<void>> {
+  const path = join(projectRoot, '.mochi', 'python', '.sync.lock');
+  return acquireFileLock(path, {
+    waitMs,
+    staleMs: Number.POSITIVE_INFINITY,
+    maxPollMs: 100,
+    onTimeout: (owner) => {
+      const pid = Number.parseInt(owner, 10);
+      return new SyncLockedError(
         `${path}: another sync (pid ${Number.isInteger(pid) ? pid : '?'}) is changing this project's environment`,
         'wait for it to finish, or remove the lock file if no mochi-pkg process is running',
       );
-    }
-    await sleep(100);
-  }
+    },
+  });
 }
 
 /** What {@link syncEnvironment} needs besides the wanted set. */
