@@ -1,7 +1,7 @@
 // The verify-on-store module cache: atomic stores, hash-before-publish, verification, listing.
 import { createHash } from 'node:crypto';
 import { type FileHandle, mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { Writable } from 'node:stream';
 import {
   asWriteError,
@@ -74,10 +74,28 @@ export function fingerprintBytes(data: Uint8Array | string): string {
  * ```
  */
 export class Cache {
+  /**
+   * Directories this process made sure exist (a `@v` folder per module), so that a module's files
+   * are not each first tried in a missing folder. Writes still create a folder that vanished since.
+   */
+  private readonly madeDirs = new Map<string, Promise<unknown>>();
+
   private constructor(
     readonly root: string,
     private readonly hasher: ZipHasher,
   ) {}
+
+  /** Creates the folder of `path` (with parents) once per process. */
+  private async ensureDirOf(path: string): Promise<void> {
+    const dir = dirname(path);
+    let made = this.madeDirs.get(dir);
+    if (made === undefined) {
+      // A failure is not remembered: the write that follows reports it, and the next one tries again.
+      made = mkdir(dir, { recursive: true }).catch(() => this.madeDirs.delete(dir));
+      this.madeDirs.set(dir, made);
+    }
+    await made;
+  }
 
   /**
    * Opens (creating, with parents) the cache at `root`, by default {@link defaultCacheRoot}.
@@ -133,6 +151,7 @@ export class Cache {
    * Not fsynced, as cmd/go does not (see the class notes).
    */
   async writeFile(path: string, data: string | Uint8Array): Promise<void> {
+    await this.ensureDirOf(path);
     await writeFileAtomic(path, data, { mkdirs: true, fsync: false });
   }
 
@@ -165,6 +184,7 @@ export class Cache {
     const tmp = tempPathFor(zipPath);
     let digest: string;
     try {
+      await this.ensureDirOf(zipPath);
       await writeTemp(tmp, source);
       digest = await this.hasher.checkAndHash(tmp, module, version);
       // The caller's last word on the hash (the checksum database) before anything is published.
