@@ -57,10 +57,23 @@ export const TEMP_PREFIX = '.tmp-';
 
 /** A temp path beside `target`, unique per process and call. */
 export function tempPathFor(target: string): string {
-  return join(
-    dirname(target),
-    `${TEMP_PREFIX}${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}`,
-  );
+  return join(dirname(target), `${TEMP_PREFIX}${basename(target)}.${process.pid}.${nextTempSuffix()}`);
+}
+
+/** 48 bits: the random start of this process's temp suffixes (12 hex digits each). */
+const TEMP_SUFFIX_SPACE = 2 ** 48;
+let tempSuffixBase: number | undefined;
+let tempSuffixCount = 0;
+
+/**
+ * The next 12-hex-digit temp suffix: a random start drawn once per process, then counted up, so
+ * names never repeat within the process (and the process id tells processes apart) without
+ * asking the random source on every write.
+ */
+function nextTempSuffix(): string {
+  tempSuffixBase ??= randomBytes(6).readUIntBE(0, 6);
+  const n = (tempSuffixBase + tempSuffixCount++) % TEMP_SUFFIX_SPACE;
+  return n.toString(16).padStart(12, '0');
 }
 
 /**

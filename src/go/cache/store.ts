@@ -1,6 +1,6 @@
 // The verify-on-store module cache: atomic stores, hash-before-publish, verification, listing.
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { type FileHandle, mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { Writable } from 'node:stream';
@@ -82,23 +82,26 @@ export class Cache {
    * Directories this process made sure exist (a `@v` folder per module), so that a module's files
    * are not each first tried in a missing folder. Writes still create a folder that vanished since.
    */
-  private readonly madeDirs = new Map<string, Promise<unknown>>();
+  private readonly madeDirs = new Set<string>();
 
   private constructor(
     readonly root: string,
     private readonly hasher: ZipHasher,
   ) {}
 
-  /** Creates the folder of `path` (with parents) once per process. */
-  private async ensureDirOf(path: string): Promise<void> {
+  /**
+   * Creates the folder of `path` (with parents) once per process, synchronously (a few metadata
+   * calls). A failure is not remembered: the write that follows reports it, and the next one tries again.
+   */
+  private ensureDirOf(path: string): void {
     const dir = dirname(path);
-    let made = this.madeDirs.get(dir);
-    if (made === undefined) {
-      // A failure is not remembered: the write that follows reports it, and the next one tries again.
-      made = mkdir(dir, { recursive: true }).catch(() => this.madeDirs.delete(dir));
-      this.madeDirs.set(dir, made);
+    if (this.madeDirs.has(dir)) return;
+    try {
+      mkdirSync(dir, { recursive: true });
+      this.madeDirs.add(dir);
+    } catch {
+      // reported by the write into it
     }
-    await made;
   }
 
   /**
@@ -155,7 +158,7 @@ export class Cache {
    * Not fsynced, as cmd/go does not (see the class notes).
    */
   async writeFile(path: string, data: string | Uint8Array): Promise<void> {
-    await this.ensureDirOf(path);
+    this.ensureDirOf(path);
     // Small files (`.info`, `.mod`) with synchronous calls: cheaper than four thread-pool round trips.
     if (data.length <= SMALL_FILE_BYTES) writeFileAtomicSync(path, data, { mkdirs: true, fsync: false });
     else await writeFileAtomic(path, data, { mkdirs: true, fsync: false });
@@ -190,7 +193,7 @@ export class Cache {
     const tmp = tempPathFor(zipPath);
     let digest: string;
     try {
-      await this.ensureDirOf(zipPath);
+      this.ensureDirOf(zipPath);
       await writeTemp(tmp, source);
       digest = await this.hasher.checkAndHash(tmp, module, version);
       // The caller's last word on the hash (the checksum database) before anything is published.
