@@ -131,6 +131,15 @@ export function urlStatusProbe(opts: SumdbHttpOptions = {}): StatusProbe {
   };
 }
 
+/** False when `path` is certainly absent (ENOENT, ENOTDIR); any other trouble is left to the read. */
+function mayExist(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false }) !== undefined;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ENOTDIR';
+  }
+}
+
 /** Largest entry of the tile and lookup cache (a full tile is 8 KiB, a lookup answer far less). */
 const MAX_CACHED = 1 << 20;
 
@@ -151,7 +160,7 @@ export function fileTileCache(dir: string): TileCache {
     async get(path) {
       const file = fileOf(path);
       // A cold cache misses on every lookup: one synchronous stat, no failed open and no error object.
-      if (statSync(file, { throwIfNoEntry: false }) === undefined) return undefined;
+      if (!mayExist(file)) return undefined;
       const data = await readRegularFileIfExists(file, {
         maxBytes: MAX_CACHED,
         what: 'checksum database cache file',
