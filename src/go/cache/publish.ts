@@ -37,6 +37,18 @@ export async function publishNoReplace(tmp: string, target: string): Promise<'pu
  * metadata calls cost less on the calling thread than two thread-pool round trips.
  */
 export function publishNoReplaceSync(tmp: string, target: string): 'published' | 'exists' {
+  let outcome: 'published' | 'exists';
+  try {
+    outcome = linkOrRenameSync(tmp, target);
+  } catch (e) {
+    removeTempSync(tmp);
+    throw e;
+  }
+  removeTempSync(tmp);
+  return outcome;
+}
+
+function linkOrRenameSync(tmp: string, target: string): 'published' | 'exists' {
   try {
     linkSync(tmp, target);
     return 'published';
@@ -47,12 +59,15 @@ export function publishNoReplaceSync(tmp: string, target: string): 'published' |
     if (statSync(target, { throwIfNoEntry: false }) !== undefined) return 'exists';
     renameSync(tmp, target);
     return 'published';
-  } finally {
-    try {
-      unlinkSync(tmp);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    }
+  }
+}
+
+/** Removes the temp file (gone already after a rename). */
+function removeTempSync(tmp: string): void {
+  try {
+    unlinkSync(tmp);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
 }
 
