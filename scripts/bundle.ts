@@ -4,6 +4,9 @@
 // linking about 240 separate ES modules. The bundle is one entry file plus one chunk per lazily
 // loaded command (code splitting keeps `import()` lazy), so `--version` loads one small file.
 //
+// Two entries: main.js (the CLI) and fast.js (src/cli/fast.ts: `--version` and a `lock --check` its memo
+// answers), which bin/mochi-pkg.js loads first so that those load neither main.js nor the lock command.
+//
 // What stays outside the bundle:
 // - npm packages (`packages: 'external'`): resolved from node_modules as before; web-tree-sitter finds its
 //   wasm next to its own files, and the AWS SDK is loaded only by `serve`.
@@ -65,7 +68,7 @@ export async function bundleCli(): Promise<string[]> {
   await rm(join(REPO, BUNDLE_DIR), { recursive: true, force: true });
   const r = await build({
     absWorkingDir: REPO,
-    entryPoints: { main: 'src/cli/main.ts' },
+    entryPoints: { main: 'src/cli/main.ts', fast: 'src/cli/fast.ts' },
     outdir: BUNDLE_DIR,
     bundle: true,
     splitting: true,
