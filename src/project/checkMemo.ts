@@ -247,11 +247,7 @@ async function inputs(s: MemoSettings, settings: Settings): Promise<Parts | unde
   const newest = newestSeen;
   // Online, index pages are fetched again by every check (and only written to the cache): they are read
   // from the cache offline only.
-  const registry = treeStamp(
-    join(pythonCache, 'registry'),
-    undefined,
-    new Set(s.offline ? [] : ['pages']),
-  );
+  const registry = treeStamp(join(pythonCache, 'registry'), undefined, new Set(s.offline ? [] : ['pages']));
   const caches = [registry, treeStamp(goCache)].join('\n');
   const id = createHash('sha256').update(root).digest('hex').slice(0, 32);
   return {
