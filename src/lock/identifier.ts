@@ -15,8 +15,14 @@ export const MOCHI_KEYWORDS: ReadonlySet<string> = new Set(
 );
 
 /**
+ * The longest alias, in UTF-8 bytes. An alias names a folder (`python_wrap/<alias>/`), and file
+ * systems refuse names over 255 bytes; temporary names add a prefix and suffix to it.
+ */
+export const MAX_ALIAS_BYTES = 128;
+
+/**
  * True when `name` can be an alias in `import … as <name>`: a Mochi identifier that is not a
- * reserved word. The lexer reads aliases by this rule and the lock reader checks them by it, so
+ * reserved word, at most {@link MAX_ALIAS_BYTES} bytes long. The lexer reads aliases by this rule and the lock reader checks them by it, so
  * every alias `lock` writes is one `lock --check` reads back. Pure.
  *
  * @example
@@ -26,5 +32,9 @@ export const MOCHI_KEYWORDS: ReadonlySet<string> = new Set(
  * ```
  */
 export function isMochiAlias(name: string): boolean {
-  return IDENTIFIER_RE.test(name) && !MOCHI_KEYWORDS.has(name);
+  return (
+    IDENTIFIER_RE.test(name) &&
+    !MOCHI_KEYWORDS.has(name) &&
+    Buffer.byteLength(name, 'utf8') <= MAX_ALIAS_BYTES
+  );
 }

@@ -136,7 +136,9 @@ function treeStamp(
     if (st.mtimeNs > newestSeen) newestSeen = st.mtimeNs;
     if (st.ctimeNs > newestSeen) newestSeen = st.ctimeNs;
     let line = `${rel} ${st.size} ${st.mtimeNs} ${st.ctimeNs} ${st.ino} ${st.mode}`;
-    if (contentOf(rel))
+    // Only a regular file's content is read (a FIFO named *.mochi would block for ever; the scan
+    // skips it, so its stamp is enough).
+    if (st.isFile() && contentOf(rel))
       line += ` ${createHash('sha256')
         .update(readFileSync(join(dir, rel)))
         .digest('hex')}`;

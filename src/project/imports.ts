@@ -1,5 +1,5 @@
 // Finds `import python "…" as x` and `import go "…" as x` declarations in Mochi source, by token.
-import { isMochiAlias } from '../lock/identifier.js';
+import { isMochiAlias, MAX_ALIAS_BYTES } from '../lock/identifier.js';
 import { formatLocation, ProjectError, type SourceLocation } from './errors.js';
 import { decodeString, type Token, tokenize } from './lexer.js';
 
@@ -82,6 +82,13 @@ export function findImports(src: string, file: string): ForeignImport[] {
     if (peek()?.kind === 'ident' && peek()!.text === 'as') {
       const asTok = next()!;
       const name = next();
+      if (name?.kind === 'ident' && Buffer.byteLength(name.text, 'utf8') > MAX_ALIAS_BYTES) {
+        throw new ProjectError(
+          'project-import',
+          `the alias after \`as\` is ${Buffer.byteLength(name.text, 'utf8')} bytes long; at most ${MAX_ALIAS_BYTES} are allowed (it names the folder python_wrap/<alias>)`,
+          at(name, asTok),
+        );
+      }
       if (name?.kind !== 'ident' || !isMochiAlias(name.text)) {
         throw new ProjectError('project-import', 'expected an identifier after `as`', at(name, asTok));
       }

@@ -10,9 +10,12 @@ export interface FileLockOptions {
   readonly waitMs?: number;
   /**
    * A lock file untouched this long is a leftover even when its pid runs (the pid was reused):
-   * the section it guards takes milliseconds. Default 30 s.
+   * the section it guards takes milliseconds. Default 30 s; `Infinity` for a lock held through a
+   * long operation, which only a dead owner gives up.
    */
   readonly staleMs?: number;
+  /** Longest pause between two attempts (ms): polling starts at 2 ms and backs off to this. Default 25. */
+  readonly maxPollMs?: number;
   /** The error thrown when the lock cannot be taken within `waitMs`. */
   readonly onTimeout: (owner: string) => Error;
 }
@@ -20,15 +23,29 @@ export interface FileLockOptions {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Runs `fn` while holding the lock file `path` (created exclusively, holding `<pid> <random>`), so
- * that no other process using the same lock runs its section at the same time. Node has no
- * `flock`; a lock left by a killed process is recognised by its pid no longer running, or by its
- * age, and taken over (by renaming it aside and checking it was the one seen, so a live lock that
- * replaced it in between is put back). The lock is removed afterwards only if it is still ours.
+ * Runs `fn` while holding the lock file `path`, so that no other process using the same lock runs
+ * its section at the same time (see {@link acquireFileLock}).
  */
 export async function withFileLock<T>(path: string, fn: () => Promise<T>, o: FileLockOptions): Promise<T> {
+  const release = await acquireFileLock(path, o);
+  try {
+    return await fn();
+  } finally {
+    await release();
+  }
+}
+
+/**
+ * Takes the lock file `path` (created exclusively, holding `<pid> <random>`) and returns the
+ * function that releases it. Node has no `flock`; a lock left by a killed process is recognised by
+ * its pid no longer running, or by its age, and taken over (by renaming it aside and checking it
+ * was the one seen, so a live lock that replaced it in between is put back). Release removes the
+ * lock only if it is still ours.
+ */
+export async function acquireFileLock(path: string, o: FileLockOptions): Promise<() => Promise<void>> {
   const waitMs = o.waitMs ?? 60_000;
   const staleMs = o.staleMs ?? 30_000;
+  const maxPollMs = o.maxPollMs ?? 25;
   const token = `${process.pid} ${randomBytes(8).toString('hex')}\n`;
   const deadline = Date.now() + waitMs;
   await mkdir(dirname(path), { recursive: true });
@@ -58,15 +75,13 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, o: Fil
       continue;
     }
     if (Date.now() >= deadline) throw o.onTimeout(owner.trim());
-    // The section is short: poll fast at first, then back off a little.
-    await sleep(Math.min(2 + spin, 25));
+    // Poll fast at first, then back off.
+    await sleep(Math.min(2 + spin, maxPollMs));
   }
-  try {
-    return await fn();
-  } finally {
+  return async () => {
     const now = await readFile(path, 'utf8').catch(() => '');
     if (now === token) await unlink(path).catch(() => {});
-  }
+  };
 }
 
 /** Removes the stale lock `path` whose content was `seen`; a different (live) lock found there is put back. */

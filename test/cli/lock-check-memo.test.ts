@@ -1,6 +1,7 @@
 // The memo of `lock --check`: unchanged inputs give the last answer without a full check, and any
 // change to an input (a .mochi import, a stub, mochi.toml, the lock, a wrapper file, a path+ Go
 // module, the module cache, the environment) makes the next check a full one again.
+import { execFileSync } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -179,5 +180,17 @@ describe('lock --check memo', () => {
     await writeFile(join(extra, 'index.html'), '<!DOCTYPE html>\n');
     await settle();
     expect(await check({}, ...flag)).toMatchObject({ code: 0, recalled: false });
+  });
+
+  it('stamps a FIFO named *.mochi without reading it (the scan skips it): the check ends, and so does the next', async () => {
+    const fifo = join(root, 'pipe.mochi');
+    execFileSync('mkfifo', [fifo]);
+    try {
+      await settle();
+      expect(await check()).toMatchObject({ code: 0, out: UP_TO_DATE, recalled: false });
+      expect(await check()).toMatchObject({ code: 0, out: UP_TO_DATE, recalled: true });
+    } finally {
+      await rm(fifo);
+    }
   });
 });

@@ -7,13 +7,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, expect, it } from 'vitest';
-import { runLock } from '../../src/cli/commands/lock.js';
-import { runSync } from '../../src/cli/commands/sync.js';
 import { Cache } from '../../src/go/cache/index.js';
 import { fillCache, GoChecksumError } from '../../src/go/lockfile/index.js';
 import { openGoSource } from '../../src/project/goSource.js';
 import { haveCmdGoTestdata, writeCmdGoProxy } from '../go/support/cmdgoproxy.js';
-import { captureStreams } from '../support/files.js';
+import { goOnly } from '../support/cli.js';
 import { describeWithOracle, goCommandEnv, goOracle, type Oracle } from '../support/oracles.js';
 
 const run = promisify(execFile);
@@ -21,26 +19,6 @@ const oracle: Oracle =
   goOracle().available && !haveCmdGoTestdata()
     ? { available: false, reason: "cmd/go's testdata/mod is missing (apt-get install golang-1.19-src)" }
     : goOracle();
-
-const interp = { executable: '/usr/bin/python3', version: '3.11' };
-
-async function cli(
-  command: typeof runLock | typeof runSync,
-  root: string,
-  argv: string[],
-): Promise<{ code: number; out: string; err: string }> {
-  const { stdout, stderr, seen } = captureStreams();
-  const ctx = { argv: [...argv, '--cwd', root], stdout, stderr, env: { GOSUMDB: 'off' }, cwd: root };
-  const code =
-    command === runLock
-      ? await runLock(ctx, {
-          makeBuild: async () => () => {
-            throw new Error('no Python imports here');
-          },
-        })
-      : await runSync(ctx, { probeInterpreter: async () => interp });
-  return { code, out: seen.out, err: seen.err };
-}
 
 describeWithOracle(oracle, 'sync: locked Go modules in the cache, buildable offline by the real go', () => {
   let proxy: string;
@@ -58,7 +36,7 @@ describeWithOracle(oracle, 'sync: locked Go modules in the cache, buildable offl
       'import go "rsc.io/quote@v1.5.2" as quote\n\nprint(quote.Hello())\n',
     );
     // The lock is made with a cache of its own: sync starts from an empty one.
-    const l = await cli(runLock, root, [
+    const l = await goOnly('lock', root, [
       '--go-proxy',
       proxy,
       '--go-cache-dir',
@@ -82,11 +60,11 @@ describeWithOracle(oracle, 'sync: locked Go modules in the cache, buildable offl
       goCache,
     ];
     // Offline with an empty cache: a clear error naming the module.
-    const off = await cli(runSync, root, [...args, '--offline', '--go-proxy', proxy]);
+    const off = await goOnly('sync', root, [...args, '--offline', '--go-proxy', proxy]);
     expect(off.code).toBe(1);
     expect(off.err).toMatch(/sync-missing-module.*@v/s);
 
-    const s = await cli(runSync, root, [...args, '--go-proxy', proxy, '--json']);
+    const s = await goOnly('sync', root, [...args, '--go-proxy', proxy, '--json']);
     expect(s).toMatchObject({ code: 0, err: '' });
     const go = JSON.parse(s.out).go;
     expect(go).toMatchObject({ cache: goCache });
@@ -99,7 +77,7 @@ describeWithOracle(oracle, 'sync: locked Go modules in the cache, buildable offl
     expect((await run('go', ['mod', 'verify'], { cwd: bridge, env })).stdout).toBe('all modules verified\n');
 
     // A second sync offline finds everything cached and verified.
-    const again = await cli(runSync, root, [...args, '--offline', '--json']);
+    const again = await goOnly('sync', root, [...args, '--offline', '--json']);
     expect(again).toMatchObject({ code: 0, err: '' });
     expect(JSON.parse(again.out).go).toMatchObject({ upToDate: true, downloaded: 0 });
   }, 120_000);
@@ -115,7 +93,7 @@ describeWithOracle(oracle, 'sync: locked Go modules in the cache, buildable offl
       '--go-cache-dir',
       goCache,
     ];
-    expect((await cli(runSync, root, [...args, '--go-proxy', proxy])).code).toBe(0);
+    expect((await goOnly('sync', root, [...args, '--go-proxy', proxy])).code).toBe(0);
     const cache = await Cache.open(goCache);
     const zip = cache.zipPath('rsc.io/quote', 'v1.5.2');
     const good = await readFile(zip);
@@ -123,14 +101,14 @@ describeWithOracle(oracle, 'sync: locked Go modules in the cache, buildable offl
     const other = await readFile(cache.zipPath('rsc.io/sampler', 'v1.3.0'));
     await rm(zip);
     await writeFile(zip, other);
-    const off = await cli(runSync, root, [...args, '--offline']);
+    const off = await goOnly('sync', root, [...args, '--offline']);
     expect(off.code).toBe(1);
     expect(off.err).toContain('rsc.io/quote@v1.5.2');
     expect(off.err).toContain('sync-missing-module');
     // The refused entry was reported and removed, never left for go to use.
     expect(off.err).toMatch(/warning: rsc\.io\/quote@v1\.5\.2: .*(corrupt|hashes)/);
     expect(await cache.has('rsc.io/quote', 'v1.5.2')).toBe(false);
-    const fixed = await cli(runSync, root, [...args, '--go-proxy', proxy, '--json']);
+    const fixed = await goOnly('sync', root, [...args, '--go-proxy', proxy, '--json']);
     expect(fixed).toMatchObject({ code: 0, err: '' });
     expect(await readFile(zip)).toEqual(good);
   }, 120_000);

@@ -7,33 +7,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, expect, it } from 'vitest';
-import { runLock } from '../../src/cli/commands/lock.js';
-import { runSync } from '../../src/cli/commands/sync.js';
 import { haveCmdGoTestdata, writeCmdGoProxy } from '../go/support/cmdgoproxy.js';
 import { fixtureModule, writeProxyTree } from '../go/support/modules.js';
-import { captureStreams } from '../support/files.js';
+import { goOnly } from '../support/cli.js';
 import { describeWithOracle, goCommandEnv, goOracle, type Oracle } from '../support/oracles.js';
 
 const run = promisify(execFile);
-const interp = { executable: '/usr/bin/python3', version: '3.11' };
-
-async function cli(
-  command: typeof runLock | typeof runSync,
-  root: string,
-  argv: string[],
-): Promise<{ code: number; out: string; err: string }> {
-  const { stdout, stderr, seen } = captureStreams();
-  const ctx = { argv: [...argv, '--cwd', root], stdout, stderr, env: { GOSUMDB: 'off' }, cwd: root };
-  const code =
-    command === runLock
-      ? await runLock(ctx, {
-          makeBuild: async () => () => {
-            throw new Error('no Python imports here');
-          },
-        })
-      : await runSync(ctx, { probeInterpreter: async () => interp });
-  return { code, out: seen.out, err: seen.err };
-}
 
 /** Every file and folder under `dir`: relative path → bytes (`null` for a folder). */
 async function snapshot(dir: string): Promise<Map<string, string | null>> {
@@ -149,7 +128,7 @@ describeWithOracle(oracle, 'sync --go-vendor: the files and modules.txt of go mo
         '',
       ].join('\n'),
     );
-    const l = await cli(runLock, root, [
+    const l = await goOnly('lock', root, [
       '--go-proxy',
       proxy,
       '--go-cache-dir',
@@ -173,7 +152,7 @@ describeWithOracle(oracle, 'sync --go-vendor: the files and modules.txt of go mo
   }, 60_000);
 
   it('writes the same vendor/ as go mod vendor, and go build -mod=vendor works offline', async () => {
-    const s = await cli(runSync, root, [...syncArgs(), '--json']);
+    const s = await goOnly('sync', root, [...syncArgs(), '--json']);
     expect(s).toMatchObject({ code: 0, err: '' });
     const vendor = JSON.parse(s.out).go.vendor;
     expect(vendor).toMatchObject({ upToDate: false, packages: 9 });
@@ -206,7 +185,7 @@ describeWithOracle(oracle, 'sync --go-vendor: the files and modules.txt of go mo
     });
 
     // Again: nothing changes, and vendor/ is reported up to date.
-    const again = await cli(runSync, root, [...syncArgs(), '--json', '--offline']);
+    const again = await goOnly('sync', root, [...syncArgs(), '--json', '--offline']);
     expect(again).toMatchObject({ code: 0, err: '' });
     expect(JSON.parse(again.out).go.vendor).toMatchObject({ upToDate: true });
     expect(await snapshot(join(bridge, 'vendor'))).toEqual(ours);
@@ -218,14 +197,14 @@ describeWithOracle(oracle, 'sync --go-vendor: the files and modules.txt of go mo
     await writeFile(join(vendorDir, 'extra.txt'), 'extra\n');
     await writeFile(join(vendorDir, 'example.com', 'a', 'a.go'), 'package changed\n');
     await rm(join(vendorDir, 'example.com', 'b', 'LICENSE'));
-    const s = await cli(runSync, root, [...syncArgs(), '--json', '--offline']);
+    const s = await goOnly('sync', root, [...syncArgs(), '--json', '--offline']);
     expect(s).toMatchObject({ code: 0, err: '' });
     expect(JSON.parse(s.out).go.vendor).toMatchObject({ upToDate: false });
     expect(await snapshot(vendorDir)).toEqual(want);
     // A run that died after moving the old vendor/ aside: the next run starts from it.
     await cp(vendorDir, join(bridge, '.vendor.old'), { recursive: true });
     await rm(vendorDir, { recursive: true });
-    const again = await cli(runSync, root, [...syncArgs(), '--json', '--offline']);
+    const again = await goOnly('sync', root, [...syncArgs(), '--json', '--offline']);
     expect(JSON.parse(again.out).go.vendor).toMatchObject({ upToDate: true });
     expect(await snapshot(vendorDir)).toEqual(want);
     expect(await readdir(bridge)).not.toContain('.vendor.old');

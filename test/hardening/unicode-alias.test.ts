@@ -31,7 +31,13 @@ describe('Unicode aliases round-trip through lock and lock --check', () => {
   }, 60_000);
 
   it('what the lexer reads as an alias, the lock reader accepts, and the other way round', () => {
-    const names = ['東京', '😀', 'café', '_x1', 'Ωmega', 'a٣', 'x', '1x', 'type', 'a-b', 'a b', ''];
+    // The last four: the length limit is 128 UTF-8 bytes (東 is three).
+    const names = ['東京', '😀', 'café', '_x1', 'Ωmega', 'a٣', 'x', '1x', 'type', 'a-b', 'a b', ''].concat([
+      'a'.repeat(128),
+      'a'.repeat(129),
+      '東'.repeat(42),
+      '東'.repeat(43),
+    ]);
     for (const name of names) {
       let lexed: boolean;
       try {
@@ -51,5 +57,21 @@ describe('Unicode aliases round-trip through lock and lock --check', () => {
       }
       expect([name, read]).toEqual([name, isMochiAlias(name)]);
     }
+  });
+
+  it('an alias too long to name a folder is a project-import error at its position, not a crash', () => {
+    const long = 'a'.repeat(300);
+    const err = (() => {
+      try {
+        findImports(`import go "example.com/m" as ${long}\n`, 'm.mochi');
+      } catch (e) {
+        return e as MochiPkgError;
+      }
+      return undefined;
+    })();
+    expect([err?.code, err?.message]).toEqual([
+      'project-import',
+      'm.mochi:1:30: the alias after `as` is 300 bytes long; at most 128 are allowed (it names the folder python_wrap/<alias>)',
+    ]);
   });
 });

@@ -5,7 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { withFileLock } from '../../src/util/fileLock.js';
+import { acquireFileLock, withFileLock } from '../../src/util/fileLock.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mochi-filelock-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -61,4 +61,19 @@ it('waits for a live holder, then fails with the caller error, leaving its lock 
   ).catch((e: unknown) => e);
   expect([ran, (err as Error).message]).toEqual([false, `held by ${process.pid} someone-else`]);
   expect(readFileSync(lock, 'utf8')).toBe(`${process.pid} someone-else\n`);
+});
+
+it('with staleMs Infinity keeps waiting for a live holder however old its lock (a long sync)', async () => {
+  const lock = join(dir, 'long.lock');
+  writeFileSync(lock, `${process.pid} long-sync\n`);
+  utimesSync(lock, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+  const err = await acquireFileLock(lock, { onTimeout, waitMs: 50, staleMs: Number.POSITIVE_INFINITY }).catch(
+    (e: unknown) => e,
+  );
+  expect((err as Error).message).toBe(`held by ${process.pid} long-sync`);
+  rmSync(lock);
+  const release = await acquireFileLock(lock, { onTimeout, staleMs: Number.POSITIVE_INFINITY });
+  expect(readFileSync(lock, 'utf8')).toMatch(new RegExp(`^${process.pid} [0-9a-f]{16}\\n$`));
+  await release();
+  expect(readdirSync(dir).filter((f) => f.startsWith('long'))).toEqual([]);
 });
