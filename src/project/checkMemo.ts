@@ -121,7 +121,7 @@ function treeStamp(
       if (SKIPPED.has(name) || (depth === 0 && skipTop.has(name))) continue;
       const path = rel === '' ? name : `${rel}${sep}${name}`;
       if (entry.isSymbolicLink()) throw new Unstampable(`${join(dir, path)} is a symbolic link`);
-      if (entry.isDirectory()) walk(join(abs, name), path, depth + 1);
+      if (entry.isDirectory()) walk(`${abs}${sep}${name}`, path, depth + 1);
       else if (!name.startsWith('.tmp-')) files.push(path);
       if (files.length > MAX_FILES) throw new Unstampable(`${dir} holds more than ${MAX_FILES} files`);
     }
@@ -130,8 +130,10 @@ function treeStamp(
   walk(dir, '', 0);
   const lines: string[] = [dir];
   for (const rel of files.sort()) {
-    const st = lstatSync(join(dir, rel), { bigint: true });
-    if (st.isSymbolicLink()) throw new Unstampable(`${join(dir, rel)} is a symbolic link`);
+    // Joined by hand: `dir` is absolute and `rel` plain names (path.join's normalising showed in profiles).
+    const path = `${dir}${sep}${rel}`;
+    const st = lstatSync(path, { bigint: true });
+    if (st.isSymbolicLink()) throw new Unstampable(`${path} is a symbolic link`);
     if (st.isDirectory()) continue;
     if (st.mtimeNs > newestSeen) newestSeen = st.mtimeNs;
     if (st.ctimeNs > newestSeen) newestSeen = st.ctimeNs;
@@ -139,9 +141,7 @@ function treeStamp(
     // Only a regular file's content is read (a FIFO named *.mochi would block for ever; the scan
     // skips it, so its stamp is enough).
     if (st.isFile() && contentOf(rel))
-      line += ` ${createHash('sha256')
-        .update(readFileSync(join(dir, rel)))
-        .digest('hex')}`;
+      line += ` ${createHash('sha256').update(readFileSync(path)).digest('hex')}`;
     lines.push(line);
   }
   return lines.join('\n');
