@@ -43,12 +43,12 @@ export function universe(): GenDist[] {
   });
 }
 
-function run(cmd: string, args: string[], cwd?: string): Promise<number> {
+function run(cmd: string, args: string[], cwd?: string, env: NodeJS.ProcessEnv = {}): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(cmd, args, {
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, PIP_CONFIG_FILE: '/dev/null' },
+      env: { ...process.env, PIP_CONFIG_FILE: '/dev/null', ...env },
       ...(cwd ? { cwd } : {}),
     });
     let err = '';
@@ -104,10 +104,17 @@ export default async function bench(): Promise<void> {
     const common = ['--cwd', project, '--index-url', server.url, '--cache-dir', cache, '--python', '3.11'];
     await run('node', [bin, 'lock', ...common]);
     let best = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < 3; i++)
-      best = Math.min(best, await run('node', [bin, 'lock', '--check', '--offline', ...common]));
+    // Planned in full each time: a MOCHI_* variable that changes every run is part of the memo's key,
+    // so no run is answered by the memo of `lock --check` (src/project/checkMemo.ts).
+    for (let i = 0; i < 3; i++) {
+      const env = { MOCHI_BENCH_RUN: `${Date.now()}-${i}` };
+      best = Math.min(
+        best,
+        await run('node', [bin, 'lock', '--check', '--offline', ...common], undefined, env),
+      );
+    }
     console.log(
-      `warm \`mochi-pkg lock --check --offline\` of a project whose lock pins ${DISTS} distributions: ${best.toFixed(0)} ms (target < 500 ms: ${best < 500 ? 'met' : 'NOT met'})`,
+      `warm \`mochi-pkg lock --check --offline\` of a project whose lock pins ${DISTS} distributions, planned in full (no memo): ${best.toFixed(0)} ms (target < 500 ms: ${best < 500 ? 'met' : 'NOT met'})`,
     );
   } finally {
     await server.close();

@@ -16,12 +16,19 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const { main } = await import('../dist/cli-bundle/main.js');
-const code = await main({
+const context = {
   argv: process.argv.slice(2),
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
   cwd: process.cwd(),
-});
+};
+// `--version` and a `lock --check` answered by its memo need not load the CLI (src/cli/fast.ts); any
+// other command, or a check the memo cannot answer, runs the full CLI.
+const fast = await import('../dist/cli-bundle/fast.js');
+let code = await fast.quick(context);
+if (code === undefined) {
+  const { main } = await import('../dist/cli-bundle/main.js');
+  code = await main(context);
+}
 process.exitCode = code;

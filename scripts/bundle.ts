@@ -4,6 +4,9 @@
 // linking about 240 separate ES modules. The bundle is one entry file plus one chunk per lazily
 // loaded command (code splitting keeps `import()` lazy), so `--version` loads one small file.
 //
+// Beside it, fast.js: src/cli/fast.ts (`--version` and a `lock --check` its memo answers) in one file,
+// which bin/mochi-pkg.js loads first so that those load neither main.js nor the lock command.
+//
 // What stays outside the bundle:
 // - npm packages (`packages: 'external'`): resolved from node_modules as before; web-tree-sitter finds its
 //   wasm next to its own files, and the AWS SDK is loaded only by `serve`.
@@ -15,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 /** The bundle's folder, one level below dist/, so that `../<x>.js` from any chunk is dist/<x>.js. */
@@ -63,17 +66,13 @@ async function buildId(): Promise<string> {
 /** Builds the CLI bundle; returns the files written. */
 export async function bundleCli(): Promise<string[]> {
   await rm(join(REPO, BUNDLE_DIR), { recursive: true, force: true });
-  const r = await build({
+  const common: BuildOptions = {
     absWorkingDir: REPO,
-    entryPoints: { main: 'src/cli/main.ts' },
-    outdir: BUNDLE_DIR,
     bundle: true,
-    splitting: true,
     format: 'esm',
     platform: 'node',
     target: 'node20',
     external: EXTERNAL,
-    chunkNames: 'chunk-[hash]',
     // Readable stack traces in bug reports: names kept, no minification.
     minify: false,
     keepNames: false,
@@ -83,8 +82,18 @@ export async function bundleCli(): Promise<string[]> {
     logLevel: 'warning',
     plugins: [metaUrlOfTscOutput],
     define: { __MOCHI_BUILD_ID__: JSON.stringify(await buildId()) },
+  };
+  const cli = await build({
+    ...common,
+    entryPoints: { main: 'src/cli/main.ts' },
+    outdir: BUNDLE_DIR,
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
   });
-  return Object.keys(r.metafile.outputs).sort();
+  // The fast entry is one file of its own (no chunks shared with the CLI): resolving and linking each
+  // module file is most of what a memo-answered check costs.
+  const fast = await build({ ...common, entryPoints: { fast: 'src/cli/fast.ts' }, outdir: BUNDLE_DIR });
+  return [...Object.keys(cli.metafile!.outputs), ...Object.keys(fast.metafile!.outputs)].sort();
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -17,7 +17,7 @@
 // a non-canonical lock or Go warnings. The inputs are stamped before and after the full check; the
 // memo is kept only when the project's and the directories' stamps did not move meanwhile.
 import { createHash } from 'node:crypto';
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,31 +93,47 @@ let newestSeen = 0n;
 /**
  * Path, size, mtime, ctime, inode and mode of every file under `dir` (sorted; skipped folders and
  * `.tmp-` files being written left out), with the SHA-256 of those `contentOf` picks; missing → a marker.
+ *
+ * Synchronous on purpose: the trees are small (a project, its stubs, the caches of its imports) and
+ * nothing else runs meanwhile; one lstat per file through the thread pool cost a check several times
+ * what the calls themselves take (a warm check of 150 distributions stamps about 600 files twice).
  */
-async function treeStamp(
+function treeStamp(
   dir: string,
   contentOf: (rel: string) => boolean = () => false,
   skipTop: ReadonlySet<string> = new Set(),
-): Promise<string> {
-  let names: string[];
+): string {
   try {
-    const top = await lstat(dir);
+    const top = lstatSync(dir);
     if (top.isSymbolicLink()) throw new Unstampable(`${dir} is a symbolic link`);
     if (!top.isDirectory()) return `${dir}: not a directory`;
-    names = await readdir(dir, { recursive: true });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return `${dir}: missing`;
     throw e;
   }
-  if (names.length > MAX_FILES) throw new Unstampable(`${dir} holds more than ${MAX_FILES} files`);
+  // A walk of our own (readdirSync's `recursive` costs several times more, and descends into the
+  // skipped folders only to have their files dropped).
+  const files: string[] = [];
+  const walk = (abs: string, rel: string, depth: number) => {
+    for (const entry of readdirSync(abs, { withFileTypes: true })) {
+      const name = entry.name;
+      if (SKIPPED.has(name) || (depth === 0 && skipTop.has(name))) continue;
+      const path = rel === '' ? name : `${rel}${sep}${name}`;
+      if (entry.isSymbolicLink()) throw new Unstampable(`${join(dir, path)} is a symbolic link`);
+      if (entry.isDirectory()) walk(`${abs}${sep}${name}`, path, depth + 1);
+      else if (!name.startsWith('.tmp-')) files.push(path);
+      if (files.length > MAX_FILES) throw new Unstampable(`${dir} holds more than ${MAX_FILES} files`);
+    }
+  };
+  // A folder or file that vanishes meanwhile throws: readInputs gives no memo then.
+  walk(dir, '', 0);
   const lines: string[] = [dir];
-  for (const rel of names.sort()) {
-    const parts = rel.split(sep);
-    if (parts.some((part) => SKIPPED.has(part)) || parts.at(-1)!.startsWith('.tmp-')) continue;
-    if (skipTop.has(parts[0]!)) continue;
-    const st = await lstat(join(dir, rel), { bigint: true });
-    if (st.isSymbolicLink()) throw new Unstampable(`${join(dir, rel)} is a symbolic link`);
+  for (const rel of files.sort()) {
+    // Joined by hand: `dir` is absolute and `rel` plain names (path.join's normalising showed in profiles).
+    const path = `${dir}${sep}${rel}`;
+    const st = lstatSync(path, { bigint: true });
+    if (st.isSymbolicLink()) throw new Unstampable(`${path} is a symbolic link`);
     if (st.isDirectory()) continue;
     if (st.mtimeNs > newestSeen) newestSeen = st.mtimeNs;
     if (st.ctimeNs > newestSeen) newestSeen = st.ctimeNs;
@@ -125,9 +141,7 @@ async function treeStamp(
     // Only a regular file's content is read (a FIFO named *.mochi would block for ever; the scan
     // skips it, so its stamp is enough).
     if (st.isFile() && contentOf(rel))
-      line += ` ${createHash('sha256')
-        .update(await readFile(join(dir, rel)))
-        .digest('hex')}`;
+      line += ` ${createHash('sha256').update(readFileSync(path)).digest('hex')}`;
     lines.push(line);
   }
   return lines.join('\n');
@@ -155,12 +169,12 @@ function codeId(): Promise<string> {
     const own =
       typeof __MOCHI_BUILD_ID__ === 'string'
         ? `build ${__MOCHI_BUILD_ID__}`
-        : await treeStamp(fileURLToPath(new URL('../', import.meta.url)));
+        : treeStamp(fileURLToPath(new URL('../', import.meta.url)));
     // The node_modules folder the package's dependencies are installed in (pyright exports its package.json).
     const modules = dirname(dirname(createRequire(import.meta.url).resolve('pyright/package.json')));
     const deps: string[] = [];
     for (const d of DEPENDENCIES) {
-      const st = await lstat(join(modules, d, 'package.json'), { bigint: true });
+      const st = lstatSync(join(modules, d, 'package.json'), { bigint: true });
       deps.push(`${d} ${st.size} ${st.mtimeNs} ${st.ctimeNs} ${st.ino}`);
     }
     return [own, ...deps].join('\n');
@@ -230,17 +244,13 @@ async function inputs(s: MemoSettings, settings: Settings): Promise<Parts | unde
     ...envLines,
   ].join('\n');
   newestSeen = 0n;
-  const trees: string[] = [await treeStamp(root, (rel) => BY_CONTENT.test(rel))];
-  for (const d of [...dirs].sort()) trees.push(await treeStamp(d));
+  const trees: string[] = [treeStamp(root, (rel) => BY_CONTENT.test(rel))];
+  for (const d of [...dirs].sort()) trees.push(treeStamp(d));
   const newest = newestSeen;
   // Online, index pages are fetched again by every check (and only written to the cache): they are read
   // from the cache offline only.
-  const registry = await treeStamp(
-    join(pythonCache, 'registry'),
-    undefined,
-    new Set(s.offline ? [] : ['pages']),
-  );
-  const caches = [registry, await treeStamp(goCache)].join('\n');
+  const registry = treeStamp(join(pythonCache, 'registry'), undefined, new Set(s.offline ? [] : ['pages']));
+  const caches = [registry, treeStamp(goCache)].join('\n');
   const id = createHash('sha256').update(root).digest('hex').slice(0, 32);
   return {
     fixed,
@@ -284,7 +294,7 @@ function isErrno(e: unknown): e is NodeJS.ErrnoException {
 async function recalled(p: Parts): Promise<number | undefined> {
   let text: string;
   try {
-    text = await readFile(p.file, 'utf8');
+    text = readFileSync(p.file, 'utf8');
   } catch (e) {
     if (isErrno(e)) return undefined;
     throw e;
@@ -372,6 +382,15 @@ export async function memoisedCheck(
     });
   }
   return r;
+}
+
+/**
+ * The memo's answer (the lock's entry count) when no input of this check changed since a full check
+ * found the lock up to date, else undefined (then only a full check can answer). Writes nothing.
+ */
+export async function recallCheck(s: MemoSettings): Promise<number | undefined> {
+  const inputs = await readInputs(s);
+  return inputs === undefined ? undefined : await recalled(inputs);
 }
 
 /** The memo file of a project (undefined when its checks cannot be memoised). */

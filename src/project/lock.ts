@@ -25,7 +25,7 @@ import { fromBuildResult, type Manifest } from '../python/lockfile/index.js';
 import { defaultPythonCacheRoot, RegistryError } from '../python/registry/index.js';
 import type { ClosureRoot } from '../python/registry/lockClosure.js';
 import { ResolverError } from '../python/resolver/errors.js';
-import { loadStubParser } from '../python/stubs/index.js';
+import { loadStubParser, type StubParser } from '../python/stubs/index.js';
 import type { ExternalModules } from '../python/typemap/scope.js';
 import type { SkipReport } from '../python/typemap/types.js';
 import { wrapperFiles } from '../python/wrapper/index.js';
@@ -54,11 +54,12 @@ export interface PythonBuildOptions {
  * wrappers and shims with it, resolving outside names through `typeshedRoots`.
  */
 export async function loadPythonBuild(options: PythonBuildOptions = {}): Promise<BuildFn> {
-  const parser = await loadStubParser();
+  // Loaded on the first build: a lock whose wrappers all come from the build cache parses no stub.
+  let loading: Promise<StubParser> | undefined;
   const roots = options.typeshedRoots ?? [];
   // Externals parse modules for one Python target, so they are made per target and kept.
   const byTarget = new Map<string, ExternalModules>();
-  const externalsFor = (python: PythonTarget): ExternalModules | undefined => {
+  const externalsFor = (parser: StubParser, python: PythonTarget): ExternalModules | undefined => {
     if (roots.length === 0) return undefined;
     const key = `${python.version.join('.')}/${python.platform}`;
     let ext = byTarget.get(key);
@@ -75,8 +76,10 @@ export async function loadPythonBuild(options: PythonBuildOptions = {}): Promise
     }
     return ext;
   };
-  return (req) => {
-    const externals = externalsFor(req.python ?? DEFAULT_PYTHON);
+  return async (req) => {
+    loading ??= loadStubParser();
+    const parser = await loading;
+    const externals = externalsFor(parser, req.python ?? DEFAULT_PYTHON);
     return buildWith(
       req,
       (stubs, python) => parser.parsePackage(stubs, python),

@@ -1,5 +1,6 @@
 // Atomic files and directories: temp beside the target, fsync, rename — readers see all or nothing.
 import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { type FileHandle, lstat, mkdir, open, readdir, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { MochiPkgError } from '../errors.js';
@@ -56,10 +57,23 @@ export const TEMP_PREFIX = '.tmp-';
 
 /** A temp path beside `target`, unique per process and call. */
 export function tempPathFor(target: string): string {
-  return join(
-    dirname(target),
-    `${TEMP_PREFIX}${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}`,
-  );
+  return join(dirname(target), `${TEMP_PREFIX}${basename(target)}.${process.pid}.${nextTempSuffix()}`);
+}
+
+/** 48 bits: the random start of this process's temp suffixes (12 hex digits each). */
+const TEMP_SUFFIX_SPACE = 2 ** 48;
+let tempSuffixBase: number | undefined;
+let tempSuffixCount = 0;
+
+/**
+ * The next 12-hex-digit temp suffix: a random start drawn once per process, then counted up, so
+ * names never repeat within the process (and the process id tells processes apart) without
+ * asking the random source on every write.
+ */
+function nextTempSuffix(): string {
+  tempSuffixBase ??= randomBytes(6).readUIntBE(0, 6);
+  const n = (tempSuffixBase + tempSuffixCount++) % TEMP_SUFFIX_SPACE;
+  return n.toString(16).padStart(12, '0');
 }
 
 /**
@@ -113,6 +127,51 @@ export async function writeFileAtomic(
   } catch (e) {
     await removeQuietly(tmp);
     throw asWriteError(target, e);
+  }
+}
+
+/**
+ * {@link writeFileAtomic} for small data, with synchronous system calls: the same temp file in the
+ * same directory, the same rename, the same clean-up. A few small writes on the calling thread
+ * cost less than handing each of open, write, close and rename to the thread pool and back.
+ */
+export function writeFileAtomicSync(
+  target: string,
+  data: string | Uint8Array,
+  options: { mode?: number; fsync?: boolean; mkdirs?: boolean } = {},
+): void {
+  const tmp = tempPathFor(target);
+  let fd: number;
+  try {
+    fd = openExclusiveSync(tmp, options.mode ?? 0o644, options.mkdirs);
+  } catch (e) {
+    throw asWriteError(target, e);
+  }
+  try {
+    try {
+      writeFileSync(fd, data);
+      if (options.fsync !== false) fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, target);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // the error being reported is the first one
+    }
+    throw asWriteError(target, e);
+  }
+}
+
+function openExclusiveSync(path: string, mode: number, mkdirs = false): number {
+  try {
+    return openSync(path, 'wx', mode);
+  } catch (e) {
+    if (!mkdirs || (e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    mkdirSync(dirname(path), { recursive: true });
+    return openSync(path, 'wx', mode);
   }
 }
 

@@ -492,7 +492,8 @@ export async function readEntries(
   const windowRead = (pos: number) => {
     const len = Math.min(windowSize, source.size - pos);
     turn ^= 1;
-    buffers[turn] ??= Buffer.allocUnsafe(windowSize);
+    // A window never exceeds the file: a small zip gets small buffers, not two of 8 MiB.
+    buffers[turn] ??= Buffer.allocUnsafe(Math.min(windowSize, source.size));
     const data = source.read(pos, len, buffers[turn]);
     data.catch(() => {}); // observed when awaited; avoids an unhandled rejection if never used
     return { start: pos, data };

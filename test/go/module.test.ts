@@ -42,6 +42,14 @@ describe('escapePath', () => {
     expect(() => escapePath('Example.com/m')).toThrow(InvalidPathError);
     expect(() => escapePath('example.com/m!')).toThrow(/invalid char '!'/);
   });
+
+  it('answers a repeated path as the first time (remembered escapes) and refuses a bad one every time', () => {
+    const paths = ['github.com/Foo/Bar', 'example.com/x/y', 'github.com/Foo/Bar'];
+    const fresh = paths.map((p) => escapePath(p));
+    expect(paths.map((p) => escapePath(p))).toEqual(fresh);
+    expect(fresh).toEqual(['github.com/!foo/!bar', 'example.com/x/y', 'github.com/!foo/!bar']);
+    for (let i = 0; i < 2; i++) expect(() => escapePath('example.com/m!')).toThrow(InvalidPathError);
+  });
 });
 
 describe('escapeVersion', () => {

@@ -2,7 +2,13 @@ import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeDirAtomic, writeFileAtomic } from '../../src/util/atomic.js';
+import { publishNoReplaceSync } from '../../src/go/cache/publish.js';
+import {
+  FileWriteError,
+  writeDirAtomic,
+  writeFileAtomic,
+  writeFileAtomicSync,
+} from '../../src/util/atomic.js';
 
 describe('writeFileAtomic', () => {
   it('writes bytes and leaves no temp file behind', async () => {
@@ -33,6 +39,40 @@ describe('writeFileAtomic', () => {
     await expect(writeFileAtomic(target, failing())).rejects.toThrow('source broke');
     expect(await readFile(target, 'utf8')).toBe('old');
     expect(await readdir(dir)).toEqual(['c']);
+  });
+});
+
+describe('writeFileAtomicSync', () => {
+  it('writes like writeFileAtomic: parents made, target replaced whole, no temp file left', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'atomic-'));
+    const target = join(dir, 'deep', 'er', 'a.txt');
+    writeFileAtomicSync(target, 'first', { mkdirs: true, fsync: false });
+    writeFileAtomicSync(target, Buffer.from('second'), { fsync: false });
+    expect(await readFile(target, 'utf8')).toBe('second');
+    expect(await readdir(join(dir, 'deep', 'er'))).toEqual(['a.txt']);
+  });
+
+  it('fails with a file-write error, keeps nothing half-written and no temp file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'atomic-'));
+    const target = join(dir, 'taken');
+    await mkdir(join(target, 'inside'), { recursive: true });
+    // Renaming a file over a non-empty directory fails after the temp file was written.
+    expect(() => writeFileAtomicSync(target, 'x')).toThrow(FileWriteError);
+    expect(await readdir(dir)).toEqual(['taken']);
+    expect(() => writeFileAtomicSync(join(dir, 'missing', 'f'), 'x')).toThrow(/ENOENT/);
+  });
+});
+
+describe('publishNoReplaceSync', () => {
+  it('publishes a temp file once and never replaces what is there', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'atomic-'));
+    const target = join(dir, 'v1.zip');
+    await writeFile(join(dir, 't1'), 'one');
+    expect(publishNoReplaceSync(join(dir, 't1'), target)).toBe('published');
+    await writeFile(join(dir, 't2'), 'two');
+    expect(publishNoReplaceSync(join(dir, 't2'), target)).toBe('exists');
+    expect(await readFile(target, 'utf8')).toBe('one');
+    expect(await readdir(dir)).toEqual(['v1.zip']);
   });
 });
 

@@ -90,9 +90,22 @@ function unescapeString(escaped: string): { ok: true; value: string } | { ok: fa
  * ```
  */
 export function escapePath(path: string): EscapedPath {
+  const known = escapedPaths.get(path);
+  if (known !== undefined) return known;
   checkPath(path);
-  return escapeString(path) as EscapedPath;
+  const escaped = escapeString(path) as EscapedPath;
+  // Only paths that passed checkPath are remembered; a refused path is checked (and refused) again.
+  if (escapedPaths.size >= MAX_ESCAPED_PATHS) escapedPaths.clear();
+  escapedPaths.set(path, escaped);
+  return escaped;
 }
+
+/**
+ * Paths already checked and escaped: a download asks for the same module's cache and proxy paths
+ * several times per version, and checkPath is most of that cost. Bounded; emptied when full.
+ */
+const escapedPaths = new Map<string, EscapedPath>();
+const MAX_ESCAPED_PATHS = 1 << 14;
 
 /**
  * Escapes a module version (x/mod `EscapeVersion`). Versions need not be semantic versions, but

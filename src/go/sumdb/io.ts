@@ -1,8 +1,9 @@
 // The I/O edges of the checksum database client: HTTP fetching with caps and timeouts, and the state file.
+import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from '../../util/atomic.js';
+import { writeFileAtomic, writeFileAtomicSync } from '../../util/atomic.js';
 import { withFileLock } from '../../util/fileLock.js';
 import { Http } from '../../util/http.js';
 import type { Credentials } from '../../util/netrc.js';
@@ -130,6 +131,15 @@ export function urlStatusProbe(opts: SumdbHttpOptions = {}): StatusProbe {
   };
 }
 
+/** False when `path` is certainly absent (ENOENT, ENOTDIR); any other trouble is left to the read. */
+function mayExist(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false }) !== undefined;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ENOTDIR';
+  }
+}
+
 /** Largest entry of the tile and lookup cache (a full tile is 8 KiB, a lookup answer far less). */
 const MAX_CACHED = 1 << 20;
 
@@ -148,7 +158,10 @@ export function fileTileCache(dir: string): TileCache {
   };
   return {
     async get(path) {
-      const data = await readRegularFileIfExists(fileOf(path), {
+      const file = fileOf(path);
+      // A cold cache misses on every lookup: one synchronous stat, no failed open and no error object.
+      if (!mayExist(file)) return undefined;
+      const data = await readRegularFileIfExists(file, {
         maxBytes: MAX_CACHED,
         what: 'checksum database cache file',
       });
@@ -157,7 +170,8 @@ export function fileTileCache(dir: string): TileCache {
     },
     async put(path, data) {
       // Not fsynced: everything here can be fetched again and is re-verified when read.
-      await writeFileAtomic(fileOf(path), data, { mkdirs: true, fsync: false });
+      // Small (a tile is at most 8 KiB): written with synchronous calls, still temp file and rename.
+      writeFileAtomicSync(fileOf(path), data, { mkdirs: true, fsync: false });
     },
   };
 }

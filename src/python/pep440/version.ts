@@ -70,8 +70,24 @@ function groupsOf(text: string): (string | undefined)[] | undefined {
   return m === null ? undefined : m.slice(1);
 }
 
+/** The versions {@link tryParseVersion} parsed lately (a bounded memo, emptied when full). */
+const parsed = new Map<string, Version | undefined>();
+const PARSED_MAX = 8192;
+
 /** Parses a version, or returns undefined when it is not PEP 440. */
 export function tryParseVersion(text: string): Version | undefined {
+  // A resolve parses the same few hundred version strings thousands of times (each candidate against
+  // each specifier); the answer depends on the text alone and a Version is read-only.
+  if (parsed.has(text)) return parsed.get(text);
+  const v = parseUncached(text);
+  // Only short texts are kept (a hostile page's long junk is parsed and dropped).
+  if (text.length > 64) return v;
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  parsed.set(text, v);
+  return v;
+}
+
+function parseUncached(text: string): Version | undefined {
   const g = groupsOf(text);
   if (g === undefined) return undefined;
   const [epochG, releaseG, preL, preN, postN1, postL, postN2, devL, devN, localG] = g;

@@ -1,5 +1,6 @@
 // One run's view of its package indexes: clients, project pages, wheels and core metadata, each asked for once and cached.
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { RegistryCache, sha256Hex } from './cache.js';
@@ -222,10 +223,13 @@ export class IndexSession {
 
   private async loadMetadata(indexUrl: string, file: DistributionFile, sha: string): Promise<CoreMetadata> {
     const path = this.metadataPath(sha);
-    const cached = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') return undefined;
-      throw e;
-    });
+    // A synchronous read, as RegistryCache.getPage: many small files, each a single call this way.
+    let cached: string | undefined;
+    try {
+      cached = readFileSync(path, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
     if (cached !== undefined) return parseCoreMetadata(cached, file.filename);
     if (this.options.offline) {
       throw new RegistryError(

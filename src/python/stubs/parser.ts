@@ -14,7 +14,7 @@
 // filbert (last release 2015) and dt-python-parser (ANTLR, SQL-domain) were not considered further.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { Language, type Node, Parser, type Tree } from 'web-tree-sitter';
+import type { Language, Node, Parser, Tree } from 'web-tree-sitter';
 import { MAX_STUB_BYTES, StubParseError } from './errors.js';
 import {
   copyTree,
@@ -38,11 +38,15 @@ export type { Node, Tree };
 const binding: Record<string, unknown> = {};
 
 let loading: Promise<Language> | undefined;
+/** The tree-sitter runtime, imported by {@link loadPythonLanguage} (a command that parses no stub never loads it). */
+let runtime: typeof import('web-tree-sitter') | undefined;
 
 /** Loads (once per process) the tree-sitter runtime and the Python grammar. */
 export function loadPythonLanguage(): Promise<Language> {
   loading ??= (async () => {
+    const { Language, Parser } = await import('web-tree-sitter');
     await Parser.init(binding);
+    runtime = { Language, Parser } as typeof import('web-tree-sitter');
     const require = createRequire(import.meta.url);
     const wasm = await readFile(require.resolve('tree-sitter-python/tree-sitter-python.wasm'));
     return Language.load(wasm);
@@ -230,8 +234,11 @@ export class PythonParser {
   private readonly grammar: Grammar;
   private readonly walker: (tree: Tree) => TreeWalker;
 
+  /** `language` comes from {@link loadPythonLanguage}, which also loads the runtime. */
   constructor(language: Language) {
-    this.parser = new Parser();
+    if (runtime === undefined)
+      throw new Error('PythonParser: loadPythonLanguage() has not loaded the runtime');
+    this.parser = new runtime.Parser();
     this.parser.setLanguage(language);
     this.grammar = grammarOf(language);
     this.walker = cursorWalker;
