@@ -24,8 +24,8 @@ import {
 } from '../go/proxy/index.js';
 import { isPseudoVersion, isValid, sort as semverSort } from '../go/semver/index.js';
 import { matchPrefixPatterns, type SumdbClient } from '../go/sumdb/index.js';
+import { memoize } from '../util/memo.js';
 import { ServeError } from './errors.js';
-import { memoize } from './memo.js';
 import type { Metrics } from './metrics.js';
 import { SingleFlight } from './singleflight.js';
 import { readObject, type Storage, type StoredObject } from './storage.js';
@@ -105,12 +105,12 @@ export function parseGoPath(path: string): Request | undefined {
   }
 }
 
-// A warm request spent a tenth of its time checking and escaping the same module paths again.
-const escapedModule = memoize(escapePath);
-const parsedGoPath = memoize(parseGoPath);
+// A warm request spent a tenth of its time parsing the same paths again (escapePath remembers
+// module paths itself). Request paths longer than any real one are parsed every time.
+const parsedGoPath = memoize(parseGoPath, { maxKeyLength: 1024 });
 
 function key(module: string, version: string, ext: string): string {
-  return `${escapedModule(module)}/@v/${escapeVersion(version)}.${ext}`;
+  return `${escapePath(module)}/@v/${escapeVersion(version)}.${ext}`;
 }
 
 /**
@@ -188,7 +188,7 @@ export class GoProxy {
   }
 
   private async storedVersions(module: string): Promise<string[]> {
-    const names = await this.o.storage.list(`${escapedModule(module)}/@v/`);
+    const names = await this.o.storage.list(`${escapePath(module)}/@v/`);
     const out = new Set<string>();
     for (const n of names) {
       const m = /^(.+)\.info$/.exec(n);

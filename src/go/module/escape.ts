@@ -1,6 +1,7 @@
 // The `!`-escape codec for module paths and versions in proxy URLs and cache paths (x/mod EscapePath & co).
 // Hand-written: the mapping is a byte-exact protocol detail with no npm implementation.
 import { MochiPkgError } from '../../errors.js';
+import { memoize } from '../../util/memo.js';
 import { MAX_VERSION_LENGTH } from '../semver/index.js';
 import {
   checkPath,
@@ -90,22 +91,21 @@ function unescapeString(escaped: string): { ok: true; value: string } | { ok: fa
  * ```
  */
 export function escapePath(path: string): EscapedPath {
-  const known = escapedPaths.get(path);
-  if (known !== undefined) return known;
-  checkPath(path);
-  const escaped = escapeString(path) as EscapedPath;
-  // Only paths that passed checkPath are remembered; a refused path is checked (and refused) again.
-  if (escapedPaths.size >= MAX_ESCAPED_PATHS) escapedPaths.clear();
-  escapedPaths.set(path, escaped);
-  return escaped;
+  return escapedPaths(path);
 }
 
 /**
  * Paths already checked and escaped: a download asks for the same module's cache and proxy paths
- * several times per version, and checkPath is most of that cost. Bounded; emptied when full.
+ * several times per version, and checkPath is most of that cost. Only paths that passed checkPath
+ * are remembered (a throw is not); a refused path is checked, and refused, again.
  */
-const escapedPaths = new Map<string, EscapedPath>();
-const MAX_ESCAPED_PATHS = 1 << 14;
+const escapedPaths = memoize(
+  (path: string): EscapedPath => {
+    checkPath(path);
+    return escapeString(path) as EscapedPath;
+  },
+  { max: 1 << 14 },
+);
 
 /**
  * Escapes a module version (x/mod `EscapeVersion`). Versions need not be semantic versions, but

@@ -1,5 +1,6 @@
 // PEP 440 versions: parse, normalise, compare — the semantics of packaging 26's `Version`.
 import { MochiPkgError } from '../../errors.js';
+import { memoize } from '../../util/memo.js';
 import { cmpDigits, cmpPyStr, isDigits, normDigits, PY_WS } from './text.js';
 
 /** A letter-tagged segment such as the `rc1` of `1.0rc1` or the `post2` of `1.0.post2`. */
@@ -70,22 +71,16 @@ function groupsOf(text: string): (string | undefined)[] | undefined {
   return m === null ? undefined : m.slice(1);
 }
 
-/** The versions {@link tryParseVersion} parsed lately (a bounded memo, emptied when full). */
-const parsed = new Map<string, Version | undefined>();
-const PARSED_MAX = 8192;
-
-/** Parses a version, or returns undefined when it is not PEP 440. */
-export function tryParseVersion(text: string): Version | undefined {
-  // A resolve parses the same few hundred version strings thousands of times (each candidate against
-  // each specifier); the answer depends on the text alone and a Version is read-only.
-  if (parsed.has(text)) return parsed.get(text);
-  const v = parseUncached(text);
-  // Only short texts are kept (a hostile page's long junk is parsed and dropped).
-  if (text.length > 64) return v;
-  if (parsed.size >= PARSED_MAX) parsed.clear();
-  parsed.set(text, v);
-  return v;
-}
+/**
+ * Parses a version, or returns undefined when it is not PEP 440. A resolve parses the same few
+ * hundred version strings thousands of times (each candidate against each specifier); the answer
+ * depends on the text alone and a Version is read-only, so recent answers are remembered. Only
+ * short texts are kept (a hostile page's long junk is parsed and dropped).
+ */
+export const tryParseVersion: (text: string) => Version | undefined = memoize(parseUncached, {
+  max: 8192,
+  maxKeyLength: 64,
+});
 
 function parseUncached(text: string): Version | undefined {
   const g = groupsOf(text);
