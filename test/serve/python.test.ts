@@ -36,6 +36,12 @@ const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const JSON_ACCEPT =
   'application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01';
 
+/** The PEP 691 JSON page of `project` from the index at `base`, parsed. */
+async function jsonPage(base: string, project: string) {
+  const url = `${base}/simple/${project}/`;
+  return parseJsonPage(await (await fetch(url, { headers: { accept: JSON_ACCEPT } })).text(), url, project);
+}
+
 let work = '';
 let good: Awaited<ReturnType<typeof serveIndex>>;
 let goodHtml: Awaited<ReturnType<typeof serveIndex>>;
@@ -126,11 +132,7 @@ describe('pull-through mirror', () => {
   });
 
   it('serves each file and metadata file verified, stores them once, and lists stored projects at the root', async () => {
-    const page = parseJsonPage(
-      await (await fetch(`${inst.url}/simple/pmalpha/`, { headers: { accept: JSON_ACCEPT } })).text(),
-      `${inst.url}/simple/pmalpha/`,
-      'pmalpha',
-    );
+    const page = await jsonPage(inst.url, 'pmalpha');
     const f = page.files.find((x) => x.coreMetadata !== undefined)!;
     const before = good.requests();
     const bodies = await Promise.all(
@@ -158,11 +160,7 @@ describe('pull-through mirror', () => {
     // The same files through a second mirror whose upstream only speaks HTML.
     const other = await start('store-html', [goodHtml.url]);
     try {
-      const page = parseJsonPage(
-        await (await fetch(`${other.url}/simple/pmalpha/`, { headers: { accept: JSON_ACCEPT } })).text(),
-        `${other.url}/simple/pmalpha/`,
-        'pmalpha',
-      );
+      const page = await jsonPage(other.url, 'pmalpha');
       const f = page.files.find((x) => x.coreMetadata !== undefined)!;
       const meta = new Uint8Array(await (await fetch(`${f.url}.metadata`)).arrayBuffer());
       expect(sha(meta)).toBe(f.coreMetadata!.sha256);
@@ -176,11 +174,7 @@ describe('pull-through mirror', () => {
     const url = dead.url;
     const first = await start('store-offline', [url]);
     try {
-      const page = parseJsonPage(
-        await (await fetch(`${first.url}/simple/pmbeta/`, { headers: { accept: JSON_ACCEPT } })).text(),
-        `${first.url}/simple/pmbeta/`,
-        'pmbeta',
-      );
+      const page = await jsonPage(first.url, 'pmbeta');
       for (const f of page.files) expect((await fetch(f.url)).status).toBe(200);
     } finally {
       await first.shutdown(100);
@@ -220,11 +214,7 @@ describe('a hostile upstream', () => {
     const evil = await serveIndex(dir, { json: true });
     const inst = await start('store-evil', [evil.url]);
     try {
-      const page = parseJsonPage(
-        await (await fetch(`${inst.url}/simple/pmalpha/`, { headers: { accept: JSON_ACCEPT } })).text(),
-        `${inst.url}/simple/pmalpha/`,
-        'pmalpha',
-      );
+      const page = await jsonPage(inst.url, 'pmalpha');
       const bad = page.files.find((f) => f.filename === wheel)!;
       const res = await fetch(bad.url);
       expect(res.status).toBe(502);
@@ -359,11 +349,7 @@ describeWithOracle(s3Oracle(), 'the mirror on S3', () => {
     const a = await startServeFromConfig(cfg([good.url]));
     const b = await startServeFromConfig(cfg([]));
     try {
-      const page = parseJsonPage(
-        await (await fetch(`${a.url}/simple/pmbeta/`, { headers: { accept: JSON_ACCEPT } })).text(),
-        `${a.url}/simple/pmbeta/`,
-        'pmbeta',
-      );
+      const page = await jsonPage(a.url, 'pmbeta');
       const f = page.files[0]!;
       expect(sha(new Uint8Array(await (await fetch(f.url)).arrayBuffer()))).toBe(f.hashes.sha256);
       const fromB = await fetch(f.url.replace(a.url, b.url));
