@@ -156,11 +156,7 @@ export function writeFileAtomicSync(
     }
     renameSync(tmp, target);
   } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // the error being reported is the first one
-    }
+    removeQuietlySync(tmp);
     throw asWriteError(target, e);
   }
 }
@@ -178,6 +174,15 @@ function openExclusiveSync(path: string, mode: number, mkdirs = false): number {
 /** Removes a temp file on an error path: the error being reported is the first one, not this. */
 export async function removeQuietly(path: string): Promise<void> {
   await unlink(path).catch(() => {});
+}
+
+/** {@link removeQuietly} with a synchronous call. */
+export function removeQuietlySync(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // the error being reported is the first one
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 // The verify-on-store module cache: atomic stores, hash-before-publish, verification, listing.
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { type FileHandle, mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { Writable } from 'node:stream';
@@ -8,6 +8,7 @@ import {
   asWriteError,
   openExclusive,
   removeQuietly,
+  removeQuietlySync,
   TEMP_PREFIX,
   tempPathFor,
   writeFileAtomic,
@@ -453,14 +454,6 @@ function writeTempSync(tmp: string, data: string): void {
     throw asWriteError(tmp, e);
   }
   closeSync(fd);
-}
-
-function removeQuietlySync(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // the error being reported is the first one
-  }
 }
 
 /** Writes `source` into a new temp file (not fsynced, as cmd/go: see the {@link Cache} notes). */
