@@ -1,34 +1,55 @@
 #!/usr/bin/env node
 // Entry point: runs the built CLI (npm run build) with the process's streams and exits with its code.
 // The CLI is one bundle (dist/cli-bundle/, see scripts/bundle.ts): a few files to load instead of ~240.
-import module from 'node:module';
+//
+// This file is CommonJS (bin/package.json says so): a CommonJS entry starts ~13 ms sooner than an ES
+// module one on Node 20, and `--version` is answered before any ES module is loaded.
+'use strict';
 
-// Node 22.1+ keeps V8's compiled code of the bundle on disk between runs (in the OS temp folder, or
-// $NODE_COMPILE_CACHE; NODE_DISABLE_COMPILE_CACHE=1 turns it off). Node 20 has no such cache.
-module.enableCompileCache?.();
+// `--version` / `-V` alone: the answer of src/cli/fast.ts and main.ts (the same line, exit 0; the
+// package test compares them), without loading either.
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  process.stdout.write(`mochi-pkg ${require('../package.json').version}\n`);
+} else {
+  start();
+}
 
-// A reader that goes away (`mochi-pkg … | head`) ends the output: stop quietly with 141 (128 + SIGPIPE,
-// what a shell reports for a command killed by SIGPIPE), not with an unhandled EPIPE and a stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e) => {
-    if (e.code === 'EPIPE') process.exit(141);
-    throw e;
+function start() {
+  // Node 22.1+ keeps V8's compiled code of the bundle on disk between runs (in the OS temp folder, or
+  // $NODE_COMPILE_CACHE; NODE_DISABLE_COMPILE_CACHE=1 turns it off). Node 20 has no such cache.
+  require('node:module').enableCompileCache?.();
+
+  // A reader that goes away (`mochi-pkg … | head`) ends the output: stop quietly with 141 (128 + SIGPIPE,
+  // what a shell reports for a command killed by SIGPIPE), not with an unhandled EPIPE and a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e) => {
+      if (e.code === 'EPIPE') process.exit(141);
+      throw e;
+    });
+  }
+  run().catch((e) => {
+    // What an ES module entry does with a rejected top-level await: print the error, exit 1.
+    process.stderr.write(`${e?.stack ?? e}\n`);
+    process.exitCode = 1;
   });
 }
 
-const context = {
-  argv: process.argv.slice(2),
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-  cwd: process.cwd(),
-};
-// `--version` and a `lock --check` answered by its memo need not load the CLI (src/cli/fast.ts); any
-// other command, or a check the memo cannot answer, runs the full CLI.
-const fast = await import('../dist/cli-bundle/fast.js');
-let code = await fast.quick(context);
-if (code === undefined) {
-  const { main } = await import('../dist/cli-bundle/main.js');
-  code = await main(context);
+async function run() {
+  const context = {
+    argv,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+  };
+  // A `lock --check` answered by its memo need not load the CLI (src/cli/fast.ts); any other command, or
+  // a check the memo cannot answer, runs the full CLI.
+  const fast = await import('../dist/cli-bundle/fast.js');
+  let code = await fast.quick(context);
+  if (code === undefined) {
+    const { main } = await import('../dist/cli-bundle/main.js');
+    code = await main(context);
+  }
+  process.exitCode = code;
 }
-process.exitCode = code;

@@ -11,6 +11,7 @@ import * as go from '../src/go/index.js';
 import * as root from '../src/index.js';
 import * as python from '../src/python/index.js';
 import { fixtureModule } from './go/support/modules.js';
+import { captureStreams } from './support/files.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 
@@ -75,11 +76,20 @@ describe('built package (npm run build)', () => {
     expect(JSON.parse(out)).toEqual([true, true, 'function']);
   });
 
-  it('runs the bin', () => {
-    const out = execFileSync(process.execPath, [`${repo}/bin/mochi-pkg.js`, '--version'], {
+  it('runs the bin: its own --version answer is the one main.ts gives, and other argv reach main.ts', async () => {
+    // The bin answers `--version` / `-V` alone before loading any ES module; main.ts must say the same.
+    const { main } = await import('../src/cli/main.js');
+    for (const flag of ['--version', '-V']) {
+      const out = execFileSync(process.execPath, [`${repo}/bin/mochi-pkg.js`, flag], { encoding: 'utf8' });
+      const { stdout, stderr, seen } = captureStreams();
+      expect(await main({ argv: [flag], stdout, stderr, env: {}, cwd: repo })).toBe(0);
+      expect(out).toBe(seen.out);
+      expect(out).toBe(`mochi-pkg ${root.VERSION}\n`);
+    }
+    const json = execFileSync(process.execPath, [`${repo}/bin/mochi-pkg.js`, '--version', '--json'], {
       encoding: 'utf8',
     });
-    expect(out).toMatch(/^mochi-pkg /);
+    expect(JSON.parse(json)).toMatchObject({ version: root.VERSION });
   });
 
   it('bundles the CLI so that each file its code finds next to itself is the tsc output in dist/', async () => {
