@@ -182,7 +182,46 @@ const NO_BINDINGS: ReadonlyMap<string, MochiType> = new Map();
 /** What each class of an MRO binds (see {@link mroBindings}). */
 type Bindings = ReadonlyMap<ClassDef, ReadonlyMap<string, MochiType>>;
 const NO_MRO_BINDINGS: Bindings = new Map();
-const BINDINGS = new WeakMap<PackageScope, WeakMap<ClassDef, Bindings>>();
+
+/**
+ * A lowering kept for reuse by the other wrappers of the same scope, with the classes it named by
+ * their dotted names: it holds for a wrapper only while none of those is one of that wrapper's
+ * items (which it would name by its item name instead).
+ */
+interface Named<T> {
+  readonly value: T;
+  readonly named: readonly ClassDef[];
+}
+
+const NAMED_NONE: readonly ClassDef[] = [];
+
+/** Whether a kept lowering holds for `host` (see {@link Named}). */
+function holdsFor(host: MemberHost, named: readonly ClassDef[]): boolean {
+  for (const d of named) if (host.isItem(d)) return false;
+  return true;
+}
+
+/**
+ * A class namer for `host` that records the classes it names: `specific` when one of them is an
+ * item of `host`, else `named` lists them (see {@link Named}).
+ */
+function recordingNamer(host: MemberHost): {
+  namer: ClassNamer;
+  specific: () => boolean;
+  named: () => readonly ClassDef[];
+} {
+  let specific = false;
+  let named: ClassDef[] | undefined;
+  const namer: ClassNamer = (m, def, external) => {
+    if (host.isItem(def)) specific = true;
+    else if (named === undefined) named = [def];
+    else if (!named.includes(def)) named.push(def);
+    return host.className(m, def, external);
+  };
+  return { namer, specific: () => specific, named: () => named ?? NAMED_NONE };
+}
+
+const BINDINGS = new WeakMap<PackageScope, WeakMap<ClassDef, Named<Bindings>>>();
 
 /**
  * What each class of an MRO binds its bases' TypeVars to: `class C(Mapping[str, V])` binds
@@ -199,17 +238,14 @@ function mroBindings(host: MemberHost, parts: readonly ClassPart[]): Bindings {
     BINDINGS.set(host.scope, memo);
   }
   const hit = memo.get(parts[0]!.def);
-  if (hit) return hit;
+  if (hit && holdsFor(host, hit.named)) return hit.value;
   // Most classes have no generic base anywhere in their MRO: one shared empty answer.
   if (!parts.some((p) => baseLinks(host, p).some((l) => typeParams(host, l.part).length > 0))) {
-    memo.set(parts[0]!.def, NO_MRO_BINDINGS);
+    memo.set(parts[0]!.def, { value: NO_MRO_BINDINGS, named: NAMED_NONE });
     return NO_MRO_BINDINGS;
   }
-  let specific = false;
-  const className: ClassNamer = (m, def, external) => {
-    if (host.isItem(def)) specific = true;
-    return host.className(m, def, external);
-  };
+  const naming = recordingNamer(host);
+  const className = naming.namer;
   const out = new Map<ClassDef, ReadonlyMap<string, MochiType>>();
   for (const p of parts) {
     const mine = out.get(p.def) ?? NO_BINDINGS;
@@ -241,7 +277,7 @@ function mroBindings(host: MemberHost, parts: readonly ClassPart[]): Bindings {
     }
   }
   // Kept only when no argument named a class by a name of this wrapper (see `classMembers`).
-  if (!specific) memo.set(parts[0]!.def, out);
+  if (!naming.specific()) memo.set(parts[0]!.def, { value: out, named: naming.named() });
   return out;
 }
 
@@ -382,13 +418,16 @@ interface CacheEntry {
   readonly lowered: Lowered;
   /** The member's type mentions `Self` (the sentinel must be replaced). */
   readonly self: boolean;
+  /** Classes the lowering named by their dotted names (see {@link Named}). */
+  readonly named: readonly ClassDef[];
 }
 
 /**
  * Lowered members per scope, keyed by the stub object (a field, a method group; constructors in
  * their own map since they lower differently). A class shared by many subclasses (a package's base
  * class, `Exception`) is lowered once per package instead of once per subclass. An entry is kept
- * only when its lowering named no class by a wrapper-specific name (see `classNamed`).
+ * only when its lowering named no class by a name of its wrapper, and used only by wrappers for which
+ * none of the classes it named is an item (see {@link Named}).
  */
 type MemberCache = WeakMap<object, Map<string, CacheEntry>>;
 
@@ -501,9 +540,9 @@ export function classMembers(
     const bkey = bindingKey(typeArgs);
     let byArgs = map.get(key);
     const hit = byArgs?.get(bkey);
-    if (hit) return hit;
+    if (hit && holdsFor(host, hit.named)) return hit;
     let usedSelf = false;
-    let specific = false;
+    const naming = recordingNamer(host);
     const ctx: LowerContext = {
       scope: host.scope,
       module: from.module,
@@ -511,18 +550,14 @@ export function classMembers(
         usedSelf = true;
         return SELF;
       },
-      className: (m, def, external) => {
-        const named = host.className(m, def, external);
-        if (host.isItem(def)) specific = true;
-        return named;
-      },
+      className: naming.namer,
       ...(typeArgs.size > 0 ? { typeArgs } : {}),
       ...(from.def.classes.length > 0
         ? { classBody: { def: from.def, module: from.module.name, external: false } }
         : {}),
     };
-    const entry: CacheEntry = { lowered: lower(ctx), self: usedSelf };
-    if (!specific) {
+    const entry: CacheEntry = { lowered: lower(ctx), self: usedSelf, named: naming.named() };
+    if (!naming.specific()) {
       if (!byArgs) {
         byArgs = new Map();
         map.set(key, byArgs);
@@ -540,6 +575,7 @@ export function classMembers(
       place('__init__', part, {
         lowered: { ok: true, kind: 'constructor', type, async: false, settable: false },
         self: false,
+        named: NAMED_NONE,
       });
     } else if (found) {
       const entry = lowered(found.group, cache.ctors, found.part, (ctx) => {
@@ -549,7 +585,7 @@ export function classMembers(
           : { ok: false, reason: r.reason, detail: r.detail };
       });
       // The result is the class itself even when `Self` was not written.
-      place(found.group.name, found.part, { lowered: entry.lowered, self: true });
+      place(found.group.name, found.part, { lowered: entry.lowered, self: true, named: NAMED_NONE });
     }
   }
 
@@ -567,6 +603,7 @@ export function classMembers(
         place(f.name, p, {
           lowered: { ok: true, kind: 'classvar', type: SELF, async: false, settable: false },
           self: true,
+          named: NAMED_NONE,
         });
         continue;
       }
