@@ -73,7 +73,7 @@ export function buildWith(req: BuildRequest, parse: ParsePackage, options: Build
     const shim = renderShim(wrapper);
     return { alias: t.alias, wrapper, shim, shimSha256: shimSha256(shim), skipped: wrapper.skipped };
   });
-  return { targets };
+  return { targets, externals };
 }
 
 /**

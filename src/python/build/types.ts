@@ -1,4 +1,5 @@
 // Types-only contract: a build turns import targets and their stub sources into wrappers and shims.
+import type { ExternalModules } from '../typemap/scope.js';
 import type { SkipReport } from '../typemap/types.js';
 import type { Wrapper } from '../wrapper/types.js';
 
@@ -47,4 +48,10 @@ export interface TargetResult {
 /** One result per request target, in request order. */
 export interface BuildResult {
   readonly targets: readonly TargetResult[];
+  /**
+   * Where names outside a target's package resolved in this build (the request's other targets,
+   * then the build's externals). Wrapping another module of a target's surface with it gives the
+   * names the build gives and reuses the build's resolutions and lowered members.
+   */
+  readonly externals?: ExternalModules;
 }

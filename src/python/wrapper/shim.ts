@@ -137,9 +137,15 @@ export function renderShim(w: Wrapper): string {
   );
   const declared = new Set(w.items.filter((i) => i.kind !== 'fun' && i.kind !== 'const').map((i) => i.name));
   const used = new Set<string>();
+  // Members inherited by several classes share one type object: its names are added once.
+  const visited = new Set<MochiType>();
   for (const i of w.items) {
     refs(i.type, used);
-    for (const m of i.members ?? []) memberRefs(m.type, used);
+    for (const m of i.members ?? []) {
+      if (visited.has(m.type)) continue;
+      visited.add(m.type);
+      memberRefs(m.type, used);
+    }
   }
   const types = [
     ...of('type').map((i) => {

@@ -260,9 +260,9 @@ export async function corpusPass(dists: readonly Distribution[], threads?: numbe
   const parseMs = performance.now() - t0;
   const byStubs = new Map<unknown, PackageSurface>(all.map((t, i) => [t.stubs, parsed[i]!]));
   const res = buildWith({ targets: all }, (stubs) => byStubs.get(stubs)!);
-  const siblings = new Map<string, ModuleSurface>();
-  for (const s of byStubs.values()) for (const [n, m] of s.modules) if (!siblings.has(n)) siblings.set(n, m);
-  const externals: ExternalModules = (n) => siblings.get(n);
+  // The build's own lookup (the request's targets, first wins): the other modules are wrapped with
+  // the scopes, resolutions and lowered members of the build.
+  const externals: ExternalModules = res.externals!;
   const surfaces = new Map<BuildTarget, PackageSurface>();
   const results = new Map<BuildTarget, TargetResult>();
   all.forEach((t, i) => {
