@@ -73,11 +73,12 @@ export interface GoProxyOptions {
   /** Receives one JSON line per store write that failed after its artifact was answered. */
   readonly log?: (line: string) => void;
   /**
-   * Pull a version's `.zip` in the background as soon as its `.info` is pulled (default true): a
-   * client that asks for one version's `.info` (`go mod download`, `go get`) asks for its `.zip`
-   * next, and finds it verified by then. Graph walks ask for `.mod` files only and start none.
+   * Pull a version's `.mod` and `.zip` in the background as soon as its `.info` is pulled (default
+   * true): a client that asks for one version's `.info` (`go mod download`, `go get`) asks for its
+   * `.mod` and `.zip` next, and finds them verified by then. Graph walks ask for `.mod` files only
+   * and start none.
    */
-  readonly prefetchZips?: boolean;
+  readonly prefetch?: boolean;
 }
 
 const JSON_TYPE = 'application/json';
@@ -85,7 +86,7 @@ const TEXT_TYPE = 'text/plain; charset=utf-8';
 const ZIP_TYPE = 'application/zip';
 const DEFAULT_MAX_ZIP = 500 << 20;
 const DEFAULT_WRITE_BEHIND = 256 << 20;
-/** Background `.zip` pulls at a time; past it, an `.info` starts none. */
+/** Background `.zip` pulls at a time; past it, an `.info` starts no more. */
 const MAX_PREFETCH = 4;
 
 function text(status: number, body: string): Reply {
@@ -155,7 +156,7 @@ export class GoProxy {
   private landingBytes = 0;
   private readonly writeBehind: number;
   private readonly writes = new Set<Promise<void>>();
-  private prefetching = 0;
+  private prefetchingZips = 0;
 
   constructor(private readonly o: GoProxyOptions) {
     this.hasher = o.hasher ?? inlineHasher;
@@ -211,25 +212,36 @@ export class GoProxy {
     void work.finally(() => this.writes.delete(work));
   }
 
-  /** Starts pulling `module@version`'s `.zip` unless it is stored, being pulled, or enough are. */
-  private prefetchZip(module: string, version: string): void {
-    if (this.o.prefetchZips === false || this.prefetching >= MAX_PREFETCH) return;
-    const zk = key(module, version, 'zip');
-    if (this.landing.has(zk) || this.flights.has(zk)) return;
-    this.prefetching++;
-    this.background(
-      (async () => {
-        try {
-          if ((await this.o.storage.head(key(module, version, 'ziphash'))) === undefined)
-            await this.zip(module, version, false);
-        } catch {
-          // A guess that failed costs nothing more: the client's own request pulls it again and
-          // gets the error.
-        } finally {
-          this.prefetching--;
-        }
-      })(),
-    );
+  /**
+   * Starts pulling `module@version`'s `.mod` and `.zip`, each unless it is stored or being pulled;
+   * at most {@link MAX_PREFETCH} zips at a time (a `.mod` is small).
+   */
+  private prefetch(module: string, version: string): void {
+    if (this.o.prefetch === false) return;
+    for (const ext of ['mod', 'zip'] as const) {
+      const k = key(module, version, ext);
+      if (this.landing.has(k) || this.flights.has(k)) continue;
+      if (ext === 'zip' && this.prefetchingZips >= MAX_PREFETCH) continue;
+      if (ext === 'zip') this.prefetchingZips++;
+      this.background(
+        (async () => {
+          try {
+            // A zip is in the store once its .ziphash is.
+            if (
+              (await this.o.storage.head(ext === 'zip' ? key(module, version, 'ziphash') : k)) !== undefined
+            )
+              return;
+            if (ext === 'zip') await this.zip(module, version, false);
+            else await this.mod(module, version, false);
+          } catch {
+            // A guess that failed costs nothing more: the client's own request pulls it again and
+            // gets the error.
+          } finally {
+            if (ext === 'zip') this.prefetchingZips--;
+          }
+        })(),
+      );
+    }
   }
 
   /** Answers one GET for `path` (the URL path, still escaped). */
@@ -382,7 +394,7 @@ export class GoProxy {
       // A query (`master.info`) resolves to some version: answered, not stored under the query.
       if (!priv && info.Version === version) {
         if (!this.storeBehind([[k, bytes]])) await this.o.storage.putIfAbsent(k, bytes);
-        this.prefetchZip(module, version);
+        this.prefetch(module, version);
       }
       return { status: 200, type: JSON_TYPE, body: bytes, source: priv ? 'pass' : 'upstream' };
     });

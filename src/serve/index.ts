@@ -65,8 +65,8 @@ export interface ServeConfig {
   readonly log?: (line: string) => void;
   /** Receives one JSON line per error that no request reports (a store write after its answer). */
   readonly errorLog?: (line: string) => void;
-  /** Pull a version's `.zip` as soon as its `.info` is pulled (default true; see GoProxyOptions). */
-  readonly prefetchZips?: boolean;
+  /** Pull a version's `.mod` and `.zip` as soon as its `.info` is pulled (default true; see GoProxyOptions). */
+  readonly prefetch?: boolean;
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
 }
@@ -131,7 +131,7 @@ export async function startServeFromConfig(c: ServeConfig): Promise<ServeInstanc
     metrics,
     ...(c.now === undefined ? {} : { now: c.now }),
     ...(c.errorLog === undefined ? {} : { log: c.errorLog }),
-    ...(c.prefetchZips === undefined ? {} : { prefetchZips: c.prefetchZips }),
+    ...(c.prefetch === undefined ? {} : { prefetch: c.prefetch }),
   });
   const indexUrls = c.indexUrls ?? [];
   const netrc = indexUrls.length > 0 ? await loadNetrc(netrcPath(c.env)) : [];

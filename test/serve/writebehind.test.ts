@@ -66,7 +66,7 @@ class GatedStorage extends DirStorage {
 function setup(
   storage: Storage,
   up: ModuleSource,
-  extra: { writeBehindBytes?: number; prefetchZips?: boolean } = {},
+  extra: { writeBehindBytes?: number; prefetch?: boolean } = {},
 ) {
   const lines: string[] = [];
   const metrics = new Metrics();
@@ -191,7 +191,7 @@ describe('write-behind of pulled artifacts', () => {
     expect((await readObject((await new DirStorage(dir).get(ZIP))!)).equals(other.zip)).toBe(true);
   });
 
-  it("pulls a version's zip once its .info is pulled, and not on a .mod alone or when turned off", async () => {
+  it("pulls a version's .mod and zip once its .info is pulled, and not on a .mod alone or when turned off", async () => {
     const up = source();
     const { proxy } = setup(new DirStorage(storeDir()), up);
     expect((await proxy.handle(`/${MOD}`)).status).toBe(200);
@@ -207,10 +207,18 @@ describe('write-behind of pulled artifacts', () => {
     expect(up.calls.zip).toBe(1);
 
     const off = source();
-    const quiet = setup(new DirStorage(storeDir()), off, { prefetchZips: false });
+    const quiet = setup(new DirStorage(storeDir()), off, { prefetch: false });
     expect((await quiet.proxy.handle(`/${INFO}`)).status).toBe(200);
     await quiet.proxy.settled();
     expect(off.calls).toEqual({ info: 1 });
+    // A version whose .mod was not asked for yet: it is pulled with the zip.
+    const both = source();
+    const eager = setup(new DirStorage(storeDir()), both);
+    expect((await eager.proxy.handle(`/${INFO}`)).status).toBe(200);
+    await eager.proxy.settled();
+    expect(both.calls).toEqual({ info: 1, mod: 1, zip: 1 });
+    expect((await eager.proxy.handle(`/${MOD}`)).source).toBe('store');
+    expect(both.calls.mod).toBe(1);
   });
 
   it('a zip request arriving while the zip is prefetched shares that pull', async () => {
@@ -222,6 +230,6 @@ describe('write-behind of pulled artifacts', () => {
     expect((await body(zip)).equals(mod.zip)).toBe(true);
     store.open();
     await proxy.settled();
-    expect(up.calls).toEqual({ info: 1, zip: 1 });
+    expect(up.calls).toEqual({ info: 1, mod: 1, zip: 1 });
   });
 });

@@ -67,8 +67,8 @@ Flags:
                          (default 60)
   --access-log <dest>    stderr (default), stdout, or off
   --tmp-dir <dir>        scratch space for downloads being verified (default: the OS temp dir)
-  --no-prefetch          do not pull a version's .zip as soon as its .info is pulled (by default
-                         it is: \`go mod download\` asks for the .zip next)
+  --no-prefetch          do not pull a version's .mod and .zip as soon as its .info is pulled (by
+                         default they are: \`go mod download\` asks for them next)
 
 Credentials for private upstreams come from netrc ($NETRC or ~/.netrc); they are never logged.
 
@@ -121,7 +121,7 @@ Exit codes: 0 stopped by a signal · 1 the store or a port failed · 2 bad usage
       ...(values['tmp-dir'] === undefined ? {} : { tmpDir: values['tmp-dir'] }),
       ...(logDest === 'off' ? {} : { log: (line: string) => void out.write(`${line}\n`) }),
       errorLog: (line: string) => void ctx.stderr.write(`${line}\n`),
-      ...(values['no-prefetch'] === true ? { prefetchZips: false } : {}),
+      ...(values['no-prefetch'] === true ? { prefetch: false } : {}),
       cwd: ctx.cwd,
       env: ctx.env,
     }).catch((e: unknown) => {
