@@ -25,7 +25,7 @@ import { isMochiPkgError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { VERSION } from '../version.js';
 import { goProxyList } from './goProxyList.js';
-import type { CheckLockResult } from './lockProject.js';
+import type { CheckLockResult, LockSettings } from './lockProject.js';
 import type { FlagValue, SettingKey, Settings } from './settings.js';
 import { loadSettings } from './settingsFile.js';
 
@@ -39,22 +39,22 @@ const SKIPPED = new Set(['node_modules', '.git']);
 const BY_CONTENT = /(^|[\\/])(mochi\.lock|mochi\.toml|[^\\/]*\.mochi)$/;
 
 /** The inputs of a check that {@link recallCheck} and {@link rememberCheck} need (a subset of LockSettings). */
-export interface MemoSettings {
-  readonly cwd: string;
-  readonly env?: NodeJS.ProcessEnv | undefined;
-  readonly project?: string | undefined;
-  readonly stubsDirs?: readonly string[] | undefined;
-  readonly cacheDir?: string | undefined;
-  readonly indexUrl?: string | undefined;
-  /** Named indexes, `<name>=<url>` (`--index`). */
-  readonly indexes?: readonly string[] | undefined;
-  readonly offline?: boolean | undefined;
-  readonly python?: unknown;
-  readonly targets?: readonly string[] | undefined;
-  readonly goProxy?: string | undefined;
-  readonly goCacheDir?: string | undefined;
-  readonly allowOutsideProject?: boolean | undefined;
-}
+export type MemoSettings = Pick<
+  LockSettings,
+  | 'cwd'
+  | 'env'
+  | 'project'
+  | 'stubsDirs'
+  | 'cacheDir'
+  | 'indexUrl'
+  | 'indexes'
+  | 'offline'
+  | 'python'
+  | 'targets'
+  | 'goProxy'
+  | 'goCacheDir'
+  | 'allowOutsideProject'
+>;
 
 /** What a full check found, as far as the memo needs it. */
 interface CheckedAnswer {

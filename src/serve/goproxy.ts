@@ -2,7 +2,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { MochiPkgError } from '../errors.js';
@@ -28,7 +28,7 @@ import { memoize } from '../util/memo.js';
 import { ServeError } from './errors.js';
 import type { Metrics } from './metrics.js';
 import { SingleFlight } from './singleflight.js';
-import { readObject, type Storage, type StoredObject } from './storage.js';
+import { inMemoryObject, readObject, type Storage, type StoredObject } from './storage.js';
 
 /** An answer of the proxy: a status, a content type, and bytes or a stored object. */
 export interface Reply {
@@ -64,12 +64,30 @@ export interface GoProxyOptions {
   readonly listTtlMs?: number;
   readonly metrics?: Metrics;
   readonly now?: () => number;
+  /**
+   * Bytes of verified artifacts answered before their store write has finished (see
+   * {@link GoProxy.settled}); default 256 MiB. Past it, or for a `.zip` over 1/8 of it, a pull-through
+   * waits for its write before answering. 0: always wait.
+   */
+  readonly writeBehindBytes?: number;
+  /** Receives one JSON line per store write that failed after its artifact was answered. */
+  readonly log?: (line: string) => void;
+  /**
+   * Pull a version's `.mod` and `.zip` in the background as soon as its `.info` is pulled (default
+   * true): a client that asks for one version's `.info` (`go mod download`, `go get`) asks for its
+   * `.mod` and `.zip` next, and finds them verified by then. Graph walks ask for `.mod` files only
+   * and start none.
+   */
+  readonly prefetch?: boolean;
 }
 
 const JSON_TYPE = 'application/json';
 const TEXT_TYPE = 'text/plain; charset=utf-8';
 const ZIP_TYPE = 'application/zip';
 const DEFAULT_MAX_ZIP = 500 << 20;
+const DEFAULT_WRITE_BEHIND = 256 << 20;
+/** Background `.zip` pulls at a time; past it, an `.info` starts no more. */
+const MAX_PREFETCH = 4;
 
 function text(status: number, body: string): Reply {
   return { status, type: TEXT_TYPE, body: Buffer.from(body), source: 'none' };
@@ -119,6 +137,13 @@ function key(module: string, version: string, ext: string): string {
  * rules and hashed (and compared with the checksum database when one is configured) before its
  * `.ziphash` — written last — makes it servable; a `.mod` is compared with the database. Concurrent
  * requests for the same missing artifact share one upstream fetch.
+ *
+ * A pulled artifact is answered as soon as it is verified, from memory, while its store write (a
+ * temp file, fsync and link, or an S3 upload) goes on: the write was a third of a pull-through's
+ * time. Until the write lands, requests for the same key are answered from those verified bytes (no
+ * second upstream fetch); {@link GoProxy.settled} waits for every write, and `serve` awaits it
+ * before it stops. A crash before the write lands loses only the store copy: the store never holds
+ * a partial object, and the artifact is pulled again on the next request.
  */
 export class GoProxy {
   private readonly flights = new SingleFlight<Reply>();
@@ -126,11 +151,97 @@ export class GoProxy {
   private readonly hasher: ZipHasher;
   private readonly maxZip: number;
   private readonly now: () => number;
+  /** Verified artifacts answered whose store write has not landed yet, by store key. */
+  private readonly landing = new Map<string, Buffer>();
+  private landingBytes = 0;
+  private readonly writeBehind: number;
+  private readonly writes = new Set<Promise<void>>();
+  private prefetchingZips = 0;
 
   constructor(private readonly o: GoProxyOptions) {
     this.hasher = o.hasher ?? inlineHasher;
     this.maxZip = o.maxZipBytes ?? DEFAULT_MAX_ZIP;
     this.now = o.now ?? Date.now;
+    this.writeBehind = o.writeBehindBytes ?? DEFAULT_WRITE_BEHIND;
+  }
+
+  /** Resolves once every store write and background pull started so far has ended. */
+  async settled(): Promise<void> {
+    while (this.writes.size > 0) await Promise.all(this.writes);
+  }
+
+  /**
+   * Stores `objects` in order in the background when the write-behind budget has room for them,
+   * answering from memory meanwhile; false when it has not (the caller writes and waits).
+   * `check` sees each put's result (e.g. to compare a `.ziphash` that was already there).
+   */
+  private storeBehind(
+    objects: readonly (readonly [string, Buffer])[],
+    check?: (key: string, result: 'stored' | 'exists') => Promise<void>,
+  ): boolean {
+    const size = objects.reduce((n, [, b]) => n + b.length, 0);
+    if (size > this.writeBehind / 8 || this.landingBytes + size > this.writeBehind) return false;
+    for (const [k, b] of objects) this.landing.set(k, b);
+    this.landingBytes += size;
+    const write = (async () => {
+      try {
+        for (const [k, b] of objects) {
+          const r = await this.o.storage.putIfAbsent(k, b);
+          await check?.(k, r);
+        }
+      } catch (e) {
+        this.o.log?.(
+          JSON.stringify({
+            time: new Date(this.now()).toISOString(),
+            event: 'store-write-failed',
+            key: objects[0]?.[0],
+            error: e instanceof Error ? e.message : String(e),
+          }),
+        );
+      } finally {
+        for (const [k] of objects) this.landing.delete(k);
+        this.landingBytes -= size;
+      }
+    })();
+    this.background(write);
+    return true;
+  }
+
+  private background(work: Promise<void>): void {
+    this.writes.add(work);
+    void work.finally(() => this.writes.delete(work));
+  }
+
+  /**
+   * Starts pulling `module@version`'s `.mod` and `.zip`, each unless it is stored or being pulled;
+   * at most {@link MAX_PREFETCH} zips at a time (a `.mod` is small).
+   */
+  private prefetch(module: string, version: string): void {
+    if (this.o.prefetch === false) return;
+    for (const ext of ['mod', 'zip'] as const) {
+      const k = key(module, version, ext);
+      if (this.landing.has(k) || this.flights.has(k)) continue;
+      if (ext === 'zip' && this.prefetchingZips >= MAX_PREFETCH) continue;
+      if (ext === 'zip') this.prefetchingZips++;
+      this.background(
+        (async () => {
+          try {
+            // A zip is in the store once its .ziphash is.
+            if (
+              (await this.o.storage.head(ext === 'zip' ? key(module, version, 'ziphash') : k)) !== undefined
+            )
+              return;
+            if (ext === 'zip') await this.zip(module, version, false);
+            else await this.mod(module, version, false);
+          } catch {
+            // A guess that failed costs nothing more: the client's own request pulls it again and
+            // gets the error.
+          } finally {
+            if (ext === 'zip') this.prefetchingZips--;
+          }
+        })(),
+      );
+    }
   }
 
   /** Answers one GET for `path` (the URL path, still escaped). */
@@ -257,6 +368,11 @@ export class GoProxy {
   }
 
   private async fromStore(k: string, type: string): Promise<Reply | undefined> {
+    const landing = this.landing.get(k);
+    if (landing !== undefined) {
+      this.o.metrics?.cache(true);
+      return { status: 200, type, body: inMemoryObject(landing), source: 'store' };
+    }
     const obj = await this.o.storage.get(k);
     if (obj === undefined) return undefined;
     this.o.metrics?.cache(true);
@@ -277,7 +393,8 @@ export class GoProxy {
       const bytes = Buffer.from(renderInfo(info));
       // A query (`master.info`) resolves to some version: answered, not stored under the query.
       if (!priv && info.Version === version) {
-        await this.o.storage.putIfAbsent(k, bytes);
+        if (!this.storeBehind([[k, bytes]])) await this.o.storage.putIfAbsent(k, bytes);
+        this.prefetch(module, version);
       }
       return { status: 200, type: JSON_TYPE, body: bytes, source: priv ? 'pass' : 'upstream' };
     });
@@ -300,7 +417,7 @@ export class GoProxy {
       const bytes = await this.upstreamCall('mod', { module, version }, (u) => u.mod(module, version));
       const digest = hashGoMod(bytes);
       await this.checkSumdb(module, version, { mod: digest }, priv);
-      if (!priv) await this.o.storage.putIfAbsent(k, bytes);
+      if (!priv && !this.storeBehind([[k, Buffer.from(bytes)]])) await this.o.storage.putIfAbsent(k, bytes);
       return { status: 200, type: TEXT_TYPE, body: bytes, source: priv ? 'pass' : 'upstream' };
     });
   }
@@ -327,7 +444,7 @@ export class GoProxy {
   private async zip(module: string, version: string, priv: boolean): Promise<Reply> {
     const zk = key(module, version, 'zip');
     const hk = key(module, version, 'ziphash');
-    if (!priv && (await this.o.storage.head(hk)) !== undefined) {
+    if (!priv && (this.landing.has(zk) || (await this.o.storage.head(hk)) !== undefined)) {
       const hit = await this.fromStore(zk, ZIP_TYPE);
       if (hit) return hit;
     }
@@ -349,20 +466,33 @@ export class GoProxy {
         }
         await this.checkSumdb(module, version, { zip: digest }, priv);
         const size = (await stat(tmp)).size;
-        if (priv) {
-          const { readFile } = await import('node:fs/promises');
-          return { status: 200, type: ZIP_TYPE, body: await readFile(tmp), source: 'pass' };
+        if (priv) return { status: 200, type: ZIP_TYPE, body: await readFile(tmp), source: 'pass' };
+        const conflict = async (stored: string | undefined) => {
+          if (stored === digest) return;
+          throw new ServeError(
+            'serve-verify',
+            `${module}@${version}: the store already holds a .zip hashing to ${stored}, upstream sent ${digest}`,
+            { hint: 'enable the checksum database (--sumdb) so only the one true zip is ever stored' },
+          );
+        };
+        if (size <= this.writeBehind / 8) {
+          // Another instance may have stored this version meanwhile: its zip is the one to agree with.
+          if ((await this.o.storage.head(hk)) !== undefined) await conflict(await this.readSmall(hk));
+          const bytes = await readFile(tmp);
+          const behind = this.storeBehind(
+            [
+              [zk, bytes],
+              [hk, Buffer.from(digest)],
+            ],
+            async (k, r) => {
+              if (k === hk && r === 'exists') await conflict(await this.readSmall(hk));
+            },
+          );
+          if (behind) return { status: 200, type: ZIP_TYPE, body: inMemoryObject(bytes), source: 'upstream' };
         }
         await this.o.storage.putIfAbsent(zk, { file: tmp, size });
         if ((await this.o.storage.putIfAbsent(hk, Buffer.from(digest))) === 'exists') {
-          const stored = await this.readSmall(hk);
-          if (stored !== digest) {
-            throw new ServeError(
-              'serve-verify',
-              `${module}@${version}: the store already holds a .zip hashing to ${stored}, upstream sent ${digest}`,
-              { hint: 'enable the checksum database (--sumdb) so only the one true zip is ever stored' },
-            );
-          }
+          await conflict(await this.readSmall(hk));
         }
         const obj = await this.o.storage.get(zk);
         if (obj === undefined)

@@ -1,6 +1,7 @@
 // `mochi-pkg serve`: a verified GOPROXY and checksum-database proxy over a directory or an S3 bucket.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { threadHasher } from '../go/cache/index.js';
 import type { ModuleSource } from '../go/proxy/index.js';
 import { httpSumdbFetch, parseGosumdb, SumdbClient, type SumdbConfig } from '../go/sumdb/index.js';
 import { openGoSource } from '../project/goSource.js';
@@ -62,6 +63,10 @@ export interface ServeConfig {
   readonly now?: () => number;
   readonly tmpDir?: string;
   readonly log?: (line: string) => void;
+  /** Receives one JSON line per error that no request reports (a store write after its answer). */
+  readonly errorLog?: (line: string) => void;
+  /** Pull a version's `.mod` and `.zip` as soon as its `.info` is pulled (default true; see GoProxyOptions). */
+  readonly prefetch?: boolean;
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
 }
@@ -70,7 +75,9 @@ export interface ServeConfig {
 export interface ServeInstance extends RunningServe {
   readonly metrics: Metrics;
   readonly storage: Storage;
-  /** Closes the listener (see {@link RunningServe.close}), then the store. */
+  /** Resolves once every store write of an artifact already answered has landed (see GoProxy.settled). */
+  settled(): Promise<void>;
+  /** Closes the listener (see {@link RunningServe.close}), waits for store writes in progress, then closes the store. */
   shutdown(graceMs?: number): Promise<void>;
 }
 
@@ -107,8 +114,12 @@ export async function startServeFromConfig(c: ServeConfig): Promise<ServeInstanc
     sumdb = new SumdbClient({ key: db.key, fetch: httpSumdbFetch(base) });
     sumdbProxy = new SumdbProxy(db.name, rawFetch(base), storage, sumdb, metrics);
   }
+  // Zips are checked and hashed on worker threads: a pulled zip's check would otherwise hold up every
+  // request behind it (go asks for .info and .mod one at a time while zips are pulled).
+  const hasher = threadHasher();
   const go = new GoProxy({
     storage,
+    hasher,
     ...(upstream === undefined ? {} : { upstream }),
     ...(sumdb === undefined ? {} : { sumdb }),
     ...(c.noSumdb === undefined ? {} : { noSumdb: c.noSumdb }),
@@ -119,6 +130,8 @@ export async function startServeFromConfig(c: ServeConfig): Promise<ServeInstanc
     tmpDir: c.tmpDir ?? join(tmpdir(), `mochi-pkg-serve-${process.pid}`),
     metrics,
     ...(c.now === undefined ? {} : { now: c.now }),
+    ...(c.errorLog === undefined ? {} : { log: c.errorLog }),
+    ...(c.prefetch === undefined ? {} : { prefetch: c.prefetch }),
   });
   const indexUrls = c.indexUrls ?? [];
   const netrc = indexUrls.length > 0 ? await loadNetrc(netrcPath(c.env)) : [];
@@ -147,8 +160,12 @@ export async function startServeFromConfig(c: ServeConfig): Promise<ServeInstanc
     ...running,
     metrics,
     storage,
+    settled: () => go.settled(),
     async shutdown(graceMs) {
       await running.close(graceMs);
+      // Artifacts already answered are stored before the store closes.
+      await go.settled();
+      await hasher.close();
       await storage.close();
     },
   };

@@ -12,6 +12,11 @@ export class SingleFlight<T> {
     return this.inFlight.size;
   }
 
+  /** Whether a call for `key` is running. */
+  has(key: string): boolean {
+    return this.inFlight.has(key);
+  }
+
   do(key: string, f: () => Promise<T>): Promise<T> {
     const running = this.inFlight.get(key);
     if (running !== undefined) return running;

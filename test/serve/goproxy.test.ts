@@ -141,6 +141,8 @@ describeWithOracle(goOracle(), 'serve: GOPROXY with the real go', () => {
       'example.com/main',
       ...Array.from({ length: CHAIN }, (_, i) => `example.com/s/m${i} ${i === 0 ? 'v1.1.0' : 'v1.0.0'}`),
     ]);
+    // Artifacts are answered before their store write lands; wait for the writes.
+    await serve.settled();
     const stored = readdirSync(join(work, 'store', 'example.com', 's', 'm3', '@v')).sort();
     expect(stored).toEqual(['v1.0.0.info', 'v1.0.0.mod', 'v1.0.0.zip', 'v1.0.0.ziphash']);
   });

@@ -19,6 +19,7 @@ const flags = {
   'list-ttl': { type: 'string' },
   'access-log': { type: 'string' },
   'tmp-dir': { type: 'string' },
+  'no-prefetch': { type: 'boolean' },
 } as const;
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
@@ -41,7 +42,8 @@ database, before it is stored or served. Not found answers 404, so GOPROXY=<serv
 through. /sumdb/<name>/… proxies the checksum database; /simple/ mirrors Python indexes (PEP 691
 JSON and PEP 503 HTML, PEP 658 metadata files), every file checked against the sha256 its upstream
 page gives before it is stored or served; /healthz and /metrics (Prometheus) for
-operations; one JSON access-log line per request. SIGTERM or SIGINT stops it gracefully.
+operations; one JSON access-log line per request. A pulled artifact is answered once verified,
+while its store write finishes. SIGTERM or SIGINT stops it gracefully, after those writes.
 
 Flags:
   --listen <host:port>   address to listen on (default 127.0.0.1:3000; :3000 for every interface)
@@ -65,6 +67,8 @@ Flags:
                          (default 60)
   --access-log <dest>    stderr (default), stdout, or off
   --tmp-dir <dir>        scratch space for downloads being verified (default: the OS temp dir)
+  --no-prefetch          do not pull a version's .mod and .zip as soon as its .info is pulled (by
+                         default they are: \`go mod download\` asks for them next)
 
 Credentials for private upstreams come from netrc ($NETRC or ~/.netrc); they are never logged.
 
@@ -116,6 +120,8 @@ Exit codes: 0 stopped by a signal · 1 the store or a port failed · 2 bad usage
       ...(ttl === undefined ? {} : { listTtlMs: ttl * 1000 }),
       ...(values['tmp-dir'] === undefined ? {} : { tmpDir: values['tmp-dir'] }),
       ...(logDest === 'off' ? {} : { log: (line: string) => void out.write(`${line}\n`) }),
+      errorLog: (line: string) => void ctx.stderr.write(`${line}\n`),
+      ...(values['no-prefetch'] === true ? { prefetch: false } : {}),
       cwd: ctx.cwd,
       env: ctx.env,
     }).catch((e: unknown) => {
