@@ -71,6 +71,23 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
+/**
+ * The latencies of each client's first request (the one that waits for its connection to be
+ * accepted: libuv accepts one connection per event-loop turn) apart from the later ones.
+ * `latencies` is client-major, as bench/serveload prints it.
+ */
+function firstAndLater(latencies: number[]): string {
+  const first: number[] = [];
+  const later: number[] = [];
+  for (const [i, ms] of latencies.entries()) (i % REQUESTS_PER_CLIENT === 0 ? first : later).push(ms);
+  first.sort((a, b) => a - b);
+  later.sort((a, b) => a - b);
+  return (
+    `first request of each connection p50 ${percentile(first, 50).toFixed(1)} ms, max ${first.at(-1)?.toFixed(1)} ms; ` +
+    `later requests p50 ${percentile(later, 50).toFixed(1)} ms, p99 ${percentile(later, 99).toFixed(1)} ms`
+  );
+}
+
 export default async function bench(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'bench-serve-'));
   const procs: ChildProcess[] = [];
@@ -181,6 +198,7 @@ export default async function bench(): Promise<void> {
           `p99 ${p99go.toFixed(1)} ms (target < 50 ms: ${p99go < 50 ? 'met' : 'NOT met'}); serve ${cpu} ms CPU ` +
           `(${(cpu / sorted.length).toFixed(3)} ms/request)`,
       );
+      console.log(`  ${firstAndLater(r.latencies)}`);
     }
     // Reference in the same run: bench/proxy-server.ts, a bare Node static file server (stat +
     // stream, no verification, no metrics), over the same store and paths. It has no `@v/list`
@@ -193,7 +211,7 @@ export default async function bench(): Promise<void> {
       console.log(
         `  reference: a bare Node static file server, same load (${pass}): ${r.connections} connections, ` +
           `${((sorted.length / r.wallMs) * 1000).toFixed(0)} req/s, p50 ${percentile(sorted, 50).toFixed(1)} ms, ` +
-          `p99 ${percentile(sorted, 99).toFixed(1)} ms`,
+          `p99 ${percentile(sorted, 99).toFixed(1)} ms; ${firstAndLater(r.latencies)}`,
       );
     }
   } finally {

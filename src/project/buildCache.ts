@@ -1,10 +1,12 @@
 // A verified cache of Python build results, so that `lock --check` on an unchanged project does not
 // load the .pyi parser or rebuild a wrapper. The key is a SHA-256 over everything a build reads: the
 // targets' stub files (by content), the Python target, the stub directories (every .pyi path with its
-// size and modification time) and the build code itself (its files' sizes and modification times).
+// size and modification time) and the build code itself (the bundle's build id, or unbundled, its
+// files' sizes and modification times).
 // A hit is used only when the cached wrapper renders to exactly the cached shim with the cached SHA-256.
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMochiPkgError } from '../errors.js';
@@ -21,12 +23,16 @@ const MAX_FILES = 100_000;
 /** The largest cache entry read back. */
 const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
 
-/** Every file under `dir` whose name passes `keep`, as `path size mtime` lines, sorted; missing → empty. */
-async function treeStamp(dir: string, keep: (name: string) => boolean): Promise<string> {
+/**
+ * Every file under `dir` whose name passes `keep`, as `path size mtime` lines, sorted; missing → empty.
+ * Synchronous on purpose: one `stat` per file through the thread pool cost a warm `lock --check`
+ * about 20 ms for the build code's ~100 files alone (see checkMemo's treeStamp).
+ */
+function treeStamp(dir: string, keep: (name: string) => boolean): string {
   const lines: string[] = [];
   let entries: string[];
   try {
-    entries = (await readdir(dir, { recursive: true })).sort();
+    entries = readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return '';
@@ -34,7 +40,8 @@ async function treeStamp(dir: string, keep: (name: string) => boolean): Promise<
   }
   for (const rel of entries.slice(0, MAX_FILES)) {
     if (!keep(rel)) continue;
-    const st = await stat(join(dir, rel), { bigint: true }).catch(() => undefined);
+    // A file that vanished since the listing is left out.
+    const st = statSync(join(dir, rel), { bigint: true, throwIfNoEntry: false });
     if (st?.isFile()) lines.push(`${rel} ${st.size} ${st.mtimeNs}`);
   }
   if (entries.length > MAX_FILES) lines.push(`+${entries.length - MAX_FILES} more`);
@@ -43,11 +50,19 @@ async function treeStamp(dir: string, keep: (name: string) => boolean): Promise<
 
 let codeStamp: Promise<string> | undefined;
 
-/** The build code's identity: the version and every file of the Python build's folder. */
+declare const __MOCHI_BUILD_ID__: string | undefined;
+
+/**
+ * The build code's identity: the version, and the bundle's build id (a hash of every source file,
+ * package.json and package-lock.json it was built from; see scripts/bundle.ts) or, unbundled, every
+ * file of the Python build's folder.
+ */
 function buildCodeStamp(): Promise<string> {
-  codeStamp ??= treeStamp(fileURLToPath(new URL('../python/', import.meta.url)), (n) =>
-    /\.(js|ts|wasm)$/.test(n),
-  ).then((s) => `${VERSION}\n${s}`);
+  codeStamp ??= Promise.resolve(
+    typeof __MOCHI_BUILD_ID__ === 'string'
+      ? `${VERSION}\nbuild ${__MOCHI_BUILD_ID__}`
+      : `${VERSION}\n${treeStamp(fileURLToPath(new URL('../python/', import.meta.url)), (n) => /\.(js|ts|wasm)$/.test(n))}`,
+  );
   return codeStamp;
 }
 
@@ -66,7 +81,7 @@ export async function buildKey(req: BuildRequest, roots: readonly string[]): Pro
   }
   for (const r of roots) {
     line(`root ${JSON.stringify(r)}`);
-    line(await treeStamp(r, (n) => n.endsWith('.pyi')));
+    line(treeStamp(r, (n) => n.endsWith('.pyi')));
   }
   return h.digest('hex');
 }

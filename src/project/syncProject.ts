@@ -17,6 +17,7 @@ import { WheelStore } from '../python/install/store.js';
 import type { LockedDistribution } from '../python/lockfile/index.js';
 import { defaultPythonCacheRoot, RegistryCache, sha256Hex } from '../python/registry/cache.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { readRegularFileIfExists } from '../util/read.js';
 import type { parseLock } from './lockdoc.js';
 import type { LockSettings } from './lockProject.js';
 import { LOCK_FILE, readProjectLock } from './lockRead.js';
@@ -72,7 +73,10 @@ export interface SyncResult {
     readonly cache?: string;
     /** Zips and go.mod files fetched into it by this run. */
     readonly downloaded?: number;
-    /** With `goVendor`: the bridge's vendor/ (written unless it already matched). */
+    /**
+     * With `goVendor`: the bridge's vendor/ (written unless it already matched; with a dry run,
+     * compared, and differing when a locked module is not in the verified cache yet).
+     */
     readonly vendor?: {
       readonly dir: string;
       readonly modules: number;
@@ -116,8 +120,6 @@ async function syncGoBridge(
     upToDate = false;
     if (!dryRun) await writeFileAtomic(join(dir, name), text, { mkdirs: true });
   }
-  if (dryRun) return { dir, modules: lock.go.entries.length, upToDate };
-  // Every locked module into the verified cache, so the bridge builds offline (GOPROXY=off).
   const env = s.env ?? process.env;
   const { loadSettings } = await import('./settingsFile.js');
   const settings = await loadSettings({
@@ -126,8 +128,29 @@ async function syncGoBridge(
     env,
     flags: { 'go.proxy': s.goProxy, 'go.cache-dir': s.goCacheDir },
   });
-  const goEnv = { ...env, ...settings.goEnv() };
   const { Cache } = await import('../go/cache/index.js');
+  if (dryRun) {
+    if (!s.goVendor) return { dir, modules: lock.go.entries.length, upToDate };
+    // vendor/ is compared with what the locked modules in the verified cache make of it. A module
+    // not in the cache, or held there with another hash than the lock's, is one a sync would fetch
+    // first: vendor/ differs then. (The cache is only read: not created when it is not there.)
+    const cache = await Cache.open(settings.string('go.cache-dir')!, { create: false });
+    let missing = false;
+    for (const e of lock.go.entries) {
+      if (e.source === 'path' || e.version === undefined || e.zipH1 === undefined) continue;
+      const held = await readRegularFileIfExists(cache.zipHashPath(e.module, e.version), { maxBytes: 1024 });
+      if (held?.toString('utf8').trim() !== e.zipH1) {
+        missing = true;
+        break;
+      }
+    }
+    const vendor = missing
+      ? { dir: join(dir, 'vendor'), modules: 0, packages: 0, files: 0, upToDate: false }
+      : await vendorBridge(root, dir, lock, cache, true);
+    return { dir, modules: lock.go.entries.length, upToDate, vendor };
+  }
+  // Every locked module into the verified cache, so the bridge builds offline (GOPROXY=off).
+  const goEnv = { ...env, ...settings.goEnv() };
   const { goProxyList, lazyGoSource } = await import('./goSource.js');
   const cache = await Cache.open(settings.string('go.cache-dir')!);
   const source = lazyGoSource(s.offline ? 'off' : goProxyList(goEnv.GOPROXY, s.cwd), goEnv);
@@ -148,12 +171,16 @@ async function syncGoBridge(
   };
 }
 
-/** `go mod vendor` for the bridge in `dir`, its build list taken from the lock (every module already in `cache`). */
+/**
+ * `go mod vendor` for the bridge in `dir`, its build list taken from the lock (every module already in
+ * `cache`); `dryRun` compares vendor/ and writes nothing.
+ */
 async function vendorBridge(
   root: string,
   dir: string,
   lock: ReturnType<typeof parseLock>,
   cache: import('../go/cache/index.js').Cache,
+  dryRun = false,
 ) {
   const [{ BRIDGE_GO_VERSION, BRIDGE_MODULE, replaceDir }, { pathModuleVersion }] = await Promise.all([
     import('../go/lockfile/bridgeModule.js'),
@@ -180,7 +207,14 @@ async function vendorBridge(
       },
     ];
   });
-  return vendorMainModule({ dir, mainPath: BRIDGE_MODULE, goVersion: BRIDGE_GO_VERSION, modules, cache });
+  return vendorMainModule({
+    dir,
+    mainPath: BRIDGE_MODULE,
+    goVersion: BRIDGE_GO_VERSION,
+    modules,
+    cache,
+    ...(dryRun ? { dryRun } : {}),
+  });
 }
 
 const run = promisify(execFile);

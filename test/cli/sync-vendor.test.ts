@@ -1,6 +1,7 @@
 // `sync --go-vendor` against the real `go mod vendor` (Go 1.19): the same files, byte for byte, the same modules.txt,
 // on modules that exercise its rules (tests, ignored files, license files of parent folders, embeds, replacements).
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -208,5 +209,37 @@ describeWithOracle(oracle, 'sync --go-vendor: the files and modules.txt of go mo
     expect(JSON.parse(again.out).go.vendor).toMatchObject({ upToDate: true });
     expect(await snapshot(vendorDir)).toEqual(want);
     expect(await readdir(bridge)).not.toContain('.vendor.old');
+  }, 60_000);
+
+  it('sync --check --go-vendor compares vendor/ with the lock and writes nothing', async () => {
+    const vendorDir = join(bridge, 'vendor');
+    const want = await snapshot(vendorDir);
+    const check = () => goOnly('sync', root, [...syncArgs(), '--check', '--offline']);
+    const clean = await check();
+    expect(clean).toMatchObject({ code: 0, err: '' });
+    expect(clean.out).toMatch(/vendor: up to date \(/);
+    await writeFile(join(vendorDir, 'example.com', 'a', 'a.go'), 'package changed\n');
+    const after = await snapshot(vendorDir);
+    const drift = await check();
+    expect(drift.code).toBe(1);
+    expect(drift.out).toMatch(/vendor: differs from mochi\.lock/);
+    expect(drift.err).toMatch(/sync-drift/);
+    const json = await goOnly('sync', root, [...syncArgs(), '--check', '--offline', '--json']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.out).go).toMatchObject({ upToDate: true, vendor: { upToDate: false } });
+    // Nothing was written by the checks.
+    expect(await snapshot(vendorDir)).toEqual(after);
+    const fixed = await goOnly('sync', root, [...syncArgs(), '--offline']);
+    expect(fixed.code).toBe(0);
+    expect(await snapshot(vendorDir)).toEqual(want);
+    expect((await check()).code).toBe(0);
+    // With a module cache that lacks the locked modules, a sync would fetch them first: a difference.
+    const args = syncArgs();
+    args[args.indexOf('--go-cache-dir') + 1] = join(work, 'empty-go-cache');
+    const cold = await goOnly('sync', root, [...args, '--check', '--offline', '--json']);
+    expect(cold.code).toBe(1);
+    expect(JSON.parse(cold.out).go.vendor).toMatchObject({ upToDate: false });
+    expect(await snapshot(vendorDir)).toEqual(want);
+    expect(existsSync(join(work, 'empty-go-cache'))).toBe(false);
   }, 60_000);
 });

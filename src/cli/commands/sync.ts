@@ -47,7 +47,9 @@ Flags:
   --go-proxy <list>    GOPROXY list Go modules are fetched from (default: $GOPROXY); entries
                        starting with . or / are directories
   --go-vendor          also write the bridge's vendor/ and vendor/modules.txt exactly as
-                       \`go mod vendor\` (Go 1.19) writes them, from the locked modules
+                       \`go mod vendor\` (Go 1.19) writes them, from the locked modules; with
+                       --check, compare vendor/ with them (a locked module not in the
+                       verified cache yet counts as a difference)
   --go-cache-dir <dir> the verified Go module cache (default: $MOCHI_GO_BRIDGE_CACHE, else
                        $XDG_CACHE_HOME/mochi-pkg/go); laid out as GOMODCACHE/cache/download
   --json               machine-readable output: {target, env, upToDate, added, removed, changed, unchanged}
@@ -71,6 +73,11 @@ Exit codes:
 
 function names(list: readonly { name: string; version: string }[]): string {
   return list.map((d) => `${d.name}==${d.version}`).join(', ');
+}
+
+/** Whether the environment, the Go bridge's go.mod/go.sum or its vendor/ differ from the lock. */
+function drifted(r: SyncResult): boolean {
+  return !r.changes.upToDate || (r.go !== undefined && (!r.go.upToDate || r.go.vendor?.upToDate === false));
 }
 
 function summary(r: SyncResult, check: boolean): string[] {
@@ -157,18 +164,17 @@ export async function runSync(ctx: CommandContext, extra: Partial<SyncSettings> 
         if (v !== undefined) {
           println(
             ctx,
-            `${v.dir}: ${v.upToDate ? 'up to date' : 'written'} (${v.modules} modules, ${v.packages} packages, ${v.files} files)`,
+            `${v.dir}: ${v.upToDate ? 'up to date' : check ? 'differs from mochi.lock' : 'written'} (${v.modules} modules, ${v.packages} packages, ${v.files} files)`,
           );
         }
       }
-      if (check && (!c.upToDate || (r.go !== undefined && !r.go.upToDate))) {
+      if (check && drifted(r)) {
         ctx.stderr.write(
           'error[sync-drift]: the environment does not match mochi.lock\n  hint: run `mochi-pkg sync`\n',
         );
       }
     }
-    const drift = !c.upToDate || (r.go !== undefined && !r.go.upToDate);
-    return check && drift ? ExitCode.failure : ExitCode.ok;
+    return check && drifted(r) ? ExitCode.failure : ExitCode.ok;
   } catch (e) {
     progress.done();
     if (isMochiPkgError(e)) {
