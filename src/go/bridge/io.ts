@@ -52,6 +52,8 @@ export class BridgeIOError extends MochiPkgError {
 }
 
 const MAX_GO_MOD = 16 << 20;
+/** Background `.info` fetches in flight at once (package loading's zips go first). */
+const TOUCH_JOBS = 8;
 /** Go source files read for imports are capped (a generated file can be large; imports come first). */
 const MAX_GO_FILE = 64 << 20;
 
@@ -109,10 +111,15 @@ export function cacheBridgeIO(o: CacheBridgeOptions): CacheBridgeIO {
   const open = async (m: ModuleVersion): Promise<ModuleFiles> => {
     const dir = dirs.get(m.path);
     if (dir !== undefined) return dirFiles(resolve(o.projectRoot, dir));
-    const got = await download(o.cache, o.source, m.path, m.version, {
-      verify: o.verify ?? true,
-      ...(o.sums === undefined ? {} : { sums: o.sums }),
-    });
+    // The zip does not wait for the `.info` (fetched beside it, ahead of the background ones).
+    const [got] = await Promise.all([
+      download(o.cache, o.source, m.path, m.version, {
+        verify: o.verify ?? true,
+        info: false,
+        ...(o.sums === undefined ? {} : { sums: o.sums }),
+      }),
+      touchEntry(m, true),
+    ]);
     zipH1.set(modKey(m), got.Sum);
     modH1.set(modKey(m), got.GoModSum);
     return zipFiles(got.Zip, `${m.path}@${m.version}/`);
@@ -126,21 +133,53 @@ export function cacheBridgeIO(o: CacheBridgeOptions): CacheBridgeIO {
     }
     return p;
   };
-  const touched = new Map<string, Promise<void>>();
-  const touch = (m: ModuleVersion): Promise<void> => {
+  // `.info` fetches are background work: at most TOUCH_JOBS at once, so that they never queue
+  // ahead of the zips package loading waits for; a module being opened jumps the queue.
+  const touched = new Map<string, { p: Promise<void>; start: () => void }>();
+  const queued: string[] = [];
+  let touching = 0;
+  const next = (): void => {
+    while (touching < TOUCH_JOBS && queued.length > 0) touched.get(queued.shift()!)?.start();
+  };
+  const touchEntry = (m: ModuleVersion, urgent: boolean): Promise<void> => {
     const k = modKey(m);
-    let p = touched.get(k);
-    if (!p) {
-      p = (async () => {
-        if (await exists(o.cache.infoPath(m.path, m.version))) return;
-        await o.cache.storeInfo(m.path, m.version, await o.source.info(m.path, m.version));
+    let t = touched.get(k);
+    if (!t) {
+      let started = false;
+      let go!: () => void;
+      const gate = new Promise<void>((r) => {
+        go = r;
+      });
+      const p = (async () => {
+        await gate;
+        try {
+          if (await exists(o.cache.infoPath(m.path, m.version))) return;
+          await o.cache.storeInfo(m.path, m.version, await o.source.info(m.path, m.version));
+        } finally {
+          touching--;
+          next();
+        }
       })();
-      touched.set(k, p);
+      const entry = {
+        p,
+        start: () => {
+          if (started) return;
+          started = true;
+          touching++;
+          go();
+        },
+      };
+      touched.set(k, entry);
+      t = entry;
       // Waited for by flush, errors left to whoever awaits the touch itself.
       later(p.catch(() => undefined));
+      if (touching < TOUCH_JOBS) entry.start();
+      else queued.push(k);
     }
-    return p;
+    if (urgent) t.start();
+    return t.p;
   };
+  const touch = (m: ModuleVersion): Promise<void> => touchEntry(m, false);
   const flush = async (): Promise<void> => {
     while (pending.length > 0) await Promise.all(pending.splice(0));
   };

@@ -42,6 +42,12 @@ export interface DownloadOptions {
    * stored, a new zip after it is hashed and before it is published. A cached entry is checked too.
    */
   sums?: ModuleSums;
+  /**
+   * False when the caller stores the version's `.info` itself (the bridge fetches the build list's
+   * `.info` files on its own, at a lower priority): the zip then waits for no `.info` request.
+   * Ignored for a query that is not a canonical version (its `.info` says which version it is).
+   */
+  info?: boolean;
 }
 
 /** What {@link download} returns: every field but `Error`. */
@@ -118,7 +124,7 @@ export async function download(
   // A `.info` or `.mod` already cached (stored from the proxy by an earlier step, such as the
   // module graph reading go.mod files) is not fetched again; only the zip is missing then.
   const [cachedInfo, cachedMod] = await Promise.all([exists(paths.Info), readIfExists(paths.GoMod)]);
-  const fetchInfo = !cachedInfo || info !== undefined;
+  const fetchInfo = info !== undefined || (!cachedInfo && options.info !== false);
   // Both are fetched before either is stored: a failure leaves nothing half-written behind.
   const [gotInfo, mod] = await Promise.all([
     fetchInfo ? (info ?? source.info(module, version)) : undefined,

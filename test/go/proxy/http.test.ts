@@ -1,10 +1,11 @@
+import { getEventListeners } from 'node:events';
 import { Writable } from 'node:stream';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isMochiPkgError } from '../../../src/errors.js';
 import { ProxyFailure } from '../../../src/go/proxy/errors.js';
 import { proxyHttp } from '../../../src/go/proxy/http.js';
-import { type HttpOptions, splitCredentials } from '../../../src/util/http.js';
+import { type HttpOptions, nodeTransport, splitCredentials } from '../../../src/util/http.js';
 import { startServer, type TestServer } from '../support/server.js';
 
 const fast: HttpOptions = { sleep: async () => {}, connectTimeoutMs: 2000, readTimeoutMs: 2000 };
@@ -241,5 +242,52 @@ describe('Http', () => {
     expect(url.href).toBe('https://h.example/p');
     expect(credentials).toEqual({ username: 'a@b', password: 'p:w' });
     expect(isMochiPkgError(new ProxyFailure('proxy-network', 'x', {}))).toBe(true);
+  });
+});
+
+describe('nodeTransport', () => {
+  it('leaves no abort listener behind once a response is read', async () => {
+    server = await startServer((_req, res) => res.end('body'));
+    const controller = new AbortController();
+    for (let i = 0; i < 3; i++) {
+      const r = await nodeTransport(new URL(`${server.base}/x`), { headers: {}, signal: controller.signal });
+      const parts: Uint8Array[] = [];
+      for await (const c of r.body ?? []) parts.push(c);
+      expect(Buffer.concat(parts).toString()).toBe('body');
+    }
+    // 'close' of the request follows the end of the body: let it run.
+    await new Promise((r) => setImmediate(r));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('an abort while waiting for headers rejects the request; an abort during the body breaks it', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    server = await startServer(async (req, res) => {
+      if (req.url === '/headers') await held;
+      res.writeHead(200, { 'content-length': '10' });
+      res.write('12345');
+      await held;
+      res.end('67890');
+    });
+    const early = new AbortController();
+    const pending = nodeTransport(new URL(`${server.base}/headers`), { headers: {}, signal: early.signal });
+    early.abort(new Error('stop'));
+    await expect(pending).rejects.toThrow();
+    const late = new AbortController();
+    const r = await nodeTransport(new URL(`${server.base}/body`), { headers: {}, signal: late.signal });
+    if (r.body === null) throw new Error('expected a body');
+    const it = r.body[Symbol.asyncIterator]();
+    expect(Buffer.from((await it.next()).value as Uint8Array).toString()).toBe('12345');
+    late.abort(new Error('stop'));
+    await expect(it.next()).rejects.toThrow();
+    const aborted = new AbortController();
+    aborted.abort(new Error('before'));
+    await expect(
+      nodeTransport(new URL(`${server.base}/body`), { headers: {}, signal: aborted.signal }),
+    ).rejects.toThrow('before');
+    release();
   });
 });
