@@ -120,6 +120,7 @@ async function syncGoBridge(
     upToDate = false;
     if (!dryRun) await writeFileAtomic(join(dir, name), text, { mkdirs: true });
   }
+  if (dryRun && !s.goVendor) return { dir, modules: lock.go.entries.length, upToDate };
   const env = s.env ?? process.env;
   const { loadSettings } = await import('./settingsFile.js');
   const settings = await loadSettings({
@@ -130,7 +131,6 @@ async function syncGoBridge(
   });
   const { Cache } = await import('../go/cache/index.js');
   if (dryRun) {
-    if (!s.goVendor) return { dir, modules: lock.go.entries.length, upToDate };
     // vendor/ is compared with what the locked modules in the verified cache make of it. A module
     // not in the cache, or held there with another hash than the lock's, is one a sync would fetch
     // first: vendor/ differs then. (The cache is only read: not created when it is not there.)

@@ -467,7 +467,9 @@ export class GoProxy {
         await this.checkSumdb(module, version, { zip: digest }, priv);
         const size = (await stat(tmp)).size;
         if (priv) return { status: 200, type: ZIP_TYPE, body: await readFile(tmp), source: 'pass' };
-        const conflict = async (stored: string | undefined) => {
+        // The store's .ziphash, when there is one, must be this zip's.
+        const agree = async () => {
+          const stored = await this.readSmall(hk);
           if (stored === digest) return;
           throw new ServeError(
             'serve-verify',
@@ -477,7 +479,7 @@ export class GoProxy {
         };
         if (size <= this.writeBehind / 8) {
           // Another instance may have stored this version meanwhile: its zip is the one to agree with.
-          if ((await this.o.storage.head(hk)) !== undefined) await conflict(await this.readSmall(hk));
+          if ((await this.o.storage.head(hk)) !== undefined) await agree();
           const bytes = await readFile(tmp);
           const behind = this.storeBehind(
             [
@@ -485,14 +487,14 @@ export class GoProxy {
               [hk, Buffer.from(digest)],
             ],
             async (k, r) => {
-              if (k === hk && r === 'exists') await conflict(await this.readSmall(hk));
+              if (k === hk && r === 'exists') await agree();
             },
           );
           if (behind) return { status: 200, type: ZIP_TYPE, body: inMemoryObject(bytes), source: 'upstream' };
         }
         await this.o.storage.putIfAbsent(zk, { file: tmp, size });
         if ((await this.o.storage.putIfAbsent(hk, Buffer.from(digest))) === 'exists') {
-          await conflict(await this.readSmall(hk));
+          await agree();
         }
         const obj = await this.o.storage.get(zk);
         if (obj === undefined)
