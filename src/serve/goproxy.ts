@@ -386,6 +386,9 @@ export class GoProxy {
       if (hit) return hit;
     }
     return this.flights.do(k, async () => {
+      // A pull that ended while the store was asked above left its bytes landing or stored.
+      const landed = priv ? undefined : await this.fromStore(k, JSON_TYPE);
+      if (landed) return landed;
       this.o.metrics?.cache(false);
       const info: VersionInfo = await this.upstreamCall('info', { module, version }, (u) =>
         u.info(module, version),
@@ -413,6 +416,9 @@ export class GoProxy {
       if (hit) return hit;
     }
     return this.flights.do(k, async () => {
+      // A pull that ended while the store was asked above left its bytes landing or stored.
+      const landed = priv ? undefined : await this.fromStore(k, TEXT_TYPE);
+      if (landed) return landed;
       this.o.metrics?.cache(false);
       const bytes = await this.upstreamCall('mod', { module, version }, (u) => u.mod(module, version));
       const digest = hashGoMod(bytes);
@@ -444,11 +450,17 @@ export class GoProxy {
   private async zip(module: string, version: string, priv: boolean): Promise<Reply> {
     const zk = key(module, version, 'zip');
     const hk = key(module, version, 'ziphash');
-    if (!priv && (this.landing.has(zk) || (await this.o.storage.head(hk)) !== undefined)) {
-      const hit = await this.fromStore(zk, ZIP_TYPE);
-      if (hit) return hit;
-    }
+    // A zip is stored once its .ziphash is; one still landing is answered from memory.
+    const stored = async () =>
+      !priv && (this.landing.has(zk) || (await this.o.storage.head(hk)) !== undefined)
+        ? await this.fromStore(zk, ZIP_TYPE)
+        : undefined;
+    const hit = await stored();
+    if (hit) return hit;
     return this.flights.do(zk, async () => {
+      // A pull that ended while the store was asked above left its bytes landing or stored.
+      const landed = await stored();
+      if (landed) return landed;
       this.o.metrics?.cache(false);
       await mkdir(this.o.tmpDir, { recursive: true });
       const tmp = join(this.o.tmpDir, `.tmp-zip-${process.pid}-${randomBytes(6).toString('hex')}`);

@@ -163,8 +163,8 @@ describe('write-behind of pulled artifacts', () => {
     expect((await first.proxy.handle(`/${ZIP}`)).status).toBe(200);
     await first.proxy.settled();
     // A second instance on the same store whose upstream sends other bytes, and which looked before
-    // the first had stored the version (its first `head` of the .ziphash is told "absent"): its check
-    // before answering finds the stored .ziphash and refuses.
+    // the first had stored the version (its two looks before pulling, one before and one inside its
+    // single flight, are told the .ziphash is absent): its check before answering finds it and refuses.
     const racy = (misses: number) =>
       new (class extends DirStorage {
         override async head(key: string): Promise<number | undefined> {
@@ -172,13 +172,13 @@ describe('write-behind of pulled artifacts', () => {
           return super.head(key);
         }
       })(dir);
-    const second = setup(racy(1), source(mod));
+    const second = setup(racy(2), source(mod));
     await expect(second.proxy.handle(`/${ZIP}`)).rejects.toMatchObject({
       code: 'serve-verify',
       message: expect.stringContaining('already holds a .zip hashing to'),
     });
     // One that also missed it then (the other wrote in between): the write finds it and logs it.
-    const third = setup(racy(2), source(mod));
+    const third = setup(racy(3), source(mod));
     expect((await body(await third.proxy.handle(`/${ZIP}`))).equals(mod.zip)).toBe(true);
     await third.proxy.settled();
     expect(third.lines.map((l) => JSON.parse(l))).toEqual([
@@ -231,5 +231,34 @@ describe('write-behind of pulled artifacts', () => {
     store.open();
     await proxy.settled();
     expect(up.calls).toEqual({ info: 1, mod: 1, zip: 1 });
+  });
+
+  it("a request whose store lookup outlasts another pull of the same zip takes that pull's bytes", async () => {
+    // B's first look at the store is held until A's pull has been answered (its write still waiting):
+    // B then finds no flight and no stored zip, and must not pull the zip a second time.
+    let releaseLook!: () => void;
+    const lookHeld = new Promise<void>((r) => {
+      releaseLook = r;
+    });
+    let looks = 0;
+    const store = new (class extends GatedStorage {
+      override async head(key: string): Promise<number | undefined> {
+        const found = await super.head(key);
+        // A looks twice (before its flight and inside it); B's first look is the third.
+        if (key === HASH && ++looks === 3) await lookHeld;
+        return found;
+      }
+    })(storeDir());
+    const up = source();
+    const { proxy } = setup(store, up, { prefetch: false });
+    const a = proxy.handle(`/${ZIP}`);
+    while (looks < 2) await new Promise((r) => setTimeout(r, 1));
+    const b = proxy.handle(`/${ZIP}`);
+    expect((await body(await a)).equals(mod.zip)).toBe(true);
+    releaseLook();
+    expect((await body(await b)).equals(mod.zip)).toBe(true);
+    expect(up.calls).toEqual({ zip: 1 });
+    store.open();
+    await proxy.settled();
   });
 });
