@@ -156,6 +156,8 @@ async function syncGoBridge(
   const source = lazyGoSource(s.offline ? 'off' : goProxyList(goEnv.GOPROXY, s.cwd), goEnv);
   const filled = await fillCache(cache, source, lock.go, {
     ...(s.offline ? { offline: true } : {}),
+    // vendor/ is made from the zips just verified: kept in memory, not read and hashed twice.
+    ...(s.goVendor ? { keepZips: true } : {}),
     onDownload: (module, version) => s.onSyncEvent?.({ kind: 'go-download', module, version }),
     onRefused: (module, version, why) =>
       s.onSyncEvent?.({ kind: 'corrupt', name: `${module}@${version}`, message: why }),

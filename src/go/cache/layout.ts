@@ -35,9 +35,20 @@ export function defaultCacheRoot(
 /** The four artifacts of a cached module version, plus the zip's hash sidecar. */
 export type Artifact = 'info' | 'mod' | 'zip' | 'ziphash';
 
+/** Escaped module paths already checked, as path segments: every artifact path of a version needs one. */
+const escapedSegments = new Map<string, readonly string[]>();
+const MAX_ESCAPED = 100_000;
+
 /** `<root>/<escaped-module>/@v`: the directory holding every artifact of a module's versions. */
 export function versionDir(root: string, module: string): string {
-  return join(root, ...escapePath(module).split('/'), '@v');
+  let segments = escapedSegments.get(module);
+  if (segments === undefined) {
+    // escapePath checks the whole path first (and throws for an invalid one, which is not kept).
+    segments = escapePath(module).split('/');
+    if (escapedSegments.size >= MAX_ESCAPED) escapedSegments.clear();
+    escapedSegments.set(module, segments);
+  }
+  return join(root, ...segments, '@v');
 }
 
 /** `<root>/<escaped-module>/@v/<escaped-version>.<artifact>`. */

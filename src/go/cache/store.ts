@@ -1,7 +1,18 @@
 // The verify-on-store module cache: atomic stores, hash-before-publish, verification, listing.
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { type FileHandle, mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { type FileHandle, mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { Writable } from 'node:stream';
 import {
@@ -46,6 +57,14 @@ const MAX_ZIPHASH_BYTES = 256;
 export const STALE_TEMP_MS = 60 * 60 * 1000;
 /** Files up to this size (`.info`, `.mod`, lists) are written with synchronous calls. */
 const SMALL_FILE_BYTES = 64 << 10;
+/**
+ * Stored zips up to this size are verified from one synchronous read into memory (a thread-pool
+ * round trip per call costs more than the read itself for the small zips most modules have);
+ * larger ones are streamed from the file.
+ */
+const IN_MEMORY_ZIP_BYTES = 32 << 20;
+/** Verified zip bytes a process keeps for re-use ({@link Cache.verifyZip} with `keep`), at most. */
+const KEPT_ZIP_BYTES = 256 << 20;
 /** Module paths nest at most this deep when the tree is walked (x/mod caps paths anyway). */
 const MAX_WALK_DEPTH = 64;
 
@@ -84,6 +103,13 @@ export class Cache {
    * are not each first tried in a missing folder. Writes still create a folder that vanished since.
    */
   private readonly madeDirs = new Set<string>();
+  /**
+   * Zip bytes this process read, hashed and found equal to their `.ziphash` (`verifyZip` with
+   * `keep`), by `module@version`: {@link verifiedZip} hands these very bytes out again, so what is
+   * used is what was verified, and it is neither read nor hashed twice.
+   */
+  private readonly keptZips = new Map<string, Buffer>();
+  private keptBytes = 0;
 
   private constructor(
     readonly root: string,
@@ -217,15 +243,37 @@ export class Cache {
    * file, an unreadable or malformed sidecar, a zip that no longer parses, or a mismatch is a
    * {@link CacheCorruptError}.
    */
-  async verifyZip(module: string, version: string): Promise<string> {
+  async verifyZip(module: string, version: string, options: { keep?: boolean } = {}): Promise<string> {
+    return (await this.checkStoredZip(module, version, options.keep === true)).digest;
+  }
+
+  /**
+   * The bytes of the stored zip, verified against its `.ziphash` as {@link verifyZip} does: the
+   * ones an earlier `verifyZip(…, { keep: true })` of this process verified, or read and verified
+   * now. `undefined` for a zip too large to hold in memory (it was verified by streaming; read
+   * its entries from the file).
+   */
+  async verifiedZip(module: string, version: string): Promise<Buffer | undefined> {
+    const kept = this.keptZips.get(`${module}@${version}`);
+    if (kept !== undefined) return kept;
+    return (await this.checkStoredZip(module, version, true)).bytes;
+  }
+
+  private async checkStoredZip(
+    module: string,
+    version: string,
+    keep: boolean,
+  ): Promise<{ digest: string; bytes?: Buffer }> {
     const hashPath = this.zipHashPath(module, version);
     const zipPath = this.zipPath(module, version);
     const recorded = await this.readZipHash(module, version);
     if (recorded === undefined) throw new CacheCorruptError(module, version, hashPath, '.ziphash is missing');
     if (!(await exists(zipPath))) throw new CacheCorruptError(module, version, zipPath, '.zip is missing');
+    // The bytes hashed are the bytes kept: a file changed after this read cannot slip in.
+    const bytes = readSmallRegularFileSync(zipPath, IN_MEMORY_ZIP_BYTES);
     let actual: string;
     try {
-      actual = await hashZip(zipPath, module, version);
+      actual = await hashZip(bytes ?? zipPath, module, version, { label: zipPath });
     } catch (e) {
       if (!isZipContentError(e)) throw e;
       throw new CacheCorruptError(module, version, zipPath, `.zip is unreadable: ${e.message}`, e);
@@ -238,28 +286,46 @@ export class Cache {
         `.zip hashes to ${actual}, .ziphash says ${recorded}`,
       );
     }
-    return recorded;
+    const key = `${module}@${version}`;
+    if (keep && bytes !== undefined && !this.keptZips.has(key)) {
+      if (this.keptBytes + bytes.length <= KEPT_ZIP_BYTES) {
+        this.keptZips.set(key, bytes);
+        this.keptBytes += bytes.length;
+      }
+    }
+    return bytes === undefined ? { digest: recorded } : { digest: recorded, bytes };
   }
 
   /** The recorded digest, or undefined when there is no sidecar. A malformed sidecar is corrupt. */
   async readZipHash(module: string, version: string): Promise<string | undefined> {
     const path = this.zipHashPath(module, version);
     let text: string;
+    // Synchronous: one small local file, read in fewer calls than the thread-pool round trips of fs/promises.
+    let fd: number;
     try {
-      const fh = await open(path, 'r');
-      try {
-        const buf = Buffer.alloc(MAX_ZIPHASH_BYTES + 1);
-        const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-        text = buf.subarray(0, bytesRead).toString('utf8').trim();
-      } finally {
-        await fh.close();
-      }
+      fd = openSync(path, 'r');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw e;
     }
+    try {
+      const buf = Buffer.alloc(MAX_ZIPHASH_BYTES + 1);
+      const bytesRead = readSync(fd, buf, 0, buf.length, 0);
+      text = buf.subarray(0, bytesRead).toString('utf8').trim();
+    } finally {
+      closeSync(fd);
+    }
     if (!H1.test(text)) throw new CacheCorruptError(module, version, path, '.ziphash is not an h1: digest');
     return text;
+  }
+
+  /** Forgets zip bytes kept by `verifyZip(…, { keep: true })` (after a version is removed). */
+  private forget(module: string, version: string): void {
+    const key = `${module}@${version}`;
+    const kept = this.keptZips.get(key);
+    if (kept === undefined) return;
+    this.keptZips.delete(key);
+    this.keptBytes -= kept.length;
   }
 
   /**
@@ -267,6 +333,7 @@ export class Cache {
    * disappears. Missing files are fine.
    */
   async remove(module: string, version: string): Promise<void> {
+    this.forget(module, version);
     for (const a of ['ziphash', 'zip', 'mod', 'info'] as const) {
       await unlink(artifactPath(this.root, module, version, a)).catch((e: NodeJS.ErrnoException) => {
         if (e.code !== 'ENOENT') throw e;
@@ -513,12 +580,44 @@ export function isZipContentError(e: unknown): e is ZipError | DirhashError {
   return (e instanceof ZipError && e.code !== 'zip-io') || e instanceof DirhashError;
 }
 
+/**
+ * The bytes of `path` when it is a regular file of at most `maxBytes` bytes that reads whole, read
+ * with synchronous calls; otherwise `undefined` (the caller takes the streaming path, which reports
+ * what is wrong). The open is non-blocking, so a FIFO in its place cannot hang the process.
+ */
+function readSmallRegularFileSync(path: string, maxBytes: number): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    // Whatever the trouble (gone, permissions, a loop), the streaming path meets and reports it.
+    return undefined;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > maxBytes) return undefined;
+    const buf = Buffer.allocUnsafe(st.size);
+    for (let done = 0; done < st.size; ) {
+      const n = readSync(fd, buf, done, st.size - done, done);
+      if (n === 0) return undefined;
+      done += n;
+    }
+    return buf;
+  } catch {
+    // A failed read: the streaming path reads again and reports it.
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads a small file, or undefined when it does not exist. */
 export async function readIfExists(path: string): Promise<Buffer | undefined> {
-  // A missing file (the common case in a fresh cache) costs one synchronous stat and no error object.
+  // Synchronous: a small local file costs less read on the calling thread than in four thread-pool
+  // round trips, and a missing one (the common case in a fresh cache) throws no error object.
   if (statSync(path, { throwIfNoEntry: false }) === undefined) return undefined;
   try {
-    return await readFile(path);
+    return readFileSync(path);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;

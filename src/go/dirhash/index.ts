@@ -32,6 +32,8 @@ export interface HashZipOptions {
   readonly maxZipSize?: number;
   /** Largest total of declared uncompressed sizes, in bytes. Default 500 MiB. */
   readonly maxUncompressed?: number;
+  /** What messages call zip bytes given in memory (e.g. the file they were read from). */
+  readonly label?: string;
 }
 
 /**
@@ -56,7 +58,10 @@ export async function hashZip(
   version: string,
   options: HashZipOptions = {},
 ): Promise<H1Digest> {
-  const archive = await openZip(zip, { maxZipSize: options.maxZipSize ?? MAX_ZIP_FILE });
+  const archive = await openZip(zip, {
+    maxZipSize: options.maxZipSize ?? MAX_ZIP_FILE,
+    ...(options.label === undefined ? {} : { label: options.label }),
+  });
   try {
     return await hashArchive(archive, modulePath, version, options);
   } finally {

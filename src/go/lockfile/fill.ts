@@ -32,6 +32,11 @@ export interface FillOptions {
   readonly jobs?: number;
   /** Called when a cache entry is refused (it is removed and fetched again unless offline). */
   readonly onRefused?: (module: string, version: string, why: string) => void;
+  /**
+   * Keep the verified zip bytes in `cache` for this process ({@link Cache.verifiedZip}), for a
+   * caller that reads the modules next (vendoring): they are then neither read nor hashed again.
+   */
+  readonly keepZips?: boolean;
 }
 
 function missing(module: string, version: string, root: string, what: string): MochiPkgError {
@@ -49,12 +54,13 @@ async function checkCached(
   version: string,
   zipH1: string,
   modH1: string | undefined,
+  keep: boolean,
 ): Promise<'ok' | 'absent' | string> {
   if (!(await cache.has(module, version))) return 'absent';
   let sum: string;
   try {
     // Re-hash the zip itself: a sidecar that agrees with the lock proves nothing about the zip.
-    sum = await cache.verifyZip(module, version);
+    sum = await cache.verifyZip(module, version, { keep });
   } catch (e) {
     if (e instanceof CacheCorruptError) return e.message;
     throw e;
@@ -119,7 +125,7 @@ async function fillEntry(
   const result = () => ({ cached, downloaded, goModsFetched, refused, mismatches });
   if (e.source !== 'module-proxy' || e.version === undefined || e.zipH1 === undefined) return result();
   const { module, version, zipH1, modH1 } = e;
-  const state = await checkCached(cache, module, version, zipH1, modH1);
+  const state = await checkCached(cache, module, version, zipH1, modH1, options.keepZips === true);
   if (state === 'ok') {
     cached++;
   } else {

@@ -1,5 +1,6 @@
 // `go mod vendor` for a main module whose build list is known (the lock): load its packages, plan, write vendor/ atomically.
-import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { type Dirent, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { lstat, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { MochiPkgError } from '../../errors.js';
 import { tempPathFor } from '../../util/atomic.js';
@@ -65,7 +66,7 @@ async function dirTree(root: string, skipTop?: (name: string) => boolean): Promi
   const walk = async (rel: string, depth: number): Promise<void> => {
     if (depth > MAX_DEPTH)
       throw new VendorError('go-vendor', `${join(root, rel)}: nested deeper than ${MAX_DEPTH}`);
-    const entries = await readdir(join(root, rel), { withFileTypes: true });
+    const entries = readdirSync(join(root, rel), { withFileTypes: true });
     for (const e of entries) {
       const p = rel === '' ? e.name : `${rel}/${e.name}`;
       if (e.isDirectory()) {
@@ -79,14 +80,20 @@ async function dirTree(root: string, skipTop?: (name: string) => boolean): Promi
     }
   };
   await walk('', 0);
-  return { files, read: (rel) => readFile(join(root, rel)) };
+  return { files, read: async (rel) => readFileSync(join(root, rel)) };
 }
 
-/** The files of a module zip (`<module>@<version>/…` entries), read into memory once. */
-async function zipTree(zipPath: string, m: ModuleVersion): Promise<ModuleTree> {
+/**
+ * The files of a module zip (`<module>@<version>/…` entries), read into memory once: from the zip
+ * bytes the cache verified against their `.ziphash` (kept from the fill that checked them against
+ * the lock, or verified now), so the files vendored are the bytes that were hashed.
+ */
+async function zipTree(cache: Cache, m: ModuleVersion): Promise<ModuleTree> {
   const prefix = `${m.path}@${m.version}/`;
   const bodies = new Map<string, Buffer>();
-  const archive = await openZip(zipPath);
+  const zipPath = cache.zipPath(m.path, m.version);
+  const verified = await cache.verifiedZip(m.path, m.version);
+  const archive = await openZip(verified ?? zipPath, { label: zipPath });
   try {
     const wanted = archive.entries.filter((e) => e.name.startsWith(prefix) && !e.name.endsWith('/'));
     await readEntries(archive, wanted, async (e, body) => {
@@ -158,7 +165,7 @@ export async function vendorMainModule(o: VendorOptions): Promise<VendorResult> 
           ? dirTree(m.dir.abs)
           : m.noZip
             ? Promise.resolve({ files: new Set<string>(), read: async () => new Uint8Array() })
-            : zipTree(o.cache.zipPath(m.module.path, m.module.version), m.module);
+            : zipTree(o.cache, m.module);
       }
       trees.set(path, t);
     }
@@ -255,8 +262,13 @@ async function matches(vendorDir: string, plan: VendorPlan): Promise<boolean> {
   for (const f of plan.files.keys()) addDirs(f);
   let seen = 0;
   const walk = async (rel: string): Promise<boolean> => {
-    const entries = await readdir(join(vendorDir, rel), { withFileTypes: true }).catch(() => undefined);
-    if (entries === undefined) return false;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(join(vendorDir, rel), { withFileTypes: true });
+    } catch {
+      // Not a readable folder: vendor/ does not hold the plan (it is rewritten).
+      return false;
+    }
     for (const e of entries) {
       const p = rel === '' ? e.name : `${rel}/${e.name}`;
       const kind = want.get(p);
@@ -269,12 +281,12 @@ async function matches(vendorDir: string, plan: VendorPlan): Promise<boolean> {
   };
   if (!(await walk(''))) return false;
   if (seen !== want.size) return false;
-  if ((await readFile(join(vendorDir, 'modules.txt'), 'utf8')) !== plan.modulesTxt) return false;
-  const same = await mapInOrder([...plan.files], 16, async ([dst, src]) => {
-    const [have, body] = await Promise.all([readFile(join(vendorDir, dst)), src.tree.read(src.rel)]);
-    return Buffer.compare(have, Buffer.from(body)) === 0;
-  });
-  return same.every(Boolean);
+  if (readFileSync(join(vendorDir, 'modules.txt'), 'utf8') !== plan.modulesTxt) return false;
+  for (const [dst, src] of plan.files) {
+    const body = await src.tree.read(src.rel);
+    if (Buffer.compare(readFileSync(join(vendorDir, dst)), Buffer.from(body)) !== 0) return false;
+  }
+  return true;
 }
 
 /** Where the old vendor/ waits while the new one is moved in (hidden: go skips it). */
@@ -297,20 +309,22 @@ async function writeVendor(vendorDir: string, plan: VendorPlan): Promise<void> {
   }
   const tmp = tempPathFor(vendorDir);
   try {
-    await mkdir(tmp);
+    // Synchronous calls: many small files on local disk, each cheaper written on this thread than
+    // in the thread-pool round trips of fs/promises (the bodies are in memory already).
+    mkdirSync(tmp);
     const made = new Set<string>();
-    const ensure = async (d: string) => {
+    const ensure = (d: string) => {
       if (d === '' || made.has(d)) return;
-      await mkdir(join(tmp, d), { recursive: true });
+      mkdirSync(join(tmp, d), { recursive: true });
       made.add(d);
     };
-    for (const d of plan.dirs) await ensure(d);
-    const list = [...plan.files];
-    await mapInOrder(list, 16, async ([dst, src]) => {
-      await ensure(dst.slice(0, Math.max(0, dst.lastIndexOf('/'))));
-      await writeFile(join(tmp, dst), await src.tree.read(src.rel));
-    });
-    await writeFile(join(tmp, 'modules.txt'), plan.modulesTxt);
+    for (const d of plan.dirs) ensure(d);
+    for (const [dst, src] of plan.files) {
+      const body = await src.tree.read(src.rel);
+      ensure(dst.slice(0, Math.max(0, dst.lastIndexOf('/'))));
+      writeFileSync(join(tmp, dst), body);
+    }
+    writeFileSync(join(tmp, 'modules.txt'), plan.modulesTxt);
     const old = oldPath(vendorDir);
     if (exists) await rename(vendorDir, old);
     await rename(tmp, vendorDir);
