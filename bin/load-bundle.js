@@ -18,21 +18,26 @@ const Module = require('node:module');
 const BUNDLE_DIR = join(__dirname, '..', 'dist', 'cli-bundle');
 /** A cache file larger than this is not read (the cache of main.cjs is a few MiB). */
 const MAX_CACHE_BYTES = 256 * 1024 * 1024;
-/** Cache files kept per bundle file (other builds of the CLI on the machine); older ones are removed. */
+/** Cache files kept per bundle file and use (other builds of the CLI on the machine); older ones are removed. */
 const KEEP = 4;
 
-/** The exports of dist/cli-bundle/<name> (a CommonJS file). */
-function loadBundle(name) {
+/**
+ * The exports of dist/cli-bundle/<name> (a CommonJS file). `use` names what this run does with it
+ * (bin/mochi-pkg.js: the command): on Node 20 each use has a cache of its own, since a cache holds the
+ * functions the run that wrote it compiled, and a `lock --check` runs other code than `--help`.
+ */
+function loadBundle(name, use = 'any') {
   const file = join(BUNDLE_DIR, name);
   if (typeof Module.enableCompileCache === 'function') {
     Module.enableCompileCache();
     return require(file);
   }
-  return compileWithCodeCache(file, name).exports;
+  return compileWithCodeCache(file, `${name}.${use}`).exports;
 }
 
 /**
- * Runs CommonJS file `file` compiled with the code cache kept under `name`: its exports, and what
+ * Runs CommonJS file `file` compiled with the code cache kept under `name` (letters, digits, `.`,
+ * `-`; the part after the last `.` names the use, see loadBundle): its exports, and what
  * the cache gave (`off`: no cache folder or turned off; `miss`: none yet; `rejected`: V8 refused it;
  * `hit`). When there was none or V8 refused it, the cache is written at exit.
  */
@@ -86,7 +91,7 @@ function cachePath(source, name) {
     return undefined;
   }
   const digest = require('node:crypto').createHash('sha256').update(source).digest('hex').slice(0, 32);
-  return join(dir, `${name}-${digest}-${process.version}-${process.arch}.v8`);
+  return join(dir, `${name}.${digest}-${process.version}-${process.arch}.v8`);
 }
 
 /** The cache file's bytes, or undefined (missing, not a regular file, too large, unreadable). */
@@ -119,11 +124,11 @@ function writeCache(fs, path, name, script) {
   }
 }
 
-/** Removes all but the KEEP newest cache files of bundle file `name` in `dir`. */
+/** Removes all but the KEEP newest cache files of `name` (other builds of the CLI) in `dir`. */
 function prune(fs, dir, name) {
   const mine = fs
     .readdirSync(dir)
-    .filter((f) => f.startsWith(`${name}-`) && f.endsWith('.v8'))
+    .filter((f) => f.startsWith(`${name}.`) && f.endsWith('.v8'))
     .map((f) => ({ f, t: fs.statSync(join(dir, f)).mtimeMs }))
     .sort((a, b) => b.t - a.t);
   for (const { f } of mine.slice(KEEP)) fs.unlinkSync(join(dir, f));

@@ -32,6 +32,13 @@ function start() {
   });
 }
 
+/** What a run does, for the code cache (bin/load-bundle.js): its command word, and `check` when checking. */
+function use(args) {
+  const command = args.find((a) => !a.startsWith('-'));
+  const word = command !== undefined && /^[a-z][a-z-]{0,31}$/.test(command) ? command : 'other';
+  return args.includes('--check') ? `${word}-check` : word;
+}
+
 async function run() {
   const context = {
     argv,
@@ -44,6 +51,6 @@ async function run() {
   // a check the memo cannot answer, runs the full CLI.
   const { loadBundle } = require('./load-bundle.js');
   let code = await loadBundle('fast.cjs').quick(context);
-  if (code === undefined) code = await loadBundle('main.cjs').main(context);
+  if (code === undefined) code = await loadBundle('main.cjs', use(argv)).main(context);
   process.exitCode = code;
 }

@@ -36,7 +36,7 @@ function load(env: NodeJS.ProcessEnv = {}): {
   where: string;
 } {
   const script = `const { compileWithCodeCache } = require(${JSON.stringify(loader)});
-const r = compileWithCodeCache(${JSON.stringify(file)}, 'fixture.cjs');
+const r = compileWithCodeCache(${JSON.stringify(file)}, 'fixture.cjs.test');
 r.exports.load().then((imported) => console.log(JSON.stringify({ cache: r.cache, value: r.exports.value, imported, where: r.exports.where() })));`;
   const { NODE_DISABLE_COMPILE_CACHE: _, ...base } = process.env;
   const out = execFileSync(process.execPath, ['-e', script], {
