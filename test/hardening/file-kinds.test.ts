@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scanProject } from '../../src/project/index.js';
 import { loadNetrc } from '../../src/util/netrc.js';
-import { readRegularFile } from '../../src/util/read.js';
+import {
+  readRegularFile,
+  readRegularFileIfExists,
+  readRegularFileIfExistsSync,
+} from '../../src/util/read.js';
 import { cleanup, cli, goProject, tempDir } from './support.js';
 
 afterAll(cleanup);
@@ -103,5 +107,44 @@ describe('other files read from a project or the environment', () => {
     await expect(readRegularFile('/proc/self/maps', { maxBytes: 8 })).rejects.toMatchObject({
       code: 'file-too-large',
     });
+  });
+
+  it('readRegularFileIfExistsSync answers as readRegularFileIfExists does, for every kind of file', async () => {
+    const d = await tempDir();
+    await writeFile(join(d, 'small'), 'h1:abc\n');
+    await writeFile(join(d, 'big'), Buffer.alloc(65));
+    const cases: Record<string, string> = {
+      missing: join(d, 'missing'),
+      'under a file': join(d, 'small', 'x'),
+      small: join(d, 'small'),
+      big: join(d, 'big'),
+      proc: '/proc/self/maps',
+    };
+    for (const [kind, make] of Object.entries(hostile)) {
+      const p = join(d, kind.replace(/\W/g, '-'));
+      await make(p);
+      cases[kind] = p;
+    }
+    const outcome = (f: () => unknown) => {
+      try {
+        return { value: f() };
+      } catch (e) {
+        return { code: (e as { code?: string }).code, message: (e as Error).message };
+      }
+    };
+    for (const [name, path] of Object.entries(cases)) {
+      const options = { maxBytes: 64, what: 'sidecar' };
+      const want = await readRegularFileIfExists(path, options).then(
+        (value) => ({ value }),
+        (e: Error & { code?: string }) => ({ code: e.code, message: e.message }),
+      );
+      expect(
+        outcome(() => readRegularFileIfExistsSync(path, options)),
+        name,
+      ).toEqual(want);
+    }
+    expect(outcome(() => readRegularFileIfExistsSync(cases.small!, { maxBytes: 64 })).value?.toString()).toBe(
+      'h1:abc\n',
+    );
   });
 });

@@ -25,6 +25,7 @@ import {
   writeFileAtomic,
   writeFileAtomicSync,
 } from '../../util/atomic.js';
+import { FileReadError, readRegularFileIfExistsSync } from '../../util/read.js';
 import { ZipError } from '../../util/zip.js';
 import { DirhashError, hashGoMod, hashZip } from '../dirhash/index.js';
 import { unescapePath, unescapeVersion } from '../module/index.js';
@@ -250,13 +251,13 @@ export class Cache {
   /**
    * The bytes of the stored zip, verified against its `.ziphash` as {@link verifyZip} does: the
    * ones an earlier `verifyZip(…, { keep: true })` of this process verified, or read and verified
-   * now. `undefined` for a zip too large to hold in memory (it was verified by streaming; read
+   * now (and not kept). `undefined` for a zip too large to hold in memory (it was verified by streaming; read
    * its entries from the file).
    */
   async verifiedZip(module: string, version: string): Promise<Buffer | undefined> {
     const kept = this.keptZips.get(`${module}@${version}`);
     if (kept !== undefined) return kept;
-    return (await this.checkStoredZip(module, version, true)).bytes;
+    return (await this.checkStoredZip(module, version, false)).bytes;
   }
 
   private async checkStoredZip(
@@ -296,25 +297,25 @@ export class Cache {
     return bytes === undefined ? { digest: recorded } : { digest: recorded, bytes };
   }
 
-  /** The recorded digest, or undefined when there is no sidecar. A malformed sidecar is corrupt. */
+  /**
+   * The recorded digest, or undefined when there is no sidecar. A malformed sidecar is corrupt, and so
+   * is one that is not a regular file (opened non-blocking: a FIFO in its place cannot hang the read).
+   */
   async readZipHash(module: string, version: string): Promise<string | undefined> {
     const path = this.zipHashPath(module, version);
-    let text: string;
-    // Synchronous: one small local file, read in fewer calls than the thread-pool round trips of fs/promises.
-    let fd: number;
+    let bytes: Buffer | undefined;
     try {
-      fd = openSync(path, 'r');
+      // Synchronous: one small local file per module version, read in bulk.
+      bytes = readRegularFileIfExistsSync(path, { maxBytes: MAX_ZIPHASH_BYTES, what: '.ziphash' });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      if (e instanceof FileReadError && (e.code === 'file-not-regular' || e.code === 'file-too-large')) {
+        const what = e.message.startsWith(`${path}: `) ? e.message.slice(path.length + 2) : e.message;
+        throw new CacheCorruptError(module, version, path, what, e);
+      }
       throw e;
     }
-    try {
-      const buf = Buffer.alloc(MAX_ZIPHASH_BYTES + 1);
-      const bytesRead = readSync(fd, buf, 0, buf.length, 0);
-      text = buf.subarray(0, bytesRead).toString('utf8').trim();
-    } finally {
-      closeSync(fd);
-    }
+    if (bytes === undefined) return undefined;
+    const text = bytes.toString('utf8').trim();
     if (!H1.test(text)) throw new CacheCorruptError(module, version, path, '.ziphash is not an h1: digest');
     return text;
   }

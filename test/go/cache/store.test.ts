@@ -235,6 +235,33 @@ describe('Cache verification', () => {
     expect(at).toBeGreaterThan(0);
   });
 
+  it('hands out the zip bytes it verified, kept ones without reading the file again', async () => {
+    const c = await fresh();
+    await storeAll(c);
+    const p = c.zipPath(foo.path, foo.version);
+    const stored = await readFile(p);
+    // Not kept: read and verified on every call, so a tampered file is refused.
+    expect(await c.verifiedZip(foo.path, foo.version)).toEqual(stored);
+    const evil = buildZip([{ name: `${foo.path}@${foo.version}/foo.go`, data: 'package foo // evil\n' }]);
+    await writeFile(p, evil);
+    await expect(c.verifiedZip(foo.path, foo.version)).rejects.toBeInstanceOf(CacheCorruptError);
+    await expect(c.verifyZip(foo.path, foo.version, { keep: true })).rejects.toBeInstanceOf(
+      CacheCorruptError,
+    );
+    await writeFile(p, stored);
+    // Kept: the bytes that hashed are the bytes handed out, whatever the file holds afterwards;
+    // verifyZip itself always hashes the file.
+    expect(await c.verifyZip(foo.path, foo.version, { keep: true })).toBe(
+      await hashZip(stored, foo.path, foo.version),
+    );
+    await writeFile(p, evil);
+    expect(await c.verifiedZip(foo.path, foo.version)).toEqual(stored);
+    await expect(c.verifyZip(foo.path, foo.version)).rejects.toBeInstanceOf(CacheCorruptError);
+    // Removing the version forgets them.
+    await c.remove(foo.path, foo.version);
+    await expect(c.verifiedZip(foo.path, foo.version)).rejects.toBeInstanceOf(CacheCorruptError);
+  });
+
   it('reports missing files as cache-corrupt', async () => {
     const c = await fresh();
     await expect(c.verifyZip(foo.path, foo.version)).rejects.toBeInstanceOf(CacheCorruptError);
@@ -244,6 +271,38 @@ describe('Cache verification', () => {
     const e = await c.verifyZip(foo.path, foo.version).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(CacheCorruptError);
     expect((e as CacheCorruptError).path).toBe(c.zipPath(foo.path, foo.version));
+  });
+
+  it('reports a .ziphash that is a FIFO, a directory or too long as cache-corrupt, without waiting', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdir, rm } = await import('node:fs/promises');
+    const c = await fresh();
+    await storeAll(c);
+    const path = c.zipHashPath(foo.path, foo.version);
+    const kinds: Array<[string, () => Promise<void>, RegExp]> = [
+      [
+        'FIFO',
+        async () => void execFileSync('mkfifo', [path]),
+        /\.ziphash is a named pipe \(FIFO\), not a regular file/,
+      ],
+      ['directory', () => mkdir(path).then(() => undefined), /\.ziphash is a directory, not a regular file/],
+      ['long file', () => writeFile(path, `h1:${'A'.repeat(400)}=\n`), /larger than 256 bytes/],
+    ];
+    for (const [name, make, message] of kinds) {
+      await rm(path, { recursive: true, force: true });
+      await make();
+      for (const read of [
+        () => c.readZipHash(foo.path, foo.version),
+        () => c.verifyZip(foo.path, foo.version),
+      ]) {
+        const e = await read().catch((x: unknown) => x);
+        expect(e, name).toBeInstanceOf(CacheCorruptError);
+        expect((e as CacheCorruptError).path, name).toBe(path);
+        expect((e as Error).message, name).toMatch(message);
+      }
+    }
+    await rm(path, { recursive: true, force: true });
+    expect(await c.readZipHash(foo.path, foo.version)).toBeUndefined();
   });
 
   it('lists entries with their artifacts and removes them sidecar first', async () => {
