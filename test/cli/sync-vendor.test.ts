@@ -8,10 +8,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, expect, it } from 'vitest';
+import { openZip, readEntries } from '../../src/util/zip.js';
 import { haveCmdGoTestdata, writeCmdGoProxy } from '../go/support/cmdgoproxy.js';
 import { fixtureModule, writeProxyTree } from '../go/support/modules.js';
 import { goOnly } from '../support/cli.js';
 import { describeWithOracle, goCommandEnv, goOracle, type Oracle } from '../support/oracles.js';
+import { buildZip } from '../support/zipbuild.js';
 
 const run = promisify(execFile);
 
@@ -241,5 +243,35 @@ describeWithOracle(oracle, 'sync --go-vendor: the files and modules.txt of go mo
     expect(JSON.parse(cold.out).go.vendor).toMatchObject({ upToDate: false });
     expect(await snapshot(vendorDir)).toEqual(want);
     expect(existsSync(join(work, 'empty-go-cache'))).toBe(false);
+  }, 60_000);
+
+  it('never vendors from a cached zip whose bytes do not hash as the lock pins', async () => {
+    const vendorDir = join(bridge, 'vendor');
+    const want = await snapshot(vendorDir);
+    const zip = join(work, 'gomodcache', 'cache', 'download', 'example.com', 'a', '@v', 'v1.0.0.zip');
+    const good = await readFile(zip);
+    // A well-formed zip of the same files, a.go's body changed (the .ziphash sidecar left as it was).
+    const archive = await openZip(good);
+    const entries: { name: string; data: string }[] = [];
+    await readEntries(archive, archive.entries, (e, body) => {
+      const data = (body as Buffer).toString('utf8');
+      entries.push({
+        name: e.name,
+        data: e.name.endsWith('/a.go') ? data.replace('package a', 'package b') : data,
+      });
+    });
+    expect(entries.some((e) => e.data.startsWith('package b'))).toBe(true);
+    const evil = buildZip(entries);
+    await writeFile(zip, evil);
+    await rm(vendorDir, { recursive: true });
+    const offline = await goOnly('sync', root, [...syncArgs(), '--offline']);
+    expect(offline.code).not.toBe(0);
+    expect(offline.err).toMatch(/example\.com\/a@v1\.0\.0/);
+    expect(existsSync(vendorDir)).toBe(false);
+    // Online, the entry is refused, fetched again and vendor/ is what go writes.
+    const online = await goOnly('sync', root, syncArgs());
+    expect(online.code).toBe(0);
+    expect(await readFile(zip)).toEqual(good);
+    expect(await snapshot(vendorDir)).toEqual(want);
   }, 60_000);
 });
