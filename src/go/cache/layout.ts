@@ -51,9 +51,19 @@ export function versionDir(root: string, module: string): string {
   return join(root, ...segments, '@v');
 }
 
+/** `<root>/<escaped-module>/@v/<escaped-version>` by root, module and version: a version's artifacts share it. */
+const versionBases = new Map<string, string>();
+
 /** `<root>/<escaped-module>/@v/<escaped-version>.<artifact>`. */
 export function artifactPath(root: string, module: string, version: string, artifact: Artifact): string {
-  return join(versionDir(root, module), `${escapeVersion(version)}.${artifact}`);
+  const key = `${root}\u0000${module}\u0000${version}`;
+  let base = versionBases.get(key);
+  if (base === undefined) {
+    base = join(versionDir(root, module), escapeVersion(version));
+    if (versionBases.size >= MAX_ESCAPED) versionBases.clear();
+    versionBases.set(key, base);
+  }
+  return `${base}.${artifact}`;
 }
 
 /** `<root>/<escaped-module>/@v/list`: the versions fully stored, one per line (a file proxy's list). */
