@@ -2,6 +2,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { defaultAreaCacheRoot } from '../../util/cacheRoot.js';
+import { memoize } from '../../util/memo.js';
 import { escapePath, escapeVersion } from '../module/index.js';
 
 /** Environment variable that overrides the cache root. */
@@ -35,35 +36,31 @@ export function defaultCacheRoot(
 /** The four artifacts of a cached module version, plus the zip's hash sidecar. */
 export type Artifact = 'info' | 'mod' | 'zip' | 'ziphash';
 
-/** Escaped module paths already checked, as path segments: every artifact path of a version needs one. */
-const escapedSegments = new Map<string, readonly string[]>();
-const MAX_ESCAPED = 100_000;
+/** A module's escaped path as path segments (escapePath checks it first; a refused one is not kept). */
+const escapedSegments = memoize((module: string): readonly string[] => escapePath(module).split('/'), {
+  max: 1 << 14,
+});
 
 /** `<root>/<escaped-module>/@v`: the directory holding every artifact of a module's versions. */
 export function versionDir(root: string, module: string): string {
-  let segments = escapedSegments.get(module);
-  if (segments === undefined) {
-    // escapePath checks the whole path first (and throws for an invalid one, which is not kept).
-    segments = escapePath(module).split('/');
-    if (escapedSegments.size >= MAX_ESCAPED) escapedSegments.clear();
-    escapedSegments.set(module, segments);
-  }
-  return join(root, ...segments, '@v');
+  return join(root, ...escapedSegments(module), '@v');
 }
 
-/** `<root>/<escaped-module>/@v/<escaped-version>` by root, module and version: a version's artifacts share it. */
-const versionBases = new Map<string, string>();
+/**
+ * `<root>/<escaped-module>/@v/<escaped-version>` by `root NUL module NUL version`: the four artifact
+ * paths of a version, asked for several times each by a sync, share it.
+ */
+const versionBase = memoize(
+  (key: string): string => {
+    const [root = '', module = '', version = ''] = key.split('\u0000');
+    return join(versionDir(root, module), escapeVersion(version));
+  },
+  { max: 1 << 14 },
+);
 
 /** `<root>/<escaped-module>/@v/<escaped-version>.<artifact>`. */
 export function artifactPath(root: string, module: string, version: string, artifact: Artifact): string {
-  const key = `${root}\u0000${module}\u0000${version}`;
-  let base = versionBases.get(key);
-  if (base === undefined) {
-    base = join(versionDir(root, module), escapeVersion(version));
-    if (versionBases.size >= MAX_ESCAPED) versionBases.clear();
-    versionBases.set(key, base);
-  }
-  return `${base}.${artifact}`;
+  return `${versionBase(`${root}\u0000${module}\u0000${version}`)}.${artifact}`;
 }
 
 /** `<root>/<escaped-module>/@v/list`: the versions fully stored, one per line (a file proxy's list). */

@@ -2,6 +2,7 @@
 // Hand-written: these rules decide which paths the go command accepts and how they map onto file
 // systems and URLs, so they must match x/mod exactly; no npm package implements them.
 import { MochiPkgError } from '../../errors.js';
+import { memoize } from '../../util/memo.js';
 import { build, isValid, MAX_VERSION_LENGTH, major, canonical as semverCanonical } from '../semver/index.js';
 import { isLetter } from './letters.js';
 
@@ -214,6 +215,12 @@ function splitGopkgIn(path: string): { prefix: string; pathMajor: string } | und
   return { prefix: path.slice(0, i - 2), pathMajor };
 }
 
+/**
+ * {@link moduleRules} once per path: a sync checks each locked module path several times (the
+ * lock's decoding, `check`, escaping for cache paths).
+ */
+const moduleRulesOnce = memoize((path: string) => moduleRules(path), { max: 1 << 14, maxKeyLength: 1024 });
+
 function moduleRules(path: string): Broken | undefined {
   const general = checkGeneral(path, 'module');
   if (general !== undefined) return general;
@@ -256,7 +263,7 @@ function moduleRules(path: string): Broken | undefined {
  * ```
  */
 export function checkPath(path: string): void {
-  const b = moduleRules(path);
+  const b = moduleRulesOnce(path);
   if (b !== undefined) throw new InvalidPathError('module', path, b.rule, b.detail);
 }
 
