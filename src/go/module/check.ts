@@ -384,6 +384,15 @@ export function versionFitsPath(path: string, version: string): boolean {
   }
 }
 
+// Memoized: a lock names the same few versions (v1.0.0, v1.1.0, …) hundreds of times.
+const canonicalOnce = memoize(
+  (version: string): string => {
+    const c = semverCanonical(version);
+    return build(version) === '+incompatible' ? `${c}+incompatible` : c;
+  },
+  { max: 1 << 14, maxKeyLength: 256 },
+);
+
 /**
  * The canonical form of a module version (x/mod `CanonicalVersion`): semver's canonical form, but
  * keeping a `+incompatible` suffix; `''` for an invalid version.
@@ -395,8 +404,7 @@ export function versionFitsPath(path: string, version: string): boolean {
  * ```
  */
 export function canonicalVersion(version: string): string {
-  const c = semverCanonical(version);
-  return build(version) === '+incompatible' ? `${c}+incompatible` : c;
+  return canonicalOnce(version);
 }
 
 /** checkElem for escapeVersion / unescapeVersion: a version must be one valid file-name element. */
