@@ -65,7 +65,7 @@ const SMALL_FILE_BYTES = 64 << 10;
  */
 const IN_MEMORY_ZIP_BYTES = 32 << 20;
 /** Verified zip bytes a process keeps for re-use ({@link Cache.verifyZip} with `keep`), at most. */
-const KEPT_ZIP_BYTES = 256 << 20;
+const KEPT_ZIP_BYTES = 128 << 20;
 /** Module paths nest at most this deep when the tree is walked (x/mod caps paths anyway). */
 const MAX_WALK_DEPTH = 64;
 
