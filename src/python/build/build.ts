@@ -82,24 +82,25 @@ export interface StreamingOptions<R> extends BuildOptions {
   /** How the stub files are parsed (threads, keepGoing, diagnostics). */
   readonly parse?: Pick<ParsePackagesOptions, 'threads' | 'minParallelChars' | 'keepGoing' | 'report'>;
   /**
-   * More work per target, given its surface and the build's module lookup, done like the wrapping
-   * (possibly while later targets are still being parsed, so it must be pure: it may be stopped
+   * More work for each module of each target but its top-level one (in the surface's module
+   * order), given the target's surface and the build's module lookup, done like the wrapping:
+   * possibly while later targets are still being parsed, so it must be pure (it may be stopped
    * part-way and run again).
    */
-  readonly each?: (target: number, surface: PackageSurface, externals: ExternalModules) => R;
+  readonly each?: (target: number, module: string, surface: PackageSurface, externals: ExternalModules) => R;
 }
 
 /** What {@link buildWhileParsing} returns: the build, each target's surface and `each` results. */
 export interface StreamingResult<R> {
   readonly result: BuildResult;
   readonly surfaces: readonly PackageSurface[];
-  readonly each: readonly R[];
+  /** Per target, the `each` results of its other modules, in the surface's module order. */
+  readonly each: readonly (readonly R[])[];
 }
 
 /**
  * Thrown by the module lookup of {@link buildWhileParsing} when the module asked for belongs to a
- * target not parsed yet: the target being wrapped is tried again once that one is in. Never seen
- * outside this file.
+ * target not parsed yet: the work is tried again once that target is in. Never seen outside this file.
  */
 class NotParsedYet extends Error {
   constructor(readonly job: number) {
@@ -107,11 +108,22 @@ class NotParsedYet extends Error {
   }
 }
 
+/** One target's progress in {@link buildWhileParsing}. */
+interface Progress<R> {
+  result?: TargetResult;
+  failure?: { readonly error: unknown };
+  /** The modules `each` is called for, and its results so far. */
+  others?: readonly string[];
+  readonly extra: R[];
+  /** The target that the last attempt found not parsed yet. */
+  waitsFor?: number | undefined;
+}
+
 /**
  * {@link build}, with the wrapping of each target done while the worker threads still parse the
- * later ones. The result is exactly `buildWith` over the parsed surfaces: a target is wrapped only
- * once every target a module lookup of it reaches is in (a lookup of a module whose target is still
- * being parsed abandons the attempt, which is retried later; all lookups and caches are pure, so an
+ * later ones. The result is exactly `buildWith` over the parsed surfaces: work on a target starts
+ * once the target is parsed, and a module lookup that reaches a target still being parsed abandons
+ * that piece of work, which is retried once that target is in (lookups and caches are pure, so an
  * abandoned attempt leaves no trace). Errors are thrown as `build` throws them: the first parse
  * error in target order, else the first wrapping error in target order.
  */
@@ -145,42 +157,45 @@ export async function buildWhileParsing<R = undefined>(
     }
     return outer?.(name);
   };
-  const targets: (TargetResult | undefined)[] = new Array(n);
-  const extra: (R | undefined)[] = new Array(n);
-  const failed: unknown[] = new Array(n);
-  const waitsFor: (number | undefined)[] = new Array(n);
-  let first = 0;
-  const attempt = (i: number, surface: PackageSurface): void => {
+  const each = options.each;
+  const progress: Progress<R>[] = Array.from({ length: n }, () => ({ extra: [] }));
+  const finished = (p: Progress<R>) =>
+    p.failure !== undefined || (p.result !== undefined && p.others?.length === p.extra.length);
+  /** Does the next piece of target `i`'s work: its top-level wrapper first, then one `each`. */
+  const step = (i: number, surface: PackageSurface): void => {
+    const p = progress[i]!;
+    const t = req.targets[i]!;
     try {
-      const t = req.targets[i]!;
-      const wrapper = wrapModule(surface, t.stubs.module, { externals });
-      const shim = renderShim(wrapper);
-      const res = { alias: t.alias, wrapper, shim, shimSha256: shimSha256(shim), skipped: wrapper.skipped };
-      extra[i] = options.each?.(i, surface, externals);
-      targets[i] = res;
+      if (p.result === undefined) {
+        const wrapper = wrapModule(surface, t.stubs.module, { externals });
+        const shim = renderShim(wrapper);
+        p.result = { alias: t.alias, wrapper, shim, shimSha256: shimSha256(shim), skipped: wrapper.skipped };
+        p.others = each ? [...surface.modules.keys()].filter((m) => m !== t.stubs.module) : [];
+      } else {
+        p.extra.push(each!(i, p.others![p.extra.length]!, surface, externals));
+      }
     } catch (e) {
       if (e instanceof NotParsedYet) {
-        waitsFor[i] = e.job;
+        p.waitsFor = e.job;
         hurry(e.job);
         return;
       }
-      failed[i] = e ?? new Error('unknown failure');
-      targets[i] = undefined;
+      p.failure = { error: e };
     }
-    waitsFor[i] = undefined;
+    p.waitsFor = undefined;
   };
-  const settled = (i: number) => targets[i] !== undefined || failed[i] !== undefined;
-  // One target per call: the parse loop extracts worker replies in between.
+  let first = 0;
+  // One piece of work per call: the parse loop extracts worker replies in between.
   const meanwhile = (r: ReadyPackages, h: (job: number) => void): boolean => {
     ready = r;
     hurry = h;
-    while (first < n && settled(first)) first++;
+    while (first < n && finished(progress[first]!)) first++;
     for (let i = first; i < n; i++) {
-      if (settled(i)) continue;
+      const p = progress[i]!;
+      if (finished(p)) continue;
       const s = r(i);
-      const w = waitsFor[i];
-      if (!s || (w !== undefined && !r(w))) continue;
-      attempt(i, s);
+      if (!s || (p.waitsFor !== undefined && !r(p.waitsFor))) continue;
+      step(i, s);
       return true;
     }
     return false;
@@ -193,14 +208,17 @@ export async function buildWhileParsing<R = undefined>(
   siblings = new Map();
   for (const s of surfaces) for (const [name, m] of s.modules) if (!siblings.has(name)) siblings.set(name, m);
   for (let i = 0; i < n; i++) {
-    if (!settled(i)) attempt(i, surfaces[i]!);
-    if (failed[i] !== undefined) throw failed[i];
-    if (!settled(i)) throw new Error(`buildWhileParsing: target ${i} was not wrapped`);
+    const p = progress[i]!;
+    while (!finished(p)) {
+      step(i, surfaces[i]!);
+      if (p.waitsFor !== undefined) throw new Error(`buildWhileParsing: target ${i} waits after parsing`);
+    }
+    if (p.failure) throw p.failure.error;
   }
   return {
-    result: { targets: targets as TargetResult[], externals },
+    result: { targets: progress.map((p) => p.result!), externals },
     surfaces,
-    each: extra as R[],
+    each: progress.map((p) => p.extra),
   };
 }
 

@@ -117,6 +117,9 @@ const BATCH_CHARS = 100_000;
  */
 const BATCHES_PER_WORKER = 2;
 
+/** The same while this thread does the caller's work meanwhile (one piece can take a few 100 ms). */
+const BATCHES_PER_WORKER_MEANWHILE = 6;
+
 /**
  * Parses every package of `jobs` for `target` and returns their surfaces in job order, exactly as
  * `jobs.map((j) => parser.parsePackage(j, target, options))` would (the first error in that order
@@ -266,7 +269,8 @@ async function runBatches(
   const pool = new WorkerPool<FlatRequest, FlatReply>({
     script: new URL('./parse-worker.js', import.meta.url),
     threads: workerCount,
-    jobsPerThread: BATCHES_PER_WORKER,
+    // With work of its own meanwhile, this thread comes back to feed the workers less often.
+    jobsPerThread: meanwhile ? BATCHES_PER_WORKER_MEANWHILE : BATCHES_PER_WORKER,
     onIdle: notify,
   });
   // Workers load the grammar while this thread parses; a batch goes to a worker only once it is ready.

@@ -15,12 +15,9 @@ function target(alias: string, files: Record<string, string>, module = alias): B
   return { spec: alias, alias, stubs: { module, files: new Map(Object.entries(files)) } };
 }
 
-/** Every module's shim but the top one, per target: what the corpus pass does with `each`. */
-function others(all: readonly BuildTarget[]) {
-  return (i: number, s: PackageSurface, externals: ExternalModules | undefined) =>
-    [...s.modules.keys()]
-      .filter((m) => m !== all[i]!.stubs.module)
-      .map((m) => renderShim(wrapModule(s, m, externals ? { externals } : {})));
+/** A module's shim: what the corpus pass does with `each`. */
+function shimOf(m: string, s: PackageSurface, externals: ExternalModules | undefined): string {
+  return renderShim(wrapModule(s, m, externals ? { externals } : {}));
 }
 
 describe('buildWhileParsing', () => {
@@ -35,7 +32,7 @@ describe('buildWhileParsing', () => {
       { targets: all },
       {
         parse: { threads: 2, minParallelChars: 0, keepGoing: true, report: (s) => (shares = { ...s }) },
-        each: others(all),
+        each: (_, m, s, externals) => shimOf(m, s, externals),
       },
     );
     expect(shares.workers).toBeGreaterThan(0);
@@ -45,8 +42,12 @@ describe('buildWhileParsing', () => {
     const plain = buildWith({ targets: all }, (stubs) => surfaces.get(stubs)!);
     expect(streamed.result.targets.length).toBe(all.length);
     expect(JSON.stringify(streamed.result.targets)).toBe(JSON.stringify(plain.targets));
-    const each = others(all);
-    const expected = all.map((t, i) => each(i, surfaces.get(t.stubs)!, plain.externals));
+    const expected = all.map((t) => {
+      const s = surfaces.get(t.stubs)!;
+      return [...s.modules.keys()]
+        .filter((m) => m !== t.stubs.module)
+        .map((m) => shimOf(m, s, plain.externals));
+    });
     expect(JSON.stringify(streamed.each)).toBe(JSON.stringify(expected));
   });
 

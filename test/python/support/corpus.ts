@@ -261,10 +261,7 @@ export async function corpusPass(dists: readonly Distribution[], threads?: numbe
           parseMs = performance.now() - t0;
         },
       },
-      each: (i, s, externals) => {
-        for (const m of s.modules.keys())
-          if (m !== all[i]!.stubs.module) shimSha256(renderShim(wrapModule(s, m, { externals })));
-      },
+      each: (_, m, s, externals) => shimSha256(renderShim(wrapModule(s, m, { externals }))),
     },
   );
   const res = run.result;
