@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Entry point: runs the built CLI (npm run build) with the process's streams and exits with its code.
-// The CLI is one bundle (dist/cli-bundle/, see scripts/bundle.ts): a few files to load instead of ~240.
+// The CLI is one CommonJS file per entry (dist/cli-bundle/, see scripts/bundle.ts): fast.cjs answers
+// `--version` and a memo-answered `lock --check`; main.cjs is everything else.
 //
 // This file is CommonJS (bin/package.json says so): a CommonJS entry starts ~13 ms sooner than an ES
-// module one on Node 20, and `--version` is answered before any ES module is loaded.
+// module one on Node 20, and `--version` is answered before any bundle is loaded.
 'use strict';
 
 // `--version` / `-V` alone: the answer of src/cli/fast.ts and main.ts (the same line, exit 0; the
@@ -16,10 +17,6 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
 }
 
 function start() {
-  // Node 22.1+ keeps V8's compiled code of the bundle on disk between runs (in the OS temp folder, or
-  // $NODE_COMPILE_CACHE; NODE_DISABLE_COMPILE_CACHE=1 turns it off). Node 20 has no such cache.
-  require('node:module').enableCompileCache?.();
-
   // A reader that goes away (`mochi-pkg … | head`) ends the output: stop quietly with 141 (128 + SIGPIPE,
   // what a shell reports for a command killed by SIGPIPE), not with an unhandled EPIPE and a stack trace.
   for (const stream of [process.stdout, process.stderr]) {
@@ -35,6 +32,13 @@ function start() {
   });
 }
 
+/** What a run does, for the code cache (bin/load-bundle.js): its command word, and `check` when checking. */
+function use(args) {
+  const command = args.find((a) => !a.startsWith('-'));
+  const word = command !== undefined && /^[a-z][a-z-]{0,31}$/.test(command) ? command : 'other';
+  return args.includes('--check') ? `${word}-check` : word;
+}
+
 async function run() {
   const context = {
     argv,
@@ -45,11 +49,8 @@ async function run() {
   };
   // A `lock --check` answered by its memo need not load the CLI (src/cli/fast.ts); any other command, or
   // a check the memo cannot answer, runs the full CLI.
-  const fast = await import('../dist/cli-bundle/fast.js');
-  let code = await fast.quick(context);
-  if (code === undefined) {
-    const { main } = await import('../dist/cli-bundle/main.js');
-    code = await main(context);
-  }
+  const { loadBundle } = require('./load-bundle.js');
+  let code = await loadBundle('fast.cjs').quick(context);
+  if (code === undefined) code = await loadBundle('main.cjs', use(argv)).main(context);
   process.exitCode = code;
 }

@@ -97,7 +97,7 @@ describe('built package (npm run build)', () => {
     const targets = new Set<string>();
     for (const f of await readdir(dir)) {
       const text = await readFile(join(dir, f), 'utf8');
-      for (const m of text.matchAll(/new URL\("(\.\.\/[^"]+)", import\.meta\.url\)/g)) targets.add(m[1]!);
+      for (const m of text.matchAll(/new URL\("(\.\.\/[^"]+)", __mochiBundleUrl\)/g)) targets.add(m[1]!);
     }
     // The worker script, the build cache's code stamp, package.json's reader and the .pyi parser.
     expect([...targets].sort()).toEqual(
@@ -108,6 +108,18 @@ describe('built package (npm run build)', () => {
       ]),
     );
     for (const t of targets) await expect(stat(join(dir, t))).resolves.toBeTruthy();
+  });
+
+  it('makes each bundle file strict, names its build, and sends its import() of packages to the loader', async () => {
+    for (const f of ['main.cjs', 'fast.cjs']) {
+      const lines = (await readFile(join(repo, BUNDLE_DIR, f), 'utf8')).split('\n');
+      expect(lines[0]).toMatch(/^\/\/ mochi-pkg build [0-9a-f]{64}$/);
+      expect(lines[1]).toBe('"use strict";');
+      // vm.Script's own import() has no loader on Node 20 once its code comes from the cache
+      // (bin/load-bundle.js): the only one left is the banner's fallback for Node 22+.
+      const imports = lines.filter((l) => /\bimport\(/.test(l) && !l.includes('`import('));
+      expect(imports).toEqual([expect.stringMatching(/^var __mochiImport = /)]);
+    }
   });
 
   it('parses .pyi stubs through the bin (the grammar wasm is found from the bundle)', () => {

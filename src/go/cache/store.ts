@@ -1,7 +1,7 @@
 // The verify-on-store module cache: atomic stores, hash-before-publish, verification, listing.
 import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { type FileHandle, mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { Writable } from 'node:stream';
 import {
@@ -14,6 +14,7 @@ import {
   writeFileAtomic,
   writeFileAtomicSync,
 } from '../../util/atomic.js';
+import { FileReadError, readRegularFileIfExists } from '../../util/read.js';
 import { ZipError } from '../../util/zip.js';
 import { DirhashError, hashGoMod, hashZip } from '../dirhash/index.js';
 import { unescapePath, unescapeVersion } from '../module/index.js';
@@ -241,23 +242,24 @@ export class Cache {
     return recorded;
   }
 
-  /** The recorded digest, or undefined when there is no sidecar. A malformed sidecar is corrupt. */
+  /**
+   * The recorded digest, or undefined when there is no sidecar. A malformed sidecar is corrupt, and so
+   * is one that is not a regular file (opened non-blocking: a FIFO in its place cannot hang the read).
+   */
   async readZipHash(module: string, version: string): Promise<string | undefined> {
     const path = this.zipHashPath(module, version);
-    let text: string;
+    let bytes: Buffer | undefined;
     try {
-      const fh = await open(path, 'r');
-      try {
-        const buf = Buffer.alloc(MAX_ZIPHASH_BYTES + 1);
-        const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-        text = buf.subarray(0, bytesRead).toString('utf8').trim();
-      } finally {
-        await fh.close();
-      }
+      bytes = await readRegularFileIfExists(path, { maxBytes: MAX_ZIPHASH_BYTES, what: '.ziphash' });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      if (e instanceof FileReadError && (e.code === 'file-not-regular' || e.code === 'file-too-large')) {
+        const what = e.message.startsWith(`${path}: `) ? e.message.slice(path.length + 2) : e.message;
+        throw new CacheCorruptError(module, version, path, what, e);
+      }
       throw e;
     }
+    if (bytes === undefined) return undefined;
+    const text = bytes.toString('utf8').trim();
     if (!H1.test(text)) throw new CacheCorruptError(module, version, path, '.ziphash is not an h1: digest');
     return text;
   }

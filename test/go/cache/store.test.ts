@@ -246,6 +246,38 @@ describe('Cache verification', () => {
     expect((e as CacheCorruptError).path).toBe(c.zipPath(foo.path, foo.version));
   });
 
+  it('reports a .ziphash that is a FIFO, a directory or too long as cache-corrupt, without waiting', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdir, rm } = await import('node:fs/promises');
+    const c = await fresh();
+    await storeAll(c);
+    const path = c.zipHashPath(foo.path, foo.version);
+    const kinds: Array<[string, () => Promise<void>, RegExp]> = [
+      [
+        'FIFO',
+        async () => void execFileSync('mkfifo', [path]),
+        /\.ziphash is a named pipe \(FIFO\), not a regular file/,
+      ],
+      ['directory', () => mkdir(path).then(() => undefined), /\.ziphash is a directory, not a regular file/],
+      ['long file', () => writeFile(path, `h1:${'A'.repeat(400)}=\n`), /larger than 256 bytes/],
+    ];
+    for (const [name, make, message] of kinds) {
+      await rm(path, { recursive: true, force: true });
+      await make();
+      for (const read of [
+        () => c.readZipHash(foo.path, foo.version),
+        () => c.verifyZip(foo.path, foo.version),
+      ]) {
+        const e = await read().catch((x: unknown) => x);
+        expect(e, name).toBeInstanceOf(CacheCorruptError);
+        expect((e as CacheCorruptError).path, name).toBe(path);
+        expect((e as Error).message, name).toMatch(message);
+      }
+    }
+    await rm(path, { recursive: true, force: true });
+    expect(await c.readZipHash(foo.path, foo.version)).toBeUndefined();
+  });
+
   it('lists entries with their artifacts and removes them sidecar first', async () => {
     const c = await fresh();
     const upper = fixtureModule('github.com/Spf13/Cobra', 'v1.0.0-RC1');
