@@ -117,6 +117,13 @@ const BATCH_CHARS = 100_000;
  */
 const BATCHES_PER_WORKER = 2;
 
+/**
+ * This thread lets worker replies in (yields to the event loop) at most this often: often enough
+ * that workers never run dry, rarely enough that thousands of small pieces of work meanwhile do
+ * not each pay for a trip through the event loop.
+ */
+const YIELD_MS = 10;
+
 /** The same while this thread does the caller's work meanwhile (one piece can take a few 100 ms). */
 const BATCHES_PER_WORKER_MEANWHILE = 6;
 
@@ -257,6 +264,7 @@ async function runBatches(
         flatResult((x, f) => parser.parseToFlat(x, f), t.text, t.path),
       );
   };
+  let lastYield = performance.now();
   // Replies waiting to be extracted, and a wake-up for the loop below when a worker is free or answers.
   const replies: { batch: Task[]; results: readonly FlatResult[] }[] = [];
   let wake: (() => void) | undefined;
@@ -275,8 +283,15 @@ async function runBatches(
   });
   // Workers load the grammar while this thread parses; a batch goes to a worker only once it is ready.
   pool.start();
+  // Near the end of the queue workers hold no more than usual, so that this thread, done with its
+  // own work, still finds files to parse rather than waiting for the workers' long backlog.
+  const most = () =>
+    workerCount *
+    (meanwhile && queue.length > BATCHES_PER_WORKER_MEANWHILE * workerCount
+      ? BATCHES_PER_WORKER_MEANWHILE
+      : BATCHES_PER_WORKER);
   const send = () => {
-    while (pool.hasRoom() && queue.length > 0) {
+    while (pool.hasRoom() && queue.length > 0 && busy < most()) {
       const batch = queue.shift() as Task[];
       busy++;
       pool.run({ files: batch.map((t) => ({ text: t.text, file: t.path })) }).then(
@@ -312,7 +327,10 @@ async function runBatches(
         else break;
       }
       // Let replies that arrived meanwhile be received.
-      if (pool.alive > 0) await new Promise((r) => setImmediate(r));
+      if (pool.alive > 0 && performance.now() - lastYield >= YIELD_MS) {
+        await new Promise((r) => setImmediate(r));
+        lastYield = performance.now();
+      }
     }
   } finally {
     void pool.close();
