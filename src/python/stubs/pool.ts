@@ -43,7 +43,23 @@ export interface ParsePackagesOptions extends ParsePackageOptions {
   readonly minParallelChars?: number;
   /** Called once, at the end, with how many batches of files each side parsed (diagnostics). */
   readonly report?: (shares: { readonly workers: number; readonly here: number }) => void;
+  /**
+   * Work for this thread while workers parse (the wrapping of the packages already in): called when
+   * no worker reply waits to be extracted, with the surfaces of the jobs whose every file is in.
+   * Returns true when it did some work (it is called again soon), false when it has nothing to do
+   * until more jobs are in (this thread then parses a batch itself or waits). Never called when
+   * everything is parsed in this thread. The surfaces it sees are the very objects returned.
+   * `hurry(job)` moves the files of `job` not yet handed out to the front of the queue (a job the
+   * caller waits for); the order files are parsed in does not change any result.
+   */
+  readonly meanwhile?: (ready: ReadyPackages, hurry: (job: number) => void) => boolean;
 }
+
+/**
+ * The surface of job `job` once all its files are parsed, else undefined (also for a job with a
+ * file that did not parse, unless `keepGoing`: the call then ends with that error).
+ */
+export type ReadyPackages = (job: number) => PackageSurface | undefined;
 
 /** A batch of files sent to a worker. */
 export interface FlatRequest {
@@ -81,6 +97,7 @@ function defaultThreads(): number {
 }
 
 interface Task {
+  readonly job: number;
   readonly name: string;
   readonly path: string;
   readonly loc: ModuleLocation;
@@ -99,6 +116,16 @@ const BATCH_CHARS = 100_000;
  * than waiting for this thread (busy parsing or extracting) to send it.
  */
 const BATCHES_PER_WORKER = 2;
+
+/**
+ * This thread lets worker replies in (yields to the event loop) at most this often: often enough
+ * that workers never run dry, rarely enough that thousands of small pieces of work meanwhile do
+ * not each pay for a trip through the event loop.
+ */
+const YIELD_MS = 10;
+
+/** The same while this thread does the caller's work meanwhile (one piece can take a few 100 ms). */
+const BATCHES_PER_WORKER_MEANWHILE = 6;
 
 /**
  * Parses every package of `jobs` for `target` and returns their surfaces in job order, exactly as
@@ -128,7 +155,7 @@ export async function parsePackages(
   const byJob: Task[][] = jobs.map(() => []);
   jobs.forEach((files, job) => {
     for (const m of packageModules(files)) {
-      const t: Task = { ...m, text: withoutBom(files.files.get(m.path)!) };
+      const t: Task = { ...m, job, text: withoutBom(files.files.get(m.path)!) };
       tasks.push(t);
       byJob[job]!.push(t);
     }
@@ -146,20 +173,53 @@ export async function parsePackages(
     }
   }
   if (current.length > 0) batches.push(current);
-  const shares = await runBatches(parser, batches, target, threads - 1);
-  options.report?.(shares);
-
-  return jobs.map((files, job) => {
+  // Files still to come per job, and each job's surface (or first error) once they are all in.
+  const pending = byJob.map((ts) => ts.length);
+  const assembled: ({ surface: PackageSurface } | { error: StubParseError } | undefined)[] = [];
+  const assemble = (job: number): { surface: PackageSurface } | { error: StubParseError } => {
+    const done = assembled[job];
+    if (done) return done;
     const modules = new Map<string, ModuleSurface>();
     const errors: StubParseError[] = [];
+    const name = jobs[job]!.module;
+    let out: { surface: PackageSurface } | { error: StubParseError } | undefined;
     for (const t of byJob[job]!) {
       const o = t.outcome;
       if (o === undefined) throw new Error(`parsePackages: ${t.path} has no result`);
       if ('surface' in o) modules.set(t.name, o.surface);
       else if (keepGoing) errors.push(o.error);
-      else throw o.error;
+      else {
+        out = { error: o.error };
+        break;
+      }
     }
-    return errors.length === 0 ? { name: files.module, modules } : { name: files.module, modules, errors };
+    out ??= { surface: errors.length === 0 ? { name, modules } : { name, modules, errors } };
+    assembled[job] = out;
+    return out;
+  };
+  const ready: ReadyPackages = (job) => {
+    if (pending[job] !== 0) return undefined;
+    const a = assemble(job);
+    return 'surface' in a ? a.surface : undefined;
+  };
+  const meanwhile = options.meanwhile;
+  const shares = await runBatches(
+    parser,
+    batches,
+    target,
+    threads - 1,
+    (t) => {
+      pending[t.job]!--;
+    },
+    meanwhile,
+    ready,
+  );
+  options.report?.(shares);
+
+  return jobs.map((_, job) => {
+    const a = assemble(job);
+    if ('error' in a) throw a.error;
+    return a.surface;
   });
 }
 
@@ -169,22 +229,32 @@ async function runBatches(
   batches: Task[][],
   target: PythonTarget,
   workerCount: number,
+  done: (t: Task) => void,
+  meanwhile: ParsePackagesOptions['meanwhile'],
+  ready: ReadyPackages,
 ): Promise<{ workers: number; here: number }> {
   const shares = { workers: 0, here: 0 };
   const queue = batches.slice();
+  const hurry = (job: number) => {
+    const urgent = queue.filter((b) => b.some((t) => t.job === job));
+    if (urgent.length === 0 || queue[0] === urgent[0]) return;
+    const rest = queue.filter((b) => !urgent.includes(b));
+    queue.splice(0, queue.length, ...urgent, ...rest);
+  };
   const extract = (t: Task, r: FlatResult) => {
     if ('crash' in r) throw new Error(`stub parser worker failed on ${t.path}: ${r.crash}`);
     if ('error' in r) {
       t.outcome = { error: deserializeError(r.error, [StubParseError]) as StubParseError };
-      return;
+    } else {
+      try {
+        const options = { module: t.name, file: t.path, target, isPackage: t.loc.isPackage };
+        t.outcome = { surface: parser.moduleFromFlat(r.flat, t.text, options) };
+      } catch (e) {
+        if (!(e instanceof StubParseError)) throw e;
+        t.outcome = { error: e };
+      }
     }
-    try {
-      const options = { module: t.name, file: t.path, target, isPackage: t.loc.isPackage };
-      t.outcome = { surface: parser.moduleFromFlat(r.flat, t.text, options) };
-    } catch (e) {
-      if (!(e instanceof StubParseError)) throw e;
-      t.outcome = { error: e };
-    }
+    done(t);
   };
   const local = (batch: Task[]) => {
     shares.here++;
@@ -194,6 +264,7 @@ async function runBatches(
         flatResult((x, f) => parser.parseToFlat(x, f), t.text, t.path),
       );
   };
+  let lastYield = performance.now();
   // Replies waiting to be extracted, and a wake-up for the loop below when a worker is free or answers.
   const replies: { batch: Task[]; results: readonly FlatResult[] }[] = [];
   let wake: (() => void) | undefined;
@@ -206,13 +277,21 @@ async function runBatches(
   const pool = new WorkerPool<FlatRequest, FlatReply>({
     script: new URL('./parse-worker.js', import.meta.url),
     threads: workerCount,
-    jobsPerThread: BATCHES_PER_WORKER,
+    // With work of its own meanwhile, this thread comes back to feed the workers less often.
+    jobsPerThread: meanwhile ? BATCHES_PER_WORKER_MEANWHILE : BATCHES_PER_WORKER,
     onIdle: notify,
   });
   // Workers load the grammar while this thread parses; a batch goes to a worker only once it is ready.
   pool.start();
+  // Near the end of the queue workers hold no more than usual, so that this thread, done with its
+  // own work, still finds files to parse rather than waiting for the workers' long backlog.
+  const most = () =>
+    workerCount *
+    (meanwhile && queue.length > BATCHES_PER_WORKER_MEANWHILE * workerCount
+      ? BATCHES_PER_WORKER_MEANWHILE
+      : BATCHES_PER_WORKER);
   const send = () => {
-    while (pool.hasRoom() && queue.length > 0) {
+    while (pool.hasRoom() && queue.length > 0 && busy < most()) {
       const batch = queue.shift() as Task[];
       busy++;
       pool.run({ files: batch.map((t) => ({ text: t.text, file: t.path })) }).then(
@@ -239,6 +318,8 @@ async function runBatches(
         reply.batch.forEach((t, i) => {
           extract(t, reply.results[i] ?? { crash: 'missing result' });
         });
+      } else if (meanwhile?.(ready, hurry)) {
+        // Did some of the caller's work while the workers parse.
       } else {
         const batch = queue.shift();
         if (batch !== undefined) local(batch);
@@ -246,7 +327,10 @@ async function runBatches(
         else break;
       }
       // Let replies that arrived meanwhile be received.
-      if (pool.alive > 0) await new Promise((r) => setImmediate(r));
+      if (pool.alive > 0 && performance.now() - lastYield >= YIELD_MS) {
+        await new Promise((r) => setImmediate(r));
+        lastYield = performance.now();
+      }
     }
   } finally {
     void pool.close();

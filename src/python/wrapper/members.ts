@@ -489,6 +489,114 @@ function withSelf(t: MochiType, self: MochiType): MochiType {
   }
 }
 
+/** One public member of a class as its MRO gives it: the stub it comes from and where it sorts. */
+interface Slot {
+  readonly name: string;
+  readonly from: ClassPart;
+  readonly stub: ClassField | FunctionGroup;
+  readonly isField: boolean;
+  /** An enum member (a class attribute whose type is the enum class itself). */
+  readonly enumMember: boolean;
+  readonly rank: number;
+  readonly mochi: string;
+}
+
+/** A class's slots, in member order, for one way of collecting them (see {@link slotsOf}). */
+interface SlotTable {
+  readonly mochiName: (python: string) => string;
+  readonly slots: readonly Slot[];
+}
+
+const SLOTS = new WeakMap<PackageScope, WeakMap<ClassDef, { plain?: SlotTable; record?: SlotTable }>>();
+
+/** Where a field sorts: class attributes before instance attributes (as `lowerField` decides). */
+function fieldRank(f: ClassField): number {
+  return RANK[f.classVar || (f.annotation === undefined && f.hasDefault) ? 'classvar' : 'attribute'];
+}
+
+/** Where a method group sorts (as `lowerMethod` decides its kind). */
+function methodRank(g: FunctionGroup): number {
+  if (g.defs.some((d) => decorated(d, ...PROPERTY))) return RANK.property;
+  const first = g.defs[0];
+  if (first && (decorated(first, 'staticmethod') || decorated(first, 'classmethod'))) return RANK.classmethod;
+  return RANK.method;
+}
+
+/**
+ * The public members of `part` over its MRO, each from the first class that defines it, sorted
+ * as the members are (kind, then Mochi name, MRO order on ties). Which members there are and their
+ * kinds depend only on the stubs, not on how they lower, so the table is built once per class.
+ */
+function slotsOf(
+  host: MemberHost,
+  part: ClassPart,
+  parts: readonly ClassPart[],
+  mochiName: (python: string) => string,
+  options: MemberOptions,
+): readonly Slot[] {
+  let memo = SLOTS.get(host.scope);
+  if (!memo) {
+    memo = new WeakMap();
+    SLOTS.set(host.scope, memo);
+  }
+  let forDef = memo.get(part.def);
+  if (!forDef) {
+    forDef = {};
+    memo.set(part.def, forDef);
+  }
+  // `recordParts` is the class and its same-kind bases, the same for the class every time.
+  const variant = options.recordFields === true ? 'record' : 'plain';
+  const hit = forDef[variant];
+  if (hit && hit.mochiName === mochiName) return hit.slots;
+  const isEnum = parts.some((p) => p.def.name === 'Enum' && isEnumModule(p.module.name));
+  const slots: Slot[] = [];
+  const seen = new Set<string>();
+  for (const p of parts) {
+    // Fields of an enum class's own `enum` base (`_value_`, `name`) are the Enum API, not members.
+    const enumMembers = isEnum && !isEnumModule(p.module.name);
+    const skipFields =
+      options.recordFields === true && (options.recordParts?.has(p.def) ?? p.def === part.def);
+    for (const f of p.def.fields) {
+      if (!isPublicMember(f.name) || seen.has(f.name)) continue;
+      seen.add(f.name);
+      // A record's own fields are its record type; its class variables are members.
+      if (skipFields && !f.classVar) continue;
+      const enumMember = enumMembers && (f.annotation === undefined || f.hasDefault);
+      slots.push({
+        name: f.name,
+        from: p,
+        stub: f,
+        isField: true,
+        enumMember,
+        rank: enumMember ? RANK.classvar : fieldRank(f),
+        mochi: mochiName(f.name),
+      });
+    }
+    for (const g of p.def.methods) {
+      if (!isPublicMember(g.name) || seen.has(g.name)) continue;
+      seen.add(g.name);
+      slots.push({
+        name: g.name,
+        from: p,
+        stub: g,
+        isField: false,
+        enumMember: false,
+        rank: methodRank(g),
+        mochi: mochiName(g.name),
+      });
+    }
+  }
+  // Stable: equal keys keep MRO order, as the members' own sort did.
+  slots.sort((a, b) => a.rank - b.rank || (a.mochi < b.mochi ? -1 : a.mochi > b.mochi ? 1 : 0));
+  forDef[variant] = { mochiName, slots };
+  return slots;
+}
+
+/** A member whose lowering could not be kept for reuse: lowered again for each class. */
+function lowerSlot(stub: ClassField | FunctionGroup, isField: boolean, ctx: LowerContext): Lowered {
+  return isField ? lowerField(stub as ClassField, ctx) : lowerMethod(stub as FunctionGroup, ctx);
+}
+
 /**
  * Every public member of a class, own and inherited, each from the first class of the MRO that
  * defines it: constructor (`__init__` or `__new__`, whichever comes first in the MRO, overloads by
@@ -506,32 +614,36 @@ export function classMembers(
   options: MemberOptions = {},
 ): Members {
   const parts = mro(host, part);
-  const isEnum = parts.some((p) => p.def.name === 'Enum' && isEnumModule(p.module.name));
   const members: ClassMember[] = [];
   const skipped: SkipReport[] = [];
-  const seen = new Set<string>();
   const cache = cacheOf(host.scope);
-  const place = (name: string, from: ClassPart, entry: CacheEntry): void => {
+  const place = (name: string, mochi: string, from: ClassPart, entry: CacheEntry): void => {
     const l = entry.lowered;
     if (!l.ok) {
       const inherited = from.def === part.def ? '' : `inherited from ${dottedName(from)}: `;
       skipped.push({ itemPath: `${path}.${name}`, reason: l.reason, detail: `${inherited}${l.detail}` });
       return;
     }
-    members.push({
-      name: l.kind === 'constructor' ? 'init' : mochiName(name),
-      sourceName: name,
-      kind: l.kind,
-      type: entry.self ? withSelf(l.type, self) : l.type,
-      async: l.async,
-      settable: l.settable,
-      ...(from.def === part.def ? {} : { inheritedFrom: dottedName(from) }),
-    });
+    const type = entry.self ? withSelf(l.type, self) : l.type;
+    // Written out (same key order) rather than spread: this runs for every member of every class.
+    members.push(
+      from.def === part.def
+        ? { name: mochi, sourceName: name, kind: l.kind, type, async: l.async, settable: l.settable }
+        : {
+            name: mochi,
+            sourceName: name,
+            kind: l.kind,
+            type,
+            async: l.async,
+            settable: l.settable,
+            inheritedFrom: dottedName(from),
+          },
+    );
   };
   /** Looks a member up in the cache, or lowers it with a context that records what it used. */
   const bindings = mroBindings(host, parts);
   const lowered = (
-    key: object,
+    key: ClassField | FunctionGroup,
     map: MemberCache,
     from: ClassPart,
     lower: (ctx: LowerContext) => Lowered,
@@ -572,7 +684,7 @@ export function classMembers(
     if (found === 'dataclass') {
       const sig = options.dataclassInit ?? [];
       const type: MochiType = { kind: 'fun', params: sig.map((x) => x.type), result: self, signature: sig };
-      place('__init__', part, {
+      place('__init__', 'init', part, {
         lowered: { ok: true, kind: 'constructor', type, async: false, settable: false },
         self: false,
         named: NAMED_NONE,
@@ -585,47 +697,36 @@ export function classMembers(
           : { ok: false, reason: r.reason, detail: r.detail };
       });
       // The result is the class itself even when `Self` was not written.
-      place(found.group.name, found.part, { lowered: entry.lowered, self: true, named: NAMED_NONE });
+      place(found.group.name, 'init', found.part, { lowered: entry.lowered, self: true, named: NAMED_NONE });
     }
   }
 
-  for (const p of parts) {
-    // Fields of an enum class's own `enum` base (`_value_`, `name`) are the Enum API, not members.
-    const enumMembers = isEnum && !isEnumModule(p.module.name);
-    const skipFields =
-      options.recordFields === true && (options.recordParts?.has(p.def) ?? p.def === part.def);
-    for (const f of p.def.fields) {
-      if (!isPublicMember(f.name) || seen.has(f.name)) continue;
-      seen.add(f.name);
-      // A record's own fields are its record type; its class variables are members.
-      if (skipFields && !f.classVar) continue;
-      if (enumMembers && (f.annotation === undefined || f.hasDefault)) {
-        place(f.name, p, {
-          lowered: { ok: true, kind: 'classvar', type: SELF, async: false, settable: false },
-          self: true,
-          named: NAMED_NONE,
-        });
-        continue;
-      }
-      place(
-        f.name,
-        p,
-        lowered(f, cache.members, p, (ctx) => lowerField(f, ctx)),
-      );
+  for (const s of slotsOf(host, part, parts, mochiName, options)) {
+    if (s.enumMember) {
+      place(s.name, s.mochi, s.from, ENUM_MEMBER);
+      continue;
     }
-    for (const g of p.def.methods) {
-      if (!isPublicMember(g.name) || seen.has(g.name)) continue;
-      seen.add(g.name);
+    const typeArgs = bindings.get(s.from.def) ?? NO_BINDINGS;
+    // The common case inline: a kept lowering that holds for this wrapper.
+    const hit = cache.members.get(s.stub)?.get(bindingKey(typeArgs));
+    if (hit && holdsFor(host, hit.named)) place(s.name, s.mochi, s.from, hit);
+    else
       place(
-        g.name,
-        p,
-        lowered(g, cache.members, p, (ctx) => lowerMethod(g, ctx)),
+        s.name,
+        s.mochi,
+        s.from,
+        lowered(s.stub, cache.members, s.from, (ctx) => lowerSlot(s.stub, s.isField, ctx)),
       );
-    }
   }
-  members.sort((a, b) => RANK[a.kind] - RANK[b.kind] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { members, skipped };
 }
+
+/** An enum member: a class attribute of the enum's own type. */
+const ENUM_MEMBER: CacheEntry = {
+  lowered: { ok: true, kind: 'classvar', type: SELF, async: false, settable: false },
+  self: true,
+  named: NAMED_NONE,
+};
 
 function lowerField(f: ClassField, ctx: LowerContext): Lowered {
   const r: LowerResult = f.annotation ? lowerType(f.annotation, ctx) : { ok: true, type: UNKNOWN };

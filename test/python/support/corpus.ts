@@ -226,7 +226,10 @@ export interface CorpusPass extends CorpusRun {
   readonly wrapCpuMs: number;
   /** Batches of files parsed on worker threads and in this thread (0 and 1: no workers). */
   readonly shares: { readonly workers: number; readonly here: number };
-  /** The parsing share of `wrapMs`. */
+  /**
+   * Time until the last file was parsed (wrapping overlaps it: targets are wrapped while later ones
+   * are parsed).
+   */
   readonly parseMs: number;
   /** Stub files that did not parse, as `file:line:column code`. */
   readonly parseErrors: readonly string[];
@@ -237,48 +240,41 @@ export interface CorpusPass extends CorpusRun {
  * other, so the stdlib is what third-party stubs import), then every other module wrapped too.
  */
 export async function corpusPass(dists: readonly Distribution[], threads?: number): Promise<CorpusPass> {
-  const { parsePackages } = await import('../../../src/python/stubs/pool.js');
-  const { buildWith, DEFAULT_PYTHON } = await import('../../../src/python/build/build.js');
+  const { buildWhileParsing } = await import('../../../src/python/build/build.js');
   const { renderShim, shimSha256 } = await import('../../../src/python/wrapper/shim.js');
   const all = dists.flatMap((d) => d.targets);
-  // What `build` does: every target parsed up front (sharing the work with worker threads), then
-  // wrapped; `keepGoing` so that a file that does not parse is counted rather than fatal.
+  // What `build` does: every target parsed (sharing the work with worker threads) and wrapped as
+  // soon as it and what it names are in; `keepGoing` so that a file that does not parse is counted
+  // rather than fatal. The other modules of each target are wrapped with the build's lookup too.
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   let shares = { workers: 0, here: 0 };
-  const parsed = await parsePackages(
-    all.map((t) => t.stubs),
-    DEFAULT_PYTHON,
+  let parseMs = 0;
+  const run = await buildWhileParsing(
+    { targets: all },
     {
-      keepGoing: true,
-      ...(threads === undefined ? {} : { threads }),
-      report: (s) => {
-        shares = s;
+      parse: {
+        keepGoing: true,
+        ...(threads === undefined ? {} : { threads }),
+        report: (s) => {
+          shares = s;
+          parseMs = performance.now() - t0;
+        },
       },
+      each: (_, m, s, externals) => shimSha256(renderShim(wrapModule(s, m, { externals }))),
     },
   );
-  const parseMs = performance.now() - t0;
-  const byStubs = new Map<unknown, PackageSurface>(all.map((t, i) => [t.stubs, parsed[i]!]));
-  const res = buildWith({ targets: all }, (stubs) => byStubs.get(stubs)!);
-  // The build's own lookup (the request's targets, first wins): the other modules are wrapped with
-  // the scopes, resolutions and lowered members of the build.
+  const res = run.result;
   const externals: ExternalModules = res.externals!;
   const surfaces = new Map<BuildTarget, PackageSurface>();
   const results = new Map<BuildTarget, TargetResult>();
   all.forEach((t, i) => {
-    surfaces.set(t, byStubs.get(t.stubs)!);
+    surfaces.set(t, run.surfaces[i]!);
     results.set(t, res.targets[i]!);
   });
-  for (const t of all) {
-    const s = surfaces.get(t)!;
-    for (const m of s.modules.keys())
-      if (m !== t.stubs.module) shimSha256(renderShim(wrapModule(s, m, { externals })));
-  }
   const wrapMs = performance.now() - t0;
   const cpu = process.cpuUsage(c0);
   const wrapCpuMs = (cpu.user + cpu.system) / 1000;
-  const parseErrors = [...byStubs.values()].flatMap((s) =>
-    (s.errors ?? []).map((e) => `${e.message} (${e.code})`),
-  );
+  const parseErrors = run.surfaces.flatMap((s) => (s.errors ?? []).map((e) => `${e.message} (${e.code})`));
   return { ...wrapAll(dists, surfaces, results, externals), wrapMs, wrapCpuMs, parseMs, parseErrors, shares };
 }
