@@ -24,13 +24,39 @@ export function defaultWorkerThreads(): number {
  */
 export function startWorker(script: URL): Worker {
   const path = fileURLToPath(script);
-  // A worker inherits the process's flags; `--input-type` (of `node -e`) is refused for a worker's file.
-  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
-  if (extname(fileURLToPath(import.meta.url)) !== '.ts') return new Worker(script, { execArgv, name: path });
+  if (extname(fileURLToPath(import.meta.url)) !== '.ts') return newWorker(script, path, false);
   const source = new URL(script.href.replace(/\.js$/, '.ts')).href;
   const tsx = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(source)}); })`;
-  return new Worker(boot, { eval: true, execArgv, name: path });
+  return newWorker(boot, path, true);
+}
+
+/** Flags of this process that a worker refused (found by the first start that needed them gone). */
+const refusedFlags = new Set<string>();
+
+/**
+ * A worker with this process's flags. `--input-type` (of `node -e`) is refused for a worker's file,
+ * and so are per-process and V8 flags (`--max-semi-space-size`, `--trace-gc`, …): Node refuses the
+ * worker with ERR_WORKER_INVALID_EXEC_ARGV, whose message lists them. Those apply to every thread
+ * of the process anyway, so they are left out, once named; should the retry be refused too, the
+ * worker starts with no flags of its own.
+ */
+function newWorker(target: URL | string, name: string, evaluate: boolean): Worker {
+  const start = (execArgv: string[]) => new Worker(target, { eval: evaluate, execArgv, name });
+  const flags = () => process.execArgv.filter((a) => !a.startsWith('--input-type') && !refusedFlags.has(a));
+  try {
+    return start(flags());
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
+    const listed = /flags: (.*)$/.exec((e as Error).message)?.[1]?.split(', ') ?? [];
+    for (const f of listed) refusedFlags.add(f);
+    try {
+      return start(flags());
+    } catch (again) {
+      if ((again as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw again;
+      return start([]);
+    }
+  }
 }
 
 /** An error as plain data: structured clone keeps only an Error's message, not its class or code. */
@@ -166,7 +192,7 @@ export class WorkerPool<Req, Res> {
 
   /** Starts every thread now rather than on first use. */
   start(): void {
-    while (this.slots.length < this.threads) this.spawn();
+    while (this.slots.length < this.threads && this.spawn());
   }
 
   /** Whether a ready thread has no job (a job given now starts at once). */
@@ -215,14 +241,15 @@ export class WorkerPool<Req, Res> {
     );
   }
 
-  private spawn(): void {
+  /** Starts one more thread; false when none could start (the queued jobs have failed then). */
+  private spawn(): boolean {
     let worker: Worker;
     try {
       worker = startWorker(this.options.script);
     } catch (e) {
       // No thread (no loader for the sources, no resources): the queued jobs fail now.
       for (const job of this.queue.splice(0)) job.reject(new WorkerExitError(String(e), { cause: e }));
-      return;
+      return false;
     }
     worker.unref();
     const slot: Slot = { worker, ready: false, jobs: new Set() };
@@ -233,6 +260,7 @@ export class WorkerPool<Req, Res> {
     );
     this.slots.push(slot);
     this.dispatch();
+    return true;
   }
 
   private receive(slot: Slot, msg: Reply<Res>): void {

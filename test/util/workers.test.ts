@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { MochiPkgError } from '../../src/errors.js';
 import { deserializeError, serializeError, WorkerExitError, WorkerPool } from '../../src/util/workers.js';
@@ -36,6 +38,35 @@ describe('WorkerPool', () => {
       await pool.close();
     }
   });
+
+  it('starts its threads in a process run with per-process and V8 flags, which a worker refuses', async () => {
+    // `node --max-semi-space-size=… --trace-gc` (a user tuning memory, a profile): Node refuses those
+    // flags for a worker. The pool used to retry the start for ever; it must run the job on a thread.
+    const pool = fileURLToPath(new URL('../../src/util/workers.ts', import.meta.url));
+    const worker = fileURLToPath(script);
+    const code = `
+      import { WorkerPool } from ${JSON.stringify(pool)};
+      import { threadId } from 'node:worker_threads';
+      const p = new WorkerPool({ script: new URL(${JSON.stringify(`file://${worker.replace(/\.ts$/, '.js')}`)}), threads: 2 });
+      p.start();
+      const r = await p.run({ n: 4 });
+      console.log(JSON.stringify({ doubled: r.doubled, alive: p.alive }));
+      await p.close();`;
+    const child = spawn(
+      process.execPath,
+      ['--max-semi-space-size=16', '--stack-size=2000', '--import', 'tsx', '--input-type=module', '-e', code],
+      { cwd: fileURLToPath(new URL('../..', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const status = await new Promise<number | null>((r) => child.on('close', r));
+    clearTimeout(timer);
+    expect({ status, err }).toEqual({ status: 0, err: '' });
+    expect(JSON.parse(out)).toEqual({ doubled: 8, alive: 2 });
+  }, 70_000);
 
   it('refuses work once closed', async () => {
     const pool = new WorkerPool<EchoRequest, { doubled: number }>({ script, threads: 1 });
