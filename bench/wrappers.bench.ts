@@ -45,7 +45,7 @@ export default async function wrappersBench(): Promise<void> {
   let refMs = Number.POSITIVE_INFINITY;
   let refCpu = Number.POSITIVE_INFINITY;
   for (let i = 0; i < runs; i++) {
-    const pass = await corpusPass(dists);
+    const pass = await corpusPass(dists, undefined, 'dist');
     oursCpu = Math.min(oursCpu, pass.wrapCpuMs);
     if (best && pass.digest !== best.digest)
       throw new Error('two corpus passes differ: output is not deterministic');
@@ -58,7 +58,7 @@ export default async function wrappersBench(): Promise<void> {
   }
   if (!best) return;
   // The same pass on one thread (no parse workers), for comparison; one round, next to a reference.
-  const single = await corpusPass(dists, 1);
+  const single = await corpusPass(dists, 1, 'dist');
   if (single.digest !== best.digest) throw new Error('the one-thread pass differs from the threaded ones');
   const py1 = spawnSync('python3', ['-c', AST_SCRIPT, list], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (py1.status !== 0) throw new Error(`python3 ast reference failed: ${py1.stderr}`);
@@ -86,6 +86,8 @@ export default async function wrappersBench(): Promise<void> {
   console.log(
     `corpus: ${files} files, ${best.targets} targets, ${best.modules} modules, parse errors ${best.parseErrors.length}, digest ${best.digest.slice(0, 16)}… identical over ${runs} passes`,
   );
+  // Ours is the compiled package (dist/, built by `npm run bench` first), the code users run.
+  console.log('timed code: the compiled package in dist/ (npm run build), run as users run it');
   console.log(
     ratioLine(`typeshed to wrappers vs CPython ast.parse, wall (best of ${runs})`, best.wrapMs, refMs, 2),
   );

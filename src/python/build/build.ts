@@ -5,7 +5,7 @@ import { type ParsePackagesOptions, parsePackages, type ReadyPackages } from '..
 import type { ModuleSurface, PackageSurface } from '../stubs/types.js';
 import type { ExternalModules } from '../typemap/scope.js';
 import { renderShim, shimSha256 } from '../wrapper/shim.js';
-import { wrapModule } from '../wrapper/wrap.js';
+import { releaseScopes, wrapModule } from '../wrapper/wrap.js';
 import { DEFAULT_PYTHON } from './defaults.js';
 import type { BuildRequest, BuildResult, PythonTarget, StubFiles, TargetResult } from './types.js';
 
@@ -174,6 +174,7 @@ export async function buildWhileParsing<R = undefined>(
       } else {
         p.extra.push(each!(i, p.others![p.extra.length]!, surface, externals));
       }
+      if (finished(p)) releaseScopes(surface);
     } catch (e) {
       if (e instanceof NotParsedYet) {
         p.waitsFor = e.job;

@@ -235,8 +235,20 @@ async function runBatches(
 ): Promise<{ workers: number; here: number }> {
   const shares = { workers: 0, here: 0 };
   const queue = batches.slice();
+  // The batches holding each job's files (consecutive, so one or a few): `hurry` looks them up
+  // rather than scanning every queued file (over 5,000 on typeshed) on each call.
+  const batchesOf = new Map<number, Task[][]>();
+  for (const b of batches) {
+    for (const t of b) {
+      const list = batchesOf.get(t.job);
+      if (list === undefined) batchesOf.set(t.job, [b]);
+      else if (list[list.length - 1] !== b) list.push(b);
+    }
+  }
   const hurry = (job: number) => {
-    const urgent = queue.filter((b) => b.some((t) => t.job === job));
+    const mine = batchesOf.get(job);
+    if (mine === undefined) return;
+    const urgent = queue.filter((b) => mine.includes(b));
     if (urgent.length === 0 || queue[0] === urgent[0]) return;
     const rest = queue.filter((b) => !urgent.includes(b));
     queue.splice(0, queue.length, ...urgent, ...rest);

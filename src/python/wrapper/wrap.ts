@@ -83,6 +83,15 @@ function scopeFor(surface: PackageSurface, externals: ExternalModules | undefine
   return scope;
 }
 
+/**
+ * Drops the scopes (and with them every per-scope cache: resolutions, member tables) kept for
+ * `surface`. A build calls it once a target is wrapped, so that those caches die young rather than
+ * live, and cost the garbage collector, until the build ends. Wrapping the surface again rebuilds them.
+ */
+export function releaseScopes(surface: PackageSurface): void {
+  SCOPES.delete(surface);
+}
+
 type Outcome = { readonly item: WrapperItem } | { readonly skip: SkipReport } | undefined;
 
 type ClassKind = 'protocol' | 'typeddict' | 'namedtuple' | 'frozen-dataclass' | 'mutable-dataclass' | 'class';

@@ -239,9 +239,23 @@ export interface CorpusPass extends CorpusRun {
  * One full pass: every distribution through `buildWith` in one request (targets resolve into each
  * other, so the stdlib is what third-party stubs import), then every other module wrapped too.
  */
-export async function corpusPass(dists: readonly Distribution[], threads?: number): Promise<CorpusPass> {
-  const { buildWhileParsing } = await import('../../../src/python/build/build.js');
-  const { renderShim, shimSha256 } = await import('../../../src/python/wrapper/shim.js');
+export async function corpusPass(
+  dists: readonly Distribution[],
+  threads?: number,
+  code: 'src' | 'dist' = 'src',
+): Promise<CorpusPass> {
+  // The code timed: the TypeScript sources (as tests run them, through tsx), or the compiled package
+  // in dist/ (as users run it; `npm run bench` builds it first). Both give the same bytes.
+  const at = (m: string) => new URL(`../../../${code}/python/${m}`, import.meta.url).href;
+  const { buildWhileParsing } = (await import(
+    at('build/build.js')
+  )) as typeof import('../../../src/python/build/build.js');
+  const { renderShim, shimSha256 } = (await import(
+    at('wrapper/shim.js')
+  )) as typeof import('../../../src/python/wrapper/shim.js');
+  const { wrapModule } = (await import(
+    at('wrapper/wrap.js')
+  )) as typeof import('../../../src/python/wrapper/wrap.js');
   const all = dists.flatMap((d) => d.targets);
   // What `build` does: every target parsed (sharing the work with worker threads) and wrapped as
   // soon as it and what it names are in; `keepGoing` so that a file that does not parse is counted
