@@ -164,6 +164,18 @@ function bindingsOf(mod: ModuleSurface): Map<string, Binding> {
   return m;
 }
 
+/**
+ * The (module, name) pairs one resolution has passed through, flat: `[module, name, module, name…]`.
+ * A resolution visits a few pairs (at most MAX_HOPS deep), so a scan beats building a key string
+ * per step for a Set; this is the hottest lookup of wrapping.
+ */
+type Visited = string[];
+
+function visited(seen: Visited, module: string, name: string): boolean {
+  for (let i = 0; i < seen.length; i += 2) if (seen[i] === module && seen[i + 1] === name) return true;
+  return false;
+}
+
 // A module's bindings depend on nothing but the (immutable) surface, so every scope shares them.
 const BINDINGS = new WeakMap<ModuleSurface, Map<string, Binding>>();
 
@@ -219,10 +231,10 @@ export class PackageScope {
     if (b !== undefined && b.kind !== 'import') {
       // A plain name the module defines itself: what resolveIn would find first, without its
       // cycle-guard bookkeeping (a definition follows no import).
-      r = this.fromBinding(mod, dotted, b, 0, false, new Set());
+      r = this.fromBinding(mod, dotted, b, 0, false, []);
     } else {
       const parts = dotted.split('.');
-      r = this.resolveIn(mod, parts[0] ?? '', 0, false, new Set());
+      r = this.resolveIn(mod, parts[0] ?? '', 0, false, []);
       for (let i = 1; i < parts.length; i++) r = this.member(r, parts[i] ?? '', dotted);
     }
     memo.set(dotted, r);
@@ -230,7 +242,7 @@ export class PackageScope {
   }
 
   private member(r: Resolution, name: string, dotted: string): Resolution {
-    if (r.kind === 'module') return this.exported(r.module, name, 0, new Set());
+    if (r.kind === 'module') return this.exported(r.module, name, 0, []);
     if (r.kind === 'class') {
       const nested = r.def.classes.find((c) => c.name === name);
       if (nested) return { kind: 'class', module: r.module, def: nested, external: r.external };
@@ -240,7 +252,7 @@ export class PackageScope {
   }
 
   /** `name` as seen from outside module `modName` (`from modName import name`). */
-  exported(modName: string, name: string, hops: number, seen: Set<string>): Resolution {
+  exported(modName: string, name: string, hops: number, seen: Visited): Resolution {
     const sub = `${modName}.${name}`;
     // The table wins over the stubs of `typing` itself, where `List = _Alias()` says nothing useful.
     if (SPECIAL_MODULES.has(modName) && SPECIAL_NAMES.has(name)) return special(name, sub);
@@ -264,13 +276,12 @@ export class PackageScope {
     name: string,
     hops: number,
     external: boolean,
-    seen: Set<string>,
+    seen: Visited,
   ): Resolution {
-    const key = `${mod.name}\0${name}`;
-    if (hops > MAX_HOPS || seen.has(key)) {
+    if (hops > MAX_HOPS || visited(seen, mod.name, name)) {
       return { kind: 'unresolved', name, detail: `${name}: import cycle through ${mod.name}` };
     }
-    seen.add(key);
+    seen.push(mod.name, name);
     // Inside `typing`, `builtins`… themselves (`Callable: _SpecialForm`, `class int`), the table wins.
     if (SPECIAL_MODULES.has(mod.name) && SPECIAL_NAMES.has(name)) return special(name, `${mod.name}.${name}`);
     const b = this.bindings(mod).get(name);
@@ -304,7 +315,7 @@ export class PackageScope {
     b: Binding,
     hops: number,
     external: boolean,
-    seen: Set<string>,
+    seen: Visited,
   ): Resolution {
     switch (b.kind) {
       case 'class':
