@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { MochiPkgError } from '../../src/errors.js';
@@ -43,29 +43,25 @@ describe('WorkerPool', () => {
     // `node --max-semi-space-size=… --trace-gc` (a user tuning memory, a profile): Node refuses those
     // flags for a worker. The pool used to retry the start for ever; it must run the job on a thread.
     const pool = fileURLToPath(new URL('../../src/util/workers.ts', import.meta.url));
-    const worker = fileURLToPath(script);
     const code = `
       import { WorkerPool } from ${JSON.stringify(pool)};
-      import { threadId } from 'node:worker_threads';
-      const p = new WorkerPool({ script: new URL(${JSON.stringify(`file://${worker.replace(/\.ts$/, '.js')}`)}), threads: 2 });
+      const p = new WorkerPool({ script: new URL(${JSON.stringify(script.href)}), threads: 2 });
       p.start();
       const r = await p.run({ n: 4 });
       console.log(JSON.stringify({ doubled: r.doubled, alive: p.alive }));
       await p.close();`;
-    const child = spawn(
+    const child = spawnSync(
       process.execPath,
       ['--max-semi-space-size=16', '--stack-size=2000', '--import', 'tsx', '--input-type=module', '-e', code],
-      { cwd: fileURLToPath(new URL('../..', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'] },
+      {
+        cwd: fileURLToPath(new URL('../..', import.meta.url)),
+        encoding: 'utf8',
+        timeout: 60_000,
+        killSignal: 'SIGKILL',
+      },
     );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    const status = await new Promise<number | null>((r) => child.on('close', r));
-    clearTimeout(timer);
-    expect({ status, err }).toEqual({ status: 0, err: '' });
-    expect(JSON.parse(out)).toEqual({ doubled: 8, alive: 2 });
+    expect({ status: child.status, err: child.stderr }).toEqual({ status: 0, err: '' });
+    expect(JSON.parse(child.stdout)).toEqual({ doubled: 8, alive: 2 });
   }, 70_000);
 
   it('refuses work once closed', async () => {
