@@ -1,6 +1,5 @@
 // Several processes sharing one cache, and processes killed (SIGKILL) mid-download: the cache never
 // shows a present-but-corrupt entry, concurrent stores never fail, and a rerun completes.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,37 +7,20 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cache } from '../../../src/go/cache/store.js';
+import { startTsChild } from '../../support/child.js';
 import { type FixtureModule, fixtureModule, serveModules } from '../support/modules.js';
 import type { TestServer } from '../support/server.js';
 
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const child = fileURLToPath(new URL('../support/cli-child.ts', import.meta.url));
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  out: string;
-  err: string;
-}
-
-function start(env: NodeJS.ProcessEnv, args: string[]): { proc: ChildProcess; done: Promise<Run> } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', child, ...args], {
+/** `mochi-pkg …args` in a child process (CI=1: no progress), with `env` added. */
+function start(env: NodeJS.ProcessEnv, args: string[], killAfterMs?: number) {
+  return startTsChild(child, args, {
     cwd: repo,
-    env: { ...process.env, ...env, CI: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...env, CI: '1' },
+    ...(killAfterMs === undefined ? {} : { killAfterMs }),
   });
-  let out = '';
-  let err = '';
-  proc.stdout?.on('data', (d) => {
-    out += d;
-  });
-  proc.stderr?.on('data', (d) => {
-    err += d;
-  });
-  const done = new Promise<Run>((resolve) =>
-    proc.on('close', (code, signal) => resolve({ code, signal, out, err })),
-  );
-  return { proc, done };
 }
 
 /** Modules with incompressible payloads, so that writes take long enough to be interrupted. */
@@ -127,11 +109,7 @@ describe('one cache, many processes', () => {
     const cache = await Cache.open(root);
     let killed = 0;
     for (let i = 0; i < 10; i++) {
-      const run = start(env, ['go', 'download', '-j', '2', ...args]);
-      const at = Math.random() * full;
-      const timer = setTimeout(() => run.proc.kill('SIGKILL'), at);
-      const r = await run.done;
-      clearTimeout(timer);
+      const r = await start(env, ['go', 'download', '-j', '2', ...args], Math.random() * full).done;
       if (r.signal === 'SIGKILL') killed++;
       else expect(r.code).toBe(0);
       await expectNothingCorruptPresent(cache);

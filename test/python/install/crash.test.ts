@@ -1,38 +1,20 @@
 // kill -9 at many points of a sync, then check the environment is the old one or the new one, never a mix.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { envPath, readEnvState } from '../../../src/python/install/env.js';
+import { startTsChild } from '../../support/child.js';
 import { wheelFiles, wheelZip } from './wheels.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/sync-child.ts', import.meta.url));
 
 /** Runs the child sync; with `killAfterMs`, SIGKILLs it then. Resolves with its exit code (null when killed) and stdout. */
-function runChild(args: string[], killAfterMs?: number): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    const timer =
-      killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (timer) clearTimeout(timer);
-      if (code !== 0 && code !== null) reject(new Error(`child failed (${code}): ${err}`));
-      else resolve({ code, out });
-    });
-  });
+async function runChild(args: string[], killAfterMs?: number): Promise<{ code: number | null; out: string }> {
+  const r = await startTsChild(CHILD, args, killAfterMs === undefined ? {} : { killAfterMs }).done;
+  if (r.code !== 0 && r.code !== null) throw new Error(`child failed (${r.code}): ${r.err}`);
+  return { code: r.code, out: r.out };
 }
 
 /** The environment is absent, or its state names exactly the distributions whose files are all there. */

@@ -253,7 +253,7 @@ export async function corpusPass(
   const { renderShim, shimSha256 } = (await import(
     at('wrapper/shim.js')
   )) as typeof import('../../../src/python/wrapper/shim.js');
-  const { wrapModule } = (await import(
+  const { wrapModule: timedWrapModule } = (await import(
     at('wrapper/wrap.js')
   )) as typeof import('../../../src/python/wrapper/wrap.js');
   const all = dists.flatMap((d) => d.targets);
@@ -275,7 +275,7 @@ export async function corpusPass(
           parseMs = performance.now() - t0;
         },
       },
-      each: (_, m, s, externals) => shimSha256(renderShim(wrapModule(s, m, { externals }))),
+      each: (_, m, s, externals) => shimSha256(renderShim(timedWrapModule(s, m, { externals }))),
     },
   );
   const res = run.result;
