@@ -2,7 +2,7 @@
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { kindOf } from '../util/read.js';
+import { isAbsent, kindOf } from '../util/read.js';
 import { UsageError } from './context.js';
 
 /**
@@ -15,11 +15,11 @@ async function lookUp(flag: string, given: string, path: string): Promise<{ at: 
     try {
       return { at: p, st: await stat(p) };
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOTDIR' || code === 'ENOENT') {
+      if (isAbsent(e)) {
         if (dirname(p) === p) throw e;
         continue;
       }
+      const code = (e as NodeJS.ErrnoException).code;
       throw new UsageError(`--${flag} ${given}: cannot look up ${p} (${code ?? 'error'})`, 'check the path');
     }
   }

@@ -13,6 +13,7 @@ import { isMochiPkgError } from '../errors.js';
 import type { BuildRequest, BuildResult, TargetResult } from '../python/build/types.js';
 import { renderShim, shimSha256 } from '../python/wrapper/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { isAbsent } from '../util/read.js';
 import { VERSION } from '../version.js';
 import type { BuildFn } from './lock.js';
 
@@ -34,8 +35,7 @@ function treeStamp(dir: string, keep: (name: string) => boolean): string {
   try {
     entries = readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return '';
+    if (isAbsent(e)) return '';
     throw e;
   }
   for (const rel of entries.slice(0, MAX_FILES)) {
@@ -114,8 +114,7 @@ export function cachedBuild(dir: string, roots: readonly string[], load: () => P
     const file = join(dir, key.slice(0, 2), `${key}.json`);
     const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => {
       // An entry that is absent or unreadable is a miss.
-      if (e.code === 'ENOENT' || e.code === 'ENOTDIR' || e.code === 'EACCES' || e.code === 'EISDIR')
-        return undefined;
+      if (isAbsent(e) || e.code === 'EACCES' || e.code === 'EISDIR') return undefined;
       throw e;
     });
     if (bytes !== undefined && bytes.length <= MAX_ENTRY_BYTES) {

@@ -23,6 +23,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMochiPkgError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { isAbsent } from '../util/read.js';
 import { VERSION } from '../version.js';
 import { goProxyList } from './goProxyList.js';
 import type { CheckLockResult, LockSettings } from './lockProject.js';
@@ -108,8 +109,7 @@ function treeStamp(
     if (top.isSymbolicLink()) throw new Unstampable(`${dir} is a symbolic link`);
     if (!top.isDirectory()) return `${dir}: not a directory`;
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return `${dir}: missing`;
+    if (isAbsent(e)) return `${dir}: missing`;
     throw e;
   }
   // A walk of our own (readdirSync's `recursive` costs several times more, and descends into the

@@ -1,12 +1,13 @@
 // Git stub sources: mirror the repository into the cache with the system git, read .pyi files at a commit.
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { redactUrls } from '../errors.js';
 import { decodeStub } from '../python/stubs/load.js';
 import { writeDirAtomic } from '../util/atomic.js';
+import { pathExists } from '../util/read.js';
 import { isStubPath, StubSourceError, type StubTreeLimits, TreeBudget } from './stubs.js';
 
 const execFileP = promisify(execFile);
@@ -53,16 +54,6 @@ async function git(args: string[], cwd?: string): Promise<string> {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') return false;
-      throw e;
-    },
-  );
-}
-
 /** What {@link fetchGitStubTree} found. */
 export interface GitStubTree {
   /** The full commit the rev resolved to. */
@@ -90,7 +81,7 @@ export async function fetchGitStubTree(
   await mkdir(gitDir, { recursive: true });
   const mirror = join(gitDir, `${createHash('sha256').update(url).digest('hex').slice(0, 32)}.git`);
   const target = rev ?? 'HEAD';
-  if (!(await exists(mirror))) {
+  if (!pathExists(mirror)) {
     // Another process may publish the mirror first: then theirs is used.
     await writeDirAtomic(
       mirror,

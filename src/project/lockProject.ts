@@ -27,6 +27,7 @@ import { normalizeIndexUrl, RegistryError } from '../python/registry/index.js';
 import { resolveClosure } from '../python/registry/lockClosure.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { netrcPath } from '../util/netrc.js';
+import { isAbsent } from '../util/read.js';
 import { cachedBuild } from './buildCache.js';
 import { lockSettingsFlags } from './checkMemo.js';
 import { LockMissingError } from './errors.js';
@@ -485,8 +486,7 @@ async function checkOutputTarget(flag: 'go-sum' | 'go-mod', target: string, root
     try {
       return await realpath(p);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return p;
+      if (isAbsent(e)) return p;
       throw e;
     }
   };

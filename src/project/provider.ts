@@ -7,6 +7,7 @@ import type { ImportSpec } from '../python/importspec/index.js';
 import { normalizeName } from '../python/importspec/index.js';
 import { contains, tryParseVersion } from '../python/pep440/index.js';
 import { resolveProjectPath } from '../util/project-path.js';
+import { isAbsent } from '../util/read.js';
 import { fetchGitStubTree } from './git.js';
 import { readStubTree, StubSourceError, type StubTreeLimits, selectStubPackage } from './stubs.js';
 
@@ -108,7 +109,7 @@ export function typeshedProvider(dir: string): StubProvider {
       (entries) =>
         new Map(entries.filter((e) => e.isDirectory()).map((e) => [normalizeName(e.name), e.name])),
       (e: NodeJS.ErrnoException) => {
-        if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return new Map<string, string>();
+        if (isAbsent(e)) return new Map<string, string>();
         throw e;
       },
     );

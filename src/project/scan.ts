@@ -2,7 +2,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FileReadError, readRegularFile } from '../util/read.js';
+import { FileReadError, isAbsent, readRegularFile } from '../util/read.js';
 import { ProjectError } from './errors.js';
 import { type ForeignImport, findImports } from './imports.js';
 
@@ -63,7 +63,7 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
   const isDir = await stat(root).then(
     (s) => s.isDirectory(),
     (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return false;
+      if (isAbsent(e)) return false;
       throw e;
     },
   );

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { MochiPkgError } from '../errors.js';
 import type { StubFiles } from '../python/build/types.js';
 import { isStubDir, type StubTreeLimits, walkStubTree } from '../python/stubs/load.js';
+import { isAbsent } from '../util/read.js';
 
 /**
  * Codes: `stubs-not-found` (no source had stubs for an import), `stubs-ambiguous` (a stub tree
@@ -79,7 +80,7 @@ export async function readStubTree(dir: string, limits: StubTreeLimits = {}): Pr
   const isDir = await stat(dir).then(
     (s) => s.isDirectory(),
     (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return false;
+      if (isAbsent(e)) return false;
       throw e;
     },
   );

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { publishNoReplace } from '../go/cache/index.js';
 import { asWriteError, openExclusive, removeQuietly, TEMP_PREFIX, tempPathFor } from '../util/atomic.js';
+import { isAbsent } from '../util/read.js';
 import { ServeError } from './errors.js';
 
 /** One stored object: its size and a way to stream it. */
@@ -68,11 +69,6 @@ export function checkKey(key: string): void {
 /** Objects up to this size are read whole by {@link DirStorage.get} (`.info`, `.mod`, `.ziphash`, small zips). */
 const SMALL_OBJECT = 64 << 10;
 
-function absent(e: unknown): boolean {
-  const code = (e as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
-}
-
 /**
  * A directory laid out like `GOMODCACHE/cache/download` (the mochi-pkg module cache), so a
  * machine's cache is served as it is. Objects are written to a temp file beside the target,
@@ -99,7 +95,7 @@ export class DirStorage implements Storage {
     try {
       fh = await open(p, 'r');
     } catch (e) {
-      if (absent(e)) return undefined;
+      if (isAbsent(e)) return undefined;
       throw e;
     }
     try {
@@ -127,7 +123,7 @@ export class DirStorage implements Storage {
       const st = await stat(this.path(key));
       return st.isFile() ? st.size : undefined;
     } catch (e) {
-      if (absent(e)) return undefined;
+      if (isAbsent(e)) return undefined;
       throw e;
     }
   }
@@ -160,8 +156,7 @@ export class DirStorage implements Storage {
         .map((d) => d.name)
         .sort();
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+      if (isAbsent(e)) return [];
       throw e;
     }
   }

@@ -1,5 +1,5 @@
 // Safe reads of files named by a project or a user: regular files only, a size cap enforced while reading.
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { MochiPkgError } from '../errors.js';
 
@@ -24,6 +24,29 @@ export class FileReadError extends MochiPkgError {
       ...(cause === undefined ? {} : { cause }),
     });
     this.path = path;
+  }
+}
+
+/**
+ * True when a file-system error says the path is not there: `ENOENT`, or `ENOTDIR` (a parent on
+ * the path is a file, so nothing can exist below it). Every "does it exist" probe uses this one rule.
+ */
+export function isAbsent(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/**
+ * True when `path` exists (any kind of file, links followed); false when it is absent by
+ * {@link isAbsent}; other errors (`EACCES`, `ELOOP`…) are thrown. Synchronous: one stat costs less
+ * than a thread-pool round trip.
+ */
+export function pathExists(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false }) !== undefined;
+  } catch (e) {
+    if (isAbsent(e)) return false;
+    throw e;
   }
 }
 
@@ -92,7 +115,7 @@ export async function openRegularFile(
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') throw e;
+    if (isAbsent(err)) throw e;
     throw openFailure(path, what, err);
   }
   try {
@@ -165,8 +188,7 @@ export async function readRegularFileIfExists(
   try {
     return await readRegularFile(path, options);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    if (isAbsent(e)) return undefined;
     throw e;
   }
 }
@@ -183,7 +205,7 @@ export function readRegularFileIfExistsSync(path: string, options: SafeReadOptio
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return undefined;
+    if (isAbsent(err)) return undefined;
     throw openFailure(path, what, err);
   }
   try {

@@ -2,6 +2,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { MochiPkgError } from '../../errors.js';
+import { isAbsent } from '../../util/read.js';
 import { openZip, readEntries } from '../../util/zip.js';
 import { type Cache, download } from '../cache/index.js';
 import { exists } from '../cache/publish.js';
@@ -77,7 +78,7 @@ export function cacheBridgeIO(o: CacheBridgeOptions): CacheBridgeIO {
     if (actual.version === '') {
       const file = resolve(o.projectRoot, actual.path, 'go.mod');
       const data = await readFile(file).catch((e: NodeJS.ErrnoException) => {
-        if (e.code !== 'ENOENT' && e.code !== 'ENOTDIR') throw e;
+        if (!isAbsent(e)) throw e;
         throw new BridgeIOError(
           'go-path-module',
           `${actual.path}: no go.mod in ${resolve(o.projectRoot, actual.path)}`,

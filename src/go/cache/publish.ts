@@ -1,6 +1,7 @@
 // Publishing a finished temp file under its final name without ever replacing what is there.
 import { linkSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { link, rename, unlink } from 'node:fs/promises';
+import { pathExists } from '../../util/read.js';
 
 /** Error codes meaning "this filesystem cannot hard-link"; then we fall back to rename. */
 const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
@@ -71,8 +72,7 @@ function removeTempSync(tmp: string): void {
   }
 }
 
-/** True when `path` exists (any kind of file). */
+/** True when `path` exists (any kind of file): {@link pathExists}, for callers that await it. */
 export async function exists(path: string): Promise<boolean> {
-  // Synchronous: one stat costs less than a thread-pool round trip, and a missing file throws nothing.
-  return statSync(path, { throwIfNoEntry: false }) !== undefined;
+  return pathExists(path);
 }

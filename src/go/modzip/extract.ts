@@ -3,7 +3,7 @@ import type { Stats } from 'node:fs';
 import { type FileHandle, lstat, mkdir, open, readdir, readlink, rmdir, stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { asWriteError, sweepStaleTempDirs, writeDirAtomic } from '../../util/atomic.js';
-import { kindOf } from '../../util/read.js';
+import { isAbsent, kindOf } from '../../util/read.js';
 import { openZip, readEntries, type ZipEntry } from '../../util/zip.js';
 import {
   checkArchive,
@@ -41,8 +41,7 @@ async function targetState(dir: string): Promise<'missing' | 'empty'> {
   try {
     st = await lstat(dir);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+    if (!isAbsent(e)) {
       throw new ModZipError('zip-io', `cannot read target ${dir}: ${(e as Error).message}`, { cause: e });
     }
     const up = await existingAncestor(dir);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { formatBytes, type Http, type HttpOptions, writeChunk } from '../../util/http.js';
+import { isAbsent } from '../../util/read.js';
 import { joinUrlPath } from '../../util/url.js';
 import { versionFitsPath } from '../module/check.js';
 import { canonicalVersion, escapePath, escapeVersion } from '../module/index.js';
@@ -170,8 +171,7 @@ class FileBackend implements Backend {
 
 /** ENOENT and ENOTDIR are the file proxy's 404; other I/O errors are failures. */
 function fileMiss<T>(e: unknown, ctx: ProxyErrorContext, url: string, empty?: T): Raw<T> {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') {
+  if (isAbsent(e)) {
     return { status: 404, url, value: (empty ?? new Uint8Array(0)) as T };
   }
   if (e instanceof ProxyFailure) throw e;

@@ -1,5 +1,4 @@
 // The I/O edges of the checksum database client: HTTP fetching with caps and timeouts, and the state file.
-import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +6,7 @@ import { writeFileAtomic, writeFileAtomicSync } from '../../util/atomic.js';
 import { withFileLock } from '../../util/fileLock.js';
 import { Http } from '../../util/http.js';
 import type { Credentials } from '../../util/netrc.js';
-import { FileReadError, readRegularFileIfExists } from '../../util/read.js';
+import { FileReadError, pathExists, readRegularFileIfExists } from '../../util/read.js';
 import type { SumdbFetch, SumdbState, TileCache } from './client.js';
 import { SumdbError } from './errors.js';
 import type { StatusProbe } from './policy.js';
@@ -134,9 +133,9 @@ export function urlStatusProbe(opts: SumdbHttpOptions = {}): StatusProbe {
 /** False when `path` is certainly absent (ENOENT, ENOTDIR); any other trouble is left to the read. */
 function mayExist(path: string): boolean {
   try {
-    return statSync(path, { throwIfNoEntry: false }) !== undefined;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code !== 'ENOTDIR';
+    return pathExists(path);
+  } catch {
+    return true;
   }
 }
 

@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { defaultAreaCacheRoot } from '../../util/cacheRoot.js';
+import { isAbsent } from '../../util/read.js';
 import type { ProjectPage } from './simple.js';
 
 /** Environment variable that overrides the Python cache root. */
@@ -44,11 +45,6 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-function isMissing(e: unknown): boolean {
-  const code = (e as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
-}
-
 /**
  * The registry's on-disk cache. Wheels are stored under their sha256 only after the bytes were
  * hashed and found equal (so a present file is a verified file); every write is atomic, so
@@ -65,7 +61,7 @@ export class RegistryCache {
     try {
       bytes = await readFile(path);
     } catch (e) {
-      if (isMissing(e)) return undefined;
+      if (isAbsent(e)) return undefined;
       throw e;
     }
     if (sha256Hex(bytes) !== sha256) {
@@ -92,7 +88,7 @@ export class RegistryCache {
       // costs four trips through the thread pool (open, stat, read, close).
       return JSON.parse(readFileSync(pagePath(this.root, indexUrl, name), 'utf8')) as ProjectPage;
     } catch (e) {
-      if (isMissing(e) || e instanceof SyntaxError) return undefined;
+      if (isAbsent(e) || e instanceof SyntaxError) return undefined;
       throw e;
     }
   }
