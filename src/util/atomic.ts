@@ -141,6 +141,27 @@ export function writeFileAtomicSync(
   options: { mode?: number; fsync?: boolean; mkdirs?: boolean } = {},
 ): void {
   const tmp = tempPathFor(target);
+  writeTempFileSync(tmp, data, options, target);
+  try {
+    renameSync(tmp, target);
+  } catch (e) {
+    removeQuietlySync(tmp);
+    throw asWriteError(target, e);
+  }
+}
+
+/**
+ * The first half of {@link writeFileAtomicSync}: writes `data` to the new file `tmp` (created
+ * exclusively, fsynced unless `fsync: false`), for a caller that publishes it its own way (e.g.
+ * without replacing an existing target). On failure `tmp` is removed and a write error naming
+ * `target` (default `tmp`) is thrown.
+ */
+export function writeTempFileSync(
+  tmp: string,
+  data: string | Uint8Array,
+  options: { mode?: number; fsync?: boolean; mkdirs?: boolean } = {},
+  target = tmp,
+): void {
   let fd: number;
   try {
     fd = openExclusiveSync(tmp, options.mode ?? 0o644, options.mkdirs);
@@ -154,7 +175,6 @@ export function writeFileAtomicSync(
     } finally {
       closeSync(fd);
     }
-    renameSync(tmp, target);
   } catch (e) {
     removeQuietlySync(tmp);
     throw asWriteError(target, e);

@@ -10,7 +10,6 @@ import {
   readFileSync,
   readSync,
   statSync,
-  writeFileSync,
 } from 'node:fs';
 import { type FileHandle, mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
@@ -19,11 +18,11 @@ import {
   asWriteError,
   openExclusive,
   removeQuietly,
-  removeQuietlySync,
   TEMP_PREFIX,
   tempPathFor,
   writeFileAtomic,
   writeFileAtomicSync,
+  writeTempFileSync,
 } from '../../util/atomic.js';
 import { FileReadError, readRegularFileIfExistsSync } from '../../util/read.js';
 import { ZipError } from '../../util/zip.js';
@@ -452,7 +451,8 @@ export class Cache {
   private async publishZipHash(module: string, version: string, digest: string): Promise<void> {
     const path = this.zipHashPath(module, version);
     const tmp = tempPathFor(path);
-    writeTempSync(tmp, digest);
+    // Not fsynced, as the zip itself (see the Cache notes).
+    writeTempFileSync(tmp, digest, { fsync: false }, path);
     if (publishNoReplaceSync(tmp, path) === 'exists') {
       const recorded = await this.readZipHash(module, version);
       if (recorded !== digest) {
@@ -504,24 +504,6 @@ async function removeStaleTemps(
     }
   }
   return removed;
-}
-
-/** Writes a small temp file (the `.ziphash` sidecar) with synchronous calls. */
-function writeTempSync(tmp: string, data: string): void {
-  let fd: number;
-  try {
-    fd = openSync(tmp, 'wx', 0o644);
-  } catch (e) {
-    throw asWriteError(tmp, e);
-  }
-  try {
-    writeFileSync(fd, data);
-  } catch (e) {
-    closeSync(fd);
-    removeQuietlySync(tmp);
-    throw asWriteError(tmp, e);
-  }
-  closeSync(fd);
 }
 
 /** Writes `source` into a new temp file (not fsynced, as cmd/go: see the {@link Cache} notes). */
