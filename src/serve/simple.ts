@@ -1,5 +1,6 @@
 // The Python side of `serve` rendered: PEP 691 JSON and PEP 503 HTML pages, and PyPI-style content negotiation (pure).
-import type { DistributionFile } from '../python/registry/index.js';
+import { canonicalizeVersion, compareVersions, tryParseVersion } from '../python/pep440/index.js';
+import { type DistributionFile, parseWheelName, sdistVersion } from '../python/registry/index.js';
 
 /** The page forms `serve` answers, in PEP 691 terms. */
 export type SimpleFormat = 'json' | 'html' | 'text-html';
@@ -89,13 +90,38 @@ function coreMetadataValue(f: DistributionFile): true | { sha256: string } | und
 }
 
 /**
- * A project page as PEP 691 JSON (api-version 1.0, with PEP 700's `size` where known). PEP 714's
- * `core-metadata` is written together with the older `dist-info-metadata` key, as PyPI does.
+ * The versions a project's files are of (PEP 700's `versions`): read off wheel names and
+ * `{name}-{version}.tar.gz`/`.zip` sdist names; files named otherwise add none. Each version once,
+ * as first written, in PEP 440 order.
+ */
+export function fileVersions(project: string, files: readonly DistributionFile[]): string[] {
+  const seen = new Map<string, string>();
+  for (const f of files) {
+    const v = parseWheelName(f.filename)?.version ?? sdistVersion(f.filename, project);
+    const parsed = v === undefined ? undefined : tryParseVersion(v);
+    if (v === undefined || parsed === undefined) continue;
+    // `1.0` and `1.0.0` are one version (equal under PEP 440): keyed by the canonical form.
+    const key = canonicalizeVersion(parsed);
+    if (!seen.has(key)) seen.set(key, v);
+  }
+  return [...seen.values()].sort((a, b) => compareVersions(tryParseVersion(a)!, tryParseVersion(b)!));
+}
+
+/**
+ * A project page as PEP 691 JSON. With every file's size known it is api-version 1.1 (PEP 700:
+ * `versions` and each file's `size`), else 1.0 with `size` where known; `versions` is given in both
+ * (a 1.0 client ignores the key). PEP 714's `core-metadata` is written together with the older
+ * `dist-info-metadata` key, as PyPI does.
  */
 export function renderJsonPage(name: string, files: readonly ServedFile[]): string {
+  const sized = files.every(({ file }) => file.size !== undefined);
   const doc = {
-    meta: { 'api-version': '1.0' },
+    meta: { 'api-version': sized ? '1.1' : '1.0' },
     name,
+    versions: fileVersions(
+      name,
+      files.map(({ file }) => file),
+    ),
     files: files.map(({ file: f, href }) => {
       const cm = coreMetadataValue(f);
       return {

@@ -120,6 +120,12 @@ describe('pull-through mirror', () => {
     );
     const withMeta = raw.files.find((f: { filename: string }) => f.filename.startsWith('pmalpha-2.0'));
     expect(withMeta['dist-info-metadata']).toEqual(withMeta['core-metadata']);
+    // PEP 700: the project's versions, read off its file names, each once.
+    const fromNames = new Set(
+      upstream.files.map((f) => /^pmalpha-([^-]+?)(?:-|\.tar\.gz$|\.zip$)/.exec(f.filename)?.[1]),
+    );
+    expect(new Set(raw.versions)).toEqual(fromNames);
+    expect(raw.versions).toHaveLength(fromNames.size);
   });
 
   it('redirects non-normalised names, refuses unacceptable types, 404s unknown projects', async () => {
