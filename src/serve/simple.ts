@@ -1,5 +1,10 @@
 // The Python side of `serve` rendered: PEP 691 JSON and PEP 503 HTML pages, and PyPI-style content negotiation (pure).
-import { canonicalizeVersion, compareVersions, tryParseVersion } from '../python/pep440/index.js';
+import {
+  canonicalizeVersion,
+  compareVersions,
+  tryParseVersion,
+  type Version,
+} from '../python/pep440/index.js';
 import { type DistributionFile, parseWheelName, sdistVersion } from '../python/registry/index.js';
 
 /** The page forms `serve` answers, in PEP 691 terms. */
@@ -95,16 +100,16 @@ function coreMetadataValue(f: DistributionFile): true | { sha256: string } | und
  * as first written, in PEP 440 order.
  */
 export function fileVersions(project: string, files: readonly DistributionFile[]): string[] {
-  const seen = new Map<string, string>();
+  // Keyed by the canonical form: `1.0` and `1.0.0` are one version (equal under PEP 440).
+  const seen = new Map<string, { readonly text: string; readonly parsed: Version }>();
   for (const f of files) {
-    const v = parseWheelName(f.filename)?.version ?? sdistVersion(f.filename, project);
-    const parsed = v === undefined ? undefined : tryParseVersion(v);
-    if (v === undefined || parsed === undefined) continue;
-    // `1.0` and `1.0.0` are one version (equal under PEP 440): keyed by the canonical form.
+    const text = parseWheelName(f.filename)?.version ?? sdistVersion(f.filename, project);
+    const parsed = text === undefined ? undefined : tryParseVersion(text);
+    if (text === undefined || parsed === undefined) continue;
     const key = canonicalizeVersion(parsed);
-    if (!seen.has(key)) seen.set(key, v);
+    if (!seen.has(key)) seen.set(key, { text, parsed });
   }
-  return [...seen.values()].sort((a, b) => compareVersions(tryParseVersion(a)!, tryParseVersion(b)!));
+  return [...seen.values()].sort((a, b) => compareVersions(a.parsed, b.parsed)).map((v) => v.text);
 }
 
 /**

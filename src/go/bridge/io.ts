@@ -2,10 +2,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { MochiPkgError } from '../../errors.js';
-import { isAbsent } from '../../util/read.js';
+import { isAbsent, pathExists } from '../../util/read.js';
 import { openZip, readEntries } from '../../util/zip.js';
 import { type Cache, download } from '../cache/index.js';
-import { exists } from '../cache/publish.js';
 import { readIfExists } from '../cache/store.js';
 import { hashGoMod } from '../dirhash/index.js';
 import type { FilesOpener, ModuleFiles } from '../load/packages.js';
@@ -154,7 +153,7 @@ export function cacheBridgeIO(o: CacheBridgeOptions): CacheBridgeIO {
       const p = (async () => {
         await gate;
         try {
-          if (await exists(o.cache.infoPath(m.path, m.version))) return;
+          if (pathExists(o.cache.infoPath(m.path, m.version))) return;
           await o.cache.storeInfo(m.path, m.version, await o.source.info(m.path, m.version));
         } finally {
           touching--;

@@ -1,13 +1,13 @@
 // Download one module version from a module source into the cache, verified, as `go mod download` does.
 
 import { MochiPkgError } from '../../errors.js';
+import { pathExists } from '../../util/read.js';
 import { hashGoMod } from '../dirhash/index.js';
 import { canonicalVersion } from '../module/index.js';
 import type { ModuleSource } from '../proxy/client.js';
 import { ProxyFailure, VersionNotFoundError } from '../proxy/errors.js';
 import type { VersionInfo } from '../proxy/info.js';
 import type { ModuleSums } from '../sumdb/verifier.js';
-import { exists } from './publish.js';
 import type { Cache } from './store.js';
 import { isZipContentError, readIfExists } from './store.js';
 
@@ -123,7 +123,8 @@ export async function download(
   options.sums?.prefetch?.(module, version);
   // A `.info` or `.mod` already cached (stored from the proxy by an earlier step, such as the
   // module graph reading go.mod files) is not fetched again; only the zip is missing then.
-  const [cachedInfo, cachedMod] = await Promise.all([exists(paths.Info), readIfExists(paths.GoMod)]);
+  const cachedInfo = pathExists(paths.Info);
+  const cachedMod = await readIfExists(paths.GoMod);
   const fetchInfo = info !== undefined || (!cachedInfo && options.info !== false);
   // Both are fetched before either is stored: a failure leaves nothing half-written behind.
   const [gotInfo, mod] = await Promise.all([

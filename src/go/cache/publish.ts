@@ -1,5 +1,5 @@
 // Publishing a finished temp file under its final name without ever replacing what is there.
-import { linkSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { linkSync, renameSync, unlinkSync } from 'node:fs';
 import { link, rename, unlink } from 'node:fs/promises';
 import { pathExists } from '../../util/read.js';
 
@@ -23,7 +23,7 @@ export async function publishNoReplace(tmp: string, target: string): Promise<'pu
     const code = (e as NodeJS.ErrnoException).code ?? '';
     if (code === 'EEXIST') return 'exists';
     if (!NO_LINKS.has(code)) throw e;
-    if (await exists(target)) return 'exists';
+    if (pathExists(target)) return 'exists';
     await rename(tmp, target);
     return 'published';
   } finally {
@@ -57,7 +57,7 @@ function linkOrRenameSync(tmp: string, target: string): 'published' | 'exists' {
     const code = (e as NodeJS.ErrnoException).code ?? '';
     if (code === 'EEXIST') return 'exists';
     if (!NO_LINKS.has(code)) throw e;
-    if (statSync(target, { throwIfNoEntry: false }) !== undefined) return 'exists';
+    if (pathExists(target)) return 'exists';
     renameSync(tmp, target);
     return 'published';
   }
@@ -70,9 +70,4 @@ function removeTempSync(tmp: string): void {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
-}
-
-/** True when `path` exists (any kind of file): {@link pathExists}, for callers that await it. */
-export async function exists(path: string): Promise<boolean> {
-  return pathExists(path);
 }

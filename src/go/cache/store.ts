@@ -24,7 +24,7 @@ import {
   writeFileAtomicSync,
   writeTempFileSync,
 } from '../../util/atomic.js';
-import { FileReadError, readRegularFileIfExistsSync } from '../../util/read.js';
+import { FileReadError, pathExists, readRegularFileIfExistsSync } from '../../util/read.js';
 import { ZipError } from '../../util/zip.js';
 import { DirhashError, hashGoMod, hashZip } from '../dirhash/index.js';
 import { unescapePath, unescapeVersion } from '../module/index.js';
@@ -33,7 +33,7 @@ import { sort as semverSort } from '../semver/index.js';
 import { CacheConflictError, CacheCorruptError } from './errors.js';
 import { inlineHasher, type ZipHasher } from './hasher.js';
 import { type Artifact, artifactPath, defaultCacheRoot, listPath, versionDir } from './layout.js';
-import { exists, publishNoReplaceSync } from './publish.js';
+import { publishNoReplaceSync } from './publish.js';
 
 /** Fills a sink with zip bytes (e.g. a proxy download); the cache owns and ends the sink. */
 export type ZipFiller = (sink: Writable) => Promise<unknown>;
@@ -176,7 +176,7 @@ export class Cache {
       this.modPath(module, version),
       this.infoPath(module, version),
     ];
-    for (const p of paths) if (!(await exists(p))) return false;
+    for (const p of paths) if (!pathExists(p)) return false;
     return true;
   }
 
@@ -268,7 +268,7 @@ export class Cache {
     const zipPath = this.zipPath(module, version);
     const recorded = await this.readZipHash(module, version);
     if (recorded === undefined) throw new CacheCorruptError(module, version, hashPath, '.ziphash is missing');
-    if (!(await exists(zipPath))) throw new CacheCorruptError(module, version, zipPath, '.zip is missing');
+    if (!pathExists(zipPath)) throw new CacheCorruptError(module, version, zipPath, '.zip is missing');
     // The bytes hashed are the bytes kept: a file changed after this read cannot slip in.
     const bytes = readSmallRegularFileSync(zipPath, IN_MEMORY_ZIP_BYTES);
     let actual: string;
