@@ -1,6 +1,14 @@
 // Where `serve` keeps artifacts: a directory (the module cache's own layout) or an object store.
-import { createReadStream } from 'node:fs';
-import { type FileHandle, mkdir, open, readdir, stat } from 'node:fs/promises';
+import {
+  constants,
+  createReadStream,
+  close as fsClose,
+  open as fsOpen,
+  read as fsRead,
+  fstat,
+  type Stats,
+} from 'node:fs';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { publishNoReplace } from '../go/cache/index.js';
@@ -90,31 +98,43 @@ export class DirStorage implements Storage {
   async get(key: string): Promise<StoredObject | undefined> {
     const p = this.path(key);
     // One open and one fstat; a small object is read whole on the same descriptor (no stream to
-    // set up per request), a larger one is streamed when the caller opens it.
-    let fh: FileHandle;
+    // set up per request), a larger one is streamed when the caller opens it. Callback calls, not
+    // `fs/promises`: a FileHandle and its promises cost more CPU than the small read itself, and a
+    // fresh instance under load spends about a quarter of its time on these reads until its memory
+    // cache holds the hot objects (600 cold reads, 200 at once: median CPU 26–66 ms, against
+    // 51–77 ms with a FileHandle).
+    // O_NONBLOCK: a FIFO someone left where an object would be is no object, and must not hold a
+    // thread-pool thread waiting for a writer (it has no effect on regular files).
+    let fd: number;
     try {
-      fh = await open(p, 'r');
+      fd = await new Promise<number>((resolve, reject) =>
+        fsOpen(p, constants.O_RDONLY | constants.O_NONBLOCK, (e, d) => (e ? reject(e) : resolve(d))),
+      );
     } catch (e) {
       if (isAbsent(e)) return undefined;
       throw e;
     }
     try {
-      const st = await fh.stat();
+      const st = await new Promise<Stats>((resolve, reject) =>
+        fstat(fd, (e, s) => (e ? reject(e) : resolve(s))),
+      );
       if (!st.isFile()) return undefined;
       if (st.size > SMALL_OBJECT) return { size: st.size, open: async () => createReadStream(p) };
       const bytes = Buffer.allocUnsafe(st.size);
       let got = 0;
       while (got < bytes.length) {
-        const { bytesRead } = await fh.read(bytes, got, bytes.length - got, got);
-        if (bytesRead === 0) break;
-        got += bytesRead;
+        const n = await new Promise<number>((resolve, reject) =>
+          fsRead(fd, bytes, got, bytes.length - got, got, (e, r) => (e ? reject(e) : resolve(r))),
+        );
+        if (n === 0) break;
+        got += n;
       }
       // Stored objects never change; a shorter read means the file is not what was published.
       if (got !== bytes.length)
         throw new ServeError('serve-storage', `${key}: short read (${got} of ${bytes.length} bytes)`);
       return inMemoryObject(bytes);
     } finally {
-      await fh.close();
+      await new Promise<void>((resolve) => fsClose(fd, () => resolve()));
     }
   }
 

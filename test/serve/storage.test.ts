@@ -54,6 +54,20 @@ describe('dir storage', () => {
     expect(await s.get('a.example/m/@v')).toBeUndefined();
     expect(await s.get('a.example/m/@v/v1.0.1.zip/x')).toBeUndefined();
   });
+
+  it('answers a FIFO or a dangling link where an object would be as no object, without waiting', async () => {
+    const root = mkdtempSync(join(work, 'dir-'));
+    const s = new DirStorage(root);
+    const { execFileSync } = await import('node:child_process');
+    const { mkdirSync, symlinkSync } = await import('node:fs');
+    mkdirSync(join(root, 'a.example', 'm', '@v'), { recursive: true });
+    execFileSync('mkfifo', [join(root, 'a.example', 'm', '@v', 'v1.0.0.mod')]);
+    symlinkSync(join(root, 'nowhere'), join(root, 'a.example', 'm', '@v', 'v1.0.0.info'));
+    // Four at once: a blocking open would hold every thread of the pool and this would time out.
+    const gets = Array.from({ length: 4 }, () => s.get('a.example/m/@v/v1.0.0.mod'));
+    expect(await Promise.all(gets)).toEqual([undefined, undefined, undefined, undefined]);
+    expect(await s.get('a.example/m/@v/v1.0.0.info')).toBeUndefined();
+  }, 10_000);
 });
 
 describeWithOracle(s3Oracle(), 's3 storage (moto_server)', () => {
