@@ -1,9 +1,10 @@
 // The project's `python_wrap/<alias>/` folders: written by `lock` (atomically, only when bytes change), verified by `lock --check`.
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMochiAlias } from '../lock/identifier.js';
 import { MANIFEST_FILE, SHIM_FILE } from '../python/wrapper/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { FileReadError, readRegularFileIfExists } from '../util/read.js';
 import { ProjectError } from './errors.js';
 
 /** The folder, under the project root, that holds one sub-folder per Python import alias. */
@@ -40,14 +41,23 @@ function folderOf(root: string, alias: string): string {
   return join(root, WRAP_DIR, alias);
 }
 
-async function readIfExists(path: string): Promise<Buffer | undefined> {
+/**
+ * The bytes at `path` when it is a regular file of at most `limit` bytes; undefined when it is
+ * absent; `'other'` for anything else there (a FIFO, a device or a link to one, a directory, a
+ * longer file), which is never what `lock` writes and is not read: a repository cannot make
+ * `lock --check` wait on a pipe or read `/dev/zero` for ever.
+ */
+async function readIfExists(path: string, limit: number): Promise<Buffer | 'other' | undefined> {
   try {
-    return await readFile(path);
+    return await readRegularFileIfExists(path, { maxBytes: limit, what: 'wrapper file' });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (e instanceof FileReadError && e.code !== 'file-unreadable') return 'other';
     throw e;
   }
 }
+
+/** Size cap of a file read only to see whether it is a wrapper folder's (a shim can be large). */
+const ANY_WRAPPER_FILE = 256 << 20;
 
 async function subfolders(dir: string): Promise<string[]> {
   try {
@@ -73,8 +83,8 @@ export async function writeWrapperFolders(
     const dir = folderOf(root, f.alias);
     for (const [name, text] of f.files) {
       const bytes = Buffer.from(text, 'utf8');
-      const current = await readIfExists(join(dir, name));
-      if (current?.equals(bytes)) continue;
+      const current = await readIfExists(join(dir, name), bytes.length);
+      if (current !== undefined && current !== 'other' && current.equals(bytes)) continue;
       await writeFileAtomic(join(dir, name), bytes, { mkdirs: true });
       written.push(`${WRAP_DIR}/${f.alias}/${name}`);
     }
@@ -84,8 +94,8 @@ export async function writeWrapperFolders(
     if (live.has(name)) continue;
     const dir = join(root, WRAP_DIR, name);
     const ours =
-      (await readIfExists(join(dir, SHIM_FILE))) !== undefined ||
-      (await readIfExists(join(dir, MANIFEST_FILE))) !== undefined;
+      (await readIfExists(join(dir, SHIM_FILE), ANY_WRAPPER_FILE)) !== undefined ||
+      (await readIfExists(join(dir, MANIFEST_FILE), ANY_WRAPPER_FILE)) !== undefined;
     if (!ours) continue;
     await rm(dir, { recursive: true, force: true });
     removed.push(`${WRAP_DIR}/${name}`);
@@ -105,10 +115,11 @@ export async function checkWrapperFolders(
   for (const f of folders) {
     const dir = folderOf(root, f.alias);
     for (const [name, text] of f.files) {
-      const current = await readIfExists(join(dir, name));
+      const bytes = Buffer.from(text, 'utf8');
+      const current = await readIfExists(join(dir, name), bytes.length);
       const path = `${WRAP_DIR}/${f.alias}/${name}`;
       if (current === undefined) out.push({ alias: f.alias, path, problem: 'missing' });
-      else if (!current.equals(Buffer.from(text, 'utf8')))
+      else if (current === 'other' || !current.equals(bytes))
         out.push({ alias: f.alias, path, problem: 'edited' });
     }
   }

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, lstat, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -148,6 +148,34 @@ describe('bundled example (examples/weather-report)', () => {
       await readFile(join(example, 'python_wrap/weather/wrapper.mochi')),
     );
     expect((await exampleLock(copy, '--check')).code).toBe(0);
+  });
+
+  it('a FIFO, a link to /dev/zero or a directory in place of a wrapper file is edited, never read; lock replaces the first two', async () => {
+    const copy = await tmp();
+    await cp(example, copy, { recursive: true });
+    const fifo = join(copy, 'python_wrap/weather/wrapper.mochi');
+    await rm(fifo);
+    execFileSync('mkfifo', [fifo]);
+    const zero = join(copy, 'python_wrap/units/SKIPPED.txt');
+    await rm(zero);
+    await symlink('/dev/zero', zero);
+    const r = await exampleLock(copy, '--check');
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('edited python_wrap/units/SKIPPED.txt\nedited python_wrap/weather/wrapper.mochi\n');
+    const w = await exampleLock(copy);
+    expect(w.code).toBe(0);
+    expect(w.out).toContain('python_wrap: wrote 2 files, removed 0 folders\n');
+    expect((await lstat(fifo)).isFile()).toBe(true);
+    expect((await lstat(zero)).isFile()).toBe(true);
+    expect((await exampleLock(copy, '--check')).code).toBe(0);
+    // A directory where the shim goes is reported as edited, and lock says it cannot write there.
+    const shim = join(copy, 'python_wrap/topo/wrapper.mochi');
+    await rm(shim);
+    await mkdir(shim);
+    expect((await exampleLock(copy, '--check')).out).toBe('edited python_wrap/topo/wrapper.mochi\n');
+    const d = await exampleLock(copy);
+    expect(d.code).not.toBe(0);
+    expect(d.err).toMatch(/error\[file-write\]: .*python_wrap\/topo\/wrapper\.mochi/);
   });
 
   it('lock writes wrapper files only when their bytes change, and removes folders of aliases no longer imported', async () => {
