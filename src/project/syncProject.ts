@@ -1,6 +1,5 @@
 // `mochi-pkg sync`: make the project's Python environment match mochi.lock, never re-resolving.
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,7 +16,7 @@ import { WheelStore } from '../python/install/store.js';
 import type { LockedDistribution } from '../python/lockfile/index.js';
 import { defaultPythonCacheRoot, RegistryCache, sha256Hex } from '../python/registry/cache.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import { readRegularFileIfExists } from '../util/read.js';
+import { compareFile, readRegularFileIfExists } from '../util/read.js';
 import type { parseLock } from './lockdoc.js';
 import type { LockSettings } from './lockProject.js';
 import { LOCK_FILE, readProjectLock } from './lockRead.js';
@@ -115,8 +114,11 @@ async function syncGoBridge(
   ]);
   let upToDate = true;
   for (const [name, text] of files) {
-    const have = await readFile(join(dir, name), 'utf8').catch(() => undefined);
-    if (have === text) continue;
+    if (
+      (await compareFile(join(dir, name), Buffer.from(text, 'utf8')).catch(() => 'different' as const)) ===
+      'same'
+    )
+      continue;
     upToDate = false;
     if (!dryRun) await writeFileAtomic(join(dir, name), text, { mkdirs: true });
   }

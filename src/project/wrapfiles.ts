@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { isMochiAlias } from '../lock/identifier.js';
 import { MANIFEST_FILE, SHIM_FILE } from '../python/wrapper/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import { FileReadError, readRegularFileIfExists } from '../util/read.js';
+import { compareFile, pathExists } from '../util/read.js';
 import { ProjectError } from './errors.js';
 
 /** The folder, under the project root, that holds one sub-folder per Python import alias. */
@@ -41,24 +41,6 @@ function folderOf(root: string, alias: string): string {
   return join(root, WRAP_DIR, alias);
 }
 
-/**
- * The bytes at `path` when it is a regular file of at most `limit` bytes; undefined when it is
- * absent; `'other'` for anything else there (a FIFO, a device or a link to one, a directory, a
- * longer file), which is never what `lock` writes and is not read: a repository cannot make
- * `lock --check` wait on a pipe or read `/dev/zero` for ever.
- */
-async function readIfExists(path: string, limit: number): Promise<Buffer | 'other' | undefined> {
-  try {
-    return await readRegularFileIfExists(path, { maxBytes: limit, what: 'wrapper file' });
-  } catch (e) {
-    if (e instanceof FileReadError && e.code !== 'file-unreadable') return 'other';
-    throw e;
-  }
-}
-
-/** Size cap of a file read only to see whether it is a wrapper folder's (a shim can be large). */
-const ANY_WRAPPER_FILE = 256 << 20;
-
 async function subfolders(dir: string): Promise<string[]> {
   try {
     return (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
@@ -83,8 +65,7 @@ export async function writeWrapperFolders(
     const dir = folderOf(root, f.alias);
     for (const [name, text] of f.files) {
       const bytes = Buffer.from(text, 'utf8');
-      const current = await readIfExists(join(dir, name), bytes.length);
-      if (current !== undefined && current !== 'other' && current.equals(bytes)) continue;
+      if ((await compareFile(join(dir, name), bytes)) === 'same') continue;
       await writeFileAtomic(join(dir, name), bytes, { mkdirs: true });
       written.push(`${WRAP_DIR}/${f.alias}/${name}`);
     }
@@ -93,9 +74,7 @@ export async function writeWrapperFolders(
   for (const name of (await subfolders(join(root, WRAP_DIR))).sort()) {
     if (live.has(name)) continue;
     const dir = join(root, WRAP_DIR, name);
-    const ours =
-      (await readIfExists(join(dir, SHIM_FILE), ANY_WRAPPER_FILE)) !== undefined ||
-      (await readIfExists(join(dir, MANIFEST_FILE), ANY_WRAPPER_FILE)) !== undefined;
+    const ours = pathExists(join(dir, SHIM_FILE)) || pathExists(join(dir, MANIFEST_FILE));
     if (!ours) continue;
     await rm(dir, { recursive: true, force: true });
     removed.push(`${WRAP_DIR}/${name}`);
@@ -115,12 +94,10 @@ export async function checkWrapperFolders(
   for (const f of folders) {
     const dir = folderOf(root, f.alias);
     for (const [name, text] of f.files) {
-      const bytes = Buffer.from(text, 'utf8');
-      const current = await readIfExists(join(dir, name), bytes.length);
+      const found = await compareFile(join(dir, name), Buffer.from(text, 'utf8'));
       const path = `${WRAP_DIR}/${f.alias}/${name}`;
-      if (current === undefined) out.push({ alias: f.alias, path, problem: 'missing' });
-      else if (current === 'other' || !current.equals(bytes))
-        out.push({ alias: f.alias, path, problem: 'edited' });
+      if (found === 'absent') out.push({ alias: f.alias, path, problem: 'missing' });
+      else if (found === 'different') out.push({ alias: f.alias, path, problem: 'edited' });
     }
   }
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

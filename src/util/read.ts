@@ -194,6 +194,29 @@ export async function readRegularFileIfExists(
 }
 
 /**
+ * Whether the file at `path` holds exactly `expected`, for a tool that writes the file and checks
+ * it: `same`, `absent`, or `different` — other bytes, or something that is not a regular file (a
+ * FIFO, a device or a link to one, a directory), which is not read: a repository cannot make a
+ * check wait on a pipe or read `/dev/zero` for ever. At most `expected.length + 1` bytes are read.
+ *
+ * @throws {FileReadError} `file-unreadable` (permissions, a symbolic-link loop).
+ */
+export async function compareFile(
+  path: string,
+  expected: Uint8Array,
+): Promise<'same' | 'absent' | 'different'> {
+  let have: Buffer | undefined;
+  try {
+    have = await readRegularFileIfExists(path, { maxBytes: expected.length });
+  } catch (e) {
+    if (e instanceof FileReadError && e.code !== 'file-unreadable') return 'different';
+    throw e;
+  }
+  if (have === undefined) return 'absent';
+  return have.equals(expected) ? 'same' : 'different';
+}
+
+/**
  * {@link readRegularFileIfExists} with synchronous calls, for small local files read in bulk (a
  * cache's sidecars): on the calling thread they cost less than the thread-pool round trips of
  * fs/promises. Same checks: opened non-blocking, regular files only, at most `maxBytes` bytes.

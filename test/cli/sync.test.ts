@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runSync } from '../../src/cli/commands/sync.js';
+import { main } from '../../src/cli/main.js';
 import type { SyncSettings } from '../../src/project/index.js';
 import { parseLock, renderLock } from '../../src/project/lockdoc.js';
 import type { LockedDistribution } from '../../src/python/lockfile/index.js';
@@ -58,7 +60,7 @@ async function writeLock(root: string, built: readonly Built[]): Promise<void> {
   );
 }
 
-async function sync(root: string, cache: string, extra: Partial<SyncSettings>, ...argv: string[]) {
+async function syncWith(root: string, cache: string, extra: Partial<SyncSettings>, ...argv: string[]) {
   const { stdout, stderr, seen } = captureStreams();
   const code = await runSync(
     { argv: ['--cwd', root, '--cache-dir', cache, ...argv], stdout, stderr, env: {}, cwd: root },
@@ -66,6 +68,7 @@ async function sync(root: string, cache: string, extra: Partial<SyncSettings>, .
   );
   return { code, out: seen.out, err: seen.err };
 }
+const sync = syncWith;
 
 const alpha = build('alpha', '1.0');
 const beta = build('beta', '2.0');
@@ -185,10 +188,25 @@ describe('mochi-pkg sync', () => {
     const goTable =
       '[[go-package]]\nmodule = "example.com/geo"\nversion = "v1.1.0"\nsource = "module-proxy"\nzip-h1 = "h1:wIPMzy8Jk+JEh29wXHpFwV0QLeoq7MXdQopCGurJfYo="\nmod-h1 = "h1:fx8PjC5cY0NI+bYv3PP/E+2PsT936wFpFD0YtIVRTNY="\naliases = ["geo"]\n';
     await writeFile(join(root, 'mochi.lock'), `schema-version = 1\n\n${goTable}`);
+    // The module in a Go cache of this test's own (an offline sync finds it there, never in ~/.cache).
+    const goCacheDir = await mkdtemp(join(tmpdir(), 'sync-go-cache-'));
+    const fill = captureStreams();
+    const proxy = `file://${fileURLToPath(new URL('../../examples/weather-report/go/proxy', import.meta.url))}`;
+    const filled = await main({
+      argv: ['go', 'download', '--proxy', proxy, '--cache-dir', goCacheDir, 'example.com/geo@v1.1.0'],
+      stdout: fill.stdout,
+      stderr: fill.stderr,
+      env: { GOSUMDB: 'off' },
+      cwd: root,
+    });
+    expect([filled, fill.seen.err]).toEqual([0, '']);
+    const sync = (r: string, c: string, extra: Partial<SyncSettings>, ...argv: string[]) =>
+      syncWith(r, c, { goCacheDir, ...extra }, ...argv);
     const check = await sync(root, cache, {}, '--frozen', '--offline', '--check');
     expect(check.code).toBe(1);
     expect(check.out).toContain('go.mod and go.sum differ from mochi.lock (1 Go modules)');
     const r = await sync(root, cache, {}, '--frozen', '--offline');
+    expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const dir = join(root, '.mochi', 'go');
     expect(await readFile(join(dir, 'go.sum'), 'utf8')).toBe(

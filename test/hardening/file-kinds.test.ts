@@ -1,6 +1,6 @@
 // Issue 13 item 2: every file the tool reads is a regular file, read with its cap enforced while reading.
 import { execFileSync } from 'node:child_process';
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scanProject } from '../../src/project/index.js';
@@ -57,6 +57,34 @@ describe('other files read from a project or the environment', () => {
     expect(r.err).toMatch(/error\[file-not-regular\]: .*go\.mod is a character device/);
     expect(r.code).toBe(2);
   });
+
+  for (const [name, make] of Object.entries(hostile)) {
+    it(`a path+ Go module whose go.mod is ${name} ends in a coded error, at once`, async () => {
+      const p = await goProject({
+        'main.mochi': 'import go "example.com/local@path+./local" as local\n',
+        'local/local.go': 'package local\n',
+      });
+      await make(join(p.root, 'local/go.mod'));
+      const r = await p.lock();
+      expect(r.err).toMatch(/error\[(file-not-regular|file-unreadable|go-path-module)\]: .*go\.mod/);
+      expect(r.err).not.toMatch(/internal error|error\[internal\]/);
+      expect(r.code).toBe(2);
+    }, 20_000);
+  }
+
+  for (const [name, make] of Object.entries(hostile)) {
+    it(`sync with .mochi/go/go.mod as ${name} (committed by a repository) rewrites it or says why, at once`, async () => {
+      const p = await goProject(SOURCE);
+      expect((await p.lock()).code).toBe(0);
+      await mkdir(join(p.root, '.mochi/go'), { recursive: true });
+      await make(join(p.root, '.mochi/go/go.mod'));
+      const env = { MOCHI_GO_BRIDGE_CACHE: p.cache, GOSUMDB: 'off' };
+      const r = await cli(p.root, ['sync', '--cwd', p.root, '--go-proxy', p.proxy], env);
+      expect(r.err).not.toMatch(/internal error|error\[internal\]/);
+      if (r.code === 0) expect((await lstat(join(p.root, '.mochi/go/go.mod'))).isFile()).toBe(true);
+      else expect(r.err).toMatch(/error\[file-[a-z-]+\]: .*\.mochi\/go\/go\.mod/);
+    }, 20_000);
+  }
 
   it('NETRC naming /dev/zero or a FIFO means no credentials, at once', async () => {
     const d = await tempDir();
