@@ -9,6 +9,7 @@ import {
   type Transport,
 } from '../../util/http.js';
 import type { Credentials } from '../../util/netrc.js';
+import { FileReadError, readRegularFile } from '../../util/read.js';
 import { joinUrlPath } from '../../util/url.js';
 import { normalizeName } from '../importspec/index.js';
 import { DEFAULT_INDEX_URL, INDEX_URL_ENV } from './defaults.js';
@@ -197,20 +198,19 @@ export class IndexClient {
     );
   }
 
-  /** A `file://` distribution or metadata file, bounded by `max`. */
+  /**
+   * A `file://` distribution or metadata file, bounded by `max` while it is read. Only a regular
+   * file is read: an index in a repository could name a FIFO or a link to `/dev/zero`.
+   */
   private async readLocal(url: string, max: number): Promise<Buffer> {
-    const path = fileURLToPath(url);
-    const size = await stat(path).then(
-      (s) => s.size,
-      (e: unknown) => {
-        throw new RegistryError('registry-unreachable', `cannot read ${url}: ${(e as Error).message}`, {
-          cause: e,
-        });
-      },
-    );
-    if (size > max)
-      throw new RegistryError('registry-too-large', `${url} is ${size} bytes; the limit is ${max}`);
-    return readFile(path);
+    try {
+      return await readRegularFile(fileURLToPath(url), { maxBytes: max, what: 'index file' });
+    } catch (e) {
+      if (e instanceof FileReadError && e.code === 'file-too-large')
+        throw new RegistryError('registry-too-large', `${url} is over ${max} bytes, the limit`, { cause: e });
+      const why = e instanceof FileReadError ? e.message : (e as Error).message;
+      throw new RegistryError('registry-unreachable', `cannot read ${url}: ${why}`, { cause: e });
+    }
   }
 
   /**

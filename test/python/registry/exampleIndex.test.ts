@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -38,4 +40,30 @@ describe('the bundled example index (examples/weather-report/index)', () => {
       readFileSync(join(TYPESHED_STUBS, 'toposort/toposort.pyi'), 'utf8'),
     );
   });
+
+  it('refuses a wheel or metadata file of a file:// index that is a FIFO or a link to /dev/zero, at once', async () => {
+    const copy = mkdtempSync(join(tmpdir(), 'mochi-index-'));
+    try {
+      cpSync(dir, copy, { recursive: true });
+      const client = new IndexClient(pathToFileURL(copy).href);
+      const page = await client.getProject('toposort');
+      const wheel = page.files.find((f) => f.filename === 'toposort-1.10-py3-none-any.whl')!;
+      const path = fileURLToPath(wheel.url);
+      rmSync(path);
+      execFileSync('mkfifo', [path]);
+      await expect(client.download(wheel)).rejects.toMatchObject({
+        code: 'registry-unreachable',
+        message: expect.stringMatching(/named pipe \(FIFO\), not a regular file/),
+      });
+      await expect(client.downloadMetadata(wheel)).rejects.toMatchObject({ code: 'registry-unreachable' });
+      rmSync(path);
+      symlinkSync('/dev/zero', path);
+      await expect(client.download(wheel)).rejects.toMatchObject({
+        code: 'registry-unreachable',
+        message: expect.stringMatching(/character device/),
+      });
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  }, 10_000);
 });
