@@ -1,13 +1,14 @@
 // Stub sources for Python imports: built-in path and git sources, and pluggable providers for registry/index specs.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import type { StubFiles } from '../python/build/types.js';
 import type { ImportSpec } from '../python/importspec/index.js';
 import { normalizeName } from '../python/importspec/index.js';
 import { contains, tryParseVersion } from '../python/pep440/index.js';
+import { readStubFile } from '../python/stubs/load.js';
 import { resolveProjectPath } from '../util/project-path.js';
-import { isAbsent } from '../util/read.js';
+import { isAbsent, readRegularFileIfExists } from '../util/read.js';
 import { fetchGitStubTree } from './git.js';
 import { readStubTree, StubSourceError, type StubTreeLimits, selectStubPackage } from './stubs.js';
 
@@ -89,6 +90,9 @@ function stubsAdmitted(spec: ProviderSpec & { source: 'registry' }, stubVersion:
   return contains(spec.specifier, stubVersion, { prereleases: true });
 }
 
+/** Most bytes of a distribution's METADATA.toml (typeshed's are under 1 KiB). */
+const MAX_METADATA_BYTES = 1 << 20;
+
 /**
  * A provider over a typeshed-style stub directory: `<dir>/stubs/<Distribution>/…` (third-party
  * stubs, with `METADATA.toml` giving their version) and `<dir>/stdlib/<module>.pyi` or
@@ -123,10 +127,12 @@ export function typeshedProvider(dir: string): StubProvider {
       if (dist !== undefined) {
         const root = join(dir, 'stubs', dist);
         const files = await readStubTree(root, ctx.limits);
-        const meta = await readFile(join(root, 'METADATA.toml'), 'utf8').catch((e: NodeJS.ErrnoException) => {
-          if (e.code === 'ENOENT') return undefined;
-          throw e;
-        });
+        const meta = (
+          await readRegularFileIfExists(join(root, 'METADATA.toml'), {
+            maxBytes: MAX_METADATA_BYTES,
+            what: 'METADATA.toml',
+          })
+        )?.toString('utf8');
         const version = meta === undefined ? undefined : metadataVersion(meta);
         // Stubs for another version are not stubs for this import: the next provider may have them.
         if (version !== undefined && !stubsAdmitted(spec, version)) return undefined;
@@ -139,8 +145,16 @@ export function typeshedProvider(dir: string): StubProvider {
       // The standard library: only for a bare name, since its stubs carry no version to match.
       if (spec.specifier !== undefined || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(spec.rawName)) return undefined;
       const one = join(dir, 'stdlib', `${spec.rawName}.pyi`);
-      const text = await readFile(one, 'utf8').catch((e: NodeJS.ErrnoException) => {
-        if (e.code === 'ENOENT' || e.code === 'EISDIR') return undefined;
+      const text = await readStubFile(one, `${spec.rawName}.pyi`).catch(async (e: unknown) => {
+        // Absent, or a folder of that name: not a one-file module (a FIFO or a device is an error).
+        if (
+          isAbsent(e) ||
+          (await stat(one).then(
+            (st) => st.isDirectory(),
+            () => false,
+          ))
+        )
+          return undefined;
         throw e;
       });
       if (text !== undefined)

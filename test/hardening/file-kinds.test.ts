@@ -1,7 +1,8 @@
 // Issue 13 item 2: every file the tool reads is a regular file, read with its cap enforced while reading.
 import { execFileSync } from 'node:child_process';
-import { lstat, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { cp, lstat, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scanProject } from '../../src/project/index.js';
 import { loadNetrc } from '../../src/util/netrc.js';
@@ -13,6 +14,8 @@ import {
 import { cleanup, cli, goProject, tempDir } from './support.js';
 
 afterAll(cleanup);
+
+const EXAMPLE = fileURLToPath(new URL('../../examples/weather-report', import.meta.url));
 
 const SOURCE = { 'main.mochi': 'import go "example.com/foo@v1.0.0" as foo\n' };
 
@@ -83,6 +86,23 @@ describe('other files read from a project or the environment', () => {
       expect(r.err).not.toMatch(/internal error|error\[internal\]/);
       if (r.code === 0) expect((await lstat(join(p.root, '.mochi/go/go.mod'))).isFile()).toBe(true);
       else expect(r.err).toMatch(/error\[file-[a-z-]+\]: .*\.mochi\/go\/go\.mod/);
+    }, 20_000);
+  }
+
+  for (const rel of ['typeshed/stdlib/textwrap.pyi', 'typeshed/stubs/units/METADATA.toml']) {
+    it(`a project stub directory's ${rel} that is a FIFO or a link to /dev/zero ends in file-not-regular, at once`, async () => {
+      for (const make of [fifo, (p: string) => symlink('/dev/zero', p)]) {
+        const d = await tempDir();
+        const root = join(d, 'p');
+        await cp(EXAMPLE, root, { recursive: true });
+        await rm(join(root, 'mochi.lock'));
+        await rm(join(root, rel));
+        await make(join(root, rel));
+        const env = { MOCHI_GO_BRIDGE_CACHE: join(d, 'go'), XDG_CACHE_HOME: join(d, 'xdg') };
+        const r = await cli(root, ['lock', '--cwd', root, '--cache-dir', join(d, 'py')], env);
+        expect(r.err).toMatch(new RegExp(`error\\[file-not-regular\\]: .*${rel.replace(/\./g, '\\.')}`));
+        expect(r.code).toBe(2);
+      }
     }, 20_000);
   }
 

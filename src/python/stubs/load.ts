@@ -74,7 +74,11 @@ function moduleFromPath(path: string, isDir: boolean): string {
   return stem === '__init__' ? basename(dirname(path)) : stem;
 }
 
-async function readOne(abs: string, rel: string): Promise<string> {
+/**
+ * One stub file from disk, decoded ({@link decodeStub}): only a regular file is read, at most
+ * {@link MAX_STUB_BYTES} bytes (a `stub-too-large` StubParseError naming `rel` past that).
+ */
+export async function readStubFile(abs: string, rel: string): Promise<string> {
   const bytes = await readRegularFile(abs, { maxBytes: MAX_STUB_BYTES, what: 'stub file' }).catch(
     (e: unknown) => {
       if (!isMochiPkgError(e, 'file-too-large')) throw e;
@@ -159,7 +163,7 @@ export async function walkStubTree(
   const files = new Map<string, string>();
   let bytes = 0;
   for (const rel of found.sort()) {
-    const text = await readOne(join(root, rel), join(root, rel));
+    const text = await readStubFile(join(root, rel), join(root, rel));
     bytes += Buffer.byteLength(text);
     if (bytes > maxBytes) throw tooLarge(`more than ${maxBytes} bytes of stub files`);
     files.set(rel, text);
@@ -187,7 +191,7 @@ export async function readStubFiles(path: string, options: ReadStubOptions = {})
       throw new StubLoadError('stub-not-found', path, 'expected a .pyi or .py file or a package directory');
     }
     const key = `${module}${path.endsWith('.pyi') ? '.pyi' : '.py'}`;
-    files.set(key, await readOne(path, path));
+    files.set(key, await readStubFile(path, path));
     return { module, files };
   }
   const withPy = (await readdir(path)).includes('py.typed');
