@@ -1,8 +1,10 @@
 // Modules outside a target's package, read lazily from a typeshed tree (stdlib/ and stubs/<dist>/).
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { MochiPkgError } from '../../errors.js';
+import { readRegularFileIfExistsSync } from '../../util/read.js';
+import { MAX_STUB_BYTES } from '../stubs/errors.js';
 import type { StubParser } from '../stubs/parse.js';
 import type { ModuleSurface } from '../stubs/types.js';
 import type { ExternalModules } from '../typemap/scope.js';
@@ -77,10 +79,24 @@ export function typeshedExternals(root: string, parser: StubParser, target: Pyth
     cache.set(name, undefined);
     if (loc) {
       try {
-        const source = readFileSync(loc.file, 'utf8');
-        mod = parser.parseModule(source, { module: name, file: loc.file, target, isPackage: loc.isPackage });
+        // Only a regular file is read (a stub tree in a repository could hold a FIFO or a link to
+        // a device); one that is not, or is over the stub size cap, is absent like a broken one.
+        const bytes = readRegularFileIfExistsSync(loc.file, { maxBytes: MAX_STUB_BYTES, what: 'stub file' });
+        if (bytes !== undefined) {
+          const source = bytes.toString('utf8');
+          mod = parser.parseModule(source, {
+            module: name,
+            file: loc.file,
+            target,
+            isPackage: loc.isPackage,
+          });
+        }
       } catch (e) {
-        if (!(e instanceof MochiPkgError && e.code.startsWith('stub-')) && !isFsMiss(e)) throw e;
+        const skip =
+          (e instanceof MochiPkgError &&
+            (e.code.startsWith('stub-') || e.code === 'file-not-regular' || e.code === 'file-too-large')) ||
+          isFsMiss(e);
+        if (!skip) throw e;
       }
     }
     cache.set(name, mod);

@@ -6,11 +6,12 @@
 // next sync. `.mochi/python/.sync.lock` keeps two syncs of one project apart.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, linkSync, mkdirSync } from 'node:fs';
-import { lstat, mkdir, readdir, readFile, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { MochiPkgError } from '../../errors.js';
 import { acquireFileLock } from '../../util/fileLock.js';
 import { mapInOrder } from '../../util/pool.js';
+import { FileReadError, readRegularFileIfExists } from '../../util/read.js';
 import { InstallError } from './errors.js';
 import type { InstallOptions } from './plan.js';
 import type { StoredWheel, WheelStore } from './store.js';
@@ -59,15 +60,27 @@ export function envPath(projectRoot: string, target: string): string {
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Most bytes of an environment's state file (it lists distributions and their files). */
+const MAX_STATE_BYTES = 64 << 20;
+
 /** The state of the environment a target's link names, or undefined (none, or unreadable). */
 export async function readEnvState(projectRoot: string, target: string): Promise<EnvState | undefined> {
   try {
-    const state = JSON.parse(
-      await readFile(join(envPath(projectRoot, target), STATE_FILE), 'utf8'),
-    ) as EnvState;
+    // Only a regular file (the project may come with a FIFO or a device link there); one that is
+    // not, or is implausibly large, is no state: sync builds the environment anew.
+    const bytes = await readRegularFileIfExists(join(envPath(projectRoot, target), STATE_FILE), {
+      maxBytes: MAX_STATE_BYTES,
+      what: 'environment state',
+    });
+    if (bytes === undefined) return undefined;
+    const state = JSON.parse(bytes.toString('utf8')) as EnvState;
     return state.format === 1 && Array.isArray(state.distributions) ? state : undefined;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || e instanceof SyntaxError) return undefined;
+    if (
+      e instanceof SyntaxError ||
+      (e instanceof FileReadError && (e.code === 'file-not-regular' || e.code === 'file-too-large'))
+    )
+      return undefined;
     throw e;
   }
 }
