@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cp, lstat, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { cp, lstat, mkdir, mkdtemp, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -176,6 +176,38 @@ describe('bundled example (examples/weather-report)', () => {
     const d = await exampleLock(copy);
     expect(d.code).not.toBe(0);
     expect(d.err).toMatch(/error\[file-write\]: .*python_wrap\/topo\/wrapper\.mochi/);
+  });
+
+  it('a python_wrap or alias folder that is a symbolic link is edited for --check; lock replaces the link, never writing or removing through it', async () => {
+    const copy = await tmp();
+    await cp(example, copy, { recursive: true });
+    const outside = await tmp();
+    // The whole folder, identical files, behind a link: still not what lock writes.
+    await rename(join(copy, 'python_wrap'), join(outside, 'wrap'));
+    await mkdir(join(outside, 'wrap', 'stale'));
+    await writeFile(join(outside, 'wrap', 'stale', 'wrapper.mochi'), 'kept\n');
+    await symlink(join(outside, 'wrap'), join(copy, 'python_wrap'));
+    const r = await exampleLock(copy, '--check');
+    expect(r.code).toBe(1);
+    expect(
+      r.out
+        .split('\n')
+        .filter((l) => l !== '')
+        .every((l) => l.startsWith('edited python_wrap/')),
+    ).toBe(true);
+    expect(r.out).toContain('edited python_wrap/weather/wrapper.mochi\n');
+    const w = await exampleLock(copy);
+    expect(w.code).toBe(0);
+    expect((await lstat(join(copy, 'python_wrap'))).isDirectory()).toBe(true);
+    expect(await readFile(join(outside, 'wrap', 'stale', 'wrapper.mochi'), 'utf8')).toBe('kept\n');
+    expect((await exampleLock(copy, '--check')).code).toBe(0);
+    // One alias folder behind a link.
+    await rename(join(copy, 'python_wrap', 'weather'), join(outside, 'weather'));
+    await symlink(join(outside, 'weather'), join(copy, 'python_wrap', 'weather'));
+    expect((await exampleLock(copy, '--check')).out).toContain('edited python_wrap/weather/wrapper.mochi\n');
+    expect((await exampleLock(copy)).code).toBe(0);
+    expect((await lstat(join(copy, 'python_wrap', 'weather'))).isDirectory()).toBe(true);
+    expect((await exampleLock(copy, '--check')).code).toBe(0);
   });
 
   it('lock writes wrapper files only when their bytes change, and removes folders of aliases no longer imported', async () => {

@@ -58,7 +58,10 @@ sets it in ms).
 Wrapper files: lock writes python_wrap/<alias>/ for each Python import (wrapper.mochi: the shim,
 whose SHA-256 is the entry's wrapper-sha256; SKIPPED.txt: one line per name not wrapped, and why;
 manifest.json), each only when its bytes change, and removes the folders of aliases no longer
-imported.
+imported. They are real folders of regular files: a python_wrap/ or alias folder that is a symbolic
+link is replaced (the link only, nothing is written or removed through it), and a file there that
+is not a regular file (a FIFO, a device) is never read; --check reports what is below a link, and
+such a file, as edited.
 
 Upgrades: lock keeps each Go module and Python distribution at the version mochi.lock pins while
 the imports allow it. --upgrade re-resolves them all; --upgrade-package <name>[@<version>] only the
