@@ -237,6 +237,9 @@ export const ERROR_CODES = {
     'an unpacked wheel in the store no longer matches its manifest (it is re-unpacked)',
   ),
   'sync-locked': problem('another sync of this project holds the environment lock'),
+  'sync-link': usage(
+    '`.mochi`, `.mochi/go` or `.mochi/python` is a symbolic link: sync writes and removes only inside the project',
+  ),
   'sync-out-of-date': problem(
     'mochi.lock is out of date with the .mochi sources (run `mochi-pkg lock`, or pass --frozen)',
   ),

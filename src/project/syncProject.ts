@@ -1,5 +1,6 @@
 // `mochi-pkg sync`: make the project's Python environment match mochi.lock, never re-resolving.
 import { execFile } from 'node:child_process';
+import { lstat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,7 +17,7 @@ import { WheelStore } from '../python/install/store.js';
 import type { LockedDistribution } from '../python/lockfile/index.js';
 import { defaultPythonCacheRoot, RegistryCache, sha256Hex } from '../python/registry/cache.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import { compareFile, readRegularFileIfExists } from '../util/read.js';
+import { compareFile, isAbsent, readRegularFileIfExists } from '../util/read.js';
 import type { parseLock } from './lockdoc.js';
 import type { LockSettings } from './lockProject.js';
 import { LOCK_FILE, readProjectLock } from './lockRead.js';
@@ -268,10 +269,31 @@ export function wantedFor(
  *
  * @throws {LockMissingError} no mochi.lock
  */
+/**
+ * Sync writes the bridge's go.mod, go.sum and vendor/ under `.mochi/go` (moving the old vendor/
+ * aside and removing it) and builds environments under `.mochi/python` (removing unused ones). A
+ * repository that commits one of these folders, or `.mochi` itself, as a symbolic link would have
+ * that done wherever the link points: refused before anything is written.
+ */
+async function refuseLinkedFolders(root: string): Promise<void> {
+  for (const rel of ['.mochi', '.mochi/go', '.mochi/python']) {
+    const st = await lstat(join(root, rel)).catch((e: unknown) => {
+      if (isAbsent(e)) return undefined;
+      throw e;
+    });
+    if (st?.isSymbolicLink()) {
+      throw new MochiPkgError('sync-link', `${join(root, rel)} is a symbolic link`, {
+        hint: `sync writes only inside the project: remove the link (rm ${JSON.stringify(join(root, rel))}); sync makes the folder`,
+      });
+    }
+  }
+}
+
 export async function syncProject(s: SyncSettings): Promise<SyncResult> {
   const root = resolve(s.cwd, s.project ?? '.');
   const path = join(root, LOCK_FILE);
   const lock = await readProjectLock(root);
+  await refuseLinkedFolders(root);
   if (!s.frozen) {
     const { checkLock } = await import('./lockProject.js');
     const check = await checkLock(s);

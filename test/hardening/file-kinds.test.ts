@@ -1,6 +1,6 @@
 // Issue 13 item 2: every file the tool reads is a regular file, read with its cap enforced while reading.
 import { execFileSync } from 'node:child_process';
-import { cp, lstat, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, lstat, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -105,6 +105,28 @@ describe('other files read from a project or the environment', () => {
       }
     }, 20_000);
   }
+
+  it('sync refuses a .mochi, .mochi/go or .mochi/python that is a symbolic link, and writes nothing through it', async () => {
+    const p = await goProject(SOURCE);
+    expect((await p.lock()).code).toBe(0);
+    const outside = await tempDir();
+    await writeFile(join(outside, 'go.mod'), 'module elsewhere\n');
+    const env = { MOCHI_GO_BRIDGE_CACHE: p.cache, GOSUMDB: 'off' };
+    for (const rel of ['.mochi', '.mochi/go', '.mochi/python']) {
+      await rm(join(p.root, '.mochi'), { recursive: true, force: true });
+      if (rel !== '.mochi') await mkdir(join(p.root, '.mochi'));
+      await symlink(outside, join(p.root, rel));
+      for (const extra of [[], ['--check'], ['--go-vendor']]) {
+        const r = await cli(p.root, ['sync', '--cwd', p.root, '--go-proxy', p.proxy, ...extra], env);
+        expect(r.err).toMatch(
+          new RegExp(`error\\[sync-link\\]: .*${rel.replace('.', '\\.')} is a symbolic link`),
+        );
+        expect(r.code).toBe(2);
+      }
+    }
+    expect((await readdir(outside)).sort()).toEqual(['go.mod']);
+    expect(await readFile(join(outside, 'go.mod'), 'utf8')).toBe('module elsewhere\n');
+  }, 20_000);
 
   it('NETRC naming /dev/zero or a FIFO means no credentials, at once', async () => {
     const d = await tempDir();
