@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -59,21 +62,29 @@ describe('global flags', () => {
   });
 
   it('passes --quiet and --verbose anywhere before --, and lock --verbose shows its settings', async () => {
-    const r = await cliWithEnv(
-      { GOPROXY: 'off' },
-      'lock',
-      '--check',
-      '--cwd',
-      'examples/weather-report',
-      '-v',
-    );
-    expect(r.code).toBe(0);
-    expect(r.err).toContain('go.proxy = off  ($GOPROXY)');
-    expect(r.err).toContain('python.stubs-dirs = [');
-    const q = await cliWithEnv({}, '--quiet', 'lock', '--check', '--cwd', 'examples/weather-report');
-    expect(q.code).toBe(0);
-    expect(q.err).toBe('');
-    expect(q.out).toContain('mochi.lock is up to date');
+    // A Go module cache of this test's own: the quiet run fills it from the example's proxy, so the
+    // run with GOPROXY=off finds the go.mod files there (never in a ~/.cache another test filled).
+    const goCache = mkdtempSync(join(tmpdir(), 'mochi-flags-go-'));
+    try {
+      const env = { MOCHI_GO_BRIDGE_CACHE: goCache };
+      const q = await cliWithEnv(env, '--quiet', 'lock', '--check', '--cwd', 'examples/weather-report');
+      expect(q.code).toBe(0);
+      expect(q.err).toBe('');
+      expect(q.out).toContain('mochi.lock is up to date');
+      const r = await cliWithEnv(
+        { ...env, GOPROXY: 'off' },
+        'lock',
+        '--check',
+        '--cwd',
+        'examples/weather-report',
+        '-v',
+      );
+      expect(r.code).toBe(0);
+      expect(r.err).toContain('go.proxy = off  ($GOPROXY)');
+      expect(r.err).toContain('python.stubs-dirs = [');
+    } finally {
+      rmSync(goCache, { recursive: true, force: true });
+    }
   });
 
   it('finds typos within a third of the word', () => {
