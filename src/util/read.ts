@@ -205,15 +205,32 @@ export async function compareFile(
   path: string,
   expected: Uint8Array,
 ): Promise<'same' | 'absent' | 'different'> {
-  let have: Buffer | undefined;
   try {
-    have = await readRegularFileIfExists(path, { maxBytes: expected.length });
+    return verdict(expected, await readRegularFileIfExists(path, { maxBytes: expected.length }));
   } catch (e) {
-    if (e instanceof FileReadError && e.code !== 'file-unreadable') return 'different';
+    if (notComparable(e)) return 'different';
     throw e;
   }
+}
+
+/** {@link compareFile} with synchronous calls (for many small files compared in a row). */
+export function compareFileSync(path: string, expected: Uint8Array): 'same' | 'absent' | 'different' {
+  try {
+    return verdict(expected, readRegularFileIfExistsSync(path, { maxBytes: expected.length }));
+  } catch (e) {
+    if (notComparable(e)) return 'different';
+    throw e;
+  }
+}
+
+function verdict(expected: Uint8Array, have: Buffer | undefined): 'same' | 'absent' | 'different' {
   if (have === undefined) return 'absent';
   return have.equals(expected) ? 'same' : 'different';
+}
+
+/** A read refused because of what is there (not a regular file, too long): it differs. */
+function notComparable(e: unknown): boolean {
+  return e instanceof FileReadError && e.code !== 'file-unreadable';
 }
 
 /**

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareFile } from '../../src/util/read.js';
+import { compareFile, compareFileSync } from '../../src/util/read.js';
 
 let dir = '';
 beforeAll(async () => {
@@ -43,4 +43,17 @@ describe('compareFile', () => {
     await symlink(join(dir, 'loop-a'), join(dir, 'loop-b'));
     await expect(compareFile(join(dir, 'loop-a'), want)).rejects.toMatchObject({ code: 'file-unreadable' });
   });
+
+  it('compareFileSync answers as compareFile does, and reads no more than the expected bytes of a huge file', async () => {
+    const { truncateSync } = await import('node:fs');
+    await writeFile(join(dir, 'sparse'), '');
+    // 3 GiB, sparse: reading it whole would fail (over Node's buffer limit) or take seconds.
+    truncateSync(join(dir, 'sparse'), 3 * 2 ** 30);
+    for (const f of ['same', 'missing', 'longer', 'edited', 'fifo', 'zero', 'folder', 'sparse']) {
+      const async = await compareFile(join(dir, f), want);
+      expect(compareFileSync(join(dir, f), want), f).toBe(async);
+    }
+    expect(compareFileSync(join(dir, 'sparse'), want)).toBe('different');
+    expect(() => compareFileSync(join(dir, 'loop-a'), want)).toThrow(/symbolic-link loop/);
+  }, 10_000);
 });

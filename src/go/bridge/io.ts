@@ -1,13 +1,14 @@
 // The bridge's I/O edge: go.mod files and module sources from the verified cache (filled from the module source) or a directory.
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { MochiPkgError } from '../../errors.js';
-import { isAbsent, pathExists } from '../../util/read.js';
+import { isMochiPkgError, MochiPkgError } from '../../errors.js';
+import { isAbsent, pathExists, readRegularFile } from '../../util/read.js';
 import { openZip, readEntries } from '../../util/zip.js';
 import { type Cache, download } from '../cache/index.js';
 import { readIfExists } from '../cache/store.js';
 import { hashGoMod } from '../dirhash/index.js';
 import type { FilesOpener, ModuleFiles } from '../load/packages.js';
+import { MAX_GO_MOD } from '../modzip/index.js';
 import type { ModSummary, ModuleVersion, SummaryLoader } from '../mvs/index.js';
 import { modKey } from '../mvs/index.js';
 import type { ModuleSource } from '../proxy/index.js';
@@ -51,7 +52,6 @@ export class BridgeIOError extends MochiPkgError {
   declare readonly code: 'go-path-module';
 }
 
-const MAX_GO_MOD = 16 << 20;
 /** Background `.info` fetches in flight at once (package loading's zips go first). */
 const TOUCH_JOBS = 8;
 /** Go source files read for imports are capped (a generated file can be large; imports come first). */
@@ -76,15 +76,17 @@ export function cacheBridgeIO(o: CacheBridgeOptions): CacheBridgeIO {
   const summary: SummaryLoader = async (actual) => {
     if (actual.version === '') {
       const file = resolve(o.projectRoot, actual.path, 'go.mod');
-      const data = await readFile(file).catch((e: NodeJS.ErrnoException) => {
-        if (!isAbsent(e)) throw e;
-        throw new BridgeIOError(
-          'go-path-module',
-          `${actual.path}: no go.mod in ${resolve(o.projectRoot, actual.path)}`,
-        );
-      });
-      if (data.byteLength > MAX_GO_MOD)
-        throw new BridgeIOError('go-path-module', `${file}: larger than 16 MiB`);
+      const data = await readRegularFile(file, { maxBytes: MAX_GO_MOD, what: 'go.mod' }).catch(
+        (e: unknown) => {
+          if (isMochiPkgError(e, 'file-too-large'))
+            throw new BridgeIOError('go-path-module', `${file}: larger than 16 MiB`);
+          if (!isAbsent(e)) throw e;
+          throw new BridgeIOError(
+            'go-path-module',
+            `${actual.path}: no go.mod in ${resolve(o.projectRoot, actual.path)}`,
+          );
+        },
+      );
       return o.parse(file, data);
     }
     const k = modKey(actual);

@@ -10,7 +10,7 @@ import { download } from '../cache/index.js';
 import { hashGoMod } from '../dirhash/index.js';
 import { PackageLoadError } from '../load/packages.js';
 import { modulePath } from '../modfile/index.js';
-import { hashModuleDir } from '../modzip/index.js';
+import { hashModuleDir, MAX_GO_MOD } from '../modzip/index.js';
 import type { ModuleSource } from '../proxy/index.js';
 import { GoQueryError, Querier } from '../query/index.js';
 import type { ModuleSums } from '../sumdb/verifier.js';
@@ -328,9 +328,6 @@ async function pinModule(
     pinned: { module, version, from, ...(narrowest ? { query: narrowest.q } : {}) },
   };
 }
-
-/** Limit on a `path+` module's go.mod, as for a module zip's go.mod (x/mod). */
-const MAX_GO_MOD = 16 << 20;
 
 async function hashPathModule(
   root: string,

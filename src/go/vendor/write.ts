@@ -1,10 +1,11 @@
 // `go mod vendor` for a main module whose build list is known (the lock): load its packages, plan, write vendor/ atomically.
 import { type Dirent, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { lstat, readFile, rename, rm } from 'node:fs/promises';
+import { lstat, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { MochiPkgError } from '../../errors.js';
 import { tempPathFor } from '../../util/atomic.js';
 import { mapInOrder } from '../../util/pool.js';
+import { compareFileSync, readRegularFileIfExists } from '../../util/read.js';
 import { openZip, readEntries } from '../../util/zip.js';
 import { goModSummary } from '../bridge/parse.js';
 import type { Cache } from '../cache/store.js';
@@ -12,6 +13,7 @@ import { readIfExists } from '../cache/store.js';
 import { shouldBuildAnyTags } from '../load/constraint.js';
 import { readImports } from '../load/imports.js';
 import { type LoadedPackage, loadPackages, type ModuleFiles } from '../load/packages.js';
+import { MAX_GO_MOD } from '../modzip/index.js';
 import type { ModuleVersion, Replacement } from '../mvs/index.js';
 import { type ModuleTree, planVendor, type VendorModule, type VendorPlan } from './plan.js';
 
@@ -210,7 +212,9 @@ export async function vendorMainModule(o: VendorOptions): Promise<VendorResult> 
       return { module: m.module, goVersion: '', explicit: false, packages };
     }
     const modBytes = m.dir
-      ? await readFile(join(m.dir.abs, 'go.mod')).catch(() => undefined)
+      ? await readRegularFileIfExists(join(m.dir.abs, 'go.mod'), { maxBytes: MAX_GO_MOD }).catch(
+          () => undefined,
+        )
       : await readIfExists(o.cache.modPath(m.module.path, m.module.version));
     const goVersion =
       modBytes === undefined ? '' : (goModSummary(`${m.module.path}/go.mod`, modBytes).goVersion ?? '');
@@ -281,10 +285,11 @@ async function matches(vendorDir: string, plan: VendorPlan): Promise<boolean> {
   };
   if (!(await walk(''))) return false;
   if (seen !== want.size) return false;
-  if (readFileSync(join(vendorDir, 'modules.txt'), 'utf8') !== plan.modulesTxt) return false;
+  // Compared without reading more than the expected bytes: vendor/ may come with the repository.
+  if (compareFileSync(join(vendorDir, 'modules.txt'), Buffer.from(plan.modulesTxt)) !== 'same') return false;
   for (const [dst, src] of plan.files) {
     const body = await src.tree.read(src.rel);
-    if (Buffer.compare(readFileSync(join(vendorDir, dst)), Buffer.from(body)) !== 0) return false;
+    if (compareFileSync(join(vendorDir, dst), Buffer.from(body)) !== 'same') return false;
   }
   return true;
 }
