@@ -23,11 +23,19 @@ const GIT_ENV = {
   GCM_INTERACTIVE: 'never',
 };
 
+/**
+ * The transports git may use when the environment does not say (`GIT_ALLOW_PROTOCOL`, which
+ * overrides git's `protocol.*.allow` settings): a `git+` URL comes from a project's source, and
+ * `ext::<command>` or another remote helper would run a program of the repository's choosing.
+ * git refuses `ext` by default, but a user's `protocol.allow=always` would let it through.
+ */
+const SAFE_GIT_PROTOCOLS = 'file:git:http:https:ssh';
+
 async function git(args: string[], cwd?: string): Promise<string> {
   try {
     const { stdout } = await execFileP('git', args, {
       cwd,
-      env: { ...process.env, ...GIT_ENV },
+      env: { GIT_ALLOW_PROTOCOL: SAFE_GIT_PROTOCOLS, ...process.env, ...GIT_ENV },
       timeout: GIT_TIMEOUT_MS,
       maxBuffer: 64 * 1024 * 1024,
       encoding: 'utf8',

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -223,6 +224,31 @@ describe('git stub sources (a local repository made here)', () => {
     );
     expect(r.stubs.module).toBe('gitlib');
     expect(r.gitCommit).toBe(first);
+  });
+
+  it('never runs an ext:: or other remote-helper URL, even where git is configured to allow any protocol', async () => {
+    const marker = join(await tmp(), 'ran');
+    const saved = { ...process.env };
+    // A user's configuration that would let `ext::` through (git's own default refuses it).
+    Object.assign(process.env, {
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: 'protocol.allow',
+      GIT_CONFIG_VALUE_0: 'always',
+    });
+    delete process.env.GIT_ALLOW_PROTOCOL;
+    try {
+      for (const url of [`ext::touch ${marker}`, `fd::3`]) {
+        await expect(fetchGitStubTree(url, undefined, await tmp())).rejects.toMatchObject({
+          code: 'stubs-git',
+        });
+      }
+      expect(existsSync(marker)).toBe(false);
+      // The allowed transports still work under the same configuration.
+      expect((await fetchGitStubTree(origin, 'v1', await tmp())).commit).toBe(first);
+    } finally {
+      for (const k of ['GIT_CONFIG_COUNT', 'GIT_CONFIG_KEY_0', 'GIT_CONFIG_VALUE_0']) delete process.env[k];
+      Object.assign(process.env, saved);
+    }
   });
 
   it('reports an unknown rev and an unreachable repository as stubs-git errors', async () => {
