@@ -262,21 +262,14 @@ export function wantedFor(
 }
 
 /**
- * Brings `<project>/.mochi/python/<target>` to exactly the wheels mochi.lock pins for the target:
- * unless `frozen`, the lock must be up to date with the sources (`sync-out-of-date`); wheels come
- * from the verified cache or their index (not with `offline`), each checked against the lock's
- * sha256 before it is unpacked; the switch is atomic, and a second sync of the project waits.
- *
- * @throws {LockMissingError} no mochi.lock
- */
-/**
  * Sync writes the bridge's go.mod, go.sum and vendor/ under `.mochi/go` (moving the old vendor/
- * aside and removing it) and builds environments under `.mochi/python` (removing unused ones). A
- * repository that commits one of these folders, or `.mochi` itself, as a symbolic link would have
- * that done wherever the link points: refused before anything is written.
+ * aside and removing it) and builds environments under `.mochi/python/.envs` (removing the ones
+ * no link names). A repository that commits one of these folders, or `.mochi` itself, as a
+ * symbolic link would have that done wherever the link points (a `.envs` link to a home folder
+ * would lose its contents): refused before anything is written.
  */
 async function refuseLinkedFolders(root: string): Promise<void> {
-  for (const rel of ['.mochi', '.mochi/go', '.mochi/python']) {
+  for (const rel of ['.mochi', '.mochi/go', '.mochi/python', '.mochi/python/.envs']) {
     const st = await lstat(join(root, rel)).catch((e: unknown) => {
       if (isAbsent(e)) return undefined;
       throw e;
@@ -289,6 +282,14 @@ async function refuseLinkedFolders(root: string): Promise<void> {
   }
 }
 
+/**
+ * Brings `<project>/.mochi/python/<target>` to exactly the wheels mochi.lock pins for the target:
+ * unless `frozen`, the lock must be up to date with the sources (`sync-out-of-date`); wheels come
+ * from the verified cache or their index (not with `offline`), each checked against the lock's
+ * sha256 before it is unpacked; the switch is atomic, and a second sync of the project waits.
+ *
+ * @throws {LockMissingError} no mochi.lock
+ */
 export async function syncProject(s: SyncSettings): Promise<SyncResult> {
   const root = resolve(s.cwd, s.project ?? '.');
   const path = join(root, LOCK_FILE);

@@ -106,20 +106,20 @@ describe('other files read from a project or the environment', () => {
     }, 20_000);
   }
 
-  it('sync refuses a .mochi, .mochi/go or .mochi/python that is a symbolic link, and writes nothing through it', async () => {
+  it('sync refuses a .mochi, .mochi/go, .mochi/python or .mochi/python/.envs that is a symbolic link, and writes or removes nothing through it', async () => {
     const p = await goProject(SOURCE);
     expect((await p.lock()).code).toBe(0);
     const outside = await tempDir();
     await writeFile(join(outside, 'go.mod'), 'module elsewhere\n');
     const env = { MOCHI_GO_BRIDGE_CACHE: p.cache, GOSUMDB: 'off' };
-    for (const rel of ['.mochi', '.mochi/go', '.mochi/python']) {
+    for (const rel of ['.mochi', '.mochi/go', '.mochi/python', '.mochi/python/.envs']) {
       await rm(join(p.root, '.mochi'), { recursive: true, force: true });
-      if (rel !== '.mochi') await mkdir(join(p.root, '.mochi'));
+      if (rel !== '.mochi') await mkdir(join(p.root, rel, '..'), { recursive: true });
       await symlink(outside, join(p.root, rel));
       for (const extra of [[], ['--check'], ['--go-vendor']]) {
         const r = await cli(p.root, ['sync', '--cwd', p.root, '--go-proxy', p.proxy, ...extra], env);
         expect(r.err).toMatch(
-          new RegExp(`error\\[sync-link\\]: .*${rel.replace('.', '\\.')} is a symbolic link`),
+          new RegExp(`error\\[sync-link\\]: .*${rel.replace(/\./g, '\\.')} is a symbolic link`),
         );
         expect(r.code).toBe(2);
       }
