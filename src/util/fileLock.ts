@@ -1,8 +1,9 @@
 // A cross-process lock on a path, held for a short critical section (read, compare, replace a small file).
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { processRuns } from './atomic.js';
+import { FileReadError, readRegularFileIfExists } from './read.js';
 
 /** Options of {@link withFileLock}. */
 export interface FileLockOptions {
@@ -21,6 +22,27 @@ export interface FileLockOptions {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * What {@link readLock} answers for something at the lock path that no holder wrote: a FIFO, a
+ * device or a link to one, a directory, a link loop, a file too long to be a lock or that cannot
+ * be read. It names no live process, so the lock is taken over at once.
+ */
+const NOT_A_LOCK = '\0not a lock';
+
+/**
+ * The content of the lock file at `path`, or undefined when none is there. Only a small regular
+ * file is read: the path may be in a project a repository supplies, and a FIFO there would
+ * otherwise hang every sync.
+ */
+async function readLock(path: string): Promise<string | undefined> {
+  try {
+    return (await readRegularFileIfExists(path, { maxBytes: 4096, what: 'lock file' }))?.toString('utf8');
+  } catch (e) {
+    if (e instanceof FileReadError) return NOT_A_LOCK;
+    throw e;
+  }
+}
 
 /**
  * Runs `fn` while holding the lock file `path`, so that no other process using the same lock runs
@@ -61,7 +83,7 @@ export async function acquireFileLock(path: string, o: FileLockOptions): Promise
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
-    const owner = await readFile(path, 'utf8').catch(() => undefined);
+    const owner = await readLock(path);
     if (owner === undefined) continue; // released between our attempt and the read
     const pid = Number.parseInt(owner, 10);
     const age = await stat(path).then(
@@ -79,8 +101,7 @@ export async function acquireFileLock(path: string, o: FileLockOptions): Promise
     await sleep(Math.min(2 + spin, maxPollMs));
   }
   return async () => {
-    const now = await readFile(path, 'utf8').catch(() => '');
-    if (now === token) await unlink(path).catch(() => {});
+    if ((await readLock(path)) === token) await unlink(path).catch(() => {});
   };
 }
 
@@ -93,10 +114,11 @@ async function takeOver(path: string, seen: string): Promise<void> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw e;
   }
-  const got = await readFile(aside, 'utf8').catch(() => seen);
+  const got = (await readLock(aside)) ?? seen;
   if (got !== seen) {
     // Someone took the lock after we looked: restore it unless yet another lock is there now.
     await link(aside, path).catch(() => {});
   }
-  await unlink(aside).catch(() => {});
+  // A directory someone left at the lock path goes too (unlink cannot remove it).
+  await rm(aside, { recursive: true, force: true }).catch(() => {});
 }

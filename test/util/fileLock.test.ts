@@ -1,7 +1,7 @@
 // The cross-process lock file: one section at a time, leftovers of killed processes taken over, a live holder waited for.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -77,3 +77,31 @@ it('with staleMs Infinity keeps waiting for a live holder however old its lock (
   await release();
   expect(readdirSync(dir).filter((f) => f.startsWith('long'))).toEqual([]);
 });
+
+it('takes over at once a FIFO, a /dev/zero link, a directory or a link loop left at the lock path', async () => {
+  const d = mkdtempSync(join(tmpdir(), 'mochi-lock-kinds-'));
+  const kinds: Record<string, (p: string) => Promise<unknown> | unknown> = {
+    fifo: (p) => execFileSync('mkfifo', [p]),
+    zero: (p) => symlink('/dev/zero', p),
+    folder: (p) => mkdir(p),
+    loop: async (p) => {
+      await symlink(`${p}.b`, p);
+      await symlink(p, `${p}.b`);
+    },
+  };
+  try {
+    for (const [kind, make] of Object.entries(kinds)) {
+      const path = join(d, `${kind}.lock`);
+      await make(path);
+      const release = await acquireFileLock(path, {
+        waitMs: 2_000,
+        onTimeout: () => new Error(`${kind}: timed out`),
+      });
+      await release();
+    }
+    // Each lock path is free again; only the loop's other half, which no lock path names, is left.
+    expect(readdirSync(d).sort()).toEqual(['loop.lock.b']);
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
+}, 10_000);
