@@ -238,7 +238,7 @@ export const ERROR_CODES = {
   ),
   'sync-locked': problem('another sync of this project holds the environment lock'),
   'sync-link': usage(
-    '`.mochi`, `.mochi/go`, `.mochi/python` or `.mochi/python/.envs` is a symbolic link: sync writes and removes only inside the project',
+    '`.mochi`, `.mochi/go`, `.mochi/python` or `.mochi/python/.envs` is a symbolic link (sync writes only there)',
   ),
   'sync-out-of-date': problem(
     'mochi.lock is out of date with the .mochi sources (run `mochi-pkg lock`, or pass --frozen)',

@@ -2,6 +2,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
+import { isMochiPkgError } from '../errors.js';
 import type { StubFiles } from '../python/build/types.js';
 import type { ImportSpec } from '../python/importspec/index.js';
 import { normalizeName } from '../python/importspec/index.js';
@@ -146,15 +147,12 @@ export function typeshedProvider(dir: string): StubProvider {
       if (spec.specifier !== undefined || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(spec.rawName)) return undefined;
       const one = join(dir, 'stdlib', `${spec.rawName}.pyi`);
       const text = await readStubFile(one, `${spec.rawName}.pyi`).catch(async (e: unknown) => {
-        // Absent, or a folder of that name: not a one-file module (a FIFO or a device is an error).
-        if (
-          isAbsent(e) ||
-          (await stat(one).then(
-            (st) => st.isDirectory(),
-            () => false,
-          ))
-        )
-          return undefined;
+        if (isAbsent(e)) return undefined;
+        // A folder of that name is not a one-file module; a FIFO or a device there is an error.
+        const isDir =
+          isMochiPkgError(e, 'file-not-regular') &&
+          (await stat(one).catch(() => undefined))?.isDirectory() === true;
+        if (isDir) return undefined;
         throw e;
       });
       if (text !== undefined)

@@ -1,6 +1,5 @@
 // `mochi-pkg sync`: make the project's Python environment match mochi.lock, never re-resolving.
 import { execFile } from 'node:child_process';
-import { lstat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,7 +16,7 @@ import { WheelStore } from '../python/install/store.js';
 import type { LockedDistribution } from '../python/lockfile/index.js';
 import { defaultPythonCacheRoot, RegistryCache, sha256Hex } from '../python/registry/cache.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import { compareFile, isAbsent, readRegularFileIfExists } from '../util/read.js';
+import { compareFile, isSymlink, readRegularFileIfExists } from '../util/read.js';
 import type { parseLock } from './lockdoc.js';
 import type { LockSettings } from './lockProject.js';
 import { LOCK_FILE, readProjectLock } from './lockRead.js';
@@ -270,11 +269,7 @@ export function wantedFor(
  */
 async function refuseLinkedFolders(root: string): Promise<void> {
   for (const rel of ['.mochi', '.mochi/go', '.mochi/python', '.mochi/python/.envs']) {
-    const st = await lstat(join(root, rel)).catch((e: unknown) => {
-      if (isAbsent(e)) return undefined;
-      throw e;
-    });
-    if (st?.isSymbolicLink()) {
+    if (await isSymlink(join(root, rel))) {
       throw new MochiPkgError('sync-link', `${join(root, rel)} is a symbolic link`, {
         hint: `sync writes only inside the project: remove the link (rm ${JSON.stringify(join(root, rel))}); sync makes the folder`,
       });

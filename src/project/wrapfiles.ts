@@ -1,10 +1,10 @@
 // The project's `python_wrap/<alias>/` folders: written by `lock` (atomically, only when bytes change), verified by `lock --check`.
-import { lstat, readdir, rm, unlink } from 'node:fs/promises';
+import { readdir, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMochiAlias } from '../lock/identifier.js';
 import { MANIFEST_FILE, SHIM_FILE } from '../python/wrapper/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import { compareFile, isAbsent, pathExists } from '../util/read.js';
+import { compareFile, isSymlink, pathExists } from '../util/read.js';
 import { ProjectError } from './errors.js';
 
 /** The folder, under the project root, that holds one sub-folder per Python import alias. */
@@ -41,21 +41,6 @@ function folderOf(root: string, alias: string): string {
   return join(root, WRAP_DIR, alias);
 }
 
-/**
- * True when `path` is a symbolic link. `lock` writes real folders: a `python_wrap` (or an alias
- * folder) that is a link, as a repository may commit one, could point anywhere, so `lock` replaces
- * the link (the link only, as `go mod vendor` does with `vendor`) and `lock --check` counts what is
- * below it as edited.
- */
-async function isLink(path: string): Promise<boolean> {
-  try {
-    return (await lstat(path)).isSymbolicLink();
-  } catch (e) {
-    if (isAbsent(e)) return false;
-    throw e;
-  }
-}
-
 async function subfolders(dir: string): Promise<string[]> {
   try {
     return (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
@@ -76,10 +61,12 @@ export async function writeWrapperFolders(
 ): Promise<WrapperWriteResult> {
   const written: string[] = [];
   const removed: string[] = [];
-  if (await isLink(join(root, WRAP_DIR))) await unlink(join(root, WRAP_DIR));
+  // Real folders only: a python_wrap or alias folder committed as a link could point anywhere, so
+  // the link (only) is replaced, as `go mod vendor` does with `vendor`.
+  if (await isSymlink(join(root, WRAP_DIR))) await unlink(join(root, WRAP_DIR));
   for (const f of folders) {
     const dir = folderOf(root, f.alias);
-    if (await isLink(dir)) await unlink(dir);
+    if (await isSymlink(dir)) await unlink(dir);
     for (const [name, text] of f.files) {
       const bytes = Buffer.from(text, 'utf8');
       if ((await compareFile(join(dir, name), bytes)) === 'same') continue;
@@ -108,10 +95,11 @@ export async function checkWrapperFolders(
   folders: readonly WrapperFolder[],
 ): Promise<WrapperFileProblem[]> {
   const out: WrapperFileProblem[] = [];
-  const linked = await isLink(join(root, WRAP_DIR));
+  // What is below a linked folder is not what lock writes, whatever its bytes.
+  const linked = await isSymlink(join(root, WRAP_DIR));
   for (const f of folders) {
     const dir = folderOf(root, f.alias);
-    const elsewhere = linked || (await isLink(dir));
+    const elsewhere = linked || (await isSymlink(dir));
     for (const [name, text] of f.files) {
       const found = elsewhere ? 'different' : await compareFile(join(dir, name), Buffer.from(text, 'utf8'));
       const path = `${WRAP_DIR}/${f.alias}/${name}`;

@@ -1,16 +1,9 @@
 // Where `serve` keeps artifacts: a directory (the module cache's own layout) or an object store.
-import {
-  constants,
-  createReadStream,
-  close as fsClose,
-  open as fsOpen,
-  read as fsRead,
-  fstat,
-  type Stats,
-} from 'node:fs';
+import { close, constants, createReadStream, fstat, open, read } from 'node:fs';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
 import { publishNoReplace } from '../go/cache/index.js';
 import { asWriteError, openExclusive, removeQuietly, TEMP_PREFIX, tempPathFor } from '../util/atomic.js';
 import { isAbsent } from '../util/read.js';
@@ -74,6 +67,12 @@ export function checkKey(key: string): void {
   }
 }
 
+// Callback `fs` calls as promises (see DirStorage.get for why not `fs/promises`).
+const openFd = promisify(open);
+const fstatFd = promisify(fstat);
+const readFd = promisify(read);
+const closeFd = promisify(close);
+
 /** Objects up to this size are read whole by {@link DirStorage.get} (`.info`, `.mod`, `.ziphash`, small zips). */
 const SMALL_OBJECT = 64 << 10;
 
@@ -107,34 +106,28 @@ export class DirStorage implements Storage {
     // thread-pool thread waiting for a writer (it has no effect on regular files).
     let fd: number;
     try {
-      fd = await new Promise<number>((resolve, reject) =>
-        fsOpen(p, constants.O_RDONLY | constants.O_NONBLOCK, (e, d) => (e ? reject(e) : resolve(d))),
-      );
+      fd = await openFd(p, constants.O_RDONLY | constants.O_NONBLOCK);
     } catch (e) {
       if (isAbsent(e)) return undefined;
       throw e;
     }
     try {
-      const st = await new Promise<Stats>((resolve, reject) =>
-        fstat(fd, (e, s) => (e ? reject(e) : resolve(s))),
-      );
+      const st = await fstatFd(fd);
       if (!st.isFile()) return undefined;
       if (st.size > SMALL_OBJECT) return { size: st.size, open: async () => createReadStream(p) };
       const bytes = Buffer.allocUnsafe(st.size);
       let got = 0;
       while (got < bytes.length) {
-        const n = await new Promise<number>((resolve, reject) =>
-          fsRead(fd, bytes, got, bytes.length - got, got, (e, r) => (e ? reject(e) : resolve(r))),
-        );
-        if (n === 0) break;
-        got += n;
+        const { bytesRead } = await readFd(fd, bytes, got, bytes.length - got, got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
       }
       // Stored objects never change; a shorter read means the file is not what was published.
       if (got !== bytes.length)
         throw new ServeError('serve-storage', `${key}: short read (${got} of ${bytes.length} bytes)`);
       return inMemoryObject(bytes);
     } finally {
-      await new Promise<void>((resolve) => fsClose(fd, () => resolve()));
+      await closeFd(fd).catch(() => {});
     }
   }
 

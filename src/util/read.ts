@@ -1,6 +1,6 @@
 // Safe reads of files named by a project or a user: regular files only, a size cap enforced while reading.
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import { type FileHandle, open } from 'node:fs/promises';
+import { type FileHandle, lstat, open } from 'node:fs/promises';
 import { MochiPkgError } from '../errors.js';
 
 /**
@@ -44,6 +44,20 @@ export function isAbsent(e: unknown): boolean {
 export function pathExists(path: string): boolean {
   try {
     return statSync(path, { throwIfNoEntry: false }) !== undefined;
+  } catch (e) {
+    if (isAbsent(e)) return false;
+    throw e;
+  }
+}
+
+/**
+ * True when `path` itself is a symbolic link (not followed); false when it is absent by
+ * {@link isAbsent} or anything else. Folders a command writes are checked with it, since a link
+ * committed in their place would have the writes land wherever it points.
+ */
+export async function isSymlink(path: string): Promise<boolean> {
+  try {
+    return (await lstat(path)).isSymbolicLink();
   } catch (e) {
     if (isAbsent(e)) return false;
     throw e;

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { MochiPkgError } from '../../errors.js';
-import { readRegularFileIfExistsSync } from '../../util/read.js';
+import { FileReadError, readRegularFileIfExistsSync } from '../../util/read.js';
 import { MAX_STUB_BYTES } from '../stubs/errors.js';
 import type { StubParser } from '../stubs/parse.js';
 import type { ModuleSurface } from '../stubs/types.js';
@@ -80,7 +80,8 @@ export function typeshedExternals(root: string, parser: StubParser, target: Pyth
     if (loc) {
       try {
         // Only a regular file is read (a stub tree in a repository could hold a FIFO or a link to
-        // a device); one that is not, or is over the stub size cap, is absent like a broken one.
+        // a device); one that is not, is over the stub size cap or cannot be read is absent like a
+        // broken one.
         const bytes = readRegularFileIfExistsSync(loc.file, { maxBytes: MAX_STUB_BYTES, what: 'stub file' });
         if (bytes !== undefined) {
           const source = bytes.toString('utf8');
@@ -93,8 +94,8 @@ export function typeshedExternals(root: string, parser: StubParser, target: Pyth
         }
       } catch (e) {
         const skip =
-          (e instanceof MochiPkgError &&
-            (e.code.startsWith('stub-') || e.code === 'file-not-regular' || e.code === 'file-too-large')) ||
+          e instanceof FileReadError ||
+          (e instanceof MochiPkgError && e.code.startsWith('stub-')) ||
           isFsMiss(e);
         if (!skip) throw e;
       }

@@ -208,8 +208,9 @@ export class IndexClient {
     } catch (e) {
       if (e instanceof FileReadError && e.code === 'file-too-large')
         throw new RegistryError('registry-too-large', `${url} is over ${max} bytes, the limit`, { cause: e });
-      const why = e instanceof FileReadError ? e.message : (e as Error).message;
-      throw new RegistryError('registry-unreachable', `cannot read ${url}: ${why}`, { cause: e });
+      throw new RegistryError('registry-unreachable', `cannot read ${url}: ${(e as Error).message}`, {
+        cause: e,
+      });
     }
   }
 
