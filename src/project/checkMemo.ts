@@ -39,6 +39,9 @@ const SKIPPED = new Set(['node_modules', '.git']);
 /** Files whose content (not only their stamp) goes into the key. */
 const BY_CONTENT = /(^|[\\/])(mochi\.lock|mochi\.toml|[^\\/]*\.mochi)$/;
 
+/** Above this size a file picked by content makes the check unmemoisable (see {@link treeStamp}). */
+const MAX_CONTENT_BYTES = 64n * 1024n * 1024n;
+
 /** The inputs of a check that {@link recallCheck} and {@link rememberCheck} need (a subset of LockSettings). */
 export type MemoSettings = Pick<
   LockSettings,
@@ -140,8 +143,12 @@ function treeStamp(
     let line = `${rel} ${st.size} ${st.mtimeNs} ${st.ctimeNs} ${st.ino} ${st.mode}`;
     // Only a regular file's content is read (a FIFO named *.mochi would block for ever; the scan
     // skips it, so its stamp is enough).
-    if (st.isFile() && contentOf(rel))
+    if (st.isFile() && contentOf(rel)) {
+      // A file larger than any the check reads (sources are capped at 8 MiB, the lock at 32 MiB)
+      // is left to the check itself, which refuses it by name; reading it here could exhaust memory.
+      if (st.size > MAX_CONTENT_BYTES) throw new Unstampable(`${path} is ${st.size} bytes`);
       line += ` ${createHash('sha256').update(readFileSync(path)).digest('hex')}`;
+    }
     lines.push(line);
   }
   return lines.join('\n');

@@ -2,7 +2,7 @@
 // change to an input (a .mochi import, a stub, mochi.toml, the lock, a wrapper file, a path+ Go
 // module, the module cache, the environment) makes the next check a full one again.
 import { execFileSync } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -191,6 +191,22 @@ describe('lock --check memo', () => {
       expect(await check()).toMatchObject({ code: 0, out: UP_TO_DATE, recalled: true });
     } finally {
       await rm(fifo);
+    }
+  });
+
+  it('leaves a .mochi file larger than the scan reads to the check, which refuses it by name (no memo read of 3 GiB)', async () => {
+    const big = join(root, 'big.mochi');
+    // Sparse: 3 GiB of size, no disk blocks. Reading it whole was a RangeError out of the memo.
+    await writeFile(big, '');
+    await truncate(big, 3 * 1024 ** 3);
+    try {
+      const { stdout, stderr, seen } = captureStreams();
+      const env = { MOCHI_PYTHON_CACHE: join(caches, 'python'), MOCHI_GO_BRIDGE_CACHE: join(caches, 'go') };
+      const code = await main({ argv: ['lock', '--check'], stdout, stderr, env, cwd: root });
+      expect(code).toBe(2);
+      expect(seen.err).toContain('error[project-too-large]: big.mochi is larger than');
+    } finally {
+      await rm(big);
     }
   });
 });
