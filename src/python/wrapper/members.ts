@@ -429,7 +429,31 @@ interface CacheEntry {
  * only when its lowering named no class by a name of its wrapper, and used only by wrappers for which
  * none of the classes it named is an item (see {@link Named}).
  */
-type MemberCache = WeakMap<object, Map<string, CacheEntry>>;
+type MemberCache = WeakMap<object, KeyedEntries>;
+
+/**
+ * The entries of one stub by binding key. Almost every member is lowered under one key only, so the
+ * first entry is held inline and a Map is made only for a second key (a Map per member was the
+ * largest allocation of a typeshed-wide wrapping, and it outlives many young-generation collections).
+ */
+interface KeyedEntries {
+  key: string;
+  entry: CacheEntry;
+  more?: Map<string, CacheEntry>;
+}
+
+function cachedEntry(map: MemberCache, stub: object, key: string): CacheEntry | undefined {
+  const k = map.get(stub);
+  if (k === undefined) return undefined;
+  return k.key === key ? k.entry : k.more?.get(key);
+}
+
+function keepEntry(map: MemberCache, stub: object, key: string, entry: CacheEntry): void {
+  const k = map.get(stub);
+  if (k === undefined) map.set(stub, { key, entry });
+  else if (k.key === key) k.entry = entry;
+  else (k.more ??= new Map()).set(key, entry);
+}
 
 const CACHES = new WeakMap<PackageScope, { readonly members: MemberCache; readonly ctors: MemberCache }>();
 
@@ -650,8 +674,7 @@ export function classMembers(
   ): CacheEntry => {
     const typeArgs = bindings.get(from.def) ?? NO_BINDINGS;
     const bkey = bindingKey(typeArgs);
-    let byArgs = map.get(key);
-    const hit = byArgs?.get(bkey);
+    const hit = cachedEntry(map, key, bkey);
     if (hit && holdsFor(host, hit.named)) return hit;
     let usedSelf = false;
     const naming = recordingNamer(host);
@@ -669,13 +692,7 @@ export function classMembers(
         : {}),
     };
     const entry: CacheEntry = { lowered: lower(ctx), self: usedSelf, named: naming.named() };
-    if (!naming.specific()) {
-      if (!byArgs) {
-        byArgs = new Map();
-        map.set(key, byArgs);
-      }
-      byArgs.set(bkey, entry);
-    }
+    if (!naming.specific()) keepEntry(map, key, bkey, entry);
     return entry;
   };
 
@@ -708,7 +725,7 @@ export function classMembers(
     }
     const typeArgs = bindings.get(s.from.def) ?? NO_BINDINGS;
     // The common case inline: a kept lowering that holds for this wrapper.
-    const hit = cache.members.get(s.stub)?.get(bindingKey(typeArgs));
+    const hit = cachedEntry(cache.members, s.stub, bindingKey(typeArgs));
     if (hit && holdsFor(host, hit.named)) place(s.name, s.mochi, s.from, hit);
     else
       place(
