@@ -452,7 +452,10 @@ function keepEntry(map: MemberCache, stub: object, key: string, entry: CacheEntr
   const k = map.get(stub);
   if (k === undefined) map.set(stub, { key, entry });
   else if (k.key === key) k.entry = entry;
-  else (k.more ??= new Map()).set(key, entry);
+  else {
+    k.more ??= new Map();
+    k.more.set(key, entry);
+  }
 }
 
 const CACHES = new WeakMap<PackageScope, { readonly members: MemberCache; readonly ctors: MemberCache }>();
