@@ -1,6 +1,6 @@
 // Resolving and downloading a generated module graph: mochi-pkg (graph + packages + zips of package modules) against
 // `go mod download all` on the same main module, fresh caches, one local HTTP proxy, same run; then peak RSS at 2,000 modules.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,14 @@ import { graphScenario, startProxy } from './gograph-setup.js';
 import { measureCommand, ratioLine } from './support.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
+
+/** Proxy paths of every file a cache holds (the cache's layout is the GOPROXY layout). */
+function cachedPaths(cache: string): string[] {
+  return (readdirSync(cache, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
+    .filter((e) => e.isFile() && /\.(mod|zip|info)$/.test(e.name))
+    .map((e) => `/${join(e.parentPath, e.name).slice(cache.length + 1)}`)
+    .sort();
+}
 
 function ours(base: string, cache: string, program: string, goMod?: string) {
   const args = [join(repo, 'bench/gograph-child.mjs'), base, cache, program];
@@ -26,9 +34,16 @@ export default async function bench(): Promise<void> {
       mkdirSync(main);
       const warm = ours(base, join(work, 'warm-cache'), s.program, join(main, 'go.mod'));
       const [buildList, zips, mods] = warm.stdout.trim().split(' ').map(Number);
+      // The floor: the same files fetched by a Node.js process that does nothing else with them.
+      const fetched = join(work, 'fetched.json');
+      const fetchedPaths = cachedPaths(join(work, 'warm-cache'));
+      writeFileSync(fetched, JSON.stringify(fetchedPaths));
+      const floor = () =>
+        measureCommand(process.execPath, [join(repo, 'bench/http-floor.mjs'), base, fetched, '32']).ms;
       const runs = 3;
       let bestOurs = Number.POSITIVE_INFINITY;
       let bestGo = Number.POSITIVE_INFINITY;
+      let bestFloor = Number.POSITIVE_INFINITY;
       for (let i = 0; i < runs; i++) {
         const tag = `${i}`;
         const goRun = () => {
@@ -44,11 +59,19 @@ export default async function bench(): Promise<void> {
           bestGo = Math.min(bestGo, goRunIn(main, goRun));
           bestOurs = Math.min(bestOurs, ourRun());
         }
+        bestFloor = Math.min(bestFloor, floor());
       }
       console.log(
         `graph: ${buildList} modules in the build list, ${zips} zips, ${mods} go.mod files (best of ${runs}, fresh caches)`,
       );
       console.log(ratioLine('resolve + download (ours) vs go mod download all', bestOurs, bestGo, 0.5));
+      console.log(
+        ratioLine(
+          `  floor: node fetching the same ${fetchedPaths.length} files and nothing else (bench/http-floor.mjs; no target)`,
+          bestFloor,
+          bestGo,
+        ),
+      );
     } finally {
       proc.kill('SIGTERM');
     }

@@ -35,6 +35,23 @@ async function startUpstream(root: string): Promise<{ base: string; proc: ChildP
   return { base: `http://127.0.0.1:${port}`, proc };
 }
 
+/** bench/floor-server.mjs in `mode` (see there): a Node.js server that does nothing of its own. */
+async function startFloor(
+  mode: 'memory' | 'pass',
+  arg: string,
+): Promise<{ base: string; proc: ChildProcess }> {
+  const proc = spawn(process.execPath, [join(repo, 'bench/floor-server.mjs'), mode, arg], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await startLine(proc, proc.stdout as NodeJS.ReadableStream, /^(\d+)$/);
+  return { base: `http://127.0.0.1:${port}`, proc };
+}
+
+async function stop(proc: ChildProcess): Promise<void> {
+  proc.kill('SIGTERM');
+  await new Promise((r) => proc.once('exit', r));
+}
+
 async function startServe(store: string, upstream: string): Promise<{ url: string; proc: ChildProcess }> {
   const args = ['serve', '--listen', '127.0.0.1:0', '--storage', `dir:${store}`, '--go-proxy', upstream];
   const proc = spawn(process.execPath, [join(repo, 'bin/mochi-pkg.js'), ...args, '--access-log', 'off'], {
@@ -100,7 +117,19 @@ export default async function bench(): Promise<void> {
     // Cold pull-through: best of 3, fresh store and fresh GOMODCACHE each time, alternating order.
     let ours = Number.POSITIVE_INFINITY;
     let theirs = Number.POSITIVE_INFINITY;
+    let floor = Number.POSITIVE_INFINITY;
     let warmStore = '';
+    // The floor: the same download through a bare Node.js pass-through (forward and pipe, nothing else).
+    const passThrough = async () => {
+      const f = await startFloor('pass', up.base);
+      const g = mkdtempSync(join(work, 'go-'));
+      floor = Math.min(
+        floor,
+        measureCommand('go', ['mod', 'download', '-json', ...args], goCommandEnv(g, f.base)).ms,
+      );
+      rmSync(g, { recursive: true, force: true });
+      await stop(f.proc);
+    };
     for (let i = 0; i < 3; i++) {
       const direct = () => {
         const g = mkdtempSync(join(work, 'go-'));
@@ -130,6 +159,7 @@ export default async function bench(): Promise<void> {
         await through();
         direct();
       }
+      await passThrough();
     }
     console.log(
       ratioLine(
@@ -137,6 +167,13 @@ export default async function bench(): Promise<void> {
         ours,
         theirs,
         1.2,
+      ),
+    );
+    console.log(
+      ratioLine(
+        '  floor: the same through a bare Node.js pass-through (bench/floor-server.mjs pass; no target)',
+        floor,
+        theirs,
       ),
     );
 
@@ -212,6 +249,19 @@ export default async function bench(): Promise<void> {
         `  reference: a bare Node static file server, same load (${pass}): ${r.connections} connections, ` +
           `${((sorted.length / r.wallMs) * 1000).toFixed(0)} req/s, p50 ${percentile(sorted, 50).toFixed(1)} ms, ` +
           `p99 ${percentile(sorted, 99).toFixed(1)} ms; ${firstAndLater(r.latencies)}`,
+      );
+    }
+    await stop(bare.proc);
+    // The floor: every answer a preloaded buffer (no file system, no checks), same load.
+    const memory = await startFloor('memory', warmStore);
+    procs.push(memory.proc);
+    for (const pass of ['fresh instance', 'second pass']) {
+      const r = goLoad(load, memory.base, paths);
+      const sorted = [...r.latencies].sort((a, b) => a - b);
+      console.log(
+        `  floor: a Node.js server answering from memory (bench/floor-server.mjs memory), same load (${pass}): ` +
+          `${r.connections} connections, ${((sorted.length / r.wallMs) * 1000).toFixed(0)} req/s, ` +
+          `p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms; ${firstAndLater(r.latencies)}`,
       );
     }
   } finally {

@@ -2,11 +2,12 @@
 // sumdb server on 127.0.0.1 (lookups + tiles, cold tile cache) beside `go mod download` with the
 // same GOSUMDB, fresh caches, same run; then a warm run's database requests.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hashGoMod, hashZip } from '../src/go/dirhash/index.js';
+import { escapePath, escapeVersion } from '../src/go/module/index.js';
 import { generateKey } from '../src/go/sumdb/index.js';
 import { startLog } from '../test/go/sumdb/server.js';
 import { fixtureModule, writeProxyTree } from '../test/go/support/modules.js';
@@ -90,7 +91,22 @@ export default async function bench(): Promise<void> {
         rmSync(goWork, { recursive: true, force: true });
         return g.ms;
       };
+      // The floor: a Node.js process fetching each module's .info, .mod and .zip and its database
+      // lookup (tiles left out), 32 at a time, and doing nothing else with them.
+      const fetched = join(work, 'fetched.json');
+      writeFileSync(
+        fetched,
+        JSON.stringify(
+          mods.flatMap((m) => {
+            const at = `/${escapePath(m.path)}/@v/${escapeVersion(m.version)}`;
+            return [`${at}.info`, `${at}.mod`, `${at}.zip`, `${log.url}/lookup/${m.path}@${m.version}`];
+          }),
+        ),
+      );
+      let floor = Number.POSITIVE_INFINITY;
+      const floorArgs = [join(repo, 'bench/http-floor.mjs'), base, fetched, '32'];
       for (let i = 0; i < runs; i++) {
+        floor = Math.min(floor, measureCommand(process.execPath, floorArgs).ms);
         if (i % 2 === 0) {
           theirs = Math.min(theirs, runGo());
           ours = Math.min(ours, runOurs(gosumdb));
@@ -110,6 +126,13 @@ export default async function bench(): Promise<void> {
       );
       console.log(
         `  the same download with GOSUMDB=off: ${oursOff.toFixed(0)} ms (checking costs ${(ours - oursOff).toFixed(0)} ms)`,
+      );
+      console.log(
+        ratioLine(
+          `  floor: node fetching the same ${COUNT * 3} module files and ${COUNT} lookups and nothing else (bench/http-floor.mjs; no target)`,
+          floor,
+          theirs,
+        ),
       );
     } finally {
       proc.kill('SIGTERM');
