@@ -62,11 +62,13 @@ describe('global flags', () => {
   });
 
   it('passes --quiet and --verbose anywhere before --, and lock --verbose shows its settings', async () => {
-    // A Go module cache of this test's own: the quiet run fills it from the example's proxy, so the
-    // run with GOPROXY=off finds the go.mod files there (never in a ~/.cache another test filled).
+    // Caches of this test's own: the quiet run fills the Go one from the example's proxy, so the
+    // run with GOPROXY=off finds the go.mod files there (never in a ~/.cache another test filled),
+    // and neither run writes to the user's cache.
     const goCache = mkdtempSync(join(tmpdir(), 'mochi-flags-go-'));
+    const pyCache = mkdtempSync(join(tmpdir(), 'mochi-flags-py-'));
     try {
-      const env = { MOCHI_GO_BRIDGE_CACHE: goCache };
+      const env = { MOCHI_GO_BRIDGE_CACHE: goCache, MOCHI_PYTHON_CACHE: pyCache };
       const q = await cliWithEnv(env, '--quiet', 'lock', '--check', '--cwd', 'examples/weather-report');
       expect(q.code).toBe(0);
       expect(q.err).toBe('');
@@ -84,6 +86,7 @@ describe('global flags', () => {
       expect(r.err).toContain('python.stubs-dirs = [');
     } finally {
       rmSync(goCache, { recursive: true, force: true });
+      rmSync(pyCache, { recursive: true, force: true });
     }
   });
 
