@@ -53,4 +53,21 @@ async function run() {
   let code = await loadBundle('fast.cjs').quick(context);
   if (code === undefined) code = await loadBundle('main.cjs', use(argv)).main(context);
   process.exitCode = code;
+  if (code !== 0) endSoon(code);
+}
+
+/**
+ * A failed command may leave requests running that it no longer waits for (a download beside the
+ * one that failed, from a server that drips bytes until its deadline): the error is printed, so
+ * once the output is written the process ends rather than wait for them. A successful command has
+ * nothing left and ends by itself.
+ */
+function endSoon(code) {
+  const timer = setTimeout(() => {
+    const pending = [process.stdout, process.stderr].filter((s) => s.writableLength > 0);
+    if (pending.length === 0) process.exit(code);
+    let left = pending.length;
+    for (const s of pending) s.once('drain', () => --left === 0 && process.exit(code));
+  }, 250);
+  timer.unref();
 }

@@ -92,6 +92,31 @@ describe('built package (npm run build)', () => {
     expect(JSON.parse(json)).toMatchObject({ version: root.VERSION });
   });
 
+  it('ends a failed command once its error is written, even with work left running (a request that drips)', async () => {
+    // The preload keeps the event loop alive for ever, as a download the command no longer waits for does.
+    const dir = await mkdtemp(join(tmpdir(), 'mochi-bin-'));
+    const keep = join(dir, 'keep-alive.cjs');
+    await writeFile(keep, 'setInterval(() => {}, 1000);\n');
+    const child = spawn(
+      process.execPath,
+      ['--require', keep, `${repo}/bin/mochi-pkg.js`, 'lock', '--cwd', join(dir, 'no-such-project')],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let err = '';
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    const code = await new Promise<number | null>((done) => {
+      const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      child.on('exit', (c) => {
+        clearTimeout(kill);
+        done(c);
+      });
+    });
+    expect(code).toBe(2);
+    expect(err).toContain('no-such-project');
+  }, 30_000);
+
   it('bundles the CLI so that each file its code finds next to itself is the tsc output in dist/', async () => {
     const dir = join(repo, BUNDLE_DIR);
     const targets = new Set<string>();

@@ -67,10 +67,16 @@ export interface HttpOptions {
   /**
    * Longest time one request may take in all, headers and body (ms): a server that drips one
    * byte before each read timeout cannot hold a command for ever. Default 10 minutes; a body that
-   * declares its length gets at least the time to arrive at {@link minBytesPerSecond}.
+   * declares its length gets at least the time to arrive at {@link minBytesPerSecond}. A body of
+   * known size (declared, or capped by the caller, like a `.info` or a page) gets no more than the
+   * connect and read timeouts plus that time: a small file cannot be dripped for 10 minutes.
    */
   totalTimeoutMs?: number;
-  /** Slowest transfer rate the total deadline allows for for a body of declared length (default 16 KiB/s). */
+  /**
+   * Slowest transfer rate accepted (default 16 KiB/s): the total deadline gives a body of declared
+   * length the time to arrive at it, and a body of unknown length that falls below it on average,
+   * once the connect and read timeouts have passed, ends in a `timeout`.
+   */
   minBytesPerSecond?: number;
   /** Extra attempts after a network error or a 5xx answer (never after a 4xx). */
   retries?: number;
@@ -269,6 +275,8 @@ class Deadline {
 /** Per-request extras: headers besides `User-Agent` and `Authorization` (e.g. `Accept`). */
 export interface RequestOptions {
   readonly headers?: Readonly<Record<string, string>>;
+  /** The most body bytes the caller will read (its size cap): bounds the total deadline. */
+  readonly maxBodyBytes?: number;
 }
 
 /** A whole small body: status, final URL, headers and bytes (empty unless the status is 200, or 206 for a range). */
@@ -288,6 +296,8 @@ export class Http<C> {
   private readonly s: Settings;
   /** The kind of every failure this client made, so that retries can tell truncation from others. */
   private readonly kinds = new WeakMap<object, HttpFailureKind>();
+  /** Failures of a request that used up its total deadline: a server that drips is not asked again. */
+  private readonly exhausted = new WeakSet<object>();
 
   constructor(
     private readonly failure: FailureFactory<C>,
@@ -351,7 +361,7 @@ export class Http<C> {
     partial: boolean,
   ): Promise<BytesResponse> {
     for (let attempt = 0; ; attempt++) {
-      const res = await this.get(url, ctx, options);
+      const res = await this.get(url, ctx, { ...options, maxBodyBytes: limit });
       if (res.status !== 200 && !(partial && res.status === 206)) {
         await res.discard();
         return { status: res.status, url: res.url, header: res.header, body: new Uint8Array(0) };
@@ -377,7 +387,7 @@ export class Http<C> {
         return { status: res.status, url: res.url, header: res.header, body: concat(parts, n) };
       } catch (e) {
         const kind = typeof e === 'object' && e !== null ? this.kinds.get(e) : undefined;
-        const retryable = kind === 'truncated' || kind === 'timeout';
+        const retryable = (kind === 'truncated' || kind === 'timeout') && !this.exhausted.has(e as object);
         if (!retryable || attempt >= this.s.retries) throw e;
       }
       await this.s.sleep(this.backoff(attempt));
@@ -396,7 +406,7 @@ export class Http<C> {
     limit: number,
     onProgress?: (bytes: number) => void,
   ): Promise<{ status: number; url: string; bytes: number }> {
-    const res = await this.get(url, ctx);
+    const res = await this.get(url, ctx, { maxBodyBytes: limit });
     if (res.status !== 200) {
       await res.discard();
       return { status: res.status, url: res.url, bytes: 0 };
@@ -491,11 +501,7 @@ export class Http<C> {
     }
     const readTimeoutMs = this.s.readTimeoutMs;
     const declared = contentLength(res.header);
-    // A large declared body (a zip) gets the time it needs at the slowest acceptable rate.
-    const totalMs = Math.max(
-      this.s.totalTimeoutMs,
-      declared === undefined ? 0 : Math.ceil((declared / this.s.minBytesPerSecond) * 1000),
-    );
+    const totalMs = totalDeadline(this.s, declared, options.maxBodyBytes);
     total.restart(Math.max(1, totalMs - (Date.now() - started)));
     const href = url.href;
     let consumed = false;
@@ -512,12 +518,53 @@ export class Http<C> {
       },
       chunks: () => {
         consumed = true;
-        return guardedBody(res, controller, readTimeoutMs, declared, total, totalMs, (kind, message, cause) =>
-          this.fail(kind, message, ctx, href, cause),
+        // A body of unknown length must keep up the slowest acceptable rate once the connect and
+        // read timeouts' worth of time has passed: one byte a second is a drip, not a download.
+        const pace = {
+          started,
+          graceMs: this.s.connectTimeoutMs + readTimeoutMs,
+          minBytesPerSecond: this.s.minBytesPerSecond,
+        };
+        return guardedBody(
+          res,
+          controller,
+          readTimeoutMs,
+          declared,
+          total,
+          totalMs,
+          (kind, message, cause, final) => {
+            const e = this.fail(kind, message, ctx, href, cause);
+            if (final || total.fired) this.exhausted.add(e);
+            return e;
+          },
+          pace,
         );
       },
     };
   }
+}
+
+/**
+ * The total deadline of one request (ms): the configured one, cut down for a body of known size
+ * (declared, else the caller's cap) to the connect and read timeouts plus the time that size
+ * needs at the slowest acceptable rate; a large declared body still gets that time in full.
+ */
+export function totalDeadline(
+  s: {
+    readonly totalTimeoutMs: number;
+    readonly connectTimeoutMs: number;
+    readonly readTimeoutMs: number;
+    readonly minBytesPerSecond: number;
+  },
+  declared: number | undefined,
+  cap: number | undefined,
+): number {
+  const atRate = (bytes: number) => Math.ceil((bytes / s.minBytesPerSecond) * 1000);
+  const size = declared ?? cap;
+  let ms = s.totalTimeoutMs;
+  if (size !== undefined) ms = Math.min(ms, s.connectTimeoutMs + s.readTimeoutMs + atRate(size));
+  if (declared !== undefined) ms = Math.max(ms, atRate(declared));
+  return ms;
 }
 
 /** Yields body chunks; enforces the read timeout and that the body is as long as announced. */
@@ -528,7 +575,8 @@ async function* guardedBody(
   declared: number | undefined,
   total: Deadline,
   totalMs: number,
-  fail: (kind: HttpFailureKind, message: string, cause?: unknown) => Error,
+  fail: (kind: HttpFailureKind, message: string, cause?: unknown, final?: boolean) => Error,
+  pace: { readonly started: number; readonly graceMs: number; readonly minBytesPerSecond: number },
 ): AsyncGenerator<Uint8Array> {
   if (res.body === null) {
     total.clear();
@@ -558,6 +606,17 @@ async function* guardedBody(
       }
       if (r.done) break;
       n += r.value.byteLength;
+      if (declared === undefined) {
+        const late = Date.now() - pace.started - pace.graceMs;
+        if (late > 0 && n < (pace.minBytesPerSecond * late) / 1000) {
+          throw fail(
+            'timeout',
+            `body arrives slower than ${pace.minBytesPerSecond} bytes/s (${n} bytes in ${Date.now() - pace.started} ms)`,
+            undefined,
+            true,
+          );
+        }
+      }
       deadline.restart();
       yield r.value;
     }

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { redactUrls } from '../../src/errors.js';
 import { Client } from '../../src/go/proxy/index.js';
 import { IndexClient } from '../../src/python/registry/index.js';
+import { Http, totalDeadline } from '../../src/util/http.js';
 import { joinUrlPath } from '../../src/util/url.js';
 import { fixtureModule, serveModules } from '../go/support/modules.js';
 import { startServer } from '../go/support/server.js';
@@ -124,6 +125,72 @@ describe('total deadline per request (item 5)', () => {
       });
     } finally {
       await server.close();
+    }
+  });
+
+  it('a body of known size gets the connect and read timeouts plus its time at the slowest rate, not 10 minutes', () => {
+    const d = {
+      totalTimeoutMs: 600_000,
+      connectTimeoutMs: 30_000,
+      readTimeoutMs: 30_000,
+      minBytesPerSecond: 16_384,
+    };
+    // A capped small body (a .info, a list): about a minute.
+    expect(totalDeadline(d, undefined, 65_536)).toBe(64_000);
+    expect(totalDeadline(d, 1_000, 65_536)).toBe(60_062);
+    // Nothing known: the configured deadline.
+    expect(totalDeadline(d, undefined, undefined)).toBe(600_000);
+    // A large cap is held to the configured deadline; a large declared body gets its time in full.
+    expect(totalDeadline(d, undefined, 500 * 1024 * 1024)).toBe(600_000);
+    expect(totalDeadline(d, 100 * 1024 * 1024, 500 * 1024 * 1024)).toBe(6_400_000);
+    // A configured deadline shorter than all that still wins.
+    expect(totalDeadline({ ...d, totalTimeoutMs: 600 }, 1_000, undefined)).toBe(600);
+  });
+
+  /** No Content-Length: one byte every 100 ms, at most 300, then the server stops by itself. */
+  async function drippingChunked(seen: { requests: number }) {
+    return startServer((_req, res: ServerResponse) => {
+      seen.requests++;
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (sent++ >= 300 || res.destroyed) {
+          clearInterval(timer);
+          res.destroy();
+          return;
+        }
+        res.write('v');
+      }, 100);
+      res.on('close', () => clearInterval(timer));
+    });
+  }
+
+  const quick = () =>
+    new Http<undefined>((kind, message) => Object.assign(new Error(message), { kind }), {
+      connectTimeoutMs: 500,
+      readTimeoutMs: 1_000,
+      totalTimeoutMs: 60_000,
+      minBytesPerSecond: 1_000,
+      retries: 2,
+      backoffMs: 1,
+    });
+
+  it('a drip without a length ends soon after the connect and read timeouts, whatever the cap, and is not asked again', async () => {
+    for (const cap of [1_000, 500 * 1024 * 1024]) {
+      const seen = { requests: 0 };
+      const server = await drippingChunked(seen);
+      try {
+        const t0 = Date.now();
+        // 10 bytes a second against 1,000 accepted: refused once 0.5 + 1 s have passed (was 60 s, then twice more).
+        await expect(quick().getBytes(`${server.base}/x.zip`, undefined, cap)).rejects.toMatchObject({
+          kind: 'timeout',
+          message: expect.stringMatching(/slower than 1000 bytes\/s|longer than \d+ ms in all/),
+        });
+        expect(Date.now() - t0).toBeLessThan(10_000);
+        expect(seen.requests).toBe(1);
+      } finally {
+        await server.close();
+      }
     }
   });
 });
