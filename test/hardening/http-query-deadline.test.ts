@@ -79,10 +79,15 @@ describe('query-string secrets (item 4)', () => {
 });
 
 describe('total deadline per request (item 5)', () => {
-  /** A server that drips one byte every 100 ms (at most 300 bytes, then it stops by itself). */
-  async function dripping() {
+  /**
+   * A server that drips one byte every 100 ms (at most 300 bytes, then it stops by itself), with a
+   * Content-Length of 1,000 unless `chunked`; `seen.requests` counts what it was asked.
+   */
+  async function dripping(chunked = false, seen = { requests: 0 }) {
     return startServer((_req, res: ServerResponse) => {
-      res.writeHead(200, { 'content-length': '1000', 'content-type': 'application/vnd.pypi.simple.v1+json' });
+      seen.requests++;
+      const type = { 'content-type': 'application/vnd.pypi.simple.v1+json' };
+      res.writeHead(200, chunked ? type : { ...type, 'content-length': '1000' });
       let sent = 0;
       const timer = setInterval(() => {
         if (sent++ >= 300 || res.destroyed) {
@@ -147,24 +152,6 @@ describe('total deadline per request (item 5)', () => {
     expect(totalDeadline({ ...d, totalTimeoutMs: 600 }, 1_000, undefined)).toBe(600);
   });
 
-  /** No Content-Length: one byte every 100 ms, at most 300, then the server stops by itself. */
-  async function drippingChunked(seen: { requests: number }) {
-    return startServer((_req, res: ServerResponse) => {
-      seen.requests++;
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      let sent = 0;
-      const timer = setInterval(() => {
-        if (sent++ >= 300 || res.destroyed) {
-          clearInterval(timer);
-          res.destroy();
-          return;
-        }
-        res.write('v');
-      }, 100);
-      res.on('close', () => clearInterval(timer));
-    });
-  }
-
   const quick = () =>
     new Http<undefined>((kind, message) => Object.assign(new Error(message), { kind }), {
       connectTimeoutMs: 500,
@@ -178,7 +165,7 @@ describe('total deadline per request (item 5)', () => {
   it('a drip without a length ends soon after the connect and read timeouts, whatever the cap, and is not asked again', async () => {
     for (const cap of [1_000, 500 * 1024 * 1024]) {
       const seen = { requests: 0 };
-      const server = await drippingChunked(seen);
+      const server = await dripping(true, seen);
       try {
         const t0 = Date.now();
         // 10 bytes a second against 1,000 accepted: refused once 0.5 + 1 s have passed (was 60 s, then twice more).
