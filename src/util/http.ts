@@ -534,7 +534,7 @@ export class Http<C> {
           totalMs,
           (kind, message, cause, final) => {
             const e = this.fail(kind, message, ctx, href, cause);
-            if (final || total.fired) this.exhausted.add(e);
+            if (final) this.exhausted.add(e);
             return e;
           },
           pace,
@@ -575,6 +575,7 @@ async function* guardedBody(
   declared: number | undefined,
   total: Deadline,
   totalMs: number,
+  /** `final`: the request used up its time (total deadline, too slow); asking again would not help. */
   fail: (kind: HttpFailureKind, message: string, cause?: unknown, final?: boolean) => Error,
   pace: { readonly started: number; readonly graceMs: number; readonly minBytesPerSecond: number },
 ): AsyncGenerator<Uint8Array> {
@@ -593,7 +594,12 @@ async function* guardedBody(
         r = await reader.next();
       } catch (e) {
         if (total.fired) {
-          throw fail('timeout', `request took longer than ${totalMs} ms in all (${n} bytes received)`, e);
+          throw fail(
+            'timeout',
+            `request took longer than ${totalMs} ms in all (${n} bytes received)`,
+            e,
+            true,
+          );
         }
         if (deadline.fired) {
           throw fail('timeout', `body stalled for more than ${readTimeoutMs} ms after ${n} bytes`, e);
