@@ -1,23 +1,17 @@
 // Shared bench setup: the static GOPROXY server process and the generated module graph (gograph, govendor, download, sumdb).
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModuleVersion } from '../src/go/mvs/index.js';
 import { generateGraph, writePackageProxy } from '../test/go/support/gengraph.js';
+import { startPortServer } from './support.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 
 /** Serves `root` as a GOPROXY from its own process (bench/proxy-server.ts) on 127.0.0.1. */
-export async function startProxy(root: string): Promise<{ base: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(repo, 'bench/proxy-server.ts'), root], {
-    cwd: repo,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<string>((resolve) =>
-    proc.stdout?.once('data', (d) => resolve(String(d).trim())),
-  );
-  return { base: `http://127.0.0.1:${port}`, proc };
+export function startProxy(root: string): Promise<{ base: string; proc: ChildProcess }> {
+  return startPortServer(['--import', 'tsx', join(repo, 'bench/proxy-server.ts'), root]);
 }
 
 /** A generated graph written as a file:// proxy tree, and the program (main requirements, packages) as JSON. */

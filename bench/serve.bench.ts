@@ -4,47 +4,20 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { escapePath, escapeVersion } from '../src/go/module/index.js';
 import { buildGoProgram, goCommandEnv } from '../test/support/oracles.js';
 import { buildProxy } from './download.bench.js';
-import { measureCommand, ratioLine } from './support.js';
+import { startProxy } from './gograph-setup.js';
+import { measureCommand, ratioLine, startLine, startPortServer } from './support.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const CLIENTS = 200;
 const REQUESTS_PER_CLIENT = 25;
 
-async function startLine(proc: ChildProcess, stream: NodeJS.ReadableStream, re: RegExp): Promise<string> {
-  const rl = createInterface({ input: stream });
-  return new Promise((resolve, reject) => {
-    rl.on('line', (l) => {
-      const m = re.exec(l);
-      if (m) resolve(m[1] as string);
-    });
-    proc.once('exit', (c) => reject(new Error(`exited early (${c})`)));
-  });
-}
-
-async function startUpstream(root: string): Promise<{ base: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(repo, 'bench/proxy-server.ts'), root], {
-    cwd: repo,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await startLine(proc, proc.stdout as NodeJS.ReadableStream, /^(\d+)$/);
-  return { base: `http://127.0.0.1:${port}`, proc };
-}
-
 /** bench/floor-server.mjs in `mode` (see there): a Node.js server that does nothing of its own. */
-async function startFloor(
-  mode: 'memory' | 'pass',
-  arg: string,
-): Promise<{ base: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, [join(repo, 'bench/floor-server.mjs'), mode, arg], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await startLine(proc, proc.stdout as NodeJS.ReadableStream, /^(\d+)$/);
-  return { base: `http://127.0.0.1:${port}`, proc };
+function startFloor(mode: 'memory' | 'pass', arg: string): Promise<{ base: string; proc: ChildProcess }> {
+  return startPortServer([join(repo, 'bench/floor-server.mjs'), mode, arg]);
 }
 
 async function stop(proc: ChildProcess): Promise<void> {
@@ -111,7 +84,7 @@ export default async function bench(): Promise<void> {
   try {
     const root = join(work, 'upstream');
     const args = buildProxy(root);
-    const up = await startUpstream(root);
+    const up = await startProxy(root);
     procs.push(up.proc);
 
     // Cold pull-through: best of 3, fresh store and fresh GOMODCACHE each time, alternating order.
@@ -240,7 +213,7 @@ export default async function bench(): Promise<void> {
     // Reference in the same run: bench/proxy-server.ts, a bare Node static file server (stat +
     // stream, no verification, no metrics), over the same store and paths. It has no `@v/list`
     // files and answers those 404, which costs it no more than a hit.
-    const bare = await startUpstream(warmStore);
+    const bare = await startProxy(warmStore);
     procs.push(bare.proc);
     for (const pass of ['fresh instance', 'second pass']) {
       const r = goLoad(load, bare.base, paths);

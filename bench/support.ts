@@ -1,5 +1,9 @@
 // Small helpers shared by benchmarks: timing, peak RSS of a child, ratio lines.
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
 
 /** Runs `fn` `runs` times and returns the best wall time in ms (best-of-N damps noise on 2 cores). */
 export async function bestOf(runs: number, fn: () => unknown | Promise<unknown>): Promise<number> {
@@ -51,4 +55,29 @@ export function measureCpu(cmd: string, args: string[], env?: NodeJS.ProcessEnv)
   if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr}`);
   const [kib = '0', user = '0', sys = '0'] = (r.stderr.trim().split('\n').pop() ?? '').split(' ');
   return { ms, cpuMs: (Number(user) + Number(sys)) * 1000, peakRssMiB: Number(kib) / 1024 };
+}
+
+/** Waits for the first line of `stream` that matches `re` and returns its first group; fails if `proc` exits first. */
+export function startLine(proc: ChildProcess, stream: NodeJS.ReadableStream, re: RegExp): Promise<string> {
+  const rl = createInterface({ input: stream });
+  return new Promise((resolve, reject) => {
+    rl.on('line', (l) => {
+      const m = re.exec(l);
+      if (m) resolve(m[1] as string);
+    });
+    proc.once('exit', (c) => reject(new Error(`exited early (${c})`)));
+  });
+}
+
+/**
+ * Starts a bench server (`node <args>`) that prints its port on its first stdout line, listening
+ * on 127.0.0.1: bench/proxy-server.ts, bench/floor-server.mjs.
+ */
+export async function startPortServer(
+  args: readonly string[],
+): Promise<{ base: string; proc: ChildProcess }> {
+  // From the repository, where `--import tsx` resolves.
+  const proc = spawn(process.execPath, args, { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await startLine(proc, proc.stdout as NodeJS.ReadableStream, /^(\d+)$/);
+  return { base: `http://127.0.0.1:${port}`, proc };
 }
