@@ -245,6 +245,9 @@ export const ERROR_CODES = {
   ),
   'sync-drift': problem('`sync --check`: the environment does not match mochi.lock'),
   'sync-missing-wheel': problem('a locked wheel is neither in the cache nor on its index'),
+  'sync-target-not-locked': usage(
+    "the Python target to install (the interpreter's, or --target) is not one mochi.lock was locked for",
+  ),
   'sync-missing-module': problem(
     'with --offline, a locked Go module (zip or go.mod) is not in the Go module cache',
   ),

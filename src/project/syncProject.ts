@@ -261,6 +261,40 @@ export function wantedFor(
 }
 
 /**
+ * A target the lock has Python distributions for, but none for `target`, was not locked for: an
+ * environment built for it would be empty, and a program using it would fail to import. Refused
+ * unless the project's own `python.targets` names it (a target every distribution leaves out by
+ * its markers is locked, and empty). `from` is the interpreter the default target came from.
+ */
+async function refuseUnlockedTarget(
+  s: SyncSettings,
+  distributions: readonly LockedDistribution[],
+  target: string,
+  from: Interpreter | undefined,
+): Promise<void> {
+  const locked = new Set<string>();
+  for (const d of distributions) for (const t of d.targets) locked.add(t);
+  if (locked.size === 0 || locked.has(target)) return;
+  const { loadSettings } = await import('./settingsFile.js');
+  const settings = await loadSettings({
+    cwd: s.cwd,
+    project: s.project,
+    env: s.env ?? process.env,
+    flags: {},
+  });
+  if (settings.list('python.targets').includes(target)) return;
+  const list = [...locked].sort();
+  const why = from === undefined ? '' : ` (the target of ${from.executable}, Python ${from.version})`;
+  throw new MochiPkgError(
+    'sync-target-not-locked',
+    `mochi.lock pins no Python distribution for ${target}${why}; it is locked for ${list.join(', ')}`,
+    {
+      hint: `add "${target}" to python.targets in mochi.toml and run \`mochi-pkg lock\`, or install a locked target: \`mochi-pkg sync --target ${list[0]} --interpreter <python${list[0]!.split('-')[0]}>\``,
+    },
+  );
+}
+
+/**
  * Sync writes the bridge's go.mod, go.sum and vendor/ under `.mochi/go` (moving the old vendor/
  * aside and removing it) and builds environments under `.mochi/python/.envs` (removing the ones
  * no link names). A repository that commits one of these folders, or `.mochi` itself, as a
@@ -311,6 +345,12 @@ export async function syncProject(s: SyncSettings): Promise<SyncResult> {
   const platform = process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux';
   const target = s.target ?? `${interpreter.version}-${platform}`;
   const pythonVersion = target.split('-')[0] as string;
+  await refuseUnlockedTarget(
+    s,
+    lock.distributions ?? [],
+    target,
+    s.target === undefined ? interpreter : undefined,
+  );
   const wanted = wantedFor(lock.distributions ?? [], target);
   const cacheRoot =
     s.cacheDir === undefined

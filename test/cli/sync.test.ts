@@ -134,6 +134,29 @@ describe('mochi-pkg sync', () => {
     expect(r.err).toMatch(/error\[sync-missing-wheel\]: delta-1\.0-py3-none-any\.whl .* is not in the cache/);
   });
 
+  it('refuses a target the lock has no distribution for, unless python.targets names it', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'sync-project-'));
+    await writeLock(root, [alpha, beta]);
+    // This machine's python3 is 3.12; the lock was made for 3.11-linux only.
+    const newer = { executable: '/usr/bin/python3.12', version: '3.12' };
+    const r = await sync(root, cache, { probeInterpreter: async () => newer }, '--frozen', '--offline');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(
+      'error[sync-target-not-locked]: mochi.lock pins no Python distribution for 3.12-linux (the target of /usr/bin/python3.12, Python 3.12); it is locked for 3.11-linux',
+    );
+    expect(r.err).toContain('mochi-pkg sync --target 3.11-linux');
+    const explicit = await sync(root, cache, {}, '--frozen', '--offline', '--target', '3.10-linux');
+    expect([explicit.code, explicit.err]).toEqual([
+      2,
+      expect.stringContaining('pins no Python distribution for 3.10-linux; it is locked for 3.11-linux'),
+    ]);
+    // A target the project locks for, whose every distribution its markers leave out: an empty environment.
+    await writeFile(join(root, 'mochi.toml'), '[python]\ntargets = ["3.11-linux", "3.12-linux"]\n');
+    const empty = await sync(root, cache, { probeInterpreter: async () => newer }, '--frozen', '--offline');
+    expect([empty.code, empty.err]).toEqual([0, '']);
+    expect(empty.out).toContain('(0 distributions, target 3.12-linux)');
+  });
+
   it('never installs a tampered cached wheel', async () => {
     const own = await mkdtemp(join(tmpdir(), 'sync-cache-'));
     const rc = new RegistryCache(own);
@@ -204,7 +227,7 @@ describe('mochi-pkg sync', () => {
       syncWith(r, c, { goCacheDir, ...extra }, ...argv);
     const check = await sync(root, cache, {}, '--frozen', '--offline', '--check');
     expect(check.code).toBe(1);
-    expect(check.out).toContain('go.mod and go.sum differ from mochi.lock (1 Go modules)');
+    expect(check.out).toContain('go.mod and go.sum differ from mochi.lock (1 Go module)');
     const r = await sync(root, cache, {}, '--frozen', '--offline');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);

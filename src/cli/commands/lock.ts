@@ -12,6 +12,7 @@ import {
   eprintln,
   note,
   parseCommandArgs,
+  plural,
   printError,
   printJson,
   println,
@@ -176,10 +177,6 @@ function refuseUnreadable(ctx: CommandContext, e: LockfileError): number {
     `  hint: ${fix}, or run \`mochi-pkg lock --force\` to replace it; its Go hash pins would then be taken from the proxy again\n`,
   );
   return ExitCode.usage;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function entries(n: number): string {

@@ -8,6 +8,7 @@ import {
   type CommandContext,
   ExitCode,
   parseCommandArgs,
+  plural,
   printError,
   printJson,
   println,
@@ -82,7 +83,8 @@ function drifted(r: SyncResult): boolean {
 
 function summary(r: SyncResult, check: boolean): string[] {
   const c = r.changes;
-  if (c.upToDate) return [`${r.env}: up to date (${r.distributions} distributions, target ${r.target})`];
+  if (c.upToDate)
+    return [`${r.env}: up to date (${plural(r.distributions, 'distribution')}, target ${r.target})`];
   const verb = check ? 'would ' : '';
   const lines: string[] = [];
   if (c.added.length > 0) lines.push(`${verb}install ${names(c.added)}`);
@@ -91,7 +93,7 @@ function summary(r: SyncResult, check: boolean): string[] {
   if (c.added.length + c.changed.length + c.removed.length === 0)
     lines.push(`${verb}rebuild the environment`);
   lines.push(
-    `${r.env}: ${check ? 'differs from' : 'synced with'} mochi.lock (${r.distributions} distributions, target ${r.target})`,
+    `${r.env}: ${check ? 'differs from' : 'synced with'} mochi.lock (${plural(r.distributions, 'distribution')}, target ${r.target})`,
   );
   return lines;
 }
@@ -158,13 +160,13 @@ export async function runSync(ctx: CommandContext, extra: Partial<SyncSettings> 
       if (r.go !== undefined) {
         println(
           ctx,
-          `${r.go.dir}: go.mod and go.sum ${r.go.upToDate ? 'up to date' : check ? 'differ from mochi.lock' : 'written'} (${r.go.modules} Go modules)`,
+          `${r.go.dir}: go.mod and go.sum ${r.go.upToDate ? 'up to date' : check ? 'differ from mochi.lock' : 'written'} (${plural(r.go.modules, 'Go module')})`,
         );
         const v = r.go.vendor;
         if (v !== undefined) {
           println(
             ctx,
-            `${v.dir}: ${v.upToDate ? 'up to date' : check ? 'differs from mochi.lock' : 'written'} (${v.modules} modules, ${v.packages} packages, ${v.files} files)`,
+            `${v.dir}: ${v.upToDate ? 'up to date' : check ? 'differs from mochi.lock' : 'written'} (${plural(v.modules, 'module')}, ${plural(v.packages, 'package')}, ${plural(v.files, 'file')})`,
           );
         }
       }

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { ModuleGraph, minimalRequirements, modKey, type ModuleVersion } from '../../../src/go/mvs/index.js';
+import { ModuleGraph, type ModuleVersion, minimalRequirements, modKey } from '../../../src/go/mvs/index.js';
 import { describeWithOracle, goOracle } from '../../support/oracles.js';
 
 interface Case {
@@ -22,12 +22,17 @@ interface Case {
 /** `A` → the target (version ""); `B12` → B v1.12.0; `B5.hidden` → B v1.5.0. */
 function mod(s: string): ModuleVersion {
   const v = s.slice(1);
-  return { path: s.slice(0, 1), version: v === '' || v === 'none' ? v : `v1.${v.replace(/\.hidden$/, '')}.0` };
+  return {
+    path: s.slice(0, 1),
+    version: v === '' || v === 'none' ? v : `v1.${v.replace(/\.hidden$/, '')}.0`,
+  };
 }
 
 /** A build list or requirement list written back in the table's notation (hidden suffixes dropped). */
 function show(list: readonly ModuleVersion[]): string {
-  return list.map((m) => m.path + (m.version === '' || m.version === 'none' ? m.version : m.version.split('.')[1])).join(' ');
+  return list
+    .map((m) => m.path + (m.version === '' || m.version === 'none' ? m.version : m.version.split('.')[1]))
+    .join(' ');
 }
 
 /** The `build` and `req` lines of the table, each with its scenario's requirements. */
@@ -41,7 +46,11 @@ function cases(table: string): Case[] {
     const colon = line.indexOf(':');
     const key = line.slice(0, colon).trim().split(/\s+/);
     const val = line.slice(colon + 1).trim();
-    const want = val.split(/\s+/).filter(Boolean).map((f) => f.replace(/\.hidden$/, '')).join(' ');
+    const want = val
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((f) => f.replace(/\.hidden$/, ''))
+      .join(' ');
     if (key[0] === 'name') {
       scenario = val;
       reqs = new Map();
@@ -80,7 +89,10 @@ describeWithOracle(goOracle(), "cmd/go's MVS table (mvs_test.go)", () => {
   const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
   const source = readFileSync(join(goroot, 'src/cmd/go/internal/mvs/mvs_test.go'), 'utf8');
   const start = source.indexOf('var tests = `');
-  const table = source.slice(start + 'var tests = `'.length, source.indexOf('`', start + 'var tests = `'.length));
+  const table = source.slice(
+    start + 'var tests = `'.length,
+    source.indexOf('`', start + 'var tests = `'.length),
+  );
   const all = cases(table);
 
   it('reads the table (Go 1.19 has 37 build and 12 req lines)', () => {
