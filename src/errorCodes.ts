@@ -222,7 +222,7 @@ export const ERROR_CODES = {
   'registry-no-stubs': problem('neither the distribution nor a stub-only package has type information'),
   'registry-offline': problem('`--offline`, and what is needed is not in the cache'),
   'registry-bad-metadata': problem("a distribution's core metadata (METADATA or PEP 658 file) is unusable"),
-  'registry-bad-target': usage('a lock target names a platform other than linux, darwin or win32'),
+  'registry-bad-target': usage('a lock or sync target is not <X.Y>-<linux|darwin|win32>'),
 
   // installing locked wheels (sync)
   'install-bad-wheel': problem(

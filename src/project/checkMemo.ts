@@ -27,6 +27,7 @@ import { isAbsent } from '../util/read.js';
 import { VERSION } from '../version.js';
 import { goProxyList } from './goProxyList.js';
 import type { CheckLockResult, LockSettings } from './lockProject.js';
+import { projectRoot } from './root.js';
 import type { FlagValue, SettingKey, Settings } from './settings.js';
 import { loadSettings } from './settingsFile.js';
 
@@ -205,7 +206,7 @@ interface Parts {
 /** Every input of the check, or undefined when the settings reach a network. */
 async function inputs(s: MemoSettings, settings: Settings): Promise<Parts | undefined> {
   const env = s.env ?? process.env;
-  const root = resolve(s.cwd, s.project ?? '.');
+  const root = projectRoot(s.cwd, s.project);
   const dirs = new Set<string>(settings.list('python.stubs-dirs').map((d) => resolve(s.cwd, d)));
   // Each index as lockProject reads it (the default and the named ones): a URL, or a local directory
   // relative to cwd.

@@ -46,6 +46,7 @@ import {
 import { compareLocks, type Lock, type LockDiffEntry, parseLock } from './lockdoc.js';
 import { typeshedProvider } from './provider.js';
 import { registryProvider } from './registryProvider.js';
+import { projectRoot } from './root.js';
 import { loadSettings } from './settingsFile.js';
 import {
   type LockChange,
@@ -311,7 +312,7 @@ function closureTargets(
 }
 
 function rootOf(s: LockSettings): string {
-  return resolve(s.cwd, s.project ?? '.');
+  return projectRoot(s.cwd, s.project);
 }
 
 /**

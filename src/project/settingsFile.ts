@@ -1,11 +1,12 @@
 // Reading a project's settings: mochi.toml at the project root (the only I/O), then the pure resolver.
 import { homedir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { defaultCacheRoot } from '../go/cache/layout.js';
 import { DEFAULT_PROXY_URL } from '../go/proxy/goproxy.js';
 import { defaultPythonCacheRoot } from '../python/registry/cache.js';
 import { DEFAULT_INDEX_URL } from '../python/registry/defaults.js';
 import { readRegularFileIfExists } from '../util/read.js';
+import { projectRoot } from './root.js';
 import {
   type FlagValue,
   parseSettingsFile,
@@ -49,7 +50,7 @@ export async function readSettingsFile(dir: string): Promise<SettingsFile | unde
  */
 export async function loadSettings(options: LoadSettingsOptions): Promise<Settings> {
   const env = options.env ?? process.env;
-  const root = resolve(options.cwd, options.project ?? '.');
+  const root = projectRoot(options.cwd, options.project);
   const file = await readSettingsFile(root);
   // The defaults are the machine's, not the environment's (the environment is its own layer).
   const bare = { ...env, MOCHI_PYTHON_CACHE: undefined, MOCHI_GO_BRIDGE_CACHE: undefined };

@@ -20,6 +20,7 @@ import { compareFile, isSymlink, readRegularFileIfExists } from '../util/read.js
 import type { parseLock } from './lockdoc.js';
 import type { LockSettings } from './lockProject.js';
 import { LOCK_FILE, readProjectLock } from './lockRead.js';
+import { projectRoot } from './root.js';
 
 // The lock flow (stub builds, resolver) and the index client load only when needed, so a
 // `--frozen` sync that finds nothing to do starts fast.
@@ -320,7 +321,7 @@ async function refuseLinkedFolders(root: string): Promise<void> {
  * @throws {LockMissingError} no mochi.lock
  */
 export async function syncProject(s: SyncSettings): Promise<SyncResult> {
-  const root = resolve(s.cwd, s.project ?? '.');
+  const root = projectRoot(s.cwd, s.project);
   const path = join(root, LOCK_FILE);
   const lock = await readProjectLock(root);
   await refuseLinkedFolders(root);
@@ -344,6 +345,14 @@ export async function syncProject(s: SyncSettings): Promise<SyncResult> {
       : await (s.probeInterpreter ?? probePython)(s.interpreter ?? 'python3');
   const platform = process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux';
   const target = s.target ?? `${interpreter.version}-${platform}`;
+  // The target names the environment's folder: only the lock's own form (never a path).
+  if (!/^\d+\.\d+-(linux|darwin|win32)$/.test(target)) {
+    throw new MochiPkgError(
+      'registry-bad-target',
+      `the target ${JSON.stringify(target)} is not <X.Y>-<linux|darwin|win32>`,
+      { hint: 'e.g. --target 3.12-linux' },
+    );
+  }
   const pythonVersion = target.split('-')[0] as string;
   await refuseUnlockedTarget(
     s,

@@ -230,6 +230,37 @@ describe('bundled example (examples/weather-report)', () => {
     expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
   });
 
+  it('finds the project from a folder inside it, as go finds go.mod: the nearest mochi.toml or mochi.lock up', async () => {
+    const copy = await tmp();
+    await cp(example, copy, { recursive: true });
+    const inside = join(copy, 'src');
+    const check = await lock(inside, '--check');
+    expect([check.code, check.out, check.err]).toEqual([0, 'mochi.lock is up to date (9 entries)\n', '']);
+    const { stdout, stderr, seen } = captureStreams();
+    const env = { MOCHI_GO_BRIDGE_CACHE: join(cache, 'go') };
+    expect(await main({ argv: ['config'], stdout, stderr, env, cwd: inside })).toBe(0);
+    expect(seen.out.split('\n')[0]).toBe(`# ${join(copy, 'mochi.toml')}`);
+    // `--cwd` is the project as given: a folder without either file is a project of its own.
+    const given = await lock(inside, '--check', '--cwd', '.');
+    expect([given.code, given.err]).toEqual([
+      2,
+      expect.stringContaining(`${join(inside, 'mochi.lock')} does not exist`),
+    ]);
+    // The nearest marker wins: a nested project with its own mochi.toml is that project.
+    const nested = join(inside, 'tool');
+    await mkdir(nested);
+    await writeFile(join(nested, 'mochi.toml'), '');
+    const own = await lock(nested, '--check');
+    expect([own.code, own.err]).toEqual([
+      2,
+      expect.stringContaining(`${join(nested, 'mochi.lock')} does not exist`),
+    ]);
+    // A directory named mochi.lock marks nothing.
+    await rm(join(nested, 'mochi.toml'));
+    await mkdir(join(nested, 'mochi.lock'));
+    expect((await lock(nested, '--check')).code).toBe(0);
+  });
+
   it('runs the README Quick start pair, word for word: lock, then lock --check, with the built bin', async () => {
     const readme = await readFile(join(repo, 'README.md'), 'utf8');
     const block = /The main job[\s\S]*?```sh\n(.*)\n```/.exec(readme)?.[1];

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -150,6 +151,15 @@ describe('mochi-pkg sync', () => {
       2,
       expect.stringContaining('pins no Python distribution for 3.10-linux; it is locked for 3.11-linux'),
     ]);
+    // A target is the environment's folder name: only <X.Y>-<platform>, never a path.
+    for (const bad of ['3.x', '../../escaped', '3.12-linux/../..']) {
+      const r = await sync(root, cache, {}, '--frozen', '--offline', '--target', bad);
+      expect([r.code, r.err]).toEqual([
+        2,
+        expect.stringContaining(`error[registry-bad-target]: the target ${JSON.stringify(bad)} is not`),
+      ]);
+    }
+    expect(existsSync(join(root, '..', 'escaped'))).toBe(false);
     // A target the project locks for, whose every distribution its markers leave out: an empty environment.
     await writeFile(join(root, 'mochi.toml'), '[python]\ntargets = ["3.11-linux", "3.12-linux"]\n');
     const empty = await sync(root, cache, { probeInterpreter: async () => newer }, '--frozen', '--offline');

@@ -28,7 +28,8 @@ Settings (${SETTINGS_FILE} key, flag, environment variable):
 ${SETTINGS.map((s) => `  ${s.key.padEnd(keyWidth)}  ${(s.flag ?? '-').padEnd(14)} ${s.env ? `$${s.env}` : '-'}\n  ${''.padEnd(keyWidth)}  ${s.about}`).join('\n')}
 
 Flags:
-  --cwd <dir>          the project directory (default: the current directory)
+  --cwd <dir>          the project directory (default: the nearest directory, from the current
+                       one up, that holds mochi.toml or mochi.lock; else the current one)
   --json               {"file": path|null, "settings": [{key, value, source, origin, items?}]}
                        (items: the named indexes and sources, [{name, value, explicit?, origin}])
 ${settingFlagHelp}

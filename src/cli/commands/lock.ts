@@ -79,7 +79,8 @@ Flags:
                        "changes": [{ecosystem, name, from?, to?}]}; with --check: {"upToDate", "diff": [{kind, key, fields}],
                        "wrappers"?: [{alias, path, problem}]})
   --skipped            also list the names that were not wrapped, and why
-  --cwd <dir>          the project directory (default: the current directory)
+  --cwd <dir>          the project directory (default: the nearest directory, from the current
+                       one up, that holds mochi.toml or mochi.lock; else the current one)
   --stubs-dir <dir>    a typeshed-style stub directory (stubs/<Distribution>/, stdlib/); repeatable.
                        Default: $MOCHI_PYTHON_STUBS (a ${delimiter}-separated list),
                        else mochi.toml python.stubs-dirs

@@ -1,9 +1,7 @@
-// `mochi-pkg outdated`: for each locked Go module and Python distribution, the newest version the
-// imports allow and the newest overall, from the project's module proxy and package index.
-import { resolve } from 'node:path';
 import { goProxyList, lazyGoSource } from '../../project/goSource.js';
 import { absoluteIndexUrl, readProjectLock } from '../../project/lock.js';
 import { goOutdated, type OutdatedRow, pythonOutdated, renderOutdated } from '../../project/outdated.js';
+import { projectRoot } from '../../project/root.js';
 import { scanProject } from '../../project/scan.js';
 import { loadSettings } from '../../project/settingsFile.js';
 import { specifierSetToString } from '../../python/pep440/index.js';
@@ -27,7 +25,8 @@ target, not yanked). Versions come from go.proxy and the index each distribution
 (see \`mochi-pkg config\`). Changes nothing; exit 0 whether or not something is outdated.
 
 Flags:
-  --cwd <dir>          the project directory (default: the current directory)
+  --cwd <dir>          the project directory (default: the nearest directory, from the current
+                       one up, that holds mochi.toml or mochi.lock; else the current one)
   --json               {"rows": [{ecosystem, name, locked, allowed, newest}]}
 ${settingFlagHelp}
   -h, --help           show this help
@@ -46,7 +45,7 @@ Exit codes: 0 shown · 1 a proxy or index could not be read · 2 bad usage, moch
     if (positionals.length > 0) {
       throw new UsageError(`outdated: unexpected argument ${JSON.stringify(positionals[0])}`);
     }
-    const root = resolve(ctx.cwd, values.cwd ?? '.');
+    const root = projectRoot(ctx.cwd, values.cwd);
     const lock = await readProjectLock(root);
     const settings = await loadSettings({
       cwd: ctx.cwd,

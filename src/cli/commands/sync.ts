@@ -54,7 +54,8 @@ Flags:
   --go-cache-dir <dir> the verified Go module cache (default: $MOCHI_GO_BRIDGE_CACHE, else
                        $XDG_CACHE_HOME/mochi-pkg/go); laid out as GOMODCACHE/cache/download
   --json               machine-readable output: {target, env, upToDate, added, removed, changed, unchanged}
-  --cwd <dir>          the project directory (default: the current directory)
+  --cwd <dir>          the project directory (default: the nearest directory, from the current
+                       one up, that holds mochi.toml or mochi.lock; else the current one)
   --cache-dir <dir>    the Python cache (default: $MOCHI_PYTHON_CACHE, else
                        $XDG_CACHE_HOME/mochi-pkg/python)
   -h, --help           show this help
@@ -91,7 +92,7 @@ function summary(r: SyncResult, check: boolean): string[] {
   if (c.changed.length > 0) lines.push(`${verb}replace ${names(c.changed)}`);
   if (c.removed.length > 0) lines.push(`${verb}remove ${names(c.removed)}`);
   if (c.added.length + c.changed.length + c.removed.length === 0)
-    lines.push(`${verb}rebuild the environment`);
+    lines.push(`${verb}${c.created ? 'create' : 'rebuild'} the environment`);
   lines.push(
     `${r.env}: ${check ? 'differs from' : 'synced with'} mochi.lock (${plural(r.distributions, 'distribution')}, target ${r.target})`,
   );

@@ -1,9 +1,9 @@
 // `mochi-pkg tree`: the resolved graph of both ecosystems from mochi.lock, or inverted (why is this here).
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { artifactPath } from '../../go/cache/layout.js';
 import { parseLax } from '../../go/modfile/index.js';
 import { LOCK_FILE, readProjectLock } from '../../project/lock.js';
+import { projectRoot } from '../../project/root.js';
 import { loadSettings } from '../../project/settingsFile.js';
 import { invertedTree, lockTree, renderTree } from '../../project/tree.js';
 import { type Command, ExitCode, note, parseCommandArgs, printJson, UsageError } from '../context.js';
@@ -23,7 +23,8 @@ note). A node that repeats an ancestor is marked (cycle) and not expanded. Reads
 network.
 
 Flags:
-  --cwd <dir>          the project directory (default: the current directory)
+  --cwd <dir>          the project directory (default: the nearest directory, from the current
+                       one up, that holds mochi.toml or mochi.lock; else the current one)
   --invert <name>      why is <name> here: the distribution or module at the root, and below it
                        what requires it, up to the imports (Python names compared normalised)
   --depth <n>          show at most <n> levels below each root
@@ -57,7 +58,7 @@ Exit codes: 0 shown · 2 bad usage, mochi.lock missing or unreadable, or --inver
       }
       depth = Number(values.depth);
     }
-    const root = resolve(ctx.cwd, values.cwd ?? '.');
+    const root = projectRoot(ctx.cwd, values.cwd);
     const lock = await readProjectLock(root);
     const settings = await loadSettings({
       cwd: ctx.cwd,

@@ -48,6 +48,8 @@ export interface EnvChanges {
   readonly unchanged: number;
   /** True when the environment already matched and nothing was written. */
   readonly upToDate: boolean;
+  /** True when the target had no environment yet. */
+  readonly created: boolean;
 }
 
 /** State file name inside an environment. */
@@ -116,6 +118,7 @@ export function diffEnv(
     changed: changed.sort(byName),
     unchanged,
     upToDate: current !== undefined && sameVariant && added.length + removed.length + changed.length === 0,
+    created: current === undefined,
   };
 }
 

@@ -1,0 +1,26 @@
+// Which folder is the project: the one `--cwd` names, else the nearest one up from the current
+// folder that holds a mochi.toml or a mochi.lock (as cmd/go finds go.mod and uv pyproject.toml),
+// else the current folder itself (a new project).
+import { statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+/** The files that mark a project's root folder. */
+export const PROJECT_MARKERS = ['mochi.toml', 'mochi.lock'] as const;
+
+/**
+ * The project folder for a command run in `cwd`: `project` resolved against `cwd` when given (used
+ * as it is, even without a mochi.toml), else the nearest of `cwd` and its parents that holds a
+ * regular file named mochi.toml or mochi.lock, else `cwd`. Only existence checks; nothing is read.
+ */
+export function projectRoot(cwd: string, project?: string | undefined): string {
+  const start = resolve(cwd, project ?? '.');
+  if (project !== undefined) return start;
+  for (let dir = start; ; ) {
+    for (const name of PROJECT_MARKERS) {
+      if (statSync(join(dir, name), { throwIfNoEntry: false })?.isFile() === true) return dir;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return start;
+    dir = parent;
+  }
+}
