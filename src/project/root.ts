@@ -11,13 +11,24 @@ export const PROJECT_MARKERS = ['mochi.toml', 'mochi.lock'] as const;
  * The project folder for a command run in `cwd`: `project` resolved against `cwd` when given (used
  * as it is, even without a mochi.toml), else the nearest of `cwd` and its parents that holds a
  * regular file named mochi.toml or mochi.lock, else `cwd`. Only existence checks; nothing is read.
+ *
+ * A marker in a parent folder that belongs to another user ends the search at `cwd`: on a shared
+ * machine anyone can leave a `/tmp/mochi.toml` (with `go.sumdb = "off"` and their own proxy) above
+ * another user's folders, as git's `safe.directory` check guards against for `.git`. `uid` is the
+ * user to trust (default this process's; none on Windows).
  */
-export function projectRoot(cwd: string, project?: string | undefined): string {
+export function projectRoot(
+  cwd: string,
+  project?: string | undefined,
+  uid: number | undefined = process.getuid?.(),
+): string {
   const start = resolve(cwd, project ?? '.');
   if (project !== undefined) return start;
   for (let dir = start; ; ) {
     for (const name of PROJECT_MARKERS) {
-      if (statSync(join(dir, name), { throwIfNoEntry: false })?.isFile() === true) return dir;
+      const st = statSync(join(dir, name), { throwIfNoEntry: false });
+      if (st?.isFile() !== true) continue;
+      return dir === start || uid === undefined || st.uid === uid ? dir : start;
     }
     const parent = dirname(dir);
     if (parent === dir) return start;
