@@ -469,7 +469,7 @@ export async function checkLock(settings: LockSettings): Promise<CheckLockResult
   );
   return {
     path,
-    upToDate: diff.length === 0 && wrappers.length === 0,
+    upToDate: diff.length === 0 && wrappers.every((w) => w.problem === 'line-endings'),
     diff,
     wrappers,
     canonical: bytes.equals(Buffer.from(p.text, 'utf8')),

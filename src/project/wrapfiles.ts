@@ -21,8 +21,12 @@ export interface WrapperFileProblem {
   readonly alias: string;
   /** Path relative to the project root, `/`-separated: `python_wrap/<alias>/<file>`. */
   readonly path: string;
-  /** `missing`: not on disk; `edited`: its bytes differ from what `lock` would write. */
-  readonly problem: 'missing' | 'edited';
+  /**
+   * `missing`: not on disk; `edited`: its bytes differ from what `lock` would write;
+   * `line-endings`: they differ only in ending every line with CRLF (a checkout with git's
+   * `core.autocrlf`), which is not drift: the declarations are the same.
+   */
+  readonly problem: 'missing' | 'edited' | 'line-endings';
 }
 
 /** What {@link writeWrapperFolders} changed, as project-relative paths, sorted. */
@@ -88,7 +92,8 @@ export async function writeWrapperFolders(
 
 /**
  * Compares the wrapper files on disk with what `lock` would write: every file of every alias must
- * exist with exactly these bytes. Returns the problems sorted by path (empty when all match).
+ * exist with exactly these bytes, or with these lines ended by CRLF (`line-endings`, not drift).
+ * Returns the problems sorted by path (empty when all match).
  */
 export async function checkWrapperFolders(
   root: string,
@@ -101,10 +106,16 @@ export async function checkWrapperFolders(
     const dir = folderOf(root, f.alias);
     const elsewhere = linked || (await isSymlink(dir));
     for (const [name, text] of f.files) {
-      const found = elsewhere ? 'different' : await compareFile(join(dir, name), Buffer.from(text, 'utf8'));
+      const file = join(dir, name);
+      const found = elsewhere ? 'different' : await compareFile(file, Buffer.from(text, 'utf8'));
       const path = `${WRAP_DIR}/${f.alias}/${name}`;
       if (found === 'absent') out.push({ alias: f.alias, path, problem: 'missing' });
-      else if (found === 'different') out.push({ alias: f.alias, path, problem: 'edited' });
+      else if (found === 'different') {
+        const crlf =
+          text.includes('\n') &&
+          (await compareFile(file, Buffer.from(text.replaceAll('\n', '\r\n'), 'utf8')));
+        out.push({ alias: f.alias, path, problem: crlf === 'same' ? 'line-endings' : 'edited' });
+      }
     }
   }
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

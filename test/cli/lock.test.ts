@@ -150,6 +150,32 @@ describe('bundled example (examples/weather-report)', () => {
     expect((await exampleLock(copy, '--check')).code).toBe(0);
   });
 
+  it('wrapper files checked out with CRLF line endings (git core.autocrlf) are not drift: a note, and lock rewrites them', async () => {
+    const copy = await tmp();
+    await cp(example, copy, { recursive: true });
+    const file = join(copy, 'python_wrap/weather/wrapper.mochi');
+    const lf = await readFile(file, 'utf8');
+    expect(lf).toContain('\n');
+    await writeFile(file, lf.replaceAll('\n', '\r\n'));
+    const r = await exampleLock(copy, '--check', '--json');
+    expect([r.code, JSON.parse(r.out)]).toEqual([
+      0,
+      {
+        upToDate: true,
+        diff: [],
+        wrappers: [{ alias: 'weather', path: 'python_wrap/weather/wrapper.mochi', problem: 'line-endings' }],
+      },
+    ]);
+    const text = await exampleLock(copy, '--check');
+    expect([text.code, text.out]).toEqual([0, 'mochi.lock is up to date (9 entries)\n']);
+    expect(text.err).toContain('note: python_wrap/weather/wrapper.mochi ends its lines with CRLF');
+    // CRLF and an edit: drift, as any edit.
+    await writeFile(file, `${lf.replaceAll('\n', '\r\n')}extern python fun extra(): int\r\n`);
+    expect((await exampleLock(copy, '--check')).out).toBe('edited python_wrap/weather/wrapper.mochi\n');
+    expect((await exampleLock(copy)).out).toContain('python_wrap: wrote 1 file, removed 0 folders\n');
+    expect(await readFile(file, 'utf8')).toBe(lf);
+  });
+
   it('a FIFO, a link to /dev/zero or a directory in place of a wrapper file is edited, never read; lock replaces the first two', async () => {
     const copy = await tmp();
     await cp(example, copy, { recursive: true });

@@ -140,7 +140,8 @@ Output of --check on drift: one line per entry, \`added <name>:<alias>\`, \`remo
 or \`changed <name>:<alias> (<field>, …)\` for Python entries and the same with the module path
 for Go entries (\`changed example.com/greet (version, zip-h1, mod-h1)\`), one line per wrapper file
 that is \`missing\` or \`edited\` (\`edited python_wrap/<alias>/wrapper.mochi\`), then a hint to run
-\`mochi-pkg lock\`.
+\`mochi-pkg lock\`. A wrapper file that differs only in CRLF line endings (a checkout with git's
+core.autocrlf) is not drift: a note names it (\`line-endings\` in --json).
 
 Exit codes:
   0  lock written or already up to date; with --check, the lock is up to date
@@ -302,10 +303,16 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
         println(ctx, `${LOCK_FILE} is up to date (${entries(r.totals.entries)})`);
         if (!r.canonical)
           note(ctx, `${LOCK_FILE} is not in canonical form; \`mochi-pkg lock\` would rewrite it`);
+        for (const w of r.wrappers) {
+          note(
+            ctx,
+            `${w.path} ends its lines with CRLF (git's core.autocrlf?); \`mochi-pkg lock\` would rewrite it (\`python_wrap/** -text\` in .gitattributes keeps it as written)`,
+          );
+        }
       } else {
         const { formatLockDiff } = await import('../../project/lockdoc.js');
         for (const d of r.diff) println(ctx, formatLockDiff(d));
-        for (const w of r.wrappers) println(ctx, `${w.problem} ${w.path}`);
+        for (const w of r.wrappers) if (w.problem !== 'line-endings') println(ctx, `${w.problem} ${w.path}`);
         const what = r.diff.length > 0 ? `${LOCK_FILE} is out of date` : 'the wrapper files are out of date';
         ctx.stderr.write(`error[lockfile-drift]: ${what}\n  hint: run \`mochi-pkg lock\` to update it\n`);
       }
