@@ -9,8 +9,9 @@
 //   mochi.lock, mochi.toml and each *.mochi file, and path, size, mtime, ctime and inode of all others
 //   (wrapper files, stubs, path+ modules, a file:// index or proxy kept in the project);
 // - the same stamps of every file under each stub directory, a file:// index or Go proxy directory
-//   outside the project, the Go module cache and the Python registry cache (wheels, metadata; pages
-//   only with --offline: online, every check fetches them again).
+//   outside the project (read with --offline too: local files are not the network), the Go module
+//   cache and the Python registry cache (wheels, metadata; pages only with --offline: online, every
+//   check fetches them again).
 // A check whose answer could depend on anything else is never memoised: one that reaches a network
 // (an http(s) index or proxy, unless --offline), a git stub source, a path+ import outside the project
 // or under a skipped folder, a symbolic link anywhere in the stamped trees, or an answer with drift,
@@ -220,16 +221,14 @@ async function inputs(s: MemoSettings, settings: Settings): Promise<Parts | unde
     if (index !== undefined) dirs.add(index);
     else if (!s.offline) return undefined;
   }
-  // The GOPROXY list as lockProject reads it (offline: the module cache only).
+  // The GOPROXY list as lockProject reads it (offline: its file:// entries, then the module cache).
   const goproxy = goProxyList({ ...env, ...settings.goEnv() }.GOPROXY, s.cwd);
-  if (!s.offline) {
-    if (goproxy === undefined) return undefined;
-    for (const p of goproxy.split(/[,|]/).map((x) => x.trim())) {
-      if (p === 'off') continue;
-      const d = fileUrlDir(p);
-      if (d === undefined) return undefined;
-      dirs.add(d);
-    }
+  if (goproxy === undefined && !s.offline) return undefined;
+  for (const p of (goproxy ?? '').split(/[,|]/).map((x) => x.trim())) {
+    if (p === 'off' || p === '') continue;
+    const d = fileUrlDir(p);
+    if (d !== undefined) dirs.add(d);
+    else if (!s.offline) return undefined;
   }
   const pythonCache = settings.string('python.cache-dir') ?? '';
   const goCache = settings.string('go.cache-dir') ?? '';

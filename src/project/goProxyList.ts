@@ -16,3 +16,16 @@ export function goProxyList(value: string | undefined, cwd: string): string | un
     })
     .join('');
 }
+
+/**
+ * The GOPROXY list of an `--offline` run: its `file://` entries (local folders are not the network,
+ * as uv's `--offline` still reads local files), in order, then `off` — so a module that no local
+ * proxy has is looked up in the module cache only. A list without local entries is `off`.
+ */
+export function offlineGoProxyList(list: string | undefined): string {
+  const local = (list ?? '')
+    .split(/[,|]/)
+    .map((p) => p.trim())
+    .filter((p) => /^file:\/\//i.test(p));
+  return [...local, 'off'].join(',');
+}

@@ -2,9 +2,9 @@
 import { fromGoProxy, type ModuleSource } from '../go/proxy/index.js';
 import { loadNetrc, lookupNetrc, netrcPath } from '../util/netrc.js';
 import { VERSION } from '../version.js';
-import { goProxyList } from './goProxyList.js';
+import { goProxyList, offlineGoProxyList } from './goProxyList.js';
 
-export { goProxyList };
+export { goProxyList, offlineGoProxyList };
 
 /**
  * The module source for a GOPROXY list (`undefined`: the default proxy), with credentials from

@@ -89,9 +89,10 @@ export async function loadPythonBuild(options: PythonBuildOptions = {}): Promise
 }
 
 /** The lock's file name inside the project directory. */
-import { LOCK_FILE, readLock } from './lockRead.js';
+import { absoluteIndexUrl, LOCK_FILE, readLock } from './lockRead.js';
 
 export { LOCK_FILE, readLock, readProjectLock } from './lockRead.js';
+export { absoluteIndexUrl };
 
 /** Builds wrappers and shims from targets: the Python build of `mochi-pkg/python`, injected. */
 export type BuildFn = (req: BuildRequest) => BuildResult | Promise<BuildResult>;
@@ -354,13 +355,6 @@ async function followClosure(
 export function projectIndexUrl(indexUrl: string, root: string): string {
   const base = pathToFileURL(join(root, '/')).href;
   return indexUrl.startsWith(base) ? `./${indexUrl.slice(base.length)}` : indexUrl;
-}
-
-/** The inverse of {@link projectIndexUrl}: `./dir/` back to a `file://` URL under `root`. */
-export function absoluteIndexUrl(indexUrl: string, root: string): string {
-  return indexUrl.startsWith('./')
-    ? new URL(indexUrl.slice(2), pathToFileURL(join(root, '/'))).href
-    : indexUrl;
 }
 
 /**

@@ -31,7 +31,7 @@ import { isAbsent } from '../util/read.js';
 import { cachedBuild } from './buildCache.js';
 import { lockSettingsFlags } from './checkMemo.js';
 import { LockMissingError } from './errors.js';
-import { goProxyList, lazyGoSource } from './goSource.js';
+import { goProxyList, lazyGoSource, offlineGoProxyList } from './goSource.js';
 import {
   absoluteIndexUrl,
   type BuildFn,
@@ -227,7 +227,7 @@ async function plan(
   const goEnv = { ...env, ...settings.goEnv() };
   // Offline, Go modules come from the cache only (GOPROXY=off), as Python stubs do.
   const proxyList = goProxyList(goEnv.GOPROXY, s.cwd);
-  const goProxy = s.offline ? 'off' : proxyList;
+  const goProxy = s.offline ? offlineGoProxyList(proxyList) : proxyList;
   const targets = settings.list('python.targets');
   const python = s.python;
   // `lock` checks new Go hashes against the checksum database named by the effective settings.

@@ -1,5 +1,6 @@
 // Reading mochi.lock from a project folder: one reader for every command, light to import (no lock flow, no stub builds).
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { LockfileError, MAX_LOCK_BYTES } from '../lock/errors.js';
 import { FileReadError, readRegularFileIfExists } from '../util/read.js';
 import { LockMissingError } from './errors.js';
@@ -47,4 +48,11 @@ export async function readProjectLock(root: string): Promise<Lock> {
   const bytes = await readLock(root);
   if (bytes === undefined) throw new LockMissingError(path);
   return parseLock(bytes, { fileName: path });
+}
+
+/** The inverse of `projectIndexUrl` (lock.ts): `./dir/` back to a `file://` URL under `root`. */
+export function absoluteIndexUrl(indexUrl: string, root: string): string {
+  return indexUrl.startsWith('./')
+    ? new URL(indexUrl.slice(2), pathToFileURL(join(root, '/'))).href
+    : indexUrl;
 }

@@ -19,7 +19,7 @@ import { writeFileAtomic } from '../util/atomic.js';
 import { compareFile, isSymlink, readRegularFileIfExists } from '../util/read.js';
 import type { parseLock } from './lockdoc.js';
 import type { LockSettings } from './lockProject.js';
-import { LOCK_FILE, readProjectLock } from './lockRead.js';
+import { absoluteIndexUrl, LOCK_FILE, readProjectLock } from './lockRead.js';
 import { projectRoot } from './root.js';
 
 // The lock flow (stub builds, resolver) and the index client load only when needed, so a
@@ -154,11 +154,15 @@ async function syncGoBridge(
   }
   // Every locked module into the verified cache, so the bridge builds offline (GOPROXY=off).
   const goEnv = { ...env, ...settings.goEnv() };
-  const { goProxyList, lazyGoSource } = await import('./goSource.js');
+  const { goProxyList, lazyGoSource, offlineGoProxyList } = await import('./goSource.js');
   const cache = await Cache.open(settings.string('go.cache-dir')!);
-  const source = lazyGoSource(s.offline ? 'off' : goProxyList(goEnv.GOPROXY, s.cwd), goEnv);
+  // Offline: local (file://) proxies still serve, then the cache alone.
+  const proxies = s.offline
+    ? offlineGoProxyList(goProxyList(goEnv.GOPROXY, s.cwd))
+    : goProxyList(goEnv.GOPROXY, s.cwd);
+  const source = lazyGoSource(proxies, goEnv);
   const filled = await fillCache(cache, source, lock.go, {
-    ...(s.offline ? { offline: true } : {}),
+    ...(proxies === 'off' ? { offline: true } : {}),
     // vendor/ is made from the zips just verified: kept in memory, not read and hashed twice.
     ...(s.goVendor ? { keepZips: true } : {}),
     onDownload: (module, version) => s.onSyncEvent?.({ kind: 'go-download', module, version }),
@@ -371,7 +375,10 @@ export async function syncProject(s: SyncSettings): Promise<SyncResult> {
     const cached = await cache.getContent(d.sha256);
     if (cached !== undefined) return cached;
     const locked = (lock.distributions ?? []).find((x) => x.name === d.name && x.version === d.version);
-    if (s.offline || locked === undefined) {
+    // The lock keeps an index inside the project as `./<dir>/`: it is read from this project's copy.
+    const indexUrl = locked === undefined ? undefined : absoluteIndexUrl(locked.indexUrl, root);
+    // Offline, a local (file://) index is still read: it is not the network.
+    if (indexUrl === undefined || (s.offline && !/^file:/i.test(indexUrl))) {
       throw new MochiPkgError(
         'sync-missing-wheel',
         `${d.wheel} (sha256 ${d.sha256}) is not in the cache ${cacheRoot}`,
@@ -384,11 +391,11 @@ export async function syncProject(s: SyncSettings): Promise<SyncResult> {
     }
     s.onSyncEvent?.({ kind: 'download', name: d.name, wheel: d.wheel });
     const { IndexClient } = await import('../python/registry/client.js');
-    const client = new IndexClient(locked.indexUrl, {});
+    const client = new IndexClient(indexUrl, {});
     const page = await client.getProject(d.name);
     const file = page.files.find((f) => f.filename === d.wheel);
     if (file === undefined) {
-      throw new MochiPkgError('sync-missing-wheel', `${locked.indexUrl} no longer lists ${d.wheel}`, {
+      throw new MochiPkgError('sync-missing-wheel', `${indexUrl} no longer lists ${d.wheel}`, {
         hint: 'run `mochi-pkg lock` to pick a wheel the index still has',
       });
     }

@@ -381,15 +381,18 @@ describe('lock with import go on the example project (offline, bundled file:// p
     }
   });
 
-  it('--offline takes Go modules from the cache only, even with a proxy given', async () => {
+  it('--offline takes Go modules from the cache and local proxies only, never from a remote one', async () => {
     const root = await copy();
     // A run with the proxy fills the caches (the Python index pages too, which --offline also needs).
     expect((await lock(root, './go/proxy', '--check')).code).toBe(0);
-    // With an empty Go cache, --offline must not fall back to the proxy.
-    const { ctx, seen } = context(root, './go/proxy', ['lock', '--check', '--offline']);
-    const code = await main({ ...ctx, env: { MOCHI_GO_BRIDGE_CACHE: await tmp(), GOSUMDB: 'off' } });
+    // With an empty Go cache, --offline must not fall back to a remote proxy.
+    const remote = context(root, 'https://proxy.invalid', ['lock', '--check', '--offline']);
+    const code = await main({ ...remote.ctx, env: { MOCHI_GO_BRIDGE_CACHE: await tmp(), GOSUMDB: 'off' } });
     expect(code).toBe(1);
-    expect(seen.err).toMatch(/error\[proxy-off\]/);
+    expect(remote.seen.err).toMatch(/error\[proxy-off\]/);
+    // A local (directory) proxy is no network: read offline with an empty Go cache.
+    const local = context(root, './go/proxy', ['lock', '--check', '--offline']);
+    expect(await main({ ...local.ctx, env: { MOCHI_GO_BRIDGE_CACHE: await tmp(), GOSUMDB: 'off' } })).toBe(0);
     // With the filled cache, the same check passes offline.
     expect((await lockMain(root, './go/proxy', '--check', '--offline')).code).toBe(0);
   });

@@ -59,8 +59,9 @@ describeWithOracle(oracle, 'sync: locked Go modules in the cache, buildable offl
       '--go-cache-dir',
       goCache,
     ];
-    // Offline with an empty cache: a clear error naming the module.
-    const off = await goOnly('sync', root, [...args, '--offline', '--go-proxy', proxy]);
+    // Offline with an empty cache: a clear error naming the module. (A local file:// proxy would
+    // still be read offline: the proxy given here is a remote one, never asked.)
+    const off = await goOnly('sync', root, [...args, '--offline', '--go-proxy', 'http://127.0.0.1:9']);
     expect(off.code).toBe(1);
     expect(off.err).toMatch(/sync-missing-module.*@v/s);
 

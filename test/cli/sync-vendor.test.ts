@@ -264,7 +264,9 @@ describeWithOracle(oracle, 'sync --go-vendor: the files and modules.txt of go mo
     const evil = buildZip(entries);
     await writeFile(zip, evil);
     await rm(vendorDir, { recursive: true });
-    const offline = await goOnly('sync', root, [...syncArgs(), '--offline']);
+    // Offline with a remote proxy (never asked; a local file:// one would be read offline).
+    const remote = syncArgs().map((a) => (a === proxy ? 'http://127.0.0.1:9' : a));
+    const offline = await goOnly('sync', root, [...remote, '--offline']);
     expect(offline.code).not.toBe(0);
     expect(offline.err).toMatch(/example\.com\/a@v1\.0\.0/);
     expect(existsSync(vendorDir)).toBe(false);

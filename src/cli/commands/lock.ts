@@ -91,8 +91,9 @@ Flags:
                        index, or, for a name mochi.toml declares, its URL replaced (explicit
                        kept); repeatable. Default: $MOCHI_PYTHON_INDEX (space-separated), then
                        mochi.toml. [python.sources] pins distributions to a named index
-  --offline            resolve index imports from the cache only (pages and wheels fetched before),
-                       and Go modules from the module cache only (as --go-proxy off)
+  --offline            no network: index imports from the cache (pages and wheels fetched before)
+                       and Go modules from the module cache; local (file://, directory) indexes and
+                       Go proxies are still read
   --cache-dir <dir>    cache for git and index sources (default: $MOCHI_PYTHON_CACHE, else mochi.toml
                        python.cache-dir, else $XDG_CACHE_HOME/mochi-pkg/python)
 ${PYTHON_TARGET_HELP}

@@ -44,7 +44,8 @@ Flags:
   --target <X.Y-plat>  the lock target to install (default: the interpreter's X.Y on this platform)
   --interpreter <cmd>  the Python that scripts are written for (default: python3 on PATH, asked
                        for its sys.executable; an absolute path with --target is used as given)
-  --offline            use cached wheels and Go modules only; a missing one is an error
+  --offline            no network: cached wheels and Go modules, and local (file://) indexes and
+                       Go proxies; a missing one is an error
   --go-proxy <list>    GOPROXY list Go modules are fetched from (default: $GOPROXY); entries
                        starting with . or / are directories
   --go-vendor          also write the bridge's vendor/ and vendor/modules.txt exactly as

@@ -128,8 +128,16 @@ export class IndexSession {
     }
   }
 
+  /**
+   * Whether `--offline` keeps `url` from being read: every URL but a `file://` one (a local index
+   * is not the network, as uv's `--offline` still reads local files).
+   */
+  private refused(url: string): boolean {
+    return this.options.offline === true && !/^file:/i.test(url);
+  }
+
   private async loadPage(indexUrl: string, name: string): Promise<ProjectPage> {
-    if (this.options.offline) {
+    if (this.refused(indexUrl)) {
       const cached = await this.cache.getPage(indexUrl, name);
       if (cached === undefined) {
         throw new RegistryError(
@@ -164,7 +172,7 @@ export class IndexSession {
     if (sha === undefined) verifyDownload(file, new Uint8Array()); // throws registry-unhashed
     const cached = await this.cache.getContent(sha!);
     if (cached !== undefined) return cached;
-    if (this.options.offline) {
+    if (this.refused(file.url)) {
       throw new RegistryError(
         'registry-offline',
         `offline: ${file.filename} (sha256 ${sha}) is not in the cache`,
@@ -231,7 +239,7 @@ export class IndexSession {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
     if (cached !== undefined) return parseCoreMetadata(cached, file.filename);
-    if (this.options.offline) {
+    if (this.refused(file.url)) {
       throw new RegistryError(
         'registry-offline',
         `offline: the metadata of ${file.filename} is not in the cache`,
