@@ -58,12 +58,18 @@ export type SyncEvent =
 
 /** What sync did (or, dry run, would do). */
 export interface SyncResult {
-  readonly target: string;
-  /** The environment link (`<project>/.mochi/python/<target>`). */
-  readonly env: string;
-  readonly interpreter: Interpreter;
-  readonly changes: EnvChanges;
-  readonly distributions: number;
+  /**
+   * The Python environment, absent when the lock pins no Python distribution and this machine has
+   * no Python (nor was one or a target named): a Go-only project needs no interpreter.
+   */
+  readonly python?: {
+    readonly target: string;
+    /** The environment link (`<project>/.mochi/python/<target>`). */
+    readonly env: string;
+    readonly interpreter: Interpreter;
+    readonly changes: EnvChanges;
+    readonly distributions: number;
+  };
   /** The Go bridge's go.mod and go.sum under `.mochi/go/`, when the lock pins Go modules. */
   readonly go?: {
     readonly dir: string;
@@ -250,6 +256,24 @@ export async function probePython(command: string): Promise<Interpreter> {
   }
 }
 
+/**
+ * The Python of a sync: an absolute `--interpreter` with `--target` as given (no process started),
+ * else the one `--interpreter` (default `python3`) names, asked for its path and version. When
+ * `optional` (the lock pins no Python distribution) and neither flag was given, a machine without
+ * Python gets undefined: there is nothing to install with it.
+ */
+async function interpreterFor(s: SyncSettings, optional: boolean): Promise<Interpreter | undefined> {
+  if (s.interpreter?.startsWith('/') && s.target !== undefined) {
+    return { executable: s.interpreter, version: s.target.split('-')[0] as string };
+  }
+  try {
+    return await (s.probeInterpreter ?? probePython)(s.interpreter ?? 'python3');
+  } catch (e) {
+    if (optional && s.interpreter === undefined && s.target === undefined) return undefined;
+    throw e;
+  }
+}
+
 /** The distributions and wheels a target installs (pure). */
 export function wantedFor(
   distributions: readonly LockedDistribution[],
@@ -342,11 +366,11 @@ export async function syncProject(s: SyncSettings): Promise<SyncResult> {
       );
     }
   }
-  // An absolute interpreter path with an explicit target is used as given (no process started).
-  const interpreter =
-    s.interpreter?.startsWith('/') && s.target !== undefined
-      ? { executable: s.interpreter, version: s.target.split('-')[0] as string }
-      : await (s.probeInterpreter ?? probePython)(s.interpreter ?? 'python3');
+  const interpreter = await interpreterFor(s, (lock.distributions ?? []).length === 0);
+  if (interpreter === undefined) {
+    const go = await syncGoBridge(s, root, lock, s.dryRun === true);
+    return go === undefined ? {} : { go };
+  }
   const platform = process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux';
   const target = s.target ?? `${interpreter.version}-${platform}`;
   // The target names the environment's folder: only the lock's own form (never a path).
@@ -436,11 +460,7 @@ export async function syncProject(s: SyncSettings): Promise<SyncResult> {
   }
   const go = await syncGoBridge(s, root, lock, s.dryRun === true);
   return {
-    target,
-    env: envPath(root, target),
-    interpreter,
-    changes,
-    distributions: wanted.length,
+    python: { target, env: envPath(root, target), interpreter, changes, distributions: wanted.length },
     ...(go === undefined ? {} : { go }),
   };
 }

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runSync } from '../../src/cli/commands/sync.js';
 import { main } from '../../src/cli/main.js';
+import { MochiPkgError } from '../../src/errors.js';
 import type { SyncSettings } from '../../src/project/index.js';
 import { parseLock, renderLock } from '../../src/project/lockdoc.js';
 import type { LockedDistribution } from '../../src/python/lockfile/index.js';
@@ -133,6 +134,48 @@ describe('mochi-pkg sync', () => {
     const r = await sync(root, cache, {}, '--frozen', '--offline');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/error\[sync-missing-wheel\]: delta-1\.0-py3-none-any\.whl .* is not in the cache/);
+  });
+
+  it('needs no Python for a lock that pins no Python distribution (a Go-only project)', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'sync-project-'));
+    await writeLock(root, []);
+    // What probePython throws when no python3 runs.
+    const noPython = async () => {
+      throw new MochiPkgError('usage', 'sync: cannot run the Python interpreter "python3"');
+    };
+    const r = await sync(root, cache, { probeInterpreter: noPython }, '--frozen', '--offline');
+    expect([r.code, r.out, r.err]).toEqual([
+      0,
+      'no Python environment: mochi.lock pins no Python distribution\n',
+      '',
+    ]);
+    expect(existsSync(join(root, '.mochi', 'python'))).toBe(false);
+    const j = await sync(root, cache, { probeInterpreter: noPython }, '--frozen', '--json');
+    expect(JSON.parse(j.out)).toEqual({
+      target: null,
+      env: null,
+      upToDate: true,
+      added: [],
+      removed: [],
+      changed: [],
+      unchanged: 0,
+    });
+    // Named, the interpreter must run; and a lock with distributions needs one.
+    const named = await sync(
+      root,
+      cache,
+      { probeInterpreter: noPython },
+      '--frozen',
+      '--interpreter',
+      'python3.13',
+    );
+    expect(named.code).toBe(2);
+    await writeLock(root, [alpha]);
+    const needed = await sync(root, cache, { probeInterpreter: noPython }, '--frozen', '--offline');
+    expect([needed.code, needed.err]).toEqual([
+      2,
+      expect.stringContaining('cannot run the Python interpreter'),
+    ]);
   });
 
   it('refuses a target the lock has no distribution for, unless python.targets names it', async () => {

@@ -55,6 +55,7 @@ Flags:
   --go-cache-dir <dir> the verified Go module cache (default: $MOCHI_GO_BRIDGE_CACHE, else
                        $XDG_CACHE_HOME/mochi-pkg/go); laid out as GOMODCACHE/cache/download
   --json               machine-readable output: {target, env, upToDate, added, removed, changed, unchanged}
+                       (target and env null when a lock without Python distributions needs no Python)
   --cwd <dir>          the project directory (default: the nearest directory, from the current
                        one up, that holds mochi.toml or mochi.lock; else the current one)
   --cache-dir <dir>    the Python cache (default: $MOCHI_PYTHON_CACHE, else
@@ -80,13 +81,18 @@ function names(list: readonly { name: string; version: string }[]): string {
 
 /** Whether the environment, the Go bridge's go.mod/go.sum or its vendor/ differ from the lock. */
 function drifted(r: SyncResult): boolean {
-  return !r.changes.upToDate || (r.go !== undefined && (!r.go.upToDate || r.go.vendor?.upToDate === false));
+  return (
+    r.python?.changes.upToDate === false ||
+    (r.go !== undefined && (!r.go.upToDate || r.go.vendor?.upToDate === false))
+  );
 }
 
 function summary(r: SyncResult, check: boolean): string[] {
-  const c = r.changes;
+  const p = r.python;
+  if (p === undefined) return ['no Python environment: mochi.lock pins no Python distribution'];
+  const c = p.changes;
   if (c.upToDate)
-    return [`${r.env}: up to date (${plural(r.distributions, 'distribution')}, target ${r.target})`];
+    return [`${p.env}: up to date (${plural(p.distributions, 'distribution')}, target ${p.target})`];
   const verb = check ? 'would ' : '';
   const lines: string[] = [];
   if (c.added.length > 0) lines.push(`${verb}install ${names(c.added)}`);
@@ -95,7 +101,7 @@ function summary(r: SyncResult, check: boolean): string[] {
   if (c.added.length + c.changed.length + c.removed.length === 0)
     lines.push(`${verb}${c.created ? 'create' : 'rebuild'} the environment`);
   lines.push(
-    `${r.env}: ${check ? 'differs from' : 'synced with'} mochi.lock (${plural(r.distributions, 'distribution')}, target ${r.target})`,
+    `${p.env}: ${check ? 'differs from' : 'synced with'} mochi.lock (${plural(p.distributions, 'distribution')}, target ${p.target})`,
   );
   return lines;
 }
@@ -145,16 +151,17 @@ export async function runSync(ctx: CommandContext, extra: Partial<SyncSettings> 
       ...extra,
     });
     progress.done();
-    const c = r.changes;
     if (values.json) {
+      // Without a Python environment (a Go-only lock on a machine without Python): null target and env.
+      const c = r.python?.changes;
       printJson(ctx, {
-        target: r.target,
-        env: r.env,
-        upToDate: c.upToDate,
-        added: c.added,
-        removed: c.removed,
-        changed: c.changed,
-        unchanged: c.unchanged,
+        target: r.python?.target ?? null,
+        env: r.python?.env ?? null,
+        upToDate: c?.upToDate ?? true,
+        added: c?.added ?? [],
+        removed: c?.removed ?? [],
+        changed: c?.changed ?? [],
+        unchanged: c?.unchanged ?? 0,
         ...(r.go === undefined ? {} : { go: r.go }),
       });
     } else {
