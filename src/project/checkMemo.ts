@@ -5,7 +5,8 @@
 // - the code (the build id of the bundle, else the sources' file stamps) and the version;
 // - the project directory, the working directory, the check's options, the effective settings
 //   (flags over environment over mochi.toml) and every GO*, MOCHI_* and XDG_* variable, HOME and NETRC;
-// - every file under the project (node_modules and .git skipped, as the scan does): the content of
+// - every file under the project (node_modules, .git and the .mochi/ that sync writes skipped, as
+//   the scan does): the content of
 //   mochi.lock, mochi.toml and each *.mochi file, and path, size, mtime, ctime and inode of all others
 //   (wrapper files, stubs, path+ modules, a file:// index or proxy kept in the project);
 // - the same stamps of every file under each stub directory, a file:// index or Go proxy directory
@@ -251,7 +252,9 @@ async function inputs(s: MemoSettings, settings: Settings): Promise<Parts | unde
     ...envLines,
   ].join('\n');
   newestSeen = 0n;
-  const trees: string[] = [treeStamp(root, (rel) => BY_CONTENT.test(rel))];
+  // What sync installs (.mochi/: environments, whose links would make the tree unstampable, and the
+  // Go bridge) is no input of the check; python_wrap/ is (its files are compared).
+  const trees: string[] = [treeStamp(root, (rel) => BY_CONTENT.test(rel), new Set(['.mochi']))];
   for (const d of [...dirs].sort()) trees.push(treeStamp(d));
   const newest = newestSeen;
   // Online, index pages are fetched again by every check (and only written to the cache): they are read
@@ -330,7 +333,7 @@ async function remember(
 ): Promise<boolean> {
   if (!answer.upToDate || !answer.canonical || answer.goWarnings > 0 || s.allowOutsideProject) return false;
   // Sources the stamps do not cover: git checkouts, and paths into folders the project walk skips.
-  if (/git\+|node_modules|(^|[\\/"])\.git([\\/"]|$)/m.test(lockText)) return false;
+  if (/git\+|node_modules|(^|[\\/"])\.(git|mochi)([\\/"]|$)/m.test(lockText)) return false;
   if (!s.offline && /\bhttps?:\/\//i.test(lockText)) return false;
   const after = await readInputs(s);
   if (after === undefined || after.fixed !== before.fixed || after.trees !== before.trees) return false;

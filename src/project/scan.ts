@@ -44,12 +44,16 @@ function unreadable(rel: string, e: unknown): ProjectError {
 /** Directories never searched: dependencies and version control. */
 export const SKIPPED_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git']);
 
-/** The generated wrapper folder at the project root (`python_wrap`, see wrapfiles.ts), never scanned. */
-const GENERATED_DIR = 'python_wrap';
+/**
+ * Generated folders at the project root, never scanned: `python_wrap/` (wrapper shims, see
+ * wrapfiles.ts) and `.mochi/` (what `sync` installs: Python environments and the Go bridge with
+ * its vendor/, third-party files that are no project source whatever their names).
+ */
+export const GENERATED_DIRS: ReadonlySet<string> = new Set(['python_wrap', '.mochi']);
 
 /**
  * Finds every `*.mochi` file under `root` (skipping `node_modules`, `.git` and the generated
- * `python_wrap/` at the root, not following
+ * `python_wrap/` and `.mochi/` at the root, not following
  * symbolic links) and the foreign imports in each. Locations in errors and results are relative
  * to `root`.
  *
@@ -89,8 +93,9 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
     for (const e of entries) {
       const path = rel === '' ? e.name : `${rel}/${e.name}`;
       if (e.isDirectory()) {
-        // The project's own python_wrap/ holds generated shims (wrapper.mochi), not sources.
-        if (!SKIPPED_DIRS.has(e.name) && path !== GENERATED_DIR) await walk(path, depth + 1);
+        // The project's own python_wrap/ and .mochi/ hold generated and installed files, not sources.
+        if (!SKIPPED_DIRS.has(e.name) && !(rel === '' && GENERATED_DIRS.has(e.name)))
+          await walk(path, depth + 1);
       } else if (e.isFile() && e.name.endsWith('.mochi')) {
         if (files.length >= maxFiles)
           throw new ProjectError('project-too-large', `more than ${maxFiles} .mochi files under ${root}`);

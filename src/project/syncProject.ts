@@ -355,7 +355,13 @@ export async function syncProject(s: SyncSettings): Promise<SyncResult> {
   await refuseLinkedFolders(root);
   if (!s.frozen) {
     const { checkLock } = await import('./lockProject.js');
-    const check = await checkLock(s);
+    const full = () => checkLock(s);
+    // The real build's checks are memoised as `lock --check`'s are: an unchanged project is not
+    // planned again (an injected build is always run).
+    const check =
+      s.makeBuild === undefined
+        ? await (await import('./checkMemo.js')).memoisedCheck(s, full)
+        : await full();
     if (!check.upToDate) {
       throw new MochiPkgError(
         'sync-out-of-date',

@@ -2,7 +2,18 @@
 // change to an input (a .mochi import, a stub, mochi.toml, the lock, a wrapper file, a path+ Go
 // module, the module cache, the environment) makes the next check a full one again.
 import { execFileSync } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
+import {
+  cp,
+  mkdir,
+  mkdtemp,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  truncate,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,6 +99,25 @@ describe('lock --check memo', () => {
     const code = await main({ argv: ['lock', '--check', '--json'], stdout, stderr: stdout, env, cwd: root });
     expect(code).toBe(0);
     expect(JSON.parse(seen.out)).toEqual({ upToDate: true, diff: [] });
+  });
+
+  it('keeps answering from the memo in a synced project (.mochi/ holds environment links and the Go bridge)', async () => {
+    expect(await check()).toMatchObject({ code: 0, recalled: true });
+    // What sync leaves: an environment link, installed files, the bridge's go.mod. None is an input.
+    await mkdir(join(root, '.mochi/python/.envs/3.12-linux.0/pkg'), { recursive: true });
+    await writeFile(
+      join(root, '.mochi/python/.envs/3.12-linux.0/pkg/x.mochi'),
+      'import go "example.com/x" as x\n',
+    );
+    await symlink('.envs/3.12-linux.0', join(root, '.mochi/python/3.12-linux'));
+    await mkdir(join(root, '.mochi/go'), { recursive: true });
+    await writeFile(join(root, '.mochi/go/go.mod'), 'module mochi.local/bridge\n');
+    try {
+      expect(await check()).toMatchObject({ code: 0, out: UP_TO_DATE, recalled: true });
+    } finally {
+      await rm(join(root, '.mochi'), { recursive: true, force: true });
+    }
+    expect(await check()).toMatchObject({ code: 0, recalled: true });
   });
 
   it('sees a changed import in a .mochi file', async () => {

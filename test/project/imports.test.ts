@@ -198,6 +198,24 @@ describe('scanProject', () => {
     ]);
   });
 
+  it('skips the generated python_wrap/ and .mochi/ at the root only (sync installs third-party files there)', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'mochi-scan-'));
+    dirs.push(root);
+    const env = join(root, '.mochi/python/.envs/3.12-linux.0/pkg');
+    await mkdir(env, { recursive: true });
+    await mkdir(join(root, '.mochi/go/vendor/example.com/m'), { recursive: true });
+    await mkdir(join(root, 'python_wrap/x'), { recursive: true });
+    await mkdir(join(root, 'src/.mochi'), { recursive: true });
+    await writeFile(join(env, 'evil.mochi'), 'import go "example.com/evil" as evil\n');
+    await writeFile(join(root, '.mochi/go/vendor/example.com/m/m.mochi'), 'import python "vendored" as v\n');
+    await writeFile(join(root, 'python_wrap/x/wrapper.mochi'), 'extern python fun f(): int\n');
+    await writeFile(join(root, 'src/.mochi/inner.mochi'), 'import python "inner" as inner\n');
+    await writeFile(join(root, 'main.mochi'), 'import python "b" as b\n');
+    const scan = await scanProject(root);
+    // Only at the root: a folder of that name deeper down is the project's own.
+    expect(scan.files).toEqual(['main.mochi', 'src/.mochi/inner.mochi']);
+  });
+
   it('refuses a missing project directory and files above the size cap', async () => {
     await expect(scanProject('/nonexistent/mochi-project')).rejects.toMatchObject({
       code: 'project-not-found',

@@ -30,7 +30,8 @@ Usage:
   mochi-pkg lock [flags]            write mochi.lock (only when its bytes change)
   mochi-pkg lock --check [flags]    verify mochi.lock is up to date; change nothing
 
-Reads every *.mochi file under the project (node_modules and .git skipped), finds each
+Reads every *.mochi file under the project (node_modules, .git, and the generated python_wrap/
+and .mochi/ at its root skipped), finds each
 \`import python "<spec>" as <alias>\`, gets the stubs from the spec's source, builds the Mochi
 wrapper, and records one [[python-package]] entry per import: source, specifier, version,
 wrapper-sha256 and capabilities. Stub sources: \`name@path+<dir>\` (a local directory),

@@ -138,7 +138,6 @@ export async function runSync(ctx: CommandContext, extra: Partial<SyncSettings> 
       interpreter: values.interpreter,
       frozen: values.frozen,
       dryRun: check,
-      makeBuild: async (options) => (await import('../../project/lock.js')).loadPythonBuild(options),
       onEvent: (e) => {
         if (e.kind === 'progress') progress.update(e.message);
       },
