@@ -2,24 +2,46 @@
 // `jobs` at a time, bodies read and dropped — no parsing, hashing, verifying or writing. Any Node.js
 // tool that needs these files takes at least this long (plus its own work), so a bench shows this
 // next to the reference as what the runtime alone costs on the machine.
-// Usage: node bench/http-floor.mjs <base URL> <paths.json> <jobs>   (a path may also be a whole http:// URL)
-import { readFileSync } from 'node:fs';
+// With a store directory, each body is also written there under its path the way a cache must hold it
+// (a temp file beside it, then a rename; each folder made once): the floor of a tool that keeps them.
+// Usage: node bench/http-floor.mjs <base URL> <paths.json> <jobs> [store dir]   (a path may also be a whole http:// URL)
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Agent, get } from 'node:http';
+import { dirname, join } from 'node:path';
 
-const [base, listFile, jobsArg] = process.argv.slice(2);
+const [base, listFile, jobsArg, store] = process.argv.slice(2);
 /** @type {string[]} */
 const paths = JSON.parse(readFileSync(listFile, 'utf8'));
 const jobs = Number(jobsArg ?? 32);
 const agent = new Agent({ keepAlive: true, maxSockets: jobs });
+const made = new Set();
 let bytes = 0;
+let temps = 0;
+/** Writes `body` to `<store>/<path>` through a temp file and a rename (synchronous: small files). */
+const keep = (path, body) => {
+  const file = join(store, path.replace(/^https?:\/\/[^/]+/, ''));
+  const dir = dirname(file);
+  if (!made.has(dir)) {
+    mkdirSync(dir, { recursive: true });
+    made.add(dir);
+  }
+  const tmp = `${file}.tmp-${process.pid}-${temps++}`;
+  writeFileSync(tmp, body, { flag: 'wx' });
+  renameSync(tmp, file);
+};
 const one = (path) =>
   new Promise((resolve, reject) => {
     get(path.startsWith('http://') ? path : `${base}${path}`, { agent }, (res) => {
       if (res.statusCode !== 200) reject(new Error(`${path}: HTTP ${res.statusCode}`));
+      const chunks = [];
       res.on('data', (d) => {
         bytes += d.length;
+        if (store) chunks.push(d);
       });
-      res.on('end', resolve);
+      res.on('end', () => {
+        if (store) keep(path, Buffer.concat(chunks));
+        resolve();
+      });
       res.on('error', reject);
     }).on('error', reject);
   });
