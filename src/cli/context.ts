@@ -84,15 +84,15 @@ export function parseCommandArgs<O extends Options>(
   }
 }
 
-/**
- * Writes one line to stdout. Control characters in `text` (from zip entry names, server replies,
- * file contents) are escaped, so one call is always exactly one line on the terminal.
- */
 /** `1 file`, `2 files`: a count and its noun, plural when the count is not 1. */
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/**
+ * Writes one line to stdout. Control characters in `text` (from zip entry names, server replies,
+ * file contents) are escaped, so one call is always exactly one line on the terminal.
+ */
 export function println(ctx: CommandContext, text = ''): void {
   ctx.stdout.write(`${printable(text)}\n`);
 }

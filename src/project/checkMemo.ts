@@ -6,9 +6,9 @@
 // - the project directory, the working directory, the check's options, the effective settings
 //   (flags over environment over mochi.toml) and every GO*, MOCHI_* and XDG_* variable, HOME and NETRC;
 // - every file under the project (node_modules, .git and the .mochi/ that sync writes skipped, as
-//   the scan does): the content of
-//   mochi.lock, mochi.toml and each *.mochi file, and path, size, mtime, ctime and inode of all others
-//   (wrapper files, stubs, path+ modules, a file:// index or proxy kept in the project);
+//   the scan does): the content of mochi.lock, mochi.toml and each *.mochi file, and path, size,
+//   mtime, ctime and inode of all others (wrapper files, stubs, path+ modules, a file:// index or
+//   proxy kept in the project);
 // - the same stamps of every file under each stub directory, a file:// index or Go proxy directory
 //   outside the project (read with --offline too: local files are not the network), the Go module
 //   cache and the Python registry cache (wheels, metadata; pages only with --offline: online, every
@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { isMochiPkgError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { isAbsent } from '../util/read.js';
+import { isFileUrl } from '../util/url.js';
 import { VERSION } from '../version.js';
 import { goProxyList } from './goProxyList.js';
 import type { CheckLockResult, LockSettings } from './lockProject.js';
@@ -159,7 +160,7 @@ function treeStamp(
 
 /** The directory of a `file://` URL, else undefined. */
 function fileUrlDir(url: string): string | undefined {
-  return /^file:\/\//i.test(url) ? fileURLToPath(url) : undefined;
+  return isFileUrl(url) ? fileURLToPath(url) : undefined;
 }
 
 declare const __MOCHI_BUILD_ID__: string | undefined;

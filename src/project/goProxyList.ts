@@ -1,6 +1,7 @@
 // The GOPROXY list as `lock` reads it, in a module of its own (no Go proxy client loaded).
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isFileUrl } from '../util/url.js';
 
 /**
  * A GOPROXY list as cmd/go reads it, except that an entry starting with `.` or `/` is a directory
@@ -26,6 +27,6 @@ export function offlineGoProxyList(list: string | undefined): string {
   const local = (list ?? '')
     .split(/[,|]/)
     .map((p) => p.trim())
-    .filter((p) => /^file:\/\//i.test(p));
+    .filter(isFileUrl);
   return [...local, 'off'].join(',');
 }

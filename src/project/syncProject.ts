@@ -17,6 +17,7 @@ import type { LockedDistribution } from '../python/lockfile/index.js';
 import { defaultPythonCacheRoot, RegistryCache, sha256Hex } from '../python/registry/cache.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { compareFile, isSymlink, readRegularFileIfExists } from '../util/read.js';
+import { isFileUrl } from '../util/url.js';
 import type { parseLock } from './lockdoc.js';
 import type { LockSettings } from './lockProject.js';
 import { absoluteIndexUrl, LOCK_FILE, readProjectLock } from './lockRead.js';
@@ -163,9 +164,8 @@ async function syncGoBridge(
   const { goProxyList, lazyGoSource, offlineGoProxyList } = await import('./goSource.js');
   const cache = await Cache.open(settings.string('go.cache-dir')!);
   // Offline: local (file://) proxies still serve, then the cache alone.
-  const proxies = s.offline
-    ? offlineGoProxyList(goProxyList(goEnv.GOPROXY, s.cwd))
-    : goProxyList(goEnv.GOPROXY, s.cwd);
+  const list = goProxyList(goEnv.GOPROXY, s.cwd);
+  const proxies = s.offline ? offlineGoProxyList(list) : list;
   const source = lazyGoSource(proxies, goEnv);
   const filled = await fillCache(cache, source, lock.go, {
     ...(proxies === 'off' ? { offline: true } : {}),
@@ -408,7 +408,7 @@ export async function syncProject(s: SyncSettings): Promise<SyncResult> {
     // The lock keeps an index inside the project as `./<dir>/`: it is read from this project's copy.
     const indexUrl = locked === undefined ? undefined : absoluteIndexUrl(locked.indexUrl, root);
     // Offline, a local (file://) index is still read: it is not the network.
-    if (indexUrl === undefined || (s.offline && !/^file:/i.test(indexUrl))) {
+    if (indexUrl === undefined || (s.offline && !isFileUrl(indexUrl))) {
       throw new MochiPkgError(
         'sync-missing-wheel',
         `${d.wheel} (sha256 ${d.sha256}) is not in the cache ${cacheRoot}`,

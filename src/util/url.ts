@@ -1,5 +1,10 @@
 // URL joins that keep a base URL's query (a proxy or index token), for every request built from a base.
 
+/** Whether `url` is a `file://` URL: a local file or folder, not the network. Pure. */
+export function isFileUrl(url: string): boolean {
+  return /^file:\/\//i.test(url);
+}
+
 /**
  * `base` with `rel` appended to its path, its query (`?token=…`) kept on the result: a GOPROXY or
  * index URL that authenticates by query must carry it on every request, and the query must never

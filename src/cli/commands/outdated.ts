@@ -1,3 +1,5 @@
+// `mochi-pkg outdated`: for each locked Go module and Python distribution, the newest version the
+// imports allow and the newest overall, from the project's module proxy and package index.
 import { goProxyList, lazyGoSource } from '../../project/goSource.js';
 import { absoluteIndexUrl, readProjectLock } from '../../project/lock.js';
 import { goOutdated, type OutdatedRow, pythonOutdated, renderOutdated } from '../../project/outdated.js';

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/atomic.js';
+import { isFileUrl } from '../../util/url.js';
 import { RegistryCache, sha256Hex } from './cache.js';
 import { type FetchLike, IndexClient } from './client.js';
 import { RegistryError } from './errors.js';
@@ -133,7 +134,7 @@ export class IndexSession {
    * is not the network, as uv's `--offline` still reads local files).
    */
   private refused(url: string): boolean {
-    return this.options.offline === true && !/^file:/i.test(url);
+    return this.options.offline === true && !isFileUrl(url);
   }
 
   private async loadPage(indexUrl: string, name: string): Promise<ProjectPage> {
