@@ -103,9 +103,19 @@ type Request =
   | { kind: 'latest'; module: string }
   | { kind: 'info' | 'mod' | 'zip'; module: string; version: string };
 
-/** Parses a GOPROXY request path (`/<escaped>/@v/<escaped>.zip`); undefined when it is not one. */
+/**
+ * Parses a GOPROXY request path (`/<escaped>/@v/<escaped>.zip`), still percent-encoded as it came in
+ * the request line; undefined when it is not one. cmd/go percent-encodes each path segment
+ * (`url.PathEscape`), so the `!` of an upper-case letter arrives as `%21` (`github.com/%21azure/…`).
+ */
 export function parseGoPath(path: string): Request | undefined {
-  const p = path.replace(/^\/+/, '');
+  let p: string;
+  try {
+    p = decodeURIComponent(path).replace(/^\/+/, '');
+  } catch (e) {
+    if (e instanceof URIError) return undefined;
+    throw e;
+  }
   try {
     if (p.endsWith('/@latest'))
       return { kind: 'latest', module: unescapePath(p.slice(0, -'/@latest'.length)) };

@@ -174,6 +174,28 @@ describeWithOracle(goOracle(), 'serve: GOPROXY with the real go', () => {
     }
   });
 
+  it('serves a module path with upper-case letters as go asks for it (%21 for the escaping !)', async () => {
+    const dir = mkdtempSync(join(work, 'go-'));
+    // GOPROXY=<serve> alone: a 404 here would fail the download, not fall through.
+    const out = await go(['mod', 'download', '-json', 'example.com/s/Extra@v1.0.0'], {
+      env: goEnv(dir, serve.url, vkey),
+    });
+    expect(JSON.parse(out)).toMatchObject({ Path: 'example.com/s/Extra', Version: 'v1.0.0' });
+    expect(JSON.parse(out)).not.toHaveProperty('Error');
+    await serve.settled();
+    const stored = readdirSync(join(work, 'store', 'example.com', 's', '!extra', '@v')).sort();
+    expect(stored).toEqual(['v1.0.0.info', 'v1.0.0.mod', 'v1.0.0.zip', 'v1.0.0.ziphash']);
+    // Both spellings name the same file; a malformed escape is not a path.
+    const raw = await fetch(`${serve.url}/example.com/s/!extra/@v/v1.0.0.mod`);
+    const encoded = await fetch(`${serve.url}/example.com/s/%21extra/@v/v1.0.0.mod`);
+    expect([raw.status, encoded.status]).toEqual([200, 200]);
+    expect(await encoded.text()).toBe(await raw.text());
+    const bad = await fetch(`${serve.url}/example.com/s/%E0%A4%A/@v/list`);
+    expect([bad.status, await bad.text()]).toEqual([404, expect.stringMatching(/^not found: /)]);
+    const dots = await fetch(`${serve.url}/example.com/%2e%2e/s/m0/@v/list`);
+    expect(dots.status).toBe(404);
+  });
+
   it('refuses what the upstream lies about, and stores none of it', async () => {
     const cases: [string, RegExp][] = [
       [
