@@ -190,6 +190,17 @@ export async function openStorage(
   if (path === '') throw new ServeError('serve-config', '--storage dir: needs a directory path');
   const { resolve } = await import('node:path');
   const root = resolve(options.cwd, path);
-  await mkdir(root, { recursive: true });
+  try {
+    await mkdir(root, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // A path the store cannot be made at (a file, no permission, a read-only disk): the operator's
+    // to fix, not a crash.
+    if (typeof code !== 'string' || !code.startsWith('E')) throw e;
+    throw new ServeError('serve-storage', `cannot create the store directory ${root}: ${code}`, {
+      cause: e,
+      hint: '--storage dir:<path> names a directory serve can create and write',
+    });
+  }
   return new DirStorage(root);
 }

@@ -1,6 +1,7 @@
 // `mochi-pkg serve` as a process: it answers, logs JSON lines, and stops gracefully on SIGTERM; limits.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -90,4 +91,41 @@ it('refuses bad flags with usage errors', async () => {
   expect((await cli('serve', '--memory-cache', 'lots')).code).toBe(2);
   const badIndex = await cli('serve', '--index-url', 'ftp://x/simple/', '--go-proxy', 'off');
   expect(badIndex.err).toContain('registry-bad-url');
+});
+
+it('a store that cannot be created is serve-storage (exit 1); a port in use is serve-config (exit 2)', async () => {
+  const file = join(work, 'a-file');
+  writeFileSync(file, '');
+  const off = ['--go-proxy', 'off', '--index-url', 'off', '--listen', '127.0.0.1:0'];
+  const bad = await cli('serve', '--storage', `dir:${file}/store`, ...off);
+  expect([bad.code, bad.err]).toEqual([
+    1,
+    expect.stringContaining('error[serve-storage]: cannot create the store directory'),
+  ]);
+  expect(bad.err).toContain(`${file}/store: ENOTDIR`);
+  expect(bad.err).not.toContain('internal');
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = taken.address() as { port: number };
+    const r = await cli(
+      'serve',
+      '--storage',
+      `dir:${work}/store5`,
+      '--go-proxy',
+      'off',
+      '--index-url',
+      'off',
+      '--listen',
+      `127.0.0.1:${port}`,
+    );
+    expect([r.code, r.err]).toEqual([
+      2,
+      expect.stringContaining(`cannot listen on 127.0.0.1:${port}: EADDRINUSE`),
+    ]);
+  } finally {
+    taken.close();
+  }
+  // What --help promises is what the codes are.
+  expect((await cli('serve', '--help')).out).toContain('1 the store failed · 2 bad usage, or an address');
 });

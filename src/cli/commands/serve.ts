@@ -78,7 +78,8 @@ Examples:
   GOPROXY=http://127.0.0.1:3000,direct go mod download
   pip install --index-url http://127.0.0.1:3000/simple/ requests
 
-Exit codes: 0 stopped by a signal · 1 the store or a port failed · 2 bad usage`,
+Exit codes: 0 stopped by a signal · 1 the store failed · 2 bad usage, or an address that cannot
+be listened on`,
   async run(ctx) {
     const { values, positionals } = parseCommandArgs(ctx, 'serve', flags);
     if (positionals.length > 0) throw new UsageError('serve: takes no arguments');
