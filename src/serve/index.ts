@@ -1,4 +1,6 @@
 // `mochi-pkg serve`: a verified GOPROXY and checksum-database proxy over a directory or an S3 bucket.
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadHasher } from '../go/cache/index.js';
@@ -103,6 +105,8 @@ export async function startServeFromConfig(c: ServeConfig): Promise<ServeInstanc
   const opened = await openStorage(c.storage, { cwd: c.cwd, env: c.env });
   const cacheBytes = c.memoryCacheBytes ?? DEFAULT_MEMORY_CACHE;
   const storage = cacheBytes > 0 ? new MemoryCachedStorage(opened, cacheBytes) : opened;
+  const tmpDir = c.tmpDir ?? join(tmpdir(), `mochi-pkg-serve-${process.pid}`);
+  await checkTmpDir(tmpDir);
   const metrics = new Metrics();
   const upstream: ModuleSource | undefined =
     c.goProxy.trim() === 'off' ? undefined : await openGoSource(c.goProxy, c.env);
@@ -127,7 +131,7 @@ export async function startServeFromConfig(c: ServeConfig): Promise<ServeInstanc
     ...(c.privateMode === undefined ? {} : { privateMode: c.privateMode }),
     ...(c.maxZipBytes === undefined ? {} : { maxZipBytes: c.maxZipBytes }),
     ...(c.listTtlMs === undefined ? {} : { listTtlMs: c.listTtlMs }),
-    tmpDir: c.tmpDir ?? join(tmpdir(), `mochi-pkg-serve-${process.pid}`),
+    tmpDir,
     metrics,
     ...(c.now === undefined ? {} : { now: c.now }),
     ...(c.errorLog === undefined ? {} : { log: c.errorLog }),
@@ -169,6 +173,24 @@ export async function startServeFromConfig(c: ServeConfig): Promise<ServeInstanc
       await storage.close();
     },
   };
+}
+
+/**
+ * Makes sure zips can be downloaded into `dir` before serve starts: found out at the first pull, it
+ * failed every `.zip` with a bare 500.
+ */
+async function checkTmpDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string' || !code.startsWith('E')) throw e;
+    throw new ServeError('serve-config', `--tmp-dir ${dir}: cannot create or write it: ${code}`, {
+      cause: e,
+      hint: '--tmp-dir names a directory serve can create and write (downloads are verified there)',
+    });
+  }
 }
 
 /** A bounded GET of the checksum database, status and body (for pass-through). */

@@ -129,3 +129,25 @@ it('a store that cannot be created is serve-storage (exit 1); a port in use is s
   // What --help promises is what the codes are.
   expect((await cli('serve', '--help')).out).toContain('1 the store failed · 2 bad usage, or an address');
 });
+
+it('a --tmp-dir that cannot be created stops serve at start (serve-config), not every .zip with a 500', async () => {
+  const file = join(work, 'another-file');
+  writeFileSync(file, '');
+  const r = await cli(
+    'serve',
+    '--storage',
+    `dir:${work}/store6`,
+    '--go-proxy',
+    'off',
+    '--index-url',
+    'off',
+    '--listen',
+    '127.0.0.1:0',
+    '--tmp-dir',
+    `${file}/tmp`,
+  );
+  expect([r.code, r.err]).toEqual([
+    2,
+    expect.stringContaining(`error[serve-config]: --tmp-dir ${file}/tmp: cannot create or write it: ENOTDIR`),
+  ]);
+});
