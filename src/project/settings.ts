@@ -4,8 +4,11 @@
 import { isAbsolute, resolve } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { MochiPkgError } from '../errors.js';
+import { parseGoProxy } from '../go/proxy/goproxy.js';
+import { parseGosumdb } from '../go/sumdb/policy.js';
 import { isValidName, normalizeName } from '../python/importspec/parse.js';
 import { nearestWord } from '../util/nearest.js';
+import { goProxyList } from './goProxyList.js';
 
 /** The settings file at a project's root. */
 export const SETTINGS_FILE = 'mochi.toml';
@@ -403,7 +406,9 @@ export function parseSettingsFile(text: string, path: string, dir: string): Sett
         values.set(spec.key, { value: sources.map((i) => `${i.name}=${i.value}`), line: at.line ?? 1 });
         continue;
       }
-      values.set(spec.key, { value: fileValue(spec, raw, path, at), line: at.line ?? 1 });
+      const value = fileValue(spec, raw, path, at);
+      checkGoValue(spec.key, value as string, path, dir, at);
+      values.set(spec.key, { value, line: at.line ?? 1 });
     }
   }
   return { path, dir, values, ...(indexes ? { indexes } : {}), ...(sources ? { sources } : {}) };
@@ -571,6 +576,36 @@ function fileValue(
   if (raw === '' && spec.kind !== 'string')
     throw new SettingsError(path, `${spec.key} must not be empty`, at);
   return raw;
+}
+
+/**
+ * Reads go.proxy and go.sumdb as cmd/go will, so a value it would refuse is refused here, at its line:
+ * found later, the error named neither the file nor the key (`GOPROXY: invalid proxy URL scheme`,
+ * reported against the first module fetched).
+ */
+function checkGoValue(
+  key: SettingKey,
+  value: string,
+  path: string,
+  dir: string,
+  at: { line?: number; column?: number },
+): void {
+  try {
+    if (key === 'go.proxy') parseGoProxy(goProxyList(value, dir));
+    else if (key === 'go.sumdb') parseGosumdb(value);
+  } catch (e) {
+    if (!(e instanceof MochiPkgError) || (e.code !== 'proxy-config' && e.code !== 'sumdb-config')) throw e;
+    const expected =
+      key === 'go.proxy'
+        ? 'a GOPROXY list: http(s) or file URLs, directories, off or direct, separated by , or |'
+        : 'a GOSUMDB value: off, sum.golang.org, <name>+<hash>+<key>, or "<name>+<hash>+<key> <url>"';
+    throw new SettingsError(
+      path,
+      `${key}: ${e.message.replace(/^GOPROXY: /, '')}`,
+      at,
+      `${key} is ${expected}`,
+    );
+  }
 }
 
 const URL_RE = /^[a-z][a-z0-9+.-]*:\/\//i;

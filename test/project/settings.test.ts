@@ -32,6 +32,18 @@ describe('mochi.toml parsing', () => {
     expect(f.values.get('python.targets')?.line).toBe(5);
   });
 
+  it('accepts every form of go.proxy and go.sumdb that go accepts', () => {
+    const text =
+      '[go]\nproxy = "./mods, https://a.example|proxy.example.com,direct"\nsumdb = "sum.golang.org https://sum.example"\n';
+    expect(parse(text).values.get('go.proxy')?.value).toBe(
+      './mods, https://a.example|proxy.example.com,direct',
+    );
+    for (const v of ['off', '', 'sum.golang.google.cn']) {
+      expect(parse(`go.sumdb = "${v}"\n`).values.get('go.sumdb')?.value).toBe(v);
+    }
+    expect(parse('go.proxy = "off"\n').values.get('go.proxy')?.value).toBe('off');
+  });
+
   it('accepts dotted keys at the top level and an empty file', () => {
     expect(parse('python.index-url = "x"\n').values.get('python.index-url')).toEqual({ value: 'x', line: 1 });
     expect(parse('').values.size).toBe(0);
@@ -61,6 +73,18 @@ describe('mochi.toml parsing', () => {
     ],
     ['go = "x"\n', 'mochi.toml:1:1: go must be a table, not a string', undefined],
     ['[go]\nproxy = "a"\nproxy = "b"\n', 'mochi.toml:3:', undefined],
+    // Values go itself would refuse, refused at their line rather than at the first module fetched.
+    [
+      '[go]\nproxy = "ftp://mods.example"\n',
+      'mochi.toml:2:1: go.proxy: invalid proxy URL scheme (must be https, http, file): ftp://mods.example',
+      'go.proxy is a GOPROXY list: http(s) or file URLs, directories, off or direct, separated by , or |',
+    ],
+    ['[go]\nproxy = " , "\n', 'mochi.toml:2:1: go.proxy: GOPROXY list is not the empty string', undefined],
+    [
+      '[go]\nsumdb = "bogus"\n',
+      'mochi.toml:2:1: go.sumdb: invalid GOSUMDB "bogus"',
+      'go.sumdb is a GOSUMDB value: off, sum.golang.org, <name>+<hash>+<key>, or "<name>+<hash>+<key> <url>"',
+    ],
   ])('rejects %j with file:line:column', (text, message, hint) => {
     const e = failure(text);
     expect(e.code).toBe('settings-invalid');
