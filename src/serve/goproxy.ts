@@ -167,12 +167,25 @@ export class GoProxy {
   private readonly writeBehind: number;
   private readonly writes = new Set<Promise<void>>();
   private prefetchingZips = 0;
+  /** The sinks of upstream `.zip` downloads in progress (see {@link GoProxy.abortPulls}). */
+  private readonly pulls = new Set<Writable>();
 
   constructor(private readonly o: GoProxyOptions) {
     this.hasher = o.hasher ?? inlineHasher;
     this.maxZip = o.maxZipBytes ?? DEFAULT_MAX_ZIP;
     this.now = o.now ?? Date.now;
     this.writeBehind = o.writeBehindBytes ?? DEFAULT_WRITE_BEHIND;
+  }
+
+  /**
+   * Stops the upstream `.zip` downloads in progress: at shutdown, no client waits for them any more
+   * (a prefetch, a request cut at the end of the grace period), and an upstream that drips bytes
+   * would otherwise keep the process alive until the download's deadline. Verified artifacts
+   * already answered are still stored ({@link GoProxy.settled}).
+   */
+  abortPulls(): void {
+    // Without an error: nothing may be listening for one; the download sees a closed sink and stops.
+    for (const sink of this.pulls) sink.destroy();
   }
 
   /** Resolves once every store write and background pull started so far has ended. */
@@ -550,6 +563,7 @@ export class GoProxy {
         else out.once('drain', () => cb());
       },
     });
+    this.pulls.add(sink);
     try {
       await this.upstreamCall('zip', { module, version }, (u) => u.zip(module, version, sink));
     } catch (e) {
@@ -561,6 +575,8 @@ export class GoProxy {
         });
       }
       throw e;
+    } finally {
+      this.pulls.delete(sink);
     }
     await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
     this.o.metrics?.upstreamBytes(bytes);

@@ -167,6 +167,7 @@ export async function startServeFromConfig(c: ServeConfig): Promise<ServeInstanc
     settled: () => go.settled(),
     async shutdown(graceMs) {
       await running.close(graceMs);
+      go.abortPulls();
       // Artifacts already answered are stored before the store closes.
       await go.settled();
       await hasher.close();

@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startServeFromConfig } from '../../src/serve/index.js';
+import { startServer } from '../go/support/server.js';
 import { cli } from '../support/cli.js';
 
 const child = fileURLToPath(new URL('../go/support/cli-child.ts', import.meta.url));
@@ -151,3 +152,62 @@ it('a --tmp-dir that cannot be created stops serve at start (serve-config), not 
     expect.stringContaining(`error[serve-config]: --tmp-dir ${file}/tmp: cannot create or write it: ENOTDIR`),
   ]);
 });
+
+it('stops promptly on SIGTERM while an upstream still drips a zip it is pulling', async () => {
+  // The .info starts a prefetch of the .zip, which the upstream sends one byte a second: nobody
+  // waits for it, and it must not hold the process until the download's deadline (over a minute).
+  let dripping = 0;
+  const upstream = await startServer((req, res) => {
+    if (req.url?.endsWith('.info')) return res.end('{"Version":"v1.0.0","Time":"2024-01-01T00:00:00Z"}');
+    if (!req.url?.endsWith('.zip')) return res.writeHead(404).end('not found');
+    dripping++;
+    res.writeHead(200, { 'content-length': '100000' });
+    const t = setInterval(() => res.write('x'), 1000);
+    res.on('close', () => clearInterval(t));
+  });
+  const proc = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      child,
+      'serve',
+      '--listen',
+      '127.0.0.1:0',
+      '--storage',
+      `dir:${work}/store-drip`,
+      '--go-proxy',
+      upstream.base,
+      '--index-url',
+      'off',
+      '--access-log',
+      'off',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } },
+  );
+  try {
+    const rl = createInterface({ input: proc.stderr as NodeJS.ReadableStream });
+    const url = await new Promise<string>((resolve, reject) => {
+      rl.on('line', (l) => {
+        const m = /listening on (\S+)/.exec(l);
+        if (m) resolve(m[1] as string);
+      });
+      proc.once('exit', (c) => reject(new Error(`serve exited early (${c})`)));
+    });
+    expect((await fetch(`${url}/drip.example/m/@v/v1.0.0.info`)).status).toBe(200);
+    for (let i = 0; i < 50 && dripping === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(dripping).toBe(1);
+    const code = await new Promise<number | null | 'still running'>((resolve) => {
+      const late = setTimeout(() => resolve('still running'), 8000);
+      proc.once('exit', (c) => {
+        clearTimeout(late);
+        resolve(c);
+      });
+      proc.kill('SIGTERM');
+    });
+    expect(code).toBe(0);
+  } finally {
+    proc.kill('SIGKILL');
+    await upstream.close();
+  }
+}, 30_000);
