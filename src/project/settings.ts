@@ -556,8 +556,16 @@ function fileValue(
     new SettingsError(path, `${spec.key} must be ${expected}, not ${kindOf(raw)}`, at);
   if (list || spec.kind === 'pattern-list') {
     if (typeof raw === 'string' && spec.kind === 'pattern-list') return raw;
-    if (!Array.isArray(raw) || raw.some((x) => typeof x !== 'string')) {
-      throw wrong(spec.kind === 'pattern-list' ? 'a string or an array of strings' : 'an array of strings');
+    const expected = spec.kind === 'pattern-list' ? 'a string or an array of strings' : 'an array of strings';
+    if (!Array.isArray(raw)) throw wrong(expected);
+    // An array it is: name the item that is not a string ("not an array" would contradict the file).
+    const item = raw.findIndex((x) => typeof x !== 'string');
+    if (item >= 0) {
+      throw new SettingsError(
+        path,
+        `${spec.key} must be ${expected}; item ${item + 1} is ${kindOf(raw[item])}`,
+        at,
+      );
     }
     const items = raw as string[];
     if (spec.kind === 'target-list') {

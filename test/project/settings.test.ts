@@ -72,6 +72,16 @@ describe('mochi.toml parsing', () => {
       undefined,
     ],
     ['go = "x"\n', 'mochi.toml:1:1: go must be a table, not a string', undefined],
+    [
+      '[go]\nprivate = ["corp.example/*", 1]\n',
+      'mochi.toml:2:1: go.private must be a string or an array of strings; item 2 is a number',
+      undefined,
+    ],
+    [
+      '[python]\ntargets = [["3.12-linux"]]\n',
+      'mochi.toml:2:1: python.targets must be an array of strings; item 1 is an array',
+      undefined,
+    ],
     ['[go]\nproxy = "a"\nproxy = "b"\n', 'mochi.toml:3:', undefined],
     // Values go itself would refuse, refused at their line rather than at the first module fetched.
     [
