@@ -408,6 +408,7 @@ export function parseSettingsFile(text: string, path: string, dir: string): Sett
       }
       const value = fileValue(spec, raw, path, at);
       checkGoValue(spec.key, value as string, path, dir, at);
+      if (spec.key === 'python.index-url') checkIndexUrl(spec.key, value as string, path, at);
       values.set(spec.key, { value, line: at.line ?? 1 });
     }
   }
@@ -489,6 +490,7 @@ function fileIndexes(
         where(url === undefined ? undefined : 'url'),
       );
     }
+    checkIndexUrl(`[[python.index]] ${JSON.stringify(name)}: url`, url, path, where('url'));
     if (explicit !== undefined && typeof explicit !== 'boolean') {
       throw new SettingsError(
         path,
@@ -617,6 +619,33 @@ function checkGoValue(
 }
 
 const URL_RE = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/**
+ * An index URL of the file must be one the index client reads (http, https, file; anything without
+ * `<scheme>://` is a directory): found later, the error named neither the file nor the key.
+ */
+function checkIndexUrl(
+  what: string,
+  value: string,
+  path: string,
+  at: { line?: number; column?: number },
+): void {
+  if (!URL_RE.test(value)) return;
+  let ok = false;
+  try {
+    ok = ['http:', 'https:', 'file:'].includes(new URL(value).protocol);
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+  }
+  if (!ok) {
+    throw new SettingsError(
+      path,
+      `${what}: ${JSON.stringify(value)} is not an http, https or file URL`,
+      at,
+      'an index is an http(s) or file URL of a simple index root, or a local directory',
+    );
+  }
+}
 
 /** Makes a value's relative paths absolute against `base` (the file's directory, or the working directory). */
 function absolute(

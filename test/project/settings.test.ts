@@ -73,6 +73,16 @@ describe('mochi.toml parsing', () => {
     ],
     ['go = "x"\n', 'mochi.toml:1:1: go must be a table, not a string', undefined],
     [
+      '[python]\nindex-url = "ftp://pkgs.example/simple/"\n',
+      'mochi.toml:2:1: python.index-url: "ftp://pkgs.example/simple/" is not an http, https or file URL',
+      'an index is an http(s) or file URL of a simple index root, or a local directory',
+    ],
+    [
+      '[[python.index]]\nname = "corp"\nurl = "ftp://pkgs.example/simple/"\n',
+      'mochi.toml:3:1: [[python.index]] "corp": url: "ftp://pkgs.example/simple/" is not an http, https or file URL',
+      undefined,
+    ],
+    [
       '[go]\nprivate = ["corp.example/*", 1]\n',
       'mochi.toml:2:1: go.private must be a string or an array of strings; item 2 is a number',
       undefined,
