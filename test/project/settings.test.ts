@@ -323,4 +323,15 @@ describe('mochi-pkg config', () => {
     );
     expect(r.err).toContain('hint: did you mean proxy?');
   });
+
+  it('exits 2 when --cwd names no folder, as lock does, instead of showing the defaults', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'settings-'));
+    await writeFile(join(dir, 'mochi.toml'), '[go]\nproxy = "off"\n');
+    for (const missing of [join(dir, 'nope'), join(dir, 'mochi.toml')]) {
+      const r = await cliWithEnv({}, 'config', '--cwd', missing);
+      expect([r.code, r.out]).toEqual([2, '']);
+      expect(r.err).toContain(`error[project-not-found]: ${missing} is not a directory`);
+    }
+    expect((await cliWithEnv({}, 'config', '--cwd', dir)).code).toBe(0);
+  });
 });
