@@ -86,6 +86,8 @@ const TEXT_TYPE = 'text/plain; charset=utf-8';
 const ZIP_TYPE = 'application/zip';
 const DEFAULT_MAX_ZIP = 500 << 20;
 const DEFAULT_WRITE_BEHIND = 256 << 20;
+/** The cache header of a query's `.info` (as of lists and `@latest`): it names whatever the query means now. */
+const QUERY_CACHE = 'public, max-age=60';
 /** Background `.zip` pulls at a time; past it, an `.info` starts no more. */
 const MAX_PREFETCH = 4;
 
@@ -417,12 +419,23 @@ export class GoProxy {
         u.info(module, version),
       );
       const bytes = Buffer.from(renderInfo(info));
-      // A query (`master.info`) resolves to some version: answered, not stored under the query.
-      if (!priv && info.Version === version) {
+      const source = priv ? 'pass' : 'upstream';
+      // A query (`master.info`, `v1.info`) resolves to some version: answered, not stored under the
+      // query, and not cacheable for long (the answer moves, unlike a version's .info).
+      if (info.Version !== version) {
+        return {
+          status: 200,
+          type: JSON_TYPE,
+          body: bytes,
+          source,
+          headers: { 'cache-control': QUERY_CACHE },
+        };
+      }
+      if (!priv) {
         if (!this.storeBehind([[k, bytes]])) await this.o.storage.putIfAbsent(k, bytes);
         this.prefetch(module, version);
       }
-      return { status: 200, type: JSON_TYPE, body: bytes, source: priv ? 'pass' : 'upstream' };
+      return { status: 200, type: JSON_TYPE, body: bytes, source };
     });
   }
 

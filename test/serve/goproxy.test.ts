@@ -7,12 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAndHashZip } from '../../src/go/cache/index.js';
 import { hashGoMod } from '../../src/go/dirhash/index.js';
+import type { ModuleSource } from '../../src/go/proxy/index.js';
 import { generateKey, httpSumdbFetch, SumdbClient } from '../../src/go/sumdb/index.js';
 import { GoProxy } from '../../src/serve/goproxy.js';
-import { type ServeInstance, startServeFromConfig } from '../../src/serve/index.js';
+import { Metrics, type ServeInstance, startServe, startServeFromConfig } from '../../src/serve/index.js';
 import { DirStorage } from '../../src/serve/storage.js';
 import { SumdbProxy, type SumdbUpstream } from '../../src/serve/sumdb.js';
 import { type FixtureModule, fixtureModule, serveModules } from '../go/support/modules.js';
@@ -293,6 +294,46 @@ describeWithOracle(goOracle(), 'serve: GOPROXY with the real go', () => {
       );
       await expect(proxy.handle(`/sumdb/${NAME}/${tile}`)).rejects.toMatchObject({ code: 'serve-verify' });
       expect(await store.head(`sumdb/${NAME}/${tile}`)).toBeUndefined();
+    }
+  });
+});
+
+describe('serve: cache headers of .info answers', () => {
+  it('marks a version immutable, but not a query (master, v1) whose answer moves', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'mochi-serve-query-'));
+    const info = { Version: 'v1.0.0', Time: '2024-01-01T00:00:00Z' };
+    const upstream: ModuleSource = {
+      list: async () => ['v1.0.0'],
+      latest: async () => info,
+      info: async () => info,
+      mod: async () => Buffer.from('module example.com/q\n'),
+      zip: async () => {
+        throw new Error('no zips here');
+      },
+    };
+    const go = new GoProxy({
+      storage: new DirStorage(root),
+      upstream,
+      tmpDir: join(root, 'tmp'),
+      prefetch: false,
+    });
+    const server = await startServe({ go, metrics: new Metrics() }, '127.0.0.1', 0);
+    try {
+      const cache = async (file: string) => {
+        const r = await fetch(`${server.url}/example.com/q/@v/${file}`);
+        expect(r.status).toBe(200);
+        return r.headers.get('cache-control');
+      };
+      // A CDN in front would keep `master` (or `v1`) pointing at v1.0.0 for a year.
+      expect(await cache('master.info')).toBe('public, max-age=60');
+      expect(await cache('v1.info')).toBe('public, max-age=60');
+      expect(await cache('v1.0.0.info')).toBe('public, max-age=31536000, immutable');
+      await go.settled();
+      expect(await cache('v1.0.0.info')).toBe('public, max-age=31536000, immutable');
+      expect(await cache('v1.0.0.mod')).toBe('public, max-age=31536000, immutable');
+    } finally {
+      await server.close(100);
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });
