@@ -1,6 +1,7 @@
 // `outdated` as pure choices: for a locked Go module or Python distribution and the versions its
 // source lists, the newest the imports allow and the newest overall (releases only, as
 // `go list -m -u` and pip do unless a prerelease is asked for).
+import type { Querier } from '../go/query/index.js';
 import { compareStrings, isPrerelease, isValid } from '../go/semver/index.js';
 import { bestVersion } from '../python/pep440/index.js';
 
@@ -47,6 +48,20 @@ export function goOutdated(
     allowed: newestGo([...versions, locked], allows),
     newest: newestGo([...versions, locked], () => true),
   };
+}
+
+/**
+ * The versions of `versions` that the module's latest go.mod does not retract: the ones
+ * `go list -m -u` may offer as an update (cmd/go's upgrade query skips retracted versions).
+ */
+export async function unretractedGo(
+  querier: Querier,
+  module: string,
+  versions: readonly string[],
+): Promise<string[]> {
+  const out: string[] = [];
+  for (const v of versions) if ((await querier.retracted(module, v)) === undefined) out.push(v);
+  return out;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { appendFile, cp, mkdtemp } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,5 +48,30 @@ describe('mochi-pkg outdated', () => {
       newest: 'v2.2.0',
     });
     expect(rows.find((x) => x.name === 'toposort')).toMatchObject({ ecosystem: 'python', locked: '1.10' });
+  });
+
+  it('leaves out versions the latest go.mod retracts, as go list -m -u does', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'outdated-'));
+    await cp('examples/weather-report', dir, { recursive: true });
+    // geo v1.3.0 retracts itself (a release published by mistake); v1.2.0 is the newest left.
+    const at = join(dir, 'go/proxy/example.com/geo/@v');
+    await appendFile(join(at, 'list'), 'v1.2.0\nv1.3.0\n');
+    for (const v of ['v1.2.0', 'v1.3.0']) {
+      await writeFile(join(at, `${v}.info`), `{"Version":"${v}"}`);
+    }
+    await writeFile(join(at, 'v1.2.0.mod'), 'module example.com/geo\n');
+    await writeFile(
+      join(at, 'v1.3.0.mod'),
+      'module example.com/geo\n\nretract v1.3.0 // published by mistake\n',
+    );
+    const r = await cliWithEnv({}, 'outdated', '--cwd', dir, '--json', '--cache-dir', join(dir, '.cache'));
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.out).rows as { name: string }[];
+    expect(rows.find((x) => x.name === 'example.com/geo')).toMatchObject({
+      locked: 'v1.1.0',
+      allowed: 'v1.2.0',
+      newest: 'v1.2.0',
+    });
   });
 });

@@ -1,8 +1,15 @@
 // `mochi-pkg outdated`: for each locked Go module and Python distribution, the newest version the
 // imports allow and the newest overall, from the project's module proxy and package index.
+import { Querier } from '../../go/query/index.js';
 import { goProxyList, lazyGoSource } from '../../project/goSource.js';
 import { absoluteIndexUrl, readProjectLock } from '../../project/lock.js';
-import { goOutdated, type OutdatedRow, pythonOutdated, renderOutdated } from '../../project/outdated.js';
+import {
+  goOutdated,
+  type OutdatedRow,
+  pythonOutdated,
+  renderOutdated,
+  unretractedGo,
+} from '../../project/outdated.js';
 import { projectRoot } from '../../project/root.js';
 import { scanProject } from '../../project/scan.js';
 import { loadSettings } from '../../project/settingsFile.js';
@@ -19,7 +26,8 @@ export const command: Command = {
 
 For each Go module and each Python distribution mochi.lock pins from a module proxy or a package
 index, prints the locked version, the newest version the imports allow, and the newest overall
-(releases only; a prerelease only when a module has nothing else). Go: an import's query bounds
+(releases only; a prerelease only when a module has nothing else). Go: versions the module's
+latest go.mod retracts are left out, as \`go list -m -u\` does; an import's query bounds
 it (\`@v1\`: the newest v1.x; \`@v1.2\`: v1.2.x; an exact version: that version; \`@latest\` or an
 indirect module: any version of its path). Python: the specifiers of its import and of the locked
 distributions that require it, on the first target the lock names (versions with a wheel for that
@@ -67,10 +75,12 @@ Exit codes: 0 shown · 1 a proxy or index could not be read · 2 bad usage, moch
     }
     const goEnv = { ...ctx.env, ...settings.goEnv() };
     const source = lazyGoSource(goProxyList(goEnv.GOPROXY, ctx.cwd), goEnv);
+    const querier = new Querier(source);
     for (const e of lock.go.entries) {
       if (e.version === undefined || e.source !== 'module-proxy') continue;
       const queries = e.aliases.map((a) => queryOf.get(a) ?? '');
-      rows.push(goOutdated(e.module, e.version, queries, await source.list(e.module)));
+      const versions = await unretractedGo(querier, e.module, await source.list(e.module));
+      rows.push(goOutdated(e.module, e.version, queries, versions));
     }
 
     // Python: each locked distribution, bounded by its import's specifier and its dependents'.
