@@ -20,8 +20,11 @@ export interface TreeNode {
   readonly children: readonly TreeNode[];
 }
 
-/** The modules a Go module version requires (its go.mod), or undefined when unknown. */
-export type GoRequires = (module: string, version: string) => readonly string[] | undefined;
+/**
+ * The modules a Go module version requires (its go.mod), or undefined when unknown. `version` is
+ * undefined for a `path` module: the go.mod of its directory.
+ */
+export type GoRequires = (module: string, version: string | undefined) => readonly string[] | undefined;
 
 type Key = string;
 
@@ -73,7 +76,7 @@ function graphOf(lock: Lock, goRequires: GoRequires): Graph {
       name: e.module,
       ...(e.version === undefined ? {} : { version: e.version }),
     });
-    const req = e.version === undefined ? [] : (goRequires(e.module, e.version) ?? []);
+    const req = goRequires(e.module, e.version) ?? [];
     edges.set(
       goKey(e.module),
       [...new Set(req.filter((m) => goByPath.has(m) && m !== e.module).map(goKey))].sort(),

@@ -1,3 +1,6 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Lock } from '../../src/project/lockdoc.js';
 import { invertedTree, lockTree, renderTree } from '../../src/project/tree.js';
@@ -37,7 +40,7 @@ const goMods: Record<string, string[]> = {
   'example.com/a@v1.0.0': ['example.com/b', 'example.com/not-in-lock'],
   'example.com/c@v0.1.0': ['example.com/b'],
 };
-const requires = (m: string, v: string) => goMods[`${m}@${v}`];
+const requires = (m: string, v: string | undefined) => goMods[`${m}@${v}`];
 
 describe('the lock as a tree', () => {
   it('puts imports at the roots and what they need below, marking cycles', () => {
@@ -94,5 +97,48 @@ describe('mochi-pkg tree', () => {
     const none = await cli('tree', '--cwd', 'examples/weather-report', '--invert', 'nope');
     expect(none.code).toBe(2);
     expect((await cli('tree', '--depth', 'x')).code).toBe(2);
+  });
+
+  it("shows what a path module's go.mod requires below its import, and inverts through it", async () => {
+    const root = await mkdtemp(join(tmpdir(), 'tree-path-'));
+    await mkdir(join(root, 'loc'));
+    await writeFile(
+      join(root, 'loc/go.mod'),
+      'module example.com/loc\n\ngo 1.19\n\nrequire example.com/b v1.2.0\n',
+    );
+    const h1 = `h1:${'A'.repeat(43)}=`;
+    await writeFile(
+      join(root, 'mochi.lock'),
+      [
+        'schema-version = 1',
+        '',
+        '[[go-package]]',
+        'module = "example.com/b"',
+        'version = "v1.2.0"',
+        'source = "module-proxy"',
+        `zip-h1 = "${h1}"`,
+        `mod-h1 = "${h1}"`,
+        'indirect = true',
+        'require = true',
+        '',
+        '[[go-package]]',
+        'module = "example.com/loc"',
+        'source = "path"',
+        'local-path = "./loc"',
+        `zip-h1 = "${h1}"`,
+        `mod-h1 = "${h1}"`,
+        'aliases = ["loc"]',
+        '',
+      ].join('\n'),
+    );
+    const cache = join(root, 'cache');
+    await mkdir(join(cache, 'example.com/b/@v'), { recursive: true });
+    await writeFile(join(cache, 'example.com/b/@v/v1.2.0.mod'), 'module example.com/b\n');
+    const r = await cli('tree', '--cwd', root, '--go-cache-dir', cache);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('go loc: example.com/loc (path ./loc)\n└── example.com/b v1.2.0\n');
+    const inv = await cli('tree', '--cwd', root, '--go-cache-dir', cache, '--invert', 'example.com/b');
+    expect(inv.out).toBe('example.com/b v1.2.0\n└── go loc: example.com/loc (path ./loc)\n');
   });
 });

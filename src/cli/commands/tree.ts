@@ -1,11 +1,14 @@
 // `mochi-pkg tree`: the resolved graph of both ecosystems from mochi.lock, or inverted (why is this here).
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { artifactPath } from '../../go/cache/layout.js';
+import type { GoLockEntry } from '../../go/lockfile/index.js';
 import { parseLax } from '../../go/modfile/index.js';
 import { LOCK_FILE, readProjectLock } from '../../project/lock.js';
 import { projectRoot } from '../../project/root.js';
 import { loadSettings } from '../../project/settingsFile.js';
 import { invertedTree, lockTree, renderTree } from '../../project/tree.js';
+import { FileReadError, readRegularFileIfExists } from '../../util/read.js';
 import { type Command, ExitCode, note, parseCommandArgs, printJson, UsageError } from '../context.js';
 
 const MAX_GOMOD_BYTES = 1 << 20;
@@ -18,9 +21,9 @@ export const command: Command = {
 Prints the graph mochi.lock pins, one tree per import: \`python <alias>: <name> <version>\` and
 \`go <alias>: <module> <version>\` at the roots, then what each needs — the [[python-distribution]]
 dependencies of an index import, and the Go modules of the build list each module's go.mod requires
-(read from the verified module cache; a module whose go.mod is not cached shows no children, with a
-note). A node that repeats an ancestor is marked (cycle) and not expanded. Reads nothing from the
-network.
+(read from the verified module cache, a path module's from its directory; a module whose go.mod is
+not cached shows no children, with a note). A node that repeats an ancestor is marked (cycle) and
+not expanded. Reads nothing from the network.
 
 Flags:
   --cwd <dir>          the project directory (default: the nearest directory, from the current
@@ -68,14 +71,31 @@ Exit codes: 0 shown · 2 bad usage, mochi.lock missing or unreadable, or --inver
     });
     const cacheRoot = settings.string('go.cache-dir')!;
     const requires = new Map<string, string[] | undefined>();
+    // A module version's go.mod from the cache; a path module's from its directory (where lock
+    // read it), so that what it requires shows below its import too.
+    const goModOf = async (e: GoLockEntry): Promise<{ file: string; data: Buffer | undefined }> => {
+      if (e.version === undefined) {
+        const file = resolve(root, e.localPath ?? '.', 'go.mod');
+        const data = await readRegularFileIfExists(file, { maxBytes: MAX_GOMOD_BYTES, what: 'go.mod' }).catch(
+          (err: unknown) => {
+            if (err instanceof FileReadError) return undefined;
+            throw err;
+          },
+        );
+        return { file, data };
+      }
+      const file = artifactPath(cacheRoot, e.module, e.version, 'mod');
+      const data = await readFile(file).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT' || err.code === 'ENOTDIR' || err.code === 'EACCES') return undefined;
+        throw err;
+      });
+      return { file, data };
+    };
+    const keyOf = (m: string, v: string | undefined) => (v === undefined ? m : `${m}@${v}`);
     await Promise.all(
       lock.go.entries.map(async (e) => {
-        if (e.version === undefined) return;
-        const file = artifactPath(cacheRoot, e.module, e.version, 'mod');
-        const data = await readFile(file).catch((err: NodeJS.ErrnoException) => {
-          if (err.code === 'ENOENT' || err.code === 'ENOTDIR' || err.code === 'EACCES') return undefined;
-          throw err;
-        });
+        if (e.version === undefined && e.source !== 'path') return;
+        const { file, data } = await goModOf(e);
         let req: string[] | undefined;
         if (data !== undefined && data.length <= MAX_GOMOD_BYTES) {
           try {
@@ -85,10 +105,10 @@ Exit codes: 0 shown · 2 bad usage, mochi.lock missing or unreadable, or --inver
             if (!(err instanceof Error && 'code' in err)) throw err;
           }
         }
-        requires.set(`${e.module}@${e.version}`, req);
+        requires.set(keyOf(e.module, e.version), req);
       }),
     );
-    const goRequires = (m: string, v: string) => requires.get(`${m}@${v}`);
+    const goRequires = (m: string, v: string | undefined) => requires.get(keyOf(m, v));
     const roots =
       values.invert === undefined
         ? lockTree(lock, goRequires, depth)
@@ -101,7 +121,8 @@ Exit codes: 0 shown · 2 bad usage, mochi.lock missing or unreadable, or --inver
     }
     if (values.json) printJson(ctx, { roots });
     else ctx.stdout.write(renderTree(roots));
-    const missing = [...requires].filter(([, r]) => r === undefined).map(([k]) => k);
+    // A path module's go.mod is the project's own (lock reports it); the note is about the cache.
+    const missing = [...requires].filter(([k, r]) => r === undefined && k.includes('@')).map(([k]) => k);
     if (missing.length > 0 && !values.json) {
       note(
         ctx,
