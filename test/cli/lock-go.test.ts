@@ -397,6 +397,20 @@ describe('lock with import go on the example project (offline, bundled file:// p
     expect((await lockMain(root, './go/proxy', '--check', '--offline')).code).toBe(0);
   });
 
+  it("says what to do when no module answers an import: the proxy's and the query's hints", async () => {
+    const root = await copy();
+    await edit(join(root, 'main.mochi'), '"example.com/fmtx/v2@v2.1.0"', '"example.com/nope"');
+    const gone = await lockMain(root, './go/proxy');
+    expect(gone.code).toBe(1);
+    expect(gone.err).toContain('error[go-query-unresolved]: import go "example.com/nope" at main.mochi:');
+    expect(gone.err).toContain('hint: check the module path (case matters) and the GOPROXY setting');
+    await edit(join(root, 'main.mochi'), '"example.com/nope"', '"example.com/fmtx/v2@v2.9"');
+    const none = await lockMain(root, './go/proxy');
+    expect(none.code).toBe(1);
+    expect(none.err).toContain('no matching versions for query "v2.9"');
+    expect(none.err).toContain('hint: run `mochi-pkg go list example.com/fmtx/v2`');
+  });
+
   it('refuses a malformed import go spec with its location (exit 2)', async () => {
     const root = await copy();
     await edit(join(root, 'main.mochi'), 'fmtx/v2@v2.1.0', 'fmtx/v2@v1.0.0');

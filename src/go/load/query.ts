@@ -1,4 +1,5 @@
 // Which module provides a package path, as `go get <package>@<query>` looks it up: every prefix of the path tried as a module.
+import { MochiPkgError } from '../../errors.js';
 import { checkPath, InvalidPathError } from '../module/index.js';
 import type { ModuleVersion } from '../mvs/index.js';
 import { type FilesOpener, PackageLoadError } from './packages.js';
@@ -115,9 +116,11 @@ export async function findPackageModule(path: string, o: FindPackageOptions): Pr
     );
   }
   const cause = noVersion ?? notExist;
+  // The proxy's or the query's hint (check the path and GOPROXY; list the versions) goes along.
+  const hint = cause instanceof MochiPkgError ? cause.hint : undefined;
   throw new PackageLoadError(
     'go-import-missing',
     cause ? cause.message : `cannot find module providing package ${path}: no prefix is a valid module path`,
-    { ...(cause ? { cause } : {}) },
+    { ...(cause ? { cause } : {}), ...(hint === undefined ? {} : { hint }) },
   );
 }
