@@ -31,7 +31,7 @@ import { isAbsent } from '../util/read.js';
 import { cachedBuild } from './buildCache.js';
 import { lockSettingsFlags } from './checkMemo.js';
 import { LockMissingError } from './errors.js';
-import { goProxyList, lazyGoSource, offlineGoProxyList } from './goSource.js';
+import { goProxyList, lazyGoSource, offlineGoProxyList, offlineGoSource } from './goSource.js';
 import {
   absoluteIndexUrl,
   type BuildFn,
@@ -280,7 +280,7 @@ async function plan(
       }),
     go: async () => ({
       cache: await Cache.open(goCacheDir),
-      source: lazyGoSource(goProxy, goEnv),
+      source: s.offline ? offlineGoSource(lazyGoSource(goProxy, goEnv)) : lazyGoSource(goProxy, goEnv),
       ...(previous ? { previous: previous.go } : {}),
       ...(sumdb ? { sums: sumdb.sums } : {}),
       warnings: true,

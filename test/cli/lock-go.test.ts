@@ -389,7 +389,12 @@ describe('lock with import go on the example project (offline, bundled file:// p
     const remote = context(root, 'https://proxy.invalid', ['lock', '--check', '--offline']);
     const code = await main({ ...remote.ctx, env: { MOCHI_GO_BRIDGE_CACHE: await tmp(), GOSUMDB: 'off' } });
     expect(code).toBe(1);
-    expect(remote.seen.err).toMatch(/error\[proxy-off\]/);
+    expect(remote.seen.err).toMatch(
+      /error\[proxy-off\]: example\.com\/\S+: not in the Go module cache, and --offline/,
+    );
+    // The proxy setting is fine: the advice is to fill the cache, not to change GOPROXY.
+    expect(remote.seen.err).toContain('hint: run the command once without --offline to fill the cache');
+    expect(remote.seen.err).not.toContain('set GOPROXY');
     // A local (directory) proxy is no network: read offline with an empty Go cache.
     const local = context(root, './go/proxy', ['lock', '--check', '--offline']);
     expect(await main({ ...local.ctx, env: { MOCHI_GO_BRIDGE_CACHE: await tmp(), GOSUMDB: 'off' } })).toBe(0);

@@ -115,14 +115,20 @@ function hintFor(code: ProxyFailureCode): string {
  * `proxy-off` (GOPROXY=off reached), `proxy-direct` (`direct` is not supported by this client).
  */
 export class ProxyConfigError extends ProxyError {
-  constructor(code: 'proxy-config' | 'proxy-off' | 'proxy-direct', what: string, ctx: ProxyErrorContext) {
+  constructor(
+    code: 'proxy-config' | 'proxy-off' | 'proxy-direct',
+    what: string,
+    ctx: ProxyErrorContext,
+    hint?: string,
+  ) {
     super(code, what, ctx, {
       hint:
-        code === 'proxy-off'
+        hint ??
+        (code === 'proxy-off'
           ? 'module downloads are disabled by GOPROXY=off; set GOPROXY to a proxy URL'
           : code === 'proxy-direct'
             ? 'fetching from version control (`direct`) is not supported; list a proxy before it in GOPROXY'
-            : 'GOPROXY is a list of http(s):// or file:// URLs separated by `,` or `|`, or `off`',
+            : 'GOPROXY is a list of http(s):// or file:// URLs separated by `,` or `|`, or `off`'),
     });
   }
 }
