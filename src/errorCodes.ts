@@ -143,6 +143,7 @@ export const ERROR_CODES = {
     'no module provides an imported Go package, or the named module does not contain it',
   ),
   'go-import-not-std': usage('a Go import path that can only be standard is not in the standard library'),
+  'go-import-main': usage('an imported Go package is a program (`package main`), which Go cannot import'),
   'go-import-no-go-files': problem('an imported Go package directory has no buildable Go files'),
 
   // Go checksum database (GOSUMDB)

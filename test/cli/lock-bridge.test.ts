@@ -100,5 +100,33 @@ describeWithOracle(
       expect(d.code).toBe(1);
       expect(d.out).toContain('changed rsc.io/sampler (version');
     }, 120_000);
+
+    it('refuses to pin a program (package main), as go build refuses to import one', async () => {
+      const work = await mkdtemp(join(tmpdir(), 'lock-bridge-main-'));
+      const root = join(work, 'project');
+      await mkdir(root);
+      await writeFile(join(root, 'main.mochi'), 'import go "rsc.io/fortune" as fortune\n');
+      const r = await lock(root, work, proxy, '--go-mod', 'bridge/go.mod', '--go-sum', 'bridge/go.sum');
+      expect(r.out).toBe('');
+      expect(r.err).toContain(
+        'error[go-import-main]: import "rsc.io/fortune" is a program, not an importable package (rsc.io/fortune@v1.0.0)',
+      );
+      expect(r.err).toContain('hint: import a library package of rsc.io/fortune');
+      expect(r.code).toBe(2);
+      for (const f of ['mochi.lock', 'bridge/go.mod', 'bridge/go.sum']) {
+        await expect(readFile(join(root, f))).rejects.toMatchObject({ code: 'ENOENT' });
+      }
+      // The real go, given the same import, fails the build with the same words.
+      const main = join(work, 'main');
+      await mkdir(main);
+      await writeFile(join(main, 'go.mod'), 'module m\n\ngo 1.19\n\nrequire rsc.io/fortune v1.0.0\n');
+      await writeFile(join(main, 'main.go'), 'package main\n\nimport _ "rsc.io/fortune"\n\nfunc main() {}\n');
+      const env = { ...goCommandEnv(join(work, 'gohome'), proxy), GOFLAGS: '-mod=mod -modcacherw' };
+      const go = await run('go', ['build', './...'], { cwd: main, env }).then(
+        () => '',
+        (e: { stderr: string }) => e.stderr,
+      );
+      expect(go).toContain('import "rsc.io/fortune" is a program, not an importable package');
+    }, 120_000);
   },
 );

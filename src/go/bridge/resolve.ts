@@ -151,6 +151,15 @@ async function resolve(input: BridgeInput, io: BridgeIO): Promise<BridgeResoluti
     const path = [...missing].sort()[0]!;
     throw new PackageLoadError('go-import-missing', `no required module provides package ${path}`);
   }
+  // go build refuses to import a program; go mod tidy does not look, so the lock would pin it.
+  for (const p of [...packages.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    if (!p.inAll || !p.isMain) continue;
+    throw new PackageLoadError(
+      'go-import-main',
+      `import ${JSON.stringify(p.path)} is a program, not an importable package (${modKey(p.module)})`,
+      { hint: `import a library package of ${p.module.path}; a \`package main\` can only be run` },
+    );
+  }
   // Step 2: tidyPrunedRoots.
   const pathIncluded = new Set<string>([input.mainPath]);
   let roots: ModuleVersion[] = [];

@@ -6,6 +6,8 @@ export interface FileImports {
   readonly imports: readonly string[];
   /** The file's text up to the end of its import declarations. */
   readonly head: string;
+  /** The name in its package clause (undefined without one). */
+  readonly name: string | undefined;
 }
 
 const IDENT_RE = /^[\p{L}_][\p{L}\p{Nd}_]*/u;
@@ -79,7 +81,8 @@ export function readImports(src: string): FileImports {
     return true;
   };
   let head = n;
-  if (ident() === 'package' && ident() !== undefined) {
+  const name = ident() === 'package' ? ident() : undefined;
+  if (name !== undefined) {
     for (;;) {
       skip();
       const save = i;
@@ -112,5 +115,5 @@ export function readImports(src: string): FileImports {
       }
     }
   }
-  return { imports, head: src.slice(0, Math.min(head, n)) };
+  return { imports, head: src.slice(0, Math.min(head, n)), name };
 }

@@ -25,6 +25,8 @@ export interface LoadedPackage {
   readonly imports: readonly string[];
   /** Imports of its `_test.go` files, sorted. */
   readonly testImports: readonly string[];
+  /** True when every built non-test file says `package main`: a program, which Go cannot import. */
+  readonly isMain: boolean;
   /** In `all`: imported by the program, directly or through other packages' non-test files. */
   readonly inAll: boolean;
 }
@@ -32,12 +34,14 @@ export interface LoadedPackage {
 /**
  * A package cannot be loaded: `go-import-ambiguous` (several modules of the build list provide
  * it), `go-import-missing` (no module of the build list does), `go-import-not-std` (a path
- * that can only be standard but is not in the standard library), `go-import-no-go-files`.
+ * that can only be standard but is not in the standard library), `go-import-no-go-files`,
+ * `go-import-main` (a program, `package main`, imported).
  */
 export class PackageLoadError extends MochiPkgError {
   declare readonly code:
     | 'go-import-ambiguous'
     | 'go-import-missing'
+    | 'go-import-main'
     | 'go-import-not-std'
     | 'go-import-no-go-files';
 }
@@ -152,13 +156,17 @@ export async function loadPackages(
     const imports = new Set<string>();
     const testImports = new Set<string>();
     let built = 0;
+    let mains = 0;
+    let others = 0;
     for (const name of names) {
       if (name.startsWith('_') || name.startsWith('.')) continue;
       const text = await f.read(found.dir, name);
       const r = readImports(text);
       if (!shouldBuildAnyTags(r.head)) continue;
       built++;
-      const into = name.endsWith('_test.go') ? testImports : imports;
+      const test = name.endsWith('_test.go');
+      if (!test) r.name === 'main' ? mains++ : others++;
+      const into = test ? testImports : imports;
       for (const i of r.imports) into.add(i);
     }
     if (built === 0) {
@@ -172,6 +180,7 @@ export async function loadPackages(
       module: found.module,
       imports: [...imports].sort(),
       testImports: [...testImports].sort(),
+      isMain: mains > 0 && others === 0,
       inAll,
     };
   }

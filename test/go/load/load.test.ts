@@ -49,6 +49,11 @@ func main() { import_ := "not an import"; _ = import_ }
     expect(readImports('package p\nimport ( "a" 3 )\nimport "b"\n').imports).toEqual(['a']);
     expect(readImports('no package clause').imports).toEqual([]);
   });
+  it('reads the package name (main marks a program)', () => {
+    expect(readImports('// Command x.\npackage main\n\nimport "fmt"\n').name).toBe('main');
+    expect(readImports('/* doc */ package quote // x\n').name).toBe('quote');
+    expect(readImports('no package clause').name).toBeUndefined();
+  });
 });
 
 describe('build constraints as go mod tidy evaluates them (every tag but ignore, both ways)', () => {
