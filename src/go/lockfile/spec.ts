@@ -168,8 +168,9 @@ export function parseGoImportSpec(spec: string): GoImportSpec {
     throw new GoImportSpecError(spec, `not a valid import path: ${e.message}`, undefined, e);
   }
   if (isStandardImportPath(path)) {
+    if (isStandardPackage(path) && isInternalPath(path)) throw internalImport(spec, path);
     // Recognised from the Go release's package list, not from the missing dot alone.
-    if (!isStandardPackage(path) || path.startsWith('vendor/') || isInternalPath(path)) {
+    if (!isStandardPackage(path) || path.startsWith('vendor/')) {
       throw new GoImportSpecError(
         spec,
         `${JSON.stringify(path)} is not a package of the Go ${STD_GO_VERSION.replace(/^go/, '')} standard library, and its first element has no dot, so no module can provide it`,
@@ -191,6 +192,7 @@ export function parseGoImportSpec(spec: string): GoImportSpec {
     if (!(e instanceof InvalidPathError)) throw e;
     throw new GoImportSpecError(spec, `not a valid module path: ${e.message}`, undefined, e);
   }
+  if (isInternalPath(path)) throw internalImport(spec, path);
   if (rest === undefined) return { kind: 'module', module: path, query: 'latest' };
   if (rest.startsWith('path+'))
     return { kind: 'path', module: path, localPath: checkLocalPath(spec, rest.slice(5)) };
@@ -225,13 +227,26 @@ export function parseGoImportSpec(spec: string): GoImportSpec {
   return { kind: 'module', module: path, version: rest };
 }
 
-/** An `internal` package of the standard library: not importable from outside it. */
+/** A path with an `internal` element: only code under its parent may import it (std or module). */
 function isInternalPath(path: string): boolean {
   return (
     path === 'internal' ||
     path.startsWith('internal/') ||
     path.includes('/internal/') ||
     path.endsWith('/internal')
+  );
+}
+
+/** cmd/go's rule: only code under the parent of `internal` may import it, and the program is not. */
+function internalImport(spec: string, path: string): GoImportSpecError {
+  const elems = path.split('/');
+  const parent = elems.slice(0, Math.max(elems.lastIndexOf('internal'), 0)).join('/');
+  return new GoImportSpecError(
+    spec,
+    `use of internal package ${path} not allowed (only code ${parent === '' ? 'of the standard library' : `under ${parent}`} may import it)`,
+    parent === '' || isStandardImportPath(path)
+      ? 'import a standard-library package that is not internal (go list std)'
+      : 'import a package of the module that is not under internal/',
   );
 }
 
