@@ -1,6 +1,7 @@
 // `outdated` as pure choices: for a locked Go module or Python distribution and the versions its
 // source lists, the newest the imports allow and the newest overall (releases only, as
 // `go list -m -u` and pip do unless a prerelease is asked for).
+import { isGoQuery, matchesQuery } from '../go/lockfile/spec.js';
 import type { Querier } from '../go/query/index.js';
 import { compareStrings, isPrerelease, isValid } from '../go/semver/index.js';
 import { bestVersion } from '../python/pep440/index.js';
@@ -26,8 +27,8 @@ function newestGo(versions: readonly string[], allows: (v: string) => boolean): 
 
 /**
  * A Go module's row. `queries` are the version queries of its `import go` declarations (`v1`,
- * `v1.2`, `v1.2.3`, `latest`, or empty); an indirect module has none, and any version of its path
- * is allowed.
+ * `v1.2`, `v1.2.3`, `latest`, a range such as `<v1.5.0`, or empty); an indirect module has none,
+ * and any version of its path is allowed.
  */
 export function goOutdated(
   module: string,
@@ -37,9 +38,8 @@ export function goOutdated(
 ): OutdatedRow {
   const allows = (v: string) =>
     queries.every((q) => {
-      if (q === '' || q === 'latest') return true;
-      if (/^v\d+(\.\d+)?$/.test(q)) return v.startsWith(`${q}.`);
-      return v === q;
+      if (q === '') return true;
+      return isGoQuery(q) ? matchesQuery(v, q) : v === q;
     });
   return {
     ecosystem: 'go',

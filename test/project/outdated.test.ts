@@ -18,6 +18,12 @@ describe('outdated choices', () => {
     expect(goOutdated('m', 'v0.1.0-pre', [], ['v0.1.0-pre']).newest).toBe('v0.1.0-pre');
   });
 
+  it('bounds a Go module by a range query', () => {
+    expect(goOutdated('m', 'v1.0.0', ['<v1.10.0'], versions).allowed).toBe('v1.1.0');
+    expect(goOutdated('m', 'v1.0.0', ['>=v1.1.0'], versions).allowed).toBe('v2.0.0');
+    expect(goOutdated('m', 'v1.0.0', ['>=v1.1.0', 'v1'], versions).allowed).toBe('v1.10.0');
+  });
+
   it('bounds a Python distribution by every specifier on it', () => {
     const r = pythonOutdated('p', '1.0', ['>=1', '<2', ''], ['0.9', '1.0', '1.5', '2.0', '3.0rc1']);
     expect(r).toMatchObject({ allowed: '1.5', newest: '2.0' });

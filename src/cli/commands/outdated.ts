@@ -27,12 +27,12 @@ export const command: Command = {
 For each Go module and each Python distribution mochi.lock pins from a module proxy or a package
 index, prints the locked version, the newest version the imports allow, and the newest overall
 (releases only; a prerelease only when a module has nothing else). Go: versions the module's
-latest go.mod retracts are left out, as \`go list -m -u\` does; an import's query bounds
-it (\`@v1\`: the newest v1.x; \`@v1.2\`: v1.2.x; an exact version: that version; \`@latest\` or an
-indirect module: any version of its path). Python: the specifiers of its import and of the locked
-distributions that require it, on the first target the lock names (versions with a wheel for that
-target, not yanked). Versions come from go.proxy and the index each distribution was locked from
-(see \`mochi-pkg config\`). Changes nothing; exit 0 whether or not something is outdated.
+latest go.mod retracts are left out, as \`go list -m -u\` does; an import's query bounds it
+(\`@v1\`: the newest v1.x; \`@v1.2\`: v1.2.x; a range such as \`@<v2.0.0\`: the newest in it; an
+exact version: that version; \`@latest\` or an indirect module: any version of its path). Python:
+the specifiers of its import and of the locked distributions that require it, on the first target
+the lock names (versions with a wheel for that target, not yanked). Versions come from go.proxy
+and the index each distribution was locked from (see \`mochi-pkg config\`). Changes nothing; exit 0 whether or not something is outdated.
 
 Flags:
   --cwd <dir>          the project directory (default: the nearest directory, from the current
