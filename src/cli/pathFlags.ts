@@ -25,6 +25,10 @@ async function lookUp(flag: string, given: string, path: string): Promise<{ at: 
   }
 }
 
+function emptyPath(flag: string, what: string): UsageError {
+  return new UsageError(`--${flag}: the path is empty`, `give --${flag} ${what}`);
+}
+
 /**
  * Checks a flag naming a directory that is created when missing (`--cache-dir`): it must be a
  * directory (after links) or missing under a directory. Otherwise a usage error (exit 2) names
@@ -32,6 +36,8 @@ async function lookUp(flag: string, given: string, path: string): Promise<{ at: 
  */
 export async function checkDirFlag(flag: string, given: string | undefined, cwd: string): Promise<void> {
   if (given === undefined) return;
+  // An empty value (an unset shell variable) would otherwise mean the current directory.
+  if (given === '') throw emptyPath(flag, 'a directory (it is created when missing)');
   const path = resolve(cwd, given);
   const { at, st } = await lookUp(flag, given, path);
   if (st.isDirectory()) return;
@@ -54,6 +60,7 @@ export async function checkOutputFileFlag(
   cwd: string,
 ): Promise<void> {
   if (given === undefined) return;
+  if (given === '') throw emptyPath(flag, 'the path of a regular file (it is created when missing)');
   const path = resolve(cwd, given);
   const { at, st } = await lookUp(flag, given, path);
   if (at === path ? st.isFile() : st.isDirectory()) return;

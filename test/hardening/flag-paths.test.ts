@@ -85,6 +85,26 @@ describe('lock output and cache flags', () => {
     });
   }
 
+  it('an empty path (an unset shell variable) is error[usage] naming the flag, for lock, sync and go download; nothing lands in the project', async () => {
+    const p = await goProject(SOURCE);
+    for (const flag of ['--go-cache-dir', '--cache-dir', '--go-sum', '--go-mod']) {
+      const r = await p.lock(flag, '');
+      expect(r.err).toContain(`error[usage]: ${flag}: the path is empty`);
+      expect(r.code).toBe(2);
+    }
+    for (const flag of ['--go-cache-dir', '--cache-dir']) {
+      const r = await cli(p.root, ['sync', flag, '']);
+      expect(r.err).toContain(`error[usage]: ${flag}: the path is empty`);
+      expect(r.code).toBe(2);
+    }
+    const d = await oddFiles();
+    const dl = await cli(d, ['go', 'download', 'example.com/m@v1.0.0', '--proxy', 'off', '--cache-dir', '']);
+    expect(dl.err).toContain('error[usage]: --cache-dir: the path is empty');
+    expect(dl.code).toBe(2);
+    expect((await readdir(p.root)).sort()).toEqual(['main.mochi']);
+    expect((await readdir(d)).sort()).toEqual(['dir', 'fifo', 'file']);
+  });
+
   it('lock --go-sum naming a new file in an existing folder still writes it', async () => {
     const d = await oddFiles();
     const p = await goProject(SOURCE);

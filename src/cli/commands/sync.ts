@@ -13,6 +13,7 @@ import {
   printJson,
   println,
 } from '../context.js';
+import { checkDirFlag } from '../pathFlags.js';
 import { createProgress } from '../progress.js';
 
 const HELP = `mochi-pkg sync: make the project's Python environment match mochi.lock exactly
@@ -122,6 +123,7 @@ export async function runSync(ctx: CommandContext, extra: Partial<SyncSettings> 
     'go-cache-dir': { type: 'string' },
     'go-vendor': { type: 'boolean' },
   });
+  for (const flag of ['cache-dir', 'go-cache-dir'] as const) await checkDirFlag(flag, values[flag], ctx.cwd);
   const check = values.check === true || values['dry-run'] === true;
   const progress = createProgress(ctx, values.json === true);
   try {
