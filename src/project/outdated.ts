@@ -1,6 +1,7 @@
 // `outdated` as pure choices: for a locked Go module or Python distribution and the versions its
 // source lists, the newest the imports allow and the newest overall (releases only, as
-// `go list -m -u` and pip do unless a prerelease is asked for).
+// `go list -m -u` and pip do unless a prerelease is asked for). The one step that reads anything,
+// which Go versions are retracted, asks the querier it is given.
 import { isGoQuery, matchesQuery } from '../go/lockfile/spec.js';
 import type { Querier } from '../go/query/index.js';
 import { compareStrings, isPrerelease, isValid } from '../go/semver/index.js';
