@@ -76,6 +76,17 @@ function resolveUrl(href: string, base: string, where: string): { url: string; f
   if (u.protocol !== 'https:' && u.protocol !== 'http:' && u.protocol !== 'file:') {
     throw new RegistryError('registry-bad-url', `${where}: file URL ${u.href} is not http, https or file`);
   }
+  // A page served over the network must not make the client read this machine's files (the rule
+  // browsers keep); only a local index, itself on this disk, may name file:// files.
+  if (u.protocol === 'file:' && !where.startsWith('file:')) {
+    throw new RegistryError(
+      'registry-bad-url',
+      `${where}: file URL ${u.href} is on the local disk, but the page came from the network`,
+      {
+        hint: 'a remote index may link http(s) files only; use a local index (a directory) for local wheels',
+      },
+    );
+  }
   const fragment = u.hash.slice(1);
   u.hash = '';
   return { url: u.href, fragment };

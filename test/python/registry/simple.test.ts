@@ -89,6 +89,40 @@ describe('PEP 691 JSON pages', () => {
   });
 });
 
+describe('file:// links', () => {
+  const sha = 'a'.repeat(64);
+  const html = (href: string, base = '') =>
+    `<html><head>${base}</head><body><a href="${href}#sha256=${sha}">a-1-py3-none-any.whl</a></body></html>`;
+  const json = (url: string) =>
+    JSON.stringify({
+      meta: { 'api-version': '1.0' },
+      files: [{ filename: 'a-1-py3-none-any.whl', url, hashes: { sha256: sha } }],
+    });
+
+  it.each([
+    ['an HTML link', () => parseHtmlPage(html('file:///etc/passwd'), PAGE, 'a')],
+    ['an HTML <base href>', () => parseHtmlPage(html('a.whl', '<base href="file:///home/u/">'), PAGE, 'a')],
+    ['a JSON url', () => parseJsonPage(json('file:///etc/passwd'), PAGE, 'a')],
+  ])('are refused on a page from the network (%s)', (_, parse) => {
+    expect(parse).toThrow(
+      expect.objectContaining({
+        code: 'registry-bad-url',
+        message: expect.stringContaining('on the local disk, but the page came from the network'),
+      }),
+    );
+  });
+
+  it('are read on a page of a local index', () => {
+    const local = 'file:///srv/simple/a/index.html';
+    expect(parseHtmlPage(html('../files/a.whl'), local, 'a').files[0]!.url).toBe(
+      'file:///srv/simple/files/a.whl',
+    );
+    expect(parseJsonPage(json('file:///srv/files/a.whl'), local, 'a').files[0]!.url).toBe(
+      'file:///srv/files/a.whl',
+    );
+  });
+});
+
 describe('PEP 503 HTML pages', () => {
   it('reads hashes from fragments, decodes entities, honours <base> and data-yanked', () => {
     const html = `<!DOCTYPE html><html><head><base href="https://mirror.example/pkgs/">
