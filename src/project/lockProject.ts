@@ -297,7 +297,7 @@ function closureTargets(
     return [closureTarget(python?.version ?? [3, 12], python?.platform ?? 'linux')];
   }
   return [...new Set(flags)].map((f) => {
-    const m = /^(\d+)\.(\d+)-([a-z0-9]+)$/.exec(f);
+    const m = /^(\d+)\.(\d+)-(linux|darwin|win32)$/.exec(f);
     if (!m) {
       throw new RegistryError(
         'registry-bad-target',

@@ -308,7 +308,8 @@ export interface FileEntry {
 }
 
 const TABLES = ['python', 'go'] as const;
-const TARGET_RE = /^\d+\.\d+-[a-z][a-z0-9_]*$/;
+// The platforms a lock can be made for (python/registry closureTarget); a typo is an error at its line.
+const TARGET_RE = /^\d+\.\d+-(?:linux|darwin|win32)$/;
 
 /** Finds the line and column of a key (or table header) in the source; only used on the way to a message. */
 function locate(lines: readonly string[], table: string, key?: string): { line?: number; column?: number } {
@@ -575,7 +576,7 @@ function fileValue(
       if (bad !== undefined) {
         throw new SettingsError(
           path,
-          `${spec.key}: ${JSON.stringify(bad)} is not <X.Y>-<platform> (e.g. "3.12-linux")`,
+          `${spec.key}: ${JSON.stringify(bad)} is not <X.Y>-<linux|darwin|win32> (e.g. "3.12-linux")`,
           at,
         );
       }

@@ -150,6 +150,26 @@ describe('mochi-pkg lock with a package index', () => {
     );
     await expect(readFile(join(root, 'mochi.lock'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
+
+  it('refuses a --target whose platform is misspelt, naming the flag value and the forms it takes', async () => {
+    const root = await tmp();
+    await writeTree(root, { 'app.mochi': 'import python "requests" as rq\n' });
+    const r = await lock(
+      root,
+      {},
+      '--index-url',
+      index.url,
+      '--cache-dir',
+      await tmp(),
+      '--target',
+      '3.12-lnux',
+    );
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(
+      'error[registry-bad-target]: the lock target "3.12-lnux" is not <X.Y>-<linux|darwin|win32>',
+    );
+    await expect(readFile(join(root, 'mochi.lock'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
 });
 
 describe('mochi-pkg lock: the closure decides the versions of index imports', () => {

@@ -68,7 +68,12 @@ describe('mochi.toml parsing', () => {
     ],
     [
       '[python]\ntargets = ["3.12"]\n',
-      'mochi.toml:2:1: python.targets: "3.12" is not <X.Y>-<platform>',
+      'mochi.toml:2:1: python.targets: "3.12" is not <X.Y>-<linux|darwin|win32>',
+      undefined,
+    ],
+    [
+      '[python]\ntargets = ["3.12-linux",\n  "3.12-lnux"]\n',
+      'mochi.toml:2:1: python.targets: "3.12-lnux" is not <X.Y>-<linux|darwin|win32>',
       undefined,
     ],
     ['go = "x"\n', 'mochi.toml:1:1: go must be a table, not a string', undefined],
