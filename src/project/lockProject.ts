@@ -466,6 +466,7 @@ export async function checkLock(settings: LockSettings): Promise<CheckLockResult
   const wrappers = await checkWrapperFolders(
     root,
     p.targets.map((t) => t.folder).filter((f) => !drifted.has(f.alias)),
+    new Set([...p.targets.map((t) => t.folder.alias), ...drifted]),
   );
   return {
     path,

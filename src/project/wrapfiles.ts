@@ -16,17 +16,21 @@ export interface WrapperFolder {
   readonly files: ReadonlyMap<string, string>;
 }
 
-/** What `lock --check` found wrong with one wrapper file. */
+/** What `lock --check` found wrong with one wrapper file or folder. */
 export interface WrapperFileProblem {
   readonly alias: string;
-  /** Path relative to the project root, `/`-separated: `python_wrap/<alias>/<file>`. */
+  /**
+   * Path relative to the project root, `/`-separated: `python_wrap/<alias>/<file>`, or the folder
+   * `python_wrap/<alias>` when the problem is `unused`.
+   */
   readonly path: string;
   /**
    * `missing`: not on disk; `edited`: its bytes differ from what `lock` would write;
    * `line-endings`: they differ only in ending every line with CRLF (a checkout with git's
-   * `core.autocrlf`), which is not drift: the declarations are the same.
+   * `core.autocrlf`), which is not drift: the declarations are the same; `unused`: the wrapper
+   * folder of an alias no import binds any more, which `lock` removes.
    */
-  readonly problem: 'missing' | 'edited' | 'line-endings';
+  readonly problem: 'missing' | 'edited' | 'line-endings' | 'unused';
 }
 
 /** What {@link writeWrapperFolders} changed, as project-relative paths, sorted. */
@@ -78,26 +82,38 @@ export async function writeWrapperFolders(
       written.push(`${WRAP_DIR}/${f.alias}/${name}`);
     }
   }
-  const live = new Set(folders.map((f) => f.alias));
-  for (const name of (await subfolders(join(root, WRAP_DIR))).sort()) {
-    if (live.has(name)) continue;
-    const dir = join(root, WRAP_DIR, name);
-    const ours = pathExists(join(dir, SHIM_FILE)) || pathExists(join(dir, MANIFEST_FILE));
-    if (!ours) continue;
-    await rm(dir, { recursive: true, force: true });
+  for (const name of await unusedFolders(root, new Set(folders.map((f) => f.alias)))) {
+    await rm(join(root, WRAP_DIR, name), { recursive: true, force: true });
     removed.push(`${WRAP_DIR}/${name}`);
   }
   return { written: written.sort(), removed };
 }
 
 /**
+ * The folders under python_wrap/ of aliases not in `live` that are wrapper folders (they hold a
+ * shim or a manifest; anything else is not ours), sorted: what `lock` removes.
+ */
+async function unusedFolders(root: string, live: ReadonlySet<string>): Promise<string[]> {
+  const out: string[] = [];
+  for (const name of (await subfolders(join(root, WRAP_DIR))).sort()) {
+    if (live.has(name)) continue;
+    const dir = join(root, WRAP_DIR, name);
+    if (pathExists(join(dir, SHIM_FILE)) || pathExists(join(dir, MANIFEST_FILE))) out.push(name);
+  }
+  return out;
+}
+
+/**
  * Compares the wrapper files on disk with what `lock` would write: every file of every alias must
- * exist with exactly these bytes, or with these lines ended by CRLF (`line-endings`, not drift).
- * Returns the problems sorted by path (empty when all match).
+ * exist with exactly these bytes, or with these lines ended by CRLF (`line-endings`, not drift),
+ * and no wrapper folder of an alias outside `imported` (default: the aliases of `folders`) may be
+ * left, since `lock` would remove it (`unused`). Returns the problems sorted by path (empty when
+ * all match).
  */
 export async function checkWrapperFolders(
   root: string,
   folders: readonly WrapperFolder[],
+  imported: ReadonlySet<string> = new Set(folders.map((f) => f.alias)),
 ): Promise<WrapperFileProblem[]> {
   const out: WrapperFileProblem[] = [];
   // What is below a linked folder is not what lock writes, whatever its bytes.
@@ -117,6 +133,11 @@ export async function checkWrapperFolders(
         out.push({ alias: f.alias, path, problem: crlf === 'same' ? 'line-endings' : 'edited' });
       }
     }
+  }
+  // Below a linked python_wrap/ nothing is lock's: every file was reported above, and lock replaces the link.
+  if (!linked) {
+    for (const alias of await unusedFolders(root, imported))
+      out.push({ alias, path: `${WRAP_DIR}/${alias}`, problem: 'unused' });
   }
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -150,6 +150,25 @@ describe('bundled example (examples/weather-report)', () => {
     expect((await exampleLock(copy, '--check')).code).toBe(0);
   });
 
+  it('lock --check names the wrapper folder of an alias no import binds (a merge left it); lock removes it', async () => {
+    const copy = await tmp();
+    await cp(example, copy, { recursive: true });
+    await cp(join(copy, 'python_wrap/units'), join(copy, 'python_wrap/old_units'), { recursive: true });
+    // A folder that holds neither a shim nor a manifest is not lock's: neither reported nor removed.
+    await mkdir(join(copy, 'python_wrap/notes'));
+    const r = await exampleLock(copy, '--check');
+    expect([r.code, r.out]).toEqual([1, 'unused python_wrap/old_units\n']);
+    expect(r.err).toContain('the wrapper files are out of date');
+    const j = JSON.parse((await exampleLock(copy, '--check', '--json')).out);
+    expect(j).toEqual({
+      upToDate: false,
+      diff: [],
+      wrappers: [{ alias: 'old_units', path: 'python_wrap/old_units', problem: 'unused' }],
+    });
+    expect((await exampleLock(copy)).out).toContain('python_wrap: wrote 0 files, removed 1 folder\n');
+    expect((await exampleLock(copy, '--check')).code).toBe(0);
+  });
+
   it('wrapper files checked out with CRLF line endings (git core.autocrlf) are not drift: a note, and lock rewrites them', async () => {
     const copy = await tmp();
     await cp(example, copy, { recursive: true });

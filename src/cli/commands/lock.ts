@@ -141,7 +141,8 @@ Examples:
 Output of --check on drift: one line per entry, \`added <name>:<alias>\`, \`removed <name>:<alias>\`
 or \`changed <name>:<alias> (<field>, …)\` for Python entries and the same with the module path
 for Go entries (\`changed example.com/greet (version, zip-h1, mod-h1)\`), one line per wrapper file
-that is \`missing\` or \`edited\` (\`edited python_wrap/<alias>/wrapper.mochi\`), then a hint to run
+that is \`missing\` or \`edited\` (\`edited python_wrap/<alias>/wrapper.mochi\`) and per wrapper folder
+no import uses (\`unused python_wrap/<alias>\`, which lock removes), then a hint to run
 \`mochi-pkg lock\`. A wrapper file that differs only in CRLF line endings (a checkout with git's
 core.autocrlf) is not drift: a note names it (\`line-endings\` in --json).
 
