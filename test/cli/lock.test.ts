@@ -395,6 +395,7 @@ describe('mochi-pkg lock', () => {
       'error[registry-not-found]: app.mochi:2:1: import python "colors@>=1.0": the index file://',
     );
     expect(r.err).toContain('has no project colors');
+    expect(r.err).toContain('hint: check the distribution name in the import, and the index URL');
   });
 
   it('resolves names a package imports from the stdlib through the stub directories, and only those', async () => {

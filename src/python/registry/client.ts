@@ -17,6 +17,9 @@ import { RegistryError } from './errors.js';
 import { type LazyWheelResult, lazyWheelMetadata } from './lazyWheel.js';
 import { ACCEPT, type DistributionFile, type ProjectPage, parseProjectPage } from './simple.js';
 
+/** What to do when an index has no page for a project, over http(s) (404) or on disk alike. */
+const NOT_FOUND_HINT = 'check the distribution name in the import, and the index URL';
+
 export type { FetchLike };
 export { DEFAULT_INDEX_URL, INDEX_URL_ENV };
 
@@ -163,6 +166,7 @@ export class IndexClient {
     throw new RegistryError(
       'registry-not-found',
       `the index ${this.indexUrl} has no project ${name} (no ${dir}index.json or index.html)`,
+      { hint: NOT_FOUND_HINT },
     );
   }
 
@@ -242,9 +246,7 @@ export class IndexClient {
       throw new RegistryError(
         'registry-not-found',
         `the index ${this.indexUrl} has no project ${project} (404 at ${url})`,
-        {
-          hint: 'check the distribution name in the import, and the index URL',
-        },
+        { hint: NOT_FOUND_HINT },
       );
     }
     if (res.status !== 200) throw new RegistryError('registry-http', `${url}: HTTP ${res.status}`);
