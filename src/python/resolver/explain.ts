@@ -59,7 +59,16 @@ function external(inc: Incompatibility): string {
       const d = c.dep;
       const target = `${d.name}${d.extras.length ? `[${d.extras.join(',')}]` : ''}${d.specifier}`;
       const depender = inc.terms[0]!;
-      const none = inc.terms.length === 1 ? `, which no version on the index matches` : '';
+      // One term: nothing can satisfy the requirement — no version matches, or the release asks
+      // for itself at other versions.
+      const self =
+        depender.pkg.key !== ROOT && depender.pkg.extra === undefined && depender.pkg.name === d.name;
+      const none =
+        inc.terms.length !== 1
+          ? ''
+          : self
+            ? ', which excludes itself'
+            : ', which no version on the index matches';
       if (depender.pkg.key === ROOT) return `${d.label ?? 'your project'} requires ${target}${none}`;
       return `${exact(depender)} depends on ${target}${none}`;
     }

@@ -408,7 +408,14 @@ class Solver {
       for (const x of d.extras) edges.push({ target: this.pkg(`${d.name}[${x}]`, d.name, x), set, dep: d });
     }
     for (const { target, set, dep } of edges) {
-      if (target.key === pkg.key) continue;
+      if (target.key === pkg.key) {
+        // A dependency on itself is trivially true or false at this version (pip and uv alike
+        // refuse a version outside its own requirement); it never names another package.
+        if ((set & bit(index)) !== 0n) continue;
+        this.addIncompatibility({ terms: [self], cause: { kind: 'dependency', dep } });
+        if (pkg.key !== ROOT) conflict = true;
+        continue;
+      }
       const term: Term = { pkg: target, set: target.all ^ set };
       if (set === 0n) {
         this.addIncompatibility({ terms: [self], cause: { kind: 'dependency', dep } });

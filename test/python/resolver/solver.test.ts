@@ -93,6 +93,21 @@ describe('resolve', () => {
     expect(text).toMatch(/cannot all be satisfied/);
   });
 
+  it('holds a release to its requirement on itself, as pip and uv do; an extra of itself is fine', async () => {
+    const u: Universe = {
+      a: { '1.0': { deps: ['a>=2'] }, '2.0': { deps: ['a>=2', 'a[x]'], extras: { x: ['b'] } } },
+      b: { '1.0': {} },
+      c: { '1.0': { deps: ['c>=2'] } },
+    };
+    expect(pins(await resolve({ roots: [dep('a<3')], source: memorySource(u) }))).toEqual({
+      a: '2.0',
+      b: '1.0',
+    });
+    // 1.0 asks for a>=2: it cannot be chosen, whatever else allows it.
+    expect(await conflict(u, ['a<2'])).toContain('a==1.0 depends on a>=2, which excludes itself');
+    expect(await conflict(u, ['c'])).toContain('c==1.0 depends on c>=2');
+  });
+
   it('explains unusable releases and missing projects', async () => {
     const u: Universe = { a: { '1.0': { unusable: 'requires Python >=3.13 (the target is 3.12)' } } };
     expect(await conflict(u, ['a'])).toContain('a==1.0 requires Python >=3.13');
