@@ -1,5 +1,5 @@
 // `lock` and `lock --check` as library calls: settings from flags and environment, plan, write or compare.
-import { mkdir, realpath } from 'node:fs/promises';
+import { mkdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MochiPkgError } from '../errors.js';
@@ -27,7 +27,7 @@ import { normalizeIndexUrl, RegistryError } from '../python/registry/index.js';
 import { resolveClosure } from '../python/registry/lockClosure.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { netrcPath } from '../util/netrc.js';
-import { isAbsent } from '../util/read.js';
+import { isAbsent, kindOf } from '../util/read.js';
 import { cachedBuild } from './buildCache.js';
 import { lockSettingsFlags } from './checkMemo.js';
 import { LockMissingError } from './errors.js';
@@ -214,6 +214,7 @@ async function plan(
     flags: lockSettingsFlags(s),
   });
   const stubDirs = settings.list('python.stubs-dirs');
+  await requireStubDirs(stubDirs, settings.get('python.stubs-dirs').origin);
   const cacheDir = settings.string('python.cache-dir')!;
   const indexUrl = indexUrlOf(settings.string('python.index-url')!, s.cwd);
   // Named indexes (settings values are URLs or absolute directories) and the names pinned to them.
@@ -286,6 +287,27 @@ async function plan(
       warnings: true,
     }),
   });
+}
+
+/**
+ * Each stub directory named must be a directory: one that is not there would send its imports to
+ * the package index without a word, where a same-named project could answer for the stubs meant.
+ */
+async function requireStubDirs(dirs: readonly string[], origin: string): Promise<void> {
+  for (const dir of dirs) {
+    const st = await stat(dir).catch((e: unknown) => {
+      if (isAbsent(e)) return undefined;
+      throw e;
+    });
+    if (st?.isDirectory()) continue;
+    throw new MochiPkgError(
+      'stub-not-found',
+      `python.stubs-dirs (${origin}): ${dir} ${st === undefined ? 'does not exist' : `is ${kindOf(st)}`}; a typeshed-style stub directory was expected`,
+      {
+        hint: 'correct the path or take it out of the list; imports it would serve are otherwise looked up on the package index',
+      },
+    );
+  }
 }
 
 /** The lock's targets: each `<X.Y>-<platform>`, else the `python` pair (3.12-linux). */

@@ -385,6 +385,24 @@ describe('mochi-pkg lock', () => {
     );
   });
 
+  it('refuses a stub directory that is not there, naming the setting and where it came from (exit 2)', async () => {
+    const root = await project();
+    // A typo: without the check, the import went to the index ("has no project colors").
+    await writeTree(root, { 'mochi.toml': '[python]\nstubs-dirs = ["typeshd"]\n', 'empty-index/.keep': '' });
+    const r = await lock(root, '--index-url', 'empty-index');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(
+      `error[stub-not-found]: python.stubs-dirs (mochi.toml:2): ${join(root, 'typeshd')} does not exist; a typeshed-style stub directory was expected`,
+    );
+    expect(r.err).toContain('hint: correct the path or take it out of the list');
+    const flag = await lock(root, '--stubs-dir', 'app.mochi');
+    expect(flag.code).toBe(2);
+    expect(flag.err).toContain(
+      `python.stubs-dirs (--stubs-dir): ${join(root, 'app.mochi')} is a regular file;`,
+    );
+    await expect(readFile(join(root, 'mochi.lock'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   it('fails with exit 1 when no source has the stubs, naming the import', async () => {
     const root = await project();
     // No stub directory: the import goes to the package index (here an empty local one).
