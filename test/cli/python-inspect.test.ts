@@ -120,6 +120,17 @@ describe('mochi-pkg python inspect', () => {
     expect((await cli('python', 'inspect', demo, '--typeshed', dir, '--no-typeshed')).code).toBe(2);
   });
 
+  it('exits 2 for a --typeshed folder that is not a typeshed tree, instead of skipping every outside name', async () => {
+    for (const root of [join(dir, 'no-such-typeshed'), dir]) {
+      const r = await cli('python', 'inspect', demo, '--typeshed', root);
+      expect(r.code).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err).toContain(
+        `error[stub-not-found]: ${root}: not a typeshed tree: no stdlib/ or stubs/ folder in it`,
+      );
+    }
+  });
+
   it('has help with usage, flags, examples and exit codes', async () => {
     const r = await cli('python', 'inspect', '--help');
     expect(r.code).toBe(0);
