@@ -17,6 +17,10 @@ import { RegistryError } from './errors.js';
 import { type LazyWheelResult, lazyWheelMetadata } from './lazyWheel.js';
 import { ACCEPT, type DistributionFile, type ProjectPage, parseProjectPage } from './simple.js';
 
+/** What to do when an index cannot be reached. */
+const UNREACHABLE_HINT =
+  'check the network and the index URL; `mochi-pkg lock` and `sync` can also run from the cache with --offline';
+
 /** What to do when an index has no page for a project, over http(s) (404) or on disk alike. */
 const NOT_FOUND_HINT = 'check the distribution name in the import, and the index URL';
 
@@ -81,7 +85,8 @@ const indexFailure: FailureFactory<RequestContext> = (kind, message, ctx, url, c
     network ? `cannot reach ${url}: ${message}` : `${url}: the transfer failed: ${message}`,
     {
       cause,
-      ...(network ? { hint: 'check the network and the index URL, or use --offline with a warm cache' } : {}),
+      // Every index user reaches this (lock, sync, outdated, serve): only two of them take --offline.
+      ...(network ? { hint: UNREACHABLE_HINT } : {}),
     },
   );
 };

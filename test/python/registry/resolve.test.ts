@@ -224,6 +224,8 @@ describe('cache, offline and failures', () => {
       new RegistryResolver({ cacheDir: tmp(), timeoutMs: 2000 }).resolve({ name: 'six', indexUrl: url }),
     ).rejects.toMatchObject({
       code: 'registry-unreachable',
+      // Not "use --offline": outdated and serve reach indexes too, and take no such flag.
+      hint: 'check the network and the index URL; `mochi-pkg lock` and `sync` can also run from the cache with --offline',
     });
   });
 
