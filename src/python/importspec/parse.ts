@@ -111,6 +111,15 @@ export function parseImportSpec(spec: string): ImportSpec {
       'the distribution name is empty',
       'write it as `name` or `name@<specifier>`',
     );
+  // `name[extra]` is pip's form; an import names one distribution, whose stubs make the wrapper.
+  const extras = /^([A-Za-z0-9._-]+)\[[^\]]*\]$/.exec(rawName);
+  if (extras && isValidName(extras[1]!)) {
+    throw new ImportSpecError(
+      spec,
+      `extras (${JSON.stringify(rawName.slice(extras[1]!.length))}) are not part of an import spec`,
+      `import the distribution itself: ${JSON.stringify(extras[1]! + (at < 0 ? '' : spec.slice(at)))}`,
+    );
+  }
   if (!isValidName(rawName)) {
     throw new ImportSpecError(
       spec,

@@ -65,6 +65,21 @@ describe('parseImportSpec', () => {
     }
   });
 
+  it('says extras are not part of a spec, and what to import instead', () => {
+    for (const [spec, instead] of [
+      ['httpx[socks]', 'httpx'],
+      ['httpx[socks,http2]@>=0.27', 'httpx@>=0.27'],
+    ] as const) {
+      expect(() => parseImportSpec(spec)).toThrow(
+        expect.objectContaining({
+          code: 'importspec-invalid',
+          message: expect.stringContaining('are not part of an import spec'),
+          hint: `import the distribution itself: "${instead}"`,
+        }),
+      );
+    }
+  });
+
   it('normalises names per PEP 503', () => {
     expect(normalizeName('Typing__Extensions')).toBe('typing-extensions');
     expect(normalizeName('a.-_B')).toBe('a-b');
