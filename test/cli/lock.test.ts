@@ -403,6 +403,17 @@ describe('mochi-pkg lock', () => {
     await expect(readFile(join(root, 'mochi.lock'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
+  it('says a local index folder that does not exist is the problem, not the project it lacks', async () => {
+    const root = await project();
+    const r = await lock(root, '--index-url', 'no-such-index');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(
+      `error[registry-unreachable]: app.mochi:2:1: import python "colors@>=1.0": the local index ${join(root, 'no-such-index')} does not exist`,
+    );
+    expect(r.err).toContain('hint: check the index URL (python.index-url, python.index, --index-url)');
+    await expect(readFile(join(root, 'mochi.lock'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   it('fails with exit 1 when no source has the stubs, naming the import', async () => {
     const root = await project();
     // No stub directory: the import goes to the package index (here an empty local one).

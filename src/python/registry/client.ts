@@ -9,7 +9,7 @@ import {
   type Transport,
 } from '../../util/http.js';
 import type { Credentials } from '../../util/netrc.js';
-import { FileReadError, readRegularFile } from '../../util/read.js';
+import { FileReadError, isAbsent, readRegularFile } from '../../util/read.js';
 import { joinUrlPath } from '../../util/url.js';
 import { normalizeName } from '../importspec/index.js';
 import { DEFAULT_INDEX_URL, INDEX_URL_ENV } from './defaults.js';
@@ -167,6 +167,21 @@ export class IndexClient {
           `${path} is ${size} bytes; the limit is ${this.maxPage}`,
         );
       return parseProjectPage(await readFile(path, 'utf8'), type, new URL(file, url).href, name);
+    }
+    // An index folder that is not there is a wrong index (a typo), not an index without the project.
+    const root = fileURLToPath(this.indexUrl).replace(/[\\/]+$/, '');
+    const found = await stat(root).then(
+      (s) => (s.isDirectory() ? 'dir' : 'other'),
+      (e: unknown) => {
+        if (isAbsent(e)) return 'absent';
+        throw e;
+      },
+    );
+    if (found !== 'dir') {
+      const what = found === 'absent' ? 'does not exist' : 'is not a directory';
+      throw new RegistryError('registry-unreachable', `the local index ${root} ${what}`, {
+        hint: 'check the index URL (python.index-url, python.index, --index-url): a local index is a folder of <name>/index.html or index.json',
+      });
     }
     throw new RegistryError(
       'registry-not-found',
