@@ -76,20 +76,25 @@ function resolveUrl(href: string, base: string, where: string): { url: string; f
   if (u.protocol !== 'https:' && u.protocol !== 'http:' && u.protocol !== 'file:') {
     throw new RegistryError('registry-bad-url', `${where}: file URL ${u.href} is not http, https or file`);
   }
-  // A page served over the network must not make the client read this machine's files (the rule
-  // browsers keep); only a local index, itself on this disk, may name file:// files.
-  if (u.protocol === 'file:' && !where.startsWith('file:')) {
-    throw new RegistryError(
-      'registry-bad-url',
-      `${where}: file URL ${u.href} is on the local disk, but the page came from the network`,
-      {
-        hint: 'a remote index may link http(s) files only; use a local index (a directory) for local wheels',
-      },
-    );
-  }
   const fragment = u.hash.slice(1);
   u.hash = '';
   return { url: u.href, fragment };
+}
+
+/**
+ * A page served over the network must not make the client read this machine's files (the rule
+ * browsers keep, and serve's): its file:// links are left off, each with a warning. Only a local
+ * index, itself on this disk, may name local files.
+ */
+function withoutLocalLinks(files: DistributionFile[], where: string, warnings: string[]): DistributionFile[] {
+  if (where.startsWith('file:')) return files;
+  return files.filter((f) => {
+    if (!f.url.startsWith('file:')) return true;
+    warnings.push(
+      `${where}: ${f.filename} links the local file ${f.url} from a page served over the network; left off`,
+    );
+    return false;
+  });
 }
 
 function lastSegment(url: string): string {
@@ -190,7 +195,7 @@ export function parseJsonPage(body: string, pageUrl: string, name: string): Proj
   return {
     name: typeof doc.name === 'string' ? doc.name : name,
     apiVersion: doc.meta['api-version'],
-    files,
+    files: withoutLocalLinks(files, where, warnings),
     warnings,
   };
 }
@@ -257,7 +262,7 @@ export function parseHtmlPage(body: string, pageUrl: string, name: string): Proj
       ...(cm ? { coreMetadata: cm } : {}),
     };
   });
-  return { name, apiVersion, files, warnings };
+  return { name, apiVersion, files: withoutLocalLinks(files, where, warnings), warnings };
 }
 
 /** `data-core-metadata` (PEP 714) / `data-dist-info-metadata` (PEP 658): `true` or `<hashname>=<hex>`. */

@@ -103,13 +103,21 @@ describe('file:// links', () => {
     ['an HTML link', () => parseHtmlPage(html('file:///etc/passwd'), PAGE, 'a')],
     ['an HTML <base href>', () => parseHtmlPage(html('a.whl', '<base href="file:///home/u/">'), PAGE, 'a')],
     ['a JSON url', () => parseJsonPage(json('file:///etc/passwd'), PAGE, 'a')],
-  ])('are refused on a page from the network (%s)', (_, parse) => {
-    expect(parse).toThrow(
-      expect.objectContaining({
-        code: 'registry-bad-url',
-        message: expect.stringContaining('on the local disk, but the page came from the network'),
-      }),
-    );
+  ])('are left off a page from the network, with a warning (%s)', (_, parse) => {
+    const page = parse();
+    expect(page.files).toEqual([]);
+    expect(page.warnings).toEqual([
+      expect.stringMatching(
+        /links the local file file:\/\/\/.* from a page served over the network; left off$/,
+      ),
+    ]);
+  });
+
+  it('keep the http(s) links of the same page', () => {
+    const body = `${html('file:///etc/passwd')}<a href="https://files.example/b-1-py3-none-any.whl#sha256=${sha}">b</a>`;
+    expect(parseHtmlPage(body, PAGE, 'a').files.map((f) => f.url)).toEqual([
+      'https://files.example/b-1-py3-none-any.whl',
+    ]);
   });
 
   it('are read on a page of a local index', () => {
