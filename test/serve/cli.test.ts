@@ -12,6 +12,13 @@ import { startServer } from '../go/support/server.js';
 import { cli } from '../support/cli.js';
 
 const child = fileURLToPath(new URL('../go/support/cli-child.ts', import.meta.url));
+
+/** `mochi-pkg serve --listen 127.0.0.1:0 <args>` from the sources, its stderr piped. */
+const spawnServe = (args: readonly string[]) =>
+  spawn(process.execPath, ['--import', 'tsx', child, 'serve', '--listen', '127.0.0.1:0', ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+  });
 let work = '';
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'mochi-serve-cli-'));
@@ -21,22 +28,7 @@ afterAll(() => {
 });
 
 it('serves until SIGTERM, logging one JSON line per request, and exits 0', async () => {
-  const proc = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      child,
-      'serve',
-      '--listen',
-      '127.0.0.1:0',
-      '--storage',
-      `dir:${work}/store`,
-      '--go-proxy',
-      'off',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } },
-  );
+  const proc = spawnServe(['--storage', `dir:${work}/store`, '--go-proxy', 'off']);
   const lines: string[] = [];
   const rl = createInterface({ input: proc.stderr as NodeJS.ReadableStream });
   const url = await new Promise<string>((resolve, reject) => {
@@ -165,26 +157,16 @@ it('stops promptly on SIGTERM while an upstream still drips a zip it is pulling'
     const t = setInterval(() => res.write('x'), 1000);
     res.on('close', () => clearInterval(t));
   });
-  const proc = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      child,
-      'serve',
-      '--listen',
-      '127.0.0.1:0',
-      '--storage',
-      `dir:${work}/store-drip`,
-      '--go-proxy',
-      upstream.base,
-      '--index-url',
-      'off',
-      '--access-log',
-      'off',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } },
-  );
+  const proc = spawnServe([
+    '--storage',
+    `dir:${work}/store-drip`,
+    '--go-proxy',
+    upstream.base,
+    '--index-url',
+    'off',
+    '--access-log',
+    'off',
+  ]);
   try {
     const rl = createInterface({ input: proc.stderr as NodeJS.ReadableStream });
     const url = await new Promise<string>((resolve, reject) => {
