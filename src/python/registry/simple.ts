@@ -1,5 +1,6 @@
 // Simple Repository API project pages: PEP 691 JSON and PEP 503 HTML into one model (pure, no I/O).
 import { Parser } from 'htmlparser2';
+import { isFileUrl } from '../../util/url.js';
 import { RegistryError } from './errors.js';
 
 /** One distribution file listed on a project page. */
@@ -87,9 +88,9 @@ function resolveUrl(href: string, base: string, where: string): { url: string; f
  * index, itself on this disk, may name local files.
  */
 function withoutLocalLinks(files: DistributionFile[], where: string, warnings: string[]): DistributionFile[] {
-  if (where.startsWith('file:')) return files;
+  if (isFileUrl(where)) return files;
   return files.filter((f) => {
-    if (!f.url.startsWith('file:')) return true;
+    if (!isFileUrl(f.url)) return true;
     warnings.push(
       `${where}: ${f.filename} links the local file ${f.url} from a page served over the network; left off`,
     );
