@@ -1,5 +1,5 @@
 // `lock` and `lock --check` as library calls: settings from flags and environment, plan, write or compare.
-import { mkdir, realpath, stat } from 'node:fs/promises';
+import { mkdir, realpath } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MochiPkgError } from '../errors.js';
@@ -27,7 +27,7 @@ import { normalizeIndexUrl, RegistryError } from '../python/registry/index.js';
 import { resolveClosure } from '../python/registry/lockClosure.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { netrcPath } from '../util/netrc.js';
-import { isAbsent, kindOf } from '../util/read.js';
+import { isAbsent, kindOf, statIfExists } from '../util/read.js';
 import { cachedBuild } from './buildCache.js';
 import { lockSettingsFlags } from './checkMemo.js';
 import { LockMissingError } from './errors.js';
@@ -295,10 +295,7 @@ async function plan(
  */
 async function requireStubDirs(dirs: readonly string[], origin: string): Promise<void> {
   for (const dir of dirs) {
-    const st = await stat(dir).catch((e: unknown) => {
-      if (isAbsent(e)) return undefined;
-      throw e;
-    });
+    const st = await statIfExists(dir);
     if (st?.isDirectory()) continue;
     throw new MochiPkgError(
       'stub-not-found',

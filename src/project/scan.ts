@@ -1,8 +1,8 @@
 // Walks a Mochi project's directory for *.mochi files and collects their foreign imports.
 import type { Dirent } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FileReadError, isAbsent, readRegularFile } from '../util/read.js';
+import { FileReadError, readRegularFile, statIfExists } from '../util/read.js';
 import { ProjectError } from './errors.js';
 import { type ForeignImport, findImports } from './imports.js';
 
@@ -64,13 +64,7 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
   const maxFiles = options.maxFiles ?? 20_000;
   const maxFileBytes = options.maxFileBytes ?? 8 * 1024 * 1024;
   const maxDepth = options.maxDepth ?? 64;
-  const isDir = await stat(root).then(
-    (s) => s.isDirectory(),
-    (e: NodeJS.ErrnoException) => {
-      if (isAbsent(e)) return false;
-      throw e;
-    },
-  );
+  const isDir = (await statIfExists(root))?.isDirectory() === true;
   if (!isDir)
     throw new ProjectError(
       'project-not-found',

@@ -1,5 +1,4 @@
 // Reading a project's settings: mochi.toml at the project root (the only I/O), then the pure resolver.
-import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { defaultCacheRoot } from '../go/cache/layout.js';
@@ -7,7 +6,6 @@ import { DEFAULT_PROXY_URL } from '../go/proxy/goproxy.js';
 import { defaultPythonCacheRoot } from '../python/registry/cache.js';
 import { DEFAULT_INDEX_URL } from '../python/registry/defaults.js';
 import { readRegularFileIfExists } from '../util/read.js';
-import { ProjectError } from './errors.js';
 import { projectRoot } from './root.js';
 import {
   type FlagValue,
@@ -53,16 +51,6 @@ export async function readSettingsFile(dir: string): Promise<SettingsFile | unde
 export async function loadSettings(options: LoadSettingsOptions): Promise<Settings> {
   const env = options.env ?? process.env;
   const root = projectRoot(options.cwd, options.project);
-  // A --cwd that names no folder (a typo) is no project with default settings: `config` showed
-  // the defaults and exited 0.
-  if (options.project !== undefined && statSync(root, { throwIfNoEntry: false })?.isDirectory() !== true) {
-    throw new ProjectError(
-      'project-not-found',
-      `${root} is not a directory`,
-      undefined,
-      'pass the project directory with --cwd',
-    );
-  }
   const file = await readSettingsFile(root);
   // The defaults are the machine's, not the environment's (the environment is its own layer).
   const bare = { ...env, MOCHI_PYTHON_CACHE: undefined, MOCHI_GO_BRIDGE_CACHE: undefined };

@@ -1,9 +1,8 @@
-import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { MochiPkgError } from '../errors.js';
 import type { StubFiles } from '../python/build/types.js';
 import { isStubDir, type StubTreeLimits, walkStubTree } from '../python/stubs/load.js';
-import { isAbsent } from '../util/read.js';
+import { statIfExists } from '../util/read.js';
 
 /**
  * Codes: `stubs-not-found` (no source had stubs for an import), `stubs-ambiguous` (a stub tree
@@ -77,13 +76,7 @@ export class TreeBudget {
  * @throws {StubSourceError} `stubs-not-found` when `dir` is not a directory, `stubs-too-large` past the caps.
  */
 export async function readStubTree(dir: string, limits: StubTreeLimits = {}): Promise<Map<string, string>> {
-  const isDir = await stat(dir).then(
-    (s) => s.isDirectory(),
-    (e: NodeJS.ErrnoException) => {
-      if (isAbsent(e)) return false;
-      throw e;
-    },
-  );
+  const isDir = (await statIfExists(dir))?.isDirectory() === true;
   if (!isDir)
     throw new StubSourceError(
       'stubs-not-found',

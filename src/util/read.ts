@@ -1,6 +1,6 @@
 // Safe reads of files named by a project or a user: regular files only, a size cap enforced while reading.
-import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import { type FileHandle, lstat, open } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats, statSync } from 'node:fs';
+import { type FileHandle, lstat, open, stat } from 'node:fs/promises';
 import { MochiPkgError } from '../errors.js';
 
 /**
@@ -42,10 +42,28 @@ export function isAbsent(e: unknown): boolean {
  * than a thread-pool round trip.
  */
 export function pathExists(path: string): boolean {
+  return statIfExistsSync(path) !== undefined;
+}
+
+/**
+ * The stats of `path` (links followed), or undefined when it is absent by {@link isAbsent}; other
+ * errors (`EACCES`, `ELOOP`…) are thrown. For "is it a directory" checks of paths a user names.
+ */
+export async function statIfExists(path: string): Promise<Stats | undefined> {
   try {
-    return statSync(path, { throwIfNoEntry: false }) !== undefined;
+    return await stat(path);
   } catch (e) {
-    if (isAbsent(e)) return false;
+    if (isAbsent(e)) return undefined;
+    throw e;
+  }
+}
+
+/** {@link statIfExists}, synchronously. */
+export function statIfExistsSync(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch (e) {
+    if (isAbsent(e)) return undefined;
     throw e;
   }
 }

@@ -339,4 +339,15 @@ describe('mochi-pkg config', () => {
     }
     expect((await cliWithEnv({}, 'config', '--cwd', dir)).code).toBe(0);
   });
+
+  it('says project-not-found for a --cwd below a file, for every project command (no ENOTDIR crash)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'settings-'));
+    await writeFile(join(dir, 'mochi.toml'), '[go]\nproxy = "off"\n');
+    const below = join(dir, 'mochi.toml', 'x');
+    for (const args of [['config'], ['lock', '--check'], ['tree'], ['outdated'], ['sync', '--check']]) {
+      const r = await cliWithEnv({}, ...args, '--cwd', below);
+      expect([args, r.code, r.out]).toEqual([args, 2, '']);
+      expect(r.err).toContain(`error[project-not-found]: ${below} is not a directory`);
+    }
+  });
 });

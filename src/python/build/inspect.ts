@@ -1,7 +1,6 @@
 // `python inspect` as a library call: one stub file or package on disk -> its wrapper, shim, hash and capabilities.
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isAbsent } from '../../util/read.js';
+import { statIfExists } from '../../util/read.js';
 import { type Capability, extractCapabilities } from '../lockfile/capabilities.js';
 import { StubLoadError } from '../stubs/errors.js';
 import { readStubFiles } from '../stubs/load.js';
@@ -33,14 +32,7 @@ export interface Inspection extends TargetResult {
  * stub package itself) would resolve nothing, and every outside name would become a skip.
  */
 async function requireTypeshedRoot(root: string): Promise<void> {
-  const isDir = (p: string) =>
-    stat(p).then(
-      (st) => st.isDirectory(),
-      (e: unknown) => {
-        if (isAbsent(e)) return false;
-        throw e;
-      },
-    );
+  const isDir = async (p: string) => (await statIfExists(p))?.isDirectory() === true;
   if ((await isDir(join(root, 'stdlib'))) || (await isDir(join(root, 'stubs')))) return;
   throw new StubLoadError('stub-not-found', root, 'not a typeshed tree: no stdlib/ or stubs/ folder in it', {
     hint: 'give the typeshed root (the folder holding stdlib/ and stubs/), or resolve inside the package only',

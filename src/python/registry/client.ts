@@ -9,7 +9,7 @@ import {
   type Transport,
 } from '../../util/http.js';
 import type { Credentials } from '../../util/netrc.js';
-import { FileReadError, isAbsent, readRegularFile } from '../../util/read.js';
+import { FileReadError, readRegularFile, statIfExists } from '../../util/read.js';
 import { joinUrlPath } from '../../util/url.js';
 import { normalizeName } from '../importspec/index.js';
 import { DEFAULT_INDEX_URL, INDEX_URL_ENV } from './defaults.js';
@@ -170,15 +170,9 @@ export class IndexClient {
     }
     // An index folder that is not there is a wrong index (a typo), not an index without the project.
     const root = fileURLToPath(this.indexUrl).replace(/[\\/]+$/, '');
-    const found = await stat(root).then(
-      (s) => (s.isDirectory() ? 'dir' : 'other'),
-      (e: unknown) => {
-        if (isAbsent(e)) return 'absent';
-        throw e;
-      },
-    );
-    if (found !== 'dir') {
-      const what = found === 'absent' ? 'does not exist' : 'is not a directory';
+    const found = await statIfExists(root);
+    if (found?.isDirectory() !== true) {
+      const what = found === undefined ? 'does not exist' : 'is not a directory';
       throw new RegistryError('registry-unreachable', `the local index ${root} ${what}`, {
         hint: 'check the index URL (python.index-url, python.index, --index-url): a local index is a folder of <name>/index.html or index.json',
       });
