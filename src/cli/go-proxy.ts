@@ -7,6 +7,7 @@ import { checkPath, escapeVersion, InvalidModuleVersionError, InvalidPathError }
 import type { ModuleSource } from '../go/proxy/client.js';
 import { type ModuleSums, openModuleSums } from '../go/sumdb/index.js';
 import { openGoSource } from '../project/goSource.js';
+import { checkGoProxyList } from '../project/settings.js';
 import { netrcPath } from '../util/netrc.js';
 import { type CommandContext, UsageError } from './context.js';
 import { checkDirFlag } from './pathFlags.js';
@@ -40,9 +41,19 @@ Environment:
 export const CACHE_HELP = `  --cache-dir <dir>   cache root (default $MOCHI_GO_BRIDGE_CACHE, else
                       $XDG_CACHE_HOME/mochi-pkg/go, ~/.cache/… or ~/Library/Caches/… on macOS)`;
 
+/**
+ * The GOPROXY list of a command: `--proxy`, else `$GOPROXY`. One cmd/go would refuse is a usage
+ * error naming the flag or the variable, before anything is fetched.
+ */
+function commandProxyList(ctx: CommandContext, proxy: string | undefined): string | undefined {
+  const list = proxy ?? ctx.env.GOPROXY;
+  checkGoProxyList(list, proxy !== undefined ? '--proxy' : '$GOPROXY', false);
+  return list;
+}
+
 /** The module source for a command: `--proxy`, else `$GOPROXY`; credentials from netrc. */
 export function openSource(ctx: CommandContext, proxy: string | undefined): Promise<ModuleSource> {
-  return openGoSource(proxy ?? ctx.env.GOPROXY, ctx.env);
+  return openGoSource(commandProxyList(ctx, proxy), ctx.env);
 }
 
 /** The cache for a command: `--cache-dir` (relative to the working directory), else the default root. */
@@ -96,7 +107,7 @@ export function parseModuleArg(command: string, arg: string, needVersion = true)
 export function openCommandSums(ctx: CommandContext, proxy: string | undefined, cache: Cache): ModuleSums {
   return openModuleSums({
     env: ctx.env,
-    goproxy: proxy ?? ctx.env.GOPROXY,
+    goproxy: commandProxyList(ctx, proxy),
     cacheRoot: cache.root,
     netrc: netrcPath(ctx.env),
   });

@@ -23,7 +23,7 @@ export async function openGoSource(
 
 /**
  * {@link openGoSource}, opened only when first asked: a fully cached `lock --check` never needs
- * (or validates) the proxy setting.
+ * the proxy (the setting itself is checked when the settings are resolved).
  */
 export function lazyGoSource(goproxy: string | undefined, env: NodeJS.ProcessEnv): ModuleSource {
   let src: Promise<ModuleSource> | undefined;

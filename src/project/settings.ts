@@ -4,6 +4,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { MochiPkgError } from '../errors.js';
+import { ProxyConfigError } from '../go/proxy/errors.js';
 import { parseGoProxy } from '../go/proxy/goproxy.js';
 import { parseGosumdb } from '../go/sumdb/policy.js';
 import { isValidName, normalizeName } from '../python/importspec/parse.js';
@@ -589,6 +590,10 @@ function fileValue(
   return raw;
 }
 
+/** What go.proxy accepts, for the hint of a value that is refused. */
+const GO_PROXY_ACCEPTED =
+  'a GOPROXY list: http(s) or file URLs, directories, off or direct, separated by , or |';
+
 /**
  * Reads go.proxy and go.sumdb as cmd/go will, so a value it would refuse is refused here, at its line:
  * found later, the error named neither the file nor the key (`GOPROXY: invalid proxy URL scheme`,
@@ -608,7 +613,7 @@ function checkGoValue(
     if (!(e instanceof MochiPkgError) || (e.code !== 'proxy-config' && e.code !== 'sumdb-config')) throw e;
     const expected =
       key === 'go.proxy'
-        ? 'a GOPROXY list: http(s) or file URLs, directories, off or direct, separated by , or |'
+        ? GO_PROXY_ACCEPTED
         : 'a GOSUMDB value: off, sum.golang.org, <name>+<hash>+<key>, or "<name>+<hash>+<key> <url>"';
     throw new SettingsError(
       path,
@@ -616,6 +621,25 @@ function checkGoValue(
       at,
       `${key} is ${expected}`,
     );
+  }
+}
+
+/**
+ * The same check for a GOPROXY list given by a flag or the environment (`origin`: `--go-proxy`,
+ * `$GOPROXY`): a list cmd/go would refuse is a `proxy-config` usage error naming `origin` and what it
+ * accepts, before anything is fetched. `list` is the list as the command reads it (for the project
+ * commands, directories already made `file://` URLs by {@link goProxyList}: `directories` says so);
+ * `undefined` is the default proxy.
+ */
+export function checkGoProxyList(list: string | undefined, origin: string, directories = true): void {
+  try {
+    parseGoProxy(list);
+  } catch (e) {
+    if (!(e instanceof ProxyConfigError) || e.code !== 'proxy-config') throw e;
+    const accepted = directories ? GO_PROXY_ACCEPTED : GO_PROXY_ACCEPTED.replace(', directories', '');
+    throw new MochiPkgError('proxy-config', `${origin}: ${e.message.replace(/^GOPROXY: /, '')}`, {
+      hint: `${origin} is ${accepted}`,
+    });
   }
 }
 
@@ -732,6 +756,10 @@ export function resolveSettings(input: SettingsInput): Settings {
         source: 'default',
         origin: 'default',
       };
+    }
+    // The file's value was checked at its line; a flag's or the environment's is checked here.
+    if (spec.key === 'go.proxy' && (r.source === 'flag' || r.source === 'env')) {
+      checkGoProxyList(goProxyList(r.value as string, input.cwd), r.origin);
     }
     out.push(r);
   }

@@ -35,6 +35,37 @@ describe('mochi-pkg go list|info|mod', () => {
     expect(JSON.parse(j.out)).toEqual({ Path: 'example.com/foo', Versions: ['v1.0.0', 'v1.1.0'] });
   });
 
+  it('refuses a --proxy or $GOPROXY that go would refuse, naming it, before anything is fetched (exit 2)', async () => {
+    const cache = await mkdtemp(join(tmpdir(), 'cli-cache-'));
+    const env = { MOCHI_GO_BRIDGE_CACHE: cache, GOSUMDB: 'off' };
+    const accepted = 'a GOPROXY list: http(s) or file URLs, off or direct, separated by , or |';
+    for (const argv of [
+      ['go', 'list', 'example.com/foo'],
+      ['go', 'info', 'example.com/foo@latest'],
+      ['go', 'mod', 'example.com/foo@v1.0.0'],
+      ['go', 'download', 'example.com/foo@v1.0.0'],
+    ]) {
+      const viaFlag = await cli(env, ...argv, '--proxy', 'ftp://q');
+      expect([argv, viaFlag.code, viaFlag.err]).toEqual([
+        argv,
+        2,
+        'mochi-pkg: error[proxy-config]: --proxy: invalid proxy URL scheme (must be https, http, file): ftp://q\n' +
+          `  hint: --proxy is ${accepted}\n`,
+      ]);
+      const viaEnv = await cli({ ...env, GOPROXY: 'ftp://q' }, ...argv);
+      expect([argv, viaEnv.code, viaEnv.err]).toEqual([
+        argv,
+        2,
+        expect.stringContaining('error[proxy-config]: $GOPROXY: invalid proxy URL scheme'),
+      ]);
+    }
+    const verify = await cli({ ...env, GOPROXY: 'ftp://q', GOSUMDB: 'sum.golang.org' }, 'go', 'verify');
+    expect([verify.code, verify.err]).toEqual([
+      2,
+      expect.stringContaining('error[proxy-config]: $GOPROXY: '),
+    ]);
+  });
+
   it('reports an unknown module with exit 1 and names it', async () => {
     const { env } = await setup();
     const r = await cli(env, 'go', 'list', 'example.com/none');

@@ -272,6 +272,58 @@ describe('settings precedence', () => {
   });
 });
 
+describe('a GOPROXY list from a flag or the environment', () => {
+  const ACCEPTED = 'a GOPROXY list: http(s) or file URLs, directories, off or direct, separated by , or |';
+
+  it('is refused by resolveSettings naming --go-proxy or $GOPROXY, as the file value is at its line', () => {
+    for (const [input, origin] of [
+      [{ flags: { 'go.proxy': 'ftp://q' }, env: {} }, '--go-proxy'],
+      [{ env: { GOPROXY: 'ftp://q' } }, '$GOPROXY'],
+      [{ env: { GOPROXY: 'https://ok.example, ' } }, undefined],
+      [{ env: { GOPROXY: ' , ' } }, '$GOPROXY'],
+    ] as const) {
+      let e: unknown;
+      try {
+        resolveSettings({ cwd: '/w', ...input });
+      } catch (err) {
+        e = err;
+      }
+      if (origin === undefined) {
+        expect(e).toBeUndefined();
+        continue;
+      }
+      expect(e).toMatchObject({ code: 'proxy-config', hint: `${origin} is ${ACCEPTED}`, exitClass: 'usage' });
+      expect((e as Error).message).toMatch(new RegExp(`^\\${origin}: `.replace('\\-', '-')));
+    }
+  });
+
+  it('stops every project command before anything is read, exit 2', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'settings-'));
+    // A project whose lock is up to date and needs no module: nothing would ever reach the proxy.
+    await writeFile(join(dir, 'main.mochi'), 'let x = 1\n');
+    expect((await cliWithEnv({}, 'lock', '--cwd', dir)).code).toBe(0);
+    const commands = [['lock'], ['lock', '--upgrade'], ['sync'], ['tree'], ['outdated'], ['config']];
+    for (const argv of commands) {
+      const viaEnv = await cliWithEnv({ GOPROXY: 'ftp://q' }, ...argv, '--cwd', dir);
+      expect([argv, viaEnv.code, viaEnv.err]).toEqual([
+        argv,
+        2,
+        expect.stringContaining(
+          'error[proxy-config]: $GOPROXY: invalid proxy URL scheme (must be https, http, file): ftp://q',
+        ),
+      ]);
+      if (argv[0] === 'tree' || argv[0] === 'outdated') continue; // they take no --go-proxy
+      const viaFlag = await cliWithEnv({}, ...argv, '--cwd', dir, '--go-proxy', 'ftp://q');
+      expect([argv, viaFlag.code, viaFlag.err]).toEqual([
+        argv,
+        2,
+        expect.stringContaining(`error[proxy-config]: --go-proxy: invalid proxy URL scheme`),
+      ]);
+      expect(viaFlag.err).toContain(`hint: --go-proxy is ${ACCEPTED}`);
+    }
+  });
+});
+
 describe('mochi-pkg config', () => {
   it('shows each value with its origin, as text and JSON', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'settings-'));

@@ -84,6 +84,11 @@ it('refuses bad flags with usage errors', async () => {
   expect((await cli('serve', '--memory-cache', 'lots')).code).toBe(2);
   const badIndex = await cli('serve', '--index-url', 'ftp://x/simple/', '--go-proxy', 'off');
   expect(badIndex.err).toContain('registry-bad-url');
+  const badProxy = await cli('serve', '--go-proxy', 'ftp://q', '--index-url', 'off');
+  expect([badProxy.code, badProxy.err]).toEqual([
+    2,
+    expect.stringContaining('error[proxy-config]: --go-proxy: invalid proxy URL scheme'),
+  ]);
 });
 
 it('a store that cannot be created is serve-storage (exit 1); a port in use is serve-config (exit 2)', async () => {
