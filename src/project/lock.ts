@@ -132,6 +132,8 @@ export interface GoPlanOptions {
   readonly source: ModuleSource;
   /** The `[[go-package]]` entries of the lock on disk, whose versions are kept while the imports allow. */
   readonly previous?: GoManifest;
+  /** Indirect modules of `previous` to move to their `@upgrade` version (`lock --upgrade-package`). */
+  readonly upgrade?: ReadonlySet<string>;
   /** Re-hash cached zips (default true). */
   readonly verify?: boolean;
   /** Read each module's latest go.mod for retractions and deprecations, as `go get` warns (default false). */
@@ -257,6 +259,7 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
         cache: goOptions.cache,
         source: goOptions.source,
         ...(goOptions.previous ? { previous: goOptions.previous } : {}),
+        ...(goOptions.upgrade ? { upgrade: goOptions.upgrade } : {}),
         ...(goOptions.verify === undefined ? {} : { verify: goOptions.verify }),
         ...(goOptions.sums === undefined ? {} : { sums: goOptions.sums }),
       });

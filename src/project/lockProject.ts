@@ -49,6 +49,7 @@ import { registryProvider } from './registryProvider.js';
 import { projectRoot } from './root.js';
 import { loadSettings } from './settingsFile.js';
 import {
+  indirectUpgrades,
   type LockChange,
   lockChanges,
   parseUpgradeRequest,
@@ -204,6 +205,7 @@ async function plan(
   root: string,
   previous: Lock | undefined,
   checked?: { sums?: ReturnType<typeof recordingSums>; trusted?: Lock },
+  goUpgrade?: ReadonlySet<string>,
 ): Promise<LockPlan> {
   const emit = s.onEvent ?? (() => {});
   const env = s.env ?? process.env;
@@ -283,6 +285,7 @@ async function plan(
       cache: await Cache.open(goCacheDir),
       source: s.offline ? offlineGoSource(lazyGoSource(goProxy, goEnv)) : lazyGoSource(goProxy, goEnv),
       ...(previous ? { previous: previous.go } : {}),
+      ...(goUpgrade && goUpgrade.size > 0 ? { upgrade: goUpgrade } : {}),
       ...(sumdb ? { sums: sumdb.sums } : {}),
       warnings: true,
     }),
@@ -377,6 +380,7 @@ export async function lockProject(options: LockProjectOptions): Promise<LockProj
     root,
     upgrading ? preferredLock(previous, requests, options.upgrade === true) : previous,
     checked,
+    indirectUpgrades(previous, requests),
   );
   const sums = checked.sums!;
   if (previous && upgrading) {

@@ -107,8 +107,14 @@ export function preferredLock(
     const r = goReq.get(e.module);
     if (r === undefined || e.source !== 'module-proxy') goEntries.push(e);
     else if (r.version !== undefined) {
+      // An indirect module asked for at a version becomes a requirement at it, as `go get m@v`
+      // writes `m v // indirect`; tidy keeps it while it provides a package.
       const { zipH1: _zip, modH1: _mod, ...rest } = e;
-      goEntries.push({ ...rest, version: r.version });
+      goEntries.push({ ...rest, version: r.version, ...(e.indirect ? { require: true } : {}) });
+    } else if (e.indirect) {
+      // Without a version, it stays a requirement that moves to its `@upgrade` version
+      // ({@link indirectUpgrades}), as `go get m` moves it: nothing imports it to re-resolve.
+      goEntries.push({ ...e, require: true });
     }
   }
   const distributions = (previous.distributions ?? []).flatMap((d) => {
@@ -117,6 +123,22 @@ export function preferredLock(
     return r.version === undefined || r.version.startsWith('v') ? [] : [{ ...d, version: r.version }];
   });
   return { ...previous, go: { entries: goEntries }, distributions };
+}
+
+/**
+ * The indirect Go modules of `previous` that a request names without a version: `lock` moves
+ * each to its `@upgrade` version (the newest release, never down), as `go get <module>` does.
+ */
+export function indirectUpgrades(
+  previous: Lock | undefined,
+  requests: readonly UpgradeRequest[],
+): Set<string> {
+  const asked = new Set(requests.filter((r) => r.version === undefined).map((r) => r.name));
+  return new Set(
+    (previous?.go.entries ?? [])
+      .filter((e) => e.indirect && e.source === 'module-proxy' && asked.has(e.module))
+      .map((e) => e.module),
+  );
 }
 
 /**

@@ -10,6 +10,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { runLock } from '../../src/cli/commands/lock.js';
 import { parseLock } from '../../src/project/index.js';
 import { haveCmdGoTestdata, writeCmdGoProxy } from '../go/support/cmdgoproxy.js';
+import { cliWithEnv } from '../support/cli.js';
 import { captureStreams } from '../support/files.js';
 import { describeWithOracle, goCommandEnv, goOracle, type Oracle } from '../support/oracles.js';
 
@@ -91,14 +92,73 @@ describeWithOracle(
       const again = await lock(root, work, proxy);
       expect(again.code).toBe(0);
       expect(await readFile(join(root, 'mochi.lock'), 'utf8')).toBe(text);
-      // Drift in an indirect entry is found offline.
+      // Drift in an indirect entry is found offline. (Not a `require` one: like a go.mod's
+      // `// indirect` line, that is where tidy starts, and would need v1.3.1's go.mod.)
       await writeFile(
         join(root, 'mochi.lock'),
-        text.replace('rsc.io/sampler"\nversion = "v1.3.0"', 'rsc.io/sampler"\nversion = "v1.3.1"'),
+        text.replace(
+          /rsc\.io\/sampler"\nversion = "v1\.3\.0"\n((?:.+\n)*?)require = true\n/,
+          'rsc.io/sampler"\nversion = "v1.3.1"\n$1',
+        ),
       );
       const d = await lock(root, work, 'off', '--check');
       expect(d.code).toBe(1);
       expect(d.out).toContain('changed rsc.io/sampler (version');
+    }, 120_000);
+
+    it('offers and moves an indirect module as go list -m -u all and go get do, and keeps it there', async () => {
+      const work = await mkdtemp(join(tmpdir(), 'lock-bridge-upgrade-'));
+      const root = join(work, 'project');
+      await mkdir(root);
+      await writeFile(join(root, 'main.mochi'), 'import go "rsc.io/quote@v1.5.2" as quote\n');
+      const bridgeFlags = ['--go-mod', 'bridge/go.mod', '--go-sum', 'bridge/go.sum'];
+      expect(await lock(root, work, proxy, ...bridgeFlags)).toMatchObject({ code: 0, err: '' });
+      // The real go, in a main module with the go.mod the lock writes.
+      const main = join(work, 'main');
+      await mkdir(main);
+      await writeFile(join(main, 'main.go'), 'package main\n\nimport _ "rsc.io/quote"\n\nfunc main() {}\n');
+      await writeFile(join(main, 'go.mod'), await readFile(join(root, 'bridge/go.mod'), 'utf8'));
+      const env = { ...goCommandEnv(join(work, 'gohome'), proxy), GOFLAGS: '-mod=mod -modcacherw' };
+      const go = async (...args: string[]) => (await run('go', args, { cwd: main, env })).stdout;
+      const updates = new Map(
+        [...(await go('list', '-m', '-u', 'all')).matchAll(/^(\S+) \S+ \[(\S+)\]$/gm)].map((m) => [
+          m[1]!,
+          m[2]!,
+        ]),
+      );
+      expect(updates.get('rsc.io/sampler')).toBe('v1.99.99');
+      const outdated = await cliWithEnv(
+        { MOCHI_GO_BRIDGE_CACHE: join(work, 'go'), GOSUMDB: 'off' },
+        'outdated',
+        '--cwd',
+        root,
+        '--go-proxy',
+        proxy,
+        '--json',
+      );
+      expect(outdated.err).toBe('');
+      const rows = JSON.parse(outdated.out).rows as { name: string; locked: string; allowed: string }[];
+      for (const r of rows) expect([r.name, r.allowed]).toEqual([r.name, updates.get(r.name) ?? r.locked]);
+
+      // go get rsc.io/sampler@v1.3.1 (then tidy) and lock --upgrade-package rsc.io/sampler@v1.3.1.
+      const tidy = async (...get: string[]) => {
+        await go('get', ...get);
+        await go('mod', 'tidy');
+        return readFile(join(main, 'go.mod'), 'utf8');
+      };
+      for (const get of ['rsc.io/sampler@v1.3.1', 'rsc.io/sampler']) {
+        const want = await tidy(get);
+        const r = await lock(root, work, proxy, '--upgrade-package', get, ...bridgeFlags);
+        expect([get, r.code, r.err]).toEqual([get, 0, '']);
+        expect(await readFile(join(root, 'bridge/go.mod'), 'utf8')).toBe(want);
+        // The next lock keeps it, as the go.mod's `// indirect` line keeps it for go.
+        const again = await lock(root, work, proxy, ...bridgeFlags);
+        expect([again.code, again.out]).toEqual([0, expect.stringContaining('mochi.lock: up to date')]);
+        expect(await readFile(join(root, 'bridge/go.mod'), 'utf8')).toBe(want);
+      }
+      expect(await readFile(join(root, 'bridge/go.mod'), 'utf8')).toContain(
+        'rsc.io/sampler v1.99.99 // indirect',
+      );
     }, 120_000);
 
     it('refuses to pin a program (package main), as go build refuses to import one', async () => {

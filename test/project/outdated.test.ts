@@ -1,9 +1,10 @@
-import { appendFile, cp, mkdtemp, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { goOutdated, pythonOutdated, renderOutdated } from '../../src/project/outdated.js';
 import { cliWithEnv } from '../support/cli.js';
+import { buildProxyTree } from '../support/goproxy.js';
 
 describe('outdated choices', () => {
   const versions = ['v1.0.0', 'v1.1.0', 'v1.2.0-rc.1', 'v1.10.0', 'v2.0.0'];
@@ -79,5 +80,44 @@ describe('mochi-pkg outdated', () => {
       allowed: 'v1.2.0',
       newest: 'v1.2.0',
     });
+  });
+
+  it('offers nothing newer for an indirect module no built package comes from, which lock cannot move', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'outdated-'));
+    const src = join(dir, 'src');
+    // a imports nothing of b, but its go.mod requires b: b is in the build list only.
+    const files: [string, string, string][] = [
+      [
+        'example.com/a@v1.0.0',
+        'module example.com/a\n\ngo 1.19\n\nrequire example.com/b v1.0.0\n',
+        'package a\n',
+      ],
+      ['example.com/b@v1.0.0', 'module example.com/b\n\ngo 1.19\n', 'package b\n'],
+      ['example.com/b@v1.1.0', 'module example.com/b\n\ngo 1.19\n', 'package b\n'],
+    ];
+    for (const [at, mod, code] of files) {
+      await mkdir(join(src, at), { recursive: true });
+      await writeFile(join(src, at, 'go.mod'), mod);
+      await writeFile(join(src, at, 'x.go'), code);
+    }
+    await buildProxyTree(src, join(dir, 'proxy'));
+    await writeFile(join(dir, 'main.mochi'), 'import go "example.com/a@v1.0.0" as a\n');
+    const env = { MOCHI_GO_BRIDGE_CACHE: join(dir, '.gocache'), GOSUMDB: 'off', GOPROXY: join(dir, 'proxy') };
+    const cli = (...argv: string[]) =>
+      cliWithEnv(env, ...argv, '--cwd', dir, '--cache-dir', join(dir, '.cache'));
+    expect(await cli('lock')).toMatchObject({ code: 0, err: '' });
+    const r = await cli('outdated', '--json');
+    expect(r.err).toBe('');
+    const rows = JSON.parse(r.out).rows as { name: string }[];
+    expect(rows.find((x) => x.name === 'example.com/b')).toEqual({
+      ecosystem: 'go',
+      name: 'example.com/b',
+      locked: 'v1.0.0',
+      allowed: 'v1.0.0',
+      newest: 'v1.1.0',
+    });
+    // go mod tidy drops a requirement on b again, so lock refuses to move it.
+    const up = await cli('lock', '--upgrade-package', 'example.com/b@v1.1.0');
+    expect([up.code, up.err]).toEqual([2, expect.stringContaining('error[lock-upgrade-unsatisfiable]')]);
   });
 });

@@ -125,6 +125,8 @@ ${PYTHON_TARGET_HELP}
                        let only this Go module (its path) or Python distribution (its name, PEP 503
                        normalised) move: to the newest version the imports allow, or to <version>
                        (Go: vX.Y.Z; Python: X.Y or ==X.Y) when they allow it; every other pin stays.
+                       An indirect Go module moves as \`go get <module>[@<version>]\` moves it (to
+                       its newest release, or to <version>) while a package of it is built.
                        Repeatable. A name not in mochi.lock is an error (lock-upgrade-unknown), and
                        so is a version the imports do not allow (lock-upgrade-unsatisfiable)
   -h, --help           show this help

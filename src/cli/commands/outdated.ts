@@ -29,7 +29,9 @@ index, prints the locked version, the newest version the imports allow, and the 
 (releases only; a prerelease only when a module has nothing else). Go: versions the module's
 latest go.mod retracts are left out, as \`go list -m -u\` does; an import's query bounds it
 (\`@v1\`: the newest v1.x; \`@v1.2\`: v1.2.x; a range such as \`@<v2.0.0\`: the newest in it; an
-exact version: that version; \`@latest\` or an indirect module: any version of its path). Python:
+exact version: that version; \`@latest\` or an indirect module the bridge go.mod requires: any
+version of its path, as \`lock --upgrade-package\` moves it; an indirect module no built package
+comes from: its locked version, since go mod tidy puts it back where its requirers put it). Python:
 the specifiers of its import and of the locked distributions that require it, on the first target
 the lock names (versions with a wheel for that target, not yanked). Versions come from go.proxy
 and the index each distribution was locked from (see \`mochi-pkg config\`). Changes nothing; exit 0 whether or not something is outdated.
@@ -78,7 +80,10 @@ Exit codes: 0 shown · 1 a proxy or index could not be read · 2 bad usage, moch
     const querier = new Querier(source);
     for (const e of lock.go.entries) {
       if (e.version === undefined || e.source !== 'module-proxy') continue;
-      const queries = e.aliases.map((a) => queryOf.get(a) ?? '');
+      // An indirect module the bridge go.mod requires moves as `go get m@v` moves it (any version);
+      // one it does not (no package of it is built) is where its requirers put it: go mod tidy drops
+      // a requirement on it again, so `lock --upgrade-package` cannot move it either.
+      const queries = e.indirect && !e.require ? [e.version] : e.aliases.map((a) => queryOf.get(a) ?? '');
       const versions = await unretractedGo(querier, e.module, await source.list(e.module));
       rows.push(goOutdated(e.module, e.version, queries, versions));
     }

@@ -23,6 +23,12 @@ export interface BridgeInput {
   readonly goVersion: string;
   /** Modules the program imports from the module proxy, at their pinned versions. */
   readonly require: readonly ModuleVersion[];
+  /**
+   * The `// indirect` requirements the bridge go.mod already lists (the lock's `require` entries,
+   * or a version `lock --upgrade-package` asks for): go mod tidy starts from them, keeps those that
+   * still provide a package, and drops the others.
+   */
+  readonly indirect?: readonly ModuleVersion[];
   /** Modules the program imports from directories (`path+`), replaced by those directories. */
   readonly dirs: readonly { readonly path: string; readonly version: string; readonly dir: string }[];
   /** The (non-standard) package paths the program imports. */
@@ -97,6 +103,7 @@ async function resolve(input: BridgeInput, io: BridgeIO): Promise<BridgeResoluti
   let require: ModuleVersion[] = [
     ...input.require,
     ...input.dirs.map((d) => ({ path: d.path, version: d.version })),
+    ...(input.indirect ?? []).filter((m) => !direct.has(m.path)),
   ];
   let graph: LoadedGraph;
   let packages: Map<string, LoadedPackage>;

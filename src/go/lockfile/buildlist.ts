@@ -21,8 +21,16 @@ export interface BuildListOptions {
   readonly projectRoot: string;
   readonly cache: Cache;
   readonly source: ModuleSource;
-  /** The lock on disk: modules it already has answer test imports offline, as before. */
+  /**
+   * The lock on disk: modules it already has answer test imports offline, as before, and its
+   * `require` entries are the bridge go.mod's `// indirect` requirements tidy starts from.
+   */
   readonly previous?: GoManifest;
+  /**
+   * Indirect modules of `previous` to move to their `@upgrade` version first, as `go get <module>`
+   * moves a module the main module does not import (`lock --upgrade-package <module>`).
+   */
+  readonly upgrade?: ReadonlySet<string>;
   readonly verify?: boolean;
   /** Checks every go.mod and zip hash (the checksum database) before it is accepted. */
   readonly sums?: ModuleSums;
@@ -64,13 +72,23 @@ export async function lockBuildList(o: BuildListOptions): Promise<BuildListResul
   const known = new Map(
     (o.previous?.entries ?? []).flatMap((e) => (e.version ? [[e.module, e.version] as const] : [])),
   );
+  const querier = new Querier(o.source);
   // `@latest` skips retracted versions, as cmd/go's query does.
-  const latest = prefixQuery(new Querier(o.source), 'latest');
+  const latest = prefixQuery(querier, 'latest');
+  const indirect: ModuleVersion[] = [];
+  for (const e of o.previous?.entries ?? []) {
+    if (!e.indirect || !e.require || e.version === undefined || byModule.has(e.module)) continue;
+    const version = o.upgrade?.has(e.module)
+      ? (await querier.query(e.module, 'upgrade', { current: e.version })).Version
+      : e.version;
+    indirect.push({ path: e.module, version });
+  }
   const resolution = await resolveBridge(
     {
       mainPath: BRIDGE_MODULE,
       goVersion: BRIDGE_GO_VERSION,
       require,
+      indirect,
       dirs,
       packages: o.packages,
     },
