@@ -19,11 +19,25 @@ export interface OutdatedRow {
   readonly newest: string | undefined;
 }
 
-/** The newest Go release of `versions` for which `allows` holds (prereleases only when there is no release). */
-function newestGo(versions: readonly string[], allows: (v: string) => boolean): string | undefined {
-  const ok = versions.filter((v) => isValid(v) && allows(v)).sort(compareStrings);
-  const releases = ok.filter((v) => !isPrerelease(v));
-  return (releases.length > 0 ? releases : ok).at(-1);
+/**
+ * What `go list -m -u` offers a module at `locked`, among `versions` (already without retracted
+ * ones) for which `allows` holds: cmd/go's `upgrade` query — the newest release not below `locked`,
+ * else the newest prerelease not below it, else `locked` itself. `locked` is not a candidate, so a
+ * retracted one does not hide a newer prerelease. When the imports no longer allow `locked`, the
+ * newest allowed release (else prerelease) below it.
+ */
+function newestGo(
+  versions: readonly string[],
+  locked: string,
+  allows: (v: string) => boolean,
+): string | undefined {
+  const newest = (vs: readonly string[]) => {
+    const ok = vs.filter((v) => isValid(v) && allows(v)).sort(compareStrings);
+    const releases = ok.filter((v) => !isPrerelease(v));
+    return (releases.length > 0 ? releases : ok).at(-1);
+  };
+  const up = isValid(locked) ? newest(versions.filter((v) => compareStrings(v, locked) >= 0)) : undefined;
+  return up ?? (allows(locked) ? locked : newest(versions));
 }
 
 /**
@@ -46,8 +60,8 @@ export function goOutdated(
     ecosystem: 'go',
     name: module,
     locked,
-    allowed: newestGo([...versions, locked], allows),
-    newest: newestGo([...versions, locked], () => true),
+    allowed: newestGo(versions, locked, allows),
+    newest: newestGo(versions, locked, () => true),
   };
 }
 

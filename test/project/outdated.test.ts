@@ -25,6 +25,20 @@ describe('outdated choices', () => {
     expect(goOutdated('m', 'v1.0.0', ['>=v1.1.0', 'v1'], versions).allowed).toBe('v1.10.0');
   });
 
+  it("offers what go list -m -u's upgrade query offers: nothing below the locked version", () => {
+    // A retracted locked version (not among the versions listed) does not hide a newer prerelease:
+    // go list -m -u shows `example.com/m v1.1.0 (retracted) [v1.3.0-pre]` (see the CLI test below).
+    expect(goOutdated('m', 'v1.1.0', [], ['v1.0.0', 'v1.3.0-pre'])).toMatchObject({
+      allowed: 'v1.3.0-pre',
+      newest: 'v1.3.0-pre',
+    });
+    // A prerelease lock is not offered an older release; with nothing newer it stays.
+    expect(goOutdated('m', 'v1.2.0-rc.1', [], versions).newest).toBe('v2.0.0');
+    expect(goOutdated('m', 'v1.2.0-rc.2', [], ['v1.1.0', 'v1.2.0-rc.1']).newest).toBe('v1.2.0-rc.2');
+    // An exact import of a retracted version allows only it.
+    expect(goOutdated('m', 'v1.1.0', ['v1.1.0'], ['v1.0.0', 'v1.3.0-pre']).allowed).toBe('v1.1.0');
+  });
+
   it('bounds a Python distribution by every specifier on it', () => {
     const r = pythonOutdated('p', '1.0', ['>=1', '<2', ''], ['0.9', '1.0', '1.5', '2.0', '3.0rc1']);
     expect(r).toMatchObject({ allowed: '1.5', newest: '2.0' });
@@ -80,6 +94,33 @@ describe('mochi-pkg outdated', () => {
       allowed: 'v1.2.0',
       newest: 'v1.2.0',
     });
+  });
+
+  it('offers a newer prerelease over a retracted locked version, as go list -m -u does', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'outdated-'));
+    const src = join(dir, 'src');
+    // v1.2.0, the latest release, retracts itself and the locked v1.1.0; v1.3.0-pre is left.
+    for (const v of ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v1.3.0-pre']) {
+      const retract = v === 'v1.2.0' ? '\nretract [v1.1.0, v1.2.0] // broken\n' : '';
+      await mkdir(join(src, `example.com/m@${v}`), { recursive: true });
+      await writeFile(
+        join(src, `example.com/m@${v}`, 'go.mod'),
+        `module example.com/m\n\ngo 1.19\n${retract}`,
+      );
+      await writeFile(join(src, `example.com/m@${v}`, 'm.go'), 'package m\n');
+    }
+    await buildProxyTree(src, join(dir, 'proxy'));
+    await writeFile(join(dir, 'main.mochi'), 'import go "example.com/m@v1.1.0" as m\n');
+    const env = { MOCHI_GO_BRIDGE_CACHE: join(dir, '.gocache'), GOSUMDB: 'off', GOPROXY: join(dir, 'proxy') };
+    const cli = (...argv: string[]) =>
+      cliWithEnv(env, ...argv, '--cwd', dir, '--cache-dir', join(dir, '.cache'));
+    expect((await cli('lock')).code).toBe(0);
+    const r = await cli('outdated', '--json');
+    expect(r.err).toBe('');
+    // go list -m -u all, given require example.com/m v1.1.0: `example.com/m v1.1.0 (retracted) [v1.3.0-pre]`.
+    expect(JSON.parse(r.out).rows).toEqual([
+      { ecosystem: 'go', name: 'example.com/m', locked: 'v1.1.0', allowed: 'v1.1.0', newest: 'v1.3.0-pre' },
+    ]);
   });
 
   it('offers nothing newer for an indirect module no built package comes from, which lock cannot move', async () => {

@@ -26,8 +26,10 @@ export const command: Command = {
 
 For each Go module and each Python distribution mochi.lock pins from a module proxy or a package
 index, prints the locked version, the newest version the imports allow, and the newest overall
-(releases only; a prerelease only when a module has nothing else). Go: versions the module's
-latest go.mod retracts are left out, as \`go list -m -u\` does; an import's query bounds it
+(releases only; a prerelease only when a module has nothing else). Go: as \`go list -m -u\`
+offers an update, nothing below the locked version (the newest release above it, else the newest
+prerelease above it, else the locked version) and no version the module's latest go.mod retracts
+(a retracted locked version is offered a newer prerelease); an import's query bounds it
 (\`@v1\`: the newest v1.x; \`@v1.2\`: v1.2.x; a range such as \`@<v2.0.0\`: the newest in it; an
 exact version: that version; \`@latest\` or an indirect module the bridge go.mod requires: any
 version of its path, as \`lock --upgrade-package\` moves it; an indirect module no built package
