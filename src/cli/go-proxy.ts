@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { ZipHasher } from '../go/cache/hasher.js';
 import { defaultCacheRoot } from '../go/cache/layout.js';
 import { Cache } from '../go/cache/store.js';
+import { isGoQuery } from '../go/lockfile/spec.js';
 import { checkPath, escapeVersion, InvalidModuleVersionError, InvalidPathError } from '../go/module/index.js';
 import type { ModuleSource } from '../go/proxy/client.js';
 import { type ModuleSums, openModuleSums } from '../go/sumdb/index.js';
@@ -75,9 +76,11 @@ export interface ModuleArg {
 
 /**
  * Splits `module@version` at the last `@` and checks both halves; a bad argument is a usage error
- * naming it. `needVersion: false` also accepts a bare module path (query `''`).
+ * naming it. `needVersion: false` also accepts a bare module path (query `''`); `queries: true`
+ * also accepts the version queries of an `import go` spec (`latest`, `vX`, `vX.Y`, `<v`, `<=v`,
+ * `>v`, `>=v`), whose `<` and `>` no version may hold.
  */
-export function parseModuleArg(command: string, arg: string, needVersion = true): ModuleArg {
+export function parseModuleArg(command: string, arg: string, needVersion = true, queries = false): ModuleArg {
   const at = arg.lastIndexOf('@');
   const module = at < 0 ? arg : arg.slice(0, at);
   const query = at < 0 ? '' : arg.slice(at + 1);
@@ -89,7 +92,8 @@ export function parseModuleArg(command: string, arg: string, needVersion = true)
   }
   try {
     checkPath(module);
-    if (query !== '') escapeVersion(query);
+    // A range, well formed or not, is the query resolution's to judge (in cmd/go's words).
+    if (query !== '' && !(queries && (isGoQuery(query) || /^[<>]/.test(query)))) escapeVersion(query);
   } catch (e) {
     if (e instanceof InvalidPathError || e instanceof InvalidModuleVersionError) {
       throw new UsageError(`${command}: ${JSON.stringify(arg)}: ${e.message}`, 'write module@version');

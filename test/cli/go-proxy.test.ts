@@ -1,11 +1,16 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashGoMod, hashZip } from '../../src/go/dirhash/index.js';
+import { haveCmdGoTestdata, writeCmdGoProxy } from '../go/support/cmdgoproxy.js';
 import { fixtureModule, serveModules } from '../go/support/modules.js';
 import type { TestServer } from '../go/support/server.js';
 import { cliWithEnv as cli } from '../support/cli.js';
+import { describeWithOracle, goCommandEnv, goOracle, type Oracle } from '../support/oracles.js';
 import { buildZip } from '../support/zipbuild.js';
 
 const foo1 = fixtureModule('example.com/foo', 'v1.0.0');
@@ -205,4 +210,49 @@ describe('mochi-pkg go download|verify', () => {
     expect(r.code).toBe(1);
     expect(r.out).toContain('missing example.com/foo@v1.0.0: not in cache');
   });
+});
+
+const cmdGo: Oracle =
+  goOracle().available && !haveCmdGoTestdata()
+    ? { available: false, reason: "cmd/go's testdata/mod is missing (apt-get install golang-1.19-src)" }
+    : goOracle();
+
+describeWithOracle(cmdGo, 'mochi-pkg go download <module>@<query>, beside go mod download', () => {
+  let proxy = '';
+  let work = '';
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'cli-download-query-'));
+    await writeCmdGoProxy(join(work, 'proxy'));
+    proxy = pathToFileURL(join(work, 'proxy')).href;
+  }, 60_000);
+
+  it('resolves latest, prefixes and ranges to the version go resolves, and fails where go fails', async () => {
+    const queries = [
+      'latest',
+      'v1',
+      'v1.5',
+      '<v1.5.0',
+      '>=v1.2.0',
+      '<=v1.3.0',
+      '>v1.5.2',
+      'v1.5.2',
+      'v1.99',
+      '<=v1.2',
+    ];
+    const goEnv = goCommandEnv(join(work, 'gohome'), proxy);
+    const env = { GOPROXY: proxy, GOSUMDB: 'off', MOCHI_GO_BRIDGE_CACHE: join(work, 'cache') };
+    for (const q of queries) {
+      const go = await promisify(execFile)('go', ['mod', 'download', '-json', `rsc.io/quote@${q}`], {
+        cwd: work,
+        env: goEnv,
+      }).then(
+        (r) => JSON.parse(r.stdout) as { Version: string; Error?: string },
+        (e: { stdout: string }) => JSON.parse(e.stdout) as { Version: string; Error?: string },
+      );
+      const ours = await cli(env, 'go', 'download', '--json', `rsc.io/quote@${q}`);
+      const r = JSON.parse(ours.out) as { Version: string; Error?: string };
+      expect([q, r.Version, r.Error === undefined]).toEqual([q, go.Version, go.Error === undefined]);
+      expect([q, ours.code]).toEqual([q, go.Error === undefined ? 0 : 1]);
+    }
+  }, 120_000);
 });

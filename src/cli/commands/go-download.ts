@@ -33,10 +33,14 @@ export const command: Command = {
   name: 'go download',
   summary: 'download module versions into the verified cache',
   help: `Usage: mochi-pkg go download [--json] [--jobs N] [--verify] [--proxy <list>] [--cache-dir <dir>]
-                            <module>@<version|latest>...
+                            <module>@<version|query>...
 
-Fetches each module's .info, .mod and .zip into the cache (Go's cache/download layout, usable as
-GOPROXY=file://<cache>), checks and hashes the zip before publishing it, and prints the result.
+Resolves each query as \`go mod download <module>@<query>\` does, as \`lock\` resolves the query of an
+\`import go\` spec: \`latest\` (the newest release, else prerelease, not retracted), \`vX\` and \`vX.Y\`
+(the newest with that prefix), the ranges \`<v\`, \`<=v\`, \`>v\`, \`>=v\` (the nearest release in range),
+a version, or a revision the proxy resolves. Then fetches the version's .info, .mod and .zip into
+the cache (Go's cache/download layout, usable as GOPROXY=file://<cache>), checks and hashes the
+zip before publishing it, and prints the result.
 Versions already in the cache are not fetched again. Downloads run in parallel (--jobs, default
 ${DEFAULT_JOBS}); output follows the order of the arguments.
 
@@ -55,6 +59,7 @@ ${SHARED_HELP}
 
 Examples:
   mochi-pkg go download golang.org/x/mod@v0.8.0 golang.org/x/text@latest
+  mochi-pkg go download 'golang.org/x/mod@<v0.9.0' golang.org/x/text@v0.3
   GOPROXY=file:///srv/goproxy mochi-pkg go download --json example.com/foo@v1.0.0
 
 Exit codes: 0 all downloaded · 1 at least one failed · 2 bad usage`,
@@ -72,7 +77,9 @@ Exit codes: 0 all downloaded · 1 at least one failed · 2 bad usage`,
         `go download: --jobs ${JSON.stringify(values.jobs)} is not a number from 1 to 256`,
       );
     }
-    const args: ModuleArg[] = [...new Set(positionals)].map((a) => parseModuleArg('go download', a));
+    const args: ModuleArg[] = [...new Set(positionals)].map((a) =>
+      parseModuleArg('go download', a, true, true),
+    );
     // Zips are checked and hashed on worker threads while the main thread keeps downloading. With
     // one module there is nothing to overlap the hashing with: a worker would only add its memory.
     const hasher = threadHasher(Math.min(defaultHashThreads(), args.length - 1));

@@ -3,10 +3,12 @@
 import { MochiPkgError } from '../../errors.js';
 import { pathExists } from '../../util/read.js';
 import { hashGoMod } from '../dirhash/index.js';
+import { isGoQuery } from '../lockfile/spec.js';
 import { canonicalVersion } from '../module/index.js';
 import type { ModuleSource } from '../proxy/client.js';
 import { ProxyFailure, VersionNotFoundError } from '../proxy/errors.js';
 import type { VersionInfo } from '../proxy/info.js';
+import { Querier } from '../query/index.js';
 import type { ModuleSums } from '../sumdb/verifier.js';
 import type { Cache } from './store.js';
 import { isZipContentError, readIfExists } from './store.js';
@@ -54,11 +56,16 @@ export interface DownloadOptions {
 export type Downloaded = Required<Omit<DownloadResult, 'Error' | 'SumDB'>> & { SumDB?: string };
 
 /**
- * Asks the proxy to resolve a non-canonical query. A query that is not even a semantic version
- * (`v1.0.0.0`, a misspelt branch) and that the proxy does not know is an invalid version, as
- * cmd/go words it (`<module>@<query>: invalid version: …`), not a missing one.
+ * Resolves a non-canonical query as `go mod download <module>@<query>` does, with the query
+ * resolution `lock` uses ({@link Querier.query}): `latest`, `vX` / `vX.Y` and the ranges `<v`,
+ * `<=v`, `>v`, `>=v` from the version list (retracted versions skipped), anything else through the
+ * proxy's `.info` (a non-canonical version, a revision). A query that is not even a semantic
+ * version (`v1.0.0.0`, a misspelt branch) and that the proxy does not know is an invalid version,
+ * as cmd/go words it (`<module>@<query>: invalid version: …`), not a missing one.
  */
 async function resolveQuery(source: ModuleSource, module: string, query: string): Promise<VersionInfo> {
+  // A malformed range (`<=v1.2`) too: the Querier refuses it in cmd/go's words.
+  if (isGoQuery(query) || /^[<>]/.test(query)) return new Querier(source).query(module, query);
   try {
     return await source.info(module, query);
   } catch (e) {
@@ -76,7 +83,7 @@ async function resolveQuery(source: ModuleSource, module: string, query: string)
 }
 
 /**
- * Resolves `query` (a version, `latest`, or a non-canonical query the proxy resolves) and makes
+ * Resolves `query` (a version, or a query: see {@link resolveQuery}) and makes
  * sure the cache holds the verified version: `.info`, `.mod`, then the zip and its `.ziphash` last.
  * A complete cache entry is used as is (re-hashed with `verify`). Errors are thrown as they come:
  * typed proxy errors, a zip the module-zip check rejects (re-thrown as `proxy-bad-response` naming
@@ -91,10 +98,7 @@ export async function download(
 ): Promise<Downloaded> {
   let info: VersionInfo | undefined;
   let version = query;
-  if (query === 'latest') {
-    info = await source.latest(module);
-    version = info.Version;
-  } else if (canonicalVersion(query) !== query) {
+  if (canonicalVersion(query) !== query) {
     info = await resolveQuery(source, module, query);
     version = info.Version;
   }
