@@ -6,7 +6,7 @@ import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { MochiPkgError } from '../errors.js';
-import { inlineHasher, type ZipHasher } from '../go/cache/index.js';
+import { inlineHasher, type ZipHasher, zipRejection } from '../go/cache/index.js';
 import { hashGoMod } from '../go/dirhash/index.js';
 import {
   canonicalVersion,
@@ -508,9 +508,13 @@ export class GoProxy {
         } catch (e) {
           if (!(e instanceof MochiPkgError)) throw e;
           this.o.metrics?.rejected();
-          throw new ServeError('serve-verify', `${module}@${version}: upstream .zip refused: ${e.message}`, {
-            cause: e,
-          });
+          throw new ServeError(
+            'serve-verify',
+            `${module}@${version}: upstream .zip refused: ${zipRejection(e, module, version)}`,
+            {
+              cause: e,
+            },
+          );
         }
         await this.checkSumdb(module, version, { zip: digest }, priv);
         const size = (await stat(tmp)).size;

@@ -85,7 +85,11 @@ export interface ZipLimits {
   readonly maxZipSize?: number;
   /** Largest accepted central directory, in bytes. Default 64 MiB. */
   readonly maxCentralDirectory?: number;
-  /** What messages call zip bytes given in memory (e.g. the file they were read from). Default `<zip bytes>`. */
+  /**
+   * What messages call the zip: for bytes in memory, e.g. the file they were read from (default
+   * `<zip bytes>`); for a file, what it holds when its name would mislead, such as a temporary
+   * file deleted after (default its path).
+   */
   readonly label?: string;
 }
 
@@ -145,11 +149,11 @@ function bytesSource(bytes: Uint8Array, label: string): Source {
   };
 }
 
-async function fileSource(path: string): Promise<Source> {
+async function fileSource(path: string, label = path): Promise<Source> {
   const io = (e: unknown, what: string) =>
     new ZipError(
       'zip-io',
-      e instanceof FileReadError ? e.message : `${path}: cannot ${what} zip file: ${(e as Error).message}`,
+      e instanceof FileReadError ? e.message : `${label}: cannot ${what} zip file: ${(e as Error).message}`,
       { cause: e },
     );
   let handle: FileHandle;
@@ -162,9 +166,9 @@ async function fileSource(path: string): Promise<Source> {
   }
   return {
     size,
-    label: path,
+    label,
     read: async (pos, len, into) => {
-      if (pos < 0 || pos + len > size) throw corrupt(path, `read past the end at offset ${pos}`);
+      if (pos < 0 || pos + len > size) throw corrupt(label, `read past the end at offset ${pos}`);
       const buf = into && into.length >= len ? into.subarray(0, len) : Buffer.allocUnsafe(len);
       let done = 0;
       while (done < len) {
@@ -174,7 +178,7 @@ async function fileSource(path: string): Promise<Source> {
         } catch (e) {
           throw io(e, 'read');
         }
-        if (bytesRead === 0) throw corrupt(path, `file shrank while reading (offset ${pos + done})`);
+        if (bytesRead === 0) throw corrupt(label, `file shrank while reading (offset ${pos + done})`);
         done += bytesRead;
       }
       return buf;
@@ -217,7 +221,9 @@ function findEnd(tail: Buffer): number {
  */
 export async function openZip(input: string | Uint8Array, limits: ZipLimits = {}): Promise<ZipArchive> {
   const source =
-    typeof input === 'string' ? await fileSource(input) : bytesSource(input, limits.label ?? '<zip bytes>');
+    typeof input === 'string'
+      ? await fileSource(input, limits.label)
+      : bytesSource(input, limits.label ?? '<zip bytes>');
   try {
     return await readDirectory(source, limits);
   } catch (e) {

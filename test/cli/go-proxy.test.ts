@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -69,6 +69,42 @@ describe('mochi-pkg go list|info|mod', () => {
       2,
       expect.stringContaining('error[proxy-config]: $GOPROXY: '),
     ]);
+  });
+
+  it('names a zip it refuses by module@version and the URL it came from, not by its temp file', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'cli-badzip-'));
+    const at = join(root, 'proxy/example.com/bad/@v');
+    await mkdir(at, { recursive: true });
+    const good = buildZip([{ name: 'example.com/bad@v1.1.0/a.go', data: 'package bad\n'.repeat(40) }]);
+    // v1.0.0 is not a zip at all; v1.1.0's central directory records a wrong CRC-32.
+    const crc = Buffer.from(good);
+    crc[crc.indexOf(Buffer.from('PK\x01\x02', 'latin1')) + 16]! ^= 0xff;
+    for (const [v, zip] of [
+      ['v1.0.0', Buffer.from('not a zip')],
+      ['v1.1.0', crc],
+    ] as const) {
+      await writeFile(join(at, `${v}.info`), `{"Version":"${v}"}`);
+      await writeFile(join(at, `${v}.mod`), 'module example.com/bad\n');
+      await writeFile(join(at, `${v}.zip`), zip);
+    }
+    await writeFile(join(at, 'list'), 'v1.0.0\nv1.1.0\n');
+    const cache = join(root, 'cache');
+    const env = {
+      GOPROXY: pathToFileURL(join(root, 'proxy')).href,
+      GOSUMDB: 'off',
+      MOCHI_GO_BRIDGE_CACHE: cache,
+    };
+    // Two at once: the zips are checked on a worker thread.
+    const r = await cli(env, 'go', 'download', 'example.com/bad@v1.0.0', 'example.com/bad@v1.1.0');
+    expect(r.code).toBe(1);
+    const url = (v: string) => `${pathToFileURL(at).href}/${v}.zip`;
+    expect(r.err).toContain(
+      `error[proxy-bad-response]: example.com/bad@v1.0.0: zip rejected: not a zip file (no end of central directory record) (${url('v1.0.0')})`,
+    );
+    expect(r.err).toContain(
+      `error[proxy-bad-response]: example.com/bad@v1.1.0: zip rejected: entry "example.com/bad@v1.1.0/a.go" fails its CRC-32 check (${url('v1.1.0')})`,
+    );
+    expect(r.err).not.toContain(cache);
   });
 
   it('reports an unknown module with exit 1 and names it', async () => {

@@ -10,6 +10,7 @@ import { ProxyFailure, VersionNotFoundError } from '../proxy/errors.js';
 import type { VersionInfo } from '../proxy/info.js';
 import { Querier } from '../query/index.js';
 import type { ModuleSums } from '../sumdb/verifier.js';
+import { zipRejection } from './hasher.js';
 import type { Cache } from './store.js';
 import { isZipContentError, readIfExists } from './store.js';
 
@@ -170,7 +171,7 @@ export async function download(
         // The bytes arrived whole but are not a valid module zip: the proxy's fault, named as such.
         throw new ProxyFailure(
           'proxy-bad-response',
-          `zip rejected: ${e.message}`,
+          `zip rejected: ${zipRejection(e, module, version)}`,
           { module, version, url },
           e,
         );

@@ -12,8 +12,9 @@ export interface ZipHasher {
 
 /**
  * x/mod's CheckZip rules (file names, case-fold collisions, go.mod placement, sizes), then the
- * h1: hash: nothing that go itself would refuse gets published. `bytes`, when given, are the
- * content of `path` already read (messages still name `path`).
+ * h1: hash: nothing that go itself would refuse gets published. `path` is a download's temporary
+ * file, removed when the zip is refused, so messages name `module@version` instead (see
+ * {@link zipRejection}). `bytes`, when given, are the content of `path` already read.
  */
 export async function checkAndHashZip(
   path: string,
@@ -22,7 +23,8 @@ export async function checkAndHashZip(
   bytes?: Uint8Array,
 ): Promise<string> {
   const input = bytes ?? path;
-  const { cf, archive } = await openCheckedZip(input, { path: module, version }, { label: path });
+  const label = `${module}@${version}`;
+  const { cf, archive } = await openCheckedZip(input, { path: module, version }, { label });
   try {
     const problem = checkedFilesError(cf, `${module}@${version}`);
     if (problem) throw problem;
@@ -31,6 +33,15 @@ export async function checkAndHashZip(
   } finally {
     await archive?.close();
   }
+}
+
+/**
+ * Why {@link checkAndHashZip} refused a zip, without the `module@version: ` its messages start
+ * with, for a message that names the module version (and where the zip came from) itself.
+ */
+export function zipRejection(e: Error, module: string, version: string): string {
+  const prefix = `${module}@${version}: `;
+  return e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
 }
 
 /** The hasher that works on the calling thread. */

@@ -8,6 +8,7 @@ export {
   type ThreadHasher,
   threadHasher,
   type ZipHasher,
+  zipRejection,
 } from './hasher.js';
 export { type Artifact, artifactPath, CACHE_ENV, defaultCacheRoot, listPath, versionDir } from './layout.js';
 export { publishNoReplace } from './publish.js';
