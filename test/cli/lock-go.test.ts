@@ -232,6 +232,20 @@ describe('lock with import go on the example project (offline, bundled file:// p
     );
   });
 
+  it("reports a path+ module's go.mod that does not parse at its file and line, in go's words (exit 2)", async () => {
+    const root = await copy();
+    const goMod = join(root, 'go/local/go.mod');
+    await writeFile(goMod, 'module example.com/stations\n\ngo 1.19\n\nrequire example.com/x\n');
+    for (const r of [await lockMain(root, './go/proxy'), await lockMain(root, './go/proxy', '--check')]) {
+      expect(r.code).toBe(2);
+      // go: example.com/stations@v0.0.0 (replaced by ./go/local): parsing go/local/go.mod: <file>:5: usage: …
+      expect(r.err).toBe(
+        `mochi-pkg: error[go-path-module]: example.com/stations@path+./go/local: parsing ./go/local/go.mod: ${goMod}:5: usage: require module/path v1.2.3\n` +
+          '  hint: fix the go.mod file (`go mod edit -fmt` shows what the go command accepts)\n',
+      );
+    }
+  });
+
   it('refuses two versions of one module (exit 2)', async () => {
     const root = await copy();
     await edit(

@@ -9,7 +9,7 @@ import type { Cache } from '../cache/index.js';
 import { download } from '../cache/index.js';
 import { hashGoMod } from '../dirhash/index.js';
 import { PackageLoadError } from '../load/packages.js';
-import { modulePath } from '../modfile/index.js';
+import { GoModParseError, modulePath } from '../modfile/index.js';
 import { hashModuleDir, MAX_GO_MOD } from '../modzip/index.js';
 import type { ModuleSource } from '../proxy/index.js';
 import { GoQueryError, Querier } from '../query/index.js';
@@ -346,6 +346,20 @@ async function hashPathModule(
     throw new GoPinError('go-path-module', `${module}@path+${localPath}: ${dir} has no go.mod`, {
       hint: 'a path+ directory must be a Go module (run `go mod init` there)',
     });
+  }
+  // Read as the module graph will read it, so a go.mod that does not parse is reported here, in
+  // go's words and naming the directory as written: found by the graph, it was a requirement of a
+  // made-up version (`example.com/m@v0.0.0-00010101000000-000000000000: …`) with exit 1.
+  const goModPath = resolve(dir, 'go.mod');
+  try {
+    goModSummary(goModPath, mod);
+  } catch (e) {
+    if (!(e instanceof GoModParseError)) throw e;
+    throw new GoPinError(
+      'go-path-module',
+      `${module}@path+${localPath}: parsing ${localPath.replace(/\/+$/, '')}/go.mod: ${e.message}`,
+      { hint: e.hint ?? 'fix the go.mod file', cause: e },
+    );
   }
   const declared = modulePath(mod);
   if (declared !== module) {

@@ -186,6 +186,11 @@ describe('pinGoImports', () => {
     await expect(pin('example.com/x@path+./sub')).rejects.toThrow(
       /declares module "example\.com\/other", not example\.com\/x/,
     );
+    await writeFile(join(dir, 'sub/go.mod'), 'module example.com/x\n\nrequire (\n\tbad line\n');
+    await expect(pin('example.com/x@path+./sub')).rejects.toMatchObject({
+      code: 'go-path-module',
+      message: `example.com/x@path+./sub: parsing ./sub/go.mod: ${join(dir, 'sub/go.mod')}:5: syntax error (unterminated block started at ${join(dir, 'sub/go.mod')}:3:1)`,
+    });
     await writeFile(join(dir, 'sub/go.mod'), '// a comment\nmodule "example.com/x" // quoted\n');
     const ok = await pin('example.com/x@path+./sub');
     expect(ok.manifest.entries[0]).toMatchObject({ source: 'path', localPath: './sub' });
