@@ -70,7 +70,7 @@ export async function quick(ctx: CommandContext): Promise<number | undefined> {
     offline: check.offline,
   });
   if (entries === undefined) return undefined;
-  // As lock.ts prints an up-to-date check (a recalled check has no drift, no note and no Go warnings).
+  // As lock.ts prints an up-to-date check (a recalled check has no drift, no note and no warnings).
   if (check.json) ctx.stdout.write(`${JSON.stringify({ upToDate: true, diff: [] })}\n`);
   else ctx.stdout.write(`${LOCK_FILE} is up to date (${entries === 1 ? '1 entry' : `${entries} entries`})\n`);
   return 0;

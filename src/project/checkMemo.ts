@@ -16,8 +16,9 @@
 // A check whose answer could depend on anything else is never memoised: one that reaches a network
 // (an http(s) index or proxy, unless --offline), a git stub source, a path+ import outside the project
 // or under a skipped folder, a symbolic link anywhere in the stamped trees, or an answer with drift,
-// a non-canonical lock or Go warnings. The inputs are stamped before and after the full check; the
-// memo is kept only when the project's and the directories' stamps did not move meanwhile.
+// a non-canonical lock, Go warnings or index page warnings. The inputs are stamped before and after
+// the full check; the memo is kept only when the project's and the directories' stamps did not move
+// meanwhile.
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -69,7 +70,8 @@ interface CheckedAnswer {
   readonly upToDate: boolean;
   readonly canonical: boolean;
   readonly entries: number;
-  readonly goWarnings: number;
+  /** Go and index page warnings: a check that has any is not memoised, so they are shown again. */
+  readonly warnings: number;
 }
 
 /** The settings flags of a lock run (shared with lockProject's plan, so both resolve alike). */
@@ -332,7 +334,7 @@ async function remember(
   lockText: string,
   answer: CheckedAnswer,
 ): Promise<boolean> {
-  if (!answer.upToDate || !answer.canonical || answer.goWarnings > 0 || s.allowOutsideProject) return false;
+  if (!answer.upToDate || !answer.canonical || answer.warnings > 0 || s.allowOutsideProject) return false;
   // Sources the stamps do not cover: git checkouts, and paths into folders the project walk skips.
   if (/git\+|node_modules|(^|[\\/"])\.(git|mochi)([\\/"]|$)/m.test(lockText)) return false;
   if (!s.offline && /\bhttps?:\/\//i.test(lockText)) return false;
@@ -389,7 +391,7 @@ export async function memoisedCheck(
       upToDate: r.upToDate,
       canonical: r.canonical,
       entries: r.totals.entries,
-      goWarnings: r.plan.go?.warnings.length ?? 0,
+      warnings: (r.plan.go?.warnings.length ?? 0) + (r.plan.indexWarnings?.length ?? 0),
     });
   }
   return r;

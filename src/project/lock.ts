@@ -164,6 +164,11 @@ export interface LockPlan {
   readonly text: string;
   /** How each Go module was pinned (absent without {@link PlanOptions.go}). */
   readonly go?: PinResult;
+  /**
+   * The warnings of the index pages read (a newer minor Simple API version, a `file://` link left
+   * off a page served over the network), each once; absent when there were none.
+   */
+  readonly indexWarnings?: readonly string[];
   /** The `*.mochi` files read. */
   readonly files: readonly string[];
   /** Locked Python imports, sorted by alias, with their build results. */

@@ -247,7 +247,7 @@ async function plan(
   const build =
     makeBuild === loadPythonBuild ? cachedBuild(join(cacheDir, 'builds'), stubDirs, load) : await load();
   emit({ kind: 'progress', message: `mochi-pkg lock: scanning ${root}…` });
-  return planLock({
+  const planned = await planLock({
     root,
     cacheDir,
     // Explicit stub directories first; the index serves what they do not have.
@@ -290,6 +290,8 @@ async function plan(
       warnings: true,
     }),
   });
+  const indexWarnings = session.warnings();
+  return indexWarnings.length === 0 ? planned : { ...planned, indexWarnings };
 }
 
 /**

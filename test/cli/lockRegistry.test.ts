@@ -172,6 +172,48 @@ describe('mochi-pkg lock with a package index', () => {
   });
 });
 
+describe('mochi-pkg lock: warnings of the index pages', () => {
+  it('prints a page\'s warning on stderr, and lists it under "warnings" with --json', async () => {
+    const linking = await startIndex(
+      new Map<string, BuiltFile[]>([
+        ['requests', upstream.files],
+        ['types-requests', [requests.wheel]],
+      ]),
+      { localLink: 'file:///etc/requests-0.0.1-py3-none-any.whl' },
+    );
+    try {
+      const root = await tmp();
+      const cache = await tmp();
+      await writeTree(root, { 'app.mochi': `import python "requests@${upstream.specifier}" as rq\n` });
+      const warning = `${linking.url}requests/: requests-0.0.1-py3-none-any.whl links the local file file:///etc/requests-0.0.1-py3-none-any.whl from a page served over the network; left off`;
+      const r = await lock(root, {}, '--index-url', linking.url, '--cache-dir', cache);
+      expect(r.code).toBe(0);
+      expect(r.err).toContain(`warning: ${warning}\n`);
+      const json = await lock(root, {}, '--json', '--index-url', linking.url, '--cache-dir', cache);
+      expect(json.code).toBe(0);
+      expect(JSON.parse(json.out).warnings).toContain(warning);
+      const check = await lock(
+        root,
+        {},
+        '--check',
+        '--json',
+        '--index-url',
+        linking.url,
+        '--cache-dir',
+        cache,
+      );
+      expect(check.code).toBe(0);
+      expect(JSON.parse(check.out).upToDate).toBe(true);
+      expect(JSON.parse(check.out).warnings).toContain(warning);
+      // -q: results and errors only.
+      const quiet = await lock(root, {}, '-q', '--index-url', linking.url, '--cache-dir', cache);
+      expect([quiet.code, quiet.err]).toEqual([0, '']);
+    } finally {
+      await linking.close();
+    }
+  });
+});
+
 describe('mochi-pkg lock: the closure decides the versions of index imports', () => {
   const rel = (version: string, deps: [string, string][] = []): GenRelease => ({
     version,

@@ -78,7 +78,8 @@ Flags:
   --check              compare mochi.lock with what lock would write; exit 1 on drift
   --json               machine-readable output (\`lock\`: {"written", "path", "wrappers", totals,
                        "changes": [{ecosystem, name, from?, to?}]}; with --check: {"upToDate", "diff": [{kind, key, fields}],
-                       "wrappers"?: [{alias, path, problem}]})
+                       "wrappers"?: [{alias, path, problem}]}; both: "warnings"?: the index pages'
+                       warnings, also printed on stderr)
   --skipped            also list the names that were not wrapped, and why
   --cwd <dir>          the project directory (default: the nearest directory, from the current
                        one up, that holds mochi.toml or mochi.lock; else the current one)
@@ -190,9 +191,18 @@ function entries(n: number): string {
   return n === 1 ? '1 entry' : `${n} entries`;
 }
 
-/** As `go get` does: deprecations, then retractions (the pin is kept; the user decides). */
-function printGoWarnings(ctx: CommandContext, plan: LockPlan | undefined): void {
+/** The warnings of the index pages read, credentials in URLs hidden (also what --json lists). */
+function indexWarnings(plan: LockPlan | undefined): string[] {
+  return (plan?.indexWarnings ?? []).map((w) => redactUrls(w));
+}
+
+/**
+ * The index pages' warnings, then, as `go get` does, Go deprecations and retractions (the pin is
+ * kept; the user decides).
+ */
+function printWarnings(ctx: CommandContext, plan: LockPlan | undefined): void {
   if (ctx.verbosity === 'quiet') return;
+  for (const w of indexWarnings(plan)) ctx.stderr.write(`warning: ${w}\n`);
   const goWarnings = plan?.go?.warnings ?? [];
   for (const w of goWarnings) {
     ctx.stderr.write(w.kind === 'deprecated' ? `go: ${w.message}\n` : `go: warning: ${w.message}\n`);
@@ -297,12 +307,14 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
             )
           : await full();
       progress.done();
-      printGoWarnings(ctx, r.plan);
+      printWarnings(ctx, r.plan);
       if (values.json) {
+        const warnings = indexWarnings(r.plan);
         printJson(ctx, {
           upToDate: r.upToDate,
           diff: r.diff,
           ...(r.wrappers.length > 0 ? { wrappers: r.wrappers } : {}),
+          ...(warnings.length > 0 ? { warnings } : {}),
         });
       } else if (r.upToDate) {
         println(ctx, `${LOCK_FILE} is up to date (${entries(r.totals.entries)})`);
@@ -333,9 +345,10 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
       upgradePackages: values['upgrade-package'],
     });
     progress.done();
-    printGoWarnings(ctx, r.plan);
+    printWarnings(ctx, r.plan);
     const { plan, totals: sum, goSum, goMod } = r;
     if (values.json) {
+      const warnings = indexWarnings(plan);
       printJson(ctx, {
         written: r.written,
         path: r.path,
@@ -345,6 +358,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
         ...(goSum ? { goSum } : {}),
         ...(goMod ? { goMod } : {}),
         ...(r.sumdb.length > 0 ? { sumdb: r.sumdb } : {}),
+        ...(warnings.length > 0 ? { warnings } : {}),
         ...(values.skipped
           ? { skips: plan.targets.flatMap((t) => t.skipped.map((s) => ({ alias: t.import.alias, ...s }))) }
           : {}),

@@ -77,6 +77,7 @@ export class IndexSession {
   private readonly clients = new Map<string, IndexClient>();
   private readonly pages = new Map<string, Promise<ProjectPage>>();
   private readonly metas = new Map<string, Promise<CoreMetadata>>();
+  private readonly pageWarnings = new Set<string>();
   /**
    * Files downloaded and metadata files read, for tests and benchmarks: `ranged` METADATA files
    * read by range requests, `rangeRequests` and `rangeBytes` spent on them (including attempts
@@ -113,10 +114,22 @@ export class IndexSession {
     const key = `${indexUrl}\n${name}`;
     let p = this.pages.get(key);
     if (!p) {
-      p = this.loadPage(indexUrl, name);
+      p = this.loadPage(indexUrl, name).then((page) => {
+        // A page cached by an earlier version may have no warnings.
+        for (const w of page.warnings ?? []) this.pageWarnings.add(w);
+        return page;
+      });
       this.pages.set(key, p);
     }
     return p;
+  }
+
+  /**
+   * The warnings of every page read so far (a newer minor Simple API version, a `file://` link
+   * left off a page from the network), each once, sorted: pages are read concurrently.
+   */
+  warnings(): string[] {
+    return [...this.pageWarnings].sort();
   }
 
   /** A project's page; a project the index does not have is an empty page. */

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseToml } from 'smol-toml';
 import { buildZip, type TestEntry } from '../../support/zipbuild.js';
@@ -175,6 +175,8 @@ export interface IndexBehaviour {
   unknownKeys?: boolean;
   /** Answer every request with this status. */
   status?: number;
+  /** Also link this file:// URL from every project page (a page from the network must not). */
+  localLink?: string;
 }
 
 function norm(name: string): string {
@@ -200,15 +202,22 @@ export function jsonPage(name: string, files: readonly BuiltFile[], b: IndexBeha
   return JSON.stringify({
     meta: { 'api-version': b.apiVersion ?? '1.1', ...(b.unknownKeys ? { 'x-future': 1 } : {}) },
     name: norm(name),
-    files: files.map((f) => ({
-      filename: f.filename,
-      url: `../../files/${f.filename}`,
-      hashes: f.unhashed ? {} : { sha256: f.sha256 },
-      ...(f.requiresPython ? { 'requires-python': f.requiresPython } : {}),
-      ...(f.yanked !== undefined && f.yanked !== false ? { yanked: f.yanked === '' ? true : f.yanked } : {}),
-      size: f.bytes.length,
-      ...(b.unknownKeys ? { 'core-metadata': false, 'x-something': [1, 2] } : {}),
-    })),
+    files: [
+      ...files.map((f) => ({
+        filename: f.filename,
+        url: `../../files/${f.filename}`,
+        hashes: f.unhashed ? {} : { sha256: f.sha256 },
+        ...(f.requiresPython ? { 'requires-python': f.requiresPython } : {}),
+        ...(f.yanked !== undefined && f.yanked !== false
+          ? { yanked: f.yanked === '' ? true : f.yanked }
+          : {}),
+        size: f.bytes.length,
+        ...(b.unknownKeys ? { 'core-metadata': false, 'x-something': [1, 2] } : {}),
+      })),
+      ...(b.localLink === undefined
+        ? []
+        : [{ filename: basename(b.localLink), url: b.localLink, hashes: {} }]),
+    ],
     versions: [],
     ...(b.unknownKeys ? { 'x-project-status': 'active' } : {}),
   });
@@ -222,6 +231,8 @@ export function htmlPage(files: readonly BuiltFile[], b: IndexBehaviour = {}): s
     if (f.yanked !== undefined && f.yanked !== false) attrs.push(`data-yanked="${escapeHtml(f.yanked)}"`);
     return `    <a ${attrs.join(' ')}>${escapeHtml(f.filename)}</a><br/>`;
   });
+  if (b.localLink !== undefined)
+    links.push(`    <a href="${escapeHtml(b.localLink)}">${escapeHtml(basename(b.localLink))}</a><br/>`);
   return `<!DOCTYPE html>\n<html>\n  <head>\n    <meta name="pypi:repository-version" content="${b.apiVersion ?? '1.1'}">\n  </head>\n  <body>\n${links.join('\n')}\n  </body>\n</html>\n`;
 }
 
