@@ -81,7 +81,13 @@ export async function acquireFileLock(path: string, o: FileLockOptions): Promise
       }
       break;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      // The folder was removed meanwhile (a failed first sync takes back the folders it made).
+      if (code === 'ENOENT') {
+        await mkdir(dirname(path), { recursive: true });
+        continue;
+      }
+      if (code !== 'EEXIST') throw e;
     }
     const owner = await readLock(path);
     if (owner === undefined) continue; // released between our attempt and the read

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runSync } from '../../src/cli/commands/sync.js';
 import { main } from '../../src/cli/main.js';
@@ -224,6 +224,25 @@ describe('mochi-pkg sync', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/sync-missing-wheel/);
     await expect(readlink(join(root, '.mochi', 'python', TARGET))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('leaves a project as it was when its first sync fails (a wheel that fails its hash)', async () => {
+    const own = await mkdtemp(join(tmpdir(), 'sync-cache-'));
+    const index = await mkdtemp(join(tmpdir(), 'sync-index-'));
+    // The index serves other bytes than the lock pins.
+    const other = build('alpha', '1.0', 'V = "tampered"\n');
+    await mkdir(join(index, 'alpha'));
+    await writeFile(join(index, 'alpha', other.file), other.bytes);
+    await writeFile(
+      join(index, 'alpha', 'index.html'),
+      `<a href="${other.file}#sha256=${alpha.sha256}">${other.file}</a>\n`,
+    );
+    const root = await mkdtemp(join(tmpdir(), 'sync-project-'));
+    await writeLock(root, [{ ...alpha, dist: { ...alpha.dist, indexUrl: pathToFileURL(`${index}/`).href } }]);
+    const r = await sync(root, own, {}, '--frozen');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('error[install-bad-wheel]');
+    expect(existsSync(join(root, '.mochi'))).toBe(false);
   });
 
   it("re-unpacks a store entry edited through an environment, and installs the wheel's bytes", async () => {

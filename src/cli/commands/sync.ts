@@ -29,7 +29,8 @@ Put that folder on sys.path (or PYTHONPATH) to use it. Every wheel is checked ag
 sha256, against its own RECORD, and for unsafe paths before it is unpacked, once, into a store
 shared by every project (<cache-dir>/installed); environments hard-link the store's files. The
 new environment is built beside the old one and switched in one rename: an interrupted sync
-leaves the old environment or the new one. Distributions not in the lock are removed. Unless
+leaves the old environment or the new one, and a failed one the old (a first sync that fails
+leaves no .mochi/python/). Distributions not in the lock are removed. Unless
 --frozen, mochi.lock must be up to date with the .mochi sources (as \`lock --check\` checks).
 When the lock pins Go modules, the Go bridge's go.mod and go.sum are written to
 <project>/.mochi/go/ from the [[go-package]] tables (only when their bytes change), and every

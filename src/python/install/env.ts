@@ -6,12 +6,12 @@
 // next sync. `.mochi/python/.sync.lock` keeps two syncs of one project apart.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, linkSync, mkdirSync } from 'node:fs';
-import { lstat, mkdir, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readlink, rename, rm, rmdir, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { MochiPkgError } from '../../errors.js';
 import { acquireFileLock } from '../../util/fileLock.js';
 import { mapInOrder } from '../../util/pool.js';
-import { FileReadError, readRegularFileIfExists } from '../../util/read.js';
+import { FileReadError, isAbsent, pathExists, readRegularFileIfExists } from '../../util/read.js';
 import { InstallError } from './errors.js';
 import type { InstallOptions } from './plan.js';
 import type { StoredWheel, WheelStore } from './store.js';
@@ -133,11 +133,17 @@ export class SyncLockedError extends MochiPkgError {
 /**
  * Takes `.mochi/python/.sync.lock` (see `util/fileLock`). A lock whose owner is gone (killed) is
  * taken over; a live owner is waited for up to `waitMs`, however long it has held the lock, then
- * `sync-locked`. Returns the release function.
+ * `sync-locked`. Returns the release function, which also removes the folders taking the lock
+ * made (`.mochi`, `.mochi/python`) and `.mochi/python/.envs` when they were not there before and
+ * are empty: a first sync that fails leaves the project as it was.
  */
 export async function lockEnvironments(projectRoot: string, waitMs: number): Promise<() => Promise<void>> {
-  const path = join(projectRoot, '.mochi', 'python', '.sync.lock');
-  return acquireFileLock(path, {
+  const mochi = join(projectRoot, '.mochi');
+  const root = join(mochi, 'python');
+  // Deepest first, so each is empty when its children were.
+  const made = [join(root, '.envs'), root, mochi].filter((dir) => !pathExists(dir));
+  const path = join(root, '.sync.lock');
+  const release = await acquireFileLock(path, {
     waitMs,
     staleMs: Number.POSITIVE_INFINITY,
     maxPollMs: 100,
@@ -148,7 +154,26 @@ export async function lockEnvironments(projectRoot: string, waitMs: number): Pro
         'wait for it to finish, or remove the lock file if no mochi-pkg process is running',
       );
     },
+  }).catch(async (e: unknown) => {
+    await removeIfEmpty(made);
+    throw e;
   });
+  return async () => {
+    await release();
+    await removeIfEmpty(made);
+  };
+}
+
+/** Removes each folder that is empty; one that holds anything (a sync's result) is kept. */
+async function removeIfEmpty(dirs: readonly string[]): Promise<void> {
+  for (const dir of dirs) {
+    try {
+      await rmdir(dir);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && !isAbsent(e)) throw e;
+    }
+  }
 }
 
 /** What {@link syncEnvironment} needs besides the wanted set. */
