@@ -573,6 +573,15 @@ function fileValue(
     }
     const items = raw as string[];
     if (spec.kind === 'target-list') {
+      // An empty list would lock for no environment; read as "unset" it meant the default silently.
+      if (items.length === 0) {
+        throw new SettingsError(
+          path,
+          `${spec.key} is empty; a lock is made for at least one target`,
+          at,
+          'remove the key to lock for the default target (the --python/--platform pair, 3.12-linux), or list the targets: targets = ["3.12-linux", "3.12-darwin"]',
+        );
+      }
       const bad = items.find((t) => !TARGET_RE.test(t));
       if (bad !== undefined) {
         throw new SettingsError(

@@ -76,6 +76,11 @@ describe('mochi.toml parsing', () => {
       'mochi.toml:2:1: python.targets: "3.12-lnux" is not <X.Y>-<linux|darwin|win32>',
       undefined,
     ],
+    [
+      '[python]\ntargets = []\n',
+      'mochi.toml:2:1: python.targets is empty; a lock is made for at least one target',
+      'remove the key to lock for the default target (the --python/--platform pair, 3.12-linux), or list the targets: targets = ["3.12-linux", "3.12-darwin"]',
+    ],
     ['go = "x"\n', 'mochi.toml:1:1: go must be a table, not a string', undefined],
     [
       '[python]\nindex-url = "ftp://pkgs.example/simple/"\n',
