@@ -22,8 +22,9 @@ import {
 } from '../go/sumdb/index.js';
 import type { PythonTarget } from '../python/build/types.js';
 import { LockfileError } from '../python/lockfile/index.js';
+import { parseTargetName } from '../python/lockfile/target.js';
 import { type ClosureTarget, closureTarget, IndexSession } from '../python/registry/closure.js';
-import { normalizeIndexUrl, RegistryError } from '../python/registry/index.js';
+import { normalizeIndexUrl } from '../python/registry/index.js';
 import { resolveClosure } from '../python/registry/lockClosure.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { netrcPath } from '../util/netrc.js';
@@ -321,17 +322,8 @@ function closureTargets(
     return [closureTarget(python?.version ?? [3, 12], python?.platform ?? 'linux')];
   }
   return [...new Set(flags)].map((f) => {
-    const m = /^(\d+)\.(\d+)-(linux|darwin|win32)$/.exec(f);
-    if (!m) {
-      throw new RegistryError(
-        'registry-bad-target',
-        `the lock target ${JSON.stringify(f)} is not <X.Y>-<linux|darwin|win32>`,
-        {
-          hint: 'e.g. --target 3.12-linux --target 3.12-darwin',
-        },
-      );
-    }
-    return closureTarget([Number(m[1]), Number(m[2])], m[3]!);
+    const t = parseTargetName(f, 'the lock target');
+    return closureTarget(t.python, t.platform);
   });
 }
 

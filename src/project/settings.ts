@@ -8,6 +8,7 @@ import { ProxyConfigError } from '../go/proxy/errors.js';
 import { parseGoProxy } from '../go/proxy/goproxy.js';
 import { parseGosumdb } from '../go/sumdb/policy.js';
 import { isValidName, normalizeName } from '../python/importspec/parse.js';
+import { tryParseTargetName } from '../python/lockfile/target.js';
 import { nearestWord } from '../util/nearest.js';
 import { goProxyList } from './goProxyList.js';
 
@@ -309,8 +310,6 @@ export interface FileEntry {
 }
 
 const TABLES = ['python', 'go'] as const;
-// The platforms a lock can be made for (python/registry closureTarget); a typo is an error at its line.
-const TARGET_RE = /^\d+\.\d+-(?:linux|darwin|win32)$/;
 
 /** Finds the line and column of a key (or table header) in the source; only used on the way to a message. */
 function locate(lines: readonly string[], table: string, key?: string): { line?: number; column?: number } {
@@ -582,7 +581,8 @@ function fileValue(
           'remove the key to lock for the default target (the --python/--platform pair, 3.12-linux), or list the targets: targets = ["3.12-linux", "3.12-darwin"]',
         );
       }
-      const bad = items.find((t) => !TARGET_RE.test(t));
+      // The platforms a lock can be made for; a typo is an error at its line.
+      const bad = items.find((t) => tryParseTargetName(t) === undefined);
       if (bad !== undefined) {
         throw new SettingsError(
           path,

@@ -14,6 +14,7 @@ import {
 import { InstallError } from '../python/install/errors.js';
 import { WheelStore } from '../python/install/store.js';
 import type { LockedDistribution } from '../python/lockfile/index.js';
+import { parseTargetName } from '../python/lockfile/target.js';
 import { defaultPythonCacheRoot, RegistryCache, sha256Hex } from '../python/registry/cache.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { compareFile, isSymlink, readRegularFileIfExists } from '../util/read.js';
@@ -380,14 +381,8 @@ export async function syncProject(s: SyncSettings): Promise<SyncResult> {
   const platform = process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux';
   const target = s.target ?? `${interpreter.version}-${platform}`;
   // The target names the environment's folder: only the lock's own form (never a path).
-  if (!/^\d+\.\d+-(linux|darwin|win32)$/.test(target)) {
-    throw new MochiPkgError(
-      'registry-bad-target',
-      `the target ${JSON.stringify(target)} is not <X.Y>-<linux|darwin|win32>`,
-      { hint: 'e.g. --target 3.12-linux' },
-    );
-  }
-  const pythonVersion = target.split('-')[0] as string;
+  const name = parseTargetName(target, 'the target');
+  const pythonVersion = name.python.join('.');
   await refuseUnlockedTarget(
     s,
     lock.distributions ?? [],

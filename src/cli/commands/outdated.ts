@@ -13,6 +13,7 @@ import {
 import { projectRoot } from '../../project/root.js';
 import { scanProject } from '../../project/scan.js';
 import { loadSettings } from '../../project/settingsFile.js';
+import { tryParseTargetName } from '../../python/lockfile/target.js';
 import { specifierSetToString } from '../../python/pep440/index.js';
 import { canonicalizeName, tryParseRequirement } from '../../python/pep508/index.js';
 import { closureTarget, IndexSession, TargetSource } from '../../python/registry/index.js';
@@ -106,8 +107,8 @@ Exit codes: 0 shown · 1 a proxy or index could not be read · 2 bad usage, moch
     }
     const session = new IndexSession({ cacheDir: settings.string('python.cache-dir')! });
     for (const d of dists) {
-      const m = /^(\d+)\.(\d+)-([a-z0-9_]+)$/.exec(d.targets[0] ?? '3.12-linux');
-      const target = closureTarget([Number(m?.[1] ?? 3), Number(m?.[2] ?? 12)], m?.[3] ?? 'linux');
+      const t = tryParseTargetName(d.targets[0] ?? '3.12-linux');
+      const target = closureTarget(t?.python ?? [3, 12], t?.platform ?? 'linux');
       const from = new TargetSource(session, absoluteIndexUrl(d.indexUrl, root), target);
       const versions = (await from.versions(d.name)).filter((v) => !v.yanked).map((v) => v.version);
       rows.push(pythonOutdated(d.name, d.version, specifiers.get(canonicalizeName(d.name)) ?? [], versions));

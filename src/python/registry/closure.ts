@@ -1,5 +1,6 @@
 // An index as the resolver's package source, per target: wheels that fit, their metadata (PEP 658 or METADATA), cached.
 import { normalizeName } from '../importspec/index.js';
+import type { TargetPlatform } from '../lockfile/target.js';
 import { contains, specifierSetToString, tryParseSpecifierSet } from '../pep440/index.js';
 import {
   defaultEnvironment,
@@ -16,8 +17,8 @@ import { DEFAULT_TARGET, parseWheelName, tagRanks, type WheelTarget, wheelRank }
 
 export { IndexSession, type IndexSessionOptions } from './session.js';
 
-/** A platform a lock can target: its `sys.platform` name and the wheels it accepts. */
-export type TargetPlatform = 'linux' | 'darwin' | 'win32';
+/** A platform a lock can target (its `sys.platform` name); the wheels it accepts are {@link closureTarget}'s. */
+export type { TargetPlatform };
 
 /** One environment the lock covers: CPython X.Y on a platform. */
 export interface ClosureTarget {
