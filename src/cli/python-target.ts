@@ -1,6 +1,7 @@
-// The one `--python X.Y` / `--platform P` parser of every command that evaluates stubs for a target.
+// The one `--python X.Y` / `--platform P` parser of every command that evaluates stubs for a target, and the check of `--target`.
 import { DEFAULT_PYTHON } from '../python/build/defaults.js';
 import type { PythonTarget } from '../python/build/types.js';
+import { parseTargetName, TARGET_PLATFORMS } from '../python/lockfile/target.js';
 import { UsageError } from './context.js';
 
 /** The flags, for parseCommandArgs. */
@@ -16,11 +17,13 @@ export const PYTHON_TARGET_HELP = `  --python <X.Y>       Python version the stu
 /**
  * The target of `--python` / `--platform`, or undefined when neither is given (the build's
  * default, 3.12 on linux). A version that is not `X.Y` or a platform that is not a `sys.platform`
- * word is a usage error naming the command.
+ * word is a usage error naming the command; with `lockable` (lock, whose default target is this
+ * pair), so is a platform no lock can be made for.
  */
 export function parsePythonTarget(
   command: string,
   values: { readonly python?: string | undefined; readonly platform?: string | undefined },
+  lockable = false,
 ): PythonTarget | undefined {
   if (values.python === undefined && values.platform === undefined) return undefined;
   const text = values.python ?? DEFAULT_PYTHON.version.join('.');
@@ -38,5 +41,19 @@ export function parsePythonTarget(
       'e.g. --platform linux, darwin or win32',
     );
   }
+  if (lockable && !(TARGET_PLATFORMS as readonly string[]).includes(platform)) {
+    throw new UsageError(
+      `${command}: --platform ${JSON.stringify(platform)} is not a platform a lock is made for (${TARGET_PLATFORMS.join(', ')})`,
+      'e.g. --platform darwin',
+    );
+  }
   return { version: [Number(m[1]), Number(m[2])], platform };
+}
+
+/**
+ * Checks each `--target` value as the lock reads it, before any work: one that is not
+ * `<X.Y>-<linux|darwin|win32>` is `registry-bad-target`, naming the command and the flag.
+ */
+export function checkTargetFlags(command: string, targets: readonly string[] | undefined): void {
+  for (const t of targets ?? []) parseTargetName(t, `${command}: --target`);
 }

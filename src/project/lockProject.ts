@@ -268,7 +268,7 @@ async function plan(
     closure: (roots) =>
       resolveClosure({
         roots,
-        targets: closureTargets(targets, python),
+        targets: closureTargets(targets, settings.get('python.targets').origin, python),
         defaultIndexUrl: normalizeIndexUrl(indexUrl),
         indexes,
         sources,
@@ -313,16 +313,22 @@ async function requireStubDirs(dirs: readonly string[], origin: string): Promise
   }
 }
 
-/** The lock's targets: each `<X.Y>-<platform>`, else the `python` pair (3.12-linux). */
+/**
+ * The lock's targets: each `<X.Y>-<platform>`, else the `python` pair (3.12-linux). `origin` is
+ * where the list came from (`--target`, `mochi.toml:4`), named when a target is not one.
+ */
 function closureTargets(
   flags: readonly string[] | undefined,
+  origin: string,
   python: PythonTarget | undefined,
 ): ClosureTarget[] {
   if (flags === undefined || flags.length === 0) {
-    return [closureTarget(python?.version ?? [3, 12], python?.platform ?? 'linux')];
+    const platform = python?.platform ?? 'linux';
+    const t = parseTargetName(`${(python?.version ?? [3, 12]).join('.')}-${platform}`, '--python/--platform');
+    return [closureTarget(t.python, t.platform)];
   }
   return [...new Set(flags)].map((f) => {
-    const t = parseTargetName(f, 'the lock target');
+    const t = parseTargetName(f, origin);
     return closureTarget(t.python, t.platform);
   });
 }

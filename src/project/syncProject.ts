@@ -381,7 +381,10 @@ export async function syncProject(s: SyncSettings): Promise<SyncResult> {
   const platform = process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux';
   const target = s.target ?? `${interpreter.version}-${platform}`;
   // The target names the environment's folder: only the lock's own form (never a path).
-  const name = parseTargetName(target, 'the target');
+  const name = parseTargetName(
+    target,
+    s.target === undefined ? `the target of ${interpreter.executable}` : '--target',
+  );
   const pythonVersion = name.python.join('.');
   await refuseUnlockedTarget(
     s,

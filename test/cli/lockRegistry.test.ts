@@ -166,7 +166,7 @@ describe('mochi-pkg lock with a package index', () => {
     );
     expect(r.code).toBe(2);
     expect(r.err).toContain(
-      'error[registry-bad-target]: the lock target "3.12-lnux" is not <X.Y>-<linux|darwin|win32>',
+      'error[registry-bad-target]: lock: --target "3.12-lnux" is not <X.Y>-<linux|darwin|win32>',
     );
     await expect(readFile(join(root, 'mochi.lock'))).rejects.toMatchObject({ code: 'ENOENT' });
   });

@@ -199,7 +199,7 @@ describe('mochi-pkg sync', () => {
       const r = await sync(root, cache, {}, '--frozen', '--offline', '--target', bad);
       expect([r.code, r.err]).toEqual([
         2,
-        expect.stringContaining(`error[registry-bad-target]: the target ${JSON.stringify(bad)} is not`),
+        expect.stringContaining(`error[registry-bad-target]: sync: --target ${JSON.stringify(bad)} is not`),
       ]);
     }
     expect(existsSync(join(root, '..', 'escaped'))).toBe(false);

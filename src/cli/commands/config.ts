@@ -3,6 +3,7 @@ import { redactUrls } from '../../errors.js';
 import { SETTINGS, SETTINGS_FILE } from '../../project/settings.js';
 import { loadSettings } from '../../project/settingsFile.js';
 import { type Command, ExitCode, parseCommandArgs, printJson, println, UsageError } from '../context.js';
+import { checkTargetFlags } from '../python-target.js';
 import { settingFlagHelp, settingFlags, settingsFromFlags } from '../settings-flags.js';
 
 const keyWidth = Math.max(...SETTINGS.map((s) => s.key.length));
@@ -49,6 +50,7 @@ Exit codes: 0 shown · 2 bad usage, or ${SETTINGS_FILE} cannot be used (settings
     if (positionals.length > 0) {
       throw new UsageError(`config: unexpected argument ${JSON.stringify(positionals[0])}`);
     }
+    checkTargetFlags('config', values.target);
     const settings = await loadSettings({
       cwd: ctx.cwd,
       project: values.cwd,

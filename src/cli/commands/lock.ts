@@ -21,7 +21,12 @@ import {
 } from '../context.js';
 import { checkDirFlag, checkOutputFileFlag } from '../pathFlags.js';
 import { createProgress } from '../progress.js';
-import { PYTHON_TARGET_HELP, parsePythonTarget, pythonTargetFlags } from '../python-target.js';
+import {
+  checkTargetFlags,
+  PYTHON_TARGET_HELP,
+  parsePythonTarget,
+  pythonTargetFlags,
+} from '../python-target.js';
 import { settingsFromFlags } from '../settings-flags.js';
 
 const HELP = `mochi-pkg lock: pin every \`import python\` and \`import go\` of a Mochi project in mochi.lock
@@ -101,8 +106,9 @@ Flags:
 ${PYTHON_TARGET_HELP}
   --target <X.Y-plat>  an environment the closure of the index imports is locked for (e.g.
                        3.12-linux, 3.11-darwin, 3.13-win32); repeatable. Default: the
-                       --python/--platform pair (or mochi.toml python.targets). Each target gets
-                       the wheel pip would install;
+                       --python/--platform pair (or mochi.toml python.targets), so lock's
+                       --platform is linux, darwin or win32. Each target gets the wheel pip would
+                       install;
                        a distribution without a wheel for a target is an error (no sdist builds)
   --go-proxy <list>    GOPROXY list for import go (https://…, http://…, file://…, off; a path
                        starting with . or / is a file:// proxy directory). Default: $GOPROXY,
@@ -255,6 +261,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
       );
     }
   }
+  checkTargetFlags('lock', values.target);
   for (const flag of ['cache-dir', 'go-cache-dir'] as const) await checkDirFlag(flag, values[flag], ctx.cwd);
   for (const flag of ['go-sum', 'go-mod'] as const) await checkOutputFileFlag(flag, values[flag], ctx.cwd);
   const progress = createProgress(ctx, values.json === true);
@@ -281,7 +288,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     indexUrl: values['index-url'],
     indexes: values.index,
     offline: values.offline,
-    python: parsePythonTarget('lock', values),
+    python: parsePythonTarget('lock', values, true),
     targets: values.target,
     goProxy: values['go-proxy'],
     goCacheDir: values['go-cache-dir'],

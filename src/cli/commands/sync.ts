@@ -15,6 +15,7 @@ import {
 } from '../context.js';
 import { checkDirFlag } from '../pathFlags.js';
 import { createProgress } from '../progress.js';
+import { checkTargetFlags } from '../python-target.js';
 
 const HELP = `mochi-pkg sync: make the project's Python environment match mochi.lock exactly
 
@@ -128,6 +129,7 @@ export async function runSync(ctx: CommandContext, extra: Partial<SyncSettings> 
   const check = values.check === true || values['dry-run'] === true;
   const progress = createProgress(ctx, values.json === true);
   try {
+    checkTargetFlags('sync', values.target === undefined ? undefined : [values.target]);
     const r = await syncProject({
       cwd: ctx.cwd,
       env: ctx.env,
