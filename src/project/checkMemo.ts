@@ -285,6 +285,7 @@ function checkSettings(s: MemoSettings): Promise<Settings> {
     project: s.project,
     env: s.env ?? process.env,
     flags: lockSettingsFlags(s),
+    python: s.python,
   });
 }
 

@@ -48,6 +48,7 @@ import { compareLocks, type Lock, type LockDiffEntry, parseLock } from './lockdo
 import { typeshedProvider } from './provider.js';
 import { registryProvider } from './registryProvider.js';
 import { projectRoot } from './root.js';
+import type { ResolvedSetting } from './settings.js';
 import { loadSettings } from './settingsFile.js';
 import {
   indirectUpgrades,
@@ -215,6 +216,7 @@ async function plan(
     project: s.project,
     env,
     flags: lockSettingsFlags(s),
+    python: s.python,
   });
   const stubDirs = settings.list('python.stubs-dirs');
   await requireStubDirs(stubDirs, settings.get('python.stubs-dirs').origin);
@@ -268,7 +270,7 @@ async function plan(
     closure: (roots) =>
       resolveClosure({
         roots,
-        targets: closureTargets(targets, settings.get('python.targets').origin, python),
+        targets: closureTargets(targets, settings.get('python.targets')),
         defaultIndexUrl: normalizeIndexUrl(indexUrl),
         indexes,
         sources,
@@ -314,20 +316,13 @@ async function requireStubDirs(dirs: readonly string[], origin: string): Promise
 }
 
 /**
- * The lock's targets: each `<X.Y>-<platform>`, else the `python` pair (3.12-linux). `origin` is
- * where the list came from (`--target`, `mochi.toml:4`), named when a target is not one.
+ * The lock's targets, each `<X.Y>-<platform>` (by default the `--python`/`--platform` pair,
+ * 3.12-linux). `setting` says where the list came from (`--target`, `mochi.toml:4`), named when a
+ * target is not one.
  */
-function closureTargets(
-  flags: readonly string[] | undefined,
-  origin: string,
-  python: PythonTarget | undefined,
-): ClosureTarget[] {
-  if (flags === undefined || flags.length === 0) {
-    const platform = python?.platform ?? 'linux';
-    const t = parseTargetName(`${(python?.version ?? [3, 12]).join('.')}-${platform}`, '--python/--platform');
-    return [closureTarget(t.python, t.platform)];
-  }
-  return [...new Set(flags)].map((f) => {
+function closureTargets(targets: readonly string[], setting: ResolvedSetting): ClosureTarget[] {
+  const origin = setting.source === 'default' ? 'the --python/--platform target' : setting.origin;
+  return [...new Set(targets)].map((f) => {
     const t = parseTargetName(f, origin);
     return closureTarget(t.python, t.platform);
   });

@@ -751,6 +751,14 @@ export function resolveSettings(input: SettingsInput): Settings {
         source: 'env',
         origin: `$${spec.env}`,
       };
+    } else if (fromFile?.value === '' && dflt !== undefined && input.file) {
+      // `sumdb = ""` means the default, as GOSUMDB="" does for cmd/go: shown as the default it is.
+      r = {
+        key: spec.key,
+        value: dflt as ValueOf<SettingKind>,
+        source: 'default',
+        origin: `default; ${SETTINGS_FILE}:${fromFile.line} is empty`,
+      };
     } else if (fromFile && input.file) {
       r = {
         key: spec.key,

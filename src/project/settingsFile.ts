@@ -3,6 +3,8 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { defaultCacheRoot } from '../go/cache/layout.js';
 import { DEFAULT_PROXY_URL } from '../go/proxy/goproxy.js';
+import { DEFAULT_PYTHON } from '../python/build/defaults.js';
+import type { PythonTarget } from '../python/build/types.js';
 import { defaultPythonCacheRoot } from '../python/registry/cache.js';
 import { DEFAULT_INDEX_URL } from '../python/registry/defaults.js';
 import { readRegularFileIfExists } from '../util/read.js';
@@ -28,6 +30,11 @@ export interface LoadSettingsOptions {
   readonly env?: NodeJS.ProcessEnv | undefined;
   /** Flag values by setting key. */
   readonly flags?: Partial<Record<SettingKey, FlagValue>>;
+  /**
+   * The `--python`/`--platform` pair of a lock, whose target is the default of `python.targets`
+   * (default {@link DEFAULT_PYTHON}, 3.12-linux).
+   */
+  readonly python?: PythonTarget | undefined;
 }
 
 /** Reads `<dir>/mochi.toml` when it exists; throws {@link SettingsError} when it cannot be used. */
@@ -50,6 +57,7 @@ export async function readSettingsFile(dir: string): Promise<SettingsFile | unde
  */
 export async function loadSettings(options: LoadSettingsOptions): Promise<Settings> {
   const env = options.env ?? process.env;
+  const python = options.python ?? DEFAULT_PYTHON;
   const root = projectRoot(options.cwd, options.project);
   const file = await readSettingsFile(root);
   // The defaults are the machine's, not the environment's (the environment is its own layer).
@@ -64,7 +72,8 @@ export async function loadSettings(options: LoadSettingsOptions): Promise<Settin
       'python.index-url': DEFAULT_INDEX_URL,
       'python.stubs-dirs': [],
       'python.cache-dir': defaultPythonCacheRoot(bare, process.platform, homedir()),
-      'python.targets': [],
+      // The lock's default target is the --python/--platform pair: shown as what it means.
+      'python.targets': [`${python.version.join('.')}-${python.platform}`],
       'go.proxy': DEFAULT_PROXY_URL,
       'go.sumdb': 'sum.golang.org',
       'go.cache-dir': defaultCacheRoot(bare),

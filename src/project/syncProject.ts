@@ -312,7 +312,9 @@ async function refuseUnlockedTarget(
     env: s.env ?? process.env,
     flags: {},
   });
-  if (settings.list('python.targets').includes(target)) return;
+  // The default (3.12-linux) is not the project naming a target.
+  const targets = settings.get('python.targets');
+  if (targets.source !== 'default' && settings.list('python.targets').includes(target)) return;
   const list = [...locked].sort();
   const why = from === undefined ? '' : ` (the target of ${from.executable}, Python ${from.version})`;
   throw new MochiPkgError(

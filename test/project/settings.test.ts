@@ -356,6 +356,35 @@ describe('mochi-pkg config', () => {
     });
   });
 
+  it('shows the defaults an empty go.sumdb and an absent python.targets mean, marked as defaults', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'settings-'));
+    await writeFile(join(dir, 'mochi.toml'), '[go]\nsumdb = ""\n');
+    const text = await cliWithEnv({}, 'config', '--cwd', dir);
+    expect(text.code).toBe(0);
+    expect(text.out).toContain('python.targets     3.12-linux  (default)\n');
+    expect(text.out).toContain('go.sumdb           sum.golang.org  (default; mochi.toml:2 is empty)\n');
+    const json = JSON.parse((await cliWithEnv({}, 'config', '--cwd', dir, '--json')).out);
+    const of = (key: string) => json.settings.find((s: { key: string }) => s.key === key);
+    expect(of('python.targets')).toEqual({
+      key: 'python.targets',
+      value: ['3.12-linux'],
+      source: 'default',
+      origin: 'default',
+    });
+    expect(of('go.sumdb')).toEqual({
+      key: 'go.sumdb',
+      value: 'sum.golang.org',
+      source: 'default',
+      origin: 'default; mochi.toml:2 is empty',
+    });
+    // GOSUMDB wins over the file's empty value, as over any value of the file.
+    const env = JSON.parse((await cliWithEnv({ GOSUMDB: 'off' }, 'config', '--cwd', dir, '--json')).out);
+    expect(env.settings.find((s: { key: string }) => s.key === 'go.sumdb')).toMatchObject({
+      value: 'off',
+      origin: '$GOSUMDB',
+    });
+  });
+
   it('lists each named index and source on its own line, with its origin', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'settings-'));
     await writeFile(

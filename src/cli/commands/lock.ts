@@ -264,6 +264,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
   checkTargetFlags('lock', values.target);
   for (const flag of ['cache-dir', 'go-cache-dir'] as const) await checkDirFlag(flag, values[flag], ctx.cwd);
   for (const flag of ['go-sum', 'go-mod'] as const) await checkOutputFileFlag(flag, values[flag], ctx.cwd);
+  const python = parsePythonTarget('lock', values, true);
   const progress = createProgress(ctx, values.json === true);
   if (ctx.verbosity === 'verbose') {
     const settings = await loadSettings({
@@ -271,6 +272,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
       project: values.cwd,
       env: ctx.env,
       flags: settingsFromFlags(values),
+      python,
     });
     verbose(ctx, `lock: settings${settings.file ? ` (${settings.file})` : ''}:`);
     for (const s of settings.all()) {
@@ -288,7 +290,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     indexUrl: values['index-url'],
     indexes: values.index,
     offline: values.offline,
-    python: parsePythonTarget('lock', values, true),
+    python,
     targets: values.target,
     goProxy: values['go-proxy'],
     goCacheDir: values['go-cache-dir'],
