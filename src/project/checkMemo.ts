@@ -63,6 +63,7 @@ export type MemoSettings = Pick<
   | 'goProxy'
   | 'goCacheDir'
   | 'allowOutsideProject'
+  | 'settings'
 >;
 
 /** What a full check found, as far as the memo needs it. */
@@ -278,23 +279,33 @@ function keyOf(p: Parts): string {
   return createHash('sha256').update(`${p.fixed}\n\0${p.trees}\n\0${p.caches}`).digest('hex');
 }
 
-/** The settings a check runs with. */
-function checkSettings(s: MemoSettings): Promise<Settings> {
-  return loadSettings({
-    cwd: s.cwd,
-    project: s.project,
-    env: s.env ?? process.env,
-    flags: lockSettingsFlags(s),
-    python: s.python,
-  });
+/**
+ * The settings a check runs with (`s.settings` when the caller loaded them), or undefined when
+ * they cannot be used: the full check reports that, in its own order (a missing lock first).
+ */
+async function checkSettings(s: MemoSettings): Promise<Settings | undefined> {
+  if (s.settings !== undefined) return s.settings;
+  try {
+    return await loadSettings({
+      cwd: s.cwd,
+      project: s.project,
+      env: s.env ?? process.env,
+      flags: lockSettingsFlags(s),
+      python: s.python,
+    });
+  } catch (e) {
+    if (isMochiPkgError(e) || isErrno(e)) return undefined;
+    throw e;
+  }
 }
 
 /** Reads the inputs of a check; undefined when it cannot be memoised (a network, a link, unusable settings). */
-async function readInputs(s: MemoSettings): Promise<Parts | undefined> {
+async function readInputs(s: MemoSettings, settings?: Settings): Promise<Parts | undefined> {
   try {
-    return await inputs(s, await checkSettings(s));
+    const used = settings ?? (await checkSettings(s));
+    return used === undefined ? undefined : await inputs(s, used);
   } catch (e) {
-    // Settings the full check reports (settings-invalid), a tree that vanished or cannot be read: no memo.
+    // A tree that vanished or cannot be read: no memo.
     if (e instanceof Unstampable || isMochiPkgError(e) || isErrno(e)) return undefined;
     throw e;
   }
@@ -331,6 +342,7 @@ async function recalled(p: Parts): Promise<number | undefined> {
  */
 async function remember(
   s: MemoSettings,
+  settings: Settings,
   before: Parts,
   lockText: string,
   answer: CheckedAnswer,
@@ -339,7 +351,8 @@ async function remember(
   // Sources the stamps do not cover: git checkouts, and paths into folders the project walk skips.
   if (/git\+|node_modules|(^|[\\/"])\.(git|mochi)([\\/"]|$)/m.test(lockText)) return false;
   if (!s.offline && /\bhttps?:\/\//i.test(lockText)) return false;
-  const after = await readInputs(s);
+  // The settings of the run: a change to mochi.toml meanwhile moves the project's stamps.
+  const after = await readInputs(s, settings);
   if (after === undefined || after.fixed !== before.fixed || after.trees !== before.trees) return false;
   if (after.newest > BigInt(Date.now()) * 1_000_000n - RACY_NS) return false;
   const memo = `${JSON.stringify({ key: keyOf(after), entries: answer.entries })}\n`;
@@ -365,14 +378,17 @@ export interface RecalledCheck {
 
 /**
  * `lock --check` behind its memo: the memo's answer when no input changed since a full check found
- * the lock up to date, else `run()` (the full check), whose answer is remembered when it can be.
+ * the lock up to date, else `run(settings)` (the full check, given the settings read here so that
+ * it does not read them again; undefined when they cannot be used), whose answer is remembered
+ * when it can be.
  */
 export async function memoisedCheck(
   s: MemoSettings,
-  run: () => Promise<CheckLockResult>,
+  run: (settings: Settings | undefined) => Promise<CheckLockResult>,
   onRecall?: () => void,
 ): Promise<CheckLockResult | RecalledCheck> {
-  const before = await readInputs(s);
+  const settings = await checkSettings(s);
+  const before = settings === undefined ? undefined : await readInputs(s, settings);
   const entries = before === undefined ? undefined : await recalled(before);
   if (entries !== undefined) {
     onRecall?.();
@@ -386,9 +402,9 @@ export async function memoisedCheck(
       recalled: true,
     };
   }
-  const r = await run();
-  if (before !== undefined) {
-    await remember(s, before, r.plan.text, {
+  const r = await run(settings);
+  if (settings !== undefined && before !== undefined) {
+    await remember(s, settings, before, r.plan.text, {
       upToDate: r.upToDate,
       canonical: r.canonical,
       entries: r.totals.entries,

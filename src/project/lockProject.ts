@@ -48,7 +48,7 @@ import { compareLocks, type Lock, type LockDiffEntry, parseLock } from './lockdo
 import { typeshedProvider } from './provider.js';
 import { registryProvider } from './registryProvider.js';
 import { projectRoot } from './root.js';
-import type { ResolvedSetting } from './settings.js';
+import type { ResolvedSetting, Settings } from './settings.js';
 import { loadSettings } from './settingsFile.js';
 import {
   indirectUpgrades,
@@ -109,6 +109,11 @@ export interface LockSettings {
   readonly goProxy?: string | undefined;
   /** The verified Go module cache (`--go-cache-dir`). */
   readonly goCacheDir?: string | undefined;
+  /**
+   * The project's settings, already loaded under these options (`loadSettings` with
+   * `lockSettingsFlags` and `python`): a caller that needs them too reads mochi.toml once.
+   */
+  readonly settings?: Settings | undefined;
   /** Makes the Python build (default {@link loadPythonBuild}); tests pass one already loaded. */
   readonly makeBuild?: ((options: PythonBuildOptions) => Promise<BuildFn>) | undefined;
   readonly onEvent?: ((event: LockEvent) => void) | undefined;
@@ -211,13 +216,15 @@ async function plan(
 ): Promise<LockPlan> {
   const emit = s.onEvent ?? (() => {});
   const env = s.env ?? process.env;
-  const settings = await loadSettings({
-    cwd: s.cwd,
-    project: s.project,
-    env,
-    flags: lockSettingsFlags(s),
-    python: s.python,
-  });
+  const settings =
+    s.settings ??
+    (await loadSettings({
+      cwd: s.cwd,
+      project: s.project,
+      env,
+      flags: lockSettingsFlags(s),
+      python: s.python,
+    }));
   const stubDirs = settings.list('python.stubs-dirs');
   await requireStubDirs(stubDirs, settings.get('python.stubs-dirs').origin);
   const cacheDir = settings.string('python.cache-dir')!;

@@ -23,6 +23,7 @@ import type { parseLock } from './lockdoc.js';
 import type { LockSettings } from './lockProject.js';
 import { absoluteIndexUrl, LOCK_FILE, readProjectLock } from './lockRead.js';
 import { projectRoot } from './root.js';
+import type { Settings } from './settings.js';
 
 // The lock flow (stub builds, resolver) and the index client load only when needed, so a
 // `--frozen` sync that finds nothing to do starts fast.
@@ -101,6 +102,7 @@ async function syncGoBridge(
   root: string,
   lock: ReturnType<typeof parseLock>,
   dryRun: boolean,
+  loadSettings: () => Promise<Settings>,
 ): Promise<SyncResult['go']> {
   if (lock.go.entries.length === 0) return undefined;
   // The modules themselves, not the lockfile index (which loads pinning and the bridge resolver).
@@ -133,13 +135,7 @@ async function syncGoBridge(
   }
   if (dryRun && !s.goVendor) return { dir, modules: lock.go.entries.length, upToDate };
   const env = s.env ?? process.env;
-  const { loadSettings } = await import('./settingsFile.js');
-  const settings = await loadSettings({
-    cwd: s.cwd,
-    project: s.project,
-    env,
-    flags: { 'go.proxy': s.goProxy, 'go.cache-dir': s.goCacheDir },
-  });
+  const settings = await loadSettings();
   const { Cache } = await import('../go/cache/index.js');
   if (dryRun) {
     // vendor/ is compared with what the locked modules in the verified cache make of it. A module
@@ -297,21 +293,15 @@ export function wantedFor(
  * its markers is locked, and empty). `from` is the interpreter the default target came from.
  */
 async function refuseUnlockedTarget(
-  s: SyncSettings,
   distributions: readonly LockedDistribution[],
   target: string,
   from: Interpreter | undefined,
+  loadSettings: () => Promise<Settings>,
 ): Promise<void> {
   const locked = new Set<string>();
   for (const d of distributions) for (const t of d.targets) locked.add(t);
   if (locked.size === 0 || locked.has(target)) return;
-  const { loadSettings } = await import('./settingsFile.js');
-  const settings = await loadSettings({
-    cwd: s.cwd,
-    project: s.project,
-    env: s.env ?? process.env,
-    flags: {},
-  });
+  const settings = await loadSettings();
   // The default (3.12-linux) is not the project naming a target.
   const targets = settings.get('python.targets');
   if (targets.source !== 'default' && settings.list('python.targets').includes(target)) return;
@@ -356,14 +346,33 @@ export async function syncProject(s: SyncSettings): Promise<SyncResult> {
   const path = join(root, LOCK_FILE);
   const lock = await readProjectLock(root);
   await refuseLinkedFolders(root);
+  // The project's settings, read once, when first needed (a frozen sync of Python distributions
+  // the lock has for the target needs none), for the check, the Go bridge and the target rule.
+  let loaded: Promise<Settings> | undefined;
+  const settings = () => {
+    loaded ??= (async () => {
+      const [{ loadSettings }, { lockSettingsFlags }] = await Promise.all([
+        import('./settingsFile.js'),
+        import('./checkMemo.js'),
+      ]);
+      return loadSettings({
+        cwd: s.cwd,
+        project: s.project,
+        env: s.env ?? process.env,
+        flags: lockSettingsFlags(s),
+        python: s.python,
+      });
+    })();
+    return loaded;
+  };
   if (!s.frozen) {
     const { checkLock } = await import('./lockProject.js');
-    const full = () => checkLock(s);
+    const full = async () => checkLock({ ...s, settings: await settings() });
     // The real build's checks are memoised as `lock --check`'s are: an unchanged project is not
     // planned again (an injected build is always run).
     const check =
       s.makeBuild === undefined
-        ? await (await import('./checkMemo.js')).memoisedCheck(s, full)
+        ? await (await import('./checkMemo.js')).memoisedCheck({ ...s, settings: await settings() }, full)
         : await full();
     if (!check.upToDate) {
       throw new MochiPkgError(
@@ -377,7 +386,7 @@ export async function syncProject(s: SyncSettings): Promise<SyncResult> {
   }
   const interpreter = await interpreterFor(s, (lock.distributions ?? []).length === 0);
   if (interpreter === undefined) {
-    const go = await syncGoBridge(s, root, lock, s.dryRun === true);
+    const go = await syncGoBridge(s, root, lock, s.dryRun === true, settings);
     return go === undefined ? {} : { go };
   }
   const platform = process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux';
@@ -389,10 +398,10 @@ export async function syncProject(s: SyncSettings): Promise<SyncResult> {
   );
   const pythonVersion = name.python.join('.');
   await refuseUnlockedTarget(
-    s,
     lock.distributions ?? [],
     target,
     s.target === undefined ? interpreter : undefined,
+    settings,
   );
   const wanted = wantedFor(lock.distributions ?? [], target);
   const cacheRoot =
@@ -464,7 +473,7 @@ export async function syncProject(s: SyncSettings): Promise<SyncResult> {
       await release();
     }
   }
-  const go = await syncGoBridge(s, root, lock, s.dryRun === true);
+  const go = await syncGoBridge(s, root, lock, s.dryRun === true, settings);
   return {
     python: { target, env: envPath(root, target), interpreter, changes, distributions: wanted.length },
     ...(go === undefined ? {} : { go }),

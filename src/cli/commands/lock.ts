@@ -3,6 +3,7 @@ import { delimiter } from 'node:path';
 import { isMochiPkgError, redactUrls } from '../../errors.js';
 import type { BuildFn, LockPlan, LockSettings, PythonBuildOptions } from '../../project/index.js';
 import { LOCK_FILE } from '../../project/lockFile.js';
+import type { Settings } from '../../project/settings.js';
 import { loadSettings } from '../../project/settingsFile.js';
 import type { LockfileError } from '../../python/lockfile/index.js';
 import {
@@ -307,7 +308,10 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
   };
   try {
     if (values.check) {
-      const full = async () => (await import('../../project/lockProject.js')).checkLock(settings);
+      const full = async (loaded?: Settings) =>
+        (await import('../../project/lockProject.js')).checkLock(
+          loaded === undefined ? settings : { ...settings, settings: loaded },
+        );
       // The real build's checks are memoised: unchanged inputs give the last check's answer.
       const r =
         deps.makeBuild === undefined

@@ -1,0 +1,36 @@
+// A sync reads the project's mochi.toml once: its check, the Go bridge and the target rule share it.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, it, vi } from 'vitest';
+import * as settingsFile from '../../src/project/settingsFile.js';
+import { goOnly } from '../support/cli.js';
+
+vi.mock('../../src/project/settingsFile.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/project/settingsFile.js')>();
+  return { ...original, loadSettings: vi.fn(original.loadSettings) };
+});
+
+const proxy = pathToFileURL(
+  fileURLToPath(new URL('../../examples/weather-report/go/proxy', import.meta.url)),
+).href;
+
+describe('sync and the settings', () => {
+  it('loads mochi.toml once per sync, for the check of the lock and the Go bridge', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'sync-settings-'));
+    const work = await mkdtemp(join(tmpdir(), 'sync-settings-cache-'));
+    await writeFile(join(root, 'main.mochi'), 'import go "example.com/geo@v1.1.0" as geo\n');
+    await writeFile(join(root, 'mochi.toml'), `[go]\nproxy = "${proxy}"\nsumdb = "off"\n`);
+    const caches = ['--go-cache-dir', join(work, 'go'), '--cache-dir', join(work, 'py')];
+    expect(await goOnly('lock', root, caches)).toMatchObject({ code: 0, err: '' });
+    const load = vi.mocked(settingsFile.loadSettings);
+    for (const frozen of [[], ['--frozen']]) {
+      load.mockClear();
+      const r = await goOnly('sync', root, [...frozen, '--target', '3.11-linux', ...caches]);
+      expect(r).toMatchObject({ code: 0, err: '' });
+      expect(r.out).toContain('go.mod and go.sum');
+      expect(load).toHaveBeenCalledTimes(1);
+    }
+  }, 60_000);
+});
