@@ -56,3 +56,29 @@ export function absoluteIndexUrl(indexUrl: string, root: string): string {
     ? new URL(indexUrl.slice(2), pathToFileURL(join(root, '/'))).href
     : indexUrl;
 }
+
+/**
+ * The index and targets a lock was made with, as far as it records them: the targets of its
+ * `[[python-distribution]]` tables (sorted), and the one index its `registry` imports came from
+ * (those `pinned` to a named index left out; none when they came from several). `lock` flags are
+ * not kept anywhere else, so `sync` checks the lock with these where the settings say nothing.
+ */
+export function lockDefaults(
+  lock: Lock,
+  root: string,
+  pinned: ReadonlyMap<string, string>,
+): { indexUrl?: string; targets?: string[] } {
+  const dists = lock.distributions ?? [];
+  const targets = [...new Set(dists.flatMap((d) => d.targets))].sort();
+  const byName = new Map(dists.map((d) => [d.name, d]));
+  const indexes = new Set<string>();
+  for (const e of lock.python.entries) {
+    if (e.source !== 'registry' || pinned.has(e.name)) continue;
+    const d = byName.get(e.name);
+    if (d !== undefined) indexes.add(absoluteIndexUrl(d.indexUrl, root));
+  }
+  return {
+    ...(indexes.size === 1 ? { indexUrl: [...indexes][0]! } : {}),
+    ...(targets.length > 0 ? { targets } : {}),
+  };
+}

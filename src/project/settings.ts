@@ -197,6 +197,8 @@ export interface SettingsInput {
   readonly file?: SettingsFile | undefined;
   /** Default values (cache directories depend on the machine, so the caller computes them). */
   readonly defaults?: Partial<Record<SettingKey, string | readonly string[]>>;
+  /** Where a default came from when it is not the built-in one (`mochi.lock`); default `default`. */
+  readonly defaultOrigins?: Partial<Record<SettingKey, string>>;
   /** The path delimiter of list environment variables (`:`; `;` on Windows). */
   readonly delimiter?: string;
 }
@@ -771,7 +773,7 @@ export function resolveSettings(input: SettingsInput): Settings {
         key: spec.key,
         value: dflt as ValueOf<SettingKind> | undefined,
         source: 'default',
-        origin: 'default',
+        origin: input.defaultOrigins?.[spec.key] ?? 'default',
       };
     }
     // The file's value was checked at its line; a flag's or the environment's is checked here.

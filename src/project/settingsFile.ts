@@ -35,6 +35,18 @@ export interface LoadSettingsOptions {
    * (default {@link DEFAULT_PYTHON}, 3.12-linux).
    */
   readonly python?: PythonTarget | undefined;
+  /**
+   * What the lock on disk was made with, given the settings without it: taken where no flag,
+   * variable or mochi.toml sets the value (sync checks the lock with the index and targets it was
+   * made with, which `lock`'s flags may have given).
+   */
+  readonly fromLock?: (settings: Settings) => LockDefaults;
+}
+
+/** The index and targets a lock records. */
+export interface LockDefaults {
+  readonly indexUrl?: string | undefined;
+  readonly targets?: readonly string[] | undefined;
 }
 
 /** Reads `<dir>/mochi.toml` when it exists; throws {@link SettingsError} when it cannot be used. */
@@ -62,21 +74,31 @@ export async function loadSettings(options: LoadSettingsOptions): Promise<Settin
   const file = await readSettingsFile(root);
   // The defaults are the machine's, not the environment's (the environment is its own layer).
   const bare = { ...env, MOCHI_PYTHON_CACHE: undefined, MOCHI_GO_BRIDGE_CACHE: undefined };
-  return resolveSettings({
-    cwd: options.cwd,
-    env,
-    file,
-    delimiter,
-    ...(options.flags ? { flags: options.flags } : {}),
-    defaults: {
-      'python.index-url': DEFAULT_INDEX_URL,
-      'python.stubs-dirs': [],
-      'python.cache-dir': defaultPythonCacheRoot(bare, process.platform, homedir()),
-      // The lock's default target is the --python/--platform pair: shown as what it means.
-      'python.targets': [`${python.version.join('.')}-${python.platform}`],
-      'go.proxy': DEFAULT_PROXY_URL,
-      'go.sumdb': 'sum.golang.org',
-      'go.cache-dir': defaultCacheRoot(bare),
-    },
-  });
+  const resolve = (fromLock: LockDefaults) =>
+    resolveSettings({
+      cwd: options.cwd,
+      env,
+      file,
+      delimiter,
+      ...(options.flags ? { flags: options.flags } : {}),
+      defaults: {
+        'python.index-url': fromLock.indexUrl ?? DEFAULT_INDEX_URL,
+        'python.stubs-dirs': [],
+        'python.cache-dir': defaultPythonCacheRoot(bare, process.platform, homedir()),
+        // The lock's default target is the --python/--platform pair: shown as what it means.
+        'python.targets':
+          fromLock.targets !== undefined && fromLock.targets.length > 0
+            ? fromLock.targets
+            : [`${python.version.join('.')}-${python.platform}`],
+        'go.proxy': DEFAULT_PROXY_URL,
+        'go.sumdb': 'sum.golang.org',
+        'go.cache-dir': defaultCacheRoot(bare),
+      },
+      defaultOrigins: {
+        ...(fromLock.indexUrl === undefined ? {} : { 'python.index-url': 'mochi.lock' }),
+        ...(fromLock.targets?.length ? { 'python.targets': 'mochi.lock' } : {}),
+      },
+    });
+  const settings = resolve({});
+  return options.fromLock === undefined ? settings : resolve(options.fromLock(settings));
 }

@@ -21,7 +21,7 @@ import { compareFile, isSymlink, readRegularFileIfExists } from '../util/read.js
 import { isFileUrl } from '../util/url.js';
 import type { parseLock } from './lockdoc.js';
 import type { LockSettings } from './lockProject.js';
-import { absoluteIndexUrl, LOCK_FILE, readProjectLock } from './lockRead.js';
+import { absoluteIndexUrl, LOCK_FILE, lockDefaults, readProjectLock } from './lockRead.js';
 import { projectRoot } from './root.js';
 import type { Settings } from './settings.js';
 
@@ -361,6 +361,9 @@ export async function syncProject(s: SyncSettings): Promise<SyncResult> {
         env: s.env ?? process.env,
         flags: lockSettingsFlags(s),
         python: s.python,
+        // The index and targets the lock was made with (by mochi.toml, or by lock's flags), where
+        // the settings do not name them: the check then asks what lock asked.
+        fromLock: (settings) => lockDefaults(lock, root, settings.sources()),
       });
     })();
     return loaded;

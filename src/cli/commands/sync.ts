@@ -31,8 +31,11 @@ sha256, against its own RECORD, and for unsafe paths before it is unpacked, once
 shared by every project (<cache-dir>/installed); environments hard-link the store's files. The
 new environment is built beside the old one and switched in one rename: an interrupted sync
 leaves the old environment or the new one, and a failed one the old (a first sync that fails
-leaves no .mochi/python/). Distributions not in the lock are removed. Unless
---frozen, mochi.lock must be up to date with the .mochi sources (as \`lock --check\` checks).
+leaves no .mochi/python/). Distributions not in the lock are removed. Wheels come from the index
+URL and sha256 the lock records for each distribution, whatever the index settings are now. Unless
+--frozen, mochi.lock must be up to date with the .mochi sources (as \`lock --check\` checks), checked
+with the project's settings; an index URL or targets they do not name are the ones the lock was
+made with, so a lock made with \`lock --index-url <url> --target <X.Y-plat>\` needs neither again.
 When the lock pins Go modules, the Go bridge's go.mod and go.sum are written to
 <project>/.mochi/go/ from the [[go-package]] tables (only when their bytes change), and every
 locked module's zip and go.mod is put in the Go module cache, each checked against the lock's
