@@ -71,7 +71,7 @@ interface CheckedAnswer {
   readonly upToDate: boolean;
   readonly canonical: boolean;
   readonly entries: number;
-  /** Go and index page warnings: a check that has any is not memoised, so they are shown again. */
+  /** Go, index page and closure warnings: a check that has any is not memoised, so they are shown again. */
   readonly warnings: number;
 }
 
@@ -336,7 +336,7 @@ async function recalled(p: Parts): Promise<number | undefined> {
 
 /**
  * Records a full check's answer when it can be reused: the lock up to date and canonical, no Go
- * warning, no git source or path into a skipped folder, no URL when online, and no input of the
+ * or Python warning (a memo's answer would not repeat it), no git source or path into a skipped folder, no URL when online, and no input of the
  * project or its directories moved while the check ran. A memo that cannot be written only costs
  * the next check its full run. Returns whether it was written.
  */
@@ -408,7 +408,7 @@ export async function memoisedCheck(
       upToDate: r.upToDate,
       canonical: r.canonical,
       entries: r.totals.entries,
-      warnings: (r.plan.go?.warnings.length ?? 0) + (r.plan.indexWarnings?.length ?? 0),
+      warnings: (r.plan.go?.warnings.length ?? 0) + (r.plan.indexWarnings?.length ?? 0) + r.plan.pythonWarnings.length,
     });
   }
   return r;

@@ -119,9 +119,13 @@ export interface PlanOptions {
   readonly go?: GoPlanOptions | (() => Promise<GoPlanOptions>);
   /**
    * Resolves the whole closure of the imports that came from a package index (called only when
-   * there are some); without it the lock has no `[[python-distribution]]` tables.
+   * there are some); without it the lock has no `[[python-distribution]]` tables. `onWarning`
+   * collects what the resolution warns about (an extra a release does not provide).
    */
-  readonly closure?: (roots: readonly ClosureRoot[]) => Promise<LockedDistribution[]>;
+  readonly closure?: (
+    roots: readonly ClosureRoot[],
+    onWarning: (message: string) => void,
+  ) => Promise<LockedDistribution[]>;
 }
 
 /** The Go side of {@link planLock}: where modules come from and what the lock already pins. */
@@ -169,6 +173,8 @@ export interface LockPlan {
    * off a page served over the network), each once; absent when there were none.
    */
   readonly indexWarnings?: readonly string[];
+  /** What the closure of the index imports warned about, as pip would (an extra a release does not provide). */
+  readonly pythonWarnings: readonly string[];
   /** The `*.mochi` files read. */
   readonly files: readonly string[];
   /** Locked Python imports, sorted by alias, with their build results. */
@@ -220,6 +226,7 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
         roots.push({
           name: found.index.name,
           specifier: found.index.specifier,
+          ...(spec.source === 'registry' || spec.source === 'index' ? extrasOf(spec) : {}),
           indexUrl: found.index.url,
           ...(spec.source === 'index' ? { indexId: spec.indexId } : {}),
           label: `your import of \`${imp.spec}\` (${formatLocation(imp.location)})`,
@@ -234,7 +241,13 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
       at(imp, e);
     }
   }
-  const closure = options.closure && roots.length > 0 ? await options.closure(roots) : [];
+  const pythonWarnings: string[] = [];
+  const closure =
+    options.closure && roots.length > 0
+      ? await options.closure(roots, (m) => {
+          pythonWarnings.push(m);
+        })
+      : [];
   await followClosure(closure, roots, rootImports, targets, resolved, ctx, options.providers ?? []);
   const req: BuildRequest = options.python ? { targets, python: options.python } : { targets };
   // A build refuses an empty target list; a project without Python imports has an empty lock.
@@ -290,6 +303,7 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
     lock,
     text: renderLock(lock),
     ...(go ? { go } : {}),
+    pythonWarnings,
     files: scan.files,
     targets: python.map((imp, i) => {
       const t = res.targets[i]!;
@@ -313,6 +327,11 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
     }),
     unlocked: options.go ? [] : goImports,
   };
+}
+
+/** The extras an index import requests, as a {@link ClosureRoot} carries them. */
+function extrasOf(spec: { readonly extras?: readonly string[] }): { extras?: readonly string[] } {
+  return spec.extras === undefined ? {} : { extras: spec.extras };
 }
 
 /**

@@ -274,9 +274,10 @@ async function plan(
     build,
     ...(python ? { python } : {}),
     ...(s.allowOutsideProject ? { allowOutsideProject: true } : {}),
-    closure: (roots) =>
+    closure: (roots, onWarning) =>
       resolveClosure({
         roots,
+        onWarning,
         targets: closureTargets(targets, settings.get('python.targets')),
         defaultIndexUrl: normalizeIndexUrl(indexUrl),
         indexes,

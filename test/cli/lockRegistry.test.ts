@@ -355,3 +355,83 @@ describe('mochi-pkg lock: the closure decides the versions of index imports', ()
     expect(r.err).toContain('your import of `weather@>=2` (app.mochi:1:1) requires weather>=2');
   });
 });
+
+describe('mochi-pkg lock: import specs with extras', () => {
+  const dep = (name: string, marker = '') => ({
+    text: marker === '' ? name : `${name} ; ${marker}`,
+    name,
+    specifier: '',
+    extras: [],
+    active: true,
+  });
+  const release = (version: string, deps: GenRelease['deps'] = [], extras: GenRelease['extras'] = {}) => ({
+    version,
+    deps,
+    extras,
+    yanked: false,
+    tags: ['py3-none-any'],
+    metadataFile: false,
+  });
+  const dists: GenDist[] = [
+    {
+      name: 'weather',
+      typed: true,
+      releases: [release('1.0', [dep('httpx')], { socks: [dep('pysocks', 'extra == "socks"')] })],
+    },
+    { name: 'httpx', releases: [release('0.27')] },
+    { name: 'pysocks', releases: [release('1.7')] },
+  ];
+  let served: Awaited<ReturnType<typeof serveIndex>>;
+  beforeAll(async () => {
+    const dir = await tmp();
+    await writeUniverse(dir, { id: 'x', dists, roots: [], conflictFree: false });
+    served = await serveIndex(dir, { json: true });
+  });
+  afterAll(() => served.close());
+
+  it('locks the extra’s requirements, records the extras on the import, and checks a change of extras', async () => {
+    const root = await tmp();
+    const cache = await tmp();
+    await writeTree(root, { 'app.mochi': 'import python "Weather[Socks]@>=1" as w\n' });
+    const r = await lock(root, {}, '--index-url', served.url, '--cache-dir', cache);
+    expect([r.code, r.err]).toEqual([0, '']);
+    const text = await readFile(join(root, 'mochi.lock'), 'utf8');
+    expect(text).toContain(
+      '[[python-package]]\nname = "weather"\nalias = "w"\nsource = "registry"\nversion = "1.0"\nspecifier = ">=1"\nextras = ["socks"]\nwrapper-sha256 = ',
+    );
+    const parsed = parseLock(text);
+    expect((parsed.distributions ?? []).map((d) => [d.name, d.extras])).toEqual([
+      ['httpx', []],
+      ['pysocks', []],
+      ['weather', ['socks']],
+    ]);
+    const check = await lock(root, {}, '--check', '--index-url', served.url, '--cache-dir', cache);
+    expect([check.code, check.err]).toEqual([0, '']);
+
+    // Without the extra: the import's extras and the closure both drift.
+    await writeFile(join(root, 'app.mochi'), 'import python "weather@>=1" as w\n');
+    const drift = await lock(root, {}, '--check', '--index-url', served.url, '--cache-dir', cache);
+    expect(drift.code).toBe(1);
+    expect(drift.out).toBe(
+      [
+        'changed weather:w (extras)',
+        'removed [[python-distribution]] pysocks',
+        'changed [[python-distribution]] weather (extras, dependencies)',
+        '',
+      ].join('\n'),
+    );
+    // A lock without extras is what it was before extras existed: no `extras` key anywhere.
+    expect((await lock(root, {}, '--index-url', served.url, '--cache-dir', cache)).code).toBe(0);
+    expect(await readFile(join(root, 'mochi.lock'), 'utf8')).not.toContain('extras');
+  });
+
+  it('warns about an extra the release does not provide, as pip does, and locks the rest', async () => {
+    const root = await tmp();
+    await writeTree(root, { 'app.mochi': 'import python "weather[socks,nope]" as w\n' });
+    const r = await lock(root, {}, '--index-url', served.url, '--cache-dir', await tmp());
+    expect([r.code, r.err]).toEqual([0, "python: warning: weather 1.0 does not provide the extra 'nope'\n"]);
+    const parsed = parseLock(await readFile(join(root, 'mochi.lock'), 'utf8'));
+    expect(parsed.python.entries.map((e) => e.extras)).toEqual([['nope', 'socks']]);
+    expect((parsed.distributions ?? []).map((d) => d.name)).toEqual(['httpx', 'pysocks', 'weather']);
+  });
+});

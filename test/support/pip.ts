@@ -8,6 +8,8 @@ export interface PipOutcome {
   readonly ok: boolean;
   readonly picks: Map<string, [string, string]>;
   readonly message: string;
+  /** What pip wrote to stderr (its warnings), when {@link pipDryRunMany} ran it. */
+  readonly stderr?: string;
 }
 
 /** The platforms the differential runs pip for, as the lock names them. */
@@ -145,8 +147,13 @@ export function pipDryRunMany(jobs: readonly PipJob[], work: string): Promise<Pi
           const job = jobs[i]!;
           outcomes.push(
             r.code === 0
-              ? { ok: true, picks: await readReport(join(work, `report-${job.tag}.json`)), message: '' }
-              : { ok: false, picks: new Map(), message: r.err },
+              ? {
+                  ok: true,
+                  picks: await readReport(join(work, `report-${job.tag}.json`)),
+                  message: '',
+                  stderr: r.err,
+                }
+              : { ok: false, picks: new Map(), message: r.err, stderr: r.err },
           );
         }
         resolvePromise(outcomes);

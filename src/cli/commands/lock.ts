@@ -198,18 +198,22 @@ function entries(n: number): string {
   return n === 1 ? '1 entry' : `${n} entries`;
 }
 
-/** The warnings of the index pages read, credentials in URLs hidden (also what --json lists). */
-function indexWarnings(plan: LockPlan | undefined): string[] {
-  return (plan?.indexWarnings ?? []).map((w) => redactUrls(w));
+/**
+ * The Python side's warnings, credentials in URLs hidden (also what --json lists): the index
+ * pages' (a newer minor Simple API version, a `file://` link left off), then the closure's, as pip
+ * prints them (an extra a release does not provide).
+ */
+function pythonWarnings(plan: LockPlan | undefined): string[] {
+  return [...(plan?.indexWarnings ?? []), ...(plan?.pythonWarnings ?? [])].map((w) => redactUrls(w));
 }
 
 /**
- * The index pages' warnings, then, as `go get` does, Go deprecations and retractions (the pin is
+ * The Python side's warnings, then, as `go get` does, Go deprecations and retractions (the pin is
  * kept; the user decides).
  */
 function printWarnings(ctx: CommandContext, plan: LockPlan | undefined): void {
   if (ctx.verbosity === 'quiet') return;
-  for (const w of indexWarnings(plan)) ctx.stderr.write(`warning: ${w}\n`);
+  for (const w of pythonWarnings(plan)) ctx.stderr.write(`python: warning: ${w}\n`);
   const goWarnings = plan?.go?.warnings ?? [];
   for (const w of goWarnings) {
     ctx.stderr.write(w.kind === 'deprecated' ? `go: ${w.message}\n` : `go: warning: ${w.message}\n`);
@@ -322,7 +326,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
       progress.done();
       printWarnings(ctx, r.plan);
       if (values.json) {
-        const warnings = indexWarnings(r.plan);
+        const warnings = pythonWarnings(r.plan);
         printJson(ctx, {
           upToDate: r.upToDate,
           diff: r.diff,
@@ -361,7 +365,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     printWarnings(ctx, r.plan);
     const { plan, totals: sum, goSum, goMod } = r;
     if (values.json) {
-      const warnings = indexWarnings(plan);
+      const warnings = pythonWarnings(plan);
       printJson(ctx, {
         written: r.written,
         path: r.path,

@@ -32,23 +32,34 @@ interface SpecBase {
   readonly name: string;
 }
 
+/** What only imports resolved on an index carry: the extras of `name[extra,…]`. */
+interface IndexBase {
+  /**
+   * The extras in brackets after the name, normalised (PEP 685), sorted and de-duplicated;
+   * absent when there are none. They add the extras' requirements to the closure, as
+   * `pip install 'name[extra]'` does; the wrapper is the distribution's own.
+   */
+  readonly extras?: readonly string[];
+}
+
 /**
  * A parsed import spec. `registry`: `name` or `name@<PEP 440 specifier>`; `git`:
  * `name@git+<url>[#rev]`; `path`: `name@path+<dir>`; `index`: `name@<id>+<url>` where `<url>` is an
  * http, https, ssh, git, file or ftp URL.
  */
 export type ImportSpec =
-  | (SpecBase & {
-      readonly source: 'registry';
-      /** The specifier as written (trimmed), absent for a bare name. */
-      readonly specifier?: string;
-      /**
-       * The version when the specifier is exactly one `==V` clause without a wildcard (normalised,
-       * as packaging prints it) or one `===V` clause (as written).
-       */
-      readonly pinnedVersion?: string;
-    })
-  | (SpecBase & { readonly source: 'index'; readonly indexId: string; readonly indexUrl: string })
+  | (SpecBase &
+      IndexBase & {
+        readonly source: 'registry';
+        /** The specifier as written (trimmed), absent for a bare name. */
+        readonly specifier?: string;
+        /**
+         * The version when the specifier is exactly one `==V` clause without a wildcard (normalised,
+         * as packaging prints it) or one `===V` clause (as written).
+         */
+        readonly pinnedVersion?: string;
+      })
+  | (SpecBase & IndexBase & { readonly source: 'index'; readonly indexId: string; readonly indexUrl: string })
   | (SpecBase & { readonly source: 'git'; readonly gitUrl: string; readonly gitRev?: string })
   | (SpecBase & { readonly source: 'path'; readonly localPath: string });
 
@@ -80,6 +91,32 @@ export function normalizeName(name: string): string {
   return name.replace(/[-_.]+/g, '-').toLowerCase();
 }
 
+/**
+ * The extras of `[a, b]` (PEP 508: names separated by commas, spaces allowed around them; `[]`
+ * names none), normalised as packaging 26 and PEP 685 compare them, sorted, de-duplicated.
+ */
+function parseExtras(spec: string, text: string): string[] {
+  const hint = 'write the extras as `name[extra]` or `name[extra1,extra2]`, e.g. `requests[socks]@>=2`';
+  if (!text.endsWith(']') || text.indexOf(']') !== text.length - 1) {
+    throw new ImportSpecError(spec, `${JSON.stringify(text)} is not a list of extras in brackets`, hint);
+  }
+  const inner = text.slice(1, -1).trim();
+  if (inner === '') return [];
+  const out = new Set<string>();
+  for (const part of inner.split(',')) {
+    const extra = part.trim();
+    if (!isValidName(extra)) {
+      throw new ImportSpecError(
+        spec,
+        `${JSON.stringify(extra)} is not a valid extra name (PEP 508: letters, digits, and . _ - inside)`,
+        hint,
+      );
+    }
+    out.add(normalizeName(extra));
+  }
+  return [...out].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 function isIndexUrl(s: string): boolean {
   if (!INDEX_URL_RE.test(s)) return false;
   try {
@@ -104,21 +141,19 @@ export function parseImportSpec(spec: string): ImportSpec {
   if (spec.length > MAX_SPEC_LENGTH)
     throw new ImportSpecError(spec.slice(0, 64), `longer than ${MAX_SPEC_LENGTH} characters`);
   const at = spec.indexOf('@');
-  const rawName = at < 0 ? spec : spec.slice(0, at);
+  let rawName = at < 0 ? spec : spec.slice(0, at);
   if (rawName === '')
     throw new ImportSpecError(
       spec,
       'the distribution name is empty',
       'write it as `name` or `name@<specifier>`',
     );
-  // `name[extra]` is pip's form; an import names one distribution, whose stubs make the wrapper.
-  const extras = /^([A-Za-z0-9._-]+)\[[^\]]*\]$/.exec(rawName);
-  if (extras && isValidName(extras[1]!)) {
-    throw new ImportSpecError(
-      spec,
-      `extras (${JSON.stringify(rawName.slice(extras[1]!.length))}) are not part of an import spec`,
-      `import the distribution itself: ${JSON.stringify(extras[1]! + (at < 0 ? '' : spec.slice(at)))}`,
-    );
+  // `name[extra,…]`, PEP 508's extras: pip's `pip install 'name[extra]'`.
+  const bracket = rawName.indexOf('[');
+  let extras: readonly string[] | undefined;
+  if (bracket >= 0) {
+    extras = parseExtras(spec, rawName.slice(bracket));
+    rawName = rawName.slice(0, bracket);
   }
   if (!isValidName(rawName)) {
     throw new ImportSpecError(
@@ -127,7 +162,16 @@ export function parseImportSpec(spec: string): ImportSpec {
     );
   }
   const base = { spec, rawName, name: normalizeName(rawName) };
-  if (at < 0) return { ...base, source: 'registry' };
+  const withExtras = extras === undefined || extras.length === 0 ? {} : { extras };
+  const noExtras = (source: string) => {
+    if (extras === undefined) return;
+    throw new ImportSpecError(
+      spec,
+      `extras select requirements of a distribution on a package index; a ${source} import has none`,
+      `leave out ${JSON.stringify(spec.slice(spec.indexOf('['), spec.indexOf(']') + 1))}`,
+    );
+  };
+  if (at < 0) return { ...base, ...withExtras, source: 'registry' };
   const rest = spec.slice(at + 1);
   if (rest.trim() === '')
     throw new ImportSpecError(
@@ -137,6 +181,7 @@ export function parseImportSpec(spec: string): ImportSpec {
     );
 
   if (rest.startsWith('git+')) {
+    noExtras('git');
     const target = rest.slice(4);
     const hash = target.lastIndexOf('#');
     const gitUrl = hash < 0 ? target : target.slice(0, hash);
@@ -160,6 +205,7 @@ export function parseImportSpec(spec: string): ImportSpec {
   }
 
   if (rest.startsWith('path+')) {
+    noExtras('path');
     const localPath = rest.slice(5);
     if (localPath === '' || CONTROL_OR_SPACE_RE.test(localPath)) {
       throw new ImportSpecError(spec, 'the path is empty or contains whitespace or control characters');
@@ -193,7 +239,7 @@ export function parseImportSpec(spec: string): ImportSpec {
         `the index id ${JSON.stringify(indexId)} must be letters, digits and . _ - (e.g. \`internal+https://…\`)`,
       );
     }
-    return { ...base, source: 'index', indexId, indexUrl: rest.slice(plus + 1) };
+    return { ...base, ...withExtras, source: 'index', indexId, indexUrl: rest.slice(plus + 1) };
   }
 
   const specifier = rest.trim();
@@ -218,6 +264,6 @@ export function parseImportSpec(spec: string): ImportSpec {
         ? normalizeVersion(only.version)
         : undefined;
   return pinnedVersion === undefined
-    ? { ...base, source: 'registry', specifier }
-    : { ...base, source: 'registry', specifier, pinnedVersion };
+    ? { ...base, ...withExtras, source: 'registry', specifier }
+    : { ...base, ...withExtras, source: 'registry', specifier, pinnedVersion };
 }

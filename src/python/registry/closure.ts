@@ -180,6 +180,17 @@ export class TargetSource implements PackageSource {
     }));
   }
 
+  /** `name version extra` for each extra a release was asked for but does not declare. */
+  private readonly undeclared = new Set<string>();
+
+  /**
+   * True when {@link dependencies} was asked for an extra of this release that its metadata does
+   * not declare (`Provides-Extra`): pip 23 warns "<name> <version> does not provide the extra …".
+   */
+  undeclaredExtra(name: string, version: string, extra: string): boolean {
+    return this.undeclared.has(`${name} ${version} ${extra}`);
+  }
+
   /** The wheel pip would install for this release on this target. */
   async wheel(name: string, version: string): Promise<DistributionFile> {
     const file = (await this.release(name)).get(version)?.[0]?.file;
@@ -198,6 +209,12 @@ export class TargetSource implements PackageSource {
           reason: `requires Python ${meta.requiresPython} (the target ${this.target.id} has ${this.pythonVersion})`,
         };
       }
+    }
+    // pip 23 takes an extra's requirements only when the metadata declares it (Provides-Extra); an
+    // extra it does not declare adds nothing, and pip warns (see undeclaredExtra).
+    if (extra !== undefined && !meta.providesExtra.some((x) => normalizeName(x) === extra)) {
+      this.undeclared.add(`${name} ${version} ${extra}`);
+      return { kind: 'ok', dependencies: [] };
     }
     const out: Dependency[] = [];
     for (const text of meta.requiresDist) {

@@ -11,6 +11,8 @@ export interface ClosureRoot {
   readonly name: string;
   /** PEP 440 specifier text (empty: any version). */
   readonly specifier: string;
+  /** The extras the import requests (`name[extra]`), normalised and sorted; absent: none. */
+  readonly extras?: readonly string[];
   /** The normalised index URL the import resolves on: the import pins its name to it. */
   readonly indexUrl: string;
   /** The index's id when the import names one (`name@<id>+<url>`); absent for the default index. */
@@ -39,6 +41,11 @@ export interface ClosureRequest {
   readonly indexes?: readonly ClosureIndex[];
   /** Distribution name → the normalised URL of the named index it must come from (`[python.sources]`). */
   readonly sources?: ReadonlyMap<string, string>;
+  /**
+   * Called once per distinct warning, in resolution order: an extra a chosen release does not
+   * declare, in pip's words (`requests 2.31.0 does not provide the extra 'foo'`); it adds nothing.
+   */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** A named index of the project. */
@@ -125,6 +132,10 @@ class MultiIndexSource implements PackageSource {
 
   async versions(name: string) {
     return (await this.of(name)).versions(name);
+  }
+
+  async undeclaredExtra(name: string, version: string, extra: string): Promise<boolean> {
+    return (await this.of(name)).undeclaredExtra(name, version, extra);
   }
 
   async dependencies(name: string, version: string, extra: string | undefined): Promise<Dependencies> {
@@ -251,6 +262,7 @@ export async function resolveClosure(req: ClosureRequest): Promise<LockedDistrib
     }
   >();
   const preferences = new Map<string, string>();
+  const warned = new Set<string>();
   for (const d of req.previous ?? []) {
     const pin = plan.pinned.get(d.name);
     if (pin === undefined || pin === d.indexUrl) preferences.set(d.name, d.version);
@@ -260,7 +272,12 @@ export async function resolveClosure(req: ClosureRequest): Promise<LockedDistrib
     let resolution: Awaited<ReturnType<typeof resolve>>;
     try {
       resolution = await resolve({
-        roots: req.roots.map((r) => ({ name: r.name, extras: [], specifier: r.specifier, label: r.label })),
+        roots: req.roots.map((r) => ({
+          name: r.name,
+          extras: r.extras ?? [],
+          specifier: r.specifier,
+          label: r.label,
+        })),
         source,
         preferences,
       });
@@ -274,6 +291,12 @@ export async function resolveClosure(req: ClosureRequest): Promise<LockedDistrib
       );
     }
     for (const d of resolution.distributions) {
+      for (const x of d.extras) {
+        if (!(await source.undeclaredExtra(d.name, d.version, x))) continue;
+        const message = `${d.name} ${d.version} does not provide the extra '${x}'`;
+        if (!warned.has(message)) req.onWarning?.(message);
+        warned.add(message);
+      }
       preferences.set(d.name, d.version);
       const indexUrl = await choice.of(d.name);
       const key = `${d.name}\n${d.version}\n${indexUrl}`;

@@ -65,17 +65,47 @@ describe('parseImportSpec', () => {
     }
   });
 
-  it('says extras are not part of a spec, and what to import instead', () => {
-    for (const [spec, instead] of [
-      ['httpx[socks]', 'httpx'],
-      ['httpx[socks,http2]@>=0.27', 'httpx@>=0.27'],
+  it('reads extras after the name, normalised, sorted and de-duplicated, as pip reads name[extra]', () => {
+    expect(parseImportSpec('requests[socks]@>=2')).toEqual({
+      spec: 'requests[socks]@>=2',
+      rawName: 'requests',
+      name: 'requests',
+      extras: ['socks'],
+      source: 'registry',
+      specifier: '>=2',
+    });
+    expect(parseImportSpec('HTTPX[ Socks , http2,socks ]')).toMatchObject({ extras: ['http2', 'socks'] });
+    expect(parseImportSpec('httpx[Foo_Bar]@==0.27.0')).toMatchObject({
+      extras: ['foo-bar'],
+      pinnedVersion: '0.27.0',
+    });
+    expect(parseImportSpec('lib[cli]@internal+https://pypi.internal/simple/')).toMatchObject({
+      source: 'index',
+      name: 'lib',
+      extras: ['cli'],
+    });
+    // `[]` names no extra, as in pip; the spec is then that of the bare name.
+    expect(parseImportSpec('httpx[]')).toEqual({
+      spec: 'httpx[]',
+      rawName: 'httpx',
+      name: 'httpx',
+      source: 'registry',
+    });
+  });
+
+  it('refuses malformed extras and extras on git and path imports', () => {
+    for (const [spec, problem] of [
+      ['httpx[socks', 'is not a list of extras in brackets'],
+      ['httpx[socks]x', 'is not a list of extras in brackets'],
+      ['httpx[so cks]', 'is not a valid extra name'],
+      ['httpx[a,,b]', 'is not a valid extra name'],
+      ['httpx[-a]', 'is not a valid extra name'],
+      ['[socks]', 'is not a valid distribution name'],
+      ['lib[cli]@git+https://example.com/lib.git', 'a git import has none'],
+      ['lib[cli]@path+./stubs/lib', 'a path import has none'],
     ] as const) {
-      expect(() => parseImportSpec(spec)).toThrow(
-        expect.objectContaining({
-          code: 'importspec-invalid',
-          message: expect.stringContaining('are not part of an import spec'),
-          hint: `import the distribution itself: "${instead}"`,
-        }),
+      expect(() => parseImportSpec(spec), spec).toThrow(
+        expect.objectContaining({ code: 'importspec-invalid', message: expect.stringContaining(problem) }),
       );
     }
   });
