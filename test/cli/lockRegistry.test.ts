@@ -372,14 +372,22 @@ describe('mochi-pkg lock: import specs with extras', () => {
     tags: ['py3-none-any'],
     metadataFile: false,
   });
+  // `fast` is declared with no requirement of its own: only the distribution's `extras` changes.
   const dists: GenDist[] = [
     {
       name: 'weather',
       typed: true,
-      releases: [release('1.0', [dep('httpx')], { socks: [dep('pysocks', 'extra == "socks"')] })],
+      releases: [
+        release('1.0', [dep('httpx')], {
+          socks: [dep('pysocks', 'extra == "socks"')],
+          cli: [dep('click', 'extra == "cli"')],
+          fast: [],
+        }),
+      ],
     },
     { name: 'httpx', releases: [release('0.27')] },
     { name: 'pysocks', releases: [release('1.7')] },
+    { name: 'click', releases: [release('8.1')] },
   ];
   let served: Awaited<ReturnType<typeof serveIndex>>;
   beforeAll(async () => {
@@ -389,41 +397,90 @@ describe('mochi-pkg lock: import specs with extras', () => {
   });
   afterAll(() => served.close());
 
-  it('locks the extra’s requirements, records the extras on the import, and checks a change of extras', async () => {
-    const root = await tmp();
+  /** The `[[python-package]]` tables of a lock, as text. */
+  const packageTables = (text: string) =>
+    text.split('\n\n').filter((t) => t.startsWith('[[python-package]]'));
+
+  it('locks the extra’s requirements and records the extras on the [[python-distribution]] entry only', async () => {
     const cache = await tmp();
-    await writeTree(root, { 'app.mochi': 'import python "Weather[Socks]@>=1" as w\n' });
-    const r = await lock(root, {}, '--index-url', served.url, '--cache-dir', cache);
-    expect([r.code, r.err]).toEqual([0, '']);
-    const text = await readFile(join(root, 'mochi.lock'), 'utf8');
-    expect(text).toContain(
-      '[[python-package]]\nname = "weather"\nalias = "w"\nsource = "registry"\nversion = "1.0"\nspecifier = ">=1"\nextras = ["socks"]\nwrapper-sha256 = ',
-    );
+    const locked = async (spec: string) => {
+      const root = await tmp();
+      await writeTree(root, { 'app.mochi': `import python "${spec}" as w\n` });
+      const r = await lock(root, {}, '--index-url', served.url, '--cache-dir', cache);
+      expect([r.code, r.err]).toEqual([0, '']);
+      return { root, text: await readFile(join(root, 'mochi.lock'), 'utf8') };
+    };
+    const plain = await locked('weather@>=1');
+    const { root, text } = await locked('Weather[Socks]@>=1');
+    // [[python-package]] keeps the seed's keys: the import's table is the one it has without extras.
+    expect(packageTables(text)).toEqual(packageTables(plain.text));
+    expect(packageTables(text)).toHaveLength(1);
     const parsed = parseLock(text);
     expect((parsed.distributions ?? []).map((d) => [d.name, d.extras])).toEqual([
       ['httpx', []],
       ['pysocks', []],
       ['weather', ['socks']],
     ]);
+    expect(text).toContain(
+      `[[python-distribution]]\nname = "weather"\nversion = "1.0"\nindex-url = "${served.url}"\nextras = ["socks"]\n`,
+    );
     const check = await lock(root, {}, '--check', '--index-url', served.url, '--cache-dir', cache);
-    expect([check.code, check.err]).toEqual([0, '']);
+    expect([check.code, check.out, check.err]).toEqual([0, 'mochi.lock is up to date (1 entry)\n', '']);
+    // A lock whose imports name no extras has no `extras` key anywhere.
+    expect(plain.text).not.toContain('extras');
+  });
 
-    // Without the extra: the import's extras and the closure both drift.
-    await writeFile(join(root, 'app.mochi'), 'import python "weather@>=1" as w\n');
-    const drift = await lock(root, {}, '--check', '--index-url', served.url, '--cache-dir', cache);
-    expect(drift.code).toBe(1);
-    expect(drift.out).toBe(
+  it.each([
+    [
+      'added',
+      'weather@>=1',
+      'weather[socks]@>=1',
       [
-        'changed weather:w (extras)',
+        'added [[python-distribution]] pysocks',
+        'changed [[python-distribution]] weather (extras, dependencies)',
+      ],
+    ],
+    [
+      'removed',
+      'weather[socks]@>=1',
+      'weather@>=1',
+      [
         'removed [[python-distribution]] pysocks',
         'changed [[python-distribution]] weather (extras, dependencies)',
-        '',
-      ].join('\n'),
-    );
-    // A lock without extras is what it was before extras existed: no `extras` key anywhere.
-    expect((await lock(root, {}, '--index-url', served.url, '--cache-dir', cache)).code).toBe(0);
-    expect(await readFile(join(root, 'mochi.lock'), 'utf8')).not.toContain('extras');
-  });
+      ],
+    ],
+    [
+      'changed',
+      'weather[socks]',
+      'weather[cli]',
+      [
+        'added [[python-distribution]] click',
+        'removed [[python-distribution]] pysocks',
+        'changed [[python-distribution]] weather (extras, dependencies)',
+      ],
+    ],
+    [
+      'changed, with the same requirements',
+      'weather[socks]',
+      'weather[fast,socks]',
+      ['changed [[python-distribution]] weather (extras)'],
+    ],
+  ])(
+    'lock --check reports extras %s in the import (%s → %s) through the closure',
+    async (_, before, after, out) => {
+      const root = await tmp();
+      const cache = await tmp();
+      await writeTree(root, { 'app.mochi': `import python "${before}" as w\n` });
+      expect((await lock(root, {}, '--index-url', served.url, '--cache-dir', cache)).code).toBe(0);
+      await writeFile(join(root, 'app.mochi'), `import python "${after}" as w\n`);
+      const drift = await lock(root, {}, '--check', '--index-url', served.url, '--cache-dir', cache);
+      expect([drift.code, drift.out]).toEqual([1, [...out, ''].join('\n')]);
+      // The lock the new import writes checks clean.
+      expect((await lock(root, {}, '--index-url', served.url, '--cache-dir', cache)).code).toBe(0);
+      const check = await lock(root, {}, '--check', '--index-url', served.url, '--cache-dir', cache);
+      expect([check.code, check.out]).toEqual([0, 'mochi.lock is up to date (1 entry)\n']);
+    },
+  );
 
   it('warns about an extra the release does not provide, as pip does, and locks the rest', async () => {
     const root = await tmp();
@@ -431,7 +488,10 @@ describe('mochi-pkg lock: import specs with extras', () => {
     const r = await lock(root, {}, '--index-url', served.url, '--cache-dir', await tmp());
     expect([r.code, r.err]).toEqual([0, "python: warning: weather 1.0 does not provide the extra 'nope'\n"]);
     const parsed = parseLock(await readFile(join(root, 'mochi.lock'), 'utf8'));
-    expect(parsed.python.entries.map((e) => e.extras)).toEqual([['nope', 'socks']]);
-    expect((parsed.distributions ?? []).map((d) => d.name)).toEqual(['httpx', 'pysocks', 'weather']);
+    expect((parsed.distributions ?? []).map((d) => [d.name, d.extras])).toEqual([
+      ['httpx', []],
+      ['pysocks', []],
+      ['weather', ['nope', 'socks']],
+    ]);
   });
 });

@@ -37,11 +37,6 @@ export interface LockEntry {
   readonly version?: string;
   /** The PEP 440 specifier as written in the import, e.g. `>=0.27,<0.28`. */
   readonly specifier?: string;
-  /**
-   * The extras the import requests (`name[extra,…]`), normalised (PEP 685) and sorted; absent when
-   * it names none. `registry` and `index` sources only.
-   */
-  readonly extras?: readonly string[];
   /** Index URL, for `index` sources. */
   readonly indexUrl?: string;
   /** Repository URL, for `git` sources. */
@@ -67,14 +62,13 @@ export interface Manifest {
 /** The field names of an entry, in the fixed TOML key order. */
 export type LockField = keyof LockEntry;
 
-/** Entry fields in the fixed order of DESIGN.md §3 (and `extras`, after `specifier`), with their TOML keys. */
+/** Entry fields in the fixed order of DESIGN.md §3, with their TOML keys. */
 export const FIELD_ORDER: readonly (readonly [LockField, string])[] = [
   ['name', 'name'],
   ['alias', 'alias'],
   ['source', 'source'],
   ['version', 'version'],
   ['specifier', 'specifier'],
-  ['extras', 'extras'],
   ['indexUrl', 'index-url'],
   ['gitUrl', 'git-url'],
   ['gitRev', 'git-rev'],

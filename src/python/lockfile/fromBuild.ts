@@ -75,11 +75,9 @@ export function fromBuildResult(
         const version = spec.pinnedVersion ?? resolved?.version;
         if (version !== undefined) e.version = version;
         if (spec.specifier !== undefined) e.specifier = spec.specifier;
-        if (spec.extras !== undefined) e.extras = spec.extras;
         break;
       }
       case 'index':
-        if (spec.extras !== undefined) e.extras = spec.extras;
         if (resolved?.version !== undefined) e.version = resolved.version;
         e.indexUrl = spec.indexUrl;
         break;

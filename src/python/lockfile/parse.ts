@@ -19,7 +19,6 @@ const KEY_TO_FIELD: ReadonlyMap<string, keyof LockEntry> = new Map(FIELD_ORDER.m
 /** Keys that belong to one source only; `version` and the common keys are allowed everywhere. */
 const SOURCE_ONLY: Readonly<Record<string, readonly Source[]>> = {
   specifier: ['registry', 'index'],
-  extras: ['registry', 'index'],
   'index-url': ['index'],
   'git-url': ['git'],
   'git-rev': ['git'],
@@ -102,24 +101,6 @@ export function decodePythonPackages(document: LockDocument): Manifest {
           }
         }
         out[field] = caps;
-        continue;
-      }
-      if (key === 'extras') {
-        if (!Array.isArray(v))
-          fail('lockfile-invalid-entry', at(key), `expected an array of strings, got ${kindOf(v)}`);
-        const extras = v as unknown[];
-        if (extras.length === 0)
-          fail('lockfile-invalid-entry', at(key), 'empty array (omit the key instead)');
-        for (const x of extras) {
-          if (typeof x !== 'string' || !isValidName(x) || normalizeName(x) !== x) {
-            fail(
-              'lockfile-invalid-entry',
-              at(key),
-              `${typeof x === 'string' ? JSON.stringify(x) : kindOf(x)} is not a normalised extra name`,
-            );
-          }
-        }
-        out[field] = extras;
         continue;
       }
       if (typeof v !== 'string')

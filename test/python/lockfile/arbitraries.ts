@@ -24,26 +24,20 @@ export const entry: fc.Arbitrary<LockEntry> = fc
       localPath: text,
       wrapperSha256: sha,
       capabilities: caps,
-      extras: fc.uniqueArray(distName, { minLength: 1, maxLength: 3 }).map((xs) => xs.sort()),
     },
     { requiredKeys: ['name', 'alias', 'source'] },
   )
   .map((r) => {
     // Keep only the keys the entry's source allows, and add the one it requires.
-    const { indexUrl, gitUrl, gitRev, localPath, specifier, extras, ...common } = r;
+    const { indexUrl, gitUrl, gitRev, localPath, specifier, ...common } = r;
     switch (r.source) {
       case 'registry':
-        return {
-          ...common,
-          ...(specifier === undefined ? {} : { specifier }),
-          ...(extras === undefined ? {} : { extras }),
-        };
+        return { ...common, ...(specifier === undefined ? {} : { specifier }) };
       case 'index':
         return {
           ...common,
           indexUrl: indexUrl ?? 'https://example.com/simple',
           ...(specifier === undefined ? {} : { specifier }),
-          ...(extras === undefined ? {} : { extras }),
         };
       case 'git':
         return {

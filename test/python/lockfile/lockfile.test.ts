@@ -144,25 +144,6 @@ describe('fromBuildResult', () => {
     expect(byAlias.g?.version).toBeUndefined();
   });
 
-  it('records the extras an index import names, after its specifier', () => {
-    const w = wrapper('m', [fun('f', [int], int)]);
-    const req: BuildRequest = {
-      targets: [
-        target('lib[Socks,cli]@>=1', 'r', 'lib'),
-        target('lib[cli]@internal+https://pypi.example.com/simple', 'i', 'lib'),
-        target('lib', 'n', 'lib'),
-      ],
-    };
-    const m = fromBuildResult(req, { targets: ['r', 'i', 'n'].map((a) => result(a, w)) });
-    expect(m.entries.map((e) => [e.alias, e.extras])).toEqual([
-      ['i', ['cli']],
-      ['n', undefined],
-      ['r', ['cli', 'socks']],
-    ]);
-    expect(renderToml(m)).toContain('specifier = ">=1"\nextras = ["cli", "socks"]\nwrapper-sha256');
-    expect(parseToml(renderToml(m))).toEqual(m);
-  });
-
   it('prefers the pinned version of an == spec and records the resolved git commit as git-rev', () => {
     const w = wrapper('m', [fun('f', [int], int)]);
     const req: BuildRequest = { targets: [target('x@==1.0.0', 'x'), target('y@git+file:///r#main', 'y')] };
@@ -371,17 +352,6 @@ describe('parseToml', () => {
       ],
       ['name = "x"\nalias = "x"\nsource = "registry"\nversion = ""', 'version', 'empty string'],
       ['name = "x"\nalias = "x"\nsource = "registry"\ncapabilities = []', 'capabilities', 'empty array'],
-      ['name = "x"\nalias = "x"\nsource = "registry"\nextras = []', 'extras', 'empty array'],
-      [
-        'name = "x"\nalias = "x"\nsource = "registry"\nextras = ["Socks"]',
-        'extras',
-        'not a normalised extra name',
-      ],
-      [
-        'name = "x"\nalias = "x"\nsource = "path"\nlocal-path = "./x"\nextras = ["socks"]',
-        'extras',
-        'not allowed for source',
-      ],
       [
         'name = "x"\nalias = "x"\nsource = "registry"\ncapabilities = ["io"]',
         'capabilities',
