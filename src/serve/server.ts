@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { pipeline } from 'node:stream/promises';
-import { MochiPkgError } from '../errors.js';
+import { MochiPkgError, redactUrls } from '../errors.js';
 import type { GoProxy, Reply } from './goproxy.js';
 import { Metrics } from './metrics.js';
 import { PythonMirror } from './pyindex.js';
@@ -83,7 +83,7 @@ export function serveHandler(o: ServeOptions): (req: IncomingMessage, res: Serve
     let area = 'go';
     let source: Reply['source'] = 'none';
     let sent = 0;
-    const finish = (status: number, error?: string) => {
+    const finish = (status: number, error?: ErrorFields) => {
       o.metrics.request(area, status, sent);
       o.log?.(
         JSON.stringify({
@@ -95,7 +95,7 @@ export function serveHandler(o: ServeOptions): (req: IncomingMessage, res: Serve
           ms: Math.round((performance.now() - t0) * 10) / 10,
           source,
           remote: req.socket.remoteAddress,
-          ...(error === undefined ? {} : { error }),
+          ...error,
         }),
       );
     };
@@ -105,7 +105,7 @@ export function serveHandler(o: ServeOptions): (req: IncomingMessage, res: Serve
       res.end(req.method === 'HEAD' ? undefined : b);
       sent = req.method === 'HEAD' ? 0 : b.length;
     };
-    const run = async (): Promise<{ status: number; error?: string }> => {
+    const run = async (): Promise<{ status: number; error?: ErrorFields }> => {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         plain(405, 'method not allowed\n', { allow: 'GET, HEAD' });
         return { status: 405 };
@@ -178,9 +178,26 @@ export function serveHandler(o: ServeOptions): (req: IncomingMessage, res: Serve
         const message = e instanceof MochiPkgError ? `${e.code}: ${e.message}` : 'internal error';
         if (!res.headersSent) plain(status, `${message}\n`);
         else res.destroy();
-        finish(status, e instanceof Error ? (e instanceof MochiPkgError ? e.code : e.name) : 'error');
+        finish(status, errorFields(e));
       },
     );
+  };
+}
+
+/** What an access-log line says of a failure: `error` (a code), and the message with URLs redacted. */
+type ErrorFields = { readonly error: string; readonly message?: string };
+
+/**
+ * `error` is the failure's code: a mochi-pkg code (`serve-verify`), a system error's (`ENOSPC`),
+ * else the error's name. The message goes beside it: an unexpected error's name alone (`Error`,
+ * `TypeError`) told an operator nothing.
+ */
+function errorFields(e: unknown): ErrorFields {
+  if (!(e instanceof Error)) return { error: 'error', message: redactUrls(String(e)) };
+  const code = (e as { code?: unknown }).code;
+  return {
+    error: e instanceof MochiPkgError || (typeof code === 'string' && code !== '') ? String(code) : e.name,
+    message: redactUrls(e.message),
   };
 }
 
