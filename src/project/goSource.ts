@@ -8,16 +8,19 @@ export { goProxyList, offlineGoProxyList };
 
 /**
  * The module source for a GOPROXY list (`undefined`: the default proxy), with credentials from
- * netrc (`$NETRC`, else `~/.netrc`). Throws `proxy-config` for an unusable list.
+ * netrc (`$NETRC`, else `~/.netrc`). `signal` ends its requests (see HttpOptions.signal). Throws
+ * `proxy-config` for an unusable list.
  */
 export async function openGoSource(
   goproxy: string | undefined,
   env: NodeJS.ProcessEnv,
+  signal?: AbortSignal,
 ): Promise<ModuleSource> {
   const netrc = await loadNetrc(netrcPath(env));
   return fromGoProxy(goproxy, {
     userAgent: `mochi-pkg/${VERSION}`,
     credentials: (u) => lookupNetrc(netrc, u.host),
+    ...(signal === undefined ? {} : { signal }),
   });
 }
 

@@ -79,7 +79,10 @@ export interface ServeInstance extends RunningServe {
   readonly storage: Storage;
   /** Resolves once every store write of an artifact already answered has landed (see GoProxy.settled). */
   settled(): Promise<void>;
-  /** Closes the listener (see {@link RunningServe.close}), waits for store writes in progress, then closes the store. */
+  /**
+   * Closes the listener (see {@link RunningServe.close}), ends the upstream requests still running,
+   * waits for store writes in progress, then closes the store.
+   */
   shutdown(graceMs?: number): Promise<void>;
 }
 
@@ -108,8 +111,11 @@ export async function startServeFromConfig(c: ServeConfig): Promise<ServeInstanc
   const tmpDir = c.tmpDir ?? join(tmpdir(), `mochi-pkg-serve-${process.pid}`);
   await checkTmpDir(tmpDir);
   const metrics = new Metrics();
+  // Fired at shutdown, once the grace period is over: upstream requests still running (a prefetch,
+  // an answer no client waits for any more) end, instead of holding the process to their deadlines.
+  const stopUpstreams = new AbortController();
   const upstream: ModuleSource | undefined =
-    c.goProxy.trim() === 'off' ? undefined : await openGoSource(c.goProxy, c.env);
+    c.goProxy.trim() === 'off' ? undefined : await openGoSource(c.goProxy, c.env, stopUpstreams.signal);
   const db = parseGosumdb(c.sumdb);
   let sumdb: SumdbClient | undefined;
   let sumdbProxy: SumdbProxy | undefined;
@@ -142,7 +148,7 @@ export async function startServeFromConfig(c: ServeConfig): Promise<ServeInstanc
   const python = new PythonMirror({
     storage,
     indexUrls,
-    client: { credentials: (u) => lookupNetrc(netrc, u.host) },
+    client: { credentials: (u) => lookupNetrc(netrc, u.host), signal: stopUpstreams.signal },
     ...(c.listTtlMs === undefined ? {} : { pageTtlMs: c.listTtlMs }),
     metrics,
     ...(c.now === undefined ? {} : { now: c.now }),
@@ -167,6 +173,7 @@ export async function startServeFromConfig(c: ServeConfig): Promise<ServeInstanc
     settled: () => go.settled(),
     async shutdown(graceMs) {
       await running.close(graceMs);
+      stopUpstreams.abort();
       go.abortPulls();
       // Artifacts already answered are stored before the store closes.
       await go.settled();

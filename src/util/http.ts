@@ -88,6 +88,11 @@ export interface HttpOptions {
   credentials?: (url: URL) => Credentials | undefined;
   /** Waits between retries; injectable so tests need not sleep. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Ends every request of the client once it fires (a server shutting down): a request in progress
+   * is aborted, none is retried or started, and each fails as a `network` failure.
+   */
+  signal?: AbortSignal;
 }
 
 /** The default `User-Agent`. */
@@ -96,8 +101,9 @@ export const DEFAULT_USER_AGENT = 'mochi-pkg (+https://github.com/mochi-lang)';
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /** Settings with defaults applied. */
-type Settings = Required<Omit<HttpOptions, 'credentials' | 'fetch'>> & {
+type Settings = Required<Omit<HttpOptions, 'credentials' | 'fetch' | 'signal'>> & {
   credentials: HttpOptions['credentials'] | undefined;
+  signal: AbortSignal | undefined;
 };
 
 function settings(o: HttpOptions): Settings {
@@ -112,6 +118,7 @@ function settings(o: HttpOptions): Settings {
     backoffMs: o.backoffMs ?? 250,
     maxRedirects: o.maxRedirects ?? 10,
     credentials: o.credentials,
+    signal: o.signal,
     sleep: o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
   };
 }
@@ -252,13 +259,15 @@ class Deadline {
   constructor(
     private readonly controller: AbortController,
     private ms: number,
+    /** Called when the deadline is cleared: the request it guards has ended. */
+    private readonly onClear?: () => void,
   ) {
     this.restart();
   }
   /** Starts the wait again, for `ms` from now (default: the same length as before). */
   restart(ms = this.ms): void {
     this.ms = ms;
-    this.clear();
+    this.stop();
     this.timer = setTimeout(() => {
       this.fired = true;
       this.controller.abort(new Error('timeout'));
@@ -267,9 +276,30 @@ class Deadline {
     this.timer.unref();
   }
   clear(): void {
+    this.stop();
+    this.onClear?.();
+  }
+  private stop(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
   }
+}
+
+/**
+ * Aborts `controller` when the client's `signal` fires, until the returned function is called (the
+ * request has ended) or the controller aborts for another reason: a long-lived signal keeps no
+ * listener per request that has ended.
+ */
+function follow(signal: AbortSignal | undefined, controller: AbortController): () => void {
+  if (signal === undefined) return () => {};
+  const onStop = () => controller.abort(new Error('stopped'));
+  const unlink = () => {
+    signal.removeEventListener('abort', onStop);
+    controller.signal.removeEventListener('abort', unlink);
+  };
+  signal.addEventListener('abort', onStop, { once: true });
+  controller.signal.addEventListener('abort', unlink, { once: true });
+  return unlink;
 }
 
 /** Per-request extras: headers besides `User-Agent` and `Authorization` (e.g. `Accept`). */
@@ -328,7 +358,7 @@ export class Http<C> {
         }
       } catch (e) {
         if (!(e instanceof NetworkTrouble)) throw e;
-        if (attempt >= this.s.retries) throw this.networkFailure(e, ctx);
+        if (attempt >= this.s.retries || this.s.signal?.aborted) throw this.networkFailure(e, ctx);
       }
       await this.s.sleep(this.backoff(attempt));
     }
@@ -388,7 +418,7 @@ export class Http<C> {
       } catch (e) {
         const kind = typeof e === 'object' && e !== null ? this.kinds.get(e) : undefined;
         const retryable = (kind === 'truncated' || kind === 'timeout') && !this.exhausted.has(e as object);
-        if (!retryable || attempt >= this.s.retries) throw e;
+        if (!retryable || attempt >= this.s.retries || this.s.signal?.aborted) throw e;
       }
       await this.s.sleep(this.backoff(attempt));
     }
@@ -430,6 +460,8 @@ export class Http<C> {
   }
 
   private networkFailure(e: NetworkTrouble, ctx: C): Error {
+    if (this.s.signal?.aborted)
+      return this.fail('network', 'request stopped: the client is shutting down', ctx, e.url, e.cause);
     const timeout = e.message === 'timeout';
     return this.fail(
       timeout ? 'timeout' : 'network',
@@ -482,6 +514,8 @@ export class Http<C> {
     options: RequestOptions,
   ): Promise<HttpResponse> {
     const controller = new AbortController();
+    if (this.s.signal?.aborted) throw new NetworkTrouble('network', url.href, this.s.signal.reason);
+    const unfollow = follow(this.s.signal, controller);
     const headers: Record<string, string> = { ...options.headers, 'user-agent': this.s.userAgent };
     if (creds) {
       headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
@@ -489,7 +523,7 @@ export class Http<C> {
     const connect = new Deadline(controller, this.s.connectTimeoutMs);
     // The whole request, headers and body, has one deadline besides the per-read timeout.
     const started = Date.now();
-    const total = new Deadline(controller, this.s.totalTimeoutMs);
+    const total = new Deadline(controller, this.s.totalTimeoutMs, unfollow);
     let res: TransportResponse;
     try {
       res = await this.s.transport(url, { headers, signal: controller.signal });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServeFromConfig } from '../../src/serve/index.js';
 import { startServer } from '../go/support/server.js';
 import { cli } from '../support/cli.js';
@@ -198,3 +198,88 @@ it('stops promptly on SIGTERM while an upstream still drips a zip it is pulling'
     await upstream.close();
   }
 }, 30_000);
+
+describe('on shutdown, upstream requests still running end', () => {
+  /** An upstream that answers v1.0.0's `.info` and nothing else ever; counts requests still open. */
+  async function hangingUpstream() {
+    let open = 0;
+    const paths: string[] = [];
+    const server = await startServer((req, res) => {
+      paths.push(req.url ?? '');
+      if (req.url?.endsWith('/v1.0.0.info'))
+        return res.end('{"Version":"v1.0.0","Time":"2024-01-01T00:00:00Z"}');
+      open++;
+      res.on('close', () => open--);
+    });
+    return { server, open: () => open, paths };
+  }
+  const start = (base: string, store: string, prefetch: boolean) =>
+    startServeFromConfig({
+      listen: '127.0.0.1:0',
+      storage: `dir:${work}/${store}`,
+      goProxy: base,
+      sumdb: 'off',
+      indexUrls: [`${base}/simple/`],
+      prefetch,
+      cwd: work,
+      env: {},
+    });
+  /** Resolves to how long `p` took (ms), or 'still running' after `ms`. */
+  const within = async (p: Promise<unknown>, ms: number) => {
+    const t0 = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'still running'>((r) => {
+      timer = setTimeout(() => r('still running'), ms);
+    });
+    const r = await Promise.race([p.then(() => performance.now() - t0), late]);
+    clearTimeout(timer);
+    return r;
+  };
+
+  it.each([
+    ['a @v/list', '/hang.example/m/@v/list'],
+    ['an @latest', '/hang.example/m/@latest'],
+    ['a .mod', '/hang.example/m/@v/v1.0.0.mod'],
+    ['an .info', '/hang.example/m/@v/master.info'],
+    ['a Python project page', '/simple/hang/'],
+  ])(
+    '%s a client no longer waits for, once the grace period is over',
+    async (_, path) => {
+      const up = await hangingUpstream();
+      const inst = await start(up.server.base, `store-hang-${up.server.port}`, false);
+      try {
+        const asked = fetch(`${inst.url}${path}`).then(
+          (r) => r.status,
+          () => 'cut',
+        );
+        for (let i = 0; i < 100 && up.open() === 0; i++) await new Promise((r) => setTimeout(r, 20));
+        expect(up.open()).toBe(1);
+        expect(await within(inst.shutdown(100), 5000)).toBeLessThan(5000);
+        expect(await asked).toBe('cut');
+        for (let i = 0; i < 100 && up.open() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+        expect(up.open()).toBe(0);
+      } finally {
+        await up.server.close();
+      }
+    },
+    20_000,
+  );
+
+  it('a .mod being prefetched: shutdown does not wait for it to its deadline', async () => {
+    const up = await hangingUpstream();
+    const inst = await start(up.server.base, 'store-hang-prefetch', true);
+    try {
+      expect((await fetch(`${inst.url}/hang.example/m/@v/v1.0.0.info`)).status).toBe(200);
+      for (let i = 0; i < 100 && up.open() < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(up.paths.filter((p) => !p.endsWith('.info')).sort()).toEqual([
+        '/hang.example/m/@v/v1.0.0.mod',
+        '/hang.example/m/@v/v1.0.0.zip',
+      ]);
+      expect(await within(inst.shutdown(100), 5000)).toBeLessThan(5000);
+      for (let i = 0; i < 100 && up.open() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(up.open()).toBe(0);
+    } finally {
+      await up.server.close();
+    }
+  }, 20_000);
+});

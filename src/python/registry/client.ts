@@ -45,6 +45,8 @@ export interface IndexClientOptions {
   readonly maxPageBytes?: number;
   /** Largest distribution in bytes (default 256 MiB). */
   readonly maxFileBytes?: number;
+  /** Ends every request of the client once it fires (see the HTTP layer's `signal`). */
+  readonly signal?: AbortSignal;
 }
 
 /** The index for `registry` imports: `--index-url`, then `MOCHI_PYTHON_INDEX_URL`, then PyPI. */
@@ -119,6 +121,7 @@ export class IndexClient {
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.retries === undefined ? {} : { retries: options.retries }),
       ...(options.totalTimeoutMs === undefined ? {} : { totalTimeoutMs: options.totalTimeoutMs }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     this.maxPage = options.maxPageBytes ?? 64 * 1024 * 1024;
     this.maxFile = options.maxFileBytes ?? 256 * 1024 * 1024;
