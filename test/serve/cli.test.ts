@@ -13,10 +13,10 @@ import { cli } from '../support/cli.js';
 
 const child = fileURLToPath(new URL('../go/support/cli-child.ts', import.meta.url));
 
-/** `mochi-pkg serve --listen 127.0.0.1:0 <args>` from the sources, its stderr piped. */
-const spawnServe = (args: readonly string[]) =>
+/** `mochi-pkg serve --listen 127.0.0.1:0 <args>` from the sources, its stderr (and stdout if asked) piped. */
+const spawnServe = (args: readonly string[], stdout: 'ignore' | 'pipe' = 'ignore') =>
   spawn(process.execPath, ['--import', 'tsx', child, 'serve', '--listen', '127.0.0.1:0', ...args], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', stdout, 'pipe'],
     env: { ...process.env, NODE_NO_WARNINGS: '1' },
   });
 let work = '';
@@ -53,6 +53,51 @@ it('serves until SIGTERM, logging one JSON line per request, and exits 0', async
   ]);
   expect(lines.at(-1)).toContain('shutting down');
 });
+
+it('with --json, prints the URL it listens on (the port chosen for :0) as the first JSON line on stdout', async () => {
+  const proc = spawnServe(
+    [
+      '--json',
+      '--storage',
+      `dir:${work}/store-json`,
+      '--go-proxy',
+      'off',
+      '--index-url',
+      'off',
+      '--access-log',
+      'stdout',
+    ],
+    'pipe',
+  );
+  try {
+    const rl = createInterface({ input: proc.stdout as NodeJS.ReadableStream });
+    const lines: string[] = [];
+    const closed = new Promise((r) => rl.once('close', r));
+    const first = await new Promise<string>((resolve, reject) => {
+      rl.on('line', (l) => {
+        lines.push(l);
+        if (lines.length === 1) resolve(l);
+      });
+      proc.once('exit', (c) => reject(new Error(`serve exited early (${c})`)));
+    });
+    const listening = JSON.parse(first) as { url: string; storage: string };
+    expect(listening).toEqual({
+      url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:[1-9]\d*$/),
+      storage: expect.stringContaining('store-json'),
+    });
+    expect(await (await fetch(`${listening.url}/healthz`)).text()).toBe('ok\n');
+    const code = await new Promise<number | null>((resolve) => {
+      proc.once('exit', resolve);
+      proc.kill('SIGTERM');
+    });
+    expect(code).toBe(0);
+    await closed;
+    // The access log follows on the same stream, one JSON line per request.
+    expect(lines.slice(1).map((l) => (JSON.parse(l) as { path: string }).path)).toEqual(['/healthz']);
+  } finally {
+    proc.kill('SIGKILL');
+  }
+}, 30_000);
 
 it('answers 429 past the per-address rate limit', async () => {
   const inst = await startServeFromConfig({

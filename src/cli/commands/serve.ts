@@ -3,7 +3,7 @@ import { defaultCacheRoot } from '../../go/cache/index.js';
 import { checkGoProxyList } from '../../project/settings.js';
 import { DEFAULT_INDEX_URL } from '../../python/registry/index.js';
 import { ServeError, startServeFromConfig } from '../../serve/index.js';
-import { type Command, ExitCode, eprintln, parseCommandArgs, UsageError } from '../context.js';
+import { type Command, ExitCode, eprintln, parseCommandArgs, printJson, UsageError } from '../context.js';
 
 const flags = {
   listen: { type: 'string' },
@@ -21,6 +21,7 @@ const flags = {
   'access-log': { type: 'string' },
   'tmp-dir': { type: 'string' },
   'no-prefetch': { type: 'boolean' },
+  json: { type: 'boolean' },
 } as const;
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
@@ -70,6 +71,8 @@ Flags:
   --tmp-dir <dir>        scratch space for downloads being verified (default: the OS temp dir)
   --no-prefetch          do not pull a version's .mod and .zip as soon as its .info is pulled (by
                          default they are: \`go mod download\` asks for them next)
+  --json                 once listening, print {"url": …, "storage": …} as the first line on
+                         stdout (the URL has the port chosen for :0)
 
 Credentials for private upstreams come from netrc ($NETRC or ~/.netrc); they are never logged.
 
@@ -141,6 +144,7 @@ be listened on`,
       throw e;
     });
     eprintln(ctx, `mochi-pkg serve: listening on ${inst.url} (storage ${inst.storage.describe})`);
+    if (values.json) printJson(ctx, { url: inst.url, storage: inst.storage.describe });
     await new Promise<void>((resolve) => {
       const stop = () => {
         process.off('SIGTERM', stop);
