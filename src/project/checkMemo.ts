@@ -408,7 +408,10 @@ export async function memoisedCheck(
       upToDate: r.upToDate,
       canonical: r.canonical,
       entries: r.totals.entries,
-      warnings: (r.plan.go?.warnings.length ?? 0) + (r.plan.indexWarnings?.length ?? 0) + r.plan.pythonWarnings.length,
+      warnings:
+        (r.plan.go?.warnings.length ?? 0) +
+        (r.plan.indexWarnings?.length ?? 0) +
+        r.plan.pythonWarnings.length,
     });
   }
   return r;
