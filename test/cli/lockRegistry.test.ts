@@ -214,29 +214,38 @@ describe('mochi-pkg lock: warnings of the index pages', () => {
   });
 });
 
+/** A requirement of a generated release: `name<specifier>`, with a marker when given. */
+const dep = (name: string, specifier = '', marker = '') => ({
+  text: `${name}${specifier}${marker === '' ? '' : ` ; ${marker}`}`,
+  name,
+  specifier,
+  extras: [],
+  active: true,
+});
+
+/** A generated release: one pure-Python wheel with these requirements and extras. */
+const release = (
+  version: string,
+  deps: GenRelease['deps'] = [],
+  extras: GenRelease['extras'] = {},
+): GenRelease => ({
+  version,
+  deps,
+  extras,
+  yanked: false,
+  tags: ['py3-none-any'],
+  metadataFile: false,
+});
+
 describe('mochi-pkg lock: the closure decides the versions of index imports', () => {
-  const rel = (version: string, deps: [string, string][] = []): GenRelease => ({
-    version,
-    deps: deps.map(([name, specifier]) => ({
-      text: `${name}${specifier}`,
-      name,
-      specifier,
-      extras: [],
-      active: true,
-    })),
-    extras: {},
-    yanked: false,
-    tags: ['py3-none-any'],
-    metadataFile: false,
-  });
   const dists: GenDist[] = [
     {
       name: 'weather',
       typed: true,
-      releases: [rel('1.0', [['httpx', '<1']]), rel('2.0', [['httpx', '<0.25']])],
+      releases: [release('1.0', [dep('httpx', '<1')]), release('2.0', [dep('httpx', '<0.25')])],
     },
-    { name: 'tabulate', typed: true, releases: [rel('1.0', [['httpx', '>=0.27']])] },
-    { name: 'httpx', releases: [rel('0.24'), rel('0.27')] },
+    { name: 'tabulate', typed: true, releases: [release('1.0', [dep('httpx', '>=0.27')])] },
+    { name: 'httpx', releases: [release('0.24'), release('0.27')] },
   ];
   let served: Awaited<ReturnType<typeof serveIndex>>;
   beforeAll(async () => {
@@ -273,8 +282,8 @@ describe('mochi-pkg lock: the closure decides the versions of index imports', ()
     await writeUniverse(dir, {
       id: 'i',
       dists: [
-        { name: 'corpweather', typed: true, releases: [rel('1.0', [['httpx', '>=0.27']])] },
-        { name: 'tabulate', releases: [rel('5.0')] },
+        { name: 'corpweather', typed: true, releases: [release('1.0', [dep('httpx', '>=0.27')])] },
+        { name: 'tabulate', releases: [release('5.0')] },
       ],
       roots: [],
       conflictFree: true,
@@ -305,8 +314,8 @@ describe('mochi-pkg lock: the closure decides the versions of index imports', ()
     await writeUniverse(dir, {
       id: 'n',
       dists: [
-        { name: 'corpweather', typed: true, releases: [rel('1.0', [['httpx', '>=0.27']])] },
-        { name: 'httpx', releases: [rel('9.0')] },
+        { name: 'corpweather', typed: true, releases: [release('1.0', [dep('httpx', '>=0.27')])] },
+        { name: 'httpx', releases: [release('9.0')] },
       ],
       roots: [],
       conflictFree: true,
@@ -357,21 +366,6 @@ describe('mochi-pkg lock: the closure decides the versions of index imports', ()
 });
 
 describe('mochi-pkg lock: import specs with extras', () => {
-  const dep = (name: string, marker = '') => ({
-    text: marker === '' ? name : `${name} ; ${marker}`,
-    name,
-    specifier: '',
-    extras: [],
-    active: true,
-  });
-  const release = (version: string, deps: GenRelease['deps'] = [], extras: GenRelease['extras'] = {}) => ({
-    version,
-    deps,
-    extras,
-    yanked: false,
-    tags: ['py3-none-any'],
-    metadataFile: false,
-  });
   // `fast` is declared with no requirement of its own: only the distribution's `extras` changes.
   const dists: GenDist[] = [
     {
@@ -379,8 +373,8 @@ describe('mochi-pkg lock: import specs with extras', () => {
       typed: true,
       releases: [
         release('1.0', [dep('httpx')], {
-          socks: [dep('pysocks', 'extra == "socks"')],
-          cli: [dep('click', 'extra == "cli"')],
+          socks: [dep('pysocks', '', 'extra == "socks"')],
+          cli: [dep('click', '', 'extra == "cli"')],
           fast: [],
         }),
       ],
