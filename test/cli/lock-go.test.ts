@@ -426,7 +426,7 @@ describe('lock with import go on the example project (offline, bundled file:// p
     await edit(join(root, 'main.mochi'), '"example.com/nope"', '"example.com/fmtx/v2@v2.9"');
     const none = await lockMain(root, './go/proxy');
     expect(none.code).toBe(1);
-    expect(none.err).toContain('no matching versions for query "v2.9"');
+    expect(none.err).toContain('module example.com/fmtx/v2: no matching versions for query "v2.9"');
     expect(none.err).toContain('hint: run `mochi-pkg go list example.com/fmtx/v2`');
   });
 

@@ -365,6 +365,7 @@ function unreadable(e: unknown): boolean {
   return e instanceof GoQueryError || e instanceof GoModParseError || e instanceof ProxyError;
 }
 
+// cmd/go's NoMatchingVersionError inside a module.ModuleError without a version: `module <path>: …`.
 function noMatch(path: string, query: string, current: string): GoQueryError {
   const suffix =
     (query === 'upgrade' || query === 'patch') && current !== '' && current !== 'none'
@@ -372,7 +373,7 @@ function noMatch(path: string, query: string, current: string): GoQueryError {
       : '';
   return new GoQueryError(
     'go-query-no-match',
-    `${path}@${query}: no matching versions for query ${JSON.stringify(query)}${suffix}`,
+    `module ${path}: no matching versions for query ${JSON.stringify(query)}${suffix}`,
     { hint: `run \`mochi-pkg go list ${path}\` to see the versions the proxy has` },
   );
 }

@@ -69,3 +69,38 @@ describeWithOracle(goOracle(), 'module queries equal `go list -m -json <m>@<q>` 
     expect(diffs.join('\n'), `${diffs.length} disagree`).toBe('');
   }, 600_000);
 });
+
+describeWithOracle(
+  goOracle(),
+  'a query no version answers fails in the words of `go list -m <m>@<q>`',
+  () => {
+    let server: Awaited<ReturnType<typeof startCmdGoProxy>>;
+    beforeAll(async () => {
+      server = await startCmdGoProxy();
+    }, 60_000);
+    afterAll(async () => {
+      await server?.close();
+    });
+
+    it('names the module and the query as go does, for prefixes, ranges and major versions', async () => {
+      const queries: Query[] = ['v1.99', 'v3', '<v0.1.0', '>v9.0.0', '>v2.0.1'].map((query) => ({
+        path: 'rsc.io/quote/v2',
+        query,
+      }));
+      const theirs = await goListAnswers(`${server.base}/mod`, queries);
+      const q = new Querier(new Client({ baseUrl: `${server.base}/mod` }));
+      const ours = await Promise.all(
+        queries.map(({ path, query }) =>
+          q.query(path, query).then(
+            (info) => ({ version: info.Version }),
+            (e: Error) => ({ error: e.message }),
+          ),
+        ),
+      );
+      expect(theirs.map((a) => a.error)).toEqual(
+        queries.map(({ query }) => `module rsc.io/quote/v2: no matching versions for query "${query}"`),
+      );
+      expect(ours).toEqual(theirs.map((a) => ({ error: a.error })));
+    }, 120_000);
+  },
+);

@@ -99,7 +99,7 @@ describe('Querier', () => {
     });
     await expect(q.query('x.com/ret', '>vx')).rejects.toMatchObject({ code: 'go-query-invalid' });
     await expect(q.query('x.com/ret', 'v1.9')).rejects.toMatchObject({
-      message: 'x.com/ret@v1.9: no matching versions for query "v1.9"',
+      message: 'module x.com/ret: no matching versions for query "v1.9"',
     });
   });
 
