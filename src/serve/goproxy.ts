@@ -5,7 +5,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { MochiPkgError } from '../errors.js';
+import { MochiPkgError, redactUrls } from '../errors.js';
 import { inlineHasher, type ZipHasher, zipRejection } from '../go/cache/index.js';
 import { hashGoMod } from '../go/dirhash/index.js';
 import {
@@ -501,7 +501,7 @@ export class GoProxy {
       await mkdir(this.o.tmpDir, { recursive: true });
       const tmp = join(this.o.tmpDir, `.tmp-zip-${process.pid}-${randomBytes(6).toString('hex')}`);
       try {
-        await this.download(module, version, tmp);
+        const from = await this.download(module, version, tmp);
         let digest: string;
         try {
           digest = await this.hasher.checkAndHash(tmp, module, version);
@@ -510,7 +510,7 @@ export class GoProxy {
           this.o.metrics?.rejected();
           throw new ServeError(
             'serve-verify',
-            `${module}@${version}: upstream .zip refused: ${zipRejection(e, module, version)}`,
+            `${module}@${version}: upstream .zip from ${redactUrls(from)} refused: ${zipRejection(e, module, version)}`,
             {
               cause: e,
             },
@@ -564,8 +564,8 @@ export class GoProxy {
     return (await readObject(obj)).toString('utf8').trim();
   }
 
-  /** Streams the upstream `.zip` into `tmp`, refusing more than the size cap. */
-  private async download(module: string, version: string, tmp: string): Promise<void> {
+  /** Streams the upstream `.zip` into `tmp`, refusing more than the size cap; returns the URL it came from. */
+  private async download(module: string, version: string, tmp: string): Promise<string> {
     const out = createWriteStream(tmp, { flags: 'wx' });
     let bytes = 0;
     const max = this.maxZip;
@@ -581,8 +581,9 @@ export class GoProxy {
       },
     });
     this.pulls.add(sink);
+    let url: string;
     try {
-      await this.upstreamCall('zip', { module, version }, (u) => u.zip(module, version, sink));
+      ({ url } = await this.upstreamCall('zip', { module, version }, (u) => u.zip(module, version, sink)));
     } catch (e) {
       out.destroy();
       if (bytes > max) {
@@ -597,5 +598,6 @@ export class GoProxy {
     }
     await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
     this.o.metrics?.upstreamBytes(bytes);
+    return url;
   }
 }

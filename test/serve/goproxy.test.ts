@@ -206,7 +206,7 @@ describeWithOracle(goOracle(), 'serve: GOPROXY with the real go', () => {
       ['/example.com/bad/liar/@v/v1.0.0.mod', /serve-verify: .*checksum mismatch/],
       [
         '/example.com/bad/wrongzip/@v/v1.0.0.zip',
-        /serve-verify: example.com\/bad\/wrongzip@v1.0.0: upstream .zip refused/,
+        /serve-verify: example.com\/bad\/wrongzip@v1.0.0: upstream .zip from http:\/\/127\.0\.0\.1:\d+\/example\.com\/bad\/wrongzip\/@v\/v1\.0\.0\.zip refused/,
       ],
       ['/example.com/bad/big/@v/v1.0.0.zip', /serve-verify: .*exceeds 3000 bytes/],
     ];
