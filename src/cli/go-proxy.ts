@@ -8,7 +8,7 @@ import { checkPath, escapeVersion, InvalidModuleVersionError, InvalidPathError }
 import type { ModuleSource } from '../go/proxy/client.js';
 import { type ModuleSums, openModuleSums } from '../go/sumdb/index.js';
 import { openGoSource } from '../project/goSource.js';
-import { checkGoProxyList } from '../project/settings.js';
+import { checkGoProxyList, checkGosumdb } from '../project/settings.js';
 import { netrcPath } from '../util/netrc.js';
 import { type CommandContext, UsageError } from './context.js';
 import { checkDirFlag } from './pathFlags.js';
@@ -109,6 +109,7 @@ export function parseModuleArg(command: string, arg: string, needVersion = true,
  * kept in the cache.
  */
 export function openCommandSums(ctx: CommandContext, proxy: string | undefined, cache: Cache): ModuleSums {
+  checkGosumdb(ctx.env.GOSUMDB, '$GOSUMDB');
   return openModuleSums({
     env: ctx.env,
     goproxy: commandProxyList(ctx, proxy),

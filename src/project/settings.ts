@@ -605,6 +605,10 @@ function fileValue(
 const GO_PROXY_ACCEPTED =
   'a GOPROXY list: http(s) or file URLs, directories, off or direct, separated by , or |';
 
+/** What go.sumdb (GOSUMDB, serve's --sumdb) accepts, for the hint of a value that is refused. */
+const GO_SUMDB_ACCEPTED =
+  'a GOSUMDB value: off, sum.golang.org, <name>+<hash>+<key>, or "<name>+<hash>+<key> <url>"';
+
 /**
  * Reads go.proxy and go.sumdb as cmd/go will, so a value it would refuse is refused here, at its line:
  * found later, the error named neither the file nor the key (`GOPROXY: invalid proxy URL scheme`,
@@ -622,10 +626,7 @@ function checkGoValue(
     else if (key === 'go.sumdb') parseGosumdb(value);
   } catch (e) {
     if (!(e instanceof MochiPkgError) || (e.code !== 'proxy-config' && e.code !== 'sumdb-config')) throw e;
-    const expected =
-      key === 'go.proxy'
-        ? GO_PROXY_ACCEPTED
-        : 'a GOSUMDB value: off, sum.golang.org, <name>+<hash>+<key>, or "<name>+<hash>+<key> <url>"';
+    const expected = key === 'go.proxy' ? GO_PROXY_ACCEPTED : GO_SUMDB_ACCEPTED;
     throw new SettingsError(
       path,
       `${key}: ${e.message.replace(/^GOPROXY: /, '')}`,
@@ -650,6 +651,23 @@ export function checkGoProxyList(list: string | undefined, origin: string, direc
     const accepted = directories ? GO_PROXY_ACCEPTED : GO_PROXY_ACCEPTED.replace(', directories', '');
     throw new MochiPkgError('proxy-config', `${origin}: ${e.message.replace(/^GOPROXY: /, '')}`, {
       hint: `${origin} is ${accepted}`,
+    });
+  }
+}
+
+/**
+ * The same check for a GOSUMDB value given by a flag or the environment (`origin`: `$GOSUMDB`,
+ * serve's `--sumdb`): a value cmd/go would refuse is a `sumdb-config` usage error naming `origin`
+ * and what it accepts, before anything is fetched. Unset or empty is the default database.
+ */
+export function checkGosumdb(value: string | undefined, origin: string): void {
+  try {
+    parseGosumdb(value);
+  } catch (e) {
+    if (!(e instanceof MochiPkgError) || e.code !== 'sumdb-config') throw e;
+    throw new MochiPkgError('sumdb-config', `${origin}: ${e.message}`, {
+      hint: `${origin} is ${GO_SUMDB_ACCEPTED}`,
+      cause: e,
     });
   }
 }
@@ -779,6 +797,9 @@ export function resolveSettings(input: SettingsInput): Settings {
     // The file's value was checked at its line; a flag's or the environment's is checked here.
     if (spec.key === 'go.proxy' && (r.source === 'flag' || r.source === 'env')) {
       checkGoProxyList(goProxyList(r.value as string, input.cwd), r.origin);
+    }
+    if (spec.key === 'go.sumdb' && (r.source === 'flag' || r.source === 'env')) {
+      checkGosumdb(r.value as string, r.origin);
     }
     out.push(r);
   }

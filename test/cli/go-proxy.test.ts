@@ -71,6 +71,23 @@ describe('mochi-pkg go list|info|mod', () => {
     ]);
   });
 
+  it('refuses a $GOSUMDB that go would refuse, naming it, before anything is fetched (exit 2)', async () => {
+    const cache = await mkdtemp(join(tmpdir(), 'cli-cache-'));
+    const env = { MOCHI_GO_BRIDGE_CACHE: cache, GOSUMDB: 'a b c', GOPROXY: 'off' };
+    for (const argv of [
+      ['go', 'download', 'example.com/foo@v1.0.0'],
+      ['go', 'verify'],
+    ]) {
+      const r = await cli(env, ...argv);
+      expect([argv, r.code, r.err]).toEqual([
+        argv,
+        2,
+        'mochi-pkg: error[sumdb-config]: $GOSUMDB: invalid GOSUMDB "a b c": too many fields\n' +
+          '  hint: $GOSUMDB is a GOSUMDB value: off, sum.golang.org, <name>+<hash>+<key>, or "<name>+<hash>+<key> <url>"\n',
+      ]);
+    }
+  });
+
   it('names a zip it refuses by module@version and the URL it came from, not by its temp file', async () => {
     const root = await mkdtemp(join(tmpdir(), 'cli-badzip-'));
     const at = join(root, 'proxy/example.com/bad/@v');

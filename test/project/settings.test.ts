@@ -329,6 +329,40 @@ describe('a GOPROXY list from a flag or the environment', () => {
   });
 });
 
+describe('a GOSUMDB from the environment', () => {
+  const ACCEPTED =
+    'a GOSUMDB value: off, sum.golang.org, <name>+<hash>+<key>, or "<name>+<hash>+<key> <url>"';
+
+  it('is refused by resolveSettings naming $GOSUMDB, as the file value is at its line', () => {
+    expect(() => resolveSettings({ cwd: '/w', env: { GOSUMDB: 'a b c' } })).toThrow(
+      expect.objectContaining({
+        code: 'sumdb-config',
+        message: '$GOSUMDB: invalid GOSUMDB "a b c": too many fields',
+        hint: `$GOSUMDB is ${ACCEPTED}`,
+        exitClass: 'usage',
+      }),
+    );
+    for (const ok of ['', 'off', 'sum.golang.org']) {
+      expect(resolveSettings({ cwd: '/w', env: { GOSUMDB: ok } }).get('go.sumdb')).toBeDefined();
+    }
+  });
+
+  it('stops every project command before anything is read, exit 2', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'settings-'));
+    await writeFile(join(dir, 'main.mochi'), 'let x = 1\n');
+    expect((await cliWithEnv({}, 'lock', '--cwd', dir)).code).toBe(0);
+    for (const argv of [['lock'], ['sync'], ['tree'], ['outdated'], ['config']]) {
+      const r = await cliWithEnv({ GOSUMDB: 'bogus' }, ...argv, '--cwd', dir);
+      expect([argv, r.code, r.err]).toEqual([
+        argv,
+        2,
+        expect.stringContaining('error[sumdb-config]: $GOSUMDB: invalid GOSUMDB "bogus"'),
+      ]);
+      expect(r.err).toContain(`hint: $GOSUMDB is ${ACCEPTED}`);
+    }
+  });
+});
+
 describe('mochi-pkg config', () => {
   it('shows each value with its origin, as text and JSON', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'settings-'));

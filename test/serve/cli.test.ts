@@ -134,6 +134,12 @@ it('refuses bad flags with usage errors', async () => {
     2,
     expect.stringContaining('error[proxy-config]: --go-proxy: invalid proxy URL scheme'),
   ]);
+  const badSumdb = await cli('serve', '--sumdb', 'a b c', '--go-proxy', 'off', '--index-url', 'off');
+  expect([badSumdb.code, badSumdb.err]).toEqual([
+    2,
+    expect.stringContaining('error[sumdb-config]: --sumdb: invalid GOSUMDB "a b c": too many fields'),
+  ]);
+  expect(badSumdb.err).toContain('hint: --sumdb is a GOSUMDB value: off, sum.golang.org');
 });
 
 it('a store that cannot be created is serve-storage (exit 1); a port in use is serve-config (exit 2)', async () => {

@@ -1,6 +1,6 @@
 // `mochi-pkg serve`: run the verified GOPROXY and checksum-database proxy until SIGTERM or SIGINT.
 import { defaultCacheRoot } from '../../go/cache/index.js';
-import { checkGoProxyList } from '../../project/settings.js';
+import { checkGoProxyList, checkGosumdb } from '../../project/settings.js';
 import { DEFAULT_INDEX_URL } from '../../python/registry/index.js';
 import { ServeError, startServeFromConfig } from '../../serve/index.js';
 import { type Command, ExitCode, eprintln, parseCommandArgs, printJson, UsageError } from '../context.js';
@@ -106,6 +106,7 @@ be listened on`,
     }
     const ttl = positiveInt('list-ttl', values['list-ttl']);
     if (values['go-proxy'] !== undefined) checkGoProxyList(values['go-proxy'], '--go-proxy', false);
+    if (values.sumdb !== undefined) checkGosumdb(values.sumdb, '--sumdb');
     const indexFlags = values['index-url'] ?? [DEFAULT_INDEX_URL];
     const indexUrls = indexFlags.includes('off') ? [] : indexFlags;
     if (indexFlags.includes('off') && indexFlags.length > 1) {
