@@ -308,4 +308,35 @@ describeWithOracle(cmdGo, 'mochi-pkg go download <module>@<query>, beside go mod
       expect([q, ours.code]).toEqual([q, go.Error === undefined ? 0 : 1]);
     }
   }, 120_000);
+
+  it('go info and go mod resolve a query to the version go list -m resolves, never a retracted @latest', async () => {
+    const goEnv = { ...goCommandEnv(join(work, 'gohome'), proxy), GOFLAGS: '-mod=mod' };
+    const main = await mkdtemp(join(work, 'main-'));
+    await writeFile(join(main, 'go.mod'), 'module example.com/main\n\ngo 1.19\n');
+    const env = { GOPROXY: proxy, GOSUMDB: 'off', MOCHI_GO_BRIDGE_CACHE: join(work, 'cache') };
+    // v1.9.0, the newest listed, retracts itself: go list -m @latest gives v1.1.0.
+    const cases = [
+      'example.com/retract/self/prev@latest',
+      'rsc.io/quote@v1',
+      'rsc.io/quote@<v1.5.0',
+      'rsc.io/quote@>=v1.2.0',
+      'rsc.io/quote@v1.99',
+    ];
+    for (const arg of cases) {
+      const go = await promisify(execFile)('go', ['list', '-m', '-json', '-e', arg], {
+        cwd: main,
+        env: goEnv,
+      });
+      const want = JSON.parse(go.stdout) as { Version: string; Error?: { Err: string } };
+      const info = await cli(env, 'go', 'info', '--json', arg);
+      const mod = await cli(env, 'go', 'mod', '--json', arg);
+      if (want.Error === undefined) {
+        expect([arg, info.code, JSON.parse(info.out).Version]).toEqual([arg, 0, want.Version]);
+        expect([arg, mod.code, JSON.parse(mod.out).Version]).toEqual([arg, 0, want.Version]);
+      } else {
+        expect([arg, info.code, info.err]).toEqual([arg, 1, expect.stringContaining(want.Error.Err)]);
+        expect([arg, mod.code, mod.err]).toEqual([arg, 1, expect.stringContaining(want.Error.Err)]);
+      }
+    }
+  }, 120_000);
 });

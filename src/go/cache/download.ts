@@ -62,9 +62,14 @@ export type Downloaded = Required<Omit<DownloadResult, 'Error' | 'SumDB'>> & { S
  * `<=v`, `>v`, `>=v` from the version list (retracted versions skipped), anything else through the
  * proxy's `.info` (a non-canonical version, a revision). A query that is not even a semantic
  * version (`v1.0.0.0`, a misspelt branch) and that the proxy does not know is an invalid version,
- * as cmd/go words it (`<module>@<query>: invalid version: …`), not a missing one.
+ * as cmd/go words it (`<module>@<query>: invalid version: …`), not a missing one. `go info` and
+ * `go mod` resolve their queries here too, as `go list -m` does.
  */
-async function resolveQuery(source: ModuleSource, module: string, query: string): Promise<VersionInfo> {
+export async function resolveQuery(
+  source: ModuleSource,
+  module: string,
+  query: string,
+): Promise<VersionInfo> {
   // A malformed range (`<=v1.2`) too: the Querier refuses it in cmd/go's words.
   if (isGoQuery(query) || /^[<>]/.test(query)) return new Querier(source).query(module, query);
   try {
