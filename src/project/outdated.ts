@@ -1,10 +1,9 @@
-// `outdated` as pure choices: for a locked Go module or Python distribution and the versions its
-// source lists, the newest the imports allow and the newest overall (releases only, as
-// `go list -m -u` and pip do unless a prerelease is asked for). The one step that reads anything,
-// which Go versions are retracted, asks the querier it is given.
+// `outdated`: for a locked Go module or Python distribution, the newest version the imports allow
+// and the newest overall (releases first, as `go list -m -u` and pip do unless a prerelease is
+// asked for). Go versions are chosen by the querier `lock` resolves queries with (its `upgrade`
+// query, as `go list -m -u`); the Python choice is pure over the versions the index lists.
 import { isGoQuery, matchesQuery } from '../go/lockfile/spec.js';
-import type { Querier } from '../go/query/index.js';
-import { compareStrings, isPrerelease, isValid } from '../go/semver/index.js';
+import { compareVersions, GoQueryError, type Querier } from '../go/query/index.js';
 import { bestVersion } from '../python/pep440/index.js';
 
 /** One row of `outdated`. */
@@ -19,25 +18,41 @@ export interface OutdatedRow {
   readonly newest: string | undefined;
 }
 
+/** The query's answer, or undefined when no version answers it. */
+async function answer(
+  querier: Querier,
+  module: string,
+  query: string,
+  options: Parameters<Querier['query']>[2],
+): Promise<string | undefined> {
+  try {
+    return (await querier.query(module, query, options)).Version;
+  } catch (e) {
+    if (e instanceof GoQueryError && e.code === 'go-query-no-match') return undefined;
+    throw e;
+  }
+}
+
 /**
- * What `go list -m -u` offers a module at `locked`, among `versions` (already without retracted
- * ones) for which `allows` holds: cmd/go's `upgrade` query — the newest release not below `locked`,
- * else the newest prerelease not below it, else `locked` itself. `locked` is not a candidate, so a
- * retracted one does not hide a newer prerelease. When the imports no longer allow `locked`, the
- * newest allowed release (else prerelease) below it.
+ * What `go list -m -u` offers a module at `locked` among the versions for which `allows` holds:
+ * the querier's `upgrade` query (the newest release not below `locked`, else the newest prerelease
+ * not below it; no version the module's latest go.mod retracts; each candidate as the proxy's
+ * `.info` names it, so a listed `v2.0.0` of a path without `/v2` is no update), offered only when
+ * newer than `locked`, else `locked` itself. When the imports no longer allow `locked`, the newest
+ * version they allow (the querier's `latest` under the same bound).
  */
-function newestGo(
-  versions: readonly string[],
+async function newestGo(
+  querier: Querier,
+  module: string,
   locked: string,
   allows: (v: string) => boolean,
-): string | undefined {
-  const newest = (vs: readonly string[]) => {
-    const ok = vs.filter((v) => isValid(v) && allows(v)).sort(compareStrings);
-    const releases = ok.filter((v) => !isPrerelease(v));
-    return (releases.length > 0 ? releases : ok).at(-1);
-  };
-  const up = isValid(locked) ? newest(versions.filter((v) => compareStrings(v, locked) >= 0)) : undefined;
-  return up ?? (allows(locked) ? locked : newest(versions));
+): Promise<string | undefined> {
+  const allowed = async (path: string, v: string) =>
+    allows(v) && (await querier.retracted(path, v)) === undefined;
+  const up = await answer(querier, module, 'upgrade', { current: locked, allowed });
+  if (up !== undefined && compareVersions(up, locked) > 0) return up;
+  if (allows(locked)) return locked;
+  return answer(querier, module, 'latest', { allowed });
 }
 
 /**
@@ -45,12 +60,12 @@ function newestGo(
  * `v1.2`, `v1.2.3`, `latest`, a range such as `<v1.5.0`, or empty); an indirect module has none,
  * and any version of its path is allowed.
  */
-export function goOutdated(
+export async function goOutdated(
+  querier: Querier,
   module: string,
   locked: string,
   queries: readonly string[],
-  versions: readonly string[],
-): OutdatedRow {
+): Promise<OutdatedRow> {
   const allows = (v: string) =>
     queries.every((q) => {
       if (q === '') return true;
@@ -60,23 +75,9 @@ export function goOutdated(
     ecosystem: 'go',
     name: module,
     locked,
-    allowed: newestGo(versions, locked, allows),
-    newest: newestGo(versions, locked, () => true),
+    allowed: await newestGo(querier, module, locked, allows),
+    newest: await newestGo(querier, module, locked, () => true),
   };
-}
-
-/**
- * The versions of `versions` that the module's latest go.mod does not retract: the ones
- * `go list -m -u` may offer as an update (cmd/go's upgrade query skips retracted versions).
- */
-export async function unretractedGo(
-  querier: Querier,
-  module: string,
-  versions: readonly string[],
-): Promise<string[]> {
-  const out: string[] = [];
-  for (const v of versions) if ((await querier.retracted(module, v)) === undefined) out.push(v);
-  return out;
 }
 
 /**

@@ -3,13 +3,7 @@
 import { Querier } from '../../go/query/index.js';
 import { goProxyList, lazyGoSource } from '../../project/goSource.js';
 import { absoluteIndexUrl, readProjectLock } from '../../project/lock.js';
-import {
-  goOutdated,
-  type OutdatedRow,
-  pythonOutdated,
-  renderOutdated,
-  unretractedGo,
-} from '../../project/outdated.js';
+import { goOutdated, type OutdatedRow, pythonOutdated, renderOutdated } from '../../project/outdated.js';
 import { projectRoot } from '../../project/root.js';
 import { scanProject } from '../../project/scan.js';
 import { loadSettings } from '../../project/settingsFile.js';
@@ -28,9 +22,11 @@ export const command: Command = {
 For each Go module and each Python distribution mochi.lock pins from a module proxy or a package
 index, prints the locked version, the newest version the imports allow, and the newest overall
 (releases only; a prerelease only when a module has nothing else). Go: as \`go list -m -u\`
-offers an update, nothing below the locked version (the newest release above it, else the newest
-prerelease above it, else the locked version) and no version the module's latest go.mod retracts
-(a retracted locked version is offered a newer prerelease); an import's query bounds it
+offers an update, with the query resolution lock uses (its upgrade query): nothing below the
+locked version (the newest release above it, else the newest prerelease above it, else the locked
+version), no version the module's latest go.mod retracts (a retracted locked version is offered a
+newer prerelease), each version as the proxy's .info names it (a listed v2.0.0 of a path without
+/v2 is no update); an import's query bounds it
 (\`@v1\`: the newest v1.x; \`@v1.2\`: v1.2.x; a range such as \`@<v2.0.0\`: the newest in it; an
 exact version: that version; \`@latest\` or an indirect module the bridge go.mod requires: any
 version of its path, as \`lock --upgrade-package\` moves it; an indirect module no built package
@@ -87,8 +83,7 @@ Exit codes: 0 shown · 1 a proxy or index could not be read · 2 bad usage, moch
       // one it does not (no package of it is built) is where its requirers put it: go mod tidy drops
       // a requirement on it again, so `lock --upgrade-package` cannot move it either.
       const queries = e.indirect && !e.require ? [e.version] : e.aliases.map((a) => queryOf.get(a) ?? '');
-      const versions = await unretractedGo(querier, e.module, await source.list(e.module));
-      rows.push(goOutdated(e.module, e.version, queries, versions));
+      rows.push(await goOutdated(querier, e.module, e.version, queries));
     }
 
     // Python: each locked distribution, bounded by its import's specifier and its dependents'.
