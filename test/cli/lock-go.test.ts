@@ -221,6 +221,27 @@ describe('lock with import go on the example project (offline, bundled file:// p
     expect(c.err).toContain(
       'go: warning: example.com/old@v1.0.0: retracted by module author: leaks memory\n',
     );
+    // --json lists them too, apart from the Python side's "warnings" strings.
+    const goWarnings = [
+      {
+        module: 'example.com/old',
+        version: 'v1.0.0',
+        kind: 'deprecated',
+        message: 'module example.com/old is deprecated: use example.com/geo',
+      },
+      {
+        module: 'example.com/old',
+        version: 'v1.0.0',
+        kind: 'retracted',
+        message: 'example.com/old@v1.0.0: retracted by module author: leaks memory',
+      },
+    ];
+    for (const argv of [['--json'], ['--check', '--json']]) {
+      const j = await lock(root, './go/proxy', ...argv);
+      expect([argv, j.code]).toEqual([argv, 0]);
+      const out = JSON.parse(j.out);
+      expect([argv, out.goWarnings, out.warnings]).toEqual([argv, goWarnings, undefined]);
+    }
     // A query resolved afresh never chooses the retracted version.
     await edit(join(root, 'main.mochi'), '"example.com/old@v1.0.0"', '"example.com/old@v1"');
     await rm(join(root, 'mochi.lock'));

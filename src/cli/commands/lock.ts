@@ -84,8 +84,9 @@ Flags:
   --check              compare mochi.lock with what lock would write; exit 1 on drift
   --json               machine-readable output (\`lock\`: {"written", "path", "wrappers", totals,
                        "changes": [{ecosystem, name, from?, to?}]}; with --check: {"upToDate", "diff": [{kind, key, fields}],
-                       "wrappers"?: [{alias, path, problem}]}; both: "warnings"?: the index pages'
-                       warnings, also printed on stderr)
+                       "wrappers"?: [{alias, path, problem}]}; both: "warnings"?: the Python side's
+                       warnings as strings, "goWarnings"?: [{module, version, kind: "deprecated"|
+                       "retracted", message}], all also printed on stderr)
   --skipped            also list the names that were not wrapped, and why
   --cwd <dir>          the project directory (default: the nearest directory, from the current
                        one up, that holds mochi.toml or mochi.lock; else the current one)
@@ -205,6 +206,18 @@ function entries(n: number): string {
  */
 function pythonWarnings(plan: LockPlan | undefined): string[] {
   return [...(plan?.indexWarnings ?? []), ...(plan?.pythonWarnings ?? [])].map((w) => redactUrls(w));
+}
+
+/**
+ * The Go warnings as --json lists them (`"goWarnings"`, apart from the Python side's `"warnings"`
+ * strings): one object per deprecated or retracted module pinned, with the message printed on stderr.
+ */
+function goWarningsJson(plan: LockPlan | undefined): { goWarnings?: object[] } {
+  const ws = plan?.go?.warnings ?? [];
+  if (ws.length === 0) return {};
+  return {
+    goWarnings: ws.map((w) => ({ module: w.module, version: w.version, kind: w.kind, message: w.message })),
+  };
 }
 
 /**
@@ -332,6 +345,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
           diff: r.diff,
           ...(r.wrappers.length > 0 ? { wrappers: r.wrappers } : {}),
           ...(warnings.length > 0 ? { warnings } : {}),
+          ...goWarningsJson(r.plan),
         });
       } else if (r.upToDate) {
         println(ctx, `${LOCK_FILE} is up to date (${entries(r.totals.entries)})`);
@@ -376,6 +390,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
         ...(goMod ? { goMod } : {}),
         ...(r.sumdb.length > 0 ? { sumdb: r.sumdb } : {}),
         ...(warnings.length > 0 ? { warnings } : {}),
+        ...goWarningsJson(plan),
         ...(values.skipped
           ? { skips: plan.targets.flatMap((t) => t.skipped.map((s) => ({ alias: t.import.alias, ...s }))) }
           : {}),
