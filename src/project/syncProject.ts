@@ -1,6 +1,5 @@
 // `mochi-pkg sync`: make the project's Python environment match mochi.lock, never re-resolving.
 import { execFile } from 'node:child_process';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { MochiPkgError } from '../errors.js';
@@ -15,7 +14,7 @@ import { InstallError } from '../python/install/errors.js';
 import { WheelStore } from '../python/install/store.js';
 import type { LockedDistribution } from '../python/lockfile/index.js';
 import { parseTargetName } from '../python/lockfile/target.js';
-import { defaultPythonCacheRoot, RegistryCache, sha256Hex } from '../python/registry/cache.js';
+import { RegistryCache, sha256Hex } from '../python/registry/cache.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { compareFile, isSymlink, readRegularFileIfExists } from '../util/read.js';
 import { isFileUrl } from '../util/url.js';
@@ -346,8 +345,8 @@ export async function syncProject(s: SyncSettings): Promise<SyncResult> {
   const path = join(root, LOCK_FILE);
   const lock = await readProjectLock(root);
   await refuseLinkedFolders(root);
-  // The project's settings, read once, when first needed (a frozen sync of Python distributions
-  // the lock has for the target needs none), for the check, the Go bridge and the target rule.
+  // The project's settings, read once, when first needed: for the check, the caches, the Go bridge
+  // and the target rule.
   let loaded: Promise<Settings> | undefined;
   const settings = () => {
     loaded ??= (async () => {
@@ -407,10 +406,8 @@ export async function syncProject(s: SyncSettings): Promise<SyncResult> {
     settings,
   );
   const wanted = wantedFor(lock.distributions ?? [], target);
-  const cacheRoot =
-    s.cacheDir === undefined
-      ? defaultPythonCacheRoot(s.env ?? process.env, process.platform, homedir())
-      : resolve(s.cwd, s.cacheDir);
+  // The cache folder is a setting like any other: flag, environment, mochi.toml, default.
+  const cacheRoot = (await settings()).string('python.cache-dir')!;
   const cache = new RegistryCache(cacheRoot);
   const store = new WheelStore(join(cacheRoot, 'installed'));
   const fetchWheel = async (d: WantedDistribution): Promise<Uint8Array> => {

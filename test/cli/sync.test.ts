@@ -117,6 +117,32 @@ describe('mochi-pkg sync', () => {
     expect((await sync(root, cache, {}, '--frozen', '--offline', '--dry-run')).code).toBe(0);
   });
 
+  it("takes the Python cache from mochi.toml's python.cache-dir, under --cache-dir and $MOCHI_PYTHON_CACHE", async () => {
+    const root = await mkdtemp(join(tmpdir(), 'sync-project-'));
+    await writeLock(root, [alpha]);
+    await writeFile(join(root, 'mochi.toml'), `[python]\ncache-dir = ${JSON.stringify(cache)}\n`);
+    const run = async (env: NodeJS.ProcessEnv, ...argv: string[]) => {
+      const { stdout, stderr, seen } = captureStreams();
+      const code = await runSync(
+        { argv: ['--cwd', root, '--frozen', '--offline', ...argv], stdout, stderr, env, cwd: root },
+        { probeInterpreter: async () => interp },
+      );
+      return { code, err: seen.err };
+    };
+    const empty = await mkdtemp(join(tmpdir(), 'sync-cache-'));
+    // The environment variable and the flag still come first.
+    for (const [env, argv] of [
+      [{ MOCHI_PYTHON_CACHE: empty }, []],
+      [{}, ['--cache-dir', empty]],
+    ] as const) {
+      const r = await run(env, ...argv);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain(`is not in the cache ${empty}`);
+    }
+    // The wheel is only in the cache mochi.toml names: found there offline.
+    expect(await run({})).toMatchObject({ code: 0, err: '' });
+  });
+
   it('refuses a lock out of date with the sources unless --frozen', async () => {
     const root = await mkdtemp(join(tmpdir(), 'sync-project-'));
     await writeLock(root, [alpha]);

@@ -59,13 +59,14 @@ Flags:
                        --check, compare vendor/ with them (a locked module not in the
                        verified cache yet counts as a difference)
   --go-cache-dir <dir> the verified Go module cache (default: $MOCHI_GO_BRIDGE_CACHE, else
-                       $XDG_CACHE_HOME/mochi-pkg/go); laid out as GOMODCACHE/cache/download
+                       go.cache-dir in mochi.toml, else $XDG_CACHE_HOME/mochi-pkg/go); laid out
+                       as GOMODCACHE/cache/download
   --json               machine-readable output: {target, env, upToDate, added, removed, changed, unchanged}
                        (target and env null when a lock without Python distributions needs no Python)
   --cwd <dir>          the project directory (default: the nearest directory, from the current
                        one up, that holds mochi.toml or mochi.lock; else the current one)
-  --cache-dir <dir>    the Python cache (default: $MOCHI_PYTHON_CACHE, else
-                       $XDG_CACHE_HOME/mochi-pkg/python)
+  --cache-dir <dir>    the Python cache (default: $MOCHI_PYTHON_CACHE, else python.cache-dir in
+                       mochi.toml, else $XDG_CACHE_HOME/mochi-pkg/python)
   -h, --help           show this help
 
 Examples:
