@@ -95,14 +95,19 @@ export interface SyncResult {
   };
 }
 
-/** Writes (or, dry run, compares) `.mochi/go/go.mod` and `go.sum` from the lock's [[go-package]] tables. */
-async function syncGoBridge(
+/**
+ * The Go half of a sync, in two steps: this fetches (or, dry run, compares); the function it returns
+ * writes `.mochi/go/go.mod`, `go.sum` and vendor/. A sync fetches first and writes last, so that one
+ * failing on the way (a module the proxy does not serve, a wheel failing its hash) leaves the bridge
+ * as it was: go.mod and go.sum never name modules that are not in the verified cache.
+ */
+async function prepareGoBridge(
   s: SyncSettings,
   root: string,
   lock: ReturnType<typeof parseLock>,
   dryRun: boolean,
   loadSettings: () => Promise<Settings>,
-): Promise<SyncResult['go']> {
+): Promise<(() => Promise<SyncResult['go']>) | undefined> {
   if (lock.go.entries.length === 0) return undefined;
   // The modules themselves, not the lockfile index (which loads pinning and the bridge resolver).
   const [{ BRIDGE_GO_VERSION, BRIDGE_MODULE, replaceDir }, { fillCache }, { renderGoMod }, { renderGoSum }] =
@@ -113,26 +118,25 @@ async function syncGoBridge(
       import('../go/lockfile/gosum.js'),
     ]);
   const dir = join(root, '.mochi', 'go');
+  // go.sum first, so that a go.mod is never written before the sums of what it requires.
   const files = new Map([
+    ['go.sum', renderGoSum(lock.go)],
     [
       'go.mod',
       renderGoMod(lock.go, BRIDGE_MODULE, BRIDGE_GO_VERSION, (e) =>
         replaceDir(root, e.localPath ?? '.', dir),
       ),
     ],
-    ['go.sum', renderGoSum(lock.go)],
   ]);
-  let upToDate = true;
+  const changed: [string, string][] = [];
   for (const [name, text] of files) {
-    if (
+    const same =
       (await compareFile(join(dir, name), Buffer.from(text, 'utf8')).catch(() => 'different' as const)) ===
-      'same'
-    )
-      continue;
-    upToDate = false;
-    if (!dryRun) await writeFileAtomic(join(dir, name), text, { mkdirs: true });
+      'same';
+    if (!same) changed.push([name, text]);
   }
-  if (dryRun && !s.goVendor) return { dir, modules: lock.go.entries.length, upToDate };
+  const upToDate = changed.length === 0;
+  if (dryRun && !s.goVendor) return async () => ({ dir, modules: lock.go.entries.length, upToDate });
   const env = s.env ?? process.env;
   const settings = await loadSettings();
   const { Cache } = await import('../go/cache/index.js');
@@ -153,7 +157,7 @@ async function syncGoBridge(
     const vendor = missing
       ? { dir: join(dir, 'vendor'), modules: 0, packages: 0, files: 0, upToDate: false }
       : await vendorBridge(root, dir, lock, cache, true);
-    return { dir, modules: lock.go.entries.length, upToDate, vendor };
+    return async () => ({ dir, modules: lock.go.entries.length, upToDate, vendor });
   }
   // Every locked module into the verified cache, so the bridge builds offline (GOPROXY=off).
   const goEnv = { ...env, ...settings.goEnv() };
@@ -171,14 +175,17 @@ async function syncGoBridge(
     onRefused: (module, version, why) =>
       s.onSyncEvent?.({ kind: 'corrupt', name: `${module}@${version}`, message: why }),
   });
-  const vendor = s.goVendor ? await vendorBridge(root, dir, lock, cache) : undefined;
-  return {
-    dir,
-    modules: lock.go.entries.length,
-    upToDate,
-    cache: cache.root,
-    downloaded: filled.downloaded + filled.goModsFetched,
-    ...(vendor === undefined ? {} : { vendor }),
+  return async () => {
+    const vendor = s.goVendor ? await vendorBridge(root, dir, lock, cache) : undefined;
+    for (const [name, text] of changed) await writeFileAtomic(join(dir, name), text, { mkdirs: true });
+    return {
+      dir,
+      modules: lock.go.entries.length,
+      upToDate,
+      cache: cache.root,
+      downloaded: filled.downloaded + filled.goModsFetched,
+      ...(vendor === undefined ? {} : { vendor }),
+    };
   };
 }
 
@@ -388,7 +395,7 @@ export async function syncProject(s: SyncSettings): Promise<SyncResult> {
   }
   const interpreter = await interpreterFor(s, (lock.distributions ?? []).length === 0);
   if (interpreter === undefined) {
-    const go = await syncGoBridge(s, root, lock, s.dryRun === true, settings);
+    const go = await (await prepareGoBridge(s, root, lock, s.dryRun === true, settings))?.();
     return go === undefined ? {} : { go };
   }
   const platform = process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux';
@@ -462,6 +469,8 @@ export async function syncProject(s: SyncSettings): Promise<SyncResult> {
     onCorrupt: (d: WantedDistribution, e: InstallError) =>
       s.onSyncEvent?.({ kind: 'corrupt', name: d.name, message: e.message }),
   };
+  // Go modules are fetched before the environment changes, and the bridge is written after it.
+  const publishGo = await prepareGoBridge(s, root, lock, s.dryRun === true, settings);
   let changes: EnvChanges;
   if (s.dryRun) {
     changes = await syncEnvironment(wanted, { ...options, dryRun: true });
@@ -473,7 +482,7 @@ export async function syncProject(s: SyncSettings): Promise<SyncResult> {
       await release();
     }
   }
-  const go = await syncGoBridge(s, root, lock, s.dryRun === true, settings);
+  const go = await publishGo?.();
   return {
     python: { target, env: envPath(root, target), interpreter, changes, distributions: wanted.length },
     ...(go === undefined ? {} : { go }),

@@ -1,6 +1,7 @@
 // `sync` and the Go module cache: every locked module is fetched, verified against mochi.lock's h1:
 // sums and cached so that the real go builds the bridge with GOPROXY=off; tampered entries are refused.
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,9 +62,13 @@ describeWithOracle(oracle, 'sync: locked Go modules in the cache, buildable offl
     ];
     // Offline with an empty cache: a clear error naming the module. (A local file:// proxy would
     // still be read offline: the proxy given here is a remote one, never asked.)
+    const bridge = join(root, '.mochi', 'go');
+    await rm(bridge, { recursive: true, force: true });
     const off = await goOnly('sync', root, [...args, '--offline', '--go-proxy', 'http://127.0.0.1:9']);
     expect(off.code).toBe(1);
     expect(off.err).toMatch(/sync-missing-module.*@v/s);
+    // The failed sync wrote no go.mod or go.sum naming modules it could not fetch.
+    expect(existsSync(join(bridge, 'go.mod')) || existsSync(join(bridge, 'go.sum'))).toBe(false);
 
     const s = await goOnly('sync', root, [...args, '--go-proxy', proxy, '--json']);
     expect(s).toMatchObject({ code: 0, err: '' });
@@ -71,7 +76,6 @@ describeWithOracle(oracle, 'sync: locked Go modules in the cache, buildable offl
     expect(go).toMatchObject({ cache: goCache });
     expect(go.downloaded).toBeGreaterThanOrEqual(3);
 
-    const bridge = join(root, '.mochi', 'go');
     await writeFile(join(bridge, 'main.go'), 'package main\n\nimport _ "rsc.io/quote"\n\nfunc main() {}\n');
     const env = { ...goCommandEnv(work, 'off'), GOFLAGS: '-mod=readonly -modcacherw' };
     await run('go', ['build', '-o', join(work, 'bridge.bin'), '.'], { cwd: bridge, env });

@@ -39,7 +39,9 @@ made with, so a lock made with \`lock --index-url <url> --target <X.Y-plat>\` ne
 When the lock pins Go modules, the Go bridge's go.mod and go.sum are written to
 <project>/.mochi/go/ from the [[go-package]] tables (only when their bytes change), and every
 locked module's zip and go.mod is put in the Go module cache, each checked against the lock's
-h1: sums (a cached entry that differs is removed and fetched again). With that cache at
+h1: sums (a cached entry that differs is removed and fetched again). Modules are fetched before
+anything in the project changes, and go.mod and go.sum written last: a sync that fails leaves them
+as they were. With that cache at
 $GOMODCACHE/cache/download, \`go build -mod=readonly\` of the bridge works with GOPROXY=off. With --go-vendor, vendor/ is
 built beside the old one from the packages the bridge's own .go files import (and their tests),
 then swapped in, so \`go build -mod=vendor\` needs no module cache at all.
