@@ -284,16 +284,18 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
   for (const flag of ['go-sum', 'go-mod'] as const) await checkOutputFileFlag(flag, values[flag], ctx.cwd);
   const python = parsePythonTarget('lock', values, true);
   const progress = createProgress(ctx, values.json === true);
+  // Listed with -v, then handed down: the lock runs with the settings it listed.
+  let loaded: Settings | undefined;
   if (ctx.verbosity === 'verbose') {
-    const settings = await loadSettings({
+    loaded = await loadSettings({
       cwd: ctx.cwd,
       project: values.cwd,
       env: ctx.env,
       flags: settingsFromFlags(values),
       python,
     });
-    verbose(ctx, `lock: settings${settings.file ? ` (${settings.file})` : ''}:`);
-    for (const s of settings.all()) {
+    verbose(ctx, `lock: settings${loaded.file ? ` (${loaded.file})` : ''}:`);
+    for (const s of loaded.all()) {
       const v =
         s.value === undefined ? '(unset)' : typeof s.value === 'string' ? s.value : `[${s.value.join(', ')}]`;
       verbose(ctx, `  ${s.key} = ${redactUrls(v)}  (${s.origin})`);
@@ -313,6 +315,7 @@ export async function runLock(ctx: CommandContext, deps: LockDeps): Promise<numb
     goProxy: values['go-proxy'],
     goCacheDir: values['go-cache-dir'],
     allowOutsideProject: values['allow-outside-project'],
+    settings: loaded,
     makeBuild: deps.makeBuild,
     onEvent: (e) => {
       if (e.kind === 'progress') progress.update(e.message);
