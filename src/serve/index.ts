@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadHasher } from '../go/cache/index.js';
 import type { ModuleSource } from '../go/proxy/index.js';
-import { httpSumdbFetch, parseGosumdb, SumdbClient, type SumdbConfig } from '../go/sumdb/index.js';
+import {
+  httpSumdbFetch,
+  httpSumdbUpstream,
+  parseGosumdb,
+  SumdbClient,
+  type SumdbConfig,
+} from '../go/sumdb/index.js';
 import { openGoSource } from '../project/goSource.js';
 import { loadNetrc, lookupNetrc, netrcPath } from '../util/netrc.js';
 import { ServeError } from './errors.js';
@@ -121,8 +127,10 @@ export async function startServeFromConfig(c: ServeConfig): Promise<ServeInstanc
   let sumdbProxy: SumdbProxy | undefined;
   if (db !== 'off') {
     const base = sumdbUrl(db).replace(/\/+$/, '');
-    sumdb = new SumdbClient({ key: db.key, fetch: httpSumdbFetch(base) });
-    sumdbProxy = new SumdbProxy(db.name, rawFetch(base), storage, sumdb, metrics);
+    // Both end at shutdown with the other upstream requests.
+    const http = { signal: stopUpstreams.signal };
+    sumdb = new SumdbClient({ key: db.key, fetch: httpSumdbFetch(base, http) });
+    sumdbProxy = new SumdbProxy(db.name, httpSumdbUpstream(base, http), storage, sumdb, metrics);
   }
   // Zips are checked and hashed on worker threads: a pulled zip's check would otherwise hold up every
   // request behind it (go asks for .info and .mod one at a time while zips are pulled).
@@ -199,14 +207,4 @@ async function checkTmpDir(dir: string): Promise<void> {
       hint: '--tmp-dir names a directory serve can create and write (downloads are verified there)',
     });
   }
-}
-
-/** A bounded GET of the checksum database, status and body (for pass-through). */
-function rawFetch(base: string): (path: string) => Promise<{ status: number; body: Uint8Array }> {
-  return async (path) => {
-    const res = await fetch(`${base}${path}`, { redirect: 'error', signal: AbortSignal.timeout(30_000) });
-    const body = new Uint8Array(await res.arrayBuffer());
-    if (body.length > 16 << 20) return { status: 502, body: new Uint8Array(0) };
-    return { status: res.status, body };
-  };
 }

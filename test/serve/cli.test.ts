@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKey } from '../../src/go/sumdb/index.js';
 import { startServeFromConfig } from '../../src/serve/index.js';
 import { startServer } from '../go/support/server.js';
 import { cli } from '../support/cli.js';
@@ -264,12 +265,12 @@ describe('on shutdown, upstream requests still running end', () => {
     });
     return { server, open: () => open, paths };
   }
-  const start = (base: string, store: string, prefetch: boolean) =>
+  const start = (base: string, store: string, prefetch: boolean, sumdb = 'off') =>
     startServeFromConfig({
       listen: '127.0.0.1:0',
       storage: `dir:${work}/${store}`,
       goProxy: base,
-      sumdb: 'off',
+      sumdb,
       indexUrls: [`${base}/simple/`],
       prefetch,
       cwd: work,
@@ -305,6 +306,38 @@ describe('on shutdown, upstream requests still running end', () => {
         );
         for (let i = 0; i < 100 && up.open() === 0; i++) await new Promise((r) => setTimeout(r, 20));
         expect(up.open()).toBe(1);
+        expect(await within(inst.shutdown(100), 5000)).toBeLessThan(5000);
+        expect(await asked).toBe('cut');
+        for (let i = 0; i < 100 && up.open() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+        expect(up.open()).toBe(0);
+      } finally {
+        await up.server.close();
+      }
+    },
+    20_000,
+  );
+
+  it.each([
+    ['a lookup', '/lookup/hang.example/m@v1.0.0'],
+    ['the latest tree', '/latest'],
+  ])(
+    '%s passed through to the checksum database',
+    async (_, path) => {
+      const up = await hangingUpstream();
+      const { vkey } = generateKey('sum.hang.example', new Uint8Array(32).fill(3));
+      const inst = await start(
+        up.server.base,
+        `store-hang-sumdb-${up.server.port}`,
+        false,
+        `${vkey} ${up.server.base}`,
+      );
+      try {
+        const asked = fetch(`${inst.url}/sumdb/sum.hang.example${path}`).then(
+          (r) => r.status,
+          () => 'cut',
+        );
+        for (let i = 0; i < 100 && up.open() === 0; i++) await new Promise((r) => setTimeout(r, 20));
+        expect(up.paths).toEqual([path]);
         expect(await within(inst.shutdown(100), 5000)).toBeLessThan(5000);
         expect(await asked).toBe('cut');
         for (let i = 0; i < 100 && up.open() > 0; i++) await new Promise((r) => setTimeout(r, 20));

@@ -13,6 +13,7 @@ export {
   fileSumdbState,
   fileTileCache,
   httpSumdbFetch,
+  httpSumdbUpstream,
   urlStatusProbe,
   urlSumdbFetch,
 } from './io.js';

@@ -17,18 +17,14 @@ export interface SumdbHttpOptions {
   readonly timeoutMs?: number;
   /** Credentials for a request URL's host (netrc, as cmd/go sends them); URL user-info wins. */
   readonly credentials?: (url: URL) => Credentials | undefined;
+  /** Ends every request once it fires (a server shutting down): none runs on to its timeout. */
+  readonly signal?: AbortSignal;
 }
 
-/**
- * A {@link SumdbFetch} over HTTP(S) at `baseUrl`, on the project's one HTTP layer (keep-alive,
- * redirects as cmd/go follows them, retries of network errors and 5xx, netrc credentials): a
- * timeout per request (`sumdb-timeout`) and a body cap (`sumdb-http`), as is any status but 200
- * (a 404: the database does not know the module or tile).
- */
-export function httpSumdbFetch(baseUrl: string, opts: SumdbHttpOptions = {}): SumdbFetch {
-  const base = baseUrl.replace(/\/+$/, '');
+/** The HTTP client of the checksum database: its failures are `sumdb-timeout` or `sumdb-http`. */
+function sumdbHttp(opts: SumdbHttpOptions): Http<undefined> {
   const ms = opts.timeoutMs ?? 30_000;
-  const client = new Http<undefined>(
+  return new Http<undefined>(
     (kind, message, _ctx, url, cause) =>
       new SumdbError(kind === 'timeout' ? 'sumdb-timeout' : 'sumdb-http', `${url}: ${message}`, {
         ...(cause === undefined ? {} : { cause }),
@@ -40,8 +36,20 @@ export function httpSumdbFetch(baseUrl: string, opts: SumdbHttpOptions = {}): Su
       // A stalled database fails within the timeout, not after retries of it.
       ...(opts.timeoutMs === undefined ? {} : { retries: 0 }),
       ...(opts.credentials === undefined ? {} : { credentials: opts.credentials }),
+      ...(opts.signal === undefined ? {} : { signal: opts.signal }),
     },
   );
+}
+
+/**
+ * A {@link SumdbFetch} over HTTP(S) at `baseUrl`, on the project's one HTTP layer (keep-alive,
+ * redirects as cmd/go follows them, retries of network errors and 5xx, netrc credentials): a
+ * timeout per request (`sumdb-timeout`) and a body cap (`sumdb-http`), as is any status but 200
+ * (a 404: the database does not know the module or tile).
+ */
+export function httpSumdbFetch(baseUrl: string, opts: SumdbHttpOptions = {}): SumdbFetch {
+  const base = baseUrl.replace(/\/+$/, '');
+  const client = sumdbHttp(opts);
   return async (path, maxBytes) => {
     const url = `${base}${path}`;
     const res = await client.getBytes(url, undefined, maxBytes);
@@ -49,6 +57,26 @@ export function httpSumdbFetch(baseUrl: string, opts: SumdbHttpOptions = {}): Su
       throw new SumdbError('sumdb-http', `${url}: HTTP ${res.status}`, { status: res.status });
     }
     return res.body;
+  };
+}
+
+/** The most a checksum database answer passed on as it is may hold. */
+const PASS_MAX_BYTES = 16 << 20;
+
+/**
+ * The checksum database's answers as they are, status and body (the body only with 200), for a
+ * proxy that passes them on: the same client as {@link httpSumdbFetch}, so the same timeouts,
+ * retries, redirect rules and `signal`. A body over 16 MiB is a `sumdb-http` failure.
+ */
+export function httpSumdbUpstream(
+  baseUrl: string,
+  opts: SumdbHttpOptions = {},
+): (path: string) => Promise<{ status: number; body: Uint8Array }> {
+  const base = baseUrl.replace(/\/+$/, '');
+  const client = sumdbHttp(opts);
+  return async (path) => {
+    const res = await client.getBytes(`${base}${path}`, undefined, PASS_MAX_BYTES);
+    return { status: res.status, body: res.body };
   };
 }
 
