@@ -216,6 +216,7 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
   const roots: ClosureRoot[] = [];
   /** Per closure root: its import and its position in `targets`. */
   const rootImports: { imp: ForeignImport; target: number }[] = [];
+  const pythonWarnings: string[] = [];
   for (const imp of python) {
     try {
       const spec = parseImportSpec(imp.spec);
@@ -231,6 +232,12 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
           ...(spec.source === 'index' ? { indexId: spec.indexId } : {}),
           label: `your import of \`${imp.spec}\` (${formatLocation(imp.location)})`,
         });
+      } else if ('extras' in spec && spec.extras !== undefined && spec.extras.length > 0) {
+        // Stubs installed nothing: the extras select no requirement and have no table to be
+        // recorded in. Said, as pip says of an extra a release does not provide, not dropped silently.
+        pythonWarnings.push(
+          `${imp.spec} (${formatLocation(imp.location)}) is answered by the stubs in ${found.origin}, not by an index: its extras (${spec.extras.join(', ')}) select nothing and are not recorded in mochi.lock`,
+        );
       }
       origins.push(found.origin);
       resolved.set(imp.alias, {
@@ -241,7 +248,6 @@ export async function planLock(options: PlanOptions): Promise<LockPlan> {
       at(imp, e);
     }
   }
-  const pythonWarnings: string[] = [];
   const closure =
     options.closure && roots.length > 0
       ? await options.closure(roots, (m) => {

@@ -460,6 +460,20 @@ describe('mochi-pkg lock', () => {
       'mochi.lock: wrote 2 entries (3 items, 0 skips) from 1 file\npython_wrap: wrote 6 files, removed 0 folders\n',
     ]);
   });
+  it('warns that the extras of an import the stub directory answers select nothing, and records none', async () => {
+    const root = await project();
+    await writeFile(
+      join(root, 'app.mochi'),
+      'import python "geo@path+./stubs/geo" as geo\nimport python "colors[fast,cli]@>=1.0" as colors\n',
+    );
+    const warning = `python: warning: colors[fast,cli]@>=1.0 (app.mochi:2:1) is answered by the stubs in ${join(root, 'typeshed', 'stubs', 'colors')}, not by an index: its extras (cli, fast) select nothing and are not recorded in mochi.lock\n`;
+    const r = await lock(root, ...TS);
+    expect([r.code, r.err]).toEqual([0, warning]);
+    expect(await readFile(join(root, 'mochi.lock'), 'utf8')).not.toMatch(/extras|fast/);
+    // The check says so too, and finds the lock it wrote up to date.
+    const check = await lock(root, '--check', ...TS);
+    expect([check.code, check.err]).toEqual([0, warning]);
+  });
 });
 
 describe('mochi-pkg lock --check', () => {
