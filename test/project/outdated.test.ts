@@ -121,6 +121,21 @@ describe('mochi-pkg outdated', () => {
     expect(rows.find((x) => x.name === 'toposort')).toMatchObject({ ecosystem: 'python', locked: '1.10' });
   });
 
+  it.each([
+    ['--target', '3.11-linux', 'each distribution is compared on the first target mochi.lock locks it for'],
+    ['--index-url', 'https://mirror.example/simple/', 'on the index mochi.lock records for it'],
+    ['--index', 'corp=https://corp.example/simple/', 'on the index mochi.lock records for it'],
+    ['--stubs-dir', 'typeshed', 'stubs play no part'],
+    ['--go-cache-dir', '.gocache', 'not the module cache'],
+  ])('refuses %s, which would change nothing, instead of ignoring it', async (flag, value, why) => {
+    const dir = await mkdtemp(join(tmpdir(), 'outdated-'));
+    await cp('examples/weather-report', dir, { recursive: true });
+    const r = await cliWithEnv({}, 'outdated', '--cwd', dir, flag, value);
+    expect([r.code, r.out]).toEqual([2, '']);
+    expect(r.err).toContain(`error[usage]: outdated: ${flag} is not used: `);
+    expect(r.err).toContain(why);
+  });
+
   it('leaves out versions the latest go.mod retracts, as go list -m -u does', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'outdated-'));
     await cp('examples/weather-report', dir, { recursive: true });

@@ -12,12 +12,21 @@ import { specifierSetToString } from '../../python/pep440/index.js';
 import { canonicalizeName, tryParseRequirement } from '../../python/pep508/index.js';
 import { closureTarget, IndexSession, TargetSource } from '../../python/registry/index.js';
 import { type Command, ExitCode, parseCommandArgs, printJson, UsageError } from '../context.js';
-import { settingFlagHelp, settingFlags, settingsFromFlags } from '../settings-flags.js';
+import { settingFlags, settingsFromFlags } from '../settings-flags.js';
+
+/** The setting flags of `lock` that `outdated` refuses, and why they would change nothing. */
+const UNUSED_FLAGS = [
+  ['index-url', 'each distribution is looked up on the index mochi.lock records for it'],
+  ['index', 'each distribution is looked up on the index mochi.lock records for it'],
+  ['stubs-dir', 'stubs play no part in which versions exist'],
+  ['target', 'each distribution is compared on the first target mochi.lock locks it for'],
+  ['go-cache-dir', 'Go versions come from the module proxy, not the module cache'],
+] as const;
 
 export const command: Command = {
   name: 'outdated',
   summary: 'show, per locked Go module and Python distribution, the newest version allowed and overall',
-  help: `Usage: mochi-pkg outdated [--cwd <dir>] [--json] [setting flags]
+  help: `Usage: mochi-pkg outdated [--cwd <dir>] [--json] [--go-proxy <list>] [--cache-dir <dir>]
 
 For each Go module and each Python distribution mochi.lock pins from a module proxy or a package
 index, prints the locked version, the newest version the imports allow, and the newest overall
@@ -34,12 +43,16 @@ comes from: its locked version, since go mod tidy puts it back where its require
 the specifiers of its import and of the locked distributions that require it, on the first target
 the lock names (versions with a wheel for that target, not yanked). Versions come from go.proxy
 and the index each distribution was locked from (see \`mochi-pkg config\`). Changes nothing; exit 0 whether or not something is outdated.
+Of lock's setting flags, only those that change the answer are taken: --index-url, --index,
+--stubs-dir, --target and --go-cache-dir are refused (exit 2), since the lock names each
+distribution's index and targets.
 
 Flags:
   --cwd <dir>          the project directory (default: the nearest directory, from the current
                        one up, that holds mochi.toml or mochi.lock; else the current one)
   --json               {"rows": [{ecosystem, name, locked, allowed, newest}]}
-${settingFlagHelp}
+  --go-proxy <list>    go.proxy: the module proxy Go versions are listed from
+  --cache-dir <dir>    python.cache-dir: where index pages are cached
   -h, --help           show this help
 
 Examples:
@@ -55,6 +68,15 @@ Exit codes: 0 shown · 1 a proxy or index could not be read · 2 bad usage, moch
     });
     if (positionals.length > 0) {
       throw new UsageError(`outdated: unexpected argument ${JSON.stringify(positionals[0])}`);
+    }
+    // Setting flags that would change nothing here are refused, not silently ignored.
+    for (const [flag, why] of UNUSED_FLAGS) {
+      if (values[flag] !== undefined) {
+        throw new UsageError(
+          `outdated: --${flag} is not used: ${why}`,
+          'run `mochi-pkg outdated --help` for usage',
+        );
+      }
     }
     const root = projectRoot(ctx.cwd, values.cwd);
     const lock = await readProjectLock(root);
