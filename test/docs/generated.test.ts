@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fillRegion, generatedDocs, REPO, renderSkipReasons } from '../../scripts/docs.js';
@@ -22,6 +23,18 @@ describe('generated documentation', () => {
       expect(cli).toContain(h);
     }
     expect(cli).toContain('--go-sum <file>');
+  });
+
+  it('names only paths under examples/ that exist, in the README and every page of docs/', async () => {
+    const pages = ['README.md', ...(await readdir(join(REPO, 'docs'))).map((f) => `docs/${f}`)];
+    const missing: string[] = [];
+    for (const page of pages.filter((p) => p.endsWith('.md') && p !== 'docs/changelog.md')) {
+      const text = await readFile(join(REPO, page), 'utf8');
+      for (const [path] of text.matchAll(/\bexamples\/[A-Za-z0-9_./-]*[A-Za-z0-9_/-]/g)) {
+        if (!existsSync(join(REPO, path))) missing.push(`${page}: ${path}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 
   it('lists every skip reason once, from typemap.SKIP_REASONS', () => {

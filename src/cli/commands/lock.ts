@@ -141,7 +141,7 @@ ${PYTHON_TARGET_HELP}
   -h, --help           show this help
 
 Examples:
-  mochi-pkg lock --cwd examples/weather --stubs-dir node_modules/pyright/dist/typeshed-fallback
+  mochi-pkg lock --cwd examples/weather-report --stubs-dir examples/weather-report/typeshed
   mochi-pkg lock --index-url https://devpi.example/root/pypi/+simple/
   mochi-pkg lock --check --offline          # in CI, after a warm-up run
   mochi-pkg lock --check --json | jq .diff
