@@ -55,6 +55,11 @@ describe('documentation links', () => {
     expect(links(readFileSync(join(repo, 'docs/go.md'), 'utf8'))).toContain('lockfile.md#go-package');
   });
 
+  it("lists every page of docs/ in the README's documentation table", () => {
+    const readme = links(readFileSync(join(repo, 'README.md'), 'utf8'));
+    expect(pages.filter((p) => p.startsWith('docs/') && !readme.includes(p))).toEqual([]);
+  });
+
   it.each(pages)('%s links only to files and headings that exist', (page) => {
     const text = readFileSync(join(repo, page), 'utf8');
     const broken: string[] = [];
