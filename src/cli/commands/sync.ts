@@ -54,17 +54,19 @@ Flags:
                        for its sys.executable; an absolute path with --target is used as given)
   --offline            no network: cached wheels and Go modules, and local (file://) indexes and
                        Go proxies; a missing one is an error
-  --go-proxy <list>    GOPROXY list Go modules are fetched from (default: $GOPROXY); entries
-                       starting with . or / are directories
+  --go-proxy <list>    GOPROXY list Go modules are fetched from (default: $GOPROXY, else mochi.toml
+                       go.proxy, else https://proxy.golang.org); entries starting with . or /
+                       are directories
   --go-vendor          also write the bridge's vendor/ and vendor/modules.txt exactly as
                        \`go mod vendor\` (Go 1.19) writes them, from the locked modules; with
                        --check, compare vendor/ with them (a locked module not in the
                        verified cache yet counts as a difference)
-  --go-cache-dir <dir> the verified Go module cache (default: $MOCHI_GO_BRIDGE_CACHE, else
-                       go.cache-dir in mochi.toml, else $XDG_CACHE_HOME/mochi-pkg/go); laid out
-                       as GOMODCACHE/cache/download
-  --json               machine-readable output: {target, env, upToDate, added, removed, changed, unchanged}
-                       (target and env null when a lock without Python distributions needs no Python)
+  --go-cache-dir <dir> the verified Go module cache (default: $MOCHI_GO_BRIDGE_CACHE, else mochi.toml
+                       go.cache-dir, else $XDG_CACHE_HOME/mochi-pkg/go); laid out as
+                       GOMODCACHE/cache/download
+  --json               machine-readable output: {target, env, upToDate, added, removed, changed, unchanged,
+                       go?: {dir, modules, upToDate}} (target and env null when a lock without
+                       Python distributions needs no Python; go when the lock pins Go modules)
   --cwd <dir>          the project directory (default: the nearest directory, from the current
                        one up, that holds mochi.toml or mochi.lock; else the current one)
   --cache-dir <dir>    the Python cache (default: $MOCHI_PYTHON_CACHE, else python.cache-dir in
