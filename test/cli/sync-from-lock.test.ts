@@ -1,5 +1,6 @@
 // `sync` after `lock` with flags: it installs what the lock records and checks the lock with the
 // index and targets it was made with, so `lock`'s flags need not be given again.
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,9 +30,13 @@ beforeAll(async () => {
 afterAll(() => index.close());
 
 async function run(cwd: string, ...argv: string[]) {
+  return runWith({}, cwd, ...argv);
+}
+
+async function runWith(extra: NodeJS.ProcessEnv, cwd: string, ...argv: string[]) {
   const { stdout, stderr, seen } = captureStreams();
   // No network but the local index: an index other than the lock's would fail to be reached.
-  const env = { MOCHI_PYTHON_INDEX_URL: '' };
+  const env = { MOCHI_PYTHON_INDEX_URL: '', ...extra };
   const code =
     argv[0] === 'sync'
       ? await runSync(
@@ -87,5 +92,22 @@ describe('sync after lock --index-url --target', () => {
     const stale = await run(root, 'sync', '--cache-dir', cache);
     expect(stale.code).toBe(1);
     expect(stale.err).toContain('error[sync-out-of-date]');
+  }, 60_000);
+
+  it("uses mochi.toml's python.cache-dir, so an offline sync finds the wheels lock cached there", async () => {
+    const root = await mkdtemp(join(tmpdir(), 'sync-cache-dir-'));
+    // The default cache root, empty: a sync that looked there would miss the wheel.
+    const env = { XDG_CACHE_HOME: await mkdtemp(join(tmpdir(), 'sync-cache-dir-xdg-')) };
+    await writeTree(root, {
+      'app.mochi': `import python "requests@${upstream.specifier}" as rq\n`,
+      'mochi.toml': `[python]\nindex-url = "${index.url}"\ncache-dir = "pycache"\ntargets = ["3.11-linux"]\n`,
+    });
+    const lock = await runWith(env, root, 'lock');
+    expect([lock.code, lock.err]).toEqual([0, '']);
+    const sync = await runWith(env, root, 'sync', '--offline');
+    expect([sync.code, sync.err]).toEqual([0, '']);
+    expect(sync.out).toContain(`install requests==${upstream.best}`);
+    expect(existsSync(join(root, 'pycache', 'installed'))).toBe(true);
+    expect(existsSync(join(env.XDG_CACHE_HOME, 'mochi-pkg'))).toBe(false);
   }, 60_000);
 });
