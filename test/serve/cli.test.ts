@@ -288,6 +288,29 @@ describe('on shutdown, upstream requests still running end', () => {
     return r;
   };
 
+  /**
+   * Asks `url` of a running instance whose upstream hangs, waits for the upstream request, then shuts
+   * the instance down: the shutdown takes the grace period, not the upstream's deadline, the client's
+   * request is cut and no upstream request stays open. `upstreamAsked` checks what reached upstream.
+   */
+  const cutAtShutdown = async (
+    inst: Awaited<ReturnType<typeof start>>,
+    up: Awaited<ReturnType<typeof hangingUpstream>>,
+    url: string,
+    upstreamAsked: () => void,
+  ) => {
+    const asked = fetch(url).then(
+      (r) => r.status,
+      () => 'cut',
+    );
+    for (let i = 0; i < 100 && up.open() === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    upstreamAsked();
+    expect(await within(inst.shutdown(100), 5000)).toBeLessThan(5000);
+    expect(await asked).toBe('cut');
+    for (let i = 0; i < 100 && up.open() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(up.open()).toBe(0);
+  };
+
   it.each([
     ['a @v/list', '/hang.example/m/@v/list'],
     ['an @latest', '/hang.example/m/@latest'],
@@ -300,16 +323,7 @@ describe('on shutdown, upstream requests still running end', () => {
       const up = await hangingUpstream();
       const inst = await start(up.server.base, `store-hang-${up.server.port}`, false);
       try {
-        const asked = fetch(`${inst.url}${path}`).then(
-          (r) => r.status,
-          () => 'cut',
-        );
-        for (let i = 0; i < 100 && up.open() === 0; i++) await new Promise((r) => setTimeout(r, 20));
-        expect(up.open()).toBe(1);
-        expect(await within(inst.shutdown(100), 5000)).toBeLessThan(5000);
-        expect(await asked).toBe('cut');
-        for (let i = 0; i < 100 && up.open() > 0; i++) await new Promise((r) => setTimeout(r, 20));
-        expect(up.open()).toBe(0);
+        await cutAtShutdown(inst, up, `${inst.url}${path}`, () => expect(up.open()).toBe(1));
       } finally {
         await up.server.close();
       }
@@ -332,16 +346,9 @@ describe('on shutdown, upstream requests still running end', () => {
         `${vkey} ${up.server.base}`,
       );
       try {
-        const asked = fetch(`${inst.url}/sumdb/sum.hang.example${path}`).then(
-          (r) => r.status,
-          () => 'cut',
+        await cutAtShutdown(inst, up, `${inst.url}/sumdb/sum.hang.example${path}`, () =>
+          expect(up.paths).toEqual([path]),
         );
-        for (let i = 0; i < 100 && up.open() === 0; i++) await new Promise((r) => setTimeout(r, 20));
-        expect(up.paths).toEqual([path]);
-        expect(await within(inst.shutdown(100), 5000)).toBeLessThan(5000);
-        expect(await asked).toBe('cut');
-        for (let i = 0; i < 100 && up.open() > 0; i++) await new Promise((r) => setTimeout(r, 20));
-        expect(up.open()).toBe(0);
       } finally {
         await up.server.close();
       }
