@@ -71,7 +71,7 @@ interface CheckedAnswer {
   readonly upToDate: boolean;
   readonly canonical: boolean;
   readonly entries: number;
-  /** Go, index page and closure warnings: a check that has any is not memoised, so they are shown again. */
+  /** Go and Python warnings (index pages, closure): a check that has any is not memoised, so they are shown again. */
   readonly warnings: number;
 }
 
@@ -408,10 +408,7 @@ export async function memoisedCheck(
       upToDate: r.upToDate,
       canonical: r.canonical,
       entries: r.totals.entries,
-      warnings:
-        (r.plan.go?.warnings.length ?? 0) +
-        (r.plan.indexWarnings?.length ?? 0) +
-        r.plan.pythonWarnings.length,
+      warnings: (r.plan.go?.warnings.length ?? 0) + r.plan.pythonWarnings.length,
     });
   }
   return r;

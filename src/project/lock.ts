@@ -169,11 +169,10 @@ export interface LockPlan {
   /** How each Go module was pinned (absent without {@link PlanOptions.go}). */
   readonly go?: PinResult;
   /**
-   * The warnings of the index pages read (a newer minor Simple API version, a `file://` link left
-   * off a page served over the network), each once; absent when there were none.
+   * The Python side's warnings: those of the index pages read (a newer minor Simple API version, a
+   * `file://` link left off a page served over the network; each once, added by the caller that
+   * reads the pages), then the closure's, as pip words them (an extra a release does not provide).
    */
-  readonly indexWarnings?: readonly string[];
-  /** What the closure of the index imports warned about, as pip would (an extra a release does not provide). */
   readonly pythonWarnings: readonly string[];
   /** The `*.mochi` files read. */
   readonly files: readonly string[];

@@ -302,7 +302,9 @@ async function plan(
     }),
   });
   const indexWarnings = session.warnings();
-  return indexWarnings.length === 0 ? planned : { ...planned, indexWarnings };
+  return indexWarnings.length === 0
+    ? planned
+    : { ...planned, pythonWarnings: [...indexWarnings, ...planned.pythonWarnings] };
 }
 
 /**

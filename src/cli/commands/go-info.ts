@@ -1,6 +1,5 @@
 // `mochi-pkg go info <module>@<version|query>`: the validated .info of a version, or of the version a query resolves to.
 import { resolveQuery } from '../../go/cache/download.js';
-import { canonicalVersion } from '../../go/module/index.js';
 import { type Command, ExitCode, parseCommandArgs, printJson, println, UsageError } from '../context.js';
 import { openSource, parseModuleArg, proxyFlags, SHARED_HELP } from '../go-proxy.js';
 
@@ -30,10 +29,8 @@ Exit codes: 0 found · 1 not found, no version matches the query, or the proxy f
     if (positionals.length !== 1) throw new UsageError('go info: expected exactly one module@version');
     const { module, query } = parseModuleArg('go info', positionals[0] ?? '', true, true);
     const source = await openSource(ctx, values.proxy);
-    const info =
-      canonicalVersion(query) === query
-        ? await source.info(module, query)
-        : await resolveQuery(source, module, query);
+    // A version is its own .info; a query is resolved first.
+    const info = await resolveQuery(source, module, query);
     if (values.json) printJson(ctx, { Path: module, ...info });
     else println(ctx, info.Time === undefined ? info.Version : `${info.Version} ${info.Time}`);
     return ExitCode.ok;

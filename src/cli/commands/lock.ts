@@ -199,13 +199,9 @@ function entries(n: number): string {
   return n === 1 ? '1 entry' : `${n} entries`;
 }
 
-/**
- * The Python side's warnings, credentials in URLs hidden (also what --json lists): the index
- * pages' (a newer minor Simple API version, a `file://` link left off), then the closure's, as pip
- * prints them (an extra a release does not provide).
- */
+/** The Python side's warnings (see {@link LockPlan.pythonWarnings}), credentials in URLs hidden (also what --json lists). */
 function pythonWarnings(plan: LockPlan | undefined): string[] {
-  return [...(plan?.indexWarnings ?? []), ...(plan?.pythonWarnings ?? [])].map((w) => redactUrls(w));
+  return (plan?.pythonWarnings ?? []).map((w) => redactUrls(w));
 }
 
 /**
