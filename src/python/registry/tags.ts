@@ -14,6 +14,9 @@ export interface WheelName {
   readonly tags: readonly string[];
 }
 
+// Python's `[\w\d._]` under re.UNICODE: letters, the three numeric categories, `_` and `.`.
+const WHEEL_NAME_RE = /^[\p{L}\p{Nd}\p{Nl}\p{No}_.]+$/u;
+
 /**
  * Parses `{name}-{version}(-{build})?-{python}-{abi}-{platform}.whl`, or returns undefined when the
  * name is not a wheel name or its version is not PEP 440.
@@ -25,6 +28,9 @@ export function parseWheelName(filename: string): WheelName | undefined {
   const [name, version] = parts as [string, string];
   // No whitespace anywhere: Python's Version() would strip it, pip's file-name rules refuse it.
   if (name === '' || /\s/.test(filename) || tryParseVersion(version) === undefined) return undefined;
+  // packaging's parse_wheel_filename: the name is escaped as PEP 427 says, so it holds only word
+  // characters (Python's Unicode `\w`), `.` and `_`, and never `__`.
+  if (!WHEEL_NAME_RE.test(name) || name.includes('__')) return undefined;
   let build: [number, string] | undefined;
   if (parts.length === 6) {
     const m = /^(\d+)(.*)$/.exec(parts[2]!);
