@@ -47,7 +47,7 @@ function macPlatforms(): string[] {
 }
 
 /**
- * The target for CPython `python` on `platform`: linux is x86-64 (manylinux 2.39 down to
+ * The target for CPython `python` on `platform`: linux is x86-64 (every manylinux 2.39 down to
  * manylinux1, then linux), darwin is Apple silicon (macOS 14 down to 11, arm64 and universal2, then
  * universal2 down to 10.4),
  * win32 is 64-bit Windows (win_amd64).

@@ -71,11 +71,25 @@ export interface WheelTarget {
   readonly platforms: readonly string[];
 }
 
+// The legacy names of three glibc versions, listed right after them (PEP 600).
+const LEGACY_MANYLINUX: Readonly<Record<number, string>> = {
+  17: 'manylinux2014',
+  12: 'manylinux2010',
+  5: 'manylinux1',
+};
+
+/**
+ * packaging's Linux platforms on x86-64 with glibc 2.39: every `manylinux_2_N` from 2.39 down to
+ * 2.5 (the oldest x86-64 manylinux), each legacy alias after its glibc version, then `linux`.
+ */
 function defaultPlatforms(): string[] {
   const out: string[] = [];
-  for (let minor = 39; minor >= 17; minor--) out.push(`manylinux_2_${minor}_x86_64`);
-  out.push('manylinux2014_x86_64', 'manylinux_2_12_x86_64', 'manylinux2010_x86_64', 'manylinux_2_5_x86_64');
-  out.push('manylinux1_x86_64', 'linux_x86_64');
+  for (let minor = 39; minor >= 5; minor--) {
+    out.push(`manylinux_2_${minor}_x86_64`);
+    const legacy = LEGACY_MANYLINUX[minor];
+    if (legacy !== undefined) out.push(`${legacy}_x86_64`);
+  }
+  out.push('linux_x86_64');
   return out;
 }
 

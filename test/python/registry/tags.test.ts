@@ -7,7 +7,7 @@ import {
   sdistVersion,
   supportedTags,
 } from '../../../src/python/registry/index.js';
-import { describeWithOracle, pythonOracle, runPython } from '../../support/oracles.js';
+import { describeWithOracle, packagingOracle, pythonOracle, runPython } from '../../support/oracles.js';
 
 it('parses wheel names with build tags and compressed tag sets', () => {
   expect(parseWheelName('Foo_Bar-1.0-1abc-py2.py3-none-any.whl')).toEqual({
@@ -93,6 +93,45 @@ print(json.dumps(out))`,
         build,
         tags,
       ]);
+    });
+  });
+});
+
+describeWithOracle(packagingOracle(), "the targets' tags against packaging 26", () => {
+  it('lists the linux platforms packaging lists for x86-64 with glibc 2.39', () => {
+    // packaging's _linux_platforms on such a machine: its manylinux tags, then linux_x86_64.
+    const want = JSON.parse(
+      runPython(`import json
+from packaging import _manylinux
+_manylinux._get_glibc_version = lambda: (2, 39)
+_manylinux._have_compatible_abi = lambda executable, archs: True
+print(json.dumps(list(_manylinux.platform_tags(["x86_64"])) + ["linux_x86_64"]))`),
+    ) as string[];
+    expect(DEFAULT_TARGET.platforms).toEqual(want);
+    expect(closureTarget([3, 12], 'linux').wheel.platforms).toEqual(want);
+  });
+
+  it("orders every target's tags as packaging.tags does, CPython 3.8 to 3.14", () => {
+    const targets = ['linux', 'darwin', 'win32'].flatMap((p) =>
+      [8, 9, 10, 11, 12, 13, 14].map((minor) => closureTarget([3, minor], p).wheel),
+    );
+    const want = JSON.parse(
+      runPython(
+        `import json, sys
+from packaging import tags
+out = []
+for t in json.load(sys.stdin):
+    py = tuple(t["python"])
+    cp = "cp%d%d" % py
+    plats = t["platforms"]
+    out.append([str(x) for x in list(tags.cpython_tags(py, [cp], plats)) + list(tags.compatible_tags(py, cp, plats))])
+print(json.dumps(out))`,
+        [],
+        JSON.stringify(targets),
+      ),
+    ) as string[][];
+    targets.forEach((t, i) => {
+      expect(supportedTags(t), `${t.python.join('.')} ${t.platforms[0]}`).toEqual(want[i]);
     });
   });
 });
