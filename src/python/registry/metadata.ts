@@ -18,10 +18,14 @@ export interface CoreMetadata {
 /** Largest METADATA file read (PyPI's biggest are a few hundred KiB). */
 export const MAX_METADATA_BYTES = 8 * 1024 * 1024;
 
+// A header line as Python's email parser (and so packaging's parse_email, and pip) knows one: a
+// name of printable ASCII without spaces or `:`, then `:`.
+const HEADER_LINE = /^[\x21-\x39\x3b-\x7e]*:/;
+
 /**
  * Parses core metadata (an RFC 822 header block, as Python's `email` parser reads it): header
- * lines up to the first blank line, continuation lines folded in; the body (the description) is
- * ignored. Unknown fields are ignored; `Name` and `Version` are required.
+ * lines up to the first blank line or the first line that is not a header, continuation lines
+ * folded in; the body (the description) is ignored. Unknown fields are ignored; `Name` and `Version` are required.
  *
  * @param label  how errors name the file
  * @throws {RegistryError} `registry-bad-metadata`
@@ -31,14 +35,19 @@ export function parseCoreMetadata(text: string, label: string): CoreMetadata {
   const lines = text.split(/\r\n|\n|\r/);
   for (const line of lines) {
     if (line === '') break;
-    if ((line.startsWith(' ') || line.startsWith('\t')) && fields.length > 0) {
-      const last = fields[fields.length - 1]!;
-      last[1] += `\n${line}`;
+    if (line.startsWith(' ') || line.startsWith('\t')) {
+      // A continuation line; one before any header is dropped, as Python's parser drops it.
+      const last = fields.at(-1);
+      if (last !== undefined) last[1] += `\n${line}`;
       continue;
     }
+    // Python's email parser: a line that is not a header ends the header block (the rest is the
+    // body, so fields after it are not read), and a `From ` envelope line is skipped.
+    if (line.startsWith('From ')) continue;
+    if (!HEADER_LINE.test(line)) break;
     const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    fields.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
+    if (colon === 0) continue;
+    fields.push([line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()]);
   }
   const all = (key: string) => fields.filter(([k]) => k === key).map(([, v]) => v.trim());
   const one = (key: string) => all(key)[0];
