@@ -12,6 +12,7 @@ export type TableQuestion =
   | ['filter', string, string[], boolean | null]
   | ['requirement', string]
   | ['marker', string]
+  | ['marker_valid', string]
   | ['evaluate', string, Record<string, string | string[]>, string]
   | ['version_info', string]
   | ['version_cmp', string, string]
@@ -55,6 +56,8 @@ def answer(q):
             return str(Requirement(q[1]))
         if k == "marker":
             return str(Marker(q[1]))
+        if k == "marker_valid":
+            Marker(q[1]); return True
         if k == "evaluate":
             env = {a: (frozenset(b) if isinstance(b, list) else b) for a, b in q[2].items()}
             m = Marker(q[1])
@@ -91,7 +94,7 @@ def answer(q):
     except UndefinedComparison:
         return "undefined-comparison"
     except (InvalidVersion, InvalidSpecifier, InvalidRequirement, InvalidMarker, utils.InvalidWheelFilename, utils.InvalidSdistFilename, SyntaxError, ValueError):
-        return False if k == "spec_valid" else None
+        return False if k in ("spec_valid", "marker_valid") else None
     except KeyError:
         return "undefined-environment-name"
     except AssertionError as e:

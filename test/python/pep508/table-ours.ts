@@ -26,6 +26,7 @@ import {
   parseMarker,
   parseRequirement,
   requirementToString,
+  tryParseMarker,
 } from '../../../src/python/pep508/index.js';
 import { parseWheelName, sdistVersion } from '../../../src/python/registry/index.js';
 import type { TableQuestion } from './table-oracle.js';
@@ -53,6 +54,8 @@ export function ourAnswer(q: TableQuestion): unknown {
         return requirementToString(parseRequirement(q[1]));
       case 'marker':
         return markerToString(parseMarker(q[1]));
+      case 'marker_valid':
+        return tryParseMarker(q[1]) !== undefined;
       case 'version_info': {
         const v = tryParseVersion(q[1]);
         if (v === undefined) return null;

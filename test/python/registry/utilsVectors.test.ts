@@ -1,5 +1,7 @@
 // packaging's own tests of packaging.utils (tests/test_utils.py of pypa/packaging: names, versions,
-// wheel and sdist file names, cases re-tabled here), checked against us and against packaging 26.
+// wheel and sdist file names; parse_tag's from tests/test_tags.py), re-tabled here and checked
+// against us and against packaging 26. Sdist versions are found by the project's name, as pip does,
+// not by packaging's split at the last dash: `foo-bar-1.0-1.tar.gz` is foo-bar 1.0-1 to us.
 import { type Row, tableSuites } from '../pep508/table.js';
 
 const canonicalNames: [string, string][] = [
@@ -79,6 +81,23 @@ const wheels: [string, [string, string, [number, string] | null, string[]] | nul
     ],
   ],
   ['foo-1.0-py3.py2-none-any.whl', ['foo', '1.0', null, ['py2-none-any', 'py3-none-any']]],
+  // tests/test_tags.py (parse_tag): compressed platform sets expand; tags are lower case.
+  [
+    'foo-1.0-cp37-cp37m-macosx_10_6_intel.macosx_10_9_intel.macosx_10_9_x86_64.macosx_10_10_intel.macosx_10_10_x86_64.whl',
+    [
+      'foo',
+      '1.0',
+      null,
+      [
+        'cp37-cp37m-macosx_10_10_intel',
+        'cp37-cp37m-macosx_10_10_x86_64',
+        'cp37-cp37m-macosx_10_6_intel',
+        'cp37-cp37m-macosx_10_9_intel',
+        'cp37-cp37m-macosx_10_9_x86_64',
+      ],
+    ],
+  ],
+  ['foo-1.0-PY3-None-ANY.whl', ['foo', '1.0', null, ['py3-none-any']]],
   ['foo_bár-1.0-py3-none-any.whl', ['foo-bár', '1.0', null, ['py3-none-any']]],
   ['foo_bár-1.0-1000-py3-none-any.whl', ['foo-bár', '1.0', [1000, ''], ['py3-none-any']]],
   ['ünï-1.0-py3-none-any.whl', ['ünï', '1.0', null, ['py3-none-any']]],
