@@ -83,7 +83,11 @@ export function goString(v: unknown): string {
   throw new Error(`not a Go string literal: ${JSON.stringify(v)}`);
 }
 
-/** x/mod's literal test tables, by `<package>.<var or test function>` name. */
-export function xmodTables(): Record<string, unknown[]> {
-  return JSON.parse(runOracle(xmodBinary(), ['tables', XMOD_DIR])) as Record<string, unknown[]>;
+/**
+ * x/mod's literal test tables, by `<package>.<var or test function>` name (literals a test
+ * function assigns to a local variable by `<package>.<function>.<variable>`), of the semver and
+ * module packages or of the packages named (`modfile`, `zip`, `sumdb/tlog`, …).
+ */
+export function xmodTables(packages: readonly string[] = []): Record<string, unknown[]> {
+  return JSON.parse(runOracle(xmodBinary(), ['tables', XMOD_DIR, ...packages])) as Record<string, unknown[]>;
 }

@@ -4,7 +4,8 @@
 //
 //	xmod ask            JSON requests on stdin, one per line: {"op": "...", "args": [...]}
 //	                    answers on stdout, one JSON value per line, in order
-//	xmod tables DIR     the literal test tables of DIR/semver/*_test.go and DIR/module/*_test.go
+//	xmod tables DIR [PKG...]
+//	                    the literal test tables of DIR/PKG/*_test.go (semver and module by default)
 //	xmod letters        unicode.Letter as [lo, hi, stride] triples, and unicode.Version
 //	xmod bench RUNS     versions on stdin (one per line); sorts a fresh copy RUNS times and prints
 //	                    the best time in nanoseconds (excluding start-up and I/O), the result's
@@ -158,8 +159,16 @@ func literal(e ast.Expr) interface{} {
 		if e.Name == "true" || e.Name == "false" {
 			return e.Name == "true"
 		}
+		return map[string]string{"$ident": e.Name}
 	case *ast.CompositeLit:
 		return composite(e)
+	case *ast.CallExpr:
+		// []byte("...") and string(...) conversions of a literal are the literal.
+		if len(e.Args) == 1 {
+			if _, ok := e.Fun.(*ast.ArrayType); ok {
+				return literal(e.Args[0])
+			}
+		}
 	}
 	return map[string]string{"$expr": fmt.Sprintf("%T", e)}
 }
@@ -175,6 +184,26 @@ func composite(c *ast.CompositeLit) interface{} {
 					fields = append(fields, n.Name)
 				}
 			}
+		}
+	}
+	// {Key: value, ...} without a known struct type (module.Version{Path: ..., Version: ...}).
+	if len(c.Elts) > 0 && fields == nil {
+		obj := map[string]interface{}{}
+		for _, el := range c.Elts {
+			kv, ok := el.(*ast.KeyValueExpr)
+			if !ok {
+				obj = nil
+				break
+			}
+			k, ok := kv.Key.(*ast.Ident)
+			if !ok {
+				obj = nil
+				break
+			}
+			obj[k.Name] = literal(kv.Value)
+		}
+		if obj != nil {
+			return obj
 		}
 	}
 	rows := []interface{}{}
@@ -197,11 +226,12 @@ func composite(c *ast.CompositeLit) interface{} {
 	return rows
 }
 
-// tables collects the slice literals of the _test.go files: package-level vars by name, and the
-// tables that test functions range over by the function's name.
-func tables(dir string) {
+// tables collects the slice literals of the _test.go files: package-level vars by name, the
+// tables that test functions range over by the function's name, and the literals a test function
+// assigns to a local variable by "<function>.<variable>".
+func tables(dir string, pkgs []string) {
 	all := map[string]interface{}{}
-	for _, pkg := range []string{"semver", "module"} {
+	for _, pkg := range pkgs {
 		files, _ := filepath.Glob(filepath.Join(dir, pkg, "*_test.go"))
 		sort.Strings(files)
 		if len(files) == 0 {
@@ -231,9 +261,24 @@ func tables(dir string) {
 					}
 				case *ast.FuncDecl:
 					ast.Inspect(d, func(n ast.Node) bool {
-						if rs, ok := n.(*ast.RangeStmt); ok {
-							if c, ok := rs.X.(*ast.CompositeLit); ok {
+						switch n := n.(type) {
+						case *ast.RangeStmt:
+							if c, ok := n.X.(*ast.CompositeLit); ok {
 								all[pkg+"."+d.Name.Name] = composite(c)
+							}
+						case *ast.AssignStmt:
+							for i, v := range n.Rhs {
+								if i >= len(n.Lhs) {
+									break
+								}
+								id, ok := n.Lhs[i].(*ast.Ident)
+								if !ok {
+									continue
+								}
+								switch x := literal(v).(type) {
+								case string, []interface{}:
+									all[pkg+"."+d.Name.Name+"."+id.Name] = x
+								}
 							}
 						}
 						return true
@@ -310,16 +355,20 @@ func fail(format string, args ...interface{}) {
 
 func main() {
 	if len(os.Args) < 2 {
-		fail("usage: xmod ask | tables DIR | letters | bench RUNS")
+		fail("usage: xmod ask | tables DIR [PKG...] | letters | bench RUNS")
 	}
 	switch os.Args[1] {
 	case "ask":
 		ask()
 	case "tables":
 		if len(os.Args) < 3 {
-			fail("usage: xmod tables DIR")
+			fail("usage: xmod tables DIR [PKG...]")
 		}
-		tables(os.Args[2])
+		pkgs := os.Args[3:]
+		if len(pkgs) == 0 {
+			pkgs = []string{"semver", "module"}
+		}
+		tables(os.Args[2], pkgs)
 	case "letters":
 		letters()
 	case "bench":
