@@ -26,7 +26,7 @@ import {
 } from '../../src/go/semver/index.js';
 import { describeWithOracle } from '../support/oracles.js';
 import { succeeds } from './outcome.js';
-import { goString, xmodTables, xmodTablesOracle } from './xmod.js';
+import { askXmod, goString, xmodTables, xmodTablesOracle } from './xmod.js';
 
 type Row = Record<string, unknown>;
 
@@ -97,6 +97,20 @@ describeWithOracle(xmodTablesOracle(), "x/mod's own test tables", () => {
         `${r.path}@${r.version}`,
       ).toBe(r.ok);
     }
+  });
+
+  it("module checkTests: a version check(path, version) refuses is worded as x/mod's module.Check", () => {
+    const t = rows('module.checkTests').map((r) => [goString(r.path), goString(r.version)] as const);
+    const answers = askXmod(t.map(([path, version]) => ({ op: 'check', args: [path, version] })));
+    let compared = 0;
+    for (const [i, [path, version]] of t.entries()) {
+      const want = answers[i] as string;
+      // Path errors arrive as the inner rule only (see the oracle); version errors whole.
+      if (!want.includes(': invalid version: ')) continue;
+      expect(() => check(path, version), `${path}@${version}`).toThrow(want);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(5);
   });
 
   it('module checkPathTests: checkPath, checkImportPath, checkFilePath, escape and split', () => {

@@ -314,8 +314,12 @@ export class InvalidModuleVersionError extends MochiPkgError {
 
   constructor(path: string | undefined, version: string, detail: string, hint: string) {
     const shown = version.length > 200 ? `${version.slice(0, 200)}…` : version;
-    const where = path === undefined ? '' : `${JSON.stringify(path)}: `;
-    super('module-version-invalid', `${where}invalid version ${JSON.stringify(shown)}: ${detail}`, { hint });
+    // With a path, x/mod's ModuleError wording: "<path>@<version>: invalid version: <detail>".
+    const message =
+      path === undefined
+        ? `invalid version ${JSON.stringify(shown)}: ${detail}`
+        : `${path}@${shown}: invalid version: ${detail}`;
+    super('module-version-invalid', message, { hint });
     this.path = path;
     this.version = shown;
   }
