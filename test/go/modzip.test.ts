@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hashZip } from '../../src/go/dirhash/index.js';
 import { foldKey } from '../../src/go/modzip/fold.js';
-import {
-  checkedFilesError,
-  checkFiles,
-  checkZip,
-  create,
-  isVendoredPackage,
-  MAX_GO_MOD,
-  MAX_LICENSE,
-  MAX_ZIP_FILE,
-  type ModuleFile,
-} from '../../src/go/modzip/index.js';
+import { checkedFilesError, checkFiles, create, type ModuleFile } from '../../src/go/modzip/index.js';
 import { buildZip } from '../support/zipbuild.js';
 
 const M = { path: 'example.com/large', version: 'v1.0.0' };
@@ -30,85 +20,18 @@ const fake = (path: string, size: number, data?: string): ModuleFile => ({
   open: () => data ?? Buffer.alloc(size),
 });
 
-// x/mod zip_test.go sizeLimitTests (the files are declared, not written).
-const sizeLimitTests: { desc: string; files: [string, number][]; checkFiles?: string; checkZip?: string }[] =
-  [
-    { desc: 'one_large', files: [['large.go', MAX_ZIP_FILE]] },
-    {
-      desc: 'one_too_large',
-      files: [['large.go', MAX_ZIP_FILE + 1]],
-      checkFiles: 'module source tree too large',
-      checkZip: 'total uncompressed size of module contents too large',
-    },
-    {
-      desc: 'total_large',
-      files: [
-        ['small.go', 10],
-        ['large.go', MAX_ZIP_FILE - 10],
-      ],
-    },
-    {
-      desc: 'total_too_large',
-      files: [
-        ['small.go', 10],
-        ['large.go', MAX_ZIP_FILE - 9],
-      ],
-      checkFiles: 'module source tree too large',
-      checkZip: 'total uncompressed size of module contents too large',
-    },
-    { desc: 'large_gomod', files: [['go.mod', MAX_GO_MOD]] },
-    {
-      desc: 'too_large_gomod',
-      files: [['go.mod', MAX_GO_MOD + 1]],
-      checkFiles: 'go.mod file too large',
-      checkZip: 'go.mod file too large',
-    },
-    { desc: 'large_license', files: [['LICENSE', MAX_LICENSE]] },
-    {
-      desc: 'too_large_license',
-      files: [['LICENSE', MAX_LICENSE + 1]],
-      checkFiles: 'LICENSE file too large',
-      checkZip: 'LICENSE file too large',
-    },
-    { desc: 'negative', files: [['neg.go', 2 ** 63]], checkFiles: 'module source tree too large' },
-  ];
-
-describe('module zip size limits (x/mod sizeLimitTests)', () => {
-  for (const t of sizeLimitTests) {
-    it(`${t.desc}: checkFiles${t.checkFiles ? ` fails with "${t.checkFiles}"` : ' passes'}`, () => {
-      const err = checkedFilesError(checkFiles(t.files.map(([p, s]) => fake(p, s))), 'check');
-      if (t.checkFiles) expect(err?.message).toContain(t.checkFiles);
-      else expect(err).toBeUndefined();
-    });
-    if (t.desc === 'negative') continue;
-    it(`${t.desc}: checkZip on declared sizes${t.checkZip ? ` fails with "${t.checkZip}"` : ' passes'}`, async () => {
-      const zip = buildZip(
-        t.files.map(([p, s]) => ({ name: `${M.path}@${M.version}/${p}`, data: 'x', declaredSize: s })),
-      );
-      const err = checkedFilesError(await checkZip(zip, M), 'check');
-      if (t.checkZip) expect(err?.message).toContain(t.checkZip);
-      else expect(err).toBeUndefined();
-    });
-  }
+// x/mod's sizeLimitTests and TestIsVendoredPackage run from the installed sources in
+// modzip.xmod-tables.test.ts; these two cases are the ones TestCreateSizeLimits adds to them.
+describe('module zip size limits (x/mod TestCreateSizeLimits)', () => {
+  it('negative: a size that is negative as a signed 64-bit number is too large', () => {
+    const err = checkedFilesError(checkFiles([fake('neg.go', 2 ** 63)]), 'check');
+    expect(err?.message).toContain('module source tree too large');
+  });
 
   it('size_is_a_lie: create fails when a file is larger than declared', async () => {
     await expect(collect(create(M, [fake('lie.go', 1, 'package large')]))).rejects.toThrow(
       'larger than declared size',
     );
-  });
-});
-
-describe('isVendoredPackage (x/mod vendor_test.go)', () => {
-  it.each([
-    ['vendor/foo/foo.go', true],
-    ['pkg/vendor/foo/foo.go', true],
-    ['longpackagename/vendor/foo/foo.go', true],
-    ['vendor/vendor.go', false],
-    // golang.org/issue/37397 false positives, kept because fixing them would change module hashes.
-    ['pkg/vendor/vendor.go', true],
-    ['longpackagename/vendor/vendor.go', true],
-  ])('%s → %s', (path, want) => {
-    expect(isVendoredPackage(path)).toBe(want);
   });
 });
 

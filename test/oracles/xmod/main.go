@@ -33,6 +33,7 @@ import (
 
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/semver"
+	modzip "golang.org/x/mod/zip"
 )
 
 type request struct {
@@ -136,6 +137,13 @@ func ask() {
 	out.Flush()
 }
 
+// constants are the x/mod constants that test tables name.
+var constants = map[string]uint64{
+	"modzip.MaxZipFile": modzip.MaxZipFile,
+	"modzip.MaxGoMod":   modzip.MaxGoMod,
+	"modzip.MaxLICENSE": modzip.MaxLICENSE,
+}
+
 // literal turns a constant expression of a test table into a JSON value. Strings that are not valid
 // UTF-8 (like "x.y/\xFFz") become {"$bytes": base64} so that the reader can see them as such.
 func literal(e ast.Expr) interface{} {
@@ -152,8 +160,29 @@ func literal(e ast.Expr) interface{} {
 			}
 			return s
 		case token.INT:
-			n, _ := strconv.Atoi(e.Value)
+			n, err := strconv.ParseUint(e.Value, 0, 64)
+			if err != nil {
+				fail("int %s: %v", e.Value, err)
+			}
 			return n
+		}
+	case *ast.SelectorExpr:
+		// The x/mod constants the tables use, by the name the tests give them.
+		if x, ok := e.X.(*ast.Ident); ok {
+			if v, ok := constants[x.Name+"."+e.Sel.Name]; ok {
+				return v
+			}
+		}
+	case *ast.BinaryExpr:
+		x, xok := literal(e.X).(uint64)
+		y, yok := literal(e.Y).(uint64)
+		if xok && yok {
+			switch e.Op {
+			case token.ADD:
+				return x + y
+			case token.SUB:
+				return x - y
+			}
 		}
 	case *ast.Ident:
 		if e.Name == "true" || e.Name == "false" {
