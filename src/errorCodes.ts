@@ -82,7 +82,7 @@ export const ERROR_CODES = {
   'dirhash-not-digest': problem('a string is not an `h1:` digest'),
 
   // zip archives (module zips and wheels)
-  'zip-not-zip': usage('the input is not a zip file (no end of central directory)'),
+  'zip-not-zip': usage('the input is not a valid zip file (no end of central directory)'),
   'zip-corrupt': problem('the zip structure is broken or lies (signatures, offsets, truncated data)'),
   'zip-overlap': problem('two zip entries, or an entry and the central directory, share bytes'),
   'zip-unsupported': problem(

@@ -269,7 +269,7 @@ async function readDirectory(source: Source, limits: ZipLimits): Promise<ZipArch
     throw new ZipError('zip-too-large', `${label}: zip file is ${size} bytes; the limit is ${maxZip} bytes`);
   }
   const notZip = () =>
-    new ZipError('zip-not-zip', `${label}: not a zip file (no end of central directory record)`, {
+    new ZipError('zip-not-zip', `${label}: not a valid zip file (no end of central directory record)`, {
       hint: 'check that the file is a module zip and was downloaded completely',
     });
   if (size < END_LEN) throw notZip();

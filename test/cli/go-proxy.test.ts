@@ -116,7 +116,7 @@ describe('mochi-pkg go list|info|mod', () => {
     expect(r.code).toBe(1);
     const url = (v: string) => `${pathToFileURL(at).href}/${v}.zip`;
     expect(r.err).toContain(
-      `error[proxy-bad-response]: example.com/bad@v1.0.0: zip rejected: not a zip file (no end of central directory record) (${url('v1.0.0')})`,
+      `error[proxy-bad-response]: example.com/bad@v1.0.0: zip rejected: not a valid zip file (no end of central directory record) (${url('v1.0.0')})`,
     );
     expect(r.err).toContain(
       `error[proxy-bad-response]: example.com/bad@v1.1.0: zip rejected: entry "example.com/bad@v1.1.0/a.go" fails its CRC-32 check (${url('v1.1.0')})`,

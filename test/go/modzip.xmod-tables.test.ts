@@ -1,5 +1,5 @@
 // x/mod's zip_test.go tables (sizeLimitTests, TestIsVendoredPackage), read from the installed sources at test time.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import {
   create,
   extract,
   isVendoredPackage,
+  MAX_ZIP_FILE,
   type ModuleFile,
 } from '../../src/go/modzip/index.js';
 import { describeWithOracle } from '../support/oracles.js';
@@ -107,6 +108,52 @@ describeWithOracle(xmodTablesOracle(), "x/mod's own zip tests", () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('TestUnzipSizeLimitsSpecial: a zip at, over and lying about the limits fails as x/mod says', async () => {
+    const t = tables['zip.TestUnzipSizeLimitsSpecial'] as
+      | { desc: string; wantErr1: string; wantErr2?: string }[]
+      | undefined;
+    const real = tables['zip.TestUnzipSizeLimitsSpecial.realSizeData'] as number[] | undefined;
+    const fake = tables['zip.TestUnzipSizeLimitsSpecial.fakeSizeData'] as number[] | undefined;
+    if (t === undefined || real === undefined || fake === undefined) {
+      throw new Error('x/mod test table zip.TestUnzipSizeLimitsSpecial not found');
+    }
+    const m = { path: 'example.com/m', version: 'v1.0.0' };
+    const size = (le: number[]) => le.reduce((n, b, i) => n + b * 256 ** i, 0);
+    // The zips of the rows' writeZip functions (Go code, so rebuilt here from the row's name).
+    const zips: Record<string, () => Promise<string>> = {
+      large_zip: () => sparse(MAX_ZIP_FILE),
+      too_large_zip: () => sparse(MAX_ZIP_FILE + 1),
+      size_is_a_lie: async () => {
+        const path = join(tmp, 'lie.zip');
+        const data = Buffer.alloc(size(real));
+        await writeFile(
+          path,
+          buildZip([{ name: `${m.path}@${m.version}/go.mod`, data, declaredSize: size(fake) }]),
+        );
+        return path;
+      },
+    };
+    const sparse = async (n: number) => {
+      const path = join(tmp, `sparse-${n}.zip`);
+      await writeFile(path, '');
+      await truncate(path, n);
+      return path;
+    };
+    expect(t.map((r) => r.desc).sort()).toEqual(Object.keys(zips).sort());
+    for (const [i, row] of t.entries()) {
+      if (row.desc === 'size_is_a_lie') continue;
+      const zip = await zips[row.desc]!();
+      const got = await failure(extract(zip, m, join(tmp, `s${i}`)));
+      // x/mod's check: the error contains wantErr1 or, when given, wantErr2.
+      const wants = [row.wantErr1, row.wantErr2].filter((w): w is string => !!w);
+      expect(
+        got !== undefined && wants.some((w) => got.includes(w)),
+        `${row.desc}: ${got} should contain ${wants.join(' or ')}`,
+      ).toBe(true);
+      await rm(zip);
+    }
+  });
 
   it('TestIsVendoredPackage: isVendoredPackage', () => {
     const t = tables['zip.TestIsVendoredPackage'] as

@@ -44,7 +44,7 @@ describe('threadHasher', () => {
       expect(e1).toMatchObject({ name: 'ZipError', code: 'zip-not-zip' });
       // The file is a download's temporary one: the message names what it holds instead.
       expect((e1 as Error).message).toBe(
-        'example.com/foo@v1.0.0: not a zip file (no end of central directory record)',
+        'example.com/foo@v1.0.0: not a valid zip file (no end of central directory record)',
       );
       const invalid = await tempZip(
         buildZip([
