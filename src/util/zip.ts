@@ -595,11 +595,9 @@ class BodyCheck {
   update(chunk: Buffer): void {
     this.n += chunk.length;
     if (this.n > this.e.uncompressedSize) {
-      throw new ZipError(
-        'zip-size-mismatch',
-        `${this.label}: entry ${JSON.stringify(this.e.name)} is larger than its declared ${this.e.uncompressedSize} bytes`,
-        { hint: 'the archive lies about its sizes (a zip bomb?); do not use it' },
-      );
+      throw new ZipError('zip-size-mismatch', sizeLie(this.label, this.e), {
+        hint: 'the archive lies about its sizes (a zip bomb?); do not use it',
+      });
     }
     this.crc = zlib.crc32(chunk, this.crc);
   }
@@ -642,14 +640,17 @@ function inflateWhole(raw: Buffer, e: ZipEntry, label: string): Buffer {
   }
 }
 
+/** x/mod zip's words for an entry whose body is longer than its header says. */
+function sizeLie(label: string, e: ZipEntry): string {
+  return `${label}: uncompressed size of file ${JSON.stringify(e.name).slice(1, -1)} is larger than declared size (${e.uncompressedSize} bytes)`;
+}
+
 function inflateError(err: unknown, e: ZipEntry, label: string): ZipError {
   const code = (err as { code?: string }).code;
   if (code === 'ERR_BUFFER_TOO_LARGE') {
-    return new ZipError(
-      'zip-size-mismatch',
-      `${label}: entry ${JSON.stringify(e.name)} inflates past its declared ${e.uncompressedSize} bytes`,
-      { hint: 'the archive lies about its sizes (a zip bomb?); do not use it' },
-    );
+    return new ZipError('zip-size-mismatch', sizeLie(label, e), {
+      hint: 'the archive lies about its sizes (a zip bomb?); do not use it',
+    });
   }
   if (typeof code === 'string' && code.startsWith('Z_')) {
     return corrupt(label, `entry ${JSON.stringify(e.name)}: bad deflate data (${(err as Error).message})`);
