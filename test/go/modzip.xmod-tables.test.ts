@@ -1,13 +1,15 @@
 // x/mod's zip_test.go tables (sizeLimitTests, TestIsVendoredPackage), read from the installed sources at test time.
-import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { hashZip } from '../../src/go/dirhash/index.js';
 import {
   checkedFilesError,
   checkFiles,
   checkZip,
   create,
+  createFromDir,
   extract,
   isVendoredPackage,
   MAX_ZIP_FILE,
@@ -151,6 +153,39 @@ describeWithOracle(xmodTablesOracle(), "x/mod's own zip tests", () => {
         `${row.desc}: ${got} should contain ${wants.join(' or ')}`,
       ).toBe(true);
       await rm(zip);
+    }
+  });
+
+  it('TestCreateFromDirSpecial: empty folders and links are left out; a folder named vendor is a module root', async () => {
+    const t = tables['zip.TestCreateFromDirSpecial'] as { desc: string; wantHash: string }[] | undefined;
+    const goModData = tables['zip.TestCreateFromDirSpecial.goModData'] as unknown;
+    if (t === undefined || typeof goModData !== 'string') {
+      throw new Error('x/mod test table zip.TestCreateFromDirSpecial not found');
+    }
+    // The rows' setup functions (Go code, so rebuilt here from the row's name).
+    const setups: Record<string, (dir: string) => Promise<string>> = {
+      ignore_empty_dir: async (dir) => {
+        await mkdir(join(dir, 'empty'));
+        return dir;
+      },
+      ignore_symlink: async (dir) => {
+        await symlink(dir, join(dir, 'link'));
+        return dir;
+      },
+      dir_is_vendor: async (dir) => {
+        await mkdir(join(dir, 'vendor'));
+        await writeFile(join(dir, 'vendor', 'go.mod'), goModData);
+        return join(dir, 'vendor');
+      },
+    };
+    expect(t.map((r) => r.desc).sort()).toEqual(Object.keys(setups).sort());
+    const m = { path: 'example.com/m', version: 'v1.0.0' };
+    for (const [i, { desc, wantHash }] of t.entries()) {
+      const dir = join(tmp, `special${i}`);
+      await mkdir(dir);
+      const zip = join(tmp, `special${i}.zip`);
+      await createFromDir(await setups[desc]!(dir), m, zip);
+      expect({ desc, h1: await hashZip(zip, m.path, m.version) }).toEqual({ desc, h1: wantHash });
     }
   });
 

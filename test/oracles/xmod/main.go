@@ -137,6 +137,9 @@ func ask() {
 	out.Flush()
 }
 
+// stringConsts are the string constants of the test package being read (emptyHash in zip_test.go).
+var stringConsts = map[string]string{}
+
 // constants are the x/mod constants that test tables name.
 var constants = map[string]uint64{
 	"modzip.MaxZipFile": modzip.MaxZipFile,
@@ -187,6 +190,9 @@ func literal(e ast.Expr) interface{} {
 	case *ast.Ident:
 		if e.Name == "true" || e.Name == "false" {
 			return e.Name == "true"
+		}
+		if v, ok := stringConsts[e.Name]; ok {
+			return v
 		}
 		return map[string]string{"$ident": e.Name}
 	case *ast.CompositeLit:
@@ -265,6 +271,25 @@ func tables(dir string, pkgs []string) {
 		sort.Strings(files)
 		if len(files) == 0 {
 			fail("no test files under %s", filepath.Join(dir, pkg))
+		}
+		stringConsts = map[string]string{}
+		for _, f := range files {
+			file, err := parser.ParseFile(token.NewFileSet(), f, nil, 0)
+			if err != nil {
+				fail("parse %s: %v", f, err)
+			}
+			for _, d := range file.Decls {
+				if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.CONST {
+					for _, sp := range g.Specs {
+						vs := sp.(*ast.ValueSpec)
+						for i, v := range vs.Values {
+							if str, ok := literal(v).(string); ok {
+								stringConsts[vs.Names[i].Name] = str
+							}
+						}
+					}
+				}
+			}
 		}
 		for _, f := range files {
 			fset := token.NewFileSet()
