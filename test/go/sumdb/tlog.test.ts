@@ -208,25 +208,10 @@ describe('stored hash indexes', () => {
   });
 });
 
-describe('tile paths (TestTilePath)', () => {
-  it.each<[string, Tile | undefined]>([
-    ['tile/4/0/001', { h: 4, l: 0, n: 1, w: 16 }],
-    ['tile/4/0/001.p/5', { h: 4, l: 0, n: 1, w: 5 }],
-    ['tile/3/5/x123/x456/078', { h: 3, l: 5, n: 123456078, w: 8 }],
-    ['tile/3/5/x123/x456/078.p/2', { h: 3, l: 5, n: 123456078, w: 2 }],
-    ['tile/1/0/x003/x057/500', { h: 1, l: 0, n: 3057500, w: 2 }],
-    ['tile/3/5/123/456/078', undefined],
-    ['tile/3/-1/123/456/078', undefined],
-    ['tile/1/data/x003/x057/500', { h: 1, l: -1, n: 3057500, w: 2 }],
-    ['tile/8/0/001.p/256', undefined],
-    ['tile/31/0/001', undefined],
-  ])('%s', async (path, tile) => {
-    if (tile === undefined) {
-      expect(await codeOf(() => parseTilePath(path))).toBe('sumdb-malformed');
-    } else {
-      expect(tilePath(tile)).toBe(path);
-      expect(parseTilePath(path)).toEqual(tile);
-    }
+// x/mod's own tilePaths run from the installed tlog_test.go in tlog.xmod-tables.test.ts; these are more.
+describe('tile paths', () => {
+  it.each(['tile/8/0/001.p/256', 'tile/31/0/001'])('refuses %s', async (path) => {
+    expect(await codeOf(() => parseTilePath(path))).toBe('sumdb-malformed');
   });
 });
 

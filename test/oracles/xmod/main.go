@@ -176,6 +176,10 @@ func literal(e ast.Expr) interface{} {
 				return v
 			}
 		}
+	case *ast.UnaryExpr:
+		if x, ok := literal(e.X).(uint64); ok && e.Op == token.SUB {
+			return -int64(x)
+		}
 	case *ast.BinaryExpr:
 		x, xok := literal(e.X).(uint64)
 		y, yok := literal(e.Y).(uint64)
