@@ -1,7 +1,7 @@
 // Loads the module graph of a main module as cmd/go 1.19 does: pruned (go >= 1.17) or unpruned, with excludes and replaces.
 import { MochiPkgError } from '../../errors.js';
 import { ModuleGraph, minimalRequirements } from './graph.js';
-import { compareModuleVersions, type ModuleVersion, modKey, semverCompare } from './version.js';
+import { cmpVersion, compareModuleVersions, type ModuleVersion, modKey, semverCompare } from './version.js';
 
 /** A requirement of the main module's go.mod. */
 export interface MainRequirement extends ModuleVersion {
@@ -108,6 +108,9 @@ export interface LoadedGraph {
  * - at go >= 1.17 the graph is pruned: a root's go.mod is read, and its requirements are
  *   followed further only when that go.mod is itself below go 1.17; below go 1.17 the whole
  *   transitive graph is read;
+ * - a requirement repeated for one path, or naming the main module itself, makes cmd/go update
+ *   the roots before the graph is read (`hasRedundantRoot`): at go >= 1.17 each path is kept once
+ *   at its highest required version and the main module's own path is dropped;
  * - `replace` changes whose go.mod is read, never the module version the graph names;
  *   `exclude` drops the excluded versions from every requirement list;
  * - roots that the graph selects at a higher version are raised (and the graph re-read) until
@@ -161,10 +164,17 @@ export async function loadModuleGraph(
   initial.sort(compareModuleVersions);
   const direct = new Set(main.require.filter((r) => !r.indirect).map((r) => r.path));
 
-  let roots = initial;
-  let graph = await readGraph(mainVersion, roots, pruning, summary, jobs);
   const updateRoots = options.updateRoots ?? true;
-  if (updateRoots && !allRootsSelected(graph, roots)) {
+  // cmd/go's hasRedundantRoot: a path required twice, or a requirement on the main module itself.
+  const redundant = initial.some((m, i) => m.path === main.path || m.path === initial[i - 1]?.path);
+  let roots = initial;
+  if (updateRoots && redundant && pruning === 'pruned') {
+    // updatePrunedRoots before any go.mod is read: each path once, at its highest required
+    // version, and none on the main module.
+    roots = highestRoots(initial).filter((m) => m.path !== main.path);
+  }
+  let graph = await readGraph(mainVersion, roots, pruning, summary, jobs);
+  if (updateRoots && (redundant || !allRootsSelected(graph, roots))) {
     if (pruning === 'pruned') {
       for (;;) {
         const next: ModuleVersion[] = [];
@@ -225,6 +235,17 @@ function copyEdges(from: ModuleGraph, to: ModuleGraph): void {
     const reqs = from.requiredBy(m);
     if (reqs !== undefined) to.require(m, reqs);
   });
+}
+
+/** One requirement per path (of a sorted list), at the highest version required. */
+function highestRoots(sorted: readonly ModuleVersion[]): ModuleVersion[] {
+  const out: ModuleVersion[] = [];
+  for (const m of sorted) {
+    const last = out.at(-1);
+    if (last?.path !== m.path) out.push(m);
+    else if (cmpVersion(last.version, m.version) < 0) out[out.length - 1] = m;
+  }
+  return out;
 }
 
 function allRootsSelected(graph: ModuleGraph, roots: readonly ModuleVersion[]): boolean {

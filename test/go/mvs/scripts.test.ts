@@ -1,0 +1,119 @@
+// The module graph of every go.mod in cmd/go's own script tests (testdata/script/mod_*.txt), against `go list -m all` and `go mod graph` run on it.
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, expect, it } from 'vitest';
+import { goModSummary } from '../../../src/go/bridge/index.js';
+import { parse } from '../../../src/go/modfile/index.js';
+import {
+  loadModuleGraph,
+  type MainModule,
+  renderBuildList,
+  renderModGraph,
+} from '../../../src/go/mvs/index.js';
+import { Client } from '../../../src/go/proxy/index.js';
+import { describeWithOracle, goCommandEnv, goOracle, type Oracle } from '../../support/oracles.js';
+import { parseTxtar } from '../../support/txtar.js';
+import { CMD_GO_TESTDATA_MOD, haveCmdGoTestdata, writeCmdGoProxy } from '../support/cmdgoproxy.js';
+
+const run = promisify(execFile);
+const SCRIPTS = join(dirname(CMD_GO_TESTDATA_MOD), 'script');
+
+const oracle: Oracle =
+  goOracle().available && !haveCmdGoTestdata()
+    ? { available: false, reason: "cmd/go's testdata is missing (apt-get install golang-1.19-src)" }
+    : goOracle();
+
+/** A script's files written to `dir` (not its `$WORK/…` ones); its go.mod, or undefined if it has none. */
+async function writeScript(file: string, dir: string): Promise<Buffer | undefined> {
+  const archive = parseTxtar(readFileSync(join(SCRIPTS, file)));
+  for (const f of archive.files) {
+    if (f.name.startsWith('$')) continue;
+    await mkdir(dirname(join(dir, f.name)), { recursive: true });
+    await writeFile(join(dir, f.name), f.data);
+  }
+  return archive.files.find((f) => f.name === 'go.mod')?.data;
+}
+
+/** The main module as the graph takes it, from go.mod bytes. */
+function mainOf(data: Buffer): MainModule {
+  const f = parse('go.mod', data);
+  return {
+    path: f.module?.mod.path ?? '',
+    ...(f.go ? { goVersion: f.go.version } : {}),
+    require: f.require.map((r) => ({ ...r.mod, indirect: r.indirect })),
+    exclude: f.exclude.map((e) => e.mod),
+    replace: f.replace.map((r) => ({
+      old: r.old.version === '' ? { path: r.old.path } : r.old,
+      new: r.new.version === '' ? { path: r.new.path } : r.new,
+    })),
+  };
+}
+
+/** What go prints (stdout, or `go: …` on failure); each command runs on the script's own go.mod. */
+async function goSays(dir: string, data: Buffer, env: NodeJS.ProcessEnv, args: string[]) {
+  await writeFile(join(dir, 'go.mod'), data);
+  return run('go', args, { cwd: dir, env }).then(
+    (r) => ({ ok: true, out: r.stdout }),
+    (e: { stderr: string }) => ({ ok: false, out: e.stderr }),
+  );
+}
+
+describeWithOracle(oracle, "cmd/go's script go.mod files: go list -m all and go mod graph (-mod=mod)", () => {
+  let root: string;
+  let proxy: string;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'mvs-scripts-'));
+    await writeCmdGoProxy(join(root, 'proxy'));
+    proxy = pathToFileURL(join(root, 'proxy')).href;
+  }, 60_000);
+
+  it('selects the same build list and prints the same graph for every script that has a go.mod', async () => {
+    const files = readdirSync(SCRIPTS).filter((f) => /^mod_.*\.txt$/.test(f));
+    const source = new Client({ baseUrl: proxy });
+    const diffs: string[] = [];
+    let compared = 0;
+    const one = async (file: string): Promise<void> => {
+      const dir = join(root, file);
+      const data = await writeScript(file, dir);
+      if (data === undefined) return;
+      const main = mainOf(data);
+      if (main.path === '') return; // go refuses a main go.mod without a module line
+      const env = { ...goCommandEnv(join(root, `go-${file}`), proxy), GOFLAGS: '-mod=mod -modcacherw' };
+      const list = await goSays(dir, data, env, ['list', '-m', 'all']);
+      const graph = await goSays(dir, data, env, ['mod', 'graph']);
+      const ours = await loadModuleGraph(main, async (actual) =>
+        actual.version === ''
+          ? goModSummary('go.mod', await readFile(join(resolve(dir, actual.path), 'go.mod')))
+          : goModSummary(
+              `${actual.path}@${actual.version}/go.mod`,
+              await source.mod(actual.path, actual.version),
+            ),
+      ).then(
+        (g) => ({ list: renderBuildList(g.buildList), graph: renderModGraph(g.graph) }),
+        (e: Error) => ({ error: e.message }),
+      );
+      compared++;
+      // `path version => replacement`: the graph names the required version.
+      const want = graph.ok
+        ? { list: list.out.replace(/ => .*$/gm, ''), graph: graph.out }
+        : { error: 'go refused it' };
+      const got = 'error' in ours && !graph.ok ? { error: 'go refused it' } : ours;
+      if (JSON.stringify(got) !== JSON.stringify(want)) {
+        diffs.push(`${file}:\n  ours ${JSON.stringify(ours)}\n  go   ${JSON.stringify({ list, graph })}`);
+      }
+    };
+    const queue = [...files];
+    await Promise.all(
+      [0, 1].map(async () => {
+        for (let f = queue.shift(); f !== undefined; f = queue.shift()) await one(f);
+      }),
+    );
+    expect(compared).toBeGreaterThan(150);
+    expect(diffs.join('\n'), `${diffs.length} of ${compared} scripts disagree`).toBe('');
+  }, 600_000);
+});
