@@ -173,7 +173,7 @@ export async function loadModuleGraph(
     // version, and none on the main module.
     roots = highestRoots(initial).filter((m) => m.path !== main.path);
   }
-  let graph = await readGraph(mainVersion, roots, pruning, summary, jobs);
+  let graph = await readGraph(mainVersion, roots, pruning, summary, replacementOf, jobs);
   if (updateRoots && (redundant || !allRootsSelected(graph, roots))) {
     if (pruning === 'pruned') {
       for (;;) {
@@ -189,7 +189,7 @@ export async function loadModuleGraph(
         }
         if (!upgraded) break;
         roots = next;
-        graph = await readGraph(mainVersion, roots, pruning, summary, jobs);
+        graph = await readGraph(mainVersion, roots, pruning, summary, replacementOf, jobs);
       }
     } else {
       const rootPaths: string[] = [];
@@ -211,7 +211,7 @@ export async function loadModuleGraph(
       reqGraph.require(mainVersion, keep);
       copyEdges(graph, reqGraph);
       roots = minimalRequirements(mainVersion, rootPaths, reqGraph, (m) => reqGraph.requiredBy(m) ?? []);
-      graph = await readGraph(mainVersion, roots, pruning, summary, jobs);
+      graph = await readGraph(mainVersion, roots, pruning, summary, replacementOf, jobs);
     }
   }
   const rootsChanged =
@@ -284,6 +284,7 @@ async function readGraph(
   roots: readonly ModuleVersion[],
   pruning: Pruning,
   summary: (m: ModuleVersion) => Promise<ModSummary>,
+  replacementOf: (m: ModuleVersion) => ModuleVersion | undefined,
   jobs: number,
 ): Promise<ModuleGraph> {
   const graph = new ModuleGraph([main]);
@@ -332,11 +333,15 @@ async function readGraph(
     }
     if (running.size > 0) await Promise.race(running);
   }
-  if (errors.size > 0) throw graphError(graph, errors);
+  if (errors.size > 0) throw graphError(graph, errors, replacementOf);
   return graph;
 }
 
-function graphError(graph: ModuleGraph, errors: ReadonlyMap<string, unknown>): ModuleGraphError {
+function graphError(
+  graph: ModuleGraph,
+  errors: ReadonlyMap<string, unknown>,
+  replacementOf: (m: ModuleVersion) => ModuleVersion | undefined,
+): ModuleGraphError {
   const chain = graph.findPath((m) => errors.has(modKey(m))) ?? [];
   const last = chain[chain.length - 1];
   const err = last ? errors.get(modKey(last)) : [...errors.values()][0];
@@ -345,14 +350,21 @@ function graphError(graph: ModuleGraph, errors: ReadonlyMap<string, unknown>): M
   for (const m of shown.slice(0, -1)) msg += `${modKey(m)} requires\n\t`;
   const text = err instanceof Error ? err.message : String(err);
   const failing = shown[shown.length - 1];
-  // Errors that already name the module version (proxy errors do) are not prefixed twice.
-  const detail =
-    err instanceof ModuleGraphError || failing === undefined || text.startsWith(`${modKey(failing)}:`)
-      ? text
-      : `${modKey(failing)}: ${text}`;
-  msg += detail;
+  msg += failing === undefined ? text : failureText(failing, replacementOf(failing) ?? failing, text);
   const code = err instanceof ModuleGraphError ? err.code : 'go-graph-load';
   return new ModuleGraphError(code, msg, chain, err);
+}
+
+/**
+ * mvs.BuildListError's last line: the error of the go.mod read for `m` (from `actual`, its
+ * replacement or itself), led by `m` — and by `(replaced by <actual>)` when they differ. An
+ * error that already names `actual` (proxy errors and the checks above do) is not prefixed twice.
+ */
+function failureText(m: ModuleVersion, actual: ModuleVersion, text: string): string {
+  const own = `${modKey(actual)}: `;
+  const rest = text.startsWith(own) ? text.slice(own.length) : text;
+  if (modKey(actual) === modKey(m)) return `${modKey(m)}: ${rest}`;
+  return `${modKey(m)} (replaced by ${modKey(actual)}): ${rest}`;
 }
 
 /** `go mod graph`'s text: each loaded module's requirements, breadth first from the main module. */

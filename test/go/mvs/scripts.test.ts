@@ -12,6 +12,7 @@ import { parse } from '../../../src/go/modfile/index.js';
 import {
   loadModuleGraph,
   type MainModule,
+  type ModuleGraphError,
   renderBuildList,
   renderModGraph,
 } from '../../../src/go/mvs/index.js';
@@ -27,6 +28,9 @@ const oracle: Oracle =
   goOracle().available && !haveCmdGoTestdata()
     ? { available: false, reason: "cmd/go's testdata is missing (apt-get install golang-1.19-src)" }
     : goOracle();
+
+/** The graph errors worded as cmd/go words them. */
+const GO_WORDED = new Set<string>(['go-graph-module-path', 'go-graph-missing-module']);
 
 /** A script's files written to `dir` (not its `$WORK/…` ones); its go.mod, or undefined if it has none. */
 async function writeScript(file: string, dir: string): Promise<Buffer | undefined> {
@@ -72,11 +76,12 @@ describeWithOracle(oracle, "cmd/go's script go.mod files: go list -m all and go 
     proxy = pathToFileURL(join(root, 'proxy')).href;
   }, 60_000);
 
-  it('selects the same build list and prints the same graph for every script that has a go.mod', async () => {
+  it('selects the same build list and prints the same graph for every script that has a go.mod, and fails in the same words', async () => {
     const files = readdirSync(SCRIPTS).filter((f) => /^mod_.*\.txt$/.test(f));
     const source = new Client({ baseUrl: proxy });
     const diffs: string[] = [];
     let compared = 0;
+    let worded = 0;
     const one = async (file: string): Promise<void> => {
       const dir = join(root, file);
       const data = await writeScript(file, dir);
@@ -95,14 +100,19 @@ describeWithOracle(oracle, "cmd/go's script go.mod files: go list -m all and go 
             ),
       ).then(
         (g) => ({ list: renderBuildList(g.buildList), graph: renderModGraph(g.graph) }),
-        (e: Error) => ({ error: e.message }),
+        (e: Error) => ({ error: e.message, inGoWords: GO_WORDED.has((e as ModuleGraphError).code) }),
       );
       compared++;
       // `path version => replacement`: the graph names the required version.
       const want = graph.ok
         ? { list: list.out.replace(/ => .*$/gm, ''), graph: graph.out }
         : { error: 'go refused it' };
-      const got = 'error' in ours && !graph.ok ? { error: 'go refused it' } : ours;
+      const got = !('error' in ours) || graph.ok ? ours : { error: 'go refused it' };
+      if ('error' in ours && ours.inGoWords) {
+        worded++;
+        if (`go: ${ours.error}\n` !== list.out)
+          diffs.push(`${file}:\n  ours ${ours.error}\n  go   ${list.out}`);
+      }
       if (JSON.stringify(got) !== JSON.stringify(want)) {
         diffs.push(`${file}:\n  ours ${JSON.stringify(ours)}\n  go   ${JSON.stringify({ list, graph })}`);
       }
@@ -114,6 +124,7 @@ describeWithOracle(oracle, "cmd/go's script go.mod files: go list -m all and go 
       }),
     );
     expect(compared).toBeGreaterThan(150);
+    expect(worded).toBeGreaterThan(0);
     expect(diffs.join('\n'), `${diffs.length} of ${compared} scripts disagree`).toBe('');
   }, 600_000);
 });
