@@ -80,7 +80,8 @@ export interface LoadOptions {
   /**
    * Raise requirements of the main module that the graph selects at a higher version, as
    * `-mod=mod` does (default true). With false, such a go.mod is reported by
-   * {@link LoadedGraph.rootsChanged} and the graph is the one its requirements give.
+   * {@link LoadedGraph.rootsChanged} (as `-mod=readonly` refuses it) and the graph is the one
+   * its requirements give.
    */
   readonly updateRoots?: boolean;
 }
@@ -214,8 +215,17 @@ export async function loadModuleGraph(
       graph = await readGraph(mainVersion, roots, pruning, summary, replacementOf, jobs);
     }
   }
+  // A requirement on an excluded version is dropped from go.mod whether or not roots are updated.
+  // Without updates, the rest is cmd/go's -mod=readonly verdict: a requirement the graph does not
+  // select (a pruned graph overlooks one on the main module itself, an unpruned one does not).
+  const dropped = initial.length !== main.require.length;
   const rootsChanged =
-    roots.length !== initial.length || roots.some((r, i) => modKey(r) !== modKey(initial[i]!));
+    dropped ||
+    (updateRoots
+      ? roots.length !== initial.length || roots.some((r, i) => modKey(r) !== modKey(initial[i]!))
+      : initial.some(
+          (m) => (pruning === 'unpruned' || m.path !== main.path) && graph.selected(m.path) !== m.version,
+        ));
   return {
     main: mainVersion,
     pruning,
