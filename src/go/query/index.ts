@@ -249,7 +249,7 @@ export class Querier {
       if ((query === 'upgrade' || query === 'patch') && semver.isPseudoVersion(current) && rev.Time) {
         const t = pseudoVersionTime(current);
         if (t !== undefined && Date.parse(rev.Time) < t) {
-          if (allowed && !(await allowed(path, current))) throw noMatch(path, query, current);
+          if (allowed && !(await allowed(path, current))) throw await this.disallowed(path, query, current);
           return this.source.info(path, current);
         }
       }
@@ -268,7 +268,7 @@ export class Querier {
       if (latest && (await allows(latest.Version))) return lookup(latest.Version);
     }
     if ((query === 'upgrade' || query === 'patch') && current !== '' && current !== 'none') {
-      if (allowed && !(await allowed(path, current))) throw noMatch(path, query, current);
+      if (allowed && !(await allowed(path, current))) throw await this.disallowed(path, query, current);
       return lookup(current);
     }
     throw noMatch(path, query, current);
@@ -329,12 +329,18 @@ export class Querier {
     const dep = shortMessage(deprecated, '');
     if (dep !== '') out.push(`module ${path} is deprecated: ${dep}`);
     const why = await this.retracted(path, version);
-    if (why !== undefined) {
-      const first = why[0];
-      const msg = first === undefined ? '' : `: ${shortMessage(first, 'retracted by module author')}`;
-      out.push(`${path}@${version}: retracted by module author${msg}`);
-    }
+    if (why !== undefined) out.push(retractedText(path, version, why));
     return out;
+  }
+
+  // `upgrade` or `patch` found nothing newer and may not stay on `current`: when it is retracted,
+  // cmd/go reports that (its ErrDisallowed), else no version matched.
+  private async disallowed(path: string, query: string, current: string): Promise<GoQueryError> {
+    const why = await this.retracted(path, current);
+    if (why === undefined) return noMatch(path, query, current);
+    return new GoQueryError('go-query-no-match', retractedText(path, current, why), {
+      hint: `run \`mochi-pkg go list ${path}\` to see the versions the proxy has`,
+    });
   }
 
   private allowedFor(query: string, a: QueryOptions['allowed']): Allowed | undefined {
@@ -363,6 +369,13 @@ export class Querier {
 // nor deprecated (a retraction-loading error never blocks a version).
 function unreadable(e: unknown): boolean {
   return e instanceof GoQueryError || e instanceof GoModParseError || e instanceof ProxyError;
+}
+
+// cmd/go's ModuleRetractedError inside a module.ModuleError: `<path>@<version>: retracted by module author[: <first rationale>]`.
+function retractedText(path: string, version: string, why: readonly string[]): string {
+  const first = why[0];
+  const msg = first === undefined ? '' : `: ${shortMessage(first, 'retracted by module author')}`;
+  return `${path}@${version}: retracted by module author${msg}`;
 }
 
 // cmd/go's NoMatchingVersionError inside a module.ModuleError without a version: `module <path>: …`.

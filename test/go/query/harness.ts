@@ -25,6 +25,8 @@ export interface Answer {
   readonly retracted?: readonly string[];
   /** With `-u`: the module's deprecation text. */
   readonly deprecated?: string;
+  /** With `-u`: the version `go list -m -u` offers as an update (`''` when none). */
+  readonly update?: string;
 }
 
 /**
@@ -63,17 +65,19 @@ export async function queriesFor(mods: readonly ProxyModule[]): Promise<Query[]>
 }
 
 /**
- * `go list -m -json -e <path@query>…` inside a fresh main module with a fresh module cache
- * (GOFLAGS=-mod=mod, GOSUMDB=off), many queries per go process, two processes at a time.
+ * `go list -m -json -e <path@query>…` inside a fresh main module (its go.mod ends with
+ * `goModTail`) with a fresh module cache (GOFLAGS=-mod=mod, GOSUMDB=off), many queries per go
+ * process, two processes at a time.
  */
 export async function goListAnswers(
   goproxy: string,
   queries: readonly Query[],
   flags: readonly string[] = [],
+  goModTail = '',
 ): Promise<Answer[]> {
   const work = await mkdtemp(join(tmpdir(), 'mochi-query-oracle-'));
   try {
-    await writeFile(join(work, 'go.mod'), 'module example.com/main\n\ngo 1.19\n');
+    await writeFile(join(work, 'go.mod'), `module example.com/main\n\ngo 1.19\n${goModTail}`);
     const env = {
       ...goCommandEnv(work, goproxy),
       GOFLAGS: '-mod=mod',
@@ -99,13 +103,19 @@ export async function goListAnswers(
           Error?: { Err: string };
           Retracted?: string[];
           Deprecated?: string;
+          Update?: { Version: string };
         }[];
         if (objs.length !== batch.length)
           throw new Error(`go list gave ${objs.length} answers for ${batch.length} queries`);
         results[i] = objs.map((o) =>
           o.Error
             ? { error: o.Error.Err }
-            : { version: o.Version ?? '', retracted: o.Retracted ?? [], deprecated: o.Deprecated ?? '' },
+            : {
+                version: o.Version ?? '',
+                retracted: o.Retracted ?? [],
+                deprecated: o.Deprecated ?? '',
+                update: o.Update?.Version ?? '',
+              },
         );
       }
     };

@@ -104,3 +104,48 @@ describeWithOracle(
     }, 120_000);
   },
 );
+
+describeWithOracle(
+  goOracle(),
+  'upgrade and patch from a retracted version answer as `go list -m <m>@upgrade` in a module requiring it',
+  () => {
+    let server: Awaited<ReturnType<typeof startCmdGoProxy>>;
+    beforeAll(async () => {
+      server = await startCmdGoProxy();
+    }, 60_000);
+    afterAll(async () => {
+      await server?.close();
+    });
+
+    it('stays, moves up, or fails with the retraction in go words, for every retracted version of the proxy', async () => {
+      const goproxy = `${server.base}/mod`;
+      const exact = server.mods.map((m) => ({ path: m.path, query: m.version }));
+      const retracted = (await goListAnswers(goproxy, exact, ['-u'])).flatMap((a, i) =>
+        a.retracted !== undefined && a.retracted.length > 0 ? [exact[i]!] : [],
+      );
+      const q = new Querier(new Client({ baseUrl: goproxy }));
+      const diffs: string[] = [];
+      let failed = 0;
+      for (const { path, query: current } of retracted) {
+        const queries = ['upgrade', 'patch'].map((query) => ({ path, query }));
+        const theirs = await goListAnswers(goproxy, queries, [], `require ${path} ${current}\n`);
+        for (const [i, { query }] of queries.entries()) {
+          const want = theirs[i]!;
+          const got: Answer = await q.query(path, query, { current }).then(
+            (info) => ({ version: info.Version }),
+            (e: Error) => ({ error: e.message }),
+          );
+          if (want.error !== undefined) failed++;
+          const same = want.error !== undefined ? got.error === want.error : got.version === want.version;
+          if (!same)
+            diffs.push(
+              `${path}@${query} from ${current}: ours ${JSON.stringify(got)}, go ${JSON.stringify(want)}`,
+            );
+        }
+      }
+      expect(retracted.length).toBeGreaterThan(5);
+      expect(failed).toBeGreaterThan(0);
+      expect(diffs.join('\n'), `${diffs.length} disagree`).toBe('');
+    }, 600_000);
+  },
+);
