@@ -13,6 +13,7 @@ import { haveCmdGoTestdata, writeCmdGoProxy } from '../go/support/cmdgoproxy.js'
 import { cliWithEnv } from '../support/cli.js';
 import { captureStreams } from '../support/files.js';
 import { describeWithOracle, goCommandEnv, goOracle, type Oracle } from '../support/oracles.js';
+import { buildZip } from '../support/zipbuild.js';
 
 const run = promisify(execFile);
 const oracle: Oracle =
@@ -159,6 +160,59 @@ describeWithOracle(
       expect(await readFile(join(root, 'bridge/go.mod'), 'utf8')).toContain(
         'rsc.io/sampler v1.99.99 // indirect',
       );
+    }, 120_000);
+
+    it('keeps an indirect module at a retracted version with nothing newer, as go get <module> keeps it', async () => {
+      const work = await mkdtemp(join(tmpdir(), 'lock-bridge-retracted-'));
+      // The test proxy plus example.com/usesprev, whose package imports the retracted
+      // example.com/retract/self/prev v1.9.0 (only v1.1.0, lower, is unretracted).
+      const px = join(work, 'proxy');
+      await writeCmdGoProxy(px);
+      const goMod =
+        'module example.com/usesprev\n\ngo 1.19\n\nrequire example.com/retract/self/prev v1.9.0\n';
+      const dir = join(px, 'example.com/usesprev/@v');
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, 'list'), 'v1.0.0\n');
+      await writeFile(join(dir, 'v1.0.0.info'), '{"Version":"v1.0.0","Time":"2024-01-01T00:00:00Z"}\n');
+      await writeFile(join(dir, 'v1.0.0.mod'), goMod);
+      await writeFile(
+        join(dir, 'v1.0.0.zip'),
+        buildZip([
+          { name: 'example.com/usesprev@v1.0.0/go.mod', data: Buffer.from(goMod) },
+          {
+            name: 'example.com/usesprev@v1.0.0/u.go',
+            data: Buffer.from('package usesprev\n\nimport _ "example.com/retract/self/prev"\n'),
+          },
+        ]),
+      );
+      const url = pathToFileURL(px).href;
+      const root = join(work, 'project');
+      await mkdir(root);
+      await writeFile(join(root, 'main.mochi'), 'import go "example.com/usesprev@v1.0.0" as u\n');
+      const bridgeFlags = ['--go-mod', 'bridge/go.mod', '--go-sum', 'bridge/go.sum'];
+      expect(await lock(root, work, url, ...bridgeFlags)).toMatchObject({ code: 0 });
+      const main = join(work, 'main');
+      await mkdir(main);
+      await writeFile(
+        join(main, 'main.go'),
+        'package main\n\nimport _ "example.com/usesprev"\n\nfunc main() {}\n',
+      );
+      await writeFile(join(main, 'go.mod'), await readFile(join(root, 'bridge/go.mod'), 'utf8'));
+      const env = { ...goCommandEnv(join(work, 'gohome'), url), GOFLAGS: '-mod=mod -modcacherw' };
+      await run('go', ['get', 'example.com/retract/self/prev'], { cwd: main, env });
+      await run('go', ['mod', 'tidy'], { cwd: main, env });
+      const want = await readFile(join(main, 'go.mod'), 'utf8');
+      expect(want).toContain('example.com/retract/self/prev v1.9.0 // indirect');
+      const r = await lock(
+        root,
+        work,
+        url,
+        '--upgrade-package',
+        'example.com/retract/self/prev',
+        ...bridgeFlags,
+      );
+      expect(r.code).toBe(0);
+      expect(await readFile(join(root, 'bridge/go.mod'), 'utf8')).toBe(want);
     }, 120_000);
 
     it('refuses to pin a program (package main), as go build refuses to import one', async () => {

@@ -78,8 +78,15 @@ export async function lockBuildList(o: BuildListOptions): Promise<BuildListResul
   const indirect: ModuleVersion[] = [];
   for (const e of o.previous?.entries ?? []) {
     if (!e.indirect || !e.require || e.version === undefined || byModule.has(e.module)) continue;
+    // `go get <module>` may stay on the selected version even when it is retracted.
+    const current = e.version;
     const version = o.upgrade?.has(e.module)
-      ? (await querier.query(e.module, 'upgrade', { current: e.version })).Version
+      ? (
+          await querier.query(e.module, 'upgrade', {
+            current,
+            allowed: async (path, v) => v === current || (await querier.retracted(path, v)) === undefined,
+          })
+        ).Version
       : e.version;
     indirect.push({ path: e.module, version });
   }
