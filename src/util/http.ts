@@ -100,6 +100,16 @@ export const DEFAULT_USER_AGENT = 'mochi-pkg (+https://github.com/mochi-lang)';
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
+/**
+ * The most response-header bytes read (status line and headers together). Node's default, 16 KiB,
+ * refused answers that cmd/go and pip take (a CDN's long `Set-Cookie` or policy headers): Go reads
+ * up to 10 MiB (`Transport.MaxResponseHeaderBytes`), pip 100 lines of up to 64 KiB each. 1 MiB
+ * takes every header line pip takes; Go's 10 MiB is not matched because Node's parser slows down
+ * more than linearly on huge headers (10 MiB take about 15 s on loopback, 1 MiB a third of a
+ * second). Past this bound an answer is a `bad-response`, never read on or asked again.
+ */
+export const MAX_HEADER_BYTES = 1 << 20;
+
 /** Settings with defaults applied. */
 type Settings = Required<Omit<HttpOptions, 'credentials' | 'fetch' | 'signal'>> & {
   credentials: HttpOptions['credentials'] | undefined;
@@ -152,7 +162,12 @@ export const nodeTransport: Transport = (url, { headers, signal }) =>
     signal.addEventListener('abort', onAbort, { once: true });
     const req = (secure ? https : http).request(
       url,
-      { method: 'GET', headers, agent: secure ? agents.https : agents.http },
+      {
+        method: 'GET',
+        headers,
+        agent: secure ? agents.https : agents.http,
+        maxHeaderSize: MAX_HEADER_BYTES,
+      },
       (res) => {
         const header = (name: string) => {
           const v = res.headers[name];
@@ -529,6 +544,8 @@ export class Http<C> {
       res = await this.s.transport(url, { headers, signal: controller.signal });
     } catch (e) {
       total.clear();
+      const invalid = connect.fired || total.fired ? undefined : invalidHttp(e);
+      if (invalid !== undefined) throw this.fail('bad-response', invalid, ctx, url.href, e);
       throw new NetworkTrouble(connect.fired || total.fired ? 'timeout' : 'network', url.href, e);
     } finally {
       connect.clear();
@@ -673,6 +690,22 @@ async function* guardedBody(
       await res.cancel().catch(() => {});
     }
   }
+}
+
+/**
+ * What is wrong with an answer Node's HTTP parser refused (its `HPE_*` error codes): headers over
+ * {@link MAX_HEADER_BYTES}, or bytes that are not HTTP. Such an answer is not asked for again (the
+ * server would say the same); undefined for any other error (a refused or reset connection),
+ * which stays a retryable network failure.
+ */
+function invalidHttp(e: unknown): string | undefined {
+  const code = (e as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string' || !code.startsWith('HPE_')) return undefined;
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    return `response headers exceed the ${formatBytes(MAX_HEADER_BYTES)} limit`;
+  }
+  const reason = (e as { reason?: unknown }).reason;
+  return `the answer is not valid HTTP (${code}${typeof reason === 'string' ? `: ${reason}` : ''})`;
 }
 
 /** The announced body length, when it describes the bytes we will read (no content coding). */

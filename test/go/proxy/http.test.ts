@@ -1,11 +1,17 @@
 import { getEventListeners } from 'node:events';
+import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isMochiPkgError } from '../../../src/errors.js';
 import { ProxyFailure } from '../../../src/go/proxy/errors.js';
 import { proxyHttp } from '../../../src/go/proxy/http.js';
-import { type HttpOptions, nodeTransport, splitCredentials } from '../../../src/util/http.js';
+import {
+  type HttpOptions,
+  MAX_HEADER_BYTES,
+  nodeTransport,
+  splitCredentials,
+} from '../../../src/util/http.js';
 import { startServer, type TestServer } from '../support/server.js';
 
 const fast: HttpOptions = { sleep: async () => {}, connectTimeoutMs: 2000, readTimeoutMs: 2000 };
@@ -159,6 +165,45 @@ describe('Http', () => {
     const e = await failure(proxyHttp(fast).getBytes(`${server.base}/big`, ctx, 4096));
     expect(e.code).toBe('proxy-too-large');
     expect(e.message).toContain('4 KiB');
+  });
+
+  it("takes response headers of 64 KiB (Node's default stops at 16 KiB) up to 1 MiB, refuses more without asking again", async () => {
+    server = await startServer((req, res) => {
+      const size = req.url === '/huge' ? MAX_HEADER_BYTES + 1024 : 64 * 1024;
+      res.writeHead(200, { 'set-cookie': 'a'.repeat(size), 'content-length': '2' }).end('ok');
+    });
+    const http = proxyHttp({ ...fast, retries: 2 });
+    const ok = await http.getBytes(`${server.base}/big`, ctx, 100);
+    expect(Buffer.from(ok.body).toString()).toBe('ok');
+    const e = await failure(http.getBytes(`${server.base}/huge`, ctx, 100));
+    expect(e.code).toBe('proxy-bad-response');
+    expect(e.message).toContain('response headers exceed the 1 MiB limit');
+    expect(e.message).toContain(`${server.base}/huge`);
+    expect(server.log.filter((l) => l.url === '/huge')).toHaveLength(1);
+  });
+
+  it('an answer that is not HTTP is proxy-bad-response, asked once', async () => {
+    let asked = 0;
+    const sockets = new Set<Socket>();
+    const raw = createNetServer((s) => {
+      asked++;
+      sockets.add(s);
+      s.on('error', () => {});
+      s.end('SSH-2.0-OpenSSH_9.2\r\n\r\n');
+    });
+    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = raw.address() as AddressInfo;
+      const e = await failure(
+        proxyHttp({ ...fast, retries: 2 }).getBytes(`http://127.0.0.1:${port}/x`, ctx, 100),
+      );
+      expect(e.code).toBe('proxy-bad-response');
+      expect(e.message).toMatch(/the answer is not valid HTTP \(HPE_/);
+      expect(asked).toBe(1);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => raw.close(r));
+    }
   });
 
   it('follows redirects and stops a redirect loop', async () => {
