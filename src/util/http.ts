@@ -655,6 +655,8 @@ async function* guardedBody(
         if (deadline.fired) {
           throw fail('timeout', `body stalled for more than ${readTimeoutMs} ms after ${n} bytes`, e);
         }
+        const invalid = invalidBody(e, res.header('content-encoding'));
+        if (invalid !== undefined) throw fail('bad-response', `${invalid} after ${n} bytes`, e);
         throw fail(
           'truncated',
           `body cut off after ${n}${declared === undefined ? '' : ` of ${declared}`} bytes: ${describe(e)}`,
@@ -706,6 +708,23 @@ function invalidHttp(e: unknown): string | undefined {
   }
   const reason = (e as { reason?: unknown }).reason;
   return `the answer is not valid HTTP (${code}${typeof reason === 'string' ? `: ${reason}` : ''})`;
+}
+
+/**
+ * What is wrong with a body whose bytes are not in the `Content-Encoding` the server declared
+ * (zlib's data errors, Brotli's format errors): such a body is not asked for again, the server
+ * would send the same. Undefined for anything else, a coded stream cut short included, which is a
+ * `truncated` body, retried.
+ */
+function invalidBody(e: unknown, encoding: string | undefined): string | undefined {
+  const code = (e as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string') return undefined;
+  // Z_BUF_ERROR is a coded stream that stops early: a cut connection.
+  if (code === 'Z_DATA_ERROR' || code === 'Z_NEED_DICT' || code.startsWith('ERR__ERROR_FORMAT')) {
+    const message = e instanceof Error ? e.message : code;
+    return `the body is not valid ${encoding?.trim() || 'encoded data'} (Content-Encoding): ${message}`;
+  }
+  return undefined;
 }
 
 /** The announced body length, when it describes the bytes we will read (no content coding). */

@@ -206,6 +206,26 @@ describe('Http', () => {
     }
   });
 
+  it('a body not in its declared Content-Encoding is proxy-bad-response, asked once; a coded body cut short is truncated', async () => {
+    server = await startServer((req, res) => {
+      const coding = req.url === '/br' ? 'br' : 'gzip';
+      const body = req.url === '/cut' ? gzipSync('v1.0.0\n'.repeat(100)).subarray(0, 20) : 'not compressed';
+      res.writeHead(200, { 'content-encoding': coding }).end(body);
+    });
+    const http = proxyHttp({ ...fast, retries: 2 });
+    for (const [path, coding] of [
+      ['/gzip', 'gzip'],
+      ['/br', 'br'],
+    ] as const) {
+      const e = await failure(http.getBytes(`${server.base}${path}`, ctx, 1000));
+      expect(e.code).toBe('proxy-bad-response');
+      expect(e.message).toContain(`the body is not valid ${coding} (Content-Encoding)`);
+      expect(server.log.filter((l) => l.url === path)).toHaveLength(1);
+    }
+    const cut = await failure(http.getBytes(`${server.base}/cut`, ctx, 1000));
+    expect(cut.code).toBe('proxy-truncated');
+  });
+
   it('follows redirects and stops a redirect loop', async () => {
     server = await startServer((req, res) => {
       if (req.url === '/start') res.writeHead(302, { location: '/end' }).end();
