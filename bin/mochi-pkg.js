@@ -51,7 +51,12 @@ async function run() {
   // a check the memo cannot answer, runs the full CLI.
   const { loadBundle } = require('./load-bundle.js');
   let code = await loadBundle('fast.cjs').quick(context);
-  if (code === undefined) code = await loadBundle('main.cjs', use(argv)).main(context);
+  if (code === undefined) {
+    const cli = loadBundle('main.cjs', use(argv));
+    // Interrupted, a command removes the temp files it was writing first (serve takes the signals over).
+    cli.removeTempsOnSignals();
+    code = await cli.main(context);
+  }
   process.exitCode = code;
   if (code !== 0) endSoon(code);
 }

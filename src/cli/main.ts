@@ -34,6 +34,8 @@ function groupOf(name: string): string {
   return name.split(' ')[0] ?? name;
 }
 
+export { removeTempsOnSignals } from './interrupt.js';
+
 /** The top-level help: every group with its commands. */
 export function renderHelp(): string {
   let out = USAGE;

@@ -1,6 +1,16 @@
 // Atomic files and directories: temp beside the target, fsync, rename — readers see all or nothing.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { type FileHandle, lstat, mkdir, open, readdir, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { MochiPkgError } from '../errors.js';
@@ -55,9 +65,41 @@ export function asWriteError(path: string, e: unknown): unknown {
 /** Prefix of every temp file this module creates; cleaners may remove stale ones by it. */
 export const TEMP_PREFIX = '.tmp-';
 
+/**
+ * Every temp path this process has named and may still hold (files and folders being written):
+ * what {@link removeOwnTempsSync} removes when the process is interrupted. A path renamed into
+ * place or removed is gone from the disk, so removing it again is a no-op; the set is pruned of
+ * such paths once it grows past {@link PRUNE_AT}, so a long-running process keeps only live ones.
+ */
+const ownTemps = new Set<string>();
+const PRUNE_AT = 1024;
+
 /** A temp path beside `target`, unique per process and call. */
 export function tempPathFor(target: string): string {
-  return join(dirname(target), `${TEMP_PREFIX}${basename(target)}.${process.pid}.${nextTempSuffix()}`);
+  const tmp = join(dirname(target), `${TEMP_PREFIX}${basename(target)}.${process.pid}.${nextTempSuffix()}`);
+  if (ownTemps.size >= PRUNE_AT) {
+    for (const p of ownTemps) if (!lstatSync(p, { throwIfNoEntry: false })) ownTemps.delete(p);
+  }
+  ownTemps.add(tmp);
+  return tmp;
+}
+
+/**
+ * Removes, synchronously, every temp file and folder this process is still writing: what a
+ * command interrupted by SIGINT or SIGTERM does before it ends, so that no `.tmp-` file is left in
+ * a cache or a project (targets are only ever replaced by a rename, so they hold
+ * their old content or the new one). Returns how many were there.
+ */
+export function removeOwnTempsSync(): number {
+  let removed = 0;
+  for (const p of ownTemps) {
+    if (lstatSync(p, { throwIfNoEntry: false })) {
+      rmSync(p, { recursive: true, force: true });
+      removed++;
+    }
+  }
+  ownTemps.clear();
+  return removed;
 }
 
 /** 48 bits: the random start of this process's temp suffixes (12 hex digits each). */

@@ -4,6 +4,7 @@ import { checkGoProxyList, checkGosumdb } from '../../project/settings.js';
 import { DEFAULT_INDEX_URL } from '../../python/registry/index.js';
 import { ServeError, startServeFromConfig } from '../../serve/index.js';
 import { type Command, ExitCode, eprintln, parseCommandArgs, printJson, UsageError } from '../context.js';
+import { leaveSignalsToCommand } from '../interrupt.js';
 
 const flags = {
   listen: { type: 'string' },
@@ -146,6 +147,8 @@ be listened on`,
     });
     eprintln(ctx, `mochi-pkg serve: listening on ${inst.url} (storage ${inst.storage.describe})`);
     if (values.json) printJson(ctx, { url: inst.url, storage: inst.storage.describe });
+    // Stopping on a signal is serve's own: its store writes finish, nothing is cut off.
+    leaveSignalsToCommand();
     await new Promise<void>((resolve) => {
       const stop = () => {
         process.off('SIGTERM', stop);

@@ -1,5 +1,8 @@
 // Runs the mochi-pkg CLI from source in a child process (node --import tsx), for multi-process tests.
-import { main } from '../../../src/cli/main.js';
+import { main, removeTempsOnSignals } from '../../../src/cli/main.js';
+
+// As bin/mochi-pkg.js does before any command runs.
+removeTempsOnSignals();
 
 process.exitCode = await main({
   argv: process.argv.slice(2),
