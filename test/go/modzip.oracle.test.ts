@@ -104,6 +104,28 @@ describeWithOracle(goOracle(), 'dirhash and modzip against x/mod on real Go sour
     }
   });
 
+  it('reports a file or folder name that is not UTF-8 as invalid, as x/mod CheckDir does', async () => {
+    const dir = join(tmp, 'not-utf8');
+    await mkdir(dir);
+    await writeFile(join(dir, 'go.mod'), 'module example.com/m\n');
+    await writeFile(join(dir, 'a.go'), 'package m\n');
+    const bytes = (name: string, raw: number) =>
+      Buffer.concat([Buffer.from(dir), Buffer.from('/'), Buffer.from(name), Buffer.from([raw])]);
+    await writeFile(Buffer.concat([bytes('bad', 0xff), Buffer.from('.go')]), 'package m\n');
+    const sub = bytes('d', 0xfe);
+    await mkdir(sub);
+    await writeFile(Buffer.concat([sub, Buffer.from('/x.go')]), 'package m\n');
+    const want = JSON.parse(runOracle(bin, ['checkdir', dir]));
+    const got = await checkDir(dir);
+    // Go's JSON shows the bytes that are not UTF-8 as U+FFFD, as our paths do.
+    expect({ valid: got.valid, invalid: got.invalid.map((f) => f.path) }).toEqual({
+      valid: want.valid,
+      invalid: want.invalid.map((f: { path: string }) => f.path),
+    });
+    expect(want.invalid.map((f: { reason: string }) => f.reason.endsWith(': invalid UTF-8'))).toEqual([true, true]);
+    expect(got.invalid.map((f) => f.reason.endsWith(': invalid UTF-8'))).toEqual([true, true]);
+  });
+
   it('finds the same case-fold collisions and invalid names as x/mod CheckZip', async () => {
     // Letters whose folding differs between naive lower-casing and Go's simple-fold orbits.
     const chars = [

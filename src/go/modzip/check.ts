@@ -1,4 +1,5 @@
 // Module-zip rules of golang.org/x/mod/zip: CheckFiles, CheckDir, CheckZip, with x/mod's messages.
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
@@ -28,6 +29,11 @@ export interface ModuleFile {
   readonly kind: 'file' | 'dir' | 'symlink' | 'other';
   /** Size in bytes as lstat reports it; the content must not be larger. */
   readonly size: number;
+  /**
+   * False for a file whose name on disk, or a parent folder's, is not UTF-8 (its `path` shows
+   * U+FFFD for those bytes): x/mod's CheckFilePath refuses it. Absent means true.
+   */
+  readonly nameIsUtf8?: boolean;
   open(): FileContent | Promise<FileContent>;
 }
 
@@ -221,6 +227,10 @@ export function checkFilesWithValid(files: readonly ModuleFile[]): { cf: Checked
       addError(p, true, ERR.hgArchival);
       continue;
     }
+    if (f.nameIsUtf8 === false) {
+      addError(p, false, `malformed file path ${JSON.stringify(p)}: invalid UTF-8`);
+      continue;
+    }
     const bad = filePathProblem(p);
     if (bad !== undefined) {
       addError(p, false, bad);
@@ -261,10 +271,8 @@ export function checkFilesWithValid(files: readonly ModuleFile[]): { cf: Checked
   return { cf, valid: validFiles };
 }
 
-/** Go's sort order for directory entries: by name bytes. */
-function byNameBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
-}
+const SLASH = Buffer.from('/');
+const GO_MOD = Buffer.from('go.mod');
 
 /**
  * x/mod's `listFilesInDir`: walks `dir` in lexical order (never following links), skipping VCS
@@ -276,26 +284,30 @@ export async function listFilesInDir(dir: string): Promise<{ files: ModuleFile[]
   const omitted: FileError[] = [];
   const io = (e: unknown, what: string) =>
     new ModZipError('zip-io', `${what}: ${(e as Error).message}`, { cause: e });
-  const walk = async (abs: string, rel: string): Promise<void> => {
-    let names: string[];
+  // Names are read as bytes: a name that is not UTF-8 is reported invalid, as x/mod reports it,
+  // instead of being decoded to a name that does not exist on disk.
+  const walk = async (abs: Buffer, rel: string, utf8: boolean): Promise<void> => {
+    let names: Buffer[];
     try {
-      names = (await readdir(abs)).sort(byNameBytes);
+      names = (await readdir(abs, { encoding: 'buffer' })).sort(Buffer.compare);
     } catch (e) {
-      throw io(e, `cannot read directory ${abs}`);
+      throw io(e, `cannot read directory ${abs.toString()}`);
     }
-    for (const name of names) {
-      const childAbs = join(abs, name);
+    for (const nameBytes of names) {
+      const name = nameBytes.toString('utf8');
+      const nameIsUtf8 = utf8 && isUtf8(nameBytes);
+      const childAbs = Buffer.concat([abs, SLASH, nameBytes]);
       const slash = rel === '' ? name : `${rel}/${name}`;
       let info: Awaited<ReturnType<typeof lstat>>;
       try {
         info = await lstat(childAbs);
       } catch (e) {
-        throw io(e, `cannot stat ${childAbs}`);
+        throw io(e, `cannot stat ${childAbs.toString()}`);
       }
       if (isVendoredPackage(slash)) {
         // As in x/mod, a vendored directory is reported but still walked: its files are reported too.
         omitted.push({ path: slash, reason: ERR.vendored });
-        if (info.isDirectory()) await walk(childAbs, slash);
+        if (info.isDirectory()) await walk(childAbs, slash, nameIsUtf8);
         continue;
       }
       if (info.isDirectory()) {
@@ -303,22 +315,28 @@ export async function listFilesInDir(dir: string): Promise<{ files: ModuleFile[]
           omitted.push({ path: slash, reason: ERR.vcs });
           continue;
         }
-        const gm = await lstat(join(childAbs, 'go.mod')).catch(() => undefined);
+        const gm = await lstat(Buffer.concat([childAbs, SLASH, GO_MOD])).catch(() => undefined);
         if (gm && !gm.isDirectory()) {
           omitted.push({ path: slash, reason: ERR.submoduleDir });
           continue;
         }
-        await walk(childAbs, slash);
+        await walk(childAbs, slash, nameIsUtf8);
         continue;
       }
       if (!info.isFile()) {
         omitted.push({ path: slash, reason: ERR.notRegular });
         continue;
       }
-      files.push({ path: slash, kind: 'file', size: info.size, open: () => createReadStream(childAbs) });
+      files.push({
+        path: slash,
+        kind: 'file',
+        size: info.size,
+        ...(nameIsUtf8 ? {} : { nameIsUtf8 }),
+        open: () => createReadStream(childAbs),
+      });
     }
   };
-  await walk(dir, '');
+  await walk(Buffer.from(dir), '', true);
   return { files, omitted };
 }
 
