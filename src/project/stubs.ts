@@ -34,7 +34,7 @@ export type { StubTreeLimits };
  * walks ({@link isStubDir}: the same rule as for trees read from disk).
  */
 export function isStubPath(path: string): boolean {
-  if (!path.endsWith('.pyi')) return false;
+  if (!path.endsWith('.pyi') || path.includes('\uFFFD')) return false;
   const parts = path.split('/');
   return parts.slice(0, -1).every((d, i) => isStubDir(d, i === 0));
 }

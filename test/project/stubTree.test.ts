@@ -1,5 +1,5 @@
 // `python inspect` (readStubFiles) and `lock`'s path sources (readStubTree) read one stub folder the same way.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -37,6 +37,21 @@ describe('one stub reader', () => {
       expect(isStubPath(path)).toBe(false);
     }
     expect(isStubPath('pkg-stubs/x.pyi')).toBe(true);
+  });
+
+  it('leaves out a file or folder whose name is not UTF-8, as a name no import can reach', async () => {
+    const root = await tree({ '__init__.pyi': 'x: int\n', 'sub/b.pyi': 'y: str\n' });
+    const raw = (...parts: (string | number)[]) =>
+      Buffer.concat(parts.map((p) => (typeof p === 'number' ? Buffer.from([p]) : Buffer.from(p))));
+    await writeFile(raw(root, '/b', 0xff, 'ad.pyi'), 'z: int\n');
+    await mkdir(raw(root, '/d', 0xfe));
+    await writeFile(raw(root, '/d', 0xfe, '/e.pyi'), 'z: int\n');
+    await writeFile(raw(root, '/sub/c', 0x80, '.pyi'), 'z: int\n');
+    const inspect = await readStubFiles(root, { module: 'pkg' });
+    const lock = await readStubTree(root);
+    expect([...lock.keys()]).toEqual(['__init__.pyi', 'sub/b.pyi']);
+    expect([...inspect.files]).toEqual([...lock]);
+    expect(isStubPath('sub/c\uFFFD.pyi')).toBe(false);
   });
 
   it('refuses a file that is not UTF-8 the same way, with its line and column', async () => {

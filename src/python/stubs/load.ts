@@ -99,8 +99,19 @@ export async function readStubFile(abs: string, rel: string): Promise<string> {
  */
 export function isStubDir(name: string, top: boolean): boolean {
   if (name.startsWith('.') || name === '__pycache__' || name === 'node_modules') return false;
+  if (!isImportableName(name)) return false;
   const importable = top && name.endsWith('-stubs') ? name.slice(0, -'-stubs'.length) : name;
   return !importable.includes('-') && !importable.includes('@') && importable !== '';
+}
+
+/**
+ * Whether a file or folder name can be part of a module path: not when it holds U+FFFD, which is
+ * what a name that is not UTF-8 reads as (and which no Python identifier holds). Such a file is
+ * left out like a folder `import` cannot reach, instead of being opened under a name that does
+ * not exist on disk.
+ */
+function isImportableName(name: string): boolean {
+  return !name.includes('\uFFFD');
 }
 
 /** Caps on one stub tree. */
@@ -153,7 +164,11 @@ export async function walkStubTree(
       const child = rel === '' ? d.name : `${rel}/${d.name}`;
       if (d.isDirectory()) {
         if (isStubDir(d.name, rel === '')) await walk(child, depth + 1);
-      } else if (d.isFile() && (d.name.endsWith('.pyi') || (options.py === true && d.name.endsWith('.py')))) {
+      } else if (
+        d.isFile() &&
+        isImportableName(d.name) &&
+        (d.name.endsWith('.pyi') || (options.py === true && d.name.endsWith('.py')))
+      ) {
         found.push(child);
         if (found.length > maxFiles) throw tooLarge(`more than ${maxFiles} source files`);
       }
