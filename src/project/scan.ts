@@ -91,6 +91,14 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
         if (!SKIPPED_DIRS.has(e.name) && !(rel === '' && GENERATED_DIRS.has(e.name)))
           await walk(path, depth + 1);
       } else if (e.isFile() && e.name.endsWith('.mochi')) {
+        // A name that is not UTF-8 reads as U+FFFD: opening that name would fail as "missing".
+        if (e.name.includes('\uFFFD'))
+          throw new ProjectError(
+            'project-unreadable',
+            `cannot read ${path}: its file name is not UTF-8`,
+            undefined,
+            'rename the file (mochi.lock names sources by their UTF-8 paths)',
+          );
         if (files.length >= maxFiles)
           throw new ProjectError('project-too-large', `more than ${maxFiles} .mochi files under ${root}`);
         files.push(path);

@@ -178,6 +178,24 @@ describe('scanProject', () => {
     for (const d of dirs) await rm(d, { recursive: true, force: true });
   });
 
+  it('refuses a .mochi file whose name is not UTF-8, saying so rather than "ENOENT"', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'mochi-scan-'));
+    dirs.push(root);
+    await writeFile(join(root, 'main.mochi'), 'import python "b" as b\n');
+    await writeFile(
+      Buffer.concat([Buffer.from(`${root}/b`), Buffer.from([0xff]), Buffer.from('.mochi')]),
+      '',
+    );
+    const e = await scanProject(root).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    expect(e).toBeInstanceOf(ProjectError);
+    expect((e as ProjectError).code).toBe('project-unreadable');
+    expect((e as ProjectError).message).toBe('cannot read b\uFFFD.mochi: its file name is not UTF-8');
+    expect((e as ProjectError).hint).toMatch(/rename the file/);
+  });
+
   it('reads every *.mochi file in sorted order and skips node_modules, .git and symlinks', async () => {
     const root = await mkdtemp(join(tmpdir(), 'mochi-scan-'));
     dirs.push(root);
