@@ -67,12 +67,14 @@ export const TEMP_PREFIX = '.tmp-';
 
 /**
  * Every temp path this process has named and may still hold (files and folders being written):
- * what {@link removeOwnTempsSync} removes when the process is interrupted. A path renamed into
- * place or removed is gone from the disk, so removing it again is a no-op; the set is pruned of
- * such paths once it grows past {@link PRUNE_AT}, so a long-running process keeps only live ones.
+ * what {@link removeOwnTempsSync} removes when the process is interrupted. A path leaves the set
+ * when it is renamed into place or removed ({@link releaseTemp}; the writers here and the removal
+ * helpers do it), so a download of thousands of files pays no extra system call per file. A path
+ * a caller forgets to release is gone from the disk anyway: past {@link PRUNE_AT} entries the set
+ * is pruned of such paths, so a long-running process keeps only live ones.
  */
 const ownTemps = new Set<string>();
-const PRUNE_AT = 1024;
+const PRUNE_AT = 65_536;
 
 /** A temp path beside `target`, unique per process and call. */
 export function tempPathFor(target: string): string {
@@ -82,6 +84,16 @@ export function tempPathFor(target: string): string {
   }
   ownTemps.add(tmp);
   return tmp;
+}
+
+/** How many temp paths this process holds for {@link removeOwnTempsSync} (diagnostics, tests). */
+export function tempsHeld(): number {
+  return ownTemps.size;
+}
+
+/** `tmp` (from {@link tempPathFor}) was renamed into place or removed: nothing to clean up on a signal. */
+export function releaseTemp(tmp: string): void {
+  ownTemps.delete(tmp);
 }
 
 /**
@@ -150,6 +162,7 @@ export async function writeFileAtomic(
   try {
     fh = await openExclusive(tmp, options.mode ?? 0o644, options.mkdirs);
   } catch (e) {
+    releaseTemp(tmp); // never created
     throw asWriteError(target, e);
   }
   try {
@@ -166,6 +179,7 @@ export async function writeFileAtomic(
       await fh.close();
     }
     await rename(tmp, target);
+    releaseTemp(tmp);
   } catch (e) {
     await removeQuietly(tmp);
     throw asWriteError(target, e);
@@ -186,6 +200,7 @@ export function writeFileAtomicSync(
   writeTempFileSync(tmp, data, options, target);
   try {
     renameSync(tmp, target);
+    releaseTemp(tmp);
   } catch (e) {
     removeQuietlySync(tmp);
     throw asWriteError(target, e);
@@ -208,6 +223,7 @@ export function writeTempFileSync(
   try {
     fd = openExclusiveSync(tmp, options.mode ?? 0o644, options.mkdirs);
   } catch (e) {
+    releaseTemp(tmp); // never created
     throw asWriteError(target, e);
   }
   try {
@@ -235,15 +251,22 @@ function openExclusiveSync(path: string, mode: number, mkdirs = false): number {
 
 /** Removes a temp file on an error path: the error being reported is the first one, not this. */
 export async function removeQuietly(path: string): Promise<void> {
-  await unlink(path).catch(() => {});
+  await unlink(path).then(
+    () => releaseTemp(path),
+    (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') releaseTemp(path);
+    },
+  );
 }
 
 /** {@link removeQuietly} with a synchronous call. */
 export function removeQuietlySync(path: string): void {
   try {
     unlinkSync(path);
-  } catch {
+    releaseTemp(path);
+  } catch (e) {
     // the error being reported is the first one
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') releaseTemp(path);
   }
 }
 
@@ -282,6 +305,7 @@ export async function writeDirAtomic(
       }
     } finally {
       await rm(tmp, { recursive: true, force: true });
+      releaseTemp(tmp);
     }
   } finally {
     if (!published && firstMade !== undefined) await removeEmptyParents(dirname(target), firstMade);

@@ -5,6 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { publishNoReplaceSync } from '../../src/go/cache/publish.js';
 import {
   FileWriteError,
+  removeOwnTempsSync,
+  removeQuietly,
+  tempPathFor,
+  tempsHeld,
   writeDirAtomic,
   writeFileAtomic,
   writeFileAtomicSync,
@@ -116,5 +120,33 @@ describe('writeDirAtomic', () => {
     expect(await writeDirAtomic(target, fill, { ifExists: 'keep' })).toBe(false);
     expect(await readdir(target)).toEqual(['theirs']);
     expect(await readdir(dir)).toEqual(['out']);
+  });
+});
+
+describe('temp paths held for an interrupt', () => {
+  it('lets go of each temp file once it is published or removed, so many writes cost no extra call', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'atomic-held-'));
+    const before = tempsHeld();
+    for (let i = 0; i < 20; i++) {
+      writeFileAtomicSync(join(dir, `s${i}`), 'x');
+      await writeFileAtomic(join(dir, `a${i}`), 'x');
+      await writeDirAtomic(join(dir, `d${i}`), async (tmp) => writeFile(join(tmp, 'f'), 'x'));
+      const tmp = tempPathFor(join(dir, `p${i}`));
+      await writeFile(tmp, 'x');
+      expect(publishNoReplaceSync(tmp, join(dir, `p${i}`))).toBe('published');
+      const gone = tempPathFor(join(dir, `r${i}`));
+      await writeFile(gone, 'x');
+      await removeQuietly(gone);
+    }
+    // A failed write removes its temp file and lets go of it too.
+    await mkdir(join(dir, 'taken'));
+    expect(() => writeFileAtomicSync(join(dir, 'taken'), 'x')).toThrow(FileWriteError);
+    expect(tempsHeld()).toBe(before);
+    // One still being written is held, and an interrupt removes it.
+    const open = tempPathFor(join(dir, 'open'));
+    await writeFile(open, 'partial');
+    expect(tempsHeld()).toBe(before + 1);
+    expect(removeOwnTempsSync()).toBe(1);
+    expect((await readdir(dir)).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // Publishing a finished temp file under its final name without ever replacing what is there.
 import { linkSync, renameSync, unlinkSync } from 'node:fs';
 import { link, rename, unlink } from 'node:fs/promises';
+import { releaseTemp } from '../../util/atomic.js';
 import { pathExists } from '../../util/read.js';
 
 /** Error codes meaning "this filesystem cannot hard-link"; then we fall back to rename. */
@@ -30,6 +31,7 @@ export async function publishNoReplace(tmp: string, target: string): Promise<'pu
     await unlink(tmp).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== 'ENOENT') throw e;
     });
+    releaseTemp(tmp);
   }
 }
 
@@ -70,4 +72,5 @@ function removeTempSync(tmp: string): void {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
+  releaseTemp(tmp);
 }

@@ -3,7 +3,7 @@ import { type Dirent, mkdirSync, readdirSync, readFileSync, writeFileSync } from
 import { lstat, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { MochiPkgError } from '../../errors.js';
-import { tempPathFor } from '../../util/atomic.js';
+import { releaseTemp, tempPathFor } from '../../util/atomic.js';
 import { mapInOrder } from '../../util/pool.js';
 import { compareFileSync, readRegularFileIfExists } from '../../util/read.js';
 import { openZip, readEntries } from '../../util/zip.js';
@@ -336,6 +336,7 @@ async function writeVendor(vendorDir: string, plan: VendorPlan): Promise<void> {
     if (exists) await rm(old, { recursive: true, force: true });
   } finally {
     await rm(tmp, { recursive: true, force: true });
+    releaseTemp(tmp);
   }
 }
 
