@@ -204,31 +204,21 @@ export function parseJsonPage(body: string, pageUrl: string, name: string): Proj
 /**
  * Parses a PEP 503 HTML project page: every `<a href>` is a file; the URL fragment
  * `#<hashname>=<hex>` carries the hash; `data-requires-python` (entity-decoded) and `data-yanked`
- * are read; `<base href>` and the `pypi:repository-version` meta tag (PEP 629) are honoured.
+ * are read; the first `<base href>` and the `pypi:repository-version` meta tag (PEP 629) are honoured.
  */
 export function parseHtmlPage(body: string, pageUrl: string, name: string): ProjectPage {
   const where = pageUrl;
-  let base = pageUrl;
+  // The first <base href> of the document, wherever it stands, applies to every link (as HTML
+  // says, and pip reads it); later ones are ignored.
+  let baseHref: string | undefined;
   let apiVersion = '1.0';
   const anchors: Record<string, string>[] = [];
   const parser = new Parser(
     {
       onopentag(tag, attrs) {
         if (tag === 'a' && attrs.href !== undefined) anchors.push(attrs);
-        else if (tag === 'base' && attrs.href !== undefined && anchors.length === 0) {
-          try {
-            base = new URL(attrs.href, pageUrl).href;
-          } catch {
-            throw new RegistryError(
-              'registry-bad-page',
-              `${where}: <base href> ${JSON.stringify(attrs.href)} is not a URL`,
-            );
-          }
-        } else if (
-          tag === 'meta' &&
-          attrs.name === 'pypi:repository-version' &&
-          attrs.content !== undefined
-        ) {
+        else if (tag === 'base' && attrs.href !== undefined) baseHref ??= attrs.href;
+        else if (tag === 'meta' && attrs.name === 'pypi:repository-version' && attrs.content !== undefined) {
           apiVersion = attrs.content;
         }
       },
@@ -237,6 +227,17 @@ export function parseHtmlPage(body: string, pageUrl: string, name: string): Proj
   );
   parser.write(body);
   parser.end();
+  let base = pageUrl;
+  if (baseHref !== undefined) {
+    try {
+      base = new URL(baseHref, pageUrl).href;
+    } catch {
+      throw new RegistryError(
+        'registry-bad-page',
+        `${where}: <base href> ${JSON.stringify(baseHref)} is not a URL`,
+      );
+    }
+  }
   const warnings: string[] = [];
   checkApiVersion(apiVersion, where, warnings);
   const files = anchors.map((a): DistributionFile => {
