@@ -67,7 +67,14 @@ export function checkApiVersion(version: string, where: string, warnings: string
   }
 }
 
-function resolveUrl(href: string, base: string, where: string): { url: string; fragment: string } {
+/**
+ * The hash a link's URL carries, found as pip 23 finds it: the first `<name>=<value>` of a
+ * supported hash name that follows a `#` or an `&` (`#sha256=…`, `#egg=x&sha256=…`), the value
+ * running to the next `&`. Hash names are matched case-insensitively (pip only reads lower case).
+ */
+const LINK_HASH = /[#&](sha512|sha384|sha256|sha224|sha1|md5)=([^&]*)/i;
+
+function resolveUrl(href: string, base: string, where: string): { url: string; linkHash?: [string, string] } {
   let u: URL;
   try {
     u = new URL(href, base);
@@ -77,9 +84,26 @@ function resolveUrl(href: string, base: string, where: string): { url: string; f
   if (u.protocol !== 'https:' && u.protocol !== 'http:' && u.protocol !== 'file:') {
     throw new RegistryError('registry-bad-url', `${where}: file URL ${u.href} is not http, https or file`);
   }
-  const fragment = u.hash.slice(1);
+  const m = LINK_HASH.exec(u.href);
   u.hash = '';
-  return { url: u.href, fragment };
+  return m ? { url: u.href, linkHash: [m[1]!, m[2]!] } : { url: u.href };
+}
+
+/**
+ * The hash of a link's URL ({@link LINK_HASH}) as a `[name, hex]` pair, checked by
+ * {@link checkedHash}; undefined when there is none, or when it is of a name never verified and
+ * not hex.
+ */
+function urlHash(
+  linkHash: [string, string] | undefined,
+  href: string,
+  where: string,
+): [string, string] | undefined {
+  if (linkHash === undefined) return undefined;
+  const [name, value] = linkHash;
+  const h = checkedHash(name, value, href, where);
+  if (h) return h;
+  return HEX.test(value) ? [name.toLowerCase(), value.toLowerCase()] : undefined;
 }
 
 /**
@@ -175,7 +199,11 @@ export function parseJsonPage(body: string, pageUrl: string, name: string): Proj
     if (!isObject(f) || typeof f.filename !== 'string' || typeof f.url !== 'string' || !isObject(f.hashes)) {
       throw new RegistryError('registry-bad-page', `${where}: files[${i}] lacks filename, url or hashes`);
     }
-    const { url } = resolveUrl(f.url, pageUrl, where);
+    const { url, linkHash } = resolveUrl(f.url, pageUrl, where);
+    // pip lets a hash in the URL stand over the same name in `hashes`.
+    const hashes = cleanHashes(f.hashes, { href: f.url, where });
+    const fromUrl = urlHash(linkHash, f.url, where);
+    if (fromUrl) hashes[fromUrl[0]] = fromUrl[1];
     const yankedRaw = f.yanked;
     const yanked = typeof yankedRaw === 'string' ? yankedRaw : yankedRaw === true ? '' : false;
     const rp = f['requires-python'];
@@ -186,7 +214,7 @@ export function parseJsonPage(body: string, pageUrl: string, name: string): Proj
     return {
       filename: f.filename,
       url,
-      hashes: cleanHashes(f.hashes, { href: f.url, where }),
+      hashes,
       ...(typeof rp === 'string' ? { requiresPython: rp } : {}),
       yanked,
       ...(typeof size === 'number' && Number.isSafeInteger(size) && size >= 0 ? { size } : {}),
@@ -202,8 +230,8 @@ export function parseJsonPage(body: string, pageUrl: string, name: string): Proj
 }
 
 /**
- * Parses a PEP 503 HTML project page: every `<a href>` is a file; the URL fragment
- * `#<hashname>=<hex>` carries the hash; `data-requires-python` (entity-decoded) and `data-yanked`
+ * Parses a PEP 503 HTML project page: every `<a href>` is a file; the URL carries the hash
+ * (`#<hashname>=<hex>`, see {@link LINK_HASH}); `data-requires-python` (entity-decoded) and `data-yanked`
  * are read; the first `<base href>` and the `pypi:repository-version` meta tag (PEP 629) are honoured.
  */
 export function parseHtmlPage(body: string, pageUrl: string, name: string): ProjectPage {
@@ -241,17 +269,10 @@ export function parseHtmlPage(body: string, pageUrl: string, name: string): Proj
   const warnings: string[] = [];
   checkApiVersion(apiVersion, where, warnings);
   const files = anchors.map((a): DistributionFile => {
-    const { url, fragment } = resolveUrl(a.href!, base, where);
+    const { url, linkHash } = resolveUrl(a.href!, base, where);
     const hashes: Record<string, string> = {};
-    const eq = fragment.indexOf('=');
-    if (eq > 0) {
-      const h = checkedHash(fragment.slice(0, eq), fragment.slice(eq + 1), a.href!, where);
-      if (h) hashes[h[0]] = h[1];
-      else {
-        const m = /^([a-z0-9_]+)=([0-9a-fA-F]+)$/i.exec(fragment);
-        if (m) hashes[m[1]!.toLowerCase()] = m[2]!.toLowerCase();
-      }
-    }
+    const h = urlHash(linkHash, a.href!, where);
+    if (h) hashes[h[0]] = h[1];
     const rp = a['data-requires-python'];
     const yanked = a['data-yanked'];
     const cm = htmlCoreMetadata(a['data-core-metadata'] ?? a['data-dist-info-metadata']);

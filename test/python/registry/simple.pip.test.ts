@@ -46,6 +46,12 @@ const CASES: readonly Case[] = [
      <a href="../../files/demo-4.0-py3-none-any.whl">r</a>`,
   ),
   html(
+    'a hash after other fragment parts, and only the first hash of a URL',
+    `<a href="demo-1.0-py3-none-any.whl#egg=demo&sha256=${A}">x</a>
+     <a href="demo-1.1-py3-none-any.whl#md5=abcdef&sha256=${A}">y</a>
+     <a href="demo-1.2-py3-none-any.whl#sha256=${A}&subdirectory=x">z</a>`,
+  ),
+  html(
     'a <base href> after the links still applies to them',
     `<a href="demo-1.0-py3-none-any.whl#sha256=${A}">x</a><base href="https://files.example/a/">`,
   ),
@@ -87,6 +93,18 @@ const CASES: readonly Case[] = [
       hashes: { sha256: A },
       'core-metadata': true,
       'dist-info-metadata': { sha256: B },
+    },
+  ]),
+  json('a hash in a PEP 691 URL stands over the hashes object', [
+    {
+      filename: 'demo-1.0-py3-none-any.whl',
+      url: `demo-1.0-py3-none-any.whl#sha256=${B}`,
+      hashes: { sha256: A },
+    },
+    {
+      filename: 'demo-1.1-py3-none-any.whl',
+      url: `demo-1.1-py3-none-any.whl#md5=abcdef`,
+      hashes: { sha256: A },
     },
   ]),
 ];
