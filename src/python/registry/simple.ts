@@ -177,6 +177,22 @@ function isObject(x: unknown): x is Record<string, unknown> {
 }
 
 /**
+ * A PEP 691 `yanked` value, read as pip 23 reads it: a non-empty string is the reason, another
+ * value that Python holds true (`true`, a number other than 0, a non-empty list or object) yanks
+ * without a reason, and a false one (`false`, `""`, `0`, `null`, empty list or object) does not
+ * yank — PEP 691 allows only a boolean or a non-empty string.
+ */
+function jsonYanked(value: unknown): false | string {
+  if (typeof value === 'string') return value === '' ? false : value;
+  const truthy =
+    value === true ||
+    (typeof value === 'number' && value !== 0) ||
+    (Array.isArray(value) && value.length > 0) ||
+    (isObject(value) && Object.keys(value).length > 0);
+  return truthy ? '' : false;
+}
+
+/**
  * Parses a PEP 691 JSON project page. Relative file URLs resolve against `pageUrl`; unknown keys
  * are ignored; files whose required keys are missing or mistyped make the page malformed.
  */
@@ -204,8 +220,7 @@ export function parseJsonPage(body: string, pageUrl: string, name: string): Proj
     const hashes = cleanHashes(f.hashes, { href: f.url, where });
     const fromUrl = urlHash(linkHash, f.url, where);
     if (fromUrl) hashes[fromUrl[0]] = fromUrl[1];
-    const yankedRaw = f.yanked;
-    const yanked = typeof yankedRaw === 'string' ? yankedRaw : yankedRaw === true ? '' : false;
+    const yanked = jsonYanked(f.yanked);
     const rp = f['requires-python'];
     const size = f.size;
     // PEP 714 renamed `dist-info-metadata` to `core-metadata`; both are read, the new name first.

@@ -95,6 +95,16 @@ const CASES: readonly Case[] = [
       'dist-info-metadata': { sha256: B },
     },
   ]),
+  json('PEP 691 yanked values: an empty reason does not yank, other true values do', [
+    { filename: 'demo-1.0-py3-none-any.whl', url: 'demo-1.0-py3-none-any.whl', hashes: {}, yanked: '' },
+    { filename: 'demo-1.1-py3-none-any.whl', url: 'demo-1.1-py3-none-any.whl', hashes: {}, yanked: false },
+    { filename: 'demo-1.2-py3-none-any.whl', url: 'demo-1.2-py3-none-any.whl', hashes: {}, yanked: null },
+    { filename: 'demo-1.3-py3-none-any.whl', url: 'demo-1.3-py3-none-any.whl', hashes: {}, yanked: 1 },
+    { filename: 'demo-1.4-py3-none-any.whl', url: 'demo-1.4-py3-none-any.whl', hashes: {}, yanked: 0 },
+    { filename: 'demo-1.5-py3-none-any.whl', url: 'demo-1.5-py3-none-any.whl', hashes: {}, yanked: ['x'] },
+    { filename: 'demo-1.6-py3-none-any.whl', url: 'demo-1.6-py3-none-any.whl', hashes: {}, yanked: {} },
+    { filename: 'demo-1.7-py3-none-any.whl', url: 'demo-1.7-py3-none-any.whl', hashes: {}, yanked: 'gone' },
+  ]),
   json('a hash in a PEP 691 URL stands over the hashes object', [
     {
       filename: 'demo-1.0-py3-none-any.whl',
