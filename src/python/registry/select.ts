@@ -4,6 +4,7 @@ import {
   bestVersion,
   compareVersions,
   contains,
+  filterVersions,
   parseSpecifierSet,
   type SpecifierSet,
   tryParseSpecifierSet,
@@ -28,16 +29,22 @@ export interface Selection {
   readonly wheel: DistributionFile | undefined;
 }
 
-/** True when the set pins one exact version (`==1.2.3` or `===1.2.3`): yanked files become eligible (PEP 592). */
+/**
+ * True when some clause of the set pins an exact version (`==1.2.3` without a wildcard, or
+ * `===1.2.3`), as pip 23 decides it: then a version whose every file is yanked may still be
+ * chosen (PEP 592).
+ */
 export function isExactPin(set: SpecifierSet): boolean {
-  if (set.specifiers.length !== 1) return false;
-  const s = set.specifiers[0]!;
-  return s.operator === '===' || (s.operator === '==' && !s.version.endsWith('.*'));
+  return set.specifiers.some(
+    (s) => s.operator === '===' || (s.operator === '==' && !s.version.endsWith('.*')),
+  );
 }
 
 interface Candidate {
   readonly version: string;
   readonly file: DistributionFile;
+  /** Position on the page: pip prefers the later of two files it otherwise ranks equal. */
+  readonly index: number;
   /** Tag rank for wheels; undefined for sdists. */
   readonly rank: number | undefined;
   readonly build: readonly [number, string] | undefined;
@@ -45,11 +52,13 @@ interface Candidate {
 
 /**
  * Picks the version pip would install for `specifier` from `page` and the best wheel of it:
- * files must belong to the project, have a PEP 440 version, not be yanked (unless the specifier
- * pins exactly), and admit the target Python through `Requires-Python` (an invalid one is ignored,
- * as pip does). Versions count when they have a compatible wheel or an sdist; the highest that
- * satisfies the specifier wins (PEP 440 pre-release rules). Its wheel is the one whose best tag
- * ranks first, then the highest build tag, then the file name.
+ * files must belong to the project, have a PEP 440 version and admit the target Python through
+ * `Requires-Python` (an invalid one is ignored, as pip does). Versions count when they have a
+ * compatible wheel or an sdist, and satisfy the specifier (PEP 440 pre-release rules, over every
+ * such file, yanked or not). Yanked files are then left out, unless every file that satisfies is
+ * yanked and the specifier pins an exact version ({@link isExactPin}), as pip 23 does (PEP 592).
+ * The highest version wins; its wheel is the one whose best tag ranks first, then the highest
+ * build tag, then the one later on the page.
  *
  * @throws {RegistryError} `registry-no-version`, listing the versions that exist and why others were left out.
  */
@@ -65,11 +74,10 @@ export function selectRelease(
   const pythonVersion = `${target.python[0]}.${target.python[1]}`;
   const project = normalizeName(page.name);
   const seen = new Set<string>();
-  let yankedOut = 0;
   let pythonOut = 0;
   let platformOut = 0;
   const candidates: Candidate[] = [];
-  for (const file of page.files) {
+  for (const [index, file] of page.files.entries()) {
     const wheel = parseWheelName(file.filename);
     const version = wheel
       ? wheel.name === project
@@ -78,10 +86,6 @@ export function selectRelease(
       : sdistVersion(file.filename, project);
     if (version === undefined) continue;
     seen.add(version);
-    if (file.yanked !== false && !pinned) {
-      yankedOut++;
-      continue;
-    }
     if (file.requiresPython !== undefined) {
       const rp = tryParseSpecifierSet(file.requiresPython);
       if (rp !== undefined && !contains(rp, pythonVersion)) {
@@ -94,11 +98,22 @@ export function selectRelease(
       platformOut++;
       continue;
     }
-    candidates.push({ version, file, rank, build: wheel?.build });
+    candidates.push({ version, file, index, rank, build: wheel?.build });
   }
+  const satisfying = new Set(
+    filterVersions(
+      set,
+      candidates.map((c) => c.version),
+    ),
+  );
+  const applicable = candidates.filter((c) => satisfying.has(c.version));
+  const yankedAllowed = pinned && applicable.every((c) => c.file.yanked !== false);
+  const usable = applicable.filter((c) => yankedAllowed || c.file.yanked === false);
+  const yankedOut = yankedAllowed ? 0 : candidates.filter((c) => c.file.yanked !== false).length;
   const best = bestVersion(
-    set,
-    candidates.map((c) => c.version),
+    '',
+    usable.map((c) => c.version),
+    { prereleases: true },
   );
   if (best === undefined) {
     const exist = [...seen]
@@ -122,13 +137,10 @@ export function selectRelease(
     );
   }
   const bestParsed = tryParseVersion(best)!;
-  const same = candidates.filter((c) => compareVersions(tryParseVersion(c.version)!, bestParsed) === 0);
+  const same = usable.filter((c) => compareVersions(tryParseVersion(c.version)!, bestParsed) === 0);
   const wheels = same.filter((c) => c.rank !== undefined);
   wheels.sort(
-    (a, b) =>
-      a.rank! - b.rank! ||
-      (b.build?.[0] ?? -1) - (a.build?.[0] ?? -1) ||
-      (a.file.filename < b.file.filename ? -1 : a.file.filename > b.file.filename ? 1 : 0),
+    (a, b) => a.rank! - b.rank! || (b.build?.[0] ?? -1) - (a.build?.[0] ?? -1) || b.index - a.index,
   );
   return { version: same[0]!.version, wheel: wheels[0]?.file };
 }

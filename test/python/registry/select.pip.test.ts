@@ -1,0 +1,116 @@
+// Differential: the release and wheel an import takes from a project page, against pip 23's choice
+// (`pip install --dry-run --report`) on the same generated index: yanked files, exact pins, tags.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { closureTarget } from '../../../src/python/registry/closure.js';
+import { parseHtmlPage, selectRelease } from '../../../src/python/registry/index.js';
+import { describeWithOracle, pythonOracle } from '../../support/oracles.js';
+import { type PipOutcome, pipDryRunMany } from '../../support/pip.js';
+import { type GenDist, genRelease, LINUX_TAGS, serveIndex, writeUniverse } from '../../support/pyindex.js';
+
+/** pip runs for CPython 3.11 on manylinux2014 x86-64; so does this target. */
+const TARGET = closureTarget([3, 11], 'linux').wheel;
+const NATIVE = LINUX_TAGS[1]!;
+
+interface Case {
+  readonly name: string;
+  readonly dist: GenDist;
+  readonly specifier: string;
+}
+
+const CASES: readonly Case[] = [
+  {
+    name: 'an exact pin skips a yanked file while another file of the version is not yanked',
+    dist: {
+      name: 'pinmixed',
+      releases: [genRelease('1.0', { tags: [NATIVE], yanked: true }), genRelease('1.0.0'), genRelease('2.0')],
+    },
+    specifier: '==1.0',
+  },
+  {
+    name: 'a pin among other clauses still admits a version whose every file is yanked',
+    dist: { name: 'pinclauses', releases: [genRelease('1.0', { yanked: true }), genRelease('2.0')] },
+    specifier: '>=0.5,==1.0',
+  },
+  {
+    name: 'a yanked final release keeps pre-releases out, and nothing is chosen',
+    dist: { name: 'yankedfinal', releases: [genRelease('1.0', { yanked: true }), genRelease('2.0b1')] },
+    specifier: '',
+  },
+  {
+    name: 'an exact pin of a version whose every file is yanked takes it',
+    dist: { name: 'pinyanked', releases: [genRelease('1.0'), genRelease('2.0', { yanked: true })] },
+    specifier: '==2.0',
+  },
+  {
+    name: 'a range skips the yanked newest version',
+    dist: { name: 'rangeyanked', releases: [genRelease('1.0'), genRelease('2.0', { yanked: true })] },
+    specifier: '>=1',
+  },
+  {
+    name: 'a wildcard pin is no exact pin',
+    dist: { name: 'wildyanked', releases: [genRelease('1.0', { yanked: true })] },
+    specifier: '==1.*',
+  },
+  {
+    name: 'the best-ranked tag wins within the version',
+    dist: { name: 'tagged', releases: [genRelease('1.0', { tags: LINUX_TAGS })] },
+    specifier: '',
+  },
+];
+
+/** What we choose: `[version, wheel file]`, or undefined when no version matches. */
+function ours(page: string, c: Case): [string, string] | undefined {
+  try {
+    const sel = selectRelease(
+      parseHtmlPage(page, 'http://127.0.0.1/simple/x/', c.dist.name),
+      c.specifier,
+      TARGET,
+    );
+    return [sel.version, sel.wheel?.filename ?? ''];
+  } catch (e) {
+    if ((e as { code?: string }).code === 'registry-no-version') return undefined;
+    throw e;
+  }
+}
+
+describeWithOracle(pythonOracle(), 'choosing a release against pip 23', () => {
+  let work: string;
+  let server: Awaited<ReturnType<typeof serveIndex>>;
+  let pip: PipOutcome[];
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'mochi-select-pip-'));
+    await writeUniverse(join(work, 'index'), {
+      id: 'select',
+      dists: CASES.map((c) => c.dist),
+      roots: [],
+      conflictFree: false,
+    });
+    server = await serveIndex(join(work, 'index'), { json: false });
+    pip = await pipDryRunMany(
+      CASES.map((c, i) => ({
+        indexes: [server.url],
+        roots: [`${c.dist.name}${c.specifier}`],
+        tag: `select-${i}`,
+        platform: 'linux' as const,
+      })),
+      work,
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.close();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it.each(CASES.map((c, i) => [c.name, i] as const))('%s', async (_, i) => {
+    const c = CASES[i]!;
+    const page = await readFile(join(work, 'index', 'simple', c.dist.name, 'index.html'), 'utf8');
+    const theirs = pip[i]!;
+    const pick = theirs.ok ? theirs.picks.get(c.dist.name) : undefined;
+    expect(ours(page, c)).toEqual(pick);
+  });
+});
