@@ -59,6 +59,16 @@ const CASES: readonly Case[] = [
     dist: { name: 'tagged', releases: [genRelease('1.0', { tags: LINUX_TAGS })] },
     specifier: '',
   },
+  {
+    name: 'of two wheels that rank the same, the later on the page wins',
+    dist: { name: 'tiedone', releases: [genRelease('1.0', { tags: ['py2.py3-none-any', 'py3-none-any'] })] },
+    specifier: '',
+  },
+  {
+    name: 'of two wheels that rank the same, the later on the page wins (other order)',
+    dist: { name: 'tiedtwo', releases: [genRelease('1.0', { tags: ['py3-none-any', 'py2.py3-none-any'] })] },
+    specifier: '',
+  },
 ];
 
 /** What we choose: `[version, wheel file]`, or undefined when no version matches. */
