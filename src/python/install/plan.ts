@@ -306,7 +306,7 @@ function decode(label: string, member: string, body: Uint8Array): string {
 /**
  * The installed tree of a wheel. Checks, in order: member names (safe, unique, regular files
  * only — symlinks and special files are refused), exactly one `.dist-info` of the wheel's
- * project, `WHEEL` version 1.x, every member against its RECORD row (sha256/384/512 and size;
+ * project, `WHEEL` version 1.x or lower (as pip 23), every member against its RECORD row (sha256/384/512 and size;
  * a member without a row or a row without a member is refused), `.data` keys. Then maps members
  * to their places, replaces `#!python` in `.data/scripts`, generates entry-point scripts and
  * writes INSTALLER, `direct_url.json` (when given) and RECORD.
@@ -364,8 +364,11 @@ export function planWheelInstall(
   };
   const wheelMeta = headers(decode(label, `${distInfo}/WHEEL`, need('WHEEL').body));
   const wheelVersion = wheelMeta.get('wheel-version');
-  if (wheelVersion === undefined || !/^1(\.\d+)?$/.test(wheelVersion)) {
-    bad(`${distInfo}/WHEEL has Wheel-Version ${JSON.stringify(wheelVersion ?? '')}; only 1.x is supported`);
+  const major = wheelVersion === undefined ? undefined : wheelMajor(wheelVersion);
+  if (major === undefined || major > 1) {
+    bad(
+      `${distInfo}/WHEEL has Wheel-Version ${JSON.stringify(wheelVersion ?? '')}; only major version 1 or lower is supported`,
+    );
   }
   const metadata = headers(decode(label, `${distInfo}/METADATA`, need('METADATA').body));
   const name = metadata.get('name');
@@ -474,6 +477,17 @@ export function planWheelInstall(
   const sorted = [...out.values()].sort((a, b) => cmp(a.path, b.path));
   const topLevel = [...new Set(sorted.map((f) => f.path.split('/')[0] as string))].sort(cmp);
   return { name, version, distInfo, files: sorted, topLevel };
+}
+
+/**
+ * The major number of a `Wheel-Version` as pip 23 reads it (dot-separated integers, each as Python's
+ * `int` takes it: a sign, digits, `_` between digits), or undefined when it is not one. pip installs
+ * any major up to 1 (`0.9`, `1.0.1` included) and refuses a greater one.
+ */
+function wheelMajor(version: string): number | undefined {
+  const parts = version.trim().split('.');
+  if (!parts.every((p) => /^\s*[+-]?\d+(?:_\d+)*\s*$/.test(p))) return undefined;
+  return Number(parts[0]!.replace(/_/g, ''));
 }
 
 /** pip's fix_script: a first line starting `#!python` becomes `#!<interpreter>\n`. */

@@ -15,12 +15,23 @@ export function recordHashOf(data: Buffer): string {
   return `sha256=${createHash('sha256').update(data).digest('base64url')}`;
 }
 
+function wheelVersionLine(line: string | undefined): string {
+  if (line === undefined) return 'Wheel-Version: 1.0\n';
+  return line === '' ? '' : `${line}\n`;
+}
+
 /** `files` plus METADATA, WHEEL and a truthful RECORD (unless `record` is given) under `<name>-<version>.dist-info`. */
 export function wheelFiles(
   name: string,
   version: string,
   files: readonly TestFile[],
-  options: { record?: string; rootIsPurelib?: boolean; extraMeta?: readonly TestFile[] } = {},
+  options: {
+    record?: string;
+    rootIsPurelib?: boolean;
+    extraMeta?: readonly TestFile[];
+    /** The WHEEL file's `Wheel-Version` line (default `Wheel-Version: 1.0`; empty: no such line). */
+    wheelVersionLine?: string;
+  } = {},
 ): TestFile[] {
   const info = `${name}-${version}.dist-info`;
   const all: TestFile[] = [
@@ -28,7 +39,7 @@ export function wheelFiles(
     { name: `${info}/METADATA`, data: `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\n` },
     {
       name: `${info}/WHEEL`,
-      data: `Wheel-Version: 1.0\nGenerator: mochi-test\nRoot-Is-Purelib: ${options.rootIsPurelib === false ? 'false' : 'true'}\nTag: py3-none-any\n`,
+      data: `${wheelVersionLine(options.wheelVersionLine)}Generator: mochi-test\nRoot-Is-Purelib: ${options.rootIsPurelib === false ? 'false' : 'true'}\nTag: py3-none-any\n`,
     },
     ...(options.extraMeta ?? []),
   ];
