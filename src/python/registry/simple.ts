@@ -259,7 +259,8 @@ export function parseHtmlPage(body: string, pageUrl: string, name: string): Proj
   const parser = new Parser(
     {
       onopentag(tag, attrs) {
-        if (tag === 'a' && attrs.href !== undefined) anchors.push(attrs);
+        // An anchor without an href, or with an empty one, names no file (pip skips both).
+        if (tag === 'a' && attrs.href !== undefined && attrs.href !== '') anchors.push(attrs);
         else if (tag === 'base' && attrs.href !== undefined) baseHref ??= attrs.href;
         else if (tag === 'meta' && attrs.name === 'pypi:repository-version' && attrs.content !== undefined) {
           apiVersion = attrs.content;

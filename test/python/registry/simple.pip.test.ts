@@ -52,6 +52,10 @@ const CASES: readonly Case[] = [
      <a href="demo-1.2-py3-none-any.whl#sha256=${A}&subdirectory=x">z</a>`,
   ),
   html(
+    'anchors without an href or with an empty one',
+    `<a name="top">t</a><a href="">e</a><a href="demo-1.0-py3-none-any.whl">x</a>`,
+  ),
+  html(
     'a <base href> after the links still applies to them',
     `<a href="demo-1.0-py3-none-any.whl#sha256=${A}">x</a><base href="https://files.example/a/">`,
   ),
