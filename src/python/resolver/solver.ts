@@ -229,8 +229,11 @@ class Solver {
       if (contains(spec, v, { prereleases: true })) set |= bit(i);
     });
     if (spec.prereleases) this.allowPre.add(pkg.name);
-    const only = spec.specifiers.length === 1 ? spec.specifiers[0]! : undefined;
-    if (only && (only.operator === '===' || (only.operator === '==' && !only.version.endsWith('.*')))) {
+    // pip 23's is_pinned: some clause names one exact version (`==` without a wildcard, or `===`).
+    const pinned = spec.specifiers.some(
+      (s) => s.operator === '===' || (s.operator === '==' && !s.version.endsWith('.*')),
+    );
+    if (pinned) {
       const pins = this.pinned.get(pkg.name) ?? new Set<string>();
       this.pinned.set(pkg.name, pins);
       pkg.versions.forEach((v, i) => {

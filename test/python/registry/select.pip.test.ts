@@ -151,10 +151,9 @@ describeWithOracle(pythonOracle(), 'choosing a release against pip 23', () => {
     expect(ours(page, c)).toEqual(pick);
   });
 
-  // The closure's resolver leaves out two of the cases, where it still differs from pip: a pin
-  // among other clauses (it honours a pin only when it is the one clause) and a yanked final
+  // The closure's resolver leaves out one case, where it still differs from pip: a yanked final
   // release beside a pre-release (it drops yanked versions before it applies the pre-release rule).
-  const RESOLVER_DIFFERS = new Set(['pinclauses', 'yankedfinal']);
+  const RESOLVER_DIFFERS = new Set(['yankedfinal']);
   const LOCK_CASES = CASES.flatMap((c, i) =>
     RESOLVER_DIFFERS.has(c.dist.name) ? [] : [[c.name, i] as const],
   );
