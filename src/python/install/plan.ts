@@ -58,7 +58,6 @@ export const MAX_MEMBERS = 100_000;
 
 const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
-const S_IFDIR = 0o040000;
 const S_IFLNK = 0o120000;
 
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
@@ -330,10 +329,9 @@ export function planWheelInstall(
     const why = unsafeMemberName(m.name, m.nameIsUtf8 ?? true);
     if (why !== undefined) bad(`member ${JSON.stringify(m.name)} ${why}`);
     const type = m.mode & S_IFMT;
-    if (m.name.endsWith('/')) {
-      if (type !== 0 && type !== S_IFDIR) bad(`member ${JSON.stringify(m.name)} is not a directory`);
-      continue;
-    }
+    // A name ending in `/` is a directory entry whatever mode its archiver wrote (zip tools write
+    // regular-file modes on them too): pip skips it, and so does the plan, which creates nothing for it.
+    if (m.name.endsWith('/')) continue;
     if (type === S_IFLNK)
       bad(`member ${JSON.stringify(m.name)} is a symbolic link`, 'wheels carry regular files only');
     if (type !== 0 && type !== S_IFREG) bad(`member ${JSON.stringify(m.name)} is not a regular file`);

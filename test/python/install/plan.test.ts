@@ -183,6 +183,23 @@ describe('planWheelInstall refuses hostile wheels', () => {
     );
   });
 
+  it('skips directory entries whatever mode the archiver wrote on them, as pip does', () => {
+    const files = wheelFiles('demo', '1.0', [ok('demo/__init__.py', 'X = 1\n')]);
+    const dirs = [
+      { name: 'demo/', data: '', mode: 0o040755 },
+      { name: 'demo-1.0.data/', data: '', mode: 0o100644 },
+      { name: 'demo-1.0.data/purelib/', data: '', mode: 0 },
+    ];
+    const plan = planWheelInstall('demo-1.0-py3-none-any.whl', members([...dirs, ...files]), OPTS);
+    expect(plan.files.map((f) => f.path)).toEqual([
+      'demo-1.0.dist-info/INSTALLER',
+      'demo-1.0.dist-info/METADATA',
+      'demo-1.0.dist-info/RECORD',
+      'demo-1.0.dist-info/WHEEL',
+      'demo/__init__.py',
+    ]);
+  });
+
   it('duplicate members and two members landing on one path', () => {
     refuse(
       wheelFiles('evil', '1.0', [ok('evil/a.py'), ok('evil/a.py')]),
