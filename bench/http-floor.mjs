@@ -4,12 +4,24 @@
 // next to the reference as what the runtime alone costs on the machine.
 // With a store directory, each body is also written there under its path the way a cache must hold it
 // (a temp file beside it, then a rename; each folder made once): the floor of a tool that keeps them.
-// Usage: node bench/http-floor.mjs <base URL> <paths.json> <jobs> [store dir]   (a path may also be a whole http:// URL)
+// The least a tool that uses what it stores must add: `--import=<module>` loads that module first (the
+// code such a tool runs; repeatable) and `--hash-zips` takes the SHA-256 of every `.zip` body once (less
+// than checking it: an h1: hash reads the unzipped files, which are at least as large).
+// Usage: node bench/http-floor.mjs <base URL> <paths.json> <jobs> [store dir] [--hash-zips] [--import=<module>]...
+//   (a path may also be a whole http:// URL)
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Agent, get } from 'node:http';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-const [base, listFile, jobsArg, store] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const [base, listFile, jobsArg, store] = args.filter((a) => !a.startsWith('--'));
+const hashZips = args.includes('--hash-zips');
+for (const a of args) {
+  if (a.startsWith('--import=')) await import(pathToFileURL(resolve(a.slice('--import='.length))).href);
+}
+
 /** @type {string[]} */
 const paths = JSON.parse(readFileSync(listFile, 'utf8'));
 const jobs = Number(jobsArg ?? 32);
@@ -36,9 +48,12 @@ const one = (path) =>
       const chunks = [];
       res.on('data', (d) => {
         bytes += d.length;
-        if (store) chunks.push(d);
+        if (store || hashZips) chunks.push(d);
       });
       res.on('end', () => {
+        if (hashZips && path.endsWith('.zip')) {
+          createHash('sha256').update(Buffer.concat(chunks)).digest();
+        }
         if (store) keep(path, Buffer.concat(chunks));
         resolve();
       });
