@@ -122,7 +122,10 @@ describeWithOracle(goOracle(), 'dirhash and modzip against x/mod on real Go sour
       valid: want.valid,
       invalid: want.invalid.map((f: { path: string }) => f.path),
     });
-    expect(want.invalid.map((f: { reason: string }) => f.reason.endsWith(': invalid UTF-8'))).toEqual([true, true]);
+    expect(want.invalid.map((f: { reason: string }) => f.reason.endsWith(': invalid UTF-8'))).toEqual([
+      true,
+      true,
+    ]);
     expect(got.invalid.map((f) => f.reason.endsWith(': invalid UTF-8'))).toEqual([true, true]);
   });
 
