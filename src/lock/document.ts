@@ -1,5 +1,5 @@
 // The mochi.lock document shared by every table kind: bytes to TOML, schema-version, top-level keys, error locations.
-import { parse as parseTomlText, TomlError } from 'smol-toml';
+import { parseToml, TomlError } from '../util/toml.js';
 import { LockfileError, type LockfileLocation, MAX_LOCK_BYTES } from './errors.js';
 import { SCHEMA_VERSION } from './model.js';
 
@@ -172,7 +172,7 @@ export function readLockDocument(src: string | Uint8Array, options: DocumentOpti
 
   let doc: Record<string, unknown>;
   try {
-    doc = parseTomlText(text, { integersAsBigInt: true, maxDepth: 32, unsafeKeyBehaviour: 'throw' });
+    doc = parseToml(text, { integersAsBigInt: true, maxDepth: 32 });
   } catch (e) {
     if (!(e instanceof TomlError)) throw e;
     const first = e.message.split('\n')[0] ?? e.message;

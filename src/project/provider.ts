@@ -1,7 +1,6 @@
 // Stub sources for Python imports: built-in path and git sources, and pluggable providers for registry/index specs.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse as parseToml, TomlError } from 'smol-toml';
 import { isMochiPkgError } from '../errors.js';
 import type { StubFiles } from '../python/build/types.js';
 import type { ImportSpec } from '../python/importspec/index.js';
@@ -10,6 +9,7 @@ import { contains, tryParseVersion } from '../python/pep440/index.js';
 import { readStubFile } from '../python/stubs/load.js';
 import { resolveProjectPath } from '../util/project-path.js';
 import { isAbsent, readRegularFileIfExists } from '../util/read.js';
+import { parseToml, TomlError } from '../util/toml.js';
 import { fetchGitStubTree } from './git.js';
 import { readStubTree, StubSourceError, type StubTreeLimits, selectStubPackage } from './stubs.js';
 

@@ -2,7 +2,6 @@
 // flag > environment > project file > default, each value with where it came from. Pure: the file's
 // text, the flags, the environment and the defaults come in; nothing is read here.
 import { isAbsolute, resolve } from 'node:path';
-import { parse as parseToml, TomlError } from 'smol-toml';
 import { MochiPkgError } from '../errors.js';
 import { ProxyConfigError } from '../go/proxy/errors.js';
 import { parseGoProxy } from '../go/proxy/goproxy.js';
@@ -10,6 +9,7 @@ import { parseGosumdb } from '../go/sumdb/policy.js';
 import { isValidName, normalizeName } from '../python/importspec/parse.js';
 import { tryParseTargetName } from '../python/lockfile/target.js';
 import { nearestWord } from '../util/nearest.js';
+import { parseToml, TomlError } from '../util/toml.js';
 import { goProxyList } from './goProxyList.js';
 
 /** The settings file at a project's root. */

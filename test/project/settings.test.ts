@@ -44,6 +44,34 @@ describe('mochi.toml parsing', () => {
     expect(parse('go.proxy = "off"\n').values.get('go.proxy')?.value).toBe('off');
   });
 
+  it.each([
+    [
+      '[python]\nindex = [{ name = "i",\n  url = "u" }]\n',
+      'mochi.toml:2:',
+      'a line break inside an inline table',
+    ],
+    [
+      '[python]\nindex = [{ name = "i", url = "u", }]\n',
+      'mochi.toml:2:',
+      'a trailing comma in an inline table',
+    ],
+    ['[python]\nindex-url = "https://\\x65xample"\n', 'mochi.toml:2:', 'invalid escape sequence "\\\\x"'],
+    ['[go]\nproxy = "\\e"\n', 'mochi.toml:2:', 'invalid escape sequence "\\\\e"'],
+    ['[go]\ncache-dir = 2023-02-29\n', 'mochi.toml:2:', 'the date 2023-02-29 does not exist'],
+    ['[go]\ncache-dir = 07:32\n', 'mochi.toml:2:', 'a time without seconds'],
+  ])('refuses TOML that tomllib refuses as not valid TOML, at its line: %j', (text, where, problem) => {
+    const e = failure(text);
+    expect(e.message).toContain(where);
+    expect(e.message).toContain(`not valid TOML: ${problem}`);
+  });
+
+  it('reads an inline table whose array spans lines, as tomllib does', () => {
+    const f = parse(
+      '[python]\nsources = { x = { index = "i" } }\nindex = [{ name = "i", url = "u" },\n  { name = "j", url = "v" }]\n',
+    );
+    expect(f.indexes?.map((i) => i.name)).toEqual(['i', 'j']);
+  });
+
   it('accepts dotted keys at the top level and an empty file', () => {
     expect(parse('python.index-url = "x"\n').values.get('python.index-url')).toEqual({ value: 'x', line: 1 });
     expect(parse('').values.size).toBe(0);

@@ -123,6 +123,10 @@ describe('typeshedProvider over pyright’s bundled typeshed', () => {
     expect(metadataVersion('version = "2.32.*"\nupstream = "x"')).toBe('2.32');
     expect(metadataVersion('version = 3')).toBeUndefined();
     expect(metadataVersion('not toml =')).toBeUndefined();
+    // TOML 1.1 and dates that do not exist: tomllib refuses the file, so there is no version.
+    expect(metadataVersion('version = "1.0"\nrequires = { a = 1, }')).toBeUndefined();
+    expect(metadataVersion('version = "1.0"\nupstream = "\\x41"')).toBeUndefined();
+    expect(metadataVersion('version = "1.0"\nreleased = 2023-02-29')).toBeUndefined();
   });
 });
 

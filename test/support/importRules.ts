@@ -63,6 +63,7 @@ export const PURE: readonly string[] = [
   'src/python/install/plan.ts',
   'src/python/install/errors.ts',
   'src/project/settings.ts',
+  'src/util/toml.ts',
 ];
 
 /**

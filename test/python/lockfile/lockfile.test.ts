@@ -403,6 +403,22 @@ describe('parseToml', () => {
     expect(catchError(() => parseToml(new Uint8Array([0x73, 0xff, 0xfe]))).code).toBe('lockfile-syntax');
   });
 
+  it.each([
+    ['name = "\\x41"', 'invalid escape sequence "\\\\x"'],
+    ['name = "\\e"', 'invalid escape sequence "\\\\e"'],
+    ['capabilities = [{ a = 1, }]', 'a trailing comma in an inline table'],
+    ['capabilities = [{ a = 1 # c\n}]', 'a comment inside an inline table'],
+    ['version = 1900-02-29', 'the date 1900-02-29 does not exist'],
+    ['version = 0000-01-01', 'the date 0000-01-01 does not exist'],
+    ['version = 1979-05-27T07:32Z', 'a time without seconds'],
+  ])('refuses TOML that tomllib refuses as a syntax error at its line: %s', (body, problem) => {
+    const e = catchError(() => parseToml(`schema-version = 1\n\n[[python-package]]\n${body}\n`));
+    expect(e.code).toBe('lockfile-syntax');
+    expect(e.line).toBe(4);
+    expect(e.message).toMatch(/^mochi\.lock \(line 4:\d+\): not valid TOML: /);
+    expect(e.message).toContain(problem);
+  });
+
   it('refuses documents above the size cap', () => {
     expect(catchError(() => parseToml(' '.repeat(33 * 1024 * 1024))).code).toBe('lockfile-too-large');
   });
