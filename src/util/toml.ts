@@ -15,6 +15,7 @@ export interface TomlOptions {
  * Parses a TOML 1.0 document. smol-toml (1.9) also reads TOML 1.1 and is lenient in places where
  * tomllib, the reference, refuses; this refuses what tomllib refuses and reads values as it does:
  *
+ * - `\r\n` is read as `\n` everywhere, inside multi-line strings too;
  * - TOML 1.1 syntax: line breaks, comments and a trailing comma inside an inline table, the
  *   `\e` and `\xHH` escapes, times without seconds;
  * - dates that do not exist (`2023-02-30`, `1900-02-29`, year 0).
@@ -22,7 +23,8 @@ export interface TomlOptions {
  * Every problem is a smol-toml {@link TomlError} with line and column.
  */
 export function parseToml(text: string, options: TomlOptions = {}): Record<string, unknown> {
-  const src = text;
+  // tomllib reads `\r\n` as `\n` before anything else, so a multi-line string holds `\n`.
+  const src = text.includes('\r\n') ? text.replaceAll('\r\n', '\n') : text;
   const doc = parse(src, {
     integersAsBigInt: options.integersAsBigInt ?? false,
     maxDepth: options.maxDepth ?? 1000,
