@@ -56,7 +56,8 @@ export async function readSettingsFile(dir: string): Promise<SettingsFile | unde
   if (bytes === undefined) return undefined;
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // The BOM stays: parseSettingsFile refuses it, as tomllib does.
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     throw new SettingsError(path, 'is not UTF-8 text', {});
   }

@@ -15,6 +15,7 @@ export interface TomlOptions {
  * Parses a TOML 1.0 document. smol-toml (1.9) also reads TOML 1.1 and is lenient in places where
  * tomllib, the reference, refuses; this refuses what tomllib refuses and reads values as it does:
  *
+ * - a byte order mark at the start (tomllib reads U+FEFF as an invalid statement);
  * - `\r\n` is read as `\n` everywhere, inside multi-line strings too;
  * - TOML 1.1 syntax: line breaks, comments and a trailing comma inside an inline table, the
  *   `\e` and `\xHH` escapes, times without seconds;
@@ -23,6 +24,9 @@ export interface TomlOptions {
  * Every problem is a smol-toml {@link TomlError} with line and column.
  */
 export function parseToml(text: string, options: TomlOptions = {}): Record<string, unknown> {
+  if (text.charCodeAt(0) === 0xfeff) {
+    throw new TomlError('a byte order mark (U+FEFF) at the start of the document', { toml: text, ptr: 0 });
+  }
   // tomllib reads `\r\n` as `\n` before anything else, so a multi-line string holds `\n`.
   const src = text.includes('\r\n') ? text.replaceAll('\r\n', '\n') : text;
   const doc = parse(src, {

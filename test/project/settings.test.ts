@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSettingsFile, resolveSettings, SETTINGS, SettingsError } from '../../src/project/settings.js';
+import { readSettingsFile } from '../../src/project/settingsFile.js';
 import { editDistance } from '../../src/util/nearest.js';
 import { cliWithEnv } from '../support/cli.js';
 
@@ -63,6 +64,17 @@ describe('mochi.toml parsing', () => {
     const e = failure(text);
     expect(e.message).toContain(where);
     expect(e.message).toContain(`not valid TOML: ${problem}`);
+  });
+
+  it('refuses a mochi.toml that starts with a byte order mark, as tomllib does', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'settings-'));
+    await writeFile(join(dir, 'mochi.toml'), '\ufeff[go]\nproxy = "off"\n');
+    const e = await readSettingsFile(dir).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(SettingsError);
+    expect((e as SettingsError).message).toContain(
+      'mochi.toml:1:1: not valid TOML: a byte order mark (U+FEFF) at the start of the document',
+    );
+    expect(failure('\ufeffgo.proxy = "off"\n').message).toContain('mochi.toml:1:1: not valid TOML');
   });
 
   it('reads an inline table whose array spans lines, as tomllib does', () => {

@@ -419,6 +419,20 @@ describe('parseToml', () => {
     expect(e.message).toContain(problem);
   });
 
+  it('refuses a lock that starts with a byte order mark, as tomllib does', () => {
+    const text = 'schema-version = 1\n';
+    for (const src of [
+      `\ufeff${text}`,
+      new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(text)]),
+    ]) {
+      const e = catchError(() => parseToml(src));
+      expect([e.code, e.line]).toEqual(['lockfile-syntax', 1]);
+      expect(e.message).toContain('mochi.lock (line 1:1): not valid TOML');
+      expect(e.message).toContain('byte order mark');
+    }
+    expect(parseToml(text).entries).toEqual([]);
+  });
+
   it('refuses documents above the size cap', () => {
     expect(catchError(() => parseToml(' '.repeat(33 * 1024 * 1024))).code).toBe('lockfile-too-large');
   });
