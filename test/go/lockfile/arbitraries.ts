@@ -17,6 +17,7 @@ const arbModule = fc
 const arbH1 = fc
   .uint8Array({ minLength: 32, maxLength: 32 })
   .map((b) => `h1:${Buffer.from(b).toString('base64')}`);
+const arbVersion = fc.tuple(fc.nat(1), fc.nat(20), fc.nat(20)).map(([a, b, c]) => `v${a}.${b}.${c}`);
 const arbAliases = fc.uniqueArray(fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,6}$/), {
   minLength: 1,
   maxLength: 3,
@@ -24,7 +25,7 @@ const arbAliases = fc.uniqueArray(fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,6}
 const arbEntry: fc.Arbitrary<GoLockEntry> = fc.oneof(
   fc.record({
     module: arbModule,
-    version: fc.tuple(fc.nat(1), fc.nat(20), fc.nat(20)).map(([a, b, c]) => `v${a}.${b}.${c}`),
+    version: arbVersion,
     source: fc.constant('module-proxy' as const),
     zipH1: arbH1,
     modH1: arbH1,
@@ -38,6 +39,23 @@ const arbEntry: fc.Arbitrary<GoLockEntry> = fc.oneof(
     modH1: arbH1,
     aliases: arbAliases,
   }),
+  // An indirect entry of the build list: no aliases, sums optional, other versions' go.mod sums.
+  fc.record(
+    {
+      module: arbModule,
+      version: arbVersion,
+      source: fc.constant('module-proxy' as const),
+      zipH1: arbH1,
+      modH1: arbH1,
+      indirect: fc.constant(true),
+      require: fc.constant(true),
+      graphModH1: fc
+        .uniqueArray(arbVersion, { minLength: 1, maxLength: 3 })
+        .chain((vs) => fc.tuple(...vs.map((v) => arbH1.map((h) => `${v} ${h}`)))),
+      aliases: fc.constant([] as string[]),
+    },
+    { requiredKeys: ['module', 'version', 'source', 'indirect', 'aliases'] },
+  ),
 );
 export const arbGoManifest: fc.Arbitrary<GoManifest> = fc
   .uniqueArray(arbEntry, { selector: (e) => e.module, maxLength: 6 })
