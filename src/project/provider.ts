@@ -65,13 +65,20 @@ export interface StubProvider {
   resolve(spec: ProviderSpec, ctx: StubContext): Promise<ResolvedStubs | undefined>;
 }
 
-/** Reads `version = "…"` from a typeshed METADATA.toml; a trailing `.*` is dropped (`2.32.*` → `2.32`). */
-export function metadataVersion(text: string): string | undefined {
+/**
+ * Reads `version = "…"` from a typeshed METADATA.toml; a trailing `.*` is dropped (`2.32.*` → `2.32`).
+ * A file that is not UTF-8 or not TOML 1.0 (what typeshed's own tools, reading it with `tomllib`,
+ * refuse) has no version.
+ */
+export function metadataVersion(src: string | Uint8Array): string | undefined {
   let doc: Record<string, unknown>;
   try {
+    const text =
+      typeof src === 'string' ? src : new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(src);
     doc = parseToml(text, { maxDepth: 16 });
   } catch (e) {
     if (e instanceof TomlError) return undefined;
+    if (e instanceof TypeError && typeof src !== 'string') return undefined; // not UTF-8
     throw e;
   }
   const v = doc.version;
@@ -128,12 +135,10 @@ export function typeshedProvider(dir: string): StubProvider {
       if (dist !== undefined) {
         const root = join(dir, 'stubs', dist);
         const files = await readStubTree(root, ctx.limits);
-        const meta = (
-          await readRegularFileIfExists(join(root, 'METADATA.toml'), {
-            maxBytes: MAX_METADATA_BYTES,
-            what: 'METADATA.toml',
-          })
-        )?.toString('utf8');
+        const meta = await readRegularFileIfExists(join(root, 'METADATA.toml'), {
+          maxBytes: MAX_METADATA_BYTES,
+          what: 'METADATA.toml',
+        });
         const version = meta === undefined ? undefined : metadataVersion(meta);
         // Stubs for another version are not stubs for this import: the next provider may have them.
         if (version !== undefined && !stubsAdmitted(spec, version)) return undefined;

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -264,6 +264,23 @@ describe('git stub sources (a local repository made here)', () => {
 });
 
 describe('typeshedProvider and specifiers', () => {
+  it('takes no version from a METADATA.toml that is not UTF-8, which tomllib refuses', async () => {
+    const root = await tmp();
+    await writeTree(root, { 'stubs/colors/colors/__init__.pyi': 'RED: int\n' });
+    const meta = Buffer.concat([
+      Buffer.from('version = "1.2.*"\nupstream_repository = "'),
+      Buffer.from([0xff]),
+      Buffer.from('"\n'),
+    ]);
+    await writeFile(join(root, 'stubs/colors/METADATA.toml'), meta);
+    const ctx = { projectRoot: root, cacheDir: root };
+    const got = await typeshedProvider(root).resolve(parseImportSpec('colors') as never, ctx);
+    expect(got?.origin).toBe(join(root, 'stubs/colors'));
+    expect(got?.version).toBeUndefined();
+    expect(metadataVersion(meta)).toBeUndefined();
+    expect(metadataVersion(Buffer.from('version = "1.2.*"\n'))).toBe('1.2');
+  });
+
   it('passes on stubs whose METADATA version the specifier does not admit', async () => {
     const root = await tmp();
     await writeTree(root, {
