@@ -153,12 +153,16 @@ export function decodeDistributions(document: LockDocument): LockedDistribution[
       if (!SHA256.test(sha256))
         bad('wheels', `sha256 ${JSON.stringify(sha256)} is not 64 lowercase hex digits`);
       const size = wt.size;
+      // A size past 2^53 - 1 would read back as another number (tomllib reads it exactly).
       if (
         size !== undefined &&
-        (typeof size !== 'bigint' || size < 0n) &&
+        (typeof size !== 'bigint' || size < 0n || size > BigInt(Number.MAX_SAFE_INTEGER)) &&
         !(typeof size === 'number' && Number.isSafeInteger(size) && size >= 0)
       )
-        bad('wheels', `size must be a non-negative integer, got ${kindOf(size)}`);
+        bad(
+          'wheels',
+          `size must be a non-negative integer up to ${Number.MAX_SAFE_INTEGER}, got ${typeof size === 'bigint' ? String(size) : kindOf(size)}`,
+        );
       return {
         file: str('wheels', wt.file),
         ...(size === undefined ? {} : { size: Number(size) }),

@@ -240,6 +240,16 @@ wheels = [
     expect(() => decodeDistributions(doc(text.replace('index-url', 'index')))).toThrow(/unknown key/);
     expect(() => decodeDistributions(doc(text.replace('targets = ["3.11-linux"]\n', '')))).toThrow(/targets/);
   });
+
+  it('refuses a wheel size it cannot hold exactly, which tomllib would read to another value', () => {
+    const text = renderDistributions(sample);
+    expect(
+      decodeDistributions(doc(text.replace('size = 9,', 'size = 9007199254740991,')))[0]!.wheels[0]!.size,
+    ).toBe(Number.MAX_SAFE_INTEGER);
+    expect(() => decodeDistributions(doc(text.replace('size = 9,', 'size = 9007199254740993,')))).toThrow(
+      /entry 0.*key "wheels".*size must be a non-negative integer up to 9007199254740991/s,
+    );
+  });
 });
 
 describe('core metadata and PEP 658/714 fields', () => {
