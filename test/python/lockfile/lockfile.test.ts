@@ -433,6 +433,16 @@ describe('parseToml', () => {
     expect(parseToml(text).entries).toEqual([]);
   });
 
+  it('reads __proto__ and constructor as keys like any other, as tomllib does: unknown keys, not bad TOML', () => {
+    const top = catchError(() => parseToml('schema-version = 1\n__proto__ = 1\n'));
+    expect([top.code, top.key, top.line]).toEqual(['lockfile-invalid-entry', '__proto__', 2]);
+    const inEntry = catchError(() =>
+      parseToml('schema-version = 1\n\n[[python-package]]\nname = "x"\nconstructor = "y"\n'),
+    );
+    expect([inEntry.code, inEntry.key, inEntry.line]).toEqual(['lockfile-invalid-entry', 'constructor', 5]);
+    expect(inEntry.message).toContain('unknown key');
+  });
+
   it('refuses documents above the size cap', () => {
     expect(catchError(() => parseToml(' '.repeat(33 * 1024 * 1024))).code).toBe('lockfile-too-large');
   });
