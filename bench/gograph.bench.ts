@@ -34,37 +34,24 @@ export default async function bench(): Promise<void> {
       mkdirSync(main);
       const warm = ours(base, join(work, 'warm-cache'), s.program, join(main, 'go.mod'));
       const [buildList, zips, mods] = warm.stdout.trim().split(' ').map(Number);
-      // The floor: the same files fetched by a Node.js process that does nothing else with them.
       const fetched = join(work, 'fetched.json');
       const fetchedPaths = cachedPaths(join(work, 'warm-cache'));
       writeFileSync(fetched, JSON.stringify(fetchedPaths));
-      const floor = () =>
-        measureCommand(process.execPath, [join(repo, 'bench/http-floor.mjs'), base, fetched, '32']).ms;
-      // The same, each file also stored as a cache must (temp file, rename) in a fresh folder.
+      // The floor: the same files fetched by a Node.js process (bench/http-floor.mjs) that does
+      // nothing else with them; then each also stored as a cache must (temp file, rename) in a fresh
+      // folder; then, besides, after loading the Go modules the resolving child loads and taking one
+      // SHA-256 of each zip: the least any Node.js tool that checks what it keeps adds.
       let stores = 0;
-      const storeFloor = () =>
-        measureCommand(process.execPath, [
-          join(repo, 'bench/http-floor.mjs'),
-          base,
-          fetched,
-          '32',
-          join(work, `floor-store-${stores++}`),
-        ]).ms;
-      // The same again in a process that first loads the Go modules the resolving child loads and
-      // takes one SHA-256 of each zip: the least any Node.js tool that checks what it keeps adds.
+      const floorRun = (...extra: string[]) =>
+        measureCommand(process.execPath, [join(repo, 'bench/http-floor.mjs'), base, fetched, '32', ...extra])
+          .ms;
+      const store = () => join(work, `floor-store-${stores++}`);
       const loaded = ['go/bridge/index.js', 'go/cache/index.js', 'go/proxy/index.js'].map(
         (m) => `--import=${join(repo, 'dist', m)}`,
       );
-      const checkedFloor = () =>
-        measureCommand(process.execPath, [
-          join(repo, 'bench/http-floor.mjs'),
-          base,
-          fetched,
-          '32',
-          join(work, `floor-store-${stores++}`),
-          '--hash-zips',
-          ...loaded,
-        ]).ms;
+      const floor = () => floorRun();
+      const storeFloor = () => floorRun(store());
+      const checkedFloor = () => floorRun(store(), '--hash-zips', ...loaded);
       const runs = 3;
       let bestChecked = Number.POSITIVE_INFINITY;
       let bestOurs = Number.POSITIVE_INFINITY;

@@ -1,15 +1,8 @@
 // Differential test of src/go/modfile against golang.org/x/mod/modfile: accept/refuse, error text, parsed directives, Format output.
 import { fileURLToPath } from 'node:url';
 import { beforeAll, expect, it } from 'vitest';
-import {
-  format,
-  GoModParseError,
-  type Line,
-  type ModFile,
-  parse,
-  parseLax,
-} from '../../../src/go/modfile/index.js';
 import { buildGoProgram, describeWithOracle, goOracle, runOracle } from '../../support/oracles.js';
+import { oracleAnswer, ourAnswer } from './answers.js';
 import {
   diskGoMods,
   EDGE_CASES,
@@ -23,36 +16,6 @@ import {
 
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const ORACLE_SRC = fileURLToPath(new URL('../../oracles/modfile/main.go', import.meta.url));
-
-const at = (l: Line) => ({ line: l.start.line, col: l.start.lineRune, byte: l.start.byte });
-
-/** Our answer in the oracle's JSON shape. */
-function ours(name: string, data: Buffer, lax: boolean): unknown {
-  let f: ModFile;
-  try {
-    f = (lax ? parseLax : parse)(name, data);
-  } catch (e) {
-    if (!(e instanceof GoModParseError)) throw e;
-    return { err: e.message };
-  }
-  return {
-    ...(f.module && {
-      module: { path: f.module.mod.path, deprecated: f.module.deprecated, at: at(f.module.syntax) },
-    }),
-    ...(f.go && { go: { version: f.go.version, at: at(f.go.syntax) } }),
-    require: f.require.map((r) => ({ mod: r.mod, indirect: r.indirect, at: at(r.syntax) })),
-    exclude: f.exclude.map((r) => ({ mod: r.mod, at: at(r.syntax) })),
-    replace: f.replace.map((r) => ({ old: r.old, new: r.new, at: at(r.syntax) })),
-    retract: f.retract.map((r) => ({ low: r.low, high: r.high, rationale: r.rationale, at: at(r.syntax) })),
-    format: format(f.syntax),
-  };
-}
-
-function normalise(x: Record<string, unknown>): unknown {
-  if (x.err !== undefined) return { err: x.err };
-  for (const k of ['require', 'exclude', 'replace', 'retract']) x[k] ??= [];
-  return x;
-}
 
 interface Corpus {
   readonly name: string;
@@ -103,7 +66,7 @@ describeWithOracle(goOracle(), 'go.mod parsing and formatting equal x/mod modfil
     for (const c of all) {
       answers.set(
         c.name,
-        lines.slice(i, i + c.cases.length * 2).map((l) => normalise(JSON.parse(l))),
+        lines.slice(i, i + c.cases.length * 2).map((l) => oracleAnswer(JSON.parse(l))),
       );
       i += c.cases.length * 2;
     }
@@ -119,7 +82,7 @@ describeWithOracle(goOracle(), 'go.mod parsing and formatting equal x/mod modfil
         for (const [j, lax] of [false, true].entries()) {
           const want = theirs[i * 2 + j] as { err?: string };
           if (want.err !== undefined) refused++;
-          const got = ours('go.mod', k.data, lax);
+          const got = ourAnswer('go.mod', k.data, lax);
           try {
             expect(got).toEqual(want);
           } catch {

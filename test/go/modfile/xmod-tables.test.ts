@@ -5,8 +5,6 @@ import {
   type Comments,
   format,
   GoModParseError,
-  type Line,
-  type ModFile,
   modulePath,
   parse,
   parseLax,
@@ -14,40 +12,11 @@ import {
 } from '../../../src/go/modfile/index.js';
 import { buildGoProgram, describeWithOracle, runOracle } from '../../support/oracles.js';
 import { xmodTables, xmodTablesOracle } from '../xmod.js';
+import { oracleAnswer, ourAnswer } from './answers.js';
 
 type Row = Record<string, unknown>;
 
 const ORACLE_SRC = fileURLToPath(new URL('../../oracles/modfile/main.go', import.meta.url));
-
-const at = (l: Line) => ({ line: l.start.line, col: l.start.lineRune, byte: l.start.byte });
-
-/** Our answer in the shape of test/oracles/modfile's answers. */
-function ours(data: string, lax: boolean): unknown {
-  let f: ModFile;
-  try {
-    f = (lax ? parseLax : parse)('go.mod', data);
-  } catch (e) {
-    if (!(e instanceof GoModParseError)) throw e;
-    return { err: e.message };
-  }
-  return {
-    ...(f.module && {
-      module: { path: f.module.mod.path, deprecated: f.module.deprecated, at: at(f.module.syntax) },
-    }),
-    ...(f.go && { go: { version: f.go.version, at: at(f.go.syntax) } }),
-    require: f.require.map((r) => ({ mod: r.mod, indirect: r.indirect, at: at(r.syntax) })),
-    exclude: f.exclude.map((r) => ({ mod: r.mod, at: at(r.syntax) })),
-    replace: f.replace.map((r) => ({ old: r.old, new: r.new, at: at(r.syntax) })),
-    retract: f.retract.map((r) => ({ low: r.low, high: r.high, rationale: r.rationale, at: at(r.syntax) })),
-    format: format(f.syntax),
-  };
-}
-
-function theirs(answer: Record<string, unknown>): unknown {
-  if (answer.err !== undefined) return { err: answer.err };
-  for (const k of ['require', 'exclude', 'replace', 'retract']) answer[k] ??= [];
-  return answer;
-}
 
 /** Every go.mod text of x/mod's modfile tests: the inputs and expected outputs of each table. */
 function goModTexts(tables: Record<string, unknown[]>): string[] {
@@ -91,7 +60,7 @@ describeWithOracle(xmodTablesOracle(), "x/mod's own modfile tests", () => {
     const answers = runOracle(buildGoProgram(ORACLE_SRC), [], `${requests.join('\n')}\n`)
       .trimEnd()
       .split('\n')
-      .map((l) => theirs(JSON.parse(l) as Record<string, unknown>));
+      .map((l) => oracleAnswer(JSON.parse(l) as Record<string, unknown>));
     expect(answers.length).toBe(requests.length);
     const diffs: string[] = [];
     let refused = 0;
@@ -99,7 +68,7 @@ describeWithOracle(xmodTablesOracle(), "x/mod's own modfile tests", () => {
       for (const [j, lax] of [false, true].entries()) {
         const want = answers[i * 2 + j] as { err?: string };
         if (want.err !== undefined) refused++;
-        const got = ours(t, lax);
+        const got = ourAnswer('go.mod', t, lax);
         try {
           expect(got).toEqual(want);
         } catch {

@@ -72,7 +72,7 @@ describeWithOracle(goOracle(), 'module queries equal `go list -m -json <m>@<q>` 
 
 describeWithOracle(
   goOracle(),
-  'a query no version answers fails in the words of `go list -m <m>@<q>`',
+  'a query no version answers fails in the words of `go list -m <m>@<q>`, upgrade and patch from a retracted version too',
   () => {
     let server: Awaited<ReturnType<typeof startCmdGoProxy>>;
     beforeAll(async () => {
@@ -102,20 +102,6 @@ describeWithOracle(
       );
       expect(ours).toEqual(theirs.map((a) => ({ error: a.error })));
     }, 120_000);
-  },
-);
-
-describeWithOracle(
-  goOracle(),
-  'upgrade and patch from a retracted version answer as `go list -m <m>@upgrade` in a module requiring it',
-  () => {
-    let server: Awaited<ReturnType<typeof startCmdGoProxy>>;
-    beforeAll(async () => {
-      server = await startCmdGoProxy();
-    }, 60_000);
-    afterAll(async () => {
-      await server?.close();
-    });
 
     it('stays, moves up, or fails with the retraction in go words, for every retracted version of the proxy', async () => {
       const goproxy = `${server.base}/mod`;
