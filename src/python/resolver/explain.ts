@@ -1,5 +1,7 @@
 // Conflict explanations: the derivation of a failed resolution as numbered sentences (PubGrub's report).
-import { type Incompatibility, isPositive, type Pkg, ROOT, type Term } from './solver.js';
+import { tryParseVersion } from '../pep440/index.js';
+import { isPrerelease } from '../pep440/version.js';
+import { bit, type Incompatibility, isPositive, type Pkg, ROOT, type Term } from './solver.js';
 
 /** The package as people write it: `name` or `name[extra]`. */
 function display(pkg: Pkg): string {
@@ -74,9 +76,15 @@ function external(inc: Incompatibility): string {
     }
     case 'no-versions': {
       const t = inc.terms[0]!;
-      return (t.set & t.pkg.all & ~1n) === 0n
-        ? `there is no version of ${display(t.pkg)}`
-        : `${required(t)} is yanked and no requirement pins it with ==`;
+      if ((t.set & t.pkg.all & ~1n) === 0n) return `there is no version of ${display(t.pkg)}`;
+      const held = t.pkg.versions.filter((_, i) => (t.set & bit(i)) !== 0n);
+      const pre = held.filter((v) => isPrerelease(tryParseVersion(v)!)).length;
+      if (pre === 0) return `${required(t)} is yanked and no requirement pins it with ==`;
+      const why =
+        'a pre-release is taken only when a requirement names one (>=, <=, ==, ~= a pre-release) or when the project has nothing else and no requirement has a specifier';
+      return pre === held.length
+        ? `${required(t)} is a pre-release (${why})`
+        : `${required(t)} is yanked or a pre-release (a yanked release is taken only when a requirement pins it with ==; ${why})`;
     }
     case 'unusable':
       return `${exact(inc.terms[0]!)} ${c.reason}`;

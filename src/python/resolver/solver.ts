@@ -6,7 +6,13 @@
 // keeps only the depender's term ("a 1.0 depends on something that does not exist"). Union,
 // intersection, complement and subset are then exact integer operations, which keeps PEP 440's
 // irregular specifiers (`!=`, `==1.*`, `~=`, local versions) out of the solver entirely.
-import { compareVersions, contains, parseSpecifierSet, tryParseVersion } from '../pep440/index.js';
+import {
+  compareVersions,
+  contains,
+  parseSpecifierSet,
+  type SpecifierSet,
+  tryParseVersion,
+} from '../pep440/index.js';
 import { isPrerelease } from '../pep440/version.js';
 import { ResolverError } from './errors.js';
 import { explain } from './explain.js';
@@ -146,8 +152,9 @@ const byVersion = (a: CandidateVersion, b: CandidateVersion): number =>
  * Resolves the closure of `input.roots` with PubGrub: unit propagation, conflict-driven learning and
  * backjumping. Deterministic for the same source answers. Per package it picks the preferred
  * version when it still fits, else the highest non-yanked final release in the allowed set;
- * pre-releases only when a requirement on the package names one or nothing else fits (PEP 440);
- * yanked releases only when a requirement pins one exactly (PEP 592).
+ * pre-releases only when a requirement on the package names one, or when no requirement has a
+ * specifier and the project has only pre-releases (pip 23); yanked releases only when a
+ * requirement pins one exactly (PEP 592).
  *
  * @throws {ResolverError} `resolver-conflict` with a derivation in its message; `resolver-too-many-steps`.
  */
@@ -156,13 +163,31 @@ export async function resolve(input: ResolveInput): Promise<Resolution> {
   return solver.run();
 }
 
+/**
+ * Whether a requirement lets pre-releases in, as pip 23's packaging 21.3 decides: one of its
+ * inclusive specifiers (`==`, `>=`, `<=`, `~=`, `===`; `==X.*` read as X) names a pre-release.
+ * `<2.0a2`, `>1.0b1` and `!=2.0a1` do not.
+ */
+function namesPrerelease(spec: SpecifierSet): boolean {
+  return spec.specifiers.some((s) => {
+    if (!['==', '>=', '<=', '~=', '==='].includes(s.operator)) return false;
+    const v = tryParseVersion(
+      s.operator === '==' && s.version.endsWith('.*') ? s.version.slice(0, -2) : s.version,
+    );
+    return v !== undefined && isPrerelease(v);
+  });
+}
+
 class Solver {
   private readonly pkgs = new Map<string, Pkg>();
   private readonly incompat = new Map<string, Incompatibility[]>();
   private readonly solution = new PartialSolution();
   private readonly source: PackageSource;
-  /** Packages where some requirement names a pre-release, or pins a yanked version. */
+  /** Packages where some requirement names a pre-release (pip 23's rule, see namesPrerelease). */
   private readonly allowPre = new Set<string>();
+  /** Packages some requirement restricts with a specifier. */
+  private readonly constrained = new Set<string>();
+  /** Per package, the versions a requirement with an exact pin (`==v`, `===v`) matches. */
   private readonly pinned = new Map<string, Set<string>>();
   private readonly discovered: string[] = [];
   private readonly depsOf = new Map<string, readonly Dependency[]>();
@@ -228,7 +253,8 @@ class Solver {
     pkg.versions.forEach((v, i) => {
       if (contains(spec, v, { prereleases: true })) set |= bit(i);
     });
-    if (spec.prereleases) this.allowPre.add(pkg.name);
+    if (spec.specifiers.length > 0) this.constrained.add(pkg.name);
+    if (namesPrerelease(spec)) this.allowPre.add(pkg.name);
     // pip 23's is_pinned: some clause names one exact version (`==` without a wildcard, or `===`).
     const pinned = spec.specifiers.some(
       (s) => s.operator === '===' || (s.operator === '==' && !s.version.endsWith('.*')),
@@ -431,20 +457,22 @@ class Solver {
     return conflict;
   }
 
-  /** The version index to try for `pkg` within `state`, or undefined when none may be chosen. */
+  /**
+   * The version index to try for `pkg` within `state`, or undefined when none may be chosen. As
+   * pip 23 (its packaging 21.3) filters candidates: pre-releases only when a requirement names one,
+   * or when no requirement has a specifier and the project has no final release at all; yanked
+   * releases only when a requirement pins them exactly (PEP 592).
+   */
   private pick(pkg: Pkg, state: bigint): number | undefined {
+    const pre = pkg.versions.map((v) => isPrerelease(tryParseVersion(v)!));
+    const preOk = this.allowPre.has(pkg.name) || (!this.constrained.has(pkg.name) && pre.every(Boolean));
     const pins = this.pinned.get(pkg.name);
-    const usable: number[] = [];
+    const applicable: number[] = [];
     for (let i = pkg.versions.length - 1; i >= 0; i--) {
-      if ((state & bit(i)) === 0n) continue;
-      if (pkg.yanked[i] && !pins?.has(pkg.versions[i]!)) continue;
-      usable.push(i);
+      if ((state & bit(i)) !== 0n && (preOk || !pre[i])) applicable.push(i);
     }
-    if (usable.length === 0) return undefined;
-    const finals = this.allowPre.has(pkg.name)
-      ? usable
-      : usable.filter((i) => !isPrerelease(tryParseVersion(pkg.versions[i]!)!));
-    const pool = finals.length > 0 ? finals : usable;
+    const pool = applicable.filter((i) => !pkg.yanked[i] || pins?.has(pkg.versions[i]!) === true);
+    if (pool.length === 0) return undefined;
     // An extra follows its base package; the base follows the lock when it still fits.
     const baseDecided = pkg.extra === undefined ? undefined : this.solution.decisions.get(pkg.name);
     if (baseDecided !== undefined && pool.includes(baseDecided)) return baseDecided;
