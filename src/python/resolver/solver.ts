@@ -153,8 +153,8 @@ const byVersion = (a: CandidateVersion, b: CandidateVersion): number =>
  * backjumping. Deterministic for the same source answers. Per package it picks the preferred
  * version when it still fits, else the highest non-yanked final release in the allowed set;
  * pre-releases only when a requirement on the package names one, or when no requirement has a
- * specifier and the project has only pre-releases (pip 23); yanked releases only when a
- * requirement pins one exactly (PEP 592).
+ * specifier and the project has only pre-releases (pip 23); yanked releases only when nothing else
+ * is allowed and a requirement pins one exactly (PEP 592).
  *
  * @throws {ResolverError} `resolver-conflict` with a derivation in its message; `resolver-too-many-steps`.
  */
@@ -255,7 +255,8 @@ class Solver {
     });
     if (spec.specifiers.length > 0) this.constrained.add(pkg.name);
     if (namesPrerelease(spec)) this.allowPre.add(pkg.name);
-    // pip 23's is_pinned: some clause names one exact version (`==` without a wildcard, or `===`).
+    // pip 23's is_pinned: some clause names one exact version (`==` without a wildcard, or `===`);
+    // yanked releases come in then (`>=1,==2.0` too).
     const pinned = spec.specifiers.some(
       (s) => s.operator === '===' || (s.operator === '==' && !s.version.endsWith('.*')),
     );
@@ -461,7 +462,7 @@ class Solver {
    * The version index to try for `pkg` within `state`, or undefined when none may be chosen. As
    * pip 23 (its packaging 21.3) filters candidates: pre-releases only when a requirement names one,
    * or when no requirement has a specifier and the project has no final release at all; yanked
-   * releases only when a requirement pins them exactly (PEP 592).
+   * releases only when nothing else is left and a requirement pins them exactly (PEP 592).
    */
   private pick(pkg: Pkg, state: bigint): number | undefined {
     const pre = pkg.versions.map((v) => isPrerelease(tryParseVersion(v)!));
@@ -471,7 +472,9 @@ class Solver {
     for (let i = pkg.versions.length - 1; i >= 0; i--) {
       if ((state & bit(i)) !== 0n && (preOk || !pre[i])) applicable.push(i);
     }
-    const pool = applicable.filter((i) => !pkg.yanked[i] || pins?.has(pkg.versions[i]!) === true);
+    const current = applicable.filter((i) => !pkg.yanked[i]);
+    const pool =
+      current.length > 0 ? current : applicable.filter((i) => pins?.has(pkg.versions[i]!) === true);
     if (pool.length === 0) return undefined;
     // An extra follows its base package; the base follows the lock when it still fits.
     const baseDecided = pkg.extra === undefined ? undefined : this.solution.decisions.get(pkg.name);
