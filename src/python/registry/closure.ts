@@ -119,19 +119,33 @@ export class TargetSource implements PackageSource {
   /** Projects whose page lists files but none usable on the target: name → a few of those files. */
   private readonly wheelless = new Map<string, string[]>();
 
+  /** Projects with versions whose page `Requires-Python` excludes the target: name → `version (Requires-Python spec)`. */
+  private readonly otherPython = new Map<string, string[]>();
+
   /**
-   * One line per project the index has files for but no wheel this target can use (sdists are
-   * never built), for the end of a conflict message; empty when there is none.
+   * The lines for the end of a conflict message, empty when there is none: one per project the
+   * index has files for but no wheel this target can use (sdists are never built), and one per
+   * project with versions left out for their `Requires-Python` (pip's "Ignored the following
+   * versions that require a different python version").
    */
-  async wheellessNotes(): Promise<string> {
+  async notes(): Promise<string> {
     await Promise.allSettled([...this.releases.values()]);
-    return [...this.wheelless]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(
-        ([name, files]) =>
-          `note: ${name} has no wheel for target ${this.target.id} (the index has ${files.slice(0, 3).join(', ')}${files.length > 3 ? ', …' : ''}); building source distributions is not supported`,
-      )
-      .join('\n');
+    const byName = ([a]: [string, string[]], [b]: [string, string[]]) => (a < b ? -1 : a > b ? 1 : 0);
+    const some = (list: readonly string[]) => `${list.slice(0, 3).join(', ')}${list.length > 3 ? ', …' : ''}`;
+    return [
+      ...[...this.wheelless]
+        .sort(byName)
+        .map(
+          ([name, files]) =>
+            `note: ${name} has no wheel for target ${this.target.id} (the index has ${some(files)}); building source distributions is not supported`,
+        ),
+      ...[...this.otherPython]
+        .sort(byName)
+        .map(
+          ([name, versions]) =>
+            `note: ${name} ${some(versions)} left out: ${versions.length === 1 ? 'it requires' : 'they require'} a Python other than ${this.pythonVersion} (target ${this.target.id})`,
+        ),
+    ].join('\n');
   }
 
   private group(name: string, page: ProjectPage): Map<string, WheelChoice[]> {
@@ -145,7 +159,13 @@ export class TargetSource implements PackageSource {
       }
       if (file.requiresPython !== undefined) {
         const rp = tryParseSpecifierSet(file.requiresPython);
-        if (rp !== undefined && !contains(rp, this.pythonVersion, { prereleases: true })) continue;
+        if (rp !== undefined && !contains(rp, this.pythonVersion, { prereleases: true })) {
+          const list = this.otherPython.get(name) ?? [];
+          const entry = `${wheel.version} (Requires-Python ${file.requiresPython})`;
+          if (!list.includes(entry)) list.push(entry);
+          this.otherPython.set(name, list);
+          continue;
+        }
       }
       const rank = wheelRank(wheel, this.ranks);
       if (rank === undefined) {

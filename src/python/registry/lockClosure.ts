@@ -146,11 +146,11 @@ class MultiIndexSource implements PackageSource {
     return (await this.of(name)).wheel(name, version);
   }
 
-  /** The notes of every index for the end of a conflict message (wheelless projects, pinned names). */
+  /** The notes of every index for the end of a conflict message (wheelless projects, versions for another Python, pinned names). */
   async notes(): Promise<string> {
     const lines: string[] = [];
     for (const url of [...this.sources.keys()].sort(cmp)) {
-      const n = await this.sources.get(url)!.wheellessNotes();
+      const n = await this.sources.get(url)!.notes();
       if (n !== '') lines.push(n);
     }
     for (const [name, url] of [...this.choice.pinned].sort(([a], [b]) => cmp(a, b))) {

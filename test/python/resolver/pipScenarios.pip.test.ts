@@ -373,8 +373,11 @@ async function ours(session: IndexSession, indexUrl: string, roots: readonly str
       hint: '',
     };
   } catch (e) {
-    if (e instanceof ResolverError && e.code === 'resolver-conflict')
-      return { ok: false, picks: {}, message: e.message, hint: e.hint ?? '' };
+    // As `lock` prints it: the derivation, then the index's notes.
+    if (e instanceof ResolverError && e.code === 'resolver-conflict') {
+      const message = [e.message, await source.notes()].filter((x) => x !== '').join('\n');
+      return { ok: false, picks: {}, message, hint: e.hint ?? '' };
+    }
     if (e instanceof RegistryError && e.code === 'registry-not-found')
       return { ok: false, picks: {}, message: e.message, hint: e.hint ?? '' };
     throw e;
@@ -483,6 +486,13 @@ describeWithOracle(pythonOracle(), "pip's resolver scenarios vs pip 23", () => {
         const source = who === 'root' || mine.message.includes(who.replace(' ', '=='));
         if (!names || !source)
           failures.push(`${where}: pip blames ${who} → ${req}; we said:\n${mine.message}`);
+      }
+      // pip: "Ignored the following versions that require a different python version: 0.1.0 Requires-Python <3; …"
+      const ignored = /that require a different python version: (.+)$/m.exec(o.message)?.[1] ?? '';
+      for (const entry of ignored === '' ? [] : ignored.split('; ')) {
+        const [version, , spec] = entry.split(' ');
+        if (!mine.message.includes(`${version} (Requires-Python ${spec})`))
+          failures.push(`${where}: pip ignored ${entry}; we said:\n${mine.message}`);
       }
       if (!mine.message.includes('your import of') || mine.hint === '')
         failures.push(`${where}: our explanation names no import or has no hint:\n${mine.message}`);
