@@ -13,7 +13,7 @@ import {
   type SpecifierSet,
   tryParseVersion,
 } from '../pep440/index.js';
-import { isPrerelease } from '../pep440/version.js';
+import { baseVersion, isPrerelease, normalizeVersion } from '../pep440/version.js';
 import { ResolverError } from './errors.js';
 import { explain } from './explain.js';
 import type {
@@ -178,6 +178,38 @@ function namesPrerelease(spec: SpecifierSet): boolean {
   });
 }
 
+/**
+ * Whether `version` satisfies `spec` (pre-releases admitted; the choice filters them) as pip 23's
+ * packaging 21.3 reads it where it differs from packaging 26 (our `contains`): `<V.postN` refuses
+ * every pre-release of V's release, `>V.preN` every post-release of it, and `===` compares the
+ * version's normal form (`1.01` is `1.1`), not its spelling.
+ */
+function pip23Contains(spec: SpecifierSet, version: string): boolean {
+  const v = tryParseVersion(version);
+  if (v === undefined) return contains(spec, version, { prereleases: true });
+  const arbitrary = spec.specifiers.filter((s) => s.operator === '===');
+  const rest =
+    arbitrary.length === 0
+      ? spec
+      : parseSpecifierSet(
+          spec.specifiers
+            .filter((s) => s.operator !== '===')
+            .map((s) => `${s.operator}${s.version}`)
+            .join(','),
+        );
+  if (!contains(rest, version, { prereleases: true })) return false;
+  const normal = normalizeVersion(version).toLowerCase();
+  return spec.specifiers.every((s) => {
+    if (s.operator === '===') return normal === s.version.toLowerCase();
+    const sv = tryParseVersion(s.version);
+    if (sv === undefined) return true;
+    const sameBase = compareVersions(baseVersion(v), baseVersion(sv)) === 0;
+    if (s.operator === '<') return !(sameBase && !isPrerelease(sv) && isPrerelease(v));
+    if (s.operator === '>') return !(sameBase && sv.post === undefined && v.post !== undefined);
+    return true;
+  });
+}
+
 class Solver {
   private readonly pkgs = new Map<string, Pkg>();
   private readonly incompat = new Map<string, Incompatibility[]>();
@@ -251,7 +283,7 @@ class Solver {
     const spec = parseSpecifierSet(specifier);
     let set = 0n;
     pkg.versions.forEach((v, i) => {
-      if (contains(spec, v, { prereleases: true })) set |= bit(i);
+      if (pip23Contains(spec, v)) set |= bit(i);
     });
     if (spec.specifiers.length > 0) this.constrained.add(pkg.name);
     if (namesPrerelease(spec)) this.allowPre.add(pkg.name);

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { normalizeName } from '../../../src/python/importspec/index.js';
 import { specifierSetToString } from '../../../src/python/pep440/index.js';
 import { parseRequirement } from '../../../src/python/pep508/index.js';
 import { normalizeIndexUrl } from '../../../src/python/registry/client.js';
@@ -271,6 +272,48 @@ const SCENARIOS: readonly Scenario[] = [
   { id: 'arbitrary', dists: { pkg: { '1.0': {} } }, roots: ['pkg===1.0'], expect: { pkg: '1.0' } },
   { id: 'arbitrary-zeros', dists: { pkg: { '1.0': {} } }, roots: ['pkg===1.0.0'], expect: 'fail' },
   { id: 'arbitrary-spelling', dists: { pkg: { '1.0.0': {} } }, roots: ['pkg===1.0'], expect: 'fail' },
+  // post-releases and the clauses packaging 21.3 reads otherwise than packaging 26
+  { id: 'post-gt', dists: { pkg: { '1.0': {}, '1.0.post1': {} } }, roots: ['pkg>1.0'], expect: 'fail' },
+  {
+    id: 'post-ge',
+    dists: { pkg: { '1.0': {}, '1.0.post1': {} } },
+    roots: ['pkg>=1.0'],
+    expect: { pkg: '1.0.post1' },
+  },
+  { id: 'post-gt-pre', dists: { pkg: { '1.0.post1': {} } }, roots: ['pkg>1.0a1'], expect: 'fail' },
+  { id: 'post-lt-pre', dists: pre(['1.0a1']), roots: ['pkg<1.0.post1', 'pkg>=1.0a1'], expect: 'fail' },
+  {
+    id: 'dev-implied',
+    dists: pre(['1.0', '2.0.dev1']),
+    roots: ['pkg>=1.0.dev0'],
+    expect: { pkg: '2.0.dev1' },
+  },
+  { id: 'pre-ne-pre', dists: pre(['1.0', '2.0a1', '3.0a1']), roots: ['pkg!=2.0a1'], expect: { pkg: '1.0' } },
+  { id: 'arbitrary-form', dists: { pkg: { '1.01': {} } }, roots: ['pkg===1.01'], expect: 'fail' },
+  { id: 'arbitrary-normal', dists: { pkg: { '1.01': {} } }, roots: ['pkg===1.1'], expect: { pkg: '1.01' } },
+  // extras spelled otherwise than Provides-Extra, an extra marker or'ed with another, a cycle
+  ...['base[ADD]', 'base[A_d_d]'].map((root, i) => ({
+    id: `extras-spelling-${i}`,
+    dists: { base: { '0.1.0': { extras: { add: ['dep'] } } }, dep: { '0.1.0': {} } },
+    roots: [root],
+    // pip 23 reads `A_d_d` as `a_d_d`, not as `add`: no extra, a warning.
+    expect: i === 0 ? { base: '0.1.0', dep: '0.1.0' } : { base: '0.1.0' },
+  })),
+  {
+    id: 'extra-or-base',
+    dists: {
+      base: { '0.1.0': { extras: { x: ['dep; extra == "x" or python_version >= "3"'] } } },
+      dep: { '0.1.0': {} },
+    },
+    roots: ['base'],
+    expect: { base: '0.1.0', dep: '0.1.0' },
+  },
+  {
+    id: 'cycle',
+    dists: { a: { '1.0': { deps: ['b'] } }, b: { '1.0': { deps: ['a'] }, '2.0': { deps: ['a>1'] } } },
+    roots: ['a'],
+    expect: { a: '1.0', b: '1.0' },
+  },
   // backtracking: the newest a needs a b the root refuses; an older a fits
   {
     id: 'backtrack',
@@ -359,7 +402,8 @@ async function ours(session: IndexSession, indexUrl: string, roots: readonly str
         const r = parseRequirement(text);
         return {
           name: r.normalizedName,
-          extras: [...new Set(r.extras)].sort(),
+          // As an import's extras are read (PEP 685 normal form).
+          extras: [...new Set(r.extras.map(normalizeName))].sort(),
           specifier: specifierSetToString(r.specifier),
           label: `your import of \`${text}\``,
         };
