@@ -1,7 +1,13 @@
 // An index as the resolver's package source, per target: wheels that fit, their metadata (PEP 658 or METADATA), cached.
 import { normalizeName } from '../importspec/index.js';
 import type { TargetPlatform } from '../lockfile/target.js';
-import { contains, specifierSetToString, tryParseSpecifierSet } from '../pep440/index.js';
+import {
+  canonicalizeVersion,
+  contains,
+  specifierSetToString,
+  tryParseSpecifierSet,
+  tryParseVersion,
+} from '../pep440/index.js';
 import {
   defaultEnvironment,
   evaluateMarker,
@@ -85,6 +91,8 @@ interface WheelChoice {
   readonly build: number;
   /** Position on the page: of two wheels pip ranks the same, it takes the later. */
   readonly index: number;
+  /** The version as this file's name spells it. */
+  readonly version: string;
 }
 
 /**
@@ -149,7 +157,7 @@ export class TargetSource implements PackageSource {
   }
 
   private group(name: string, page: ProjectPage): Map<string, WheelChoice[]> {
-    const out = new Map<string, WheelChoice[]>();
+    const byVersion = new Map<string, WheelChoice[]>();
     const other: string[] = [];
     for (const [index, file] of page.files.entries()) {
       const wheel = parseWheelName(file.filename);
@@ -172,12 +180,16 @@ export class TargetSource implements PackageSource {
         other.push(file.filename);
         continue;
       }
-      const list = out.get(wheel.version) ?? [];
-      list.push({ file, rank, build: wheel.build?.[0] ?? -1, index });
-      out.set(wheel.version, list);
+      // One release however its files spell the version (`1.0`, `1.0.0`), as pip compares them.
+      const key =
+        tryParseVersion(wheel.version) === undefined ? wheel.version : canonicalizeVersion(wheel.version);
+      const list = byVersion.get(key) ?? [];
+      list.push({ file, rank, build: wheel.build?.[0] ?? -1, index, version: wheel.version });
+      byVersion.set(key, list);
     }
-    if (out.size === 0 && other.length > 0) this.wheelless.set(name, other.sort());
-    for (const list of out.values()) {
+    if (byVersion.size === 0 && other.length > 0) this.wheelless.set(name, other.sort());
+    const out = new Map<string, WheelChoice[]>();
+    for (const list of byVersion.values()) {
       // pip's order: not yanked, best tag, highest build tag, then the later on the page.
       list.sort(
         (a, b) =>
@@ -186,6 +198,8 @@ export class TargetSource implements PackageSource {
           b.build - a.build ||
           b.index - a.index,
       );
+      // The release is named as its best wheel spells it: the version pip reports.
+      out.set(list[0]!.version, list);
     }
     return out;
   }

@@ -32,6 +32,8 @@ interface Rel {
   readonly rp?: string;
   readonly rpOnPage?: boolean;
   readonly yanked?: boolean;
+  /** Wheel tags; default `py3-none-any`. */
+  readonly tags?: readonly string[];
 }
 
 interface Scenario {
@@ -314,6 +316,27 @@ const SCENARIOS: readonly Scenario[] = [
     roots: ['a'],
     expect: { a: '1.0', b: '1.0' },
   },
+  // one version spelled two ways by two wheels: pip keeps the better wheel
+  ...['pkg', 'pkg==1.0', 'pkg>=0.5,<=1.0.0'].map((root, i) => ({
+    id: `spelled-twice-${i}`,
+    dists: {
+      pkg: {
+        '0.9': {},
+        '1.0': {},
+        '1.0.0': { tags: ['cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64'] },
+      },
+    },
+    roots: [root],
+    expect: { pkg: '1.0.0' },
+  })),
+  {
+    id: 'spelled-twice-better-first',
+    dists: {
+      pkg: { '1.0': { tags: ['cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64'] }, '1.0.0': {} },
+    },
+    roots: ['pkg'],
+    expect: { pkg: '1.0' },
+  },
   // backtracking: the newest a needs a b the root refuses; an older a fits
   {
     id: 'backtrack',
@@ -389,6 +412,7 @@ function release(version: string, rel: Rel): GenRelease {
     ),
     ...(rel.rp ? { requiresPython: { spec: rel.rp, onPage: rel.rpOnPage ?? true, admits311: true } } : {}),
     yanked: rel.yanked ?? false,
+    ...(rel.tags ? { tags: rel.tags } : {}),
   });
 }
 
