@@ -333,6 +333,8 @@ describe('serve: cache headers of .info answers', () => {
       expect(await cache('v1.0.0.mod')).toBe('public, max-age=31536000, immutable');
     } finally {
       await server.close(100);
+      // The last answer's own write to storage may still be under way: let it end first.
+      await go.settled();
       rmSync(root, { recursive: true, force: true });
     }
   });
