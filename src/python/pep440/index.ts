@@ -4,6 +4,7 @@ export {
   contains,
   filterVersions,
   InvalidSpecifierError,
+  isExactPin,
   type Operator,
   type PrereleaseOptions,
   parseSpecifier,

@@ -222,6 +222,17 @@ export function specifierSetToString(set: SpecifierSet): string {
   return out.join(',');
 }
 
+/**
+ * True when some clause of the set pins an exact version (`==1.2.3` without a wildcard, or
+ * `===1.2.3`), as pip 23 decides it: then a version whose every file is yanked may still be
+ * chosen (PEP 592).
+ */
+export function isExactPin(set: SpecifierSet): boolean {
+  return set.specifiers.some(
+    (s) => s.operator === '===' || (s.operator === '==' && !s.version.endsWith('.*')),
+  );
+}
+
 // --- packaging's string-level helpers for prefix matching (its semantics, quirks included) ---
 
 const PREFIX_RE = /^([0-9]+)((?:a|b|c|rc)[0-9]+)$/;

@@ -1,4 +1,6 @@
 // Python package indexes (PEP 691 JSON / PEP 503 HTML) and wheels as a stub provider.
+
+export { isExactPin } from '../pep440/index.js';
 export {
   defaultPythonCacheRoot,
   PYTHON_CACHE_ENV,
@@ -32,7 +34,7 @@ export {
   type UsedDistribution,
   verifyDownload,
 } from './resolve.js';
-export { isExactPin, type Selection, selectRelease } from './select.js';
+export { type Selection, selectRelease } from './select.js';
 export {
   ACCEPT,
   API_VERSION,

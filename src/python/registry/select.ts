@@ -5,8 +5,8 @@ import {
   compareVersions,
   contains,
   filterVersions,
+  isExactPin,
   parseSpecifierSet,
-  type SpecifierSet,
   tryParseSpecifierSet,
   tryParseVersion,
 } from '../pep440/index.js';
@@ -27,17 +27,6 @@ export interface Selection {
   readonly version: string;
   /** The best wheel of that version for the target, or undefined when it has only sdists. */
   readonly wheel: DistributionFile | undefined;
-}
-
-/**
- * True when some clause of the set pins an exact version (`==1.2.3` without a wildcard, or
- * `===1.2.3`), as pip 23 decides it: then a version whose every file is yanked may still be
- * chosen (PEP 592).
- */
-export function isExactPin(set: SpecifierSet): boolean {
-  return set.specifiers.some(
-    (s) => s.operator === '===' || (s.operator === '==' && !s.version.endsWith('.*')),
-  );
 }
 
 interface Candidate {

@@ -9,6 +9,7 @@
 import {
   compareVersions,
   contains,
+  isExactPin,
   parseSpecifierSet,
   type SpecifierSet,
   tryParseVersion,
@@ -287,12 +288,8 @@ class Solver {
     });
     if (spec.specifiers.length > 0) this.constrained.add(pkg.name);
     if (namesPrerelease(spec)) this.allowPre.add(pkg.name);
-    // pip 23's is_pinned: some clause names one exact version (`==` without a wildcard, or `===`);
-    // yanked releases come in then (`>=1,==2.0` too).
-    const pinned = spec.specifiers.some(
-      (s) => s.operator === '===' || (s.operator === '==' && !s.version.endsWith('.*')),
-    );
-    if (pinned) {
+    // pip 23's is_pinned: yanked releases come in then (`>=1,==2.0` too).
+    if (isExactPin(spec)) {
       const pins = this.pinned.get(pkg.name) ?? new Set<string>();
       this.pinned.set(pkg.name, pins);
       pkg.versions.forEach((v, i) => {
