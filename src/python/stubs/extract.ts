@@ -2,6 +2,7 @@
 import type { PythonTarget } from '../build/types.js';
 import { evaluateCondition } from './condition.js';
 import { StubParseError } from './errors.js';
+import { Interner } from './intern.js';
 import type { PythonParser } from './parser.js';
 import { dottedName, namedChildren, stringLiteral } from './syntax.js';
 import { isDottedNameText, type SyntaxNode as Node } from './tree.js';
@@ -40,6 +41,8 @@ export interface ExtractOptions {
   readonly isPackage?: boolean;
   /** The source text the tree was parsed from (for the indentation check). */
   readonly source?: string;
+  /** Shares names between the surfaces of one parse run (default: one interner per module). */
+  readonly intern?: Interner;
 }
 
 const TYPING_MODULES = new Set(['', 'typing', 'typing_extensions', 't']);
@@ -131,6 +134,18 @@ function stringItems(node: Node, out: string[], depth = 0): void {
 }
 
 /** Collects function definitions by name, in order of first appearance. */
+/**
+ * `list` at its exact length (a shared empty array when empty). Surfaces live as long as the build;
+ * an array grown by push keeps room for 16 or more entries, most of it unused (a definition has two
+ * or three parameters), which was a fifth of a typeshed-wide surface. Surfaces are read-only.
+ */
+function exactList<T>(list: T[]): readonly T[] {
+  return list.length === 0 ? NONE : list.slice();
+}
+
+const NONE: readonly never[] = Object.freeze([]);
+const NO_KEYWORDS: Readonly<Record<string, string>> = Object.freeze({});
+
 class Groups {
   private readonly byName = new Map<string, FunctionDef[]>();
 
@@ -141,7 +156,7 @@ class Groups {
   }
 
   toArray(): FunctionGroup[] {
-    return [...this.byName].map(([name, defs]) => ({ name, defs }));
+    return [...this.byName].map(([name, defs]) => ({ name, defs: exactList(defs) }));
   }
 }
 
@@ -162,7 +177,12 @@ class Extractor {
     readonly parser: PythonParser,
     readonly options: ExtractOptions,
   ) {
-    this.ctx = { file: options.file, parser };
+    this.ctx = { file: options.file, parser, intern: options.intern ?? new Interner() };
+  }
+
+  /** A name of the surface (a definition, parameter, decorator): shared with its other uses. */
+  name(s: string): string {
+    return this.ctx.intern.string(s);
   }
 
   pos(node: Node): SourcePos {
@@ -218,10 +238,10 @@ class Extractor {
   statement(stmt: Node, type: string, scope: Scope, depth: number): void {
     switch (type) {
       case 'function_definition':
-        scope.functions.add(this.functionDef(stmt, []));
+        scope.functions.add(this.functionDef(stmt, NONE));
         return;
       case 'class_definition':
-        scope.classes.push(this.classDef(stmt, [], depth));
+        scope.classes.push(this.classDef(stmt, NONE, depth));
         return;
       case 'decorated_definition': {
         // The definition is the last child (it runs to the end of the statement), decorators and
@@ -259,7 +279,7 @@ class Extractor {
           const left = expr.childForFieldName('left');
           if (left !== null && left.type === 'identifier') {
             scope.assignment(
-              left.text,
+              this.name(left.text),
               expr.childForFieldName('type'),
               expr.childForFieldName('right'),
               this.pos(stmt),
@@ -299,7 +319,7 @@ class Extractor {
 
   decorator(node: Node): Decorator {
     const expr = node.namedChild(0);
-    if (expr === null) return { name: node.text.slice(1).trim(), keywords: {} };
+    if (expr === null) return { name: this.name(node.text.slice(1).trim()), keywords: NO_KEYWORDS };
     if (expr.type === 'call') {
       const fn = expr.childForFieldName('function');
       const args = expr.childForFieldName('arguments');
@@ -313,13 +333,13 @@ class Extractor {
         }
       }
       const name = fn === null ? undefined : dottedName(fn);
-      return { name: name ?? fn?.text ?? expr.text, keywords };
+      return { name: this.name(name ?? fn?.text ?? expr.text), keywords };
     }
-    return { name: dottedName(expr) ?? expr.text, keywords: {} };
+    return { name: this.name(dottedName(expr) ?? expr.text), keywords: NO_KEYWORDS };
   }
 
-  functionDef(node: Node, decorators: Decorator[]): FunctionDef {
-    const name = node.childForFieldName('name')?.text ?? '';
+  functionDef(node: Node, decorators: readonly Decorator[]): FunctionDef {
+    const name = this.name(node.childForFieldName('name')?.text ?? '');
     // `async` is the first token of the definition; its text says so without another node lookup.
     const isAsync = node.text.startsWith('async');
     const paramsNode = node.childForFieldName('parameters');
@@ -333,7 +353,7 @@ class Extractor {
       : { name, async: isAsync, params, decorators, pos, returns: this.type(returnsNode) };
   }
 
-  params(node: Node): Param[] {
+  params(node: Node): readonly Param[] {
     const out: { name: string; kind: ParamKind; annotation?: TypeExpr; hasDefault: boolean }[] = [];
     let keywordOnly = false;
     for (const p of namedChildren(node)) {
@@ -371,13 +391,13 @@ class Extractor {
       if (targetType === 'list_splat_pattern') {
         kind = 'var-positional';
         keywordOnly = true;
-        name = target.namedChild(0)?.text ?? '';
+        name = this.name(target.namedChild(0)?.text ?? '');
       } else if (targetType === 'dictionary_splat_pattern') {
         kind = 'var-keyword';
-        name = target.namedChild(0)?.text ?? '';
+        name = this.name(target.namedChild(0)?.text ?? '');
       } else if (targetType === 'identifier') {
         kind = keywordOnly ? 'keyword-only' : 'positional-or-keyword';
-        name = target.text;
+        name = this.name(target.text);
       } else {
         continue;
       }
@@ -389,11 +409,11 @@ class Extractor {
           : { name, kind, hasDefault, annotation: this.type(annotation) },
       );
     }
-    return out;
+    return exactList(out);
   }
 
-  classDef(node: Node, decorators: Decorator[], depth: number): ClassDef {
-    const name = node.childForFieldName('name')?.text ?? '';
+  classDef(node: Node, decorators: readonly Decorator[], depth: number): ClassDef {
+    const name = this.name(node.childForFieldName('name')?.text ?? '');
     const bases: TypeExpr[] = [];
     const keywords: Record<string, string> = {};
     const supers = node.childForFieldName('superclasses');
@@ -432,12 +452,12 @@ class Extractor {
     if (body !== null) this.block(body, scope, depth + 1);
     return {
       name,
-      bases,
-      keywords,
+      bases: exactList(bases),
+      keywords: Object.keys(keywords).length === 0 ? NO_KEYWORDS : keywords,
       decorators,
-      fields,
+      fields: exactList(fields),
       methods: scope.functions.toArray(),
-      classes: scope.classes,
+      classes: exactList(scope.classes),
       pos: this.pos(node),
     };
   }
@@ -489,18 +509,19 @@ export function extractModule(root: Node, parser: PythonParser, options: Extract
         if (n.type === 'aliased_import') {
           const mod = n.childForFieldName('name');
           const alias = n.childForFieldName('alias');
-          if (mod !== null && alias !== null) imports.push({ module: mod.text, asName: alias.text, pos });
+          if (mod !== null && alias !== null)
+            imports.push({ module: x.name(mod.text), asName: x.name(alias.text), pos });
           if (mod !== null && alias !== null && (mod.text === 'typing' || mod.text === 'typing_extensions'))
             typingAliases.set(alias.text, mod.text);
         } else {
-          imports.push({ module: n.text, pos });
+          imports.push({ module: x.name(n.text), pos });
         }
       }
       return;
     }
     const modNode = stmt.childForFieldName('module_name');
     if (modNode === null) return;
-    const module = modNode.type === 'relative_import' ? relativeModule(modNode) : modNode.text;
+    const module = x.name(modNode.type === 'relative_import' ? relativeModule(modNode) : modNode.text);
     if (namedChildren(stmt).some((c) => c.type === 'wildcard_import')) {
       imports.push({ module, name: '*', pos });
       return;
@@ -511,11 +532,11 @@ export function extractModule(root: Node, parser: PythonParser, options: Extract
         const name = n.childForFieldName('name');
         const alias = n.childForFieldName('alias');
         if (name !== null && alias !== null) {
-          imports.push({ module, name: name.text, asName: alias.text, pos });
+          imports.push({ module, name: x.name(name.text), asName: x.name(alias.text), pos });
           if (module === 'typing' || module === 'typing_extensions') typingAliases.set(alias.text, name.text);
         }
       } else {
-        imports.push({ module, name: n.text, pos });
+        imports.push({ module, name: x.name(n.text), pos });
       }
     }
   };
@@ -629,11 +650,11 @@ export function extractModule(root: Node, parser: PythonParser, options: Extract
     name: options.module,
     file: options.file,
     functions: scope.functions.toArray(),
-    classes: scope.classes,
-    constants,
-    typeVars,
-    aliases,
-    imports,
+    classes: exactList(scope.classes),
+    constants: exactList(constants),
+    typeVars: exactList(typeVars),
+    aliases: exactList(aliases),
+    imports: exactList(imports),
     ...(options.isPackage === undefined ? {} : { isPackage: options.isPackage }),
   };
   return all === undefined ? surface : { ...surface, all: [...new Set(all)] };

@@ -3,6 +3,7 @@ import type { PythonTarget, StubFiles } from '../build/types.js';
 import { DEFAULT_TARGET } from './condition.js';
 import { StubParseError } from './errors.js';
 import { extractModule } from './extract.js';
+import { Interner } from './intern.js';
 import { createPythonParser, type PythonParser } from './parser.js';
 import type { SyntaxNode } from './tree.js';
 import type { ModuleSurface, PackageSurface } from './types.js';
@@ -85,6 +86,9 @@ export function packageModules(files: StubFiles): { name: string; path: string; 
 
 /** A loaded parser with synchronous `parseModule` / `parsePackage`. Create it with {@link loadStubParser}. */
 export class StubParser {
+  /** Names shared by every surface this parser extracts (see {@link Interner}). */
+  private readonly intern = new Interner();
+
   constructor(private readonly parser: PythonParser) {}
 
   /**
@@ -122,6 +126,7 @@ export class StubParser {
       file: options.file ?? `${module}.pyi`,
       source: text,
       target: options.target ?? DEFAULT_TARGET,
+      intern: this.intern,
       ...(options.isPackage === undefined ? {} : { isPackage: options.isPackage }),
     });
   }

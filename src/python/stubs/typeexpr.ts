@@ -1,5 +1,6 @@
 // Converts annotation syntax (tree-sitter nodes) to TypeExpr, parsing string annotations as forward references.
 import { StubParseError } from './errors.js';
+import type { Interner } from './intern.js';
 import type { PythonParser } from './parser.js';
 import { dottedName, isPlainDotted, namedChildren, stringLiteral } from './syntax.js';
 import type { SyntaxNode as Node } from './tree.js';
@@ -17,6 +18,8 @@ export const MAX_TYPE_DEPTH = 1000;
 export interface TypeContext {
   readonly file: string;
   readonly parser: PythonParser;
+  /** Shares name annotations between the surfaces of one parse run. */
+  readonly intern: Interner;
 }
 
 function lastSegment(name: string): string {
@@ -92,13 +95,22 @@ function convertArgs(base: TypeExpr, args: readonly Node[], ctx: TypeContext, de
 }
 
 function flattenUnion(members: readonly TypeExpr[]): TypeExpr {
-  const flat: TypeExpr[] = [];
+  // Sized first: a surface keeps its arrays as long as the build, and one grown by push has room
+  // for 16 or more entries where a union has two or three.
+  let n = 0;
+  for (const m of members) n += m.kind === 'union' ? m.members.length : 1;
+  const flat: TypeExpr[] = new Array(n);
+  let i = 0;
   for (const m of members) {
-    if (m.kind === 'union') flat.push(...m.members);
-    else flat.push(m);
+    if (m.kind === 'union') for (const x of m.members) flat[i++] = x;
+    else flat[i++] = m;
   }
   return { kind: 'union', members: flat };
 }
+
+// `None` and `...` carry nothing but their kind: one object each for every surface (read-only).
+const NONE: TypeExpr = Object.freeze({ kind: 'none' });
+const ELLIPSIS: TypeExpr = Object.freeze({ kind: 'ellipsis' });
 
 function forward(node: Node, text: string, ctx: TypeContext, depth: number): TypeExpr {
   let parsed: TypeExpr | undefined;
@@ -118,20 +130,20 @@ function forward(node: Node, text: string, ctx: TypeContext, depth: number): Typ
  * such names, and every node property is a call into wasm: this takes one call instead of four or
  * more for the `type` wrapper, the identifier or attribute chain, and their types.
  */
-function plainName(text: string): TypeExpr | undefined {
+function plainName(text: string, ctx: TypeContext): TypeExpr | undefined {
   // A name starts with a letter, `_` or a non-ASCII character (not a digit: `1`; not a dot: `...`).
   const first = text.charCodeAt(0);
   const nameStart =
     (first >= 97 && first <= 122) || (first >= 65 && first <= 90) || first === 95 || first > 127;
   if (!nameStart || text.endsWith('.') || text.includes('..') || !isPlainDotted(text)) return undefined;
-  if (text === 'None') return { kind: 'none' };
+  if (text === 'None') return NONE;
   if (text === 'True' || text === 'False') return { kind: 'literal', type: 'bool', value: text };
-  return { kind: 'name', name: text };
+  return ctx.intern.name(text);
 }
 
 function convert(node: Node, ctx: TypeContext, depth: number): TypeExpr {
   if (depth > MAX_TYPE_DEPTH) throw tooDeep(ctx, node);
-  const plain = plainName(node.text);
+  const plain = plainName(node.text, ctx);
   if (plain !== undefined) return plain;
   // Every property of a node is a call into wasm: read the type once and hand it on.
   const type = node.type;
@@ -142,15 +154,15 @@ function convert(node: Node, ctx: TypeContext, depth: number): TypeExpr {
       return inner === null ? other(node) : convert(inner, ctx, depth + 1);
     }
     case 'identifier':
-      return { kind: 'name', name: node.text };
+      return ctx.intern.name(node.text);
     case 'attribute': {
       const name = dottedName(node, type);
-      return name === undefined ? other(node) : { kind: 'name', name };
+      return name === undefined ? other(node) : ctx.intern.name(name);
     }
     case 'none':
-      return { kind: 'none' };
+      return NONE;
     case 'ellipsis':
-      return { kind: 'ellipsis' };
+      return ELLIPSIS;
     case 'parenthesized_expression': {
       // Comments inside the parentheses (typeshed documents union branches that way) are children too.
       const kids = namedChildren(node).filter((c) => c.type !== 'comment');
