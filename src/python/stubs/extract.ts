@@ -180,7 +180,11 @@ class Extractor {
     this.ctx = { file: options.file, parser, intern: options.intern ?? new Interner() };
   }
 
-  /** A name of the surface (a definition, parameter, decorator): shared with its other uses. */
+  /**
+   * A name that repeats across definitions (a parameter, a decorator, an imported module), shared
+   * with its other uses. Names that are mostly unique (definitions, classes) are not looked up: the
+   * lookup would cost more than the copy.
+   */
   name(s: string): string {
     return this.ctx.intern.string(s);
   }
@@ -279,7 +283,7 @@ class Extractor {
           const left = expr.childForFieldName('left');
           if (left !== null && left.type === 'identifier') {
             scope.assignment(
-              this.name(left.text),
+              left.text,
               expr.childForFieldName('type'),
               expr.childForFieldName('right'),
               this.pos(stmt),
@@ -339,7 +343,7 @@ class Extractor {
   }
 
   functionDef(node: Node, decorators: readonly Decorator[]): FunctionDef {
-    const name = this.name(node.childForFieldName('name')?.text ?? '');
+    const name = node.childForFieldName('name')?.text ?? '';
     // `async` is the first token of the definition; its text says so without another node lookup.
     const isAsync = node.text.startsWith('async');
     const paramsNode = node.childForFieldName('parameters');
@@ -413,7 +417,7 @@ class Extractor {
   }
 
   classDef(node: Node, decorators: readonly Decorator[], depth: number): ClassDef {
-    const name = this.name(node.childForFieldName('name')?.text ?? '');
+    const name = node.childForFieldName('name')?.text ?? '';
     const bases: TypeExpr[] = [];
     const keywords: Record<string, string> = {};
     const supers = node.childForFieldName('superclasses');
@@ -510,7 +514,7 @@ export function extractModule(root: Node, parser: PythonParser, options: Extract
           const mod = n.childForFieldName('name');
           const alias = n.childForFieldName('alias');
           if (mod !== null && alias !== null)
-            imports.push({ module: x.name(mod.text), asName: x.name(alias.text), pos });
+            imports.push({ module: x.name(mod.text), asName: alias.text, pos });
           if (mod !== null && alias !== null && (mod.text === 'typing' || mod.text === 'typing_extensions'))
             typingAliases.set(alias.text, mod.text);
         } else {
@@ -532,11 +536,11 @@ export function extractModule(root: Node, parser: PythonParser, options: Extract
         const name = n.childForFieldName('name');
         const alias = n.childForFieldName('alias');
         if (name !== null && alias !== null) {
-          imports.push({ module, name: x.name(name.text), asName: x.name(alias.text), pos });
+          imports.push({ module, name: name.text, asName: alias.text, pos });
           if (module === 'typing' || module === 'typing_extensions') typingAliases.set(alias.text, name.text);
         }
       } else {
-        imports.push({ module, name: x.name(n.text), pos });
+        imports.push({ module, name: n.text, pos });
       }
     }
   };

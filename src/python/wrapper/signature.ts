@@ -73,8 +73,11 @@ export function lowerSignature(
     receiver === 'first' && first && first.kind !== 'var-positional' && first.kind !== 'var-keyword'
       ? def.params.slice(1)
       : def.params;
-  const sig: MochiParam[] = [];
-  for (const p of params) {
+  // Sized first: the member cache keeps signatures for the whole build, and an array grown by push
+  // holds room for 16 or more parameters where most have two or three.
+  const sig: MochiParam[] = new Array(params.length);
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i]!;
     let type: MochiType = UNKNOWN;
     if (p.annotation) {
       const variadic = p.kind === 'var-positional' || p.kind === 'var-keyword';
@@ -85,7 +88,7 @@ export function lowerSignature(
       if (!r.ok) return { ...r, detail: `parameter ${p.name}: ${r.detail}` };
       type = r.type;
     }
-    sig.push({ name: p.name, type, mode: MODES[p.kind], optional: p.hasDefault });
+    sig[i] = { name: p.name, type, mode: MODES[p.kind], optional: p.hasDefault };
   }
   let out: MochiType = result ?? UNKNOWN;
   if (result === undefined && def.returns) {
