@@ -21,29 +21,56 @@ function call(t: MochiType): string {
 }
 
 // An inherited member's type is one object shared by every subclass (wrapper/members.ts), so its
-// rendering and the classes it names are computed once per type, not once per subclass.
-const CALLS = new WeakMap<MochiType, string>();
-const TYPES = new WeakMap<MochiType, string>();
-const REFS = new WeakMap<MochiType, readonly string[]>();
-
-function memo(cache: WeakMap<MochiType, string>, t: MochiType, f: (t: MochiType) => string): string {
-  let s = cache.get(t);
-  if (s === undefined) {
-    s = f(t);
-    cache.set(t, s);
-  }
-  return s;
+// rendering and the classes it names are computed once per type, not once per subclass: one
+// lookup per member finds all three.
+interface TypeText {
+  /** `(a: int): R` of a method's type. */
+  call?: string;
+  /** The type as an attribute's or property's type. */
+  value?: string;
+  /** The `ref` names it mentions. */
+  refs?: readonly string[];
+  /** The {@link renderShim} call that last added `refs` to its names (see `shims`). */
+  seen: number;
 }
 
-function memberRefs(t: MochiType, out: Set<string>): void {
-  let names = REFS.get(t);
-  if (!names) {
+const TEXTS = new WeakMap<MochiType, TypeText>();
+
+/** Counts renderShim calls: a type whose `seen` is the current count is already counted in this shim. */
+let shims = 0;
+
+function textOf(t: MochiType): TypeText {
+  let x = TEXTS.get(t);
+  if (x === undefined) {
+    x = { seen: 0 };
+    TEXTS.set(t, x);
+  }
+  return x;
+}
+
+function valueText(t: MochiType): string {
+  const x = textOf(t);
+  x.value ??= render(t);
+  return x.value;
+}
+
+function callText(t: MochiType): string {
+  const x = textOf(t);
+  x.call ??= call(t);
+  return x.call;
+}
+
+/** Adds the names a member's type mentions to `out`, unless this shim has counted the type already. */
+function memberRefs(t: MochiType, shim: number, out: Set<string>): void {
+  const x = textOf(t);
+  if (x.seen === shim) return;
+  x.seen = shim;
+  if (x.refs === undefined) {
     const found = new Set<string>();
     refs(t, found);
-    names = [...found];
-    REFS.set(t, names);
+    x.refs = [...found];
   }
-  for (const n of names) out.add(n);
+  for (const n of x.refs) out.add(n);
 }
 
 /**
@@ -57,15 +84,15 @@ export function renderClassMember(m: ClassMember): string {
     case 'constructor':
       return m.type.kind === 'fun' ? `init(${params(m.type)})` : `init: ${render(m.type)}`;
     case 'classvar':
-      return `static ${m.settable ? '' : 'let '}${m.name}: ${memo(TYPES, m.type, render)}`;
+      return `static ${m.settable ? '' : 'let '}${m.name}: ${valueText(m.type)}`;
     case 'attribute':
     case 'property':
-      return `${m.settable ? '' : 'let '}${m.name}: ${memo(TYPES, m.type, render)}`;
+      return `${m.settable ? '' : 'let '}${m.name}: ${valueText(m.type)}`;
     case 'classmethod':
     case 'staticmethod':
-      return `static fun ${m.name}${memo(CALLS, m.type, call)}`;
+      return `static fun ${m.name}${callText(m.type)}`;
     case 'method':
-      return `fun ${m.name}${memo(CALLS, m.type, call)}`;
+      return `fun ${m.name}${callText(m.type)}`;
   }
 }
 
@@ -138,14 +165,10 @@ export function renderShim(w: Wrapper): string {
   const declared = new Set(w.items.filter((i) => i.kind !== 'fun' && i.kind !== 'const').map((i) => i.name));
   const used = new Set<string>();
   // Members inherited by several classes share one type object: its names are added once.
-  const visited = new Set<MochiType>();
+  const shim = ++shims;
   for (const i of w.items) {
     refs(i.type, used);
-    for (const m of i.members ?? []) {
-      if (visited.has(m.type)) continue;
-      visited.add(m.type);
-      memberRefs(m.type, used);
-    }
+    for (const m of i.members ?? []) memberRefs(m.type, shim, used);
   }
   const types = [
     ...of('type').map((i) => {
