@@ -543,7 +543,7 @@ function fieldRank(f: ClassField): number {
 
 /** Where a method group sorts (as `lowerMethod` decides its kind). */
 function methodRank(g: FunctionGroup): number {
-  if (g.defs.some((d) => decorated(d, ...PROPERTY))) return RANK.property;
+  if (g.defs.some((d) => decorated(d, PROPERTY))) return RANK.property;
   const first = g.defs[0];
   if (first && (decorated(first, 'staticmethod') || decorated(first, 'classmethod'))) return RANK.classmethod;
   return RANK.method;
@@ -762,7 +762,7 @@ function lowerField(f: ClassField, ctx: LowerContext): Lowered {
 }
 
 function lowerMethod(g: FunctionGroup, ctx: LowerContext): Lowered {
-  const getter = g.defs.find((d) => decorated(d, ...PROPERTY));
+  const getter = g.defs.find((d) => decorated(d, PROPERTY));
   if (getter) {
     const r: LowerResult = getter.returns ? lowerType(getter.returns, ctx) : { ok: true, type: UNKNOWN };
     if (!r.ok) return { ok: false, reason: r.reason, detail: `property: ${r.detail}` };

@@ -12,12 +12,26 @@ export interface Signature {
 
 export type SigResult = { readonly ok: true; readonly sig: Signature } | ({ readonly ok: false } & Refusal);
 
-/** True when a decorator's last dotted part is one of `names` (`typing.overload` is `overload`). */
+/** True when `dotted`'s last dotted part is `name`, without making the part (this runs per member). */
+function endsWithPart(dotted: string, name: string): boolean {
+  const start = dotted.lastIndexOf('.') + 1;
+  return dotted.length - start === name.length && dotted.startsWith(name, start);
+}
+
+/**
+ * True when a decorator's last dotted part is `names` or one of them (`typing.overload` is
+ * `overload`).
+ */
 export function decorated(
   def: { readonly decorators: readonly { readonly name: string }[] },
-  ...names: string[]
+  names: string | readonly string[],
 ): boolean {
-  return def.decorators.some((d) => names.includes(d.name.slice(d.name.lastIndexOf('.') + 1)));
+  for (const d of def.decorators) {
+    if (typeof names === 'string') {
+      if (endsWithPart(d.name, names)) return true;
+    } else if (names.some((n) => endsWithPart(d.name, n))) return true;
+  }
+  return false;
 }
 
 const MODES: Readonly<Record<Param['kind'], ParamMode>> = {
