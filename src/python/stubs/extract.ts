@@ -137,14 +137,16 @@ function stringItems(node: Node, out: string[], depth = 0): void {
 /**
  * `list` at its exact length (a shared empty array when empty). Surfaces live as long as the build;
  * an array grown by push keeps room for 16 or more entries, most of it unused (a definition has two
- * or three parameters), which was a fifth of a typeshed-wide surface. Surfaces are read-only.
+ * or three parameters), which was a fifth of a typeshed-wide surface. Surfaces are read-only (their
+ * types say so). The shared empties are not frozen: a frozen array is another kind of array to V8,
+ * and every loop over surface lists then takes its slow path (that cost more than it saved).
  */
 function exactList<T>(list: T[]): readonly T[] {
   return list.length === 0 ? NONE : list.slice();
 }
 
-const NONE: readonly never[] = Object.freeze([]);
-const NO_KEYWORDS: Readonly<Record<string, string>> = Object.freeze({});
+const NONE: readonly never[] = [];
+const NO_KEYWORDS: Readonly<Record<string, string>> = {};
 
 class Groups {
   private readonly byName = new Map<string, FunctionDef[]>();

@@ -94,23 +94,22 @@ function convertArgs(base: TypeExpr, args: readonly Node[], ctx: TypeContext, de
   return args.map((a) => convert(a, ctx, depth + 1));
 }
 
-function flattenUnion(members: readonly TypeExpr[]): TypeExpr {
-  // Sized first: a surface keeps its arrays as long as the build, and one grown by push has room
-  // for 16 or more entries where a union has two or three.
-  let n = 0;
-  for (const m of members) n += m.kind === 'union' ? m.members.length : 1;
-  const flat: TypeExpr[] = new Array(n);
-  let i = 0;
+function flattenUnion(members: TypeExpr[]): TypeExpr {
+  // Most unions hold no union: the list made for them is the union's (exact length, as surfaces
+  // keep them for the whole build). A nested one is spliced in.
+  if (!members.some((m) => m.kind === 'union')) return { kind: 'union', members };
+  const flat: TypeExpr[] = [];
   for (const m of members) {
-    if (m.kind === 'union') for (const x of m.members) flat[i++] = x;
-    else flat[i++] = m;
+    if (m.kind === 'union') flat.push(...m.members);
+    else flat.push(m);
   }
-  return { kind: 'union', members: flat };
+  return { kind: 'union', members: flat.slice() };
 }
 
-// `None` and `...` carry nothing but their kind: one object each for every surface (read-only).
-const NONE: TypeExpr = Object.freeze({ kind: 'none' });
-const ELLIPSIS: TypeExpr = Object.freeze({ kind: 'ellipsis' });
+// `None` and `...` carry nothing but their kind: one object each for every surface (read-only;
+// not frozen, which would give them another shape at every `kind` lookup).
+const NONE: TypeExpr = { kind: 'none' };
+const ELLIPSIS: TypeExpr = { kind: 'ellipsis' };
 
 function forward(node: Node, text: string, ctx: TypeContext, depth: number): TypeExpr {
   let parsed: TypeExpr | undefined;

@@ -87,23 +87,26 @@ export function lowerSignature(
     receiver === 'first' && first && first.kind !== 'var-positional' && first.kind !== 'var-keyword'
       ? def.params.slice(1)
       : def.params;
-  // Sized first: the member cache keeps signatures for the whole build, and an array grown by push
-  // holds room for 16 or more parameters where most have two or three.
-  const sig: MochiParam[] = new Array(params.length);
-  for (let i = 0; i < params.length; i++) {
-    const p = params[i]!;
+  // Made by map (an exact-length array): the member cache keeps signatures for the whole build, and
+  // an array grown by push holds room for 16 or more parameters where most have two or three. The
+  // first refusal ends the signature; the parameters after it are not lowered.
+  let refused: SigResult | undefined;
+  const sig = params.map((p): MochiParam => {
     let type: MochiType = UNKNOWN;
-    if (p.annotation) {
+    if (p.annotation && refused === undefined) {
       const variadic = p.kind === 'var-positional' || p.kind === 'var-keyword';
       const refusal = variadic ? variadicRefusal(p, p.annotation, ctx) : undefined;
-      if (refusal) return { ok: false, ...refusal };
-      const a = p.kind === 'var-keyword' ? unpacked(p.annotation, ctx) : p.annotation;
-      const r = lowerType(a, ctx);
-      if (!r.ok) return { ...r, detail: `parameter ${p.name}: ${r.detail}` };
-      type = r.type;
+      if (refusal) refused = { ok: false, ...refusal };
+      else {
+        const a = p.kind === 'var-keyword' ? unpacked(p.annotation, ctx) : p.annotation;
+        const r = lowerType(a, ctx);
+        if (r.ok) type = r.type;
+        else refused = { ...r, detail: `parameter ${p.name}: ${r.detail}` };
+      }
     }
-    sig[i] = { name: p.name, type, mode: MODES[p.kind], optional: p.hasDefault };
-  }
+    return { name: p.name, type, mode: MODES[p.kind], optional: p.hasDefault };
+  });
+  if (refused !== undefined) return refused;
   let out: MochiType = result ?? UNKNOWN;
   if (result === undefined && def.returns) {
     const r = lowerType(def.returns, ctx);
