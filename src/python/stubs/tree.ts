@@ -59,7 +59,9 @@ export class SourceText {
   }
 }
 
-const NO_CHILDREN: readonly SyntaxNode[] = Object.freeze([]);
+// Not frozen: a frozen array is another kind of array to V8, and the loops over children would
+// take their slow path (nothing writes to it: `children` is read-only to every reader).
+const NO_CHILDREN: readonly SyntaxNode[] = [];
 
 /** One kept node: its type, the field it fills in its parent, its text range and kept children. */
 export class SyntaxNode {
