@@ -133,7 +133,6 @@ function stringItems(node: Node, out: string[], depth = 0): void {
   }
 }
 
-/** Collects function definitions by name, in order of first appearance. */
 /**
  * `list` at its exact length (a shared empty array when empty). Surfaces live as long as the build;
  * an array grown by push keeps room for 16 or more entries, most of it unused (a definition has two
@@ -148,6 +147,7 @@ function exactList<T>(list: T[]): readonly T[] {
 const NONE: readonly never[] = [];
 const NO_KEYWORDS: Readonly<Record<string, string>> = {};
 
+/** Collects function definitions by name, in order of first appearance. */
 class Groups {
   private readonly byName = new Map<string, FunctionDef[]>();
 
