@@ -679,23 +679,9 @@ export function classMembers(
     const bkey = bindingKey(typeArgs);
     const hit = cachedEntry(map, key, bkey);
     if (hit && holdsFor(host, hit.named)) return hit;
-    let usedSelf = false;
-    const naming = recordingNamer(host);
-    const ctx: LowerContext = {
-      scope: host.scope,
-      module: from.module,
-      get self() {
-        usedSelf = true;
-        return SELF;
-      },
-      className: naming.namer,
-      ...(typeArgs.size > 0 ? { typeArgs } : {}),
-      ...(from.def.classes.length > 0
-        ? { classBody: { def: from.def, module: from.module.name, external: false } }
-        : {}),
-    };
-    const entry: CacheEntry = { lowered: lower(ctx), self: usedSelf, named: naming.named() };
-    if (!naming.specific()) keepEntry(map, key, bkey, entry);
+    const ctx = new MemberContext(host, from, typeArgs);
+    const entry: CacheEntry = { lowered: lower(ctx), self: ctx.usedSelf, named: ctx.named ?? NAMED_NONE };
+    if (!ctx.specific) keepEntry(map, key, bkey, entry);
     return entry;
   };
 
@@ -739,6 +725,54 @@ export function classMembers(
       );
   }
   return { members, skipped };
+}
+
+/**
+ * The context a member of `from` is lowered in for the cache: `Self` is the sentinel (and reading it
+ * is noted), and the classes the lowering names are recorded as {@link recordingNamer} does. A class
+ * rather than a literal with a getter: one is made per member lowered (about 100,000 in a
+ * typeshed-wide pass), and a literal with a getter is rebuilt property by property each time.
+ */
+class MemberContext implements LowerContext {
+  readonly scope: PackageScope;
+  readonly module: ModuleSurface;
+  declare readonly typeArgs?: ReadonlyMap<string, MochiType>;
+  declare readonly classBody?: {
+    readonly def: ClassDef;
+    readonly module: string;
+    readonly external: boolean;
+  };
+  /** `Self` was read. */
+  usedSelf = false;
+  /** A class the lowering named is an item of the wrapper (see {@link Named}). */
+  specific = false;
+  /** The other classes it named, in order. */
+  named: ClassDef[] | undefined = undefined;
+
+  constructor(
+    private readonly host: MemberHost,
+    from: ClassPart,
+    typeArgs: ReadonlyMap<string, MochiType>,
+  ) {
+    this.scope = host.scope;
+    this.module = from.module;
+    const self = this as { typeArgs?: ReadonlyMap<string, MochiType>; classBody?: LowerContext['classBody'] };
+    if (typeArgs.size > 0) self.typeArgs = typeArgs;
+    if (from.def.classes.length > 0)
+      self.classBody = { def: from.def, module: from.module.name, external: false };
+  }
+
+  get self(): MochiType {
+    this.usedSelf = true;
+    return SELF;
+  }
+
+  readonly className: ClassNamer = (m, def, external) => {
+    if (this.host.isItem(def)) this.specific = true;
+    else if (this.named === undefined) this.named = [def];
+    else if (!this.named.includes(def)) this.named.push(def);
+    return this.host.className(m, def, external);
+  };
 }
 
 /** An enum member: a class attribute of the enum's own type. */
