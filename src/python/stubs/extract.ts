@@ -141,10 +141,10 @@ function stringItems(node: Node, out: string[], depth = 0): void {
  * and every loop over surface lists then takes its slow path (that cost more than it saved).
  */
 function exactList<T>(list: T[]): readonly T[] {
-  return list.length === 0 ? NONE : list.slice();
+  return list.length === 0 ? EMPTY : list.slice();
 }
 
-const NONE: readonly never[] = [];
+const EMPTY: readonly never[] = [];
 const NO_KEYWORDS: Readonly<Record<string, string>> = {};
 
 /** Collects function definitions by name, in order of first appearance. */
@@ -244,10 +244,10 @@ class Extractor {
   statement(stmt: Node, type: string, scope: Scope, depth: number): void {
     switch (type) {
       case 'function_definition':
-        scope.functions.add(this.functionDef(stmt, NONE));
+        scope.functions.add(this.functionDef(stmt, EMPTY));
         return;
       case 'class_definition':
-        scope.classes.push(this.classDef(stmt, NONE, depth));
+        scope.classes.push(this.classDef(stmt, EMPTY, depth));
         return;
       case 'decorated_definition': {
         // The definition is the last child (it runs to the end of the statement), decorators and

@@ -205,20 +205,24 @@ function holdsFor(host: MemberHost, named: readonly ClassDef[]): boolean {
  * A class namer for `host` that records the classes it names: `specific` when one of them is an
  * item of `host`, else `named` lists them (see {@link Named}).
  */
-function recordingNamer(host: MemberHost): {
-  namer: ClassNamer;
-  specific: () => boolean;
-  named: () => readonly ClassDef[];
-} {
-  let specific = false;
-  let named: ClassDef[] | undefined;
-  const namer: ClassNamer = (m, def, external) => {
-    if (host.isItem(def)) specific = true;
-    else if (named === undefined) named = [def];
-    else if (!named.includes(def)) named.push(def);
-    return host.className(m, def, external);
+class NameRecorder {
+  /** A class named is an item of the wrapper. */
+  specific = false;
+  private list: ClassDef[] | undefined = undefined;
+
+  constructor(protected readonly host: MemberHost) {}
+
+  readonly className: ClassNamer = (m, def, external) => {
+    if (this.host.isItem(def)) this.specific = true;
+    else if (this.list === undefined) this.list = [def];
+    else if (!this.list.includes(def)) this.list.push(def);
+    return this.host.className(m, def, external);
   };
-  return { namer, specific: () => specific, named: () => named ?? NAMED_NONE };
+
+  /** The other classes named, in order. */
+  get named(): readonly ClassDef[] {
+    return this.list ?? NAMED_NONE;
+  }
 }
 
 const BINDINGS = new WeakMap<PackageScope, WeakMap<ClassDef, Named<Bindings>>>();
@@ -244,8 +248,8 @@ function mroBindings(host: MemberHost, parts: readonly ClassPart[]): Bindings {
     memo.set(parts[0]!.def, { value: NO_MRO_BINDINGS, named: NAMED_NONE });
     return NO_MRO_BINDINGS;
   }
-  const naming = recordingNamer(host);
-  const className = naming.namer;
+  const naming = new NameRecorder(host);
+  const className = naming.className;
   const out = new Map<ClassDef, ReadonlyMap<string, MochiType>>();
   for (const p of parts) {
     const mine = out.get(p.def) ?? NO_BINDINGS;
@@ -277,7 +281,7 @@ function mroBindings(host: MemberHost, parts: readonly ClassPart[]): Bindings {
     }
   }
   // Kept only when no argument named a class by a name of this wrapper (see `classMembers`).
-  if (!naming.specific()) memo.set(parts[0]!.def, { value: out, named: naming.named() });
+  if (!naming.specific) memo.set(parts[0]!.def, { value: out, named: naming.named });
   return out;
 }
 
@@ -680,7 +684,7 @@ export function classMembers(
     const hit = cachedEntry(map, key, bkey);
     if (hit && holdsFor(host, hit.named)) return hit;
     const ctx = new MemberContext(host, from, typeArgs);
-    const entry: CacheEntry = { lowered: lower(ctx), self: ctx.usedSelf, named: ctx.named ?? NAMED_NONE };
+    const entry: CacheEntry = { lowered: lower(ctx), self: ctx.usedSelf, named: ctx.named };
     if (!ctx.specific) keepEntry(map, key, bkey, entry);
     return entry;
   };
@@ -729,11 +733,11 @@ export function classMembers(
 
 /**
  * The context a member of `from` is lowered in for the cache: `Self` is the sentinel (and reading it
- * is noted), and the classes the lowering names are recorded as {@link recordingNamer} does. A class
+ * is noted), and the classes the lowering names are recorded (see {@link NameRecorder}). A class
  * rather than a literal with a getter: one is made per member lowered (about 100,000 in a
  * typeshed-wide pass), and a literal with a getter is rebuilt property by property each time.
  */
-class MemberContext implements LowerContext {
+class MemberContext extends NameRecorder implements LowerContext {
   readonly scope: PackageScope;
   readonly module: ModuleSurface;
   declare readonly typeArgs?: ReadonlyMap<string, MochiType>;
@@ -744,16 +748,9 @@ class MemberContext implements LowerContext {
   };
   /** `Self` was read. */
   usedSelf = false;
-  /** A class the lowering named is an item of the wrapper (see {@link Named}). */
-  specific = false;
-  /** The other classes it named, in order. */
-  named: ClassDef[] | undefined = undefined;
 
-  constructor(
-    private readonly host: MemberHost,
-    from: ClassPart,
-    typeArgs: ReadonlyMap<string, MochiType>,
-  ) {
+  constructor(host: MemberHost, from: ClassPart, typeArgs: ReadonlyMap<string, MochiType>) {
+    super(host);
     this.scope = host.scope;
     this.module = from.module;
     const self = this as { typeArgs?: ReadonlyMap<string, MochiType>; classBody?: LowerContext['classBody'] };
@@ -766,13 +763,6 @@ class MemberContext implements LowerContext {
     this.usedSelf = true;
     return SELF;
   }
-
-  readonly className: ClassNamer = (m, def, external) => {
-    if (this.host.isItem(def)) this.specific = true;
-    else if (this.named === undefined) this.named = [def];
-    else if (!this.named.includes(def)) this.named.push(def);
-    return this.host.className(m, def, external);
-  };
 }
 
 /** An enum member: a class attribute of the enum's own type. */
